@@ -1,0 +1,530 @@
+//! A small, bounded reader for single PDF objects, keeping the byte span of strings
+//! (a signature's `/Contents` hole is the span of a hex string).
+
+use std::ops::Range;
+
+use crate::RawError;
+
+/// A PDF string with where it stands in the file (delimiters included).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PdfString {
+    pub bytes: Vec<u8>,
+    pub hex: bool,
+    pub span: Range<usize>,
+}
+
+/// A dictionary in file order (duplicate keys are kept; `get` returns the last, as most readers do).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Dict {
+    pub entries: Vec<(Vec<u8>, Obj)>,
+    pub span: Range<usize>,
+}
+
+impl Dict {
+    pub fn get(&self, key: &[u8]) -> Option<&Obj> {
+        self.entries.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+    pub fn get_int(&self, key: &[u8]) -> Option<i64> {
+        match self.get(key) {
+            Some(Obj::Int(i)) => Some(*i),
+            _ => None,
+        }
+    }
+    pub fn get_name(&self, key: &[u8]) -> Option<&[u8]> {
+        match self.get(key) {
+            Some(Obj::Name(n)) => Some(n),
+            _ => None,
+        }
+    }
+    pub fn get_dict(&self, key: &[u8]) -> Option<&Dict> {
+        match self.get(key) {
+            Some(Obj::Dict(d)) => Some(d),
+            _ => None,
+        }
+    }
+    pub fn get_ref(&self, key: &[u8]) -> Option<(u32, u16)> {
+        match self.get(key) {
+            Some(Obj::Ref(n, g)) => Some((*n, *g)),
+            _ => None,
+        }
+    }
+}
+
+/// One parsed PDF object.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Obj {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Real(f64),
+    Name(Vec<u8>),
+    Str(PdfString),
+    Array(Vec<Obj>),
+    Dict(Dict),
+    Ref(u32, u16),
+}
+
+impl Obj {
+    pub fn as_int(&self) -> Option<i64> {
+        match self {
+            Obj::Int(i) => Some(*i),
+            _ => None,
+        }
+    }
+    pub fn as_dict(&self) -> Option<&Dict> {
+        match self {
+            Obj::Dict(d) => Some(d),
+            _ => None,
+        }
+    }
+    pub fn as_array(&self) -> Option<&[Obj]> {
+        match self {
+            Obj::Array(a) => Some(a),
+            _ => None,
+        }
+    }
+}
+
+pub(crate) fn is_whitespace(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'\x0c' | b'\0')
+}
+
+fn is_delimiter(b: u8) -> bool {
+    matches!(b, b'(' | b')' | b'<' | b'>' | b'[' | b']' | b'{' | b'}' | b'/' | b'%')
+}
+
+fn is_regular(b: u8) -> bool {
+    !is_whitespace(b) && !is_delimiter(b)
+}
+
+/// A cursor over the file's bytes.
+pub struct Lexer<'a> {
+    pub bytes: &'a [u8],
+    pub pos: usize,
+    max_depth: usize,
+}
+
+impl<'a> Lexer<'a> {
+    pub fn new(bytes: &'a [u8], pos: usize, max_depth: usize) -> Self {
+        Lexer { bytes, pos, max_depth }
+    }
+
+    fn err(&self, why: impl Into<String>) -> RawError {
+        RawError::Syntax { offset: self.pos, why: why.into() }
+    }
+
+    pub fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.pos).copied()
+    }
+
+    /// Skips white space and comments.
+    pub fn skip_ws(&mut self) {
+        while let Some(b) = self.peek() {
+            if is_whitespace(b) {
+                self.pos += 1;
+            } else if b == b'%' {
+                while let Some(c) = self.peek() {
+                    if c == b'\n' || c == b'\r' {
+                        break;
+                    }
+                    self.pos += 1;
+                }
+            } else {
+                break;
+            }
+        }
+    }
+
+    /// Reads a run of regular characters (a keyword or a number).
+    pub fn token(&mut self) -> &'a [u8] {
+        self.skip_ws();
+        let start = self.pos;
+        while self.peek().is_some_and(is_regular) {
+            self.pos += 1;
+        }
+        &self.bytes[start..self.pos]
+    }
+
+    /// True (and consumes it) when the next token is `kw`.
+    pub fn eat_keyword(&mut self, kw: &[u8]) -> bool {
+        let save = self.pos;
+        if self.token() == kw {
+            true
+        } else {
+            self.pos = save;
+            false
+        }
+    }
+
+    pub fn read_uint(&mut self) -> Option<u64> {
+        let save = self.pos;
+        let t = self.token();
+        if !t.is_empty() && t.len() <= 19 && t.iter().all(u8::is_ascii_digit) {
+            std::str::from_utf8(t).ok()?.parse().ok()
+        } else {
+            self.pos = save;
+            None
+        }
+    }
+
+    /// Parses one object; `N G R` references are recognised.
+    pub fn object(&mut self) -> Result<Obj, RawError> {
+        self.object_at_depth(0)
+    }
+
+    fn object_at_depth(&mut self, depth: usize) -> Result<Obj, RawError> {
+        if depth > self.max_depth {
+            return Err(RawError::TooDeep(self.max_depth));
+        }
+        self.skip_ws();
+        let start = self.pos;
+        let Some(b) = self.peek() else {
+            return Err(self.err("unexpected end of file"));
+        };
+        match b {
+            b'/' => {
+                self.pos += 1;
+                Ok(Obj::Name(self.name_body()))
+            }
+            b'(' => self.literal_string(),
+            b'<' if self.bytes.get(self.pos + 1) == Some(&b'<') => {
+                self.pos += 2;
+                let mut entries = Vec::new();
+                loop {
+                    self.skip_ws();
+                    match self.peek() {
+                        None => return Err(self.err("unterminated dictionary")),
+                        Some(b'>') => {
+                            if self.bytes.get(self.pos + 1) == Some(&b'>') {
+                                self.pos += 2;
+                                break;
+                            }
+                            return Err(self.err("stray '>' in dictionary"));
+                        }
+                        Some(b'/') => {
+                            self.pos += 1;
+                            let key = self.name_body();
+                            let value = self.object_at_depth(depth + 1)?;
+                            entries.push((key, value));
+                        }
+                        Some(_) => return Err(self.err("dictionary key is not a name")),
+                    }
+                }
+                Ok(Obj::Dict(Dict { entries, span: start..self.pos }))
+            }
+            b'<' => self.hex_string(),
+            b'[' => {
+                self.pos += 1;
+                let mut items = Vec::new();
+                loop {
+                    self.skip_ws();
+                    match self.peek() {
+                        None => return Err(self.err("unterminated array")),
+                        Some(b']') => {
+                            self.pos += 1;
+                            break;
+                        }
+                        Some(_) => items.push(self.object_at_depth(depth + 1)?),
+                    }
+                }
+                Ok(Obj::Array(items))
+            }
+            _ => {
+                let tok = self.token();
+                if tok.is_empty() {
+                    self.pos += 1;
+                    return Err(RawError::Syntax { offset: start, why: format!("unexpected byte 0x{b:02x}") });
+                }
+                match tok {
+                    b"true" => return Ok(Obj::Bool(true)),
+                    b"false" => return Ok(Obj::Bool(false)),
+                    b"null" => return Ok(Obj::Null),
+                    _ => {}
+                }
+                let text = std::str::from_utf8(tok).map_err(|_| self.err("bad token"))?;
+                if let Ok(i) = text.parse::<i64>() {
+                    // `N G R` is a reference: look ahead without committing.
+                    if (0..=i64::from(u32::MAX)).contains(&i) {
+                        let save = self.pos;
+                        if let Some(g) = self.read_uint() {
+                            if g <= u64::from(u16::MAX) && self.eat_keyword(b"R") {
+                                return Ok(Obj::Ref(i as u32, g as u16));
+                            }
+                        }
+                        self.pos = save;
+                    }
+                    return Ok(Obj::Int(i));
+                }
+                if let Ok(f) = text.parse::<f64>() {
+                    if f.is_finite() && !text.contains(['e', 'E', 'i', 'n', 'I', 'N']) {
+                        return Ok(Obj::Real(f));
+                    }
+                }
+                Err(RawError::Syntax { offset: start, why: format!("unknown token {:?}", String::from_utf8_lossy(tok)) })
+            }
+        }
+    }
+
+    fn name_body(&mut self) -> Vec<u8> {
+        let mut out = Vec::new();
+        while let Some(b) = self.peek() {
+            if !is_regular(b) {
+                break;
+            }
+            self.pos += 1;
+            if b == b'#' {
+                let hex = self.bytes.get(self.pos..self.pos + 2).and_then(|h| std::str::from_utf8(h).ok());
+                if let Some(v) = hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
+                    out.push(v);
+                    self.pos += 2;
+                    continue;
+                }
+            }
+            out.push(b);
+        }
+        out
+    }
+
+    fn hex_string(&mut self) -> Result<Obj, RawError> {
+        let start = self.pos;
+        self.pos += 1;
+        let mut out = Vec::new();
+        let mut half: Option<u8> = None;
+        loop {
+            let Some(b) = self.peek() else {
+                return Err(self.err("unterminated hex string"));
+            };
+            self.pos += 1;
+            let v = match b {
+                b'>' => break,
+                b'0'..=b'9' => b - b'0',
+                b'a'..=b'f' => b - b'a' + 10,
+                b'A'..=b'F' => b - b'A' + 10,
+                _ if is_whitespace(b) => continue,
+                _ => return Err(RawError::Syntax { offset: self.pos - 1, why: "bad character in hex string".into() }),
+            };
+            match half.take() {
+                None => half = Some(v),
+                Some(h) => out.push(h << 4 | v),
+            }
+        }
+        if let Some(h) = half {
+            out.push(h << 4);
+        }
+        Ok(Obj::Str(PdfString { bytes: out, hex: true, span: start..self.pos }))
+    }
+
+    fn literal_string(&mut self) -> Result<Obj, RawError> {
+        let start = self.pos;
+        self.pos += 1;
+        let mut out = Vec::new();
+        let mut nesting = 1usize;
+        loop {
+            let Some(b) = self.peek() else {
+                return Err(self.err("unterminated string"));
+            };
+            self.pos += 1;
+            match b {
+                b'(' => {
+                    nesting += 1;
+                    out.push(b);
+                }
+                b')' => {
+                    nesting -= 1;
+                    if nesting == 0 {
+                        break;
+                    }
+                    out.push(b);
+                }
+                b'\\' => {
+                    let Some(c) = self.peek() else { continue };
+                    self.pos += 1;
+                    match c {
+                        b'n' => out.push(b'\n'),
+                        b'r' => out.push(b'\r'),
+                        b't' => out.push(b'\t'),
+                        b'b' => out.push(8),
+                        b'f' => out.push(12),
+                        b'\r' => {
+                            if self.peek() == Some(b'\n') {
+                                self.pos += 1;
+                            }
+                        }
+                        b'\n' => {}
+                        b'0'..=b'7' => {
+                            let mut v = u32::from(c - b'0');
+                            for _ in 0..2 {
+                                match self.peek() {
+                                    Some(d @ b'0'..=b'7') => {
+                                        v = v * 8 + u32::from(d - b'0');
+                                        self.pos += 1;
+                                    }
+                                    _ => break,
+                                }
+                            }
+                            out.push((v & 0xff) as u8);
+                        }
+                        other => out.push(other),
+                    }
+                }
+                _ => out.push(b),
+            }
+        }
+        Ok(Obj::Str(PdfString { bytes: out, hex: false, span: start..self.pos }))
+    }
+}
+
+/// An indirect object read at a byte offset: `N G obj … endobj`, with a stream's data span.
+#[derive(Debug, Clone)]
+pub struct IndirectObject {
+    pub num: u32,
+    pub gen: u16,
+    pub obj: Obj,
+    /// Where the stream's data lies, if the object is a stream (by `/Length` when it is
+    /// direct and plausible, otherwise up to `endstream`).
+    pub stream: Option<Range<usize>>,
+    pub end: usize,
+}
+
+/// Reads the indirect object that starts at `offset`.
+pub fn indirect_object_at(bytes: &[u8], offset: usize, max_depth: usize) -> Result<IndirectObject, RawError> {
+    let mut lx = Lexer::new(bytes, offset, max_depth);
+    let bad = |why: &str| RawError::Syntax { offset, why: why.to_string() };
+    let num = lx.read_uint().ok_or_else(|| bad("expected an object number"))?;
+    let gen = lx.read_uint().ok_or_else(|| bad("expected a generation number"))?;
+    if !lx.eat_keyword(b"obj") {
+        return Err(bad("expected 'obj'"));
+    }
+    let num = u32::try_from(num).map_err(|_| bad("object number too large"))?;
+    let gen = u16::try_from(gen).map_err(|_| bad("generation number too large"))?;
+    let obj = lx.object()?;
+    let mut stream = None;
+    let save = lx.pos;
+    if lx.eat_keyword(b"stream") {
+        // The keyword is followed by CRLF or LF (a lone CR is tolerated).
+        match lx.peek() {
+            Some(b'\r') => {
+                lx.pos += 1;
+                if lx.peek() == Some(b'\n') {
+                    lx.pos += 1;
+                }
+            }
+            Some(b'\n') => lx.pos += 1,
+            _ => {}
+        }
+        let data_start = lx.pos;
+        let by_length = obj
+            .as_dict()
+            .and_then(|d| d.get_int(b"Length"))
+            .and_then(|l| usize::try_from(l).ok())
+            .and_then(|l| data_start.checked_add(l))
+            .filter(|&end| end <= bytes.len() && followed_by_endstream(bytes, end));
+        let data_end = match by_length {
+            Some(end) => end,
+            None => {
+                let found = find(bytes, b"endstream", data_start).ok_or_else(|| bad("stream without endstream"))?;
+                // Trailing EOL before `endstream` is not part of the data.
+                let mut end = found;
+                if end > data_start && bytes[end - 1] == b'\n' {
+                    end -= 1;
+                }
+                if end > data_start && bytes[end - 1] == b'\r' {
+                    end -= 1;
+                }
+                end
+            }
+        };
+        stream = Some(data_start..data_end);
+        lx.pos = data_end;
+        if !lx.eat_keyword(b"endstream") {
+            return Err(bad("missing endstream"));
+        }
+    } else {
+        lx.pos = save;
+    }
+    // `endobj` is expected; some writers omit it, which we tolerate.
+    let before = lx.pos;
+    if !lx.eat_keyword(b"endobj") {
+        lx.pos = before;
+    }
+    Ok(IndirectObject { num, gen, obj, stream, end: lx.pos })
+}
+
+fn followed_by_endstream(bytes: &[u8], pos: usize) -> bool {
+    let mut p = pos;
+    while p < bytes.len() && is_whitespace(bytes[p]) && p < pos + 4 {
+        p += 1;
+    }
+    bytes[p.min(bytes.len())..].starts_with(b"endstream")
+}
+
+/// First occurrence of `needle` at or after `from`.
+pub fn find(hay: &[u8], needle: &[u8], from: usize) -> Option<usize> {
+    if from >= hay.len() || needle.is_empty() {
+        return None;
+    }
+    hay[from..].windows(needle.len()).position(|w| w == needle).map(|p| p + from)
+}
+
+/// Last occurrence of `needle` that starts before `before`.
+pub fn rfind(hay: &[u8], needle: &[u8], before: usize) -> Option<usize> {
+    let end = before.min(hay.len());
+    hay[..end].windows(needle.len()).rposition(|w| w == needle)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(s: &str) -> Obj {
+        Lexer::new(s.as_bytes(), 0, 16).object().unwrap()
+    }
+
+    #[test]
+    fn parses_nested_dictionary_with_refs_and_strings() {
+        let o = parse("<< /Type /Sig /ByteRange [0 10 20 30] /Contents <0A0b> /Name (a\\(b\\)c) /P 12 0 R /R 1.5 >>");
+        let d = o.as_dict().unwrap();
+        assert_eq!(d.get_name(b"Type"), Some(&b"Sig"[..]));
+        assert_eq!(d.get_ref(b"P"), Some((12, 0)));
+        match d.get(b"Contents") {
+            Some(Obj::Str(s)) => {
+                assert_eq!(s.bytes, vec![0x0a, 0x0b]);
+                assert!(s.hex);
+                assert_eq!(s.span, 48..54);
+            }
+            other => panic!("{other:?}"),
+        }
+        match d.get(b"Name") {
+            Some(Obj::Str(s)) => assert_eq!(s.bytes, b"a(b)c"),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(d.get(b"R"), Some(&Obj::Real(1.5)));
+    }
+
+    #[test]
+    fn depth_is_bounded() {
+        let deep = "[".repeat(1000);
+        assert_eq!(Lexer::new(deep.as_bytes(), 0, 64).object(), Err(RawError::TooDeep(64)));
+    }
+
+    #[test]
+    fn names_decode_hex_escapes() {
+        assert_eq!(parse("/A#20B"), Obj::Name(b"A B".to_vec()));
+    }
+
+    #[test]
+    fn reads_indirect_stream_object() {
+        let src = b"5 0 obj\n<< /Length 3 >>\nstream\nabc\nendstream\nendobj\n";
+        let o = indirect_object_at(src, 0, 16).unwrap();
+        assert_eq!((o.num, o.gen), (5, 0));
+        let s = o.stream.unwrap();
+        assert_eq!(&src[s], b"abc");
+    }
+
+    #[test]
+    fn hostile_bytes_do_not_panic() {
+        for s in ["<<", "(", "<zz>", "[1 2", "<< /A >>", "1 0", ")", "<<>>>", "/"] {
+            let _ = Lexer::new(s.as_bytes(), 0, 8).object();
+        }
+    }
+}
