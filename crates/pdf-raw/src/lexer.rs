@@ -85,6 +85,58 @@ impl Obj {
     }
 }
 
+impl Obj {
+    /// Writes the object in PDF syntax (strings as hex, names escaped).
+    pub fn write_to(&self, out: &mut Vec<u8>) {
+        match self {
+            Obj::Null => out.extend_from_slice(b"null"),
+            Obj::Bool(b) => out.extend_from_slice(if *b { b"true" } else { b"false" }),
+            Obj::Int(i) => out.extend_from_slice(i.to_string().as_bytes()),
+            Obj::Real(r) => out.extend_from_slice(format!("{r:.6}").trim_end_matches('0').trim_end_matches('.').as_bytes()),
+            Obj::Name(n) => write_name(n, out),
+            Obj::Str(s) => {
+                out.push(b'<');
+                for b in &s.bytes {
+                    out.extend_from_slice(format!("{b:02X}").as_bytes());
+                }
+                out.push(b'>');
+            }
+            Obj::Array(items) => {
+                out.push(b'[');
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push(b' ');
+                    }
+                    item.write_to(out);
+                }
+                out.push(b']');
+            }
+            Obj::Dict(d) => {
+                out.extend_from_slice(b"<<");
+                for (k, v) in &d.entries {
+                    write_name(k, out);
+                    out.push(b' ');
+                    v.write_to(out);
+                }
+                out.extend_from_slice(b">>");
+            }
+            Obj::Ref(n, g) => out.extend_from_slice(format!("{n} {g} R").as_bytes()),
+        }
+    }
+}
+
+/// Writes `/name`, escaping bytes that cannot stand in a name as `#xx`.
+pub fn write_name(name: &[u8], out: &mut Vec<u8>) {
+    out.push(b'/');
+    for &b in name {
+        if b.is_ascii_graphic() && !is_delimiter(b) && b != b'#' {
+            out.push(b);
+        } else {
+            out.extend_from_slice(format!("#{b:02X}").as_bytes());
+        }
+    }
+}
+
 pub(crate) fn is_whitespace(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'\x0c' | b'\0')
 }

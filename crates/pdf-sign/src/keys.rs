@@ -1,0 +1,425 @@
+//! Where the private key lives: a PKCS#12 file or a PKCS#11 token (rules.md S9).
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use aws_lc_rs::rand::SystemRandom;
+use aws_lc_rs::signature::{self as sig, EcdsaKeyPair, KeyPair, RsaKeyPair};
+use chain_check::digest::DigestAlg;
+use cryptoki::context::{CInitializeArgs, CInitializeFlags, Pkcs11};
+use cryptoki::mechanism::rsa::{PkcsMgfType, PkcsPssParams};
+use cryptoki::mechanism::{Mechanism, MechanismType};
+use cryptoki::object::{Attribute, AttributeType, KeyType, ObjectClass, ObjectHandle};
+use cryptoki::session::{Session, UserType};
+use cryptoki::types::AuthPin;
+use der::{Decode, Encode};
+use x509_cert::Certificate;
+use zeroize::Zeroizing;
+
+use crate::{RsaPadding, SignError};
+
+/// The kind of key, which decides the CMS signature algorithm.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyKind {
+    Rsa { bits: usize },
+    EcP256,
+    EcP384,
+}
+
+impl KeyKind {
+    /// ECDSA keys sign with their curve's hash (P-256: SHA-256, P-384: SHA-384), so that
+    /// the CMS digest algorithm and the signature algorithm always agree.
+    pub fn required_digest(self) -> Option<DigestAlg> {
+        match self {
+            KeyKind::EcP256 => Some(DigestAlg::Sha256),
+            KeyKind::EcP384 => Some(DigestAlg::Sha384),
+            KeyKind::Rsa { .. } => None,
+        }
+    }
+}
+
+/// A private key with its certificate chain.
+pub trait KeySource: Send + Sync {
+    /// Signer certificate first, then its issuers as far as known.
+    fn chain(&self) -> &[Certificate];
+    fn kind(&self) -> KeyKind;
+    /// Signs `message` (the DER of the signed attributes) with `digest`; returns the
+    /// signature value as CMS carries it (PKCS#1/PSS bytes, or a DER ECDSA-Sig-Value).
+    fn sign(&self, message: &[u8], digest: DigestAlg, padding: RsaPadding) -> Result<Vec<u8>, SignError>;
+}
+
+/// A key and chain from a PKCS#12 file, signing in memory with aws-lc-rs.
+pub struct P12Key {
+    chain: Vec<Certificate>,
+    key: LoadedKey,
+}
+
+enum LoadedKey {
+    Rsa(RsaKeyPair),
+    Ec { pkcs8: Zeroizing<Vec<u8>>, kind: KeyKind },
+}
+
+impl P12Key {
+    /// Opens `path` with `password`. A wrong password is `SignError::BadSecret`.
+    pub fn open(path: &Path, password: &str) -> Result<Self, SignError> {
+        let data = std::fs::read(path).map_err(|e| SignError::Key(format!("{}: {e}", path.display())))?;
+        let store = p12_keystore::KeyStore::from_pkcs12(&data, password, p12_keystore::Pkcs12ImportPolicy::Relaxed).map_err(|e| {
+            let text = e.to_string();
+            if text.to_lowercase().contains("mac") || text.to_lowercase().contains("password") {
+                SignError::BadSecret(format!("{}: wrong password (or damaged file)", path.display()))
+            } else {
+                SignError::Key(format!("{}: not a usable PKCS#12 file: {text}", path.display()))
+            }
+        })?;
+        let (_, key_chain) = store.private_key_chain().ok_or_else(|| SignError::Key(format!("{}: no private key with a certificate inside", path.display())))?;
+        let chain = key_chain
+            .certs()
+            .iter()
+            .map(|c| Certificate::from_der(c.as_der()))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| SignError::Key(format!("{}: bad certificate inside: {e}", path.display())))?;
+        if chain.is_empty() {
+            return Err(SignError::Key(format!("{}: the private key has no certificate", path.display())));
+        }
+        let pkcs8 = Zeroizing::new(key_chain.key().as_der().to_vec());
+        let key = load_pkcs8(&pkcs8).map_err(|why| SignError::Key(format!("{}: {why}", path.display())))?;
+        let chain = order_chain(chain);
+        let p12 = P12Key { chain, key };
+        p12.check_key_matches_certificate().map_err(|why| SignError::Key(format!("{}: {why}", path.display())))?;
+        Ok(p12)
+    }
+
+    fn check_key_matches_certificate(&self) -> Result<(), String> {
+        let cert_key = self.chain[0].tbs_certificate.subject_public_key_info.subject_public_key.raw_bytes();
+        let ours: Vec<u8> = match &self.key {
+            LoadedKey::Rsa(k) => k.public_key().as_ref().to_vec(),
+            LoadedKey::Ec { pkcs8, kind } => ec_pair(pkcs8, *kind, DigestAlg::Sha256).map_err(|e| e.to_string())?.public_key().as_ref().to_vec(),
+        };
+        if cert_key == ours.as_slice() {
+            Ok(())
+        } else {
+            Err("the private key does not belong to the certificate".into())
+        }
+    }
+}
+
+fn load_pkcs8(der: &[u8]) -> Result<LoadedKey, String> {
+    if let Ok(k) = RsaKeyPair::from_pkcs8(der) {
+        return Ok(LoadedKey::Rsa(k));
+    }
+    for (alg, kind) in [(&sig::ECDSA_P256_SHA256_ASN1_SIGNING, KeyKind::EcP256), (&sig::ECDSA_P384_SHA384_ASN1_SIGNING, KeyKind::EcP384)] {
+        if EcdsaKeyPair::from_pkcs8(alg, der).is_ok() {
+            return Ok(LoadedKey::Ec { pkcs8: Zeroizing::new(der.to_vec()), kind });
+        }
+    }
+    Err("unsupported private key (RSA 2048–4096 or ECDSA P-256/P-384 expected)".into())
+}
+
+fn ec_pair(pkcs8: &[u8], kind: KeyKind, digest: DigestAlg) -> Result<EcdsaKeyPair, SignError> {
+    // ECDSA signs with its curve's own hash (see `KeyKind::required_digest`).
+    let alg = match (kind, digest) {
+        (KeyKind::EcP256, DigestAlg::Sha256) => &sig::ECDSA_P256_SHA256_ASN1_SIGNING,
+        (KeyKind::EcP384, DigestAlg::Sha384) => &sig::ECDSA_P384_SHA384_ASN1_SIGNING,
+        _ => return Err(SignError::Key(format!("{} is not offered for this key", digest.name()))),
+    };
+    EcdsaKeyPair::from_pkcs8(alg, pkcs8).map_err(|e| SignError::Key(format!("cannot load the EC key: {e}")))
+}
+
+impl KeySource for P12Key {
+    fn chain(&self) -> &[Certificate] {
+        &self.chain
+    }
+
+    fn kind(&self) -> KeyKind {
+        match &self.key {
+            LoadedKey::Rsa(k) => KeyKind::Rsa { bits: k.public_modulus_len() * 8 },
+            LoadedKey::Ec { kind, .. } => *kind,
+        }
+    }
+
+    fn sign(&self, message: &[u8], digest: DigestAlg, padding: RsaPadding) -> Result<Vec<u8>, SignError> {
+        let rng = SystemRandom::new();
+        match &self.key {
+            LoadedKey::Rsa(k) => {
+                let alg: &'static dyn sig::RsaEncoding = match (padding, digest) {
+                    (RsaPadding::Pkcs1v15, DigestAlg::Sha256) => &sig::RSA_PKCS1_SHA256,
+                    (RsaPadding::Pkcs1v15, DigestAlg::Sha384) => &sig::RSA_PKCS1_SHA384,
+                    (RsaPadding::Pkcs1v15, DigestAlg::Sha512) => &sig::RSA_PKCS1_SHA512,
+                    (RsaPadding::Pss, DigestAlg::Sha256) => &sig::RSA_PSS_SHA256,
+                    (RsaPadding::Pss, DigestAlg::Sha384) => &sig::RSA_PSS_SHA384,
+                    (RsaPadding::Pss, DigestAlg::Sha512) => &sig::RSA_PSS_SHA512,
+                    (_, other) => return Err(SignError::Key(format!("{} is not allowed for new signatures", other.name()))),
+                };
+                let mut out = vec![0u8; k.public_modulus_len()];
+                k.sign(alg, &rng, message, &mut out).map_err(|_| SignError::Key("RSA signing failed".into()))?;
+                Ok(out)
+            }
+            LoadedKey::Ec { pkcs8, kind } => {
+                let pair = ec_pair(pkcs8, *kind, digest)?;
+                let s = pair.sign(&rng, message).map_err(|_| SignError::Key("ECDSA signing failed".into()))?;
+                Ok(s.as_ref().to_vec())
+            }
+        }
+    }
+}
+
+/// Puts the end-entity certificate (the one that issued none of the others) first, then
+/// each issuer in turn, as CMS readers expect.
+fn order_chain(mut certs: Vec<Certificate>) -> Vec<Certificate> {
+    let issuer_of_someone = |c: &Certificate, all: &[Certificate]| all.iter().any(|o| o.tbs_certificate.issuer == c.tbs_certificate.subject && o != c);
+    let Some(leaf_idx) = certs.iter().position(|c| !issuer_of_someone(c, &certs)) else {
+        return certs;
+    };
+    let mut ordered = vec![certs.remove(leaf_idx)];
+    while let Some(pos) = certs.iter().position(|c| ordered.last().is_some_and(|l| l.tbs_certificate.issuer == c.tbs_certificate.subject)) {
+        ordered.push(certs.remove(pos));
+    }
+    ordered.extend(certs);
+    ordered
+}
+
+/// Which token and key to use.
+#[derive(Debug, Clone)]
+pub struct Pkcs11Options {
+    pub module: PathBuf,
+    pub token_label: Option<String>,
+    pub key_label: Option<String>,
+    /// Certificates to use when the token holds only the key (e.g. the chain's CAs).
+    pub extra_certs: Vec<Certificate>,
+}
+
+/// A key on a PKCS#11 token. One login serves every signature made through it; the
+/// session is shared behind a mutex because tokens sign one request at a time anyway.
+pub struct Pkcs11Key {
+    _ctx: Pkcs11,
+    session: Mutex<Session>,
+    key: ObjectHandle,
+    chain: Vec<Certificate>,
+    kind: KeyKind,
+}
+
+impl Pkcs11Key {
+    /// Opens the token, reads the certificates (public objects, no login yet), lets
+    /// `check` refuse them (Điều 29 pre-checks happen before the key is touched), then
+    /// asks `pin` for the PIN and logs in once. A rejected PIN is returned as
+    /// `SignError::BadSecret` and never retried: tokens lock after a few wrong ones.
+    pub fn open(
+        opts: &Pkcs11Options,
+        check: impl FnOnce(&[Certificate]) -> Result<(), SignError>,
+        pin: impl FnOnce() -> Result<Zeroizing<String>, SignError>,
+    ) -> Result<Self, SignError> {
+        let key_err = |what: &str, e: cryptoki::error::Error| SignError::Key(format!("PKCS#11 {}: {what}: {e}", opts.module.display()));
+        let ctx = Pkcs11::new(&opts.module).map_err(|e| key_err("cannot load the module", e))?;
+        ctx.initialize(CInitializeArgs::new(CInitializeFlags::OS_LOCKING_OK)).map_err(|e| key_err("cannot initialize", e))?;
+        let slots = ctx.get_slots_with_token().map_err(|e| key_err("cannot list tokens", e))?;
+        let mut chosen = None;
+        let mut labels = Vec::new();
+        for slot in slots {
+            let info = ctx.get_token_info(slot).map_err(|e| key_err("cannot read token info", e))?;
+            let label = info.label().trim().to_string();
+            if opts.token_label.as_deref().is_none_or(|want| want == label) {
+                chosen = Some(slot);
+                break;
+            }
+            labels.push(label);
+        }
+        let slot = chosen.ok_or_else(|| match &opts.token_label {
+            Some(l) => SignError::Key(format!("no token labelled {l:?} (tokens present: {})", if labels.is_empty() { "none".into() } else { labels.join(", ") })),
+            None => SignError::Key("no token present".into()),
+        })?;
+        let session = ctx.open_ro_session(slot).map_err(|e| key_err("cannot open a session", e))?;
+
+        // Certificates are public objects on the tokens in use: read and check them
+        // before the PIN is asked for and the key touched.
+        let public_certs = read_certificates(&session, opts.key_label.as_deref());
+        let Some((first, _)) = public_certs.first() else {
+            return Err(SignError::Key("no certificate visible on the token before login; vbdt runs the Điều 29 checks before touching the key".into()));
+        };
+        let checked_leaf = first.clone();
+        check(&assemble_chain(checked_leaf.clone(), public_certs.iter().map(|(c, _)| c.clone()).collect(), &opts.extra_certs))?;
+        login(&session, pin)?;
+
+        let mut template = vec![Attribute::Class(ObjectClass::PRIVATE_KEY)];
+        if let Some(l) = &opts.key_label {
+            template.push(Attribute::Label(l.as_bytes().to_vec()));
+        }
+        let keys = session.find_objects(&template).map_err(|e| key_err("cannot search keys", e))?;
+        let key = match (keys.len(), &opts.key_label) {
+            (0, Some(l)) => return Err(SignError::Key(format!("no private key labelled {l:?} on the token"))),
+            (0, None) => return Err(SignError::Key("no private key on the token".into())),
+            (1, _) => keys[0],
+            (n, None) => return Err(SignError::Key(format!("{n} private keys on the token; choose one with --key LABEL"))),
+            (_, Some(l)) => return Err(SignError::Key(format!("several private keys labelled {l:?}"))),
+        };
+        let attrs = session.get_attributes(key, &[AttributeType::Id, AttributeType::KeyType, AttributeType::Label]).map_err(|e| key_err("cannot read key attributes", e))?;
+        let mut id = None;
+        let mut key_type = None;
+        for a in attrs {
+            match a {
+                Attribute::Id(v) => id = Some(v),
+                Attribute::KeyType(t) => key_type = Some(t),
+                _ => {}
+            }
+        }
+        // The certificate shares the key's CKA_ID.
+        let all_certs = read_certificates(&session, None);
+        let leaf = all_certs
+            .iter()
+            .find(|(_, cid)| id.as_ref().is_some_and(|id| id == cid))
+            .map(|(c, _)| c.clone())
+            .ok_or_else(|| SignError::Key("the token holds no certificate for this key (same CKA_ID)".into()))?;
+        if leaf != checked_leaf {
+            return Err(SignError::Key("the certificate checked before login does not belong to the chosen key; choose it with --key LABEL".into()));
+        }
+        let ordered = assemble_chain(leaf, all_certs.into_iter().map(|(c, _)| c).collect(), &opts.extra_certs);
+
+        let kind = match key_type {
+            Some(KeyType::RSA) => {
+                let spki = &ordered[0].tbs_certificate.subject_public_key_info;
+                KeyKind::Rsa { bits: rsa_bits(spki.subject_public_key.raw_bytes()) }
+            }
+            Some(KeyType::EC) => {
+                let params = ordered[0].tbs_certificate.subject_public_key_info.algorithm.parameters.as_ref().and_then(|p| p.decode_as::<der::asn1::ObjectIdentifier>().ok());
+                match params.map(|o| o.to_string()).as_deref() {
+                    Some("1.2.840.10045.3.1.7") => KeyKind::EcP256,
+                    Some("1.3.132.0.34") => KeyKind::EcP384,
+                    _ => return Err(SignError::Key("unsupported EC curve on the token".into())),
+                }
+            }
+            _ => return Err(SignError::Key("unsupported key type on the token (RSA or EC expected)".into())),
+        };
+        Ok(Pkcs11Key { _ctx: ctx, session: Mutex::new(session), key, chain: ordered, kind })
+    }
+}
+fn login(session: &Session, pin: impl FnOnce() -> Result<Zeroizing<String>, SignError>) -> Result<(), SignError> {
+    use cryptoki::error::{Error, RvError};
+    let pin = pin()?;
+    let auth = AuthPin::new(pin.as_str().into());
+    match session.login(UserType::User, Some(&auth)) {
+        Ok(()) | Err(Error::Pkcs11(RvError::UserAlreadyLoggedIn, _)) => Ok(()),
+        Err(Error::Pkcs11(RvError::PinIncorrect | RvError::PinInvalid | RvError::PinLenRange, _)) => {
+            Err(SignError::BadSecret("the token rejected the PIN (not retried: tokens lock after a few wrong PINs)".into()))
+        }
+        Err(Error::Pkcs11(RvError::PinLocked, _)) => Err(SignError::BadSecret("the token's PIN is locked".into())),
+        Err(e) => Err(SignError::Key(format!("PKCS#11 login failed: {e}"))),
+    }
+}
+
+/// Certificates on the token with their CKA_ID; the one labelled `label` (or else the
+/// first end-entity certificate) comes first.
+fn read_certificates(session: &Session, label: Option<&str>) -> Vec<(Certificate, Vec<u8>)> {
+    let mut out: Vec<(Certificate, Vec<u8>)> = Vec::new();
+    let Ok(handles) = session.find_objects(&[Attribute::Class(ObjectClass::CERTIFICATE)]) else {
+        return out;
+    };
+    for h in handles {
+        let Ok(attrs) = session.get_attributes(h, &[AttributeType::Value, AttributeType::Id, AttributeType::Label]) else { continue };
+        let (mut der, mut id, mut lab) = (None, Vec::new(), Vec::new());
+        for a in attrs {
+            match a {
+                Attribute::Value(v) => der = Some(v),
+                Attribute::Id(v) => id = v,
+                Attribute::Label(v) => lab = v,
+                _ => {}
+            }
+        }
+        if let Some(c) = der.and_then(|d| Certificate::from_der(&d).ok()) {
+            let preferred = match label {
+                Some(l) => l.as_bytes() == lab.as_slice(),
+                None => !chain_check::cert::is_ca(&c) && out.first().is_none_or(|(f, _)| chain_check::cert::is_ca(f)),
+            };
+            if preferred {
+                out.insert(0, (c, id));
+            } else {
+                out.push((c, id));
+            }
+        }
+    }
+    out
+}
+
+/// The signer certificate first, then its issuers from `pool` and `extra`.
+fn assemble_chain(leaf: Certificate, pool: Vec<Certificate>, extra: &[Certificate]) -> Vec<Certificate> {
+    let mut rest: Vec<Certificate> = pool.into_iter().chain(extra.iter().cloned()).filter(|c| c != &leaf).collect();
+    let mut ordered = vec![leaf];
+    while let Some(pos) = rest.iter().position(|c| ordered.last().is_some_and(|l| l.tbs_certificate.issuer == c.tbs_certificate.subject && l != c)) {
+        ordered.push(rest.remove(pos));
+    }
+    ordered
+}
+
+
+/// Bit length of an RSA modulus from an RSAPublicKey DER (0 when unreadable).
+fn rsa_bits(rsa_public_key: &[u8]) -> usize {
+    #[derive(der::Sequence)]
+    struct RsaPub<'a> {
+        n: der::asn1::UintRef<'a>,
+        e: der::asn1::UintRef<'a>,
+    }
+    RsaPub::from_der(rsa_public_key).map(|k| k.n.as_bytes().len() * 8).unwrap_or(0)
+}
+
+fn digest_info(digest: DigestAlg, hash: &[u8]) -> Result<Vec<u8>, SignError> {
+    let alg = spki::AlgorithmIdentifierOwned { oid: digest.oid(), parameters: Some(der::Any::null()) };
+    #[derive(der::Sequence)]
+    struct DigestInfo {
+        alg: spki::AlgorithmIdentifierOwned,
+        digest: der::asn1::OctetString,
+    }
+    let di = DigestInfo { alg, digest: der::asn1::OctetString::new(hash).map_err(|e| SignError::Internal(e.to_string()))? };
+    di.to_der().map_err(|e| SignError::Internal(e.to_string()))
+}
+
+fn mech_type(d: DigestAlg) -> (MechanismType, PkcsMgfType) {
+    match d {
+        DigestAlg::Sha384 => (MechanismType::SHA384, PkcsMgfType::MGF1_SHA384),
+        DigestAlg::Sha512 => (MechanismType::SHA512, PkcsMgfType::MGF1_SHA512),
+        _ => (MechanismType::SHA256, PkcsMgfType::MGF1_SHA256),
+    }
+}
+
+impl KeySource for Pkcs11Key {
+    fn chain(&self) -> &[Certificate] {
+        &self.chain
+    }
+
+    fn kind(&self) -> KeyKind {
+        self.kind
+    }
+
+    fn sign(&self, message: &[u8], digest: DigestAlg, padding: RsaPadding) -> Result<Vec<u8>, SignError> {
+        if digest == DigestAlg::Sha1 {
+            return Err(SignError::Key("SHA-1 is not allowed for new signatures".into()));
+        }
+        let hash = digest.digest(message);
+        let session = self.session.lock().map_err(|_| SignError::Internal("token session poisoned".into()))?;
+        let token_err = |e: cryptoki::error::Error| SignError::Key(format!("the token failed to sign: {e}"));
+        match (self.kind, padding) {
+            (KeyKind::Rsa { .. }, RsaPadding::Pkcs1v15) => session.sign(&Mechanism::RsaPkcs, self.key, &digest_info(digest, &hash)?).map_err(token_err),
+            (KeyKind::Rsa { .. }, RsaPadding::Pss) => {
+                let (hash_alg, mgf) = mech_type(digest);
+                let params = PkcsPssParams { hash_alg, mgf, s_len: (hash.len() as u64).into() };
+                session.sign(&Mechanism::RsaPkcsPss(params), self.key, &hash).map_err(token_err)
+            }
+            (KeyKind::EcP256 | KeyKind::EcP384, _) => {
+                let raw = session.sign(&Mechanism::Ecdsa, self.key, &hash).map_err(token_err)?;
+                ecdsa_raw_to_der(&raw)
+            }
+        }
+    }
+}
+
+/// PKCS#11 returns ECDSA signatures as r‖s; CMS wants ECDSA-Sig-Value (DER).
+fn ecdsa_raw_to_der(raw: &[u8]) -> Result<Vec<u8>, SignError> {
+    if raw.is_empty() || raw.len() % 2 != 0 {
+        return Err(SignError::Key("the token returned a malformed ECDSA signature".into()));
+    }
+    let (r, s) = raw.split_at(raw.len() / 2);
+    #[derive(der::Sequence)]
+    struct EcdsaSig<'a> {
+        r: der::asn1::UintRef<'a>,
+        s: der::asn1::UintRef<'a>,
+    }
+    let bad = |e: der::Error| SignError::Internal(e.to_string());
+    EcdsaSig { r: der::asn1::UintRef::new(r).map_err(bad)?, s: der::asn1::UintRef::new(s).map_err(bad)? }.to_der().map_err(bad)
+}

@@ -1,0 +1,138 @@
+//! PAdES signing for vbdt: key sources (PKCS#12 file, PKCS#11 token), CMS SignedData over
+//! an external digest, RFC 3161 signature timestamps, and the incremental update that
+//! adds a signature to a PDF without touching a byte of what was there.
+
+mod cms_build;
+mod error;
+pub mod keys;
+mod output;
+pub mod precheck;
+mod tsa;
+mod update;
+
+use std::path::Path;
+
+pub use chain_check::digest::DigestAlg;
+pub use error::SignError;
+pub use keys::{KeySource, P12Key, Pkcs11Key, Pkcs11Options};
+pub use output::write_atomically;
+pub use precheck::PrecheckOptions;
+use time::OffsetDateTime;
+
+/// Whose signature this is (rules.md S1), recorded as `/VBDT_Role` in the signature dictionary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// The official's own signature (chữ ký số của người có thẩm quyền).
+    Personal,
+    /// The agency's signature added by the clerk (chữ ký số của cơ quan, tổ chức).
+    Organization,
+}
+
+impl Role {
+    pub fn pdf_name(self) -> &'static str {
+        match self {
+            Role::Personal => "Personal",
+            Role::Organization => "Organization",
+        }
+    }
+}
+
+/// How the RSA signature is padded (ignored for ECDSA keys).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RsaPadding {
+    #[default]
+    Pkcs1v15,
+    Pss,
+}
+
+/// Everything about one signature except the key.
+#[derive(Debug, Clone)]
+pub struct SignOptions {
+    pub role: Role,
+    pub reason: Option<String>,
+    pub location: Option<String>,
+    pub contact: Option<String>,
+    pub digest: DigestAlg,
+    pub rsa_padding: RsaPadding,
+    /// RFC 3161 service for a signature timestamp (PAdES B-T); none gives B-B.
+    pub tsa_url: Option<String>,
+    pub appearance: stamp_layout::Appearance,
+    /// Field name; by default one derived from the role that the document does not use yet.
+    pub field_name: Option<String>,
+    /// The claimed signing time written in `/M` (a timestamp, when asked for, proves it).
+    pub signing_time: OffsetDateTime,
+    pub http: chain_check::http::HttpLimits,
+}
+
+impl SignOptions {
+    pub fn new(role: Role) -> Self {
+        SignOptions {
+            role,
+            reason: None,
+            location: None,
+            contact: None,
+            digest: DigestAlg::Sha256,
+            rsa_padding: RsaPadding::Pkcs1v15,
+            tsa_url: None,
+            appearance: stamp_layout::Appearance::Invisible,
+            field_name: None,
+            signing_time: OffsetDateTime::now_utc(),
+            http: chain_check::http::HttpLimits::default(),
+        }
+    }
+}
+
+/// What signing produced: the bytes to append after the input, and facts for the caller.
+#[derive(Debug)]
+pub struct SignedUpdate {
+    /// The incremental update; the signed file is the input followed by these bytes.
+    pub update: Vec<u8>,
+    pub field_name: String,
+    pub byte_range: [usize; 4],
+    pub timestamped: bool,
+}
+
+/// Signs `input` (a whole PDF) and returns the incremental update to append.
+pub fn sign_pdf(input: &[u8], key: &dyn KeySource, opts: &SignOptions) -> Result<SignedUpdate, SignError> {
+    let adjusted;
+    let opts = match key.kind().required_digest() {
+        Some(d) if d != opts.digest => {
+            adjusted = SignOptions { digest: d, ..opts.clone() };
+            &adjusted
+        }
+        _ => opts,
+    };
+    let prepared = update::prepare(input, key, opts)?;
+    let mut capacity = cms_build::estimate_size(key, opts.tsa_url.is_some());
+    // Two rounds at most: the first estimate is generous; if a TSA answers with a much
+    // larger token than expected, build once more with room for it.
+    for _ in 0..2 {
+        let mut placeholder = prepared.with_contents_capacity(capacity);
+        let digest = placeholder.digest(input, opts.digest);
+        let cms = cms_build::build(&digest, key, opts)?;
+        if cms.der.len() <= capacity {
+            placeholder.fill(&cms.der)?;
+            return Ok(SignedUpdate {
+                field_name: prepared.field_name.clone(),
+                byte_range: placeholder.byte_range,
+                update: placeholder.bytes,
+                timestamped: cms.timestamped,
+            });
+        }
+        capacity = cms.der.len() + 4096;
+    }
+    Err(SignError::Internal("the signature did not fit its reserved space twice".into()))
+}
+
+/// Reads `input_path`, signs it, and writes the result to `output_path` atomically
+/// (temporary file in the same directory, fsync, rename). The input is never modified.
+pub fn sign_file(input_path: &Path, output_path: &Path, force: bool, key: &dyn KeySource, opts: &SignOptions) -> Result<SignedUpdate, SignError> {
+    let input = std::fs::read(input_path).map_err(|e| SignError::Io { path: input_path.to_path_buf(), why: e.to_string() })?;
+    if !force && output_path.exists() {
+        return Err(SignError::OutputExists(output_path.to_path_buf()));
+    }
+    let signed = sign_pdf(&input, key, opts)?;
+    let permissions = std::fs::metadata(input_path).ok().map(|m| m.permissions());
+    write_atomically(output_path, &[&input, &signed.update], force, permissions)?;
+    Ok(signed)
+}

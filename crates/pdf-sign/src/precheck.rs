@@ -1,0 +1,73 @@
+//! Điều 29: before a signature is created, the signer certificate must pass the same
+//! checks a verifier would make (Điều 31: validity, usage, revocation; Điều 32: path).
+
+use chain_check::article31::{self, Purpose};
+use chain_check::article32::PathBuilder;
+use chain_check::revocation::{self, RevocationSources, RevocationStatus};
+use chain_check::trust::TrustStore;
+use time::OffsetDateTime;
+use x509_cert::Certificate;
+
+use crate::SignError;
+
+/// What the pre-checks may use.
+pub struct PrecheckOptions {
+    pub at: OffsetDateTime,
+    /// Anchors to require the chain to reach (`--trust`); without them the chain must
+    /// only be complete up to a self-signed root.
+    pub trust: Option<TrustStore>,
+    /// Ask the CA's OCSP responder / CRL distribution point.
+    pub online_revocation: bool,
+    pub crls: Vec<Vec<u8>>,
+    pub http: chain_check::http::HttpLimits,
+}
+
+/// Runs the checks. Returns warnings (e.g. revocation status unreachable); a failed
+/// check is an error that names the certificate and the article.
+pub fn check_signer(chain: &[Certificate], opts: &PrecheckOptions) -> Result<Vec<String>, SignError> {
+    let leaf = chain.first().ok_or_else(|| SignError::Certificate("no signer certificate".into()))?;
+    let who = chain_check::cert::subject(leaf);
+    article31::check_validity(leaf, opts.at).map_err(|p| SignError::Certificate(format!("Điều 31.1.a: signer certificate {who}: {p}")))?;
+    article31::check_usage(leaf, Purpose::DocumentSigning).map_err(|p| SignError::Certificate(format!("Điều 31.1.b: signer certificate {who}: {p}")))?;
+
+    // Điều 32: the chain must be complete; with --trust, anchored too.
+    let issuer = match &opts.trust {
+        Some(store) => {
+            let builder = PathBuilder::new(store).with_intermediates(chain[1..].to_vec());
+            let path = builder.build(leaf, opts.at).map_err(|e| SignError::Certificate(format!("Điều 32: {e}")))?;
+            path.certs.get(1).cloned()
+        }
+        None => {
+            for pair in chain.windows(2) {
+                if pair[0].tbs_certificate.issuer != pair[1].tbs_certificate.subject {
+                    break;
+                }
+                article31::check_validity(&pair[1], opts.at)
+                    .map_err(|p| SignError::Certificate(format!("Điều 32: CA certificate {}: {p}", chain_check::cert::subject(&pair[1]))))?;
+            }
+            let complete = chain.windows(2).all(|p| p[0].tbs_certificate.issuer == p[1].tbs_certificate.subject)
+                && chain.last().is_some_and(|c| c.tbs_certificate.issuer == c.tbs_certificate.subject);
+            if !complete {
+                return Err(SignError::Certificate(format!(
+                    "Điều 32: the certificate chain of {who} is incomplete (the issuer certificates up to the root must be in the key file or token, or given with --certs)"
+                )));
+            }
+            chain.get(1).cloned()
+        }
+    };
+
+    let mut warnings = Vec::new();
+    if let Some(issuer) = issuer {
+        let sources = RevocationSources { ocsp_responses: Vec::new(), crls: opts.crls.clone(), online: opts.online_revocation, limits: opts.http.clone() };
+        if opts.online_revocation || !opts.crls.is_empty() {
+            match revocation::check(leaf, &issuer, opts.at, &sources) {
+                RevocationStatus::Revoked { revoked_at, .. } if revoked_at <= opts.at => {
+                    return Err(SignError::Certificate(format!("Điều 31.1.c: signer certificate {who} was revoked on {revoked_at}")));
+                }
+                RevocationStatus::Unknown { reasons } => warnings.push(format!("Điều 31.1.c: revocation status of {who} could not be checked: {}", reasons.join("; "))),
+                _ => {}
+            }
+        }
+    }
+    Ok(warnings)
+}

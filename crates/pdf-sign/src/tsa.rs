@@ -1,0 +1,56 @@
+//! RFC 3161 client: asks a timestamp authority for a token over the signature value.
+
+use chain_check::digest::DigestAlg;
+use chain_check::http::HttpLimits;
+use cms::signed_data::SignedData;
+use der::asn1::{Int, OctetString};
+use der::{Decode, Encode};
+use spki::AlgorithmIdentifier;
+use x509_tsp::{MessageImprint, TimeStampReq, TimeStampResp, TspVersion, TstInfo};
+
+use crate::SignError;
+
+fn tsa_err(url: &str, why: impl std::fmt::Display) -> SignError {
+    SignError::Timestamp(format!("{url}: {why}"))
+}
+
+/// Returns the DER TimeStampToken (a ContentInfo) for `imprint`, after checking that the
+/// answer is granted and carries our imprint and nonce.
+pub(crate) fn request_token(url: &str, imprint: &[u8], digest: DigestAlg, http: &HttpLimits) -> Result<Vec<u8>, SignError> {
+    let mut nonce_bytes = [0u8; 12];
+    aws_lc_rs::rand::fill(&mut nonce_bytes).map_err(|_| SignError::Internal("no randomness for the TSA nonce".into()))?;
+    nonce_bytes[0] &= 0x7f; // keep the INTEGER positive
+    nonce_bytes[0] |= 0x01; // and free of a leading zero byte
+    let nonce = Int::new(&nonce_bytes).map_err(|e| SignError::Internal(e.to_string()))?;
+    let request = TimeStampReq {
+        version: TspVersion::V1,
+        message_imprint: MessageImprint {
+            hash_algorithm: AlgorithmIdentifier { oid: digest.oid(), parameters: None },
+            hashed_message: OctetString::new(imprint).map_err(|e| SignError::Internal(e.to_string()))?,
+        },
+        req_policy: None,
+        nonce: Some(nonce.clone()),
+        cert_req: true,
+        extensions: None,
+    };
+    let body = request.to_der().map_err(|e| SignError::Internal(e.to_string()))?;
+    let answer = chain_check::http::post(url, "application/timestamp-query", &body, http).map_err(|e| tsa_err(url, e))?;
+    let response = TimeStampResp::from_der(&answer).map_err(|e| tsa_err(url, format!("not a timestamp response ({e})")))?;
+    // PKIStatus granted(0) or grantedWithMods(1).
+    let status = response.status.status as u32;
+    if status > 1 {
+        return Err(tsa_err(url, format!("request refused (PKIStatus {status})")));
+    }
+    let token = response.time_stamp_token.ok_or_else(|| tsa_err(url, "granted but no token in the answer"))?;
+    let signed: SignedData = token.content.decode_as().map_err(|e| tsa_err(url, format!("token is not SignedData ({e})")))?;
+    let econtent = signed.encap_content_info.econtent.ok_or_else(|| tsa_err(url, "token has no TSTInfo"))?;
+    let tst_der = econtent.decode_as::<OctetString>().map_err(|e| tsa_err(url, format!("bad TSTInfo wrapper ({e})")))?;
+    let tst = TstInfo::from_der(tst_der.as_bytes()).map_err(|e| tsa_err(url, format!("bad TSTInfo ({e})")))?;
+    if tst.message_imprint.hashed_message.as_bytes() != imprint || tst.message_imprint.hash_algorithm.oid != digest.oid() {
+        return Err(tsa_err(url, "the token is for another message imprint"));
+    }
+    if tst.nonce.as_ref() != Some(&nonce) {
+        return Err(tsa_err(url, "the token's nonce does not match the request"));
+    }
+    token.to_der().map_err(|e| SignError::Internal(e.to_string()))
+}

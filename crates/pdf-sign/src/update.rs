@@ -1,0 +1,432 @@
+//! The incremental update that adds one signature: signature dictionary, field and widget,
+//! the page's `/Annots`, the AcroForm, and an xref section of the same kind as the last one.
+
+use std::collections::BTreeSet;
+use std::ops::Range;
+
+use chain_check::digest::DigestAlg;
+use lopdf::{Dictionary, Document, Object, ObjectId};
+use pdf_raw::{Obj, RawPdf, XrefKind};
+use time::{OffsetDateTime, UtcOffset};
+
+use crate::keys::KeySource;
+use crate::{SignError, SignOptions};
+
+/// Vietnam time (UTC+07:00, no daylight saving): every time vbdt writes or shows.
+pub(crate) const VIETNAM: UtcOffset = match UtcOffset::from_hms(7, 0, 0) {
+    Ok(o) => o,
+    Err(_) => UtcOffset::UTC,
+};
+
+const BYTE_RANGE_PLACEHOLDER: &str = "/ByteRange [0 0000000000 0000000000 0000000000]";
+
+/// Everything about the update except the size of the `/Contents` hole.
+pub(crate) struct Prepared {
+    pub field_name: String,
+    input_len: usize,
+    needs_leading_newline: bool,
+    sig_object: u32,
+    /// The signature dictionary, split around the `/Contents` value.
+    sig_head: Vec<u8>,
+    sig_tail: Vec<u8>,
+    /// Other objects of the update (number, generation, body).
+    objects: Vec<(u32, u16, Vec<u8>)>,
+    xref_kind: XrefKind,
+    prev_xref: usize,
+    next_number: u32,
+    trailer_copy: Vec<(Vec<u8>, Obj)>,
+}
+
+/// The update rendered with a hole of a given size.
+pub(crate) struct Placeholder {
+    pub bytes: Vec<u8>,
+    /// The hex string `<…>` within `bytes`.
+    hole: Range<usize>,
+    pub byte_range: [usize; 4],
+}
+
+fn bad(why: impl std::fmt::Display) -> SignError {
+    SignError::BadInput(why.to_string())
+}
+
+fn serialize(obj: &Object) -> Result<Vec<u8>, SignError> {
+    let mut out = Vec::new();
+    lopdf::Writer::write_object(&mut out, obj).map_err(|e| SignError::Internal(format!("cannot serialize an object: {e}")))?;
+    Ok(out)
+}
+
+fn pdf_date(t: OffsetDateTime) -> String {
+    let t = t.to_offset(VIETNAM);
+    format!("D:{:04}{:02}{:02}{:02}{:02}{:02}+07'00'", t.year(), u8::from(t.month()), t.day(), t.hour(), t.minute(), t.second())
+}
+
+/// Reads the input and plans the update. Refuses encrypted, certified-no-changes and
+/// broken files before any key is used.
+pub(crate) fn prepare(input: &[u8], key: &dyn KeySource, opts: &SignOptions) -> Result<Prepared, SignError> {
+    let raw = RawPdf::parse(input).map_err(|e| bad(format!("not a readable PDF ({e})")))?;
+    if raw.is_encrypted() {
+        return Err(SignError::Encrypted);
+    }
+    let doc = Document::load_mem(input).map_err(|e| bad(format!("cannot read the PDF objects ({e})")))?;
+    if doc.is_encrypted() {
+        return Err(SignError::Encrypted);
+    }
+    let root_id = match raw.trailer().get(b"Root") {
+        Some(Obj::Ref(n, g)) => (*n, *g),
+        _ => return Err(bad("the trailer has no /Root reference")),
+    };
+    let catalog = doc.get_dictionary(root_id).map_err(|_| bad("the document catalog cannot be read"))?.clone();
+    refuse_if_certified_no_changes(&doc, &catalog)?;
+
+    let pages = doc.get_pages();
+    let page_id = match &opts.appearance {
+        stamp_layout::Appearance::Invisible => *pages.values().next().ok_or_else(|| bad("the document has no pages"))?,
+    };
+    let page = doc.get_dictionary(page_id).map_err(|_| bad("the page to sign on cannot be read"))?.clone();
+
+    let mut next = raw.next_object_number().max(doc.max_id.saturating_add(1));
+    let mut alloc = || {
+        let n = next;
+        next += 1;
+        n
+    };
+    let sig_object = alloc();
+    let widget_object = alloc();
+    let widget_ref = Object::Reference((widget_object, 0));
+
+    // --- AcroForm and the field name ---
+    let mut updated: Vec<(ObjectId, Object)> = Vec::new();
+    let acroform_entry = catalog.get(b"AcroForm").ok().cloned();
+    let (acroform, acroform_id): (Dictionary, Option<ObjectId>) = match &acroform_entry {
+        Some(Object::Reference(id)) => (doc.get_dictionary(*id).map_err(|_| bad("the AcroForm cannot be read"))?.clone(), Some(*id)),
+        Some(Object::Dictionary(d)) => (d.clone(), None),
+        _ => (Dictionary::new(), None),
+    };
+    let existing = field_names(&doc, &acroform);
+    let field_name = match &opts.field_name {
+        Some(n) if existing.contains(n) => return Err(bad(format!("a field named {n:?} exists already"))),
+        Some(n) => n.clone(),
+        None => {
+            let base = format!("Sig_{}", opts.role.pdf_name());
+            (1..).map(|i| if i == 1 { base.clone() } else { format!("{base}_{i}") }).find(|n| !existing.contains(n)).unwrap_or(base)
+        }
+    };
+
+    let mut new_acroform = acroform.clone();
+    match acroform.get(b"Fields") {
+        Ok(Object::Reference(fields_id)) => {
+            let mut arr = doc.get_object(*fields_id).and_then(Object::as_array).map_err(|_| bad("the AcroForm /Fields array cannot be read"))?.clone();
+            arr.push(widget_ref.clone());
+            updated.push((*fields_id, Object::Array(arr)));
+        }
+        Ok(Object::Array(arr)) => {
+            let mut arr = arr.clone();
+            arr.push(widget_ref.clone());
+            new_acroform.set("Fields", Object::Array(arr));
+        }
+        _ => new_acroform.set("Fields", Object::Array(vec![widget_ref.clone()])),
+    }
+    new_acroform.set("SigFlags", Object::Integer(3));
+    match acroform_id {
+        Some(id) => updated.push((id, Object::Dictionary(new_acroform))),
+        None => {
+            let mut new_catalog = catalog.clone();
+            if acroform_entry.is_some() {
+                new_catalog.set("AcroForm", Object::Dictionary(new_acroform));
+            } else {
+                let af = alloc();
+                updated.push(((af, 0), Object::Dictionary(new_acroform)));
+                new_catalog.set("AcroForm", Object::Reference((af, 0)));
+            }
+            updated.push((root_id, Object::Dictionary(new_catalog)));
+        }
+    }
+
+    // --- the widget on its page ---
+    match page.get(b"Annots") {
+        Ok(Object::Reference(annots_id)) => {
+            let mut arr = doc.get_object(*annots_id).and_then(Object::as_array).map_err(|_| bad("the page's /Annots array cannot be read"))?.clone();
+            arr.push(widget_ref.clone());
+            updated.push((*annots_id, Object::Array(arr)));
+        }
+        other => {
+            let mut arr = match other {
+                Ok(Object::Array(a)) => a.clone(),
+                _ => Vec::new(),
+            };
+            arr.push(widget_ref.clone());
+            let mut new_page = page.clone();
+            new_page.set("Annots", Object::Array(arr));
+            updated.push((page_id, Object::Dictionary(new_page)));
+        }
+    }
+
+    let mut widget = Dictionary::new();
+    widget.set("Type", Object::Name(b"Annot".to_vec()));
+    widget.set("Subtype", Object::Name(b"Widget".to_vec()));
+    widget.set("FT", Object::Name(b"Sig".to_vec()));
+    widget.set("T", lopdf::text_string(&field_name));
+    widget.set("V", Object::Reference((sig_object, 0)));
+    // Print + Locked.
+    widget.set("F", Object::Integer(132));
+    widget.set("Rect", Object::Array(vec![0.into(), 0.into(), 0.into(), 0.into()]));
+    widget.set("P", Object::Reference(page_id));
+    let mut objects = vec![(widget_object, 0u16, serialize(&Object::Dictionary(widget))?)];
+    for ((n, g), obj) in &updated {
+        objects.push((*n, *g, serialize(obj)?));
+    }
+
+    // --- the signature dictionary around its /Contents hole ---
+    let mut head = Vec::new();
+    head.extend_from_slice(b"<</Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached ");
+    head.extend_from_slice(BYTE_RANGE_PLACEHOLDER.as_bytes());
+    head.extend_from_slice(b" /Contents ");
+    let mut tail = Vec::new();
+    tail.extend_from_slice(format!(" /M ({})", pdf_date(opts.signing_time)).as_bytes());
+    for (k, v) in [("Reason", &opts.reason), ("Location", &opts.location), ("ContactInfo", &opts.contact)] {
+        if let Some(v) = v {
+            tail.extend_from_slice(format!(" /{k} ").as_bytes());
+            tail.extend_from_slice(&serialize(&lopdf::text_string(v))?);
+        }
+    }
+    let signer_name = chain_check::cert::common_name(&key.chain()[0]).unwrap_or_default();
+    if !signer_name.is_empty() {
+        tail.extend_from_slice(b" /Name ");
+        tail.extend_from_slice(&serialize(&lopdf::text_string(&signer_name))?);
+    }
+    tail.extend_from_slice(format!(" /Prop_Build <</App <</Name /vbdt /REx ({})>>>>", env!("CARGO_PKG_VERSION")).as_bytes());
+    tail.extend_from_slice(format!(" /VBDT_Role /{}>>", opts.role.pdf_name()).as_bytes());
+
+    let trailer_copy = raw
+        .trailer()
+        .entries
+        .iter()
+        .filter(|(k, _)| matches!(k.as_slice(), b"Root" | b"Info" | b"ID"))
+        .cloned()
+        .collect();
+    Ok(Prepared {
+        field_name,
+        input_len: input.len(),
+        needs_leading_newline: !matches!(input.last(), Some(b'\n' | b'\r')),
+        sig_object,
+        sig_head: head,
+        sig_tail: tail,
+        objects,
+        xref_kind: raw.last().kind,
+        prev_xref: raw.last().xref_offset,
+        next_number: next,
+        trailer_copy,
+    })
+}
+
+fn refuse_if_certified_no_changes(doc: &Document, catalog: &Dictionary) -> Result<(), SignError> {
+    let resolve = |o: &Object| -> Option<Object> {
+        match o {
+            Object::Reference(id) => doc.get_object(*id).ok().cloned(),
+            other => Some(other.clone()),
+        }
+    };
+    let Some(Object::Dictionary(perms)) = catalog.get(b"Perms").ok().and_then(resolve) else {
+        return Ok(());
+    };
+    let Some(Object::Dictionary(sig)) = perms.get(b"DocMDP").ok().and_then(resolve) else {
+        return Ok(());
+    };
+    let Some(Object::Array(refs)) = sig.get(b"Reference").ok().and_then(resolve) else {
+        return Ok(());
+    };
+    for r in refs {
+        let Some(Object::Dictionary(rd)) = resolve(&r) else { continue };
+        let Some(Object::Dictionary(params)) = rd.get(b"TransformParams").ok().and_then(resolve) else { continue };
+        if matches!(params.get(b"P"), Ok(Object::Integer(1))) {
+            return Err(SignError::CertifiedNoChanges);
+        }
+    }
+    Ok(())
+}
+
+/// Fully qualified names of the form's fields (bounded walk: cycles and depth are cut).
+fn field_names(doc: &Document, acroform: &Dictionary) -> BTreeSet<String> {
+    let mut names = BTreeSet::new();
+    let mut seen = BTreeSet::new();
+    let mut stack: Vec<(Object, String, usize)> = match acroform.get(b"Fields") {
+        Ok(Object::Reference(id)) => doc.get_object(*id).and_then(Object::as_array).map(|a| a.iter().map(|o| (o.clone(), String::new(), 0)).collect()).unwrap_or_default(),
+        Ok(Object::Array(a)) => a.iter().map(|o| (o.clone(), String::new(), 0)).collect(),
+        _ => Vec::new(),
+    };
+    while let Some((obj, parent, depth)) = stack.pop() {
+        if depth > 32 || names.len() > 100_000 {
+            break;
+        }
+        let dict = match &obj {
+            Object::Reference(id) => {
+                if !seen.insert(*id) {
+                    continue;
+                }
+                match doc.get_dictionary(*id) {
+                    Ok(d) => d,
+                    Err(_) => continue,
+                }
+            }
+            Object::Dictionary(d) => d,
+            _ => continue,
+        };
+        let partial = match dict.get(b"T") {
+            Ok(Object::String(bytes, _)) => lopdf::decode_text_string(&Object::String(bytes.clone(), lopdf::StringFormat::Literal)).ok(),
+            _ => None,
+        };
+        let full = match (&partial, parent.is_empty()) {
+            (Some(p), true) => p.clone(),
+            (Some(p), false) => format!("{parent}.{p}"),
+            (None, _) => parent.clone(),
+        };
+        if partial.is_some() {
+            names.insert(full.clone());
+        }
+        if let Ok(Object::Array(kids)) = dict.get(b"Kids") {
+            for k in kids {
+                stack.push((k.clone(), full.clone(), depth + 1));
+            }
+        }
+    }
+    names
+}
+
+impl Prepared {
+    /// Lays the update out with room for `capacity` bytes of DER in `/Contents`.
+    pub(crate) fn with_contents_capacity(&self, capacity: usize) -> Placeholder {
+        let mut out = Vec::new();
+        if self.needs_leading_newline {
+            out.push(b'\n');
+        }
+        let mut offsets: Vec<(u32, u16, usize)> = Vec::new();
+
+        offsets.push((self.sig_object, 0, self.input_len + out.len()));
+        out.extend_from_slice(format!("{} 0 obj\n", self.sig_object).as_bytes());
+        let byte_range_at = out.len() + self.sig_head.len() - BYTE_RANGE_PLACEHOLDER.len() - b" /Contents ".len();
+        out.extend_from_slice(&self.sig_head);
+        let hole_start = out.len();
+        out.push(b'<');
+        out.resize(out.len() + capacity * 2, b'0');
+        out.push(b'>');
+        let hole = hole_start..out.len();
+        out.extend_from_slice(&self.sig_tail);
+        out.extend_from_slice(b"\nendobj\n");
+
+        for (n, g, body) in &self.objects {
+            offsets.push((*n, *g, self.input_len + out.len()));
+            out.extend_from_slice(format!("{n} {g} obj\n").as_bytes());
+            out.extend_from_slice(body);
+            out.extend_from_slice(b"\nendobj\n");
+        }
+
+        let xref_at = self.input_len + out.len();
+        match self.xref_kind {
+            XrefKind::Stream => self.write_xref_stream(&mut out, &mut offsets, xref_at),
+            XrefKind::Table | XrefKind::Hybrid => self.write_xref_table(&mut out, &offsets),
+        }
+        out.extend_from_slice(format!("startxref\n{xref_at}\n%%EOF\n").as_bytes());
+
+        let total = self.input_len + out.len();
+        let abs_hole = (self.input_len + hole.start, self.input_len + hole.end);
+        let byte_range = [0, abs_hole.0, abs_hole.1, total - abs_hole.1];
+        let text = format!("/ByteRange [{} {} {} {}]", byte_range[0], byte_range[1], byte_range[2], byte_range[3]);
+        // The placeholder has room for ten-digit offsets (files under 10 GB); pad with spaces.
+        let padded = format!("{text:<width$}", width = BYTE_RANGE_PLACEHOLDER.len());
+        out[byte_range_at..byte_range_at + padded.len()].copy_from_slice(padded.as_bytes());
+        Placeholder { bytes: out, hole, byte_range }
+    }
+
+    fn trailer_entries(&self, size: u32) -> Vec<u8> {
+        let mut t = Vec::new();
+        t.extend_from_slice(format!("/Size {size}").as_bytes());
+        for (k, v) in &self.trailer_copy {
+            t.push(b' ');
+            pdf_raw::lexer::write_name(k, &mut t);
+            t.push(b' ');
+            v.write_to(&mut t);
+        }
+        t.extend_from_slice(format!(" /Prev {}", self.prev_xref).as_bytes());
+        t
+    }
+
+    fn write_xref_table(&self, out: &mut Vec<u8>, offsets: &[(u32, u16, usize)]) {
+        let mut sorted = offsets.to_vec();
+        sorted.sort();
+        out.extend_from_slice(b"xref\n");
+        let mut i = 0;
+        while i < sorted.len() {
+            let mut j = i + 1;
+            while j < sorted.len() && sorted[j].0 == sorted[j - 1].0 + 1 {
+                j += 1;
+            }
+            out.extend_from_slice(format!("{} {}\n", sorted[i].0, j - i).as_bytes());
+            for (_, g, off) in &sorted[i..j] {
+                out.extend_from_slice(format!("{off:010} {g:05} n\r\n").as_bytes());
+            }
+            i = j;
+        }
+        out.extend_from_slice(b"trailer\n<<");
+        out.extend_from_slice(&self.trailer_entries(self.next_number));
+        out.extend_from_slice(b">>\n");
+    }
+
+    fn write_xref_stream(&self, out: &mut Vec<u8>, offsets: &mut Vec<(u32, u16, usize)>, xref_at: usize) {
+        let own = self.next_number;
+        offsets.push((own, 0, xref_at));
+        offsets.sort();
+        let mut index = Vec::new();
+        let mut data = Vec::new();
+        let mut i = 0;
+        while i < offsets.len() {
+            let mut j = i + 1;
+            while j < offsets.len() && offsets[j].0 == offsets[j - 1].0 + 1 {
+                j += 1;
+            }
+            index.push(format!("{} {}", offsets[i].0, j - i));
+            for (_, g, off) in &offsets[i..j] {
+                data.push(1u8);
+                data.extend_from_slice(&(*off as u64).to_be_bytes()[3..]);
+                data.extend_from_slice(&g.to_be_bytes());
+            }
+            i = j;
+        }
+        out.extend_from_slice(format!("{own} 0 obj\n<</Type /XRef /W [1 5 2] /Index [{}] /Length {} ", index.join(" "), data.len()).as_bytes());
+        out.extend_from_slice(&self.trailer_entries(own + 1));
+        out.extend_from_slice(b">>\nstream\n");
+        out.extend_from_slice(&data);
+        out.extend_from_slice(b"\nendstream\nendobj\n");
+    }
+}
+
+fn algorithm(d: DigestAlg) -> &'static aws_lc_rs::digest::Algorithm {
+    match d {
+        DigestAlg::Sha1 => &aws_lc_rs::digest::SHA1_FOR_LEGACY_USE_ONLY,
+        DigestAlg::Sha256 => &aws_lc_rs::digest::SHA256,
+        DigestAlg::Sha384 => &aws_lc_rs::digest::SHA384,
+        DigestAlg::Sha512 => &aws_lc_rs::digest::SHA512,
+    }
+}
+
+impl Placeholder {
+    /// The digest of everything the signature covers: the input, then the update minus the hole.
+    pub(crate) fn digest(&self, input: &[u8], alg: DigestAlg) -> Vec<u8> {
+        let mut ctx = aws_lc_rs::digest::Context::new(algorithm(alg));
+        ctx.update(input);
+        ctx.update(&self.bytes[..self.hole.start]);
+        ctx.update(&self.bytes[self.hole.end..]);
+        ctx.finish().as_ref().to_vec()
+    }
+
+    /// Writes the DER signature into the hole as hex (the rest stays zero padding).
+    pub(crate) fn fill(&mut self, der: &[u8]) -> Result<(), SignError> {
+        let room = (self.hole.end - self.hole.start - 2) / 2;
+        if der.len() > room {
+            return Err(SignError::Internal("signature larger than its reserved space".into()));
+        }
+        let hex = hex::encode_upper(der);
+        let start = self.hole.start + 1;
+        self.bytes[start..start + hex.len()].copy_from_slice(hex.as_bytes());
+        Ok(())
+    }
+}

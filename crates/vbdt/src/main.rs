@@ -1,0 +1,32 @@
+//! vbdt: sign and verify the PDFs Vietnamese state agencies issue, copy and receive.
+
+mod cli;
+mod cmd_sign;
+mod demo;
+mod exit;
+mod secrets;
+mod testpki;
+
+use clap::Parser;
+
+fn main() -> std::process::ExitCode {
+    let cli = cli::Cli::parse();
+    let code = match cli.command {
+        cli::Command::Sign(args) => cmd_sign::run(&args),
+        cli::Command::Demo(args) => match demo::run(&args) {
+            Ok(code) => code,
+            Err(err) => {
+                eprintln!("vbdt demo: {err:#}");
+                exit::KEY_OR_NETWORK
+            }
+        },
+        cli::Command::Testpki(args) => match testpki::run(&args) {
+            Ok(()) => exit::OK,
+            Err(err) => {
+                eprintln!("vbdt testpki: {err:#}");
+                exit::BAD_INPUT
+            }
+        },
+    };
+    std::process::ExitCode::from(code)
+}
