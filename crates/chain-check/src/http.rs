@@ -1,0 +1,174 @@
+//! A bounded HTTP client for OCSP requests and CRL downloads.
+//!
+//! Plain `http://` only. ureq's `rustls` feature pulls in `ring` as its crypto provider
+//! (alongside our aws-lc-rs), so TLS is not enabled; every OCSP and CRL address of the
+//! Vietnamese PKIs is `http://`, and OCSP responses and CRLs are signed objects checked on
+//! their own, so TLS would add no authenticity. `https://` URLs are refused with
+//! [`HttpError::UnsupportedScheme`].
+//!
+//! Every request is bounded: a total time limit (connect, send, receive), a response size
+//! limit and a redirect limit. Proxies from the `HTTP_PROXY`/`ALL_PROXY`/`NO_PROXY`
+//! environment variables are honoured (ureq's default).
+
+use std::time::Duration;
+
+/// Limits applied to one request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HttpLimits {
+    /// Total time for the request, including reading the body.
+    pub timeout: Duration,
+    /// Largest response body accepted.
+    pub max_bytes: u64,
+    /// Redirects followed before giving up.
+    pub max_redirects: u32,
+}
+
+impl Default for HttpLimits {
+    fn default() -> Self {
+        HttpLimits {
+            timeout: Duration::from_secs(10),
+            max_bytes: 20 * 1024 * 1024,
+            max_redirects: 3,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum HttpError {
+    /// Not an `http://` URL (https is not built in, see the module docs).
+    #[error("{url}: only http:// URLs are supported")]
+    UnsupportedScheme { url: String },
+    #[error("{url}: invalid URL: {reason}")]
+    InvalidUrl { url: String, reason: String },
+    #[error("{url}: no answer within {} s", .timeout.as_secs_f32())]
+    Timeout { url: String, timeout: Duration },
+    #[error("{url}: response larger than {limit} bytes")]
+    TooLarge { url: String, limit: u64 },
+    /// The server answered with a non-2xx status.
+    #[error("{url}: HTTP status {status}")]
+    Status { url: String, status: u16 },
+    #[error("{url}: too many redirects")]
+    TooManyRedirects { url: String },
+    /// Connection refused, DNS failure, broken protocol…
+    #[error("{url}: {message}")]
+    Transport { url: String, message: String },
+}
+
+fn agent(limits: &HttpLimits) -> ureq::Agent {
+    let config = ureq::Agent::config_builder()
+        .timeout_global(Some(limits.timeout))
+        .max_redirects(limits.max_redirects)
+        .max_redirects_will_error(true)
+        .http_status_as_error(false)
+        .user_agent(concat!("vbdt-chain-check/", env!("CARGO_PKG_VERSION")))
+        .build();
+    config.into()
+}
+
+fn check_url(url: &str) -> Result<(), HttpError> {
+    let lower = url.trim().to_ascii_lowercase();
+    if !lower.starts_with("http://") {
+        return Err(HttpError::UnsupportedScheme { url: url.into() });
+    }
+    if url.len() > 4096 || url.chars().any(|c| c.is_control() || c == ' ') {
+        return Err(HttpError::InvalidUrl {
+            url: url.into(),
+            reason: "control characters, spaces or excessive length".into(),
+        });
+    }
+    Ok(())
+}
+
+fn map_err(url: &str, limits: &HttpLimits, e: ureq::Error) -> HttpError {
+    let url = url.to_string();
+    match e {
+        ureq::Error::Timeout(_) => HttpError::Timeout {
+            url,
+            timeout: limits.timeout,
+        },
+        ureq::Error::Io(ref io)
+            if matches!(
+                io.kind(),
+                std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock
+            ) =>
+        {
+            HttpError::Timeout {
+                url,
+                timeout: limits.timeout,
+            }
+        }
+        ureq::Error::BodyExceedsLimit(_) => HttpError::TooLarge {
+            url,
+            limit: limits.max_bytes,
+        },
+        ureq::Error::TooManyRedirects => HttpError::TooManyRedirects { url },
+        ureq::Error::StatusCode(status) => HttpError::Status { url, status },
+        ureq::Error::BadUri(reason) => HttpError::InvalidUrl { url, reason },
+        ureq::Error::Http(ref h) => HttpError::InvalidUrl {
+            url,
+            reason: h.to_string(),
+        },
+        ureq::Error::TlsRequired | ureq::Error::RequireHttpsOnly(_) => {
+            HttpError::UnsupportedScheme { url }
+        }
+        other => HttpError::Transport {
+            url,
+            message: other.to_string(),
+        },
+    }
+}
+
+fn read_response(
+    url: &str,
+    limits: &HttpLimits,
+    result: Result<ureq::http::Response<ureq::Body>, ureq::Error>,
+) -> Result<Vec<u8>, HttpError> {
+    let mut resp = result.map_err(|e| map_err(url, limits, e))?;
+    let status = resp.status().as_u16();
+    if !(200..300).contains(&status) {
+        return Err(HttpError::Status {
+            url: url.into(),
+            status,
+        });
+    }
+    if let Some(len) = resp.body().content_length() {
+        if len > limits.max_bytes {
+            return Err(HttpError::TooLarge {
+                url: url.into(),
+                limit: limits.max_bytes,
+            });
+        }
+    }
+    resp.body_mut()
+        .with_config()
+        .limit(limits.max_bytes)
+        .read_to_vec()
+        .map_err(|e| map_err(url, limits, e))
+}
+
+/// GET `url`; the body of a 2xx answer.
+pub fn get(url: &str, limits: &HttpLimits) -> Result<Vec<u8>, HttpError> {
+    check_url(url)?;
+    let agent = agent(limits);
+    read_response(url, limits, agent.get(url.trim()).call())
+}
+
+/// POST `body` as `content_type` to `url`; the body of a 2xx answer.
+pub fn post(
+    url: &str,
+    content_type: &str,
+    body: &[u8],
+    limits: &HttpLimits,
+) -> Result<Vec<u8>, HttpError> {
+    check_url(url)?;
+    let agent = agent(limits);
+    read_response(
+        url,
+        limits,
+        agent
+            .post(url.trim())
+            .header("Content-Type", content_type)
+            .send(body),
+    )
+}

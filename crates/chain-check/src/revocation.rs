@@ -1,0 +1,388 @@
+//! Decree 68/2024/NĐ-CP Điều 31.1.c and 31.2 (rules.md V1 c): the certificate's status,
+//! checked by CRL or OCSP published by the CA, was "good" at the time of interest.
+//!
+//! [`check`] looks at, in order: the OCSP responses given (embedded in the CMS or the
+//! PDF's DSS), the CRLs given (embedded or `--crl` files), then — only if
+//! [`RevocationSources::online`] — OCSP at the certificate's AIA addresses, then the CRLs at
+//! its CRL distribution points.
+//!
+//! # What evidence counts
+//!
+//! **OCSP** ([`ocsp`]): response status `successful`, type id-pkix-ocsp-basic; a
+//! SingleResponse whose CertID matches the certificate (any of SHA-1/256/384/512;
+//! issuerNameHash over the issuer's DN, issuerKeyHash over the issuer's public key, same
+//! serial); signed by the issuer's own key, or by a delegated responder certificate
+//! included in the response that is issued by the issuer (name and signature), carries
+//! id-kp-OCSPSigning and is valid at producedAt. The delegated responder's own revocation
+//! status is not checked (RFC 6960 id-pkix-ocsp-nocheck practice). A "unknown" status is
+//! not evidence.
+//!
+//! **CRL** ([`crl`]): a complete, direct CRL: issuer name equal to the certificate's
+//! issuer, signature by the issuer's key (whose keyUsage, if present, allows cRLSign), no
+//! unrecognised critical extension on the CRL or on an entry; delta CRLs, indirect CRLs and
+//! CRLs limited to some reasons or attribute certificates are not used; a CRL whose
+//! issuingDistributionPoint is for user certificates only (or CA certificates only) is not
+//! used for the other kind; a CRL whose issuingDistributionPoint names URIs is used only if
+//! one of them is among the certificate's CRL distribution points (when the certificate
+//! has any).
+//!
+//! **Time** (both), with `now` the current clock and a tolerance `SKEW` of 5 minutes:
+//! 1. nothing from the future: thisUpdate (and OCSP producedAt) ≤ now + SKEW;
+//! 2. *revoked* evidence always counts, whatever `at` is: the result carries
+//!    `revoked_at` and the caller decides (revoked after a proven signing time is still
+//!    good at that time);
+//! 3. *good* evidence counts only if it covers `at`: either it was issued after it
+//!    (thisUpdate ≥ at − SKEW: nothing was revoked before `at`), or `at` lies within its
+//!    validity (at ≤ nextUpdate + SKEW: the issuer vouches for the status until
+//!    nextUpdate). So a CRL or OCSP response whose nextUpdate is past when checking "now"
+//!    is stale and ignored, while one produced just after a signing time stays usable
+//!    for that signing time forever (long-term validation);
+//! 4. *good* evidence issued after the certificate expired does not count — CAs drop
+//!    expired certificates from CRLs and OCSP responders may answer "good" for them —
+//!    unless the CRL carries expiredCertsOnCRL or the OCSP response an archiveCutoff, at
+//!    or before the certificate's notAfter.
+//!
+//! When several pieces of evidence are available offline: a revocation at or before
+//! `at` wins over everything; else the first good evidence; else a later revocation.
+//! certificateHold is reported as `Revoked` with reason "certificateHold".
+
+pub mod crl;
+pub mod ocsp;
+
+use time::{Duration, OffsetDateTime};
+use x509_cert::Certificate;
+
+use crate::cert;
+use crate::http::{HttpError, HttpLimits};
+
+/// Clock tolerance used by the time rules above.
+pub const SKEW: Duration = Duration::minutes(5);
+
+/// Where revocation evidence may come from.
+#[derive(Debug, Clone, Default)]
+pub struct RevocationSources {
+    /// DER OCSPResponse values (embedded in CMS or the DSS, or saved earlier).
+    pub ocsp_responses: Vec<Vec<u8>>,
+    /// DER (or PEM) CRLs: embedded or from `--crl` files.
+    pub crls: Vec<Vec<u8>>,
+    /// Also ask the CA's OCSP responder and CRL distribution points over the network.
+    pub online: bool,
+    pub limits: HttpLimits,
+}
+
+/// Where the deciding evidence came from.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Source {
+    /// An OCSP response from [`RevocationSources::ocsp_responses`].
+    EmbeddedOcsp,
+    /// A CRL from [`RevocationSources::crls`].
+    EmbeddedCrl,
+    /// An OCSP response fetched from `url` (the certificate's AIA).
+    FetchedOcsp { url: String },
+    /// A CRL fetched from `url` (the certificate's CRL distribution point).
+    FetchedCrl { url: String },
+}
+
+impl std::fmt::Display for Source {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Source::EmbeddedOcsp => f.write_str("embedded OCSP response"),
+            Source::EmbeddedCrl => f.write_str("embedded CRL"),
+            Source::FetchedOcsp { url } => write!(f, "OCSP response from {url}"),
+            Source::FetchedCrl { url } => write!(f, "CRL from {url}"),
+        }
+    }
+}
+
+/// The outcome of [`check`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RevocationStatus {
+    /// Not revoked at the time of interest, proven by `evidence_der` (a DER OCSPResponse
+    /// or CRL, e.g. to embed in the DSS).
+    Good {
+        source: Source,
+        this_update: OffsetDateTime,
+        next_update: Option<OffsetDateTime>,
+        evidence_der: Vec<u8>,
+    },
+    /// Revoked at `revoked_at` (which may be after the time of interest).
+    Revoked {
+        revoked_at: OffsetDateTime,
+        /// CRLReason name, e.g. "keyCompromise".
+        reason: Option<String>,
+        source: Source,
+    },
+    /// No usable evidence; `reasons` says why each piece of evidence was not used.
+    Unknown { reasons: Vec<String> },
+}
+
+impl RevocationStatus {
+    pub fn is_good(&self) -> bool {
+        matches!(self, RevocationStatus::Good { .. })
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum RevocationError {
+    #[error("certificate \"{subject}\" names no OCSP responder")]
+    NoOcspUrl { subject: String },
+    #[error(transparent)]
+    Http(#[from] HttpError),
+    #[error("cannot encode the OCSP request: {0}")]
+    Encode(der::Error),
+    /// The fetched data is not what was asked for.
+    #[error("{what} is malformed: {reason}")]
+    Malformed { what: &'static str, reason: String },
+}
+
+/// Evidence found in one OCSP response or CRL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Finding {
+    Good {
+        this_update: OffsetDateTime,
+        next_update: Option<OffsetDateTime>,
+    },
+    Revoked {
+        revoked_at: OffsetDateTime,
+        reason: Option<String>,
+    },
+}
+
+/// Time rule 3 and 4 for good evidence (see the module docs).
+pub(crate) fn good_covers(
+    cert: &Certificate,
+    this_update: OffsetDateTime,
+    next_update: Option<OffsetDateTime>,
+    at: OffsetDateTime,
+    expired_certs_kept_since: Option<OffsetDateTime>,
+) -> Result<(), String> {
+    let not_after = cert::not_after(cert);
+    if this_update > not_after {
+        let kept = expired_certs_kept_since.is_some_and(|since| since <= not_after);
+        if !kept {
+            return Err(format!(
+                "issued at {} after the certificate expired ({}); it does not prove the status",
+                crate::article31::rfc3339(&this_update),
+                crate::article31::rfc3339(&not_after)
+            ));
+        }
+    }
+    if this_update >= at - SKEW {
+        return Ok(());
+    }
+    match next_update {
+        Some(nu) if at <= nu + SKEW => Ok(()),
+        Some(nu) => Err(format!(
+            "stale: valid until {}, before the time of interest {}",
+            crate::article31::rfc3339(&nu),
+            crate::article31::rfc3339(&at)
+        )),
+        None => Err(format!(
+            "issued at {} before the time of interest {} and gives no nextUpdate",
+            crate::article31::rfc3339(&this_update),
+            crate::article31::rfc3339(&at)
+        )),
+    }
+}
+
+struct Candidate {
+    finding: Finding,
+    source: Source,
+    der: Vec<u8>,
+}
+
+fn decide(cands: Vec<Candidate>, at: OffsetDateTime) -> Option<RevocationStatus> {
+    let revoked = |c: &Candidate| match &c.finding {
+        Finding::Revoked { revoked_at, .. } => Some(*revoked_at),
+        Finding::Good { .. } => None,
+    };
+    let to_status = |c: Candidate| match c.finding {
+        Finding::Good {
+            this_update,
+            next_update,
+        } => RevocationStatus::Good {
+            source: c.source,
+            this_update,
+            next_update,
+            evidence_der: c.der,
+        },
+        Finding::Revoked { revoked_at, reason } => RevocationStatus::Revoked {
+            revoked_at,
+            reason,
+            source: c.source,
+        },
+    };
+    // 1. The earliest revocation at or before `at`.
+    let early = cands
+        .iter()
+        .enumerate()
+        .filter_map(|(i, c)| revoked(c).filter(|t| *t <= at).map(|t| (t, i)))
+        .min();
+    let pick = if let Some((_, i)) = early {
+        Some(i)
+    } else if let Some(i) = cands.iter().position(|c| revoked(c).is_none()) {
+        Some(i)
+    } else {
+        cands
+            .iter()
+            .enumerate()
+            .filter_map(|(i, c)| revoked(c).map(|t| (t, i)))
+            .min()
+            .map(|(_, i)| i)
+    };
+    let i = pick?;
+    cands.into_iter().nth(i).map(to_status)
+}
+
+/// Status of `cert` (issued by `issuer`) at time `at`, using the current clock for the
+/// "nothing from the future" rule. See the module docs for the rules.
+pub fn check(
+    cert: &Certificate,
+    issuer: &Certificate,
+    at: OffsetDateTime,
+    sources: &RevocationSources,
+) -> RevocationStatus {
+    check_with_clock(cert, issuer, at, OffsetDateTime::now_utc(), sources)
+}
+
+/// [`check`] with an explicit current time `now`.
+pub fn check_with_clock(
+    cert: &Certificate,
+    issuer: &Certificate,
+    at: OffsetDateTime,
+    now: OffsetDateTime,
+    sources: &RevocationSources,
+) -> RevocationStatus {
+    let mut reasons = Vec::new();
+    let mut cands = Vec::new();
+    for (i, der) in sources.ocsp_responses.iter().enumerate() {
+        match ocsp::evaluate(der, cert, issuer, at, now) {
+            Ok(finding) => cands.push(Candidate {
+                finding,
+                source: Source::EmbeddedOcsp,
+                der: der.clone(),
+            }),
+            Err(r) => reasons.push(format!("OCSP response #{}: {r}", i + 1)),
+        }
+    }
+    for (i, der) in sources.crls.iter().enumerate() {
+        let der = crl::to_der(der);
+        match crl::evaluate(&der, cert, issuer, at, now) {
+            Ok(finding) => cands.push(Candidate {
+                finding,
+                source: Source::EmbeddedCrl,
+                der,
+            }),
+            Err(r) => reasons.push(format!("CRL #{}: {r}", i + 1)),
+        }
+    }
+    if let Some(status) = decide(cands, at) {
+        return status;
+    }
+    if !sources.online {
+        if reasons.is_empty() {
+            reasons.push("no OCSP response or CRL available and online checking is off".into());
+        }
+        return RevocationStatus::Unknown { reasons };
+    }
+    let ocsp_urls = cert::ocsp_urls(cert);
+    if ocsp_urls.is_empty() {
+        reasons.push("the certificate names no OCSP responder".into());
+    }
+    for url in ocsp_urls {
+        match fetch_ocsp_from(&url, cert, issuer, &sources.limits) {
+            Ok(der) => match ocsp::evaluate(&der, cert, issuer, at, now) {
+                Ok(finding) => {
+                    let source = Source::FetchedOcsp { url: url.clone() };
+                    if let Some(s) = decide(
+                        vec![Candidate {
+                            finding,
+                            source,
+                            der,
+                        }],
+                        at,
+                    ) {
+                        return s;
+                    }
+                }
+                Err(r) => reasons.push(format!("OCSP {url}: {r}")),
+            },
+            Err(e) => reasons.push(format!("OCSP {url}: {e}")),
+        }
+    }
+    let crl_urls = cert::crl_urls(cert);
+    if crl_urls.is_empty() {
+        reasons.push("the certificate names no CRL distribution point".into());
+    }
+    for url in crl_urls {
+        match fetch_crl(&url, &sources.limits) {
+            Ok(der) => match crl::evaluate(&der, cert, issuer, at, now) {
+                Ok(finding) => {
+                    let source = Source::FetchedCrl { url: url.clone() };
+                    if let Some(s) = decide(
+                        vec![Candidate {
+                            finding,
+                            source,
+                            der,
+                        }],
+                        at,
+                    ) {
+                        return s;
+                    }
+                }
+                Err(r) => reasons.push(format!("CRL {url}: {r}")),
+            },
+            Err(e) => reasons.push(format!("CRL {url}: {e}")),
+        }
+    }
+    RevocationStatus::Unknown { reasons }
+}
+
+/// Ask the certificate's OCSP responders (AIA, in order) until one answers with a
+/// well-formed OCSPResponse; its DER. The response is *not* verified here: pass it to
+/// [`check`] (or [`ocsp::evaluate`]).
+pub fn fetch_ocsp(
+    cert: &Certificate,
+    issuer: &Certificate,
+    limits: &HttpLimits,
+) -> Result<Vec<u8>, RevocationError> {
+    let urls = cert::ocsp_urls(cert);
+    let mut last = None;
+    for url in &urls {
+        match fetch_ocsp_from(url, cert, issuer, limits) {
+            Ok(der) => return Ok(der),
+            Err(e) => last = Some(e),
+        }
+    }
+    Err(last.unwrap_or_else(|| RevocationError::NoOcspUrl {
+        subject: cert::subject(cert),
+    }))
+}
+
+/// POST an OCSP request (SHA-1 CertID, no nonce) for `cert` to `url`; the DER response.
+pub fn fetch_ocsp_from(
+    url: &str,
+    cert: &Certificate,
+    issuer: &Certificate,
+    limits: &HttpLimits,
+) -> Result<Vec<u8>, RevocationError> {
+    let req = ocsp::build_request(cert, issuer, None)?;
+    let body = crate::http::post(url, "application/ocsp-request", &req, limits)?;
+    ocsp::parse_response(&body).map_err(|reason| RevocationError::Malformed {
+        what: "OCSP response",
+        reason,
+    })?;
+    Ok(body)
+}
+
+/// GET a CRL; its DER (PEM answers are converted). Checked to parse as a CRL, not verified.
+pub fn fetch_crl(url: &str, limits: &HttpLimits) -> Result<Vec<u8>, RevocationError> {
+    let body = crate::http::get(url, limits)?;
+    let der = crl::to_der(&body);
+    crl::parse(&der).map_err(|reason| RevocationError::Malformed {
+        what: "CRL",
+        reason,
+    })?;
+    Ok(der)
+}
