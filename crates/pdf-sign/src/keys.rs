@@ -93,7 +93,7 @@ impl P12Key {
         let cert_key = self.chain[0].tbs_certificate.subject_public_key_info.subject_public_key.raw_bytes();
         let ours: Vec<u8> = match &self.key {
             LoadedKey::Rsa(k) => k.public_key().as_ref().to_vec(),
-            LoadedKey::Ec { pkcs8, kind } => ec_pair(pkcs8, *kind, DigestAlg::Sha256).map_err(|e| e.to_string())?.public_key().as_ref().to_vec(),
+            LoadedKey::Ec { pkcs8, kind } => ec_pair(pkcs8, *kind, kind.required_digest().unwrap_or(DigestAlg::Sha256)).map_err(|e| e.to_string())?.public_key().as_ref().to_vec(),
         };
         if cert_key == ours.as_slice() {
             Ok(())
@@ -411,7 +411,7 @@ impl KeySource for Pkcs11Key {
 
 /// PKCS#11 returns ECDSA signatures as r‖s; CMS wants ECDSA-Sig-Value (DER).
 fn ecdsa_raw_to_der(raw: &[u8]) -> Result<Vec<u8>, SignError> {
-    if raw.is_empty() || raw.len() % 2 != 0 {
+    if raw.is_empty() || !raw.len().is_multiple_of(2) {
         return Err(SignError::Key("the token returned a malformed ECDSA signature".into()));
     }
     let (r, s) = raw.split_at(raw.len() / 2);

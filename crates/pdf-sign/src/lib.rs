@@ -107,7 +107,7 @@ pub fn sign_pdf(input: &[u8], key: &dyn KeySource, opts: &SignOptions) -> Result
     // Two rounds at most: the first estimate is generous; if a TSA answers with a much
     // larger token than expected, build once more with room for it.
     for _ in 0..2 {
-        let mut placeholder = prepared.with_contents_capacity(capacity);
+        let mut placeholder = prepared.with_contents_capacity(capacity)?;
         let digest = placeholder.digest(input, opts.digest);
         let cms = cms_build::build(&digest, key, opts)?;
         if cms.der.len() <= capacity {

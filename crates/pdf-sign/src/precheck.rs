@@ -58,7 +58,7 @@ pub fn check_signer(chain: &[Certificate], opts: &PrecheckOptions) -> Result<Vec
 
     let mut warnings = Vec::new();
     if let Some(issuer) = issuer {
-        let sources = RevocationSources { ocsp_responses: Vec::new(), crls: opts.crls.clone(), online: opts.online_revocation, limits: opts.http.clone() };
+        let sources = RevocationSources { ocsp_responses: Vec::new(), crls: opts.crls.clone(), online: opts.online_revocation, limits: opts.http };
         if opts.online_revocation || !opts.crls.is_empty() {
             match revocation::check(leaf, &issuer, opts.at, &sources) {
                 RevocationStatus::Revoked { revoked_at, .. } if revoked_at <= opts.at => {

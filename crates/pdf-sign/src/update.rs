@@ -84,7 +84,9 @@ pub(crate) fn prepare(input: &[u8], key: &dyn KeySource, opts: &SignOptions) -> 
     };
     let page = doc.get_dictionary(page_id).map_err(|_| bad("the page to sign on cannot be read"))?.clone();
 
-    let mut next = raw.next_object_number().max(doc.max_id.saturating_add(1));
+    // New numbers must not collide with a dangling reference somewhere in the file: a
+    // new object would silently give it a target in earlier revisions' eyes.
+    let mut next = raw.next_object_number().max(doc.max_id.saturating_add(1)).max(highest_reference(&doc).saturating_add(1));
     let mut alloc = || {
         let n = next;
         next += 1;
@@ -102,7 +104,7 @@ pub(crate) fn prepare(input: &[u8], key: &dyn KeySource, opts: &SignOptions) -> 
         Some(Object::Dictionary(d)) => (d.clone(), None),
         _ => (Dictionary::new(), None),
     };
-    let existing = field_names(&doc, &acroform);
+    let existing = field_names(&doc, &acroform)?;
     let field_name = match &opts.field_name {
         Some(n) if existing.contains(n) => return Err(bad(format!("a field named {n:?} exists already"))),
         Some(n) => n.clone(),
@@ -189,7 +191,7 @@ pub(crate) fn prepare(input: &[u8], key: &dyn KeySource, opts: &SignOptions) -> 
             tail.extend_from_slice(&serialize(&lopdf::text_string(v))?);
         }
     }
-    let signer_name = chain_check::cert::common_name(&key.chain()[0]).unwrap_or_default();
+    let signer_name = key.chain().first().and_then(chain_check::cert::common_name).unwrap_or_default();
     if !signer_name.is_empty() {
         tail.extend_from_slice(b" /Name ");
         tail.extend_from_slice(&serialize(&lopdf::text_string(&signer_name))?);
@@ -245,8 +247,33 @@ fn refuse_if_certified_no_changes(doc: &Document, catalog: &Dictionary) -> Resul
     Ok(())
 }
 
-/// Fully qualified names of the form's fields (bounded walk: cycles and depth are cut).
-fn field_names(doc: &Document, acroform: &Dictionary) -> BTreeSet<String> {
+/// The highest object number any reference in the document points to.
+fn highest_reference(doc: &Document) -> u32 {
+    fn walk(o: &Object, max: &mut u32, depth: usize) {
+        if depth > 64 {
+            return;
+        }
+        match o {
+            Object::Reference((n, _)) => *max = (*max).max(*n),
+            Object::Array(a) => a.iter().for_each(|x| walk(x, max, depth + 1)),
+            Object::Dictionary(d) => d.iter().for_each(|(_, x)| walk(x, max, depth + 1)),
+            Object::Stream(s) => s.dict.iter().for_each(|(_, x)| walk(x, max, depth + 1)),
+            _ => {}
+        }
+    }
+    let mut max = 0;
+    for o in doc.objects.values() {
+        walk(o, &mut max, 0);
+    }
+    for (_, o) in doc.trailer.iter() {
+        walk(o, &mut max, 0);
+    }
+    max
+}
+
+/// Fully qualified names of the form's fields. A field tree with a cycle is refused:
+/// other validators cannot read such a file, so a signature added to it would be useless.
+fn field_names(doc: &Document, acroform: &Dictionary) -> Result<BTreeSet<String>, SignError> {
     let mut names = BTreeSet::new();
     let mut seen = BTreeSet::new();
     let mut stack: Vec<(Object, String, usize)> = match acroform.get(b"Fields") {
@@ -256,12 +283,12 @@ fn field_names(doc: &Document, acroform: &Dictionary) -> BTreeSet<String> {
     };
     while let Some((obj, parent, depth)) = stack.pop() {
         if depth > 32 || names.len() > 100_000 {
-            break;
+            return Err(bad("the form field tree is too deep or too large"));
         }
         let dict = match &obj {
             Object::Reference(id) => {
                 if !seen.insert(*id) {
-                    continue;
+                    return Err(bad("the form field tree has a cycle"));
                 }
                 match doc.get_dictionary(*id) {
                     Ok(d) => d,
@@ -289,12 +316,12 @@ fn field_names(doc: &Document, acroform: &Dictionary) -> BTreeSet<String> {
             }
         }
     }
-    names
+    Ok(names)
 }
 
 impl Prepared {
     /// Lays the update out with room for `capacity` bytes of DER in `/Contents`.
-    pub(crate) fn with_contents_capacity(&self, capacity: usize) -> Placeholder {
+    pub(crate) fn with_contents_capacity(&self, capacity: usize) -> Result<Placeholder, SignError> {
         let mut out = Vec::new();
         if self.needs_leading_newline {
             out.push(b'\n');
@@ -332,9 +359,12 @@ impl Prepared {
         let byte_range = [0, abs_hole.0, abs_hole.1, total - abs_hole.1];
         let text = format!("/ByteRange [{} {} {} {}]", byte_range[0], byte_range[1], byte_range[2], byte_range[3]);
         // The placeholder has room for ten-digit offsets (files under 10 GB); pad with spaces.
+        if text.len() > BYTE_RANGE_PLACEHOLDER.len() {
+            return Err(SignError::BadInput("files of 10 GB or more are not supported".into()));
+        }
         let padded = format!("{text:<width$}", width = BYTE_RANGE_PLACEHOLDER.len());
         out[byte_range_at..byte_range_at + padded.len()].copy_from_slice(padded.as_bytes());
-        Placeholder { bytes: out, hole, byte_range }
+        Ok(Placeholder { bytes: out, hole, byte_range })
     }
 
     fn trailer_entries(&self, size: u32) -> Vec<u8> {
