@@ -8,7 +8,7 @@
 //!
 //! Every request is bounded: a total time limit (connect, send, receive), a response size
 //! limit and a redirect limit. Proxies from the `HTTP_PROXY`/`ALL_PROXY`/`NO_PROXY`
-//! environment variables are honoured (ureq's default).
+//! environment variables are honoured (ureq's default), except for loopback addresses.
 
 use std::time::Duration;
 
@@ -55,8 +55,29 @@ pub enum HttpError {
     Transport { url: String, message: String },
 }
 
-fn agent(limits: &HttpLimits) -> ureq::Agent {
-    let config = ureq::Agent::config_builder()
+/// The URL's host names this machine (then no proxy is used, whatever the environment says).
+fn is_loopback(url: &str) -> bool {
+    let rest = url.trim();
+    let rest = rest.get(7..).unwrap_or(""); // after "http://" (checked by `check_url`)
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host_port = authority.rsplit('@').next().unwrap_or("");
+    let host = if let Some(v6) = host_port.strip_prefix('[') {
+        v6.split(']').next().unwrap_or("")
+    } else {
+        host_port.split(':').next().unwrap_or("")
+    };
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+fn agent(url: &str, limits: &HttpLimits) -> ureq::Agent {
+    let mut builder = ureq::Agent::config_builder();
+    if is_loopback(url) {
+        builder = builder.proxy(None);
+    }
+    let config = builder
         .timeout_global(Some(limits.timeout))
         .max_redirects(limits.max_redirects)
         .max_redirects_will_error(true)
@@ -150,7 +171,7 @@ fn read_response(
 /// GET `url`; the body of a 2xx answer.
 pub fn get(url: &str, limits: &HttpLimits) -> Result<Vec<u8>, HttpError> {
     check_url(url)?;
-    let agent = agent(limits);
+    let agent = agent(url, limits);
     read_response(url, limits, agent.get(url.trim()).call())
 }
 
@@ -162,7 +183,7 @@ pub fn post(
     limits: &HttpLimits,
 ) -> Result<Vec<u8>, HttpError> {
     check_url(url)?;
-    let agent = agent(limits);
+    let agent = agent(url, limits);
     read_response(
         url,
         limits,
@@ -171,4 +192,29 @@ pub fn post(
             .header("Content-Type", content_type)
             .send(body),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn loopback_detection() {
+        for u in [
+            "http://127.0.0.1:8080/ocsp",
+            "http://localhost/x",
+            "http://[::1]:99/",
+            "http://user@127.0.0.2",
+        ] {
+            assert!(is_loopback(u), "{u}");
+        }
+        for u in [
+            "http://ocsp.ca.gov.vn/",
+            "http://10.0.0.1/",
+            "http://127.0.0.1.example/",
+            "http://",
+        ] {
+            assert!(!is_loopback(u), "{u}");
+        }
+    }
 }

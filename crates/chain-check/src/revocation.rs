@@ -339,6 +339,25 @@ pub fn check_with_clock(
     RevocationStatus::Unknown { reasons }
 }
 
+/// [`check`] for every certificate of a path but its anchor, each against the next one
+/// (leaf first). A path of one (a trusted leaf) gives an empty list.
+pub fn check_path(
+    path: &crate::article32::CertPath,
+    at: OffsetDateTime,
+    sources: &RevocationSources,
+) -> Vec<RevocationStatus> {
+    path.certs
+        .windows(2)
+        .map(|pair| match pair {
+            [cert, issuer] => check(cert, issuer, at, sources),
+            // `windows(2)` only yields slices of two.
+            _ => RevocationStatus::Unknown {
+                reasons: Vec::new(),
+            },
+        })
+        .collect()
+}
+
 /// Ask the certificate's OCSP responders (AIA, in order) until one answers with a
 /// well-formed OCSPResponse; its DER. The response is *not* verified here: pass it to
 /// [`check`] (or [`ocsp::evaluate`]).

@@ -112,10 +112,10 @@ fn walk(bytes: &[u8], found: &mut Found, depth: usize) {
                 if ocsp::parse_response(tlv).is_ok() && !found.ocsp.iter().any(|o| o == tlv) {
                     found.ocsp.push(tlv.to_vec());
                 }
-            } else if x509_cert::crl::CertificateList::from_der(tlv).is_ok() {
-                if !found.crls.iter().any(|o| o == tlv) {
-                    found.crls.push(tlv.to_vec());
-                }
+            } else if x509_cert::crl::CertificateList::from_der(tlv).is_ok()
+                && !found.crls.iter().any(|o| o == tlv)
+            {
+                found.crls.push(tlv.to_vec());
             }
         }
         if h.tag.is_constructed() || h.tag == Tag::OctetString {

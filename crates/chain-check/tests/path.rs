@@ -633,3 +633,87 @@ fn same_name_ca_with_another_key_does_not_mask_the_real_reason() {
         .unwrap();
     assert_eq!(ok.certs[1], good_ca.cert());
 }
+
+// ---------------------------------------------------------------------------------------
+// Signature primitives on keys made here and by openssl
+
+#[test]
+fn cms_style_algorithms_need_the_digest_hint() {
+    use chain_check::sigalg::{self, SignatureError};
+    use chain_check::DigestAlg;
+    use rcgen::SigningKey;
+    for (alg, key_oid) in [
+        (&PKCS_RSA_SHA256, chain_check::oids::RSA_ENCRYPTION),
+        (&PKCS_ECDSA_P256_SHA256, chain_check::oids::EC_PUBLIC_KEY),
+    ] {
+        let p = pki(alg);
+        let leaf = p.leaf.cert();
+        let spki = &leaf.tbs_certificate.subject_public_key_info;
+        let msg = b"signed attributes";
+        let sig = p.leaf.key.sign(msg).unwrap();
+        let plain = spki::AlgorithmIdentifierOwned {
+            oid: key_oid,
+            parameters: None,
+        };
+        sigalg::verify_signature(spki, &plain, Some(DigestAlg::Sha256), msg, &sig).unwrap();
+        assert_eq!(
+            sigalg::verify_signature(spki, &plain, Some(DigestAlg::Sha384), msg, &sig),
+            Err(SignatureError::Invalid)
+        );
+        assert!(matches!(
+            sigalg::verify_signature(spki, &plain, None, msg, &sig),
+            Err(SignatureError::DigestUnknown { .. })
+        ));
+        // The full algorithm identifier needs no hint, and ignores a wrong one.
+        sigalg::verify_signature(
+            spki,
+            &leaf.signature_algorithm,
+            Some(DigestAlg::Sha1),
+            msg,
+            &sig,
+        )
+        .unwrap();
+        assert_eq!(
+            sigalg::verify_signature(spki, &leaf.signature_algorithm, None, b"other", &sig),
+            Err(SignatureError::Invalid)
+        );
+    }
+}
+
+#[test]
+fn rsassa_pss_certificates_from_openssl() {
+    let dir = tempfile::tempdir().unwrap();
+    for (i, salt) in ["32", "max", "20", "digest"].iter().enumerate() {
+        let out = dir.path().join(format!("pss{i}.pem"));
+        let key = dir.path().join(format!("pss{i}.key"));
+        run(std::process::Command::new("openssl")
+            .args([
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-sha256",
+                "-days",
+                "2",
+                "-subj",
+                "/CN=PSS test",
+            ])
+            .args(["-sigopt", "rsa_padding_mode:pss", "-sigopt"])
+            .arg(format!(
+                "rsa_pss_saltlen:{}",
+                if *salt == "digest" { "-1" } else { salt }
+            ))
+            .arg("-keyout")
+            .arg(&key)
+            .arg("-out")
+            .arg(&out));
+        let c = cert::load_cert_sources(&[out]).unwrap().remove(0);
+        assert_eq!(c.signature_algorithm.oid, chain_check::oids::RSASSA_PSS);
+        assert_eq!(
+            chain_check::sigalg::digest_of(&c.signature_algorithm),
+            Some(chain_check::DigestAlg::Sha256)
+        );
+        assert!(cert::is_self_signed(&c), "salt {salt}");
+    }
+}

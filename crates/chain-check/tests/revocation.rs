@@ -109,6 +109,38 @@ fn crl_revoked_serial_is_revoked_with_time() {
 }
 
 #[test]
+fn rsa_crl_and_whole_path() {
+    let p = pki_with(&PKCS_RSA_SHA256, |lp| {
+        lp.serial_number = Some(SerialNumber::from_slice(&LEAF_SERIAL))
+    });
+    let t = now();
+    let ca_crl = crl(
+        &p.ca,
+        t - Duration::hours(1),
+        t + Duration::days(7),
+        &[(&[1, 2], t)],
+    );
+    let root_crl = crl(&p.root, t - Duration::hours(1), t + Duration::days(7), &[]);
+    let mut trust = chain_check::TrustStore::new();
+    trust.add([p.root.cert()]);
+    let path = chain_check::PathBuilder::new(&trust)
+        .with_intermediates([p.ca.cert()])
+        .build(&p.leaf.cert(), t)
+        .unwrap();
+    let statuses = revocation::check_path(
+        &path,
+        t,
+        &offline(vec![], vec![root_crl.clone(), ca_crl.clone()]),
+    );
+    assert_eq!(statuses.len(), 2);
+    assert!(statuses.iter().all(|s| s.is_good()), "{statuses:?}");
+    // Without the root's CRL the issuing CA's status is unknown.
+    let statuses = revocation::check_path(&path, t, &offline(vec![], vec![ca_crl]));
+    assert!(statuses[0].is_good());
+    assert!(matches!(statuses[1], RevocationStatus::Unknown { .. }));
+}
+
+#[test]
 fn crl_without_the_serial_is_good() {
     let p = test_pki();
     let t = now();
@@ -685,4 +717,43 @@ fn online_crl_from_cdp() {
         revocation::fetch_crl(&url, &HttpLimits::default()).unwrap(),
         revoked_crl
     );
+}
+
+#[test]
+fn mutated_ocsp_responses_and_crls_never_panic() {
+    let p = test_pki();
+    let (leaf, ca) = (p.leaf.cert(), p.ca.cert());
+    let t = now();
+    let lab = OcspLab::new(&p.ca, &responder_for(&p.ca, "OCSP Responder", true));
+    lab.index(&[(&leaf, None)]);
+    let resp = lab.respond(&ocsp::build_request(&leaf, &ca, None).unwrap());
+    let list = crl(
+        &p.ca,
+        t - Duration::hours(1),
+        t + Duration::days(7),
+        &[(&LEAF_SERIAL, t)],
+    );
+    let mut accepted = 0;
+    for original in [&resp, &list] {
+        for pos in 0..original.len() {
+            for variant in 0..3 {
+                let mut m = original.clone();
+                match variant {
+                    0 => m[pos] ^= 0xff,
+                    1 => m.truncate(pos),
+                    _ => m[pos] = 0x81,
+                }
+                if m == *original {
+                    continue;
+                }
+                let s = revocation::check(&leaf, &ca, t, &offline(vec![m.clone()], vec![m]));
+                if !matches!(s, RevocationStatus::Unknown { .. }) {
+                    accepted += 1;
+                    eprintln!("accepted: pos {pos} variant {variant} -> {s:?}");
+                }
+            }
+        }
+    }
+    // Every byte of a response or CRL is either signed or checked: no change survives.
+    assert_eq!(accepted, 0);
 }
