@@ -474,6 +474,7 @@ pub fn to_der(cert: &Certificate) -> Result<Vec<u8>, CertError> {
 pub fn sha256_fingerprint(cert: &Certificate) -> Result<[u8; 32], CertError> {
     let d = DigestAlg::Sha256.digest(&cert.to_der()?);
     let mut out = [0u8; 32];
+    // SHA-256 output is always 32 bytes, so the lengths match and this cannot panic.
     out.copy_from_slice(&d);
     Ok(out)
 }
