@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# The whole test suite: installs what the tests need (idempotent), then runs every test.
+#   scripts/test.sh                 # all tests
+#   VBDT_CLIPPY=1 scripts/test.sh   # also clippy -D warnings (else: `just lint`)
+# Exits non-zero if anything failed.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+scripts/install-test-deps.sh
+
+status=0
+if cargo nextest --version >/dev/null 2>&1; then
+    cargo nextest run --workspace --no-fail-fast || status=$?
+else
+    echo "test.sh: cargo-nextest not found, using cargo test" >&2
+    cargo test --workspace --no-fail-fast || status=$?
+fi
+
+if [ "${VBDT_CLIPPY:-0}" = "1" ]; then
+    cargo clippy --workspace --all-targets -- -D warnings || status=$?
+fi
+
+if [ "$status" -ne 0 ]; then
+    echo "test.sh: FAILED (exit $status)" >&2
+fi
+exit "$status"
