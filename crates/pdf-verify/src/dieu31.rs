@@ -1,0 +1,161 @@
+//! Decree 68/2024/NĐ-CP Điều 31 (rules.md V1) on a signer (or TSA) certificate at the
+//! signing time: validity period (31.1.a), scope of use (31.1.b), revocation status
+//! from OCSP or CRL published by the CA (31.1.c, 31.2). The work is chain-check's; this
+//! module turns its answers into report checks.
+
+use chain_check::revocation::{self, RevocationSources, RevocationStatus};
+use chain_check::{Certificate, CertProblem, Purpose};
+use time::OffsetDateTime;
+
+use crate::report::fmt_time;
+use crate::verdict::{Check, CheckStatus, Msg};
+use crate::RevocationMode;
+
+pub const ART_VALIDITY: &str = "Điều 31.1.a";
+pub const ART_USAGE: &str = "Điều 31.1.b";
+pub const ART_REVOCATION: &str = "Điều 31.1.c, 31.2";
+
+fn vi_problem(p: &CertProblem) -> String {
+    match p {
+        CertProblem::NotYetValid { subject, not_before } => format!("chứng thư \"{subject}\" chỉ có hiệu lực từ {}", fmt_time(*not_before)),
+        CertProblem::Expired { subject, not_after } => format!("chứng thư \"{subject}\" đã hết hạn lúc {}", fmt_time(*not_after)),
+        CertProblem::KeyUsageNotAllowed { subject, key_usage, .. } => format!("mục đích sử dụng khóa của chứng thư \"{subject}\" ({key_usage}) không cho phép dùng vào việc này"),
+        CertProblem::CaOnlyCertificate { subject } => format!("chứng thư \"{subject}\" là chứng thư của tổ chức cung cấp dịch vụ (CA), không phải chứng thư ký văn bản"),
+        CertProblem::ExtendedKeyUsageNotAllowed { subject, ekus, .. } => format!("mục đích sử dụng mở rộng của chứng thư \"{subject}\" ({ekus}) không cho phép dùng vào việc này"),
+        CertProblem::ExtendedKeyUsageMissing { subject, required, .. } => format!("chứng thư \"{subject}\" thiếu mục đích sử dụng mở rộng {required}"),
+        CertProblem::NotACa { subject } => format!("chứng thư \"{subject}\" không phải chứng thư CA"),
+        other => format!("chứng thư không phù hợp: {other}"),
+    }
+}
+
+/// 31.1.a: the time lies in the certificate's validity period.
+pub fn validity(cert: &Certificate, at: OffsetDateTime, what_en: &str, what_vi: &str) -> Check {
+    let t = fmt_time(at);
+    match chain_check::article31::check_validity(cert, at) {
+        Ok(()) => Check::new(
+            "validity",
+            ART_VALIDITY,
+            CheckStatus::Pass,
+            Msg::new(
+                format!("the {what_en} certificate is valid at {t} ({} – {})", fmt_time(chain_check::cert::not_before(cert)), fmt_time(chain_check::cert::not_after(cert))),
+                format!("chứng thư {what_vi} còn hiệu lực lúc {t} ({} – {})", fmt_time(chain_check::cert::not_before(cert)), fmt_time(chain_check::cert::not_after(cert))),
+            ),
+        ),
+        Err(p) => Check::new("validity", ART_VALIDITY, CheckStatus::Fail, Msg::new(format!("at {t}: {p}"), format!("lúc {t}: {}", vi_problem(&p)))),
+    }
+}
+
+/// 31.1.b: key usage and extended key usage fit the purpose.
+pub fn usage(cert: &Certificate, purpose: Purpose) -> Check {
+    match chain_check::article31::check_usage(cert, purpose) {
+        Ok(()) => Check::new(
+            "usage",
+            ART_USAGE,
+            CheckStatus::Pass,
+            Msg::new(
+                format!("key usage and extended key usage allow {}", purpose.name()),
+                match purpose {
+                    Purpose::Timestamping => "mục đích sử dụng khóa cho phép cấp dấu thời gian".to_string(),
+                    _ => "mục đích sử dụng khóa cho phép ký văn bản".to_string(),
+                },
+            ),
+        ),
+        Err(p) => Check::new("usage", ART_USAGE, CheckStatus::Fail, Msg::new(p.to_string(), vi_problem(&p))),
+    }
+}
+
+/// 31.1.c / 31.2 for every certificate below the anchor of a path (`certs` leaf first,
+/// each followed by its issuer). `proven_time`: the signing time is proven by a timestamp.
+pub fn revocation(
+    certs: &[(Certificate, Option<Certificate>)],
+    at: OffsetDateTime,
+    now: OffsetDateTime,
+    proven_time: bool,
+    mode: RevocationMode,
+    sources: &RevocationSources,
+) -> (Check, Vec<Msg>) {
+    let mut warnings = Vec::new();
+    if mode == RevocationMode::Off {
+        return (
+            Check::new("revocation", ART_REVOCATION, CheckStatus::Skipped, Msg::new("revocation checking is off (--revocation off)", "không kiểm tra tình trạng thu hồi (--revocation off)")),
+            warnings,
+        );
+    }
+    let t = fmt_time(at);
+    let mut goods_en = Vec::new();
+    let mut goods_vi = Vec::new();
+    let mut unknown_en = Vec::new();
+    let mut unknown_vi = Vec::new();
+    let mut worst = CheckStatus::Pass;
+    let mut bad: Option<Msg> = None;
+    for (i, (cert, issuer)) in certs.iter().enumerate() {
+        let who = chain_check::cert::common_name(cert).unwrap_or_else(|| chain_check::cert::subject(cert));
+        let role_en = if i == 0 { "signer certificate" } else { "CA certificate" };
+        let role_vi = if i == 0 { "chứng thư người ký" } else { "chứng thư CA" };
+        let Some(issuer) = issuer else {
+            unknown_en.push(format!("{role_en} \"{who}\": its issuer certificate is not available"));
+            unknown_vi.push(format!("{role_vi} \"{who}\": không có chứng thư của tổ chức cấp"));
+            continue;
+        };
+        match revocation::check_with_clock(cert, issuer, at, now, sources) {
+            RevocationStatus::Good { source, .. } => {
+                goods_en.push(format!("{role_en} \"{who}\" good ({source})"));
+                goods_vi.push(format!("{role_vi} \"{who}\" còn hiệu lực ({})", vi_source(&source)));
+            }
+            RevocationStatus::Revoked { revoked_at, reason, source } => {
+                let r = reason.map(|r| format!(", reason {r}")).unwrap_or_default();
+                let rt = fmt_time(revoked_at);
+                if revoked_at <= at {
+                    worst = CheckStatus::Fail;
+                    bad.get_or_insert(Msg::new(
+                        format!("{role_en} \"{who}\" was revoked at {rt}{r}, before the signing time {t} ({source})"),
+                        format!("{role_vi} \"{who}\" bị thu hồi lúc {rt}{r}, trước thời điểm ký {t} ({})", vi_source(&source)),
+                    ));
+                } else if proven_time {
+                    goods_en.push(format!("{role_en} \"{who}\" revoked at {rt}{r}, after the timestamp-proven signing time"));
+                    goods_vi.push(format!("{role_vi} \"{who}\" bị thu hồi lúc {rt}{r}, sau thời điểm ký được dấu thời gian chứng minh"));
+                    warnings.push(Msg::new(format!("{role_en} \"{who}\" was revoked at {rt}{r}, after the signature was made"), format!("{role_vi} \"{who}\" đã bị thu hồi lúc {rt}{r}, sau khi ký")));
+                } else {
+                    if worst < CheckStatus::Indeterminate {
+                        worst = CheckStatus::Indeterminate;
+                    }
+                    bad.get_or_insert(Msg::new(
+                        format!("{role_en} \"{who}\" was revoked at {rt}{r}; the signing time {t} is only claimed by the signer (no timestamp), so it does not prove the signature came first"),
+                        format!("{role_vi} \"{who}\" bị thu hồi lúc {rt}{r}; thời điểm ký {t} chỉ do người ký tự khai (không có dấu thời gian) nên không chứng minh được chữ ký có trước"),
+                    ));
+                }
+            }
+            RevocationStatus::Unknown { reasons } => {
+                unknown_en.push(format!("{role_en} \"{who}\": {}", reasons.join("; ")));
+                unknown_vi.push(format!("{role_vi} \"{who}\": {}", reasons.join("; ")));
+            }
+        }
+    }
+    if let Some(m) = bad {
+        return (Check::new("revocation", ART_REVOCATION, worst, m), warnings);
+    }
+    if !unknown_en.is_empty() {
+        let en = format!("status at {t} could not be established: {}", unknown_en.join(" | "));
+        let vi = format!("không xác định được tình trạng lúc {t}: {}", unknown_vi.join(" | "));
+        return match mode {
+            RevocationMode::Prefer => {
+                warnings.push(Msg::new(en.clone(), vi.clone()));
+                (Check::new("revocation", ART_REVOCATION, CheckStatus::Pass, Msg::new(format!("accepted without revocation status (--revocation prefer): {en}"), format!("chấp nhận khi thiếu tình trạng thu hồi (--revocation prefer): {vi}"))), warnings)
+            }
+            _ => (Check::new("revocation", ART_REVOCATION, CheckStatus::Indeterminate, Msg::new(en, vi)), warnings),
+        };
+    }
+    (
+        Check::new("revocation", ART_REVOCATION, CheckStatus::Pass, Msg::new(format!("not revoked at {t}: {}", goods_en.join("; ")), format!("chưa bị thu hồi lúc {t}: {}", goods_vi.join("; ")))),
+        warnings,
+    )
+}
+
+fn vi_source(s: &revocation::Source) -> String {
+    match s {
+        revocation::Source::EmbeddedOcsp => "phản hồi OCSP đính kèm".into(),
+        revocation::Source::EmbeddedCrl => "CRL đính kèm hoặc được cung cấp".into(),
+        revocation::Source::FetchedOcsp { url } => format!("OCSP từ {url}"),
+        revocation::Source::FetchedCrl { url } => format!("CRL từ {url}"),
+    }
+}

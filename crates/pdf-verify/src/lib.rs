@@ -1,0 +1,585 @@
+//! PDF signature verification for vbdt, with modules mirroring Decree 68/2024/NĐ-CP:
+//!
+//! - [`signatures`]: every signature field and document timestamp, with the raw bytes of
+//!   its signature dictionary (pdf-raw) and the revision it was added in;
+//! - [`dieu30`]: Điều 30 — byte range, CMS message digest and signature;
+//! - [`timestamps`]: V4 — signature and document timestamps;
+//! - [`dieu31`], [`dieu32`]: Điều 31 and 32 — the signer certificate and its path, through
+//!   chain-check;
+//! - [`modifications`]: V5 — what later incremental updates changed;
+//! - [`rules`]: S1, S7, S8 (S4/S5 placeholders);
+//! - [`verdict`], [`report`]: outcomes and their text, JSON and JUnit renderings.
+//!
+//! Entry points: [`verify_bytes`] and [`verify_path`].
+
+pub mod asn1;
+pub mod cms;
+pub mod dieu30;
+pub mod dieu31;
+pub mod dieu32;
+pub mod modifications;
+mod oids;
+pub mod pdfobj;
+pub mod report;
+pub mod rules;
+pub mod signatures;
+pub mod timestamps;
+pub mod verdict;
+
+use std::path::Path;
+
+use chain_check::revocation::RevocationSources;
+use chain_check::{Certificate, HttpLimits, Purpose, TrustStore};
+use lopdf::{Document, Object};
+use pdf_raw::RawPdf;
+use time::{Date, OffsetDateTime};
+
+use crate::dieu30::{Coverage, Judgement, SignerOutcome};
+use crate::modifications::{ModSummary, Revisions};
+use crate::report::{fmt_time, FileError, FileReport, Outcome, SignatureReport, SignerSummary, TimeSource};
+use crate::rules::{IssueDateSource, SigFacts};
+use crate::signatures::{FoundSignature, SignatureKind};
+use crate::verdict::{Check, CheckStatus, Msg, Verdict};
+
+pub use report::JSON_REPORT_VERSION;
+pub use verdict::Lang;
+
+/// Largest size a single stream may decompress to while reading a document.
+pub const MAX_STREAM_BYTES: usize = 64 << 20;
+/// Entries read from each DSS array at most.
+const MAX_DSS_ITEMS: usize = 2_000;
+
+/// What to do when a certificate's revocation status cannot be established.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RevocationMode {
+    /// Indeterminate (the default).
+    #[default]
+    Require,
+    /// Accept with a warning.
+    Prefer,
+    /// Do not check revocation.
+    Off,
+}
+
+/// Verification settings.
+#[derive(Debug, Clone, Default)]
+pub struct VerifyOptions {
+    /// Trust anchors (roots; for VGCA also the issuing CAs).
+    pub trust: TrustStore,
+    /// Extra certificates for path building (`--certs`).
+    pub extra_certs: Vec<Certificate>,
+    /// Extra CRLs (`--crl`), DER or PEM.
+    pub crls: Vec<Vec<u8>>,
+    /// Fetch OCSP, CRLs and AIA certificates over the network.
+    pub online: bool,
+    pub revocation: RevocationMode,
+    /// Validation time ("now"); the real clock when None.
+    pub at: Option<OffsetDateTime>,
+    /// The document's issue date (S7), overriding the date line in the document.
+    pub issued_on: Option<Date>,
+    /// Password for encrypted documents (the empty password is always tried).
+    pub password: Option<String>,
+    pub http: HttpLimits,
+}
+
+/// Why a file could not be verified at all.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum VerifyError {
+    #[error("cannot read the file: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("not a PDF file (no %PDF- header)")]
+    NotPdf,
+    #[error("the PDF structure cannot be read: {0}")]
+    Structure(String),
+    #[error("the document cannot be loaded: {0}")]
+    Unloadable(String),
+    #[error("the PDF is encrypted with a password; give it with --password-env VAR")]
+    PasswordNeeded,
+    #[error("the PDF is encrypted and the given password does not open it")]
+    WrongPassword,
+    #[error("the PDF is encrypted for certificate holders ({0} security handler), which vbdt cannot open")]
+    UnsupportedEncryption(String),
+}
+
+/// Verifies one file; every failure becomes an [`Outcome::Error`] naming the reason.
+pub fn verify_path(path: &Path, opts: &VerifyOptions) -> Outcome {
+    let name = path.display().to_string();
+    match std::fs::read(path) {
+        Err(e) => Outcome::Error(FileError { file: name, sha256: None, error: format!("cannot read the file: {e}") }),
+        Ok(bytes) => match verify_bytes(&bytes, &name, opts) {
+            Ok(r) => Outcome::Report(Box::new(r)),
+            Err(e) => Outcome::Error(FileError { file: name, sha256: Some(hex(&chain_check::DigestAlg::Sha256.digest(&bytes))), error: e.to_string() }),
+        },
+    }
+}
+
+fn hex(b: &[u8]) -> String {
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+/// Validation data found in the document security store.
+#[derive(Debug, Default)]
+struct Dss {
+    certs: Vec<Certificate>,
+    ocsps: Vec<Vec<u8>>,
+    crls: Vec<Vec<u8>>,
+}
+
+fn read_dss(doc: &Document) -> Dss {
+    let mut out = Dss::default();
+    let Some(root) = doc.trailer.get(b"Root").ok().and_then(|r| pdfobj::as_dict(doc, r)) else { return out };
+    let Some(dss) = pdfobj::dict_get_dict(doc, root, b"DSS") else { return out };
+    let streams = |key: &[u8]| -> Vec<Vec<u8>> {
+        pdfobj::dict_get_array(doc, dss, key)
+            .unwrap_or(&[])
+            .iter()
+            .take(MAX_DSS_ITEMS)
+            .filter_map(|o| match pdfobj::resolve(doc, o) {
+                Some(Object::Stream(s)) => s.decompressed_content_with_limit(MAX_STREAM_BYTES).ok().or_else(|| if s.dict.has(b"Filter") { None } else { Some(s.content.clone()) }),
+                _ => None,
+            })
+            .collect()
+    };
+    for der in streams(b"Certs") {
+        if let Ok(mut c) = chain_check::cert::parse_certificates(&der) {
+            out.certs.append(&mut c);
+        }
+    }
+    out.ocsps = streams(b"OCSPs");
+    out.crls = streams(b"CRLs");
+    out
+}
+
+fn load_final(bytes: &[u8], raw: &RawPdf, password: Option<&str>) -> Result<Document, VerifyError> {
+    let doc = match modifications::load_doc(bytes, password) {
+        Ok(d) => d,
+        Err(lopdf::Error::InvalidPassword) if password.is_some() => return Err(VerifyError::WrongPassword),
+        Err(lopdf::Error::InvalidPassword) => return Err(VerifyError::PasswordNeeded),
+        Err(e) => return Err(VerifyError::Unloadable(e.to_string())),
+    };
+    if raw.is_encrypted() && doc.encryption_state.is_none() {
+        let filter = raw
+            .trailer()
+            .get_ref(b"Encrypt")
+            .and_then(|id| match signatures::raw_object(bytes, raw, id).1 {
+                Ok(pdf_raw::Obj::Dict(d)) => d.get_name(b"Filter").map(|f| String::from_utf8_lossy(f).into_owned()),
+                _ => None,
+            })
+            .or_else(|| raw.trailer().get_dict(b"Encrypt").and_then(|d| d.get_name(b"Filter")).map(|f| String::from_utf8_lossy(f).into_owned()));
+        return Err(match filter.as_deref() {
+            Some("Standard") | None => {
+                if password.is_some() {
+                    VerifyError::WrongPassword
+                } else {
+                    VerifyError::PasswordNeeded
+                }
+            }
+            Some(other) => VerifyError::UnsupportedEncryption(other.to_string()),
+        });
+    }
+    Ok(doc)
+}
+
+/// Everything computed for one signature before the report.
+struct Prepared {
+    sig: FoundSignature,
+    coverage: Option<Coverage>,
+    byte_range_check: Check,
+    cms: Result<cms::SignedData, String>,
+    outcome: Option<SignerOutcome>,
+    /// For document timestamps: the token (its imprint is over the byte range).
+    token: Option<timestamps::Token>,
+}
+
+/// Verifies a PDF held in memory. `name` is what reports call the file.
+pub fn verify_bytes(bytes: &[u8], name: &str, opts: &VerifyOptions) -> Result<FileReport, VerifyError> {
+    let sha256 = hex(&chain_check::DigestAlg::Sha256.digest(bytes));
+    let raw = RawPdf::parse(bytes).map_err(|e| match e {
+        pdf_raw::RawError::NotPdf => VerifyError::NotPdf,
+        other => VerifyError::Structure(other.to_string()),
+    })?;
+    let doc = load_final(bytes, &raw, opts.password.as_deref())?;
+    let now = opts.at.unwrap_or_else(OffsetDateTime::now_utc);
+    let dss = read_dss(&doc);
+
+    // Find and order the signatures (signing order: by the revision they cover).
+    let found = signatures::find(&doc, bytes, &raw);
+    let mut prepared: Vec<Prepared> = found
+        .into_iter()
+        .map(|sig| {
+            let mut extra = dss.certs.clone();
+            extra.extend(opts.extra_certs.iter().cloned());
+            match sig.kind {
+                SignatureKind::Signature => {
+                    let i = dieu30::verify(&sig, bytes, &raw, &extra);
+                    Prepared { sig, coverage: i.coverage, byte_range_check: i.byte_range, cms: i.cms, outcome: i.outcome, token: None }
+                }
+                SignatureKind::DocumentTimestamp => {
+                    let (br, cov) = dieu30::check_byte_range(&sig, &raw, bytes.len());
+                    let cms = dieu30::parse_cms(&sig);
+                    let token = match (&sig.raw, &cov) {
+                        (Ok(rd), Some(c)) => Some(timestamps::verify_token(&rd.contents, &dieu30::pieces(bytes, c), &extra)),
+                        _ => None,
+                    };
+                    Prepared { sig, coverage: cov, byte_range_check: br, cms, outcome: None, token }
+                }
+            }
+        })
+        .collect();
+    prepared.sort_by_key(|p| (p.coverage.as_ref().map(|c| c.revision).or(p.sig.dict_revision).unwrap_or(usize::MAX), p.coverage.as_ref().map_or(0, |c| c.ranges[1].0)));
+
+    // Certificates and revocation data from everywhere in the file.
+    let mut pool: Vec<Certificate> = Vec::new();
+    let mut sources = RevocationSources { online: opts.online, limits: opts.http, ..RevocationSources::default() };
+    for p in &prepared {
+        if let Ok(sd) = &p.cms {
+            pool.extend(sd.certificates.iter().cloned());
+            sources.crls.extend(sd.crls.iter().cloned());
+            sources.ocsp_responses.extend(sd.ocsp_responses.iter().cloned());
+            for si in &sd.signers {
+                if let Some(a) = si.signed_attr(&oids::ATTR_ADOBE_REVOCATION) {
+                    for v in &a.values {
+                        let (crls, ocsps) = cms::adobe_revocation_info(v);
+                        sources.crls.extend(crls);
+                        sources.ocsp_responses.extend(ocsps);
+                    }
+                }
+                if let Some(a) = si.unsigned_attr(&oids::ATTR_TIMESTAMP_TOKEN) {
+                    for v in &a.values {
+                        if let Ok(tsd) = cms::parse_content_info(v) {
+                            pool.extend(tsd.certificates);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    pool.extend(dss.certs.iter().cloned());
+    pool.extend(opts.extra_certs.iter().cloned());
+    sources.ocsp_responses.extend(dss.ocsps.iter().cloned());
+    sources.crls.extend(dss.crls.iter().cloned());
+    sources.crls.extend(opts.crls.iter().cloned());
+    let ctx = Ctx { opts, now, pool: &pool, sources: &sources };
+
+    let mut revs = Revisions::new(bytes, &raw, opts.password.clone());
+    let mut reports = Vec::new();
+    for (i, p) in prepared.into_iter().enumerate() {
+        reports.push(signature_report(i + 1, p, &ctx, &mut revs));
+    }
+
+    // Document rules.
+    let facts: Vec<SigFacts> = reports.iter().map(|s| SigFacts { index: s.index, kind: s.kind, role: s.role, signing_time: s.signing_time }).collect();
+    let has_org = facts.iter().any(|f| f.role == signatures::Role::Organization);
+    let issue = match opts.issued_on {
+        Some(d) => Some((d, IssueDateSource::Option)),
+        None if has_org => rules::issue_date_from_document(&doc).map(|d| (d, IssueDateSource::Document)),
+        None => None,
+    };
+    let mut rule_list = vec![rules::s1(&facts), rules::s7(&facts, issue), rules::s8(&raw.header_version, Some(&doc))];
+    rule_list.extend(rules::s4_s5());
+
+    let verdicts: Vec<Verdict> = reports.iter().map(|s| s.verdict).collect();
+    let statuses: Vec<_> = rule_list.iter().map(|r| r.status).collect();
+    let verdict = verdict::file_verdict(&verdicts, &statuses, false);
+    Ok(FileReport {
+        file: name.to_string(),
+        sha256,
+        pdf_version: raw.header_version.clone(),
+        revisions: raw.revisions.len(),
+        verdict,
+        signatures: reports,
+        rules: if verdict == Verdict::Unsigned { vec![rules::s8(&raw.header_version, Some(&doc))] } else { rule_list },
+    })
+}
+
+struct Ctx<'a> {
+    opts: &'a VerifyOptions,
+    now: OffsetDateTime,
+    pool: &'a [Certificate],
+    sources: &'a RevocationSources,
+}
+
+fn check_of(id: &'static str, article: &'static str, j: &Judgement) -> Check {
+    Check::new(id, article, j.0, j.1.clone())
+}
+
+fn summary(cert: &Certificate) -> SignerSummary {
+    SignerSummary {
+        subject: chain_check::cert::subject(cert),
+        common_name: chain_check::cert::common_name(cert),
+        issuer: chain_check::cert::issuer(cert),
+        serial: chain_check::cert::serial_hex(cert),
+        not_before: chain_check::cert::not_before(cert),
+        not_after: chain_check::cert::not_after(cert),
+        sha256: chain_check::cert::sha256_fingerprint_hex(cert).ok(),
+    }
+}
+
+/// Điều 31 and 32 on a certificate used at time `at` for `purpose`.
+fn chain_checks(cert: &Certificate, at: OffsetDateTime, proven: bool, purpose: Purpose, ctx: &Ctx<'_>, warnings: &mut Vec<Msg>) -> Vec<Check> {
+    let (what_en, what_vi) = match purpose {
+        Purpose::Timestamping => ("TSA", "của đơn vị cấp dấu thời gian"),
+        _ => ("signer", "của người ký"),
+    };
+    let mut checks = vec![dieu31::validity(cert, at, what_en, what_vi), dieu31::usage(cert, purpose)];
+    let (path_check, path) = dieu32::path(cert, at, &ctx.opts.trust, ctx.pool, ctx.opts.online, &ctx.opts.http);
+    // Revocation of every certificate below the anchor; without a path, of the leaf with
+    // whatever issuer the file provides.
+    let pairs: Vec<(Certificate, Option<Certificate>)> = match &path {
+        Some(p) if p.certs.len() > 1 => (0..p.certs.len() - 1).filter_map(|i| Some((p.certs.get(i)?.clone(), p.issuer_of(i).cloned()))).collect(),
+        Some(_) => Vec::new(),
+        None => {
+            let issuer = ctx.pool.iter().chain(ctx.opts.trust.anchors()).find(|c| chain_check::cert::issued_by(cert, c)).cloned();
+            vec![(cert.clone(), issuer)]
+        }
+    };
+    let (rev_check, mut rev_warnings) = if pairs.is_empty() {
+        (Check::new("revocation", dieu31::ART_REVOCATION, CheckStatus::Pass, Msg::new("the certificate is itself a trust anchor", "chứng thư chính là chứng thư tin cậy")), Vec::new())
+    } else {
+        dieu31::revocation(&pairs, at, ctx.now, proven, ctx.opts.revocation, ctx.sources)
+    };
+    warnings.append(&mut rev_warnings);
+    if path.as_ref().is_some_and(|p| p.sha1_used) {
+        warnings.push(Msg::new(
+            "a CA certificate on the path is signed with SHA-1 (accepted inside a trusted path, e.g. VGCA generation 1 until 2030)",
+            "một chứng thư CA trên đường dẫn được ký bằng SHA-1 (chấp nhận trong đường dẫn tin cậy, ví dụ VGCA thế hệ 1 đến năm 2030)",
+        ));
+    }
+    checks.push(rev_check);
+    checks.push(path_check);
+    checks
+}
+
+fn missing_cert_checks(why: &Msg) -> Vec<Check> {
+    [("validity", dieu31::ART_VALIDITY), ("usage", dieu31::ART_USAGE), ("revocation", dieu31::ART_REVOCATION), ("path", dieu32::ARTICLE)]
+        .into_iter()
+        .map(|(id, art)| Check::new(id, art, CheckStatus::Indeterminate, why.clone()))
+        .collect()
+}
+
+/// The timestamp's own checks: token integrity and its TSA's Điều 31/32 at genTime.
+/// Returns the check and the time it proves (only when everything passes).
+fn timestamp_check(token: &timestamps::Token, ctx: &Ctx<'_>) -> (Check, Option<OffsetDateTime>) {
+    const ART: &str = "Điều 30 (V4)";
+    let integrity = token.integrity();
+    let gen = token.tst.as_ref().map(|t| t.gen_time);
+    if integrity.0 != CheckStatus::Pass {
+        return (Check::new("timestamp", ART, integrity.0, integrity.1), None);
+    }
+    let (Some(cert), Some(gen)) = (token.tsa_cert(), gen) else {
+        return (Check::new("timestamp", ART, CheckStatus::Indeterminate, Msg::new("the TSA certificate is not available", "không có chứng thư của đơn vị cấp dấu thời gian")), None);
+    };
+    let mut ignored = Vec::new();
+    let checks = chain_checks(cert, gen, true, Purpose::Timestamping, ctx, &mut ignored);
+    let tsa = chain_check::cert::common_name(cert).unwrap_or_else(|| chain_check::cert::subject(cert));
+    let worst = checks.iter().map(|c| c.status).max().unwrap_or(CheckStatus::Pass);
+    if worst == CheckStatus::Pass || worst == CheckStatus::Skipped {
+        let t = fmt_time(gen);
+        (
+            Check::new("timestamp", ART, CheckStatus::Pass, Msg::new(format!("timestamp {t} by \"{tsa}\": token, imprint and TSA certificate verify"), format!("dấu thời gian {t} do \"{tsa}\" cấp: chữ ký, giá trị băm và chứng thư của đơn vị cấp đều hợp lệ"))),
+            Some(gen),
+        )
+    } else {
+        // The first problem decides; revocation of a TSA is not required to trust its time
+        // when the rest passes.
+        let Some(first) = checks.iter().find(|c| c.status == worst) else {
+            return (Check::new("timestamp", ART, worst, Msg::new("timestamp not trusted", "dấu thời gian không tin cậy được")), None);
+        };
+        (
+            Check::new(
+                "timestamp",
+                ART,
+                worst,
+                Msg::new(format!("timestamp by \"{tsa}\" not trusted: {} {}", first.article, first.message.en), format!("dấu thời gian do \"{tsa}\" cấp không tin cậy được: {} {}", first.article, first.message.vi)),
+            ),
+            None,
+        )
+    }
+}
+
+fn signature_report(index: usize, p: Prepared, ctx: &Ctx<'_>, revs: &mut Revisions<'_>) -> SignatureReport {
+    let sig = &p.sig;
+    let mut warnings = Vec::new();
+    let mut checks = Vec::new();
+    let mut signer = None;
+    let mut signing_time = None;
+    let mut time_source = TimeSource::Claimed;
+    let raw_ok = sig.raw.as_ref().ok();
+    let sub_filter = raw_ok.and_then(|r| r.sub_filter.clone());
+    let role = raw_ok.map_or(signatures::Role::Unknown, |r| r.role);
+
+    match sig.kind {
+        SignatureKind::Signature => {
+            let o = p.outcome.as_ref();
+            let cert = o.and_then(|o| o.cert.as_ref());
+            // The timestamp first: it decides the signing time.
+            let si = p.cms.as_ref().ok().and_then(|sd| sd.signers.first());
+            let token = si.and_then(|si| si.unsigned_attr(&oids::ATTR_TIMESTAMP_TOKEN).and_then(|a| a.values.first()).map(|v| timestamps::verify_token(v, &[&si.signature], ctx.pool)));
+            let ts_check = match &token {
+                Some(t) => {
+                    let (c, proven) = timestamp_check(t, ctx);
+                    if let Some(t) = proven {
+                        signing_time = Some(t);
+                        time_source = TimeSource::Timestamp;
+                    }
+                    c
+                }
+                None => Check::new("timestamp", "Điều 30 (V4)", CheckStatus::Skipped, Msg::new("no signature timestamp: the signing time is the signer's own claim", "không có dấu thời gian: thời điểm ký do người ký tự khai")),
+            };
+            if signing_time.is_none() {
+                signing_time = o.and_then(|o| o.signing_time_attr).or(sig.claimed_time);
+            }
+            let at = signing_time.unwrap_or(ctx.now);
+            if signing_time.is_none() {
+                warnings.push(Msg::new(format!("the signature states no signing time; checked at {}", fmt_time(at)), format!("chữ ký không ghi thời điểm ký; kiểm tra tại {}", fmt_time(at))));
+            }
+            if let Some(t) = signing_time {
+                if time_source == TimeSource::Claimed && t > ctx.now + time::Duration::minutes(5) {
+                    warnings.push(Msg::new(format!("the claimed signing time {} is in the future", fmt_time(t)), format!("thời điểm ký người ký khai {} ở tương lai", fmt_time(t))));
+                }
+            }
+            match (cert, &p.cms) {
+                (Some(c), _) => {
+                    signer = Some(summary(c));
+                    checks.extend(chain_checks(c, at, time_source == TimeSource::Timestamp, Purpose::DocumentSigning, ctx, &mut warnings));
+                }
+                (None, Err(e)) => checks.extend(missing_cert_checks(&Msg::new(format!("no signer certificate: {e}"), format!("không có chứng thư người ký: {e}")))),
+                (None, Ok(_)) => checks.extend(missing_cert_checks(&Msg::new("the signer certificate is not available", "không có chứng thư của người ký"))),
+            }
+            checks.push(p.byte_range_check.clone());
+            match (o, &p.cms) {
+                (Some(o), _) => {
+                    checks.push(check_of("digest", dieu30::ARTICLE, &o.digest));
+                    checks.push(check_of("signed_attributes", dieu30::ARTICLE, &o.attributes));
+                    checks.push(check_of("signature", dieu30::ARTICLE, &o.signature));
+                    if o.sha1 {
+                        warnings.push(Msg::new("SHA-1 is used for the document signature itself; it is no longer considered secure", "chữ ký văn bản dùng SHA-1, thuật toán không còn được coi là an toàn"));
+                    }
+                }
+                (None, Err(e)) => {
+                    let m = Msg::new(e.clone(), e.clone());
+                    checks.push(Check::new("digest", dieu30::ARTICLE, CheckStatus::Fail, m.clone()));
+                    checks.push(Check::new("signed_attributes", dieu30::ARTICLE, CheckStatus::Fail, m.clone()));
+                    checks.push(Check::new("signature", dieu30::ARTICLE, CheckStatus::Fail, m));
+                }
+                (None, Ok(_)) => {
+                    let m = Msg::new("not checked: the byte range is unusable", "không kiểm tra: đoạn được ký không dùng được");
+                    for id in ["digest", "signed_attributes", "signature"] {
+                        checks.push(Check::new(id, dieu30::ARTICLE, CheckStatus::Fail, m.clone()));
+                    }
+                }
+            }
+            checks.push(ts_check);
+        }
+        SignatureKind::DocumentTimestamp => {
+            time_source = TimeSource::Claimed;
+            match &p.token {
+                Some(t) => {
+                    let gen = t.tst.as_ref().map(|x| x.gen_time);
+                    if t.intact() {
+                        signing_time = gen;
+                        time_source = TimeSource::Timestamp;
+                    } else {
+                        signing_time = gen;
+                    }
+                    match (t.tsa_cert(), gen) {
+                        (Some(c), Some(g)) => {
+                            signer = Some(summary(c));
+                            checks.extend(chain_checks(c, g, true, Purpose::Timestamping, ctx, &mut warnings));
+                        }
+                        _ => checks.extend(missing_cert_checks(&Msg::new("the TSA certificate or the time is not available", "không có chứng thư của đơn vị cấp dấu thời gian hoặc thời điểm"))),
+                    }
+                    checks.push(p.byte_range_check.clone());
+                    let o = t.outcome.as_ref();
+                    let digest = if t.imprint.0 != CheckStatus::Pass {
+                        t.imprint.clone()
+                    } else {
+                        o.map(|o| o.digest.clone()).unwrap_or_else(|| t.imprint.clone())
+                    };
+                    checks.push(check_of("digest", dieu30::ARTICLE, &digest));
+                    let none = (CheckStatus::Fail, Msg::new("the token has no single SignerInfo", "dấu thời gian không có đúng một SignerInfo"));
+                    checks.push(check_of("signed_attributes", dieu30::ARTICLE, o.map_or(&none, |o| &o.attributes)));
+                    checks.push(check_of("signature", dieu30::ARTICLE, o.map_or(&none, |o| &o.signature)));
+                }
+                None => {
+                    checks.extend(missing_cert_checks(&Msg::new("the timestamp token cannot be read", "không đọc được dấu thời gian")));
+                    checks.push(p.byte_range_check.clone());
+                    let why = match &p.cms {
+                        Err(e) => e.clone(),
+                        Ok(_) => "not checked: the byte range is unusable".to_string(),
+                    };
+                    for id in ["digest", "signed_attributes", "signature"] {
+                        checks.push(Check::new(id, dieu30::ARTICLE, CheckStatus::Fail, Msg::new(why.clone(), why.clone())));
+                    }
+                }
+            }
+        }
+    }
+
+    // V5: what happened afterwards.
+    let (modifications_after, modifications) = match &p.coverage {
+        Some(cov) => {
+            let a = modifications::analyse(revs, cov.revision, sig.docmdp);
+            let disallowed: Vec<&modifications::Finding> = a.findings.iter().filter(|f| !f.allowed).collect();
+            let check = if !disallowed.is_empty() {
+                let en: Vec<String> = disallowed.iter().take(5).map(|f| rev_prefix(f.revision, false) + &f.message.en).collect();
+                let vi: Vec<String> = disallowed.iter().take(5).map(|f| rev_prefix(f.revision, true) + &f.message.vi).collect();
+                let more = disallowed.len().saturating_sub(5);
+                let (me, mv) = if more > 0 { (format!("; and {more} more"), format!("; và {more} thay đổi khác")) } else { (String::new(), String::new()) };
+                Check::new("modifications", "Điều 30 (V5)", CheckStatus::Fail, Msg::new(format!("disallowed changes after signing: {}{me}", en.join("; ")), format!("có thay đổi không được phép sau khi ký: {}{mv}", vi.join("; "))))
+            } else if let Some(m) = &a.incomplete {
+                Check::new("modifications", "Điều 30 (V5)", CheckStatus::Indeterminate, m.clone())
+            } else if a.summary == ModSummary::Allowed {
+                let en: Vec<String> = a.findings.iter().map(|f| rev_prefix(f.revision, false) + &f.message.en).collect();
+                let vi: Vec<String> = a.findings.iter().map(|f| rev_prefix(f.revision, true) + &f.message.vi).collect();
+                Check::new("modifications", "Điều 30 (V5)", CheckStatus::Pass, Msg::new(format!("later changes are all allowed: {}", en.join("; ")), format!("các thay đổi sau đó đều được phép: {}", vi.join("; "))))
+            } else {
+                let later = revs_after(revs, cov.revision);
+                if later == 0 {
+                    Check::new("modifications", "Điều 30 (V5)", CheckStatus::Pass, Msg::new("the signature covers the whole file", "chữ ký bao phủ toàn bộ tệp"))
+                } else {
+                    Check::new("modifications", "Điều 30 (V5)", CheckStatus::Pass, Msg::new(format!("{later} later revision(s) change nothing that was signed"), format!("{later} phiên bản sau không thay đổi gì đã được ký")))
+                }
+            };
+            checks.push(check);
+            let summary = if a.incomplete.is_some() && a.summary != ModSummary::Disallowed { ModSummary::Disallowed } else { a.summary };
+            (summary, a.findings)
+        }
+        None => {
+            checks.push(Check::new("modifications", "Điều 30 (V5)", CheckStatus::Skipped, Msg::new("not analysed: the byte range is unusable", "không phân tích: đoạn được ký không dùng được")));
+            (ModSummary::Disallowed, Vec::new())
+        }
+    };
+
+    let verdict = verdict::signature_verdict(&checks);
+    SignatureReport {
+        index,
+        field: sig.field.clone(),
+        kind: sig.kind,
+        role,
+        sub_filter,
+        signer,
+        signing_time,
+        time_source,
+        byte_range: raw_ok.and_then(|r| r.byte_range.clone()),
+        revision: p.coverage.as_ref().map(|c| c.revision + 1),
+        modifications_after,
+        modifications,
+        checks,
+        warnings,
+        verdict,
+    }
+}
+
+fn rev_prefix(revision: usize, vi: bool) -> String {
+    match (revision, vi) {
+        (0, _) => String::new(),
+        (r, true) => format!("phiên bản {r}: "),
+        (r, false) => format!("revision {r}: "),
+    }
+}
+
+fn revs_after(revs: &Revisions<'_>, signed: usize) -> usize {
+    revs.revision_count().saturating_sub(signed + 1)
+}

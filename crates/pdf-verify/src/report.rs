@@ -1,0 +1,441 @@
+//! Reports: the data a verification produces, and its renderings — text for a person
+//! (Vietnamese or English), JSON for machines (docs/report-schema.json), JUnit XML for CI.
+//! Every time is shown in Vietnam time, `+07:00` (rules.md S6), whatever the machine's zone.
+
+use serde::Serialize;
+use serde_json::{json, Value};
+use time::{OffsetDateTime, UtcOffset};
+
+use crate::modifications::{Finding, ModSummary};
+use crate::rules::RuleOutcome;
+use crate::signatures::{Role, SignatureKind};
+use crate::verdict::{Check, CheckStatus, Lang, Msg, RuleStatus, Verdict};
+
+/// The version of the JSON report format (`"vbdt_report": 1`).
+pub const JSON_REPORT_VERSION: u32 = 1;
+
+/// Vietnam's UTC offset (+07:00, no daylight saving).
+pub fn vn_offset() -> UtcOffset {
+    time::macros::offset!(+7)
+}
+
+/// `2025-09-30T14:05:09+07:00`.
+pub fn fmt_time(t: OffsetDateTime) -> String {
+    let v = t.to_offset(vn_offset());
+    format!("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}+07:00", v.year(), u8::from(v.month()), v.day(), v.hour(), v.minute(), v.second())
+}
+
+/// Where a signature's signing time comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TimeSource {
+    /// A verified RFC 3161 timestamp.
+    Timestamp,
+    /// The signer's own clock (signingTime attribute or /M), or the validation time.
+    Claimed,
+}
+
+/// Who signed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignerSummary {
+    pub subject: String,
+    pub common_name: Option<String>,
+    pub issuer: String,
+    pub serial: String,
+    pub not_before: OffsetDateTime,
+    pub not_after: OffsetDateTime,
+    pub sha256: Option<String>,
+}
+
+/// One signature or document timestamp.
+#[derive(Debug, Clone)]
+pub struct SignatureReport {
+    /// 1-based, in signing order.
+    pub index: usize,
+    pub field: String,
+    pub kind: SignatureKind,
+    pub role: Role,
+    pub sub_filter: Option<String>,
+    pub signer: Option<SignerSummary>,
+    pub signing_time: Option<OffsetDateTime>,
+    pub time_source: TimeSource,
+    pub byte_range: Option<Vec<i64>>,
+    /// 1-based revision the signature covers.
+    pub revision: Option<usize>,
+    pub modifications_after: ModSummary,
+    pub modifications: Vec<Finding>,
+    pub checks: Vec<Check>,
+    pub warnings: Vec<Msg>,
+    pub verdict: Verdict,
+}
+
+/// One file.
+#[derive(Debug, Clone)]
+pub struct FileReport {
+    pub file: String,
+    pub sha256: String,
+    pub pdf_version: String,
+    pub revisions: usize,
+    pub verdict: Verdict,
+    pub signatures: Vec<SignatureReport>,
+    pub rules: Vec<RuleOutcome>,
+}
+
+/// A file that could not be verified at all.
+#[derive(Debug, Clone)]
+pub struct FileError {
+    pub file: String,
+    pub sha256: Option<String>,
+    pub error: String,
+}
+
+/// What a batch produced for one input, in input order.
+#[derive(Debug, Clone)]
+pub enum Outcome {
+    Report(Box<FileReport>),
+    Error(FileError),
+}
+
+fn status_str(s: CheckStatus) -> &'static str {
+    match s {
+        CheckStatus::Pass => "pass",
+        CheckStatus::Fail => "fail",
+        CheckStatus::Indeterminate => "indeterminate",
+        CheckStatus::Skipped => "skipped",
+    }
+}
+
+fn rule_status_str(s: RuleStatus) -> &'static str {
+    match s {
+        RuleStatus::Pass => "pass",
+        RuleStatus::Fail => "fail",
+        RuleStatus::Warn => "warn",
+        RuleStatus::Skipped => "skipped",
+    }
+}
+
+fn verdict_str(v: Verdict) -> &'static str {
+    match v {
+        Verdict::Valid => "valid",
+        Verdict::Invalid => "invalid",
+        Verdict::Indeterminate => "indeterminate",
+        Verdict::Unsigned => "unsigned",
+    }
+}
+
+fn kind_str(k: SignatureKind) -> &'static str {
+    match k {
+        SignatureKind::Signature => "signature",
+        SignatureKind::DocumentTimestamp => "document-timestamp",
+    }
+}
+
+fn role_str(r: Role) -> &'static str {
+    match r {
+        Role::Personal => "personal",
+        Role::Organization => "organization",
+        Role::Unknown => "unknown",
+    }
+}
+
+fn mods_str(m: ModSummary) -> &'static str {
+    match m {
+        ModSummary::None => "none",
+        ModSummary::Allowed => "allowed",
+        ModSummary::Disallowed => "disallowed",
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// JSON
+
+fn signature_json(s: &SignatureReport, lang: Lang) -> Value {
+    json!({
+        "index": s.index,
+        "field": s.field,
+        "kind": kind_str(s.kind),
+        "role": role_str(s.role),
+        "sub_filter": s.sub_filter,
+        "signer": s.signer.as_ref().map(|c| json!({
+            "subject": c.subject,
+            "common_name": c.common_name,
+            "issuer": c.issuer,
+            "serial": c.serial,
+            "not_before": fmt_time(c.not_before),
+            "not_after": fmt_time(c.not_after),
+            "sha256": c.sha256,
+        })),
+        "signing_time": s.signing_time.map(fmt_time),
+        "time_source": match s.time_source { TimeSource::Timestamp => "timestamp", TimeSource::Claimed => "claimed" },
+        "byte_range": s.byte_range,
+        "revision": s.revision,
+        "modifications_after": mods_str(s.modifications_after),
+        "modifications": s.modifications.iter().map(|f| json!({
+            "revision": f.revision,
+            "level": match f.level {
+                crate::modifications::Level::None => "none",
+                crate::modifications::Level::ValidationData => "validation-data",
+                crate::modifications::Level::FormFilling => "form-filling",
+                crate::modifications::Level::Annotations => "annotations",
+                crate::modifications::Level::Other => "other",
+            },
+            "allowed": f.allowed,
+            "rule": f.rule,
+            "message": f.message.get(lang),
+        })).collect::<Vec<_>>(),
+        "checks": s.checks.iter().map(|c| json!({
+            "id": c.id,
+            "article": c.article,
+            "status": status_str(c.status),
+            "message": c.message.get(lang),
+        })).collect::<Vec<_>>(),
+        "warnings": s.warnings.iter().map(|w| w.get(lang)).collect::<Vec<_>>(),
+        "verdict": verdict_str(s.verdict),
+    })
+}
+
+/// The JSON value of one outcome.
+pub fn outcome_json(o: &Outcome, lang: Lang) -> Value {
+    match o {
+        Outcome::Report(r) => json!({
+            "file": r.file,
+            "sha256": r.sha256,
+            "pdf_version": r.pdf_version,
+            "revisions": r.revisions,
+            "verdict": verdict_str(r.verdict),
+            "signatures": r.signatures.iter().map(|s| signature_json(s, lang)).collect::<Vec<_>>(),
+            "rules": r.rules.iter().map(|x| json!({"id": x.id, "status": rule_status_str(x.status), "message": x.message.get(lang)})).collect::<Vec<_>>(),
+        }),
+        Outcome::Error(e) => json!({
+            "file": e.file,
+            "sha256": e.sha256,
+            "verdict": "unreadable",
+            "error": e.error,
+            "signatures": [],
+            "rules": [],
+        }),
+    }
+}
+
+/// The whole JSON document: `{"vbdt_report": 1, "files": [...]}`.
+pub fn json(outcomes: &[Outcome], lang: Lang) -> String {
+    let doc = json!({
+        "vbdt_report": JSON_REPORT_VERSION,
+        "files": outcomes.iter().map(|o| outcome_json(o, lang)).collect::<Vec<_>>(),
+    });
+    // Serialising a serde_json::Value cannot fail (no non-string map keys).
+    serde_json::to_string_pretty(&doc).unwrap_or_default()
+}
+
+// ---------------------------------------------------------------------------------------
+// Text
+
+/// Colours for a terminal, or none.
+#[derive(Debug, Clone, Copy)]
+pub struct Style {
+    pub color: bool,
+}
+
+impl Style {
+    fn paint(&self, code: &str, s: &str) -> String {
+        if self.color {
+            format!("\x1b[{code}m{s}\x1b[0m")
+        } else {
+            s.to_string()
+        }
+    }
+    fn verdict(&self, v: Verdict, lang: Lang) -> String {
+        let code = match v {
+            Verdict::Valid => "1;32",
+            Verdict::Invalid | Verdict::Unsigned => "1;31",
+            Verdict::Indeterminate => "1;33",
+        };
+        self.paint(code, v.label(lang))
+    }
+    fn status(&self, s: CheckStatus) -> String {
+        match s {
+            CheckStatus::Pass => self.paint("32", "✓"),
+            CheckStatus::Fail => self.paint("31", "✗"),
+            CheckStatus::Indeterminate => self.paint("33", "?"),
+            CheckStatus::Skipped => self.paint("2", "-"),
+        }
+    }
+    fn rule_status(&self, s: RuleStatus) -> String {
+        match s {
+            RuleStatus::Pass => self.paint("32", "✓"),
+            RuleStatus::Fail => self.paint("31", "✗"),
+            RuleStatus::Warn => self.paint("33", "!"),
+            RuleStatus::Skipped => self.paint("2", "-"),
+        }
+    }
+}
+
+fn pad(s: &str, width: usize) -> String {
+    let n = s.chars().count();
+    if n >= width {
+        s.to_string()
+    } else {
+        format!("{s}{}", " ".repeat(width - n))
+    }
+}
+
+/// The text report of one outcome.
+pub fn text(o: &Outcome, lang: Lang, style: Style) -> String {
+    let vi = lang == Lang::Vi;
+    let mut out = String::new();
+    let r = match o {
+        Outcome::Error(e) => {
+            let label = if vi { "KHÔNG ĐỌC ĐƯỢC" } else { "UNREADABLE" };
+            out.push_str(&format!("{}: {} — {}\n", e.file, style.paint("1;31", label), e.error));
+            return out;
+        }
+        Outcome::Report(r) => r,
+    };
+    let n = r.signatures.len();
+    let count = if vi { format!("{n} chữ ký") } else if n == 1 { "1 signature".to_string() } else { format!("{n} signatures") };
+    out.push_str(&format!("{}: {} ({count}, PDF {}, {} {})\n", r.file, style.verdict(r.verdict, lang), r.pdf_version, r.revisions, if vi { "phiên bản" } else { "revision(s)" }));
+    for s in &r.signatures {
+        let kind = match (s.kind, vi) {
+            (SignatureKind::Signature, true) => "Chữ ký",
+            (SignatureKind::Signature, false) => "Signature",
+            (SignatureKind::DocumentTimestamp, true) => "Dấu thời gian tài liệu",
+            (SignatureKind::DocumentTimestamp, false) => "Document timestamp",
+        };
+        let role = match (s.role, vi) {
+            (Role::Personal, true) => "cá nhân",
+            (Role::Personal, false) => "personal",
+            (Role::Organization, true) => "cơ quan, tổ chức",
+            (Role::Organization, false) => "organization",
+            (Role::Unknown, true) => "không rõ vai trò",
+            (Role::Unknown, false) => "role unknown",
+        };
+        let who = s.signer.as_ref().map(|c| c.common_name.clone().unwrap_or_else(|| c.subject.clone())).unwrap_or_else(|| "?".into());
+        let when = match (s.signing_time, s.time_source, vi) {
+            (Some(t), TimeSource::Timestamp, true) => format!("{} (dấu thời gian)", fmt_time(t)),
+            (Some(t), TimeSource::Timestamp, false) => format!("{} (timestamp)", fmt_time(t)),
+            (Some(t), TimeSource::Claimed, true) => format!("{} (người ký khai)", fmt_time(t)),
+            (Some(t), TimeSource::Claimed, false) => format!("{} (claimed)", fmt_time(t)),
+            (None, _, _) => "?".into(),
+        };
+        out.push_str(&format!("  {kind} {} [{}] — {role} — {who} — {when}\n", s.index, s.field));
+        for c in &s.checks {
+            out.push_str(&format!("    {} {} {} {}\n", style.status(c.status), pad(c.article, 18), pad(c.id, 17), c.message.get(lang)));
+        }
+        for f in s.modifications.iter().filter(|f| !f.allowed) {
+            let rev = if f.revision == 0 { String::new() } else if vi { format!("phiên bản {}: ", f.revision) } else { format!("revision {}: ", f.revision) };
+            out.push_str(&format!("      {} {rev}{}\n", style.paint("31", "✗"), f.message.get(lang)));
+        }
+        for w in &s.warnings {
+            out.push_str(&format!("    {} {}\n", style.paint("33", "!"), w.get(lang)));
+        }
+        out.push_str(&format!("    → {}\n", style.verdict(s.verdict, lang)));
+    }
+    if !r.rules.is_empty() {
+        out.push_str(if vi { "  Quy tắc văn bản\n" } else { "  Document rules\n" });
+        for x in &r.rules {
+            out.push_str(&format!("    {} {} {}\n", style.rule_status(x.status), pad(x.id, 4), x.message.get(lang)));
+        }
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------------------
+// JUnit
+
+fn xml_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            c if (c as u32) < 0x20 && c != '\n' && c != '\t' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+struct Case {
+    name: String,
+    /// (element, message, details): `failure` or `error` or `skipped`.
+    result: Option<(&'static str, String, String)>,
+}
+
+/// JUnit XML: one test suite per file, one test case for the file and one per signature.
+pub fn junit(outcomes: &[Outcome], lang: Lang) -> String {
+    let mut suites = String::new();
+    let (mut total, mut failures, mut errors) = (0usize, 0usize, 0usize);
+    for o in outcomes {
+        let (file, cases) = match o {
+            Outcome::Error(e) => (e.file.clone(), vec![Case { name: "file".into(), result: Some(("error", e.error.clone(), e.error.clone())) }]),
+            Outcome::Report(r) => {
+                let mut cases = Vec::new();
+                let failed_rules: Vec<String> = r.rules.iter().filter(|x| x.status == RuleStatus::Fail).map(|x| format!("{}: {}", x.id, x.message.get(lang))).collect();
+                let file_result = match r.verdict {
+                    Verdict::Valid => None,
+                    Verdict::Unsigned => Some(("failure", "unsigned".to_string(), "the file has no signature".to_string())),
+                    Verdict::Invalid => Some(("failure", "invalid".to_string(), failed_rules.join("\n"))),
+                    Verdict::Indeterminate => Some(("error", "indeterminate".to_string(), String::new())),
+                };
+                cases.push(Case { name: "file".into(), result: file_result });
+                for s in &r.signatures {
+                    let details: Vec<String> = s
+                        .checks
+                        .iter()
+                        .filter(|c| matches!(c.status, CheckStatus::Fail | CheckStatus::Indeterminate))
+                        .map(|c| format!("[{}] {} {}: {}", status_str(c.status), c.article, c.id, c.message.get(lang)))
+                        .chain(s.modifications.iter().filter(|f| !f.allowed).map(|f| format!("[modification] {}", f.message.get(lang))))
+                        .collect();
+                    let first = details.first().cloned().unwrap_or_default();
+                    let result = match s.verdict {
+                        Verdict::Valid | Verdict::Unsigned => None,
+                        Verdict::Invalid => Some(("failure", first, details.join("\n"))),
+                        Verdict::Indeterminate => Some(("error", first, details.join("\n"))),
+                    };
+                    cases.push(Case { name: format!("signature {} ({})", s.index, s.field), result });
+                }
+                (r.file.clone(), cases)
+            }
+        };
+        let f = cases.iter().filter(|c| matches!(c.result, Some(("failure", ..)))).count();
+        let e = cases.iter().filter(|c| matches!(c.result, Some(("error", ..)))).count();
+        total += cases.len();
+        failures += f;
+        errors += e;
+        suites.push_str(&format!("  <testsuite name=\"{}\" tests=\"{}\" failures=\"{f}\" errors=\"{e}\">\n", xml_escape(&file), cases.len()));
+        for c in cases {
+            let name = xml_escape(&c.name);
+            let class = xml_escape(&file);
+            match c.result {
+                None => suites.push_str(&format!("    <testcase classname=\"{class}\" name=\"{name}\"/>\n")),
+                Some((el, msg, details)) => suites.push_str(&format!(
+                    "    <testcase classname=\"{class}\" name=\"{name}\">\n      <{el} message=\"{}\">{}</{el}>\n    </testcase>\n",
+                    xml_escape(&msg),
+                    xml_escape(&details)
+                )),
+            }
+        }
+        suites.push_str("  </testsuite>\n");
+    }
+    format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"vbdt verify\" tests=\"{total}\" failures=\"{failures}\" errors=\"{errors}\">\n{suites}</testsuites>\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::datetime;
+
+    #[test]
+    fn times_are_vietnam_time() {
+        assert_eq!(fmt_time(datetime!(2025-09-30 07:05:09 UTC)), "2025-09-30T14:05:09+07:00");
+        assert_eq!(fmt_time(datetime!(2025-09-30 14:05:09 +02:00)), "2025-09-30T19:05:09+07:00");
+    }
+
+    #[test]
+    fn xml_is_escaped() {
+        assert_eq!(xml_escape("a<b & \"c\"\u{1}"), "a&lt;b &amp; &quot;c&quot; ");
+    }
+}

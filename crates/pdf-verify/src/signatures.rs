@@ -1,0 +1,318 @@
+//! Finding the signatures of a document: every signature field of the final revision's
+//! AcroForm (kids included, with cycle detection and bounds), its signature dictionary
+//! as written in the file (with the byte span of `/Contents`, via pdf-raw), and which
+//! revision added it.
+
+use std::collections::HashSet;
+use std::ops::Range;
+
+use lopdf::{Dictionary, Document, Object, ObjectId};
+use pdf_raw::{Obj, RawPdf, XrefEntry};
+use serde::Serialize;
+use time::OffsetDateTime;
+
+use crate::pdfobj;
+
+/// Depth of the form field tree followed at most.
+const MAX_FIELD_DEPTH: usize = 32;
+/// Form fields visited at most.
+const MAX_FIELDS: usize = 20_000;
+
+/// A signature or a document timestamp.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SignatureKind {
+    Signature,
+    DocumentTimestamp,
+}
+
+/// Whose signature this is (rules.md S1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    Personal,
+    Organization,
+    Unknown,
+}
+
+/// The signature dictionary as written in the file.
+#[derive(Debug, Clone)]
+pub struct RawSigDict {
+    /// Decoded `/Contents` (the CMS object followed by padding).
+    pub contents: Vec<u8>,
+    /// Where the `/Contents` string lies in the file, delimiters included.
+    pub contents_span: Range<usize>,
+    pub contents_is_hex: bool,
+    /// `/ByteRange` as written, when it is a direct array of integers.
+    pub byte_range: Option<Vec<i64>>,
+    /// Why `/ByteRange` is unusable, when it is.
+    pub byte_range_problem: Option<String>,
+    /// Where the signature dictionary lies in the file.
+    pub dict_span: Range<usize>,
+    pub sub_filter: Option<String>,
+    pub role: Role,
+}
+
+/// A signature field with its value.
+#[derive(Debug, Clone)]
+pub struct FoundSignature {
+    /// Fully qualified field name.
+    pub field: String,
+    pub field_id: Option<ObjectId>,
+    /// The signature dictionary's object, when it is indirect.
+    pub sig_id: Option<ObjectId>,
+    pub kind: SignatureKind,
+    /// Revision (0-based) whose xref section defines the signature dictionary.
+    pub dict_revision: Option<usize>,
+    pub raw: Result<RawSigDict, String>,
+    /// `/M` from the signature dictionary.
+    pub claimed_time: Option<OffsetDateTime>,
+    pub name: Option<String>,
+    pub reason: Option<String>,
+    pub location: Option<String>,
+    /// The DocMDP permission (1, 2 or 3) when this is a certification signature.
+    pub docmdp: Option<i64>,
+}
+
+/// Every filled signature field of the document, in field order.
+pub fn find(doc: &Document, bytes: &[u8], raw: &RawPdf) -> Vec<FoundSignature> {
+    let mut fields = Vec::new();
+    let Some(root) = doc.trailer.get(b"Root").ok().and_then(|r| pdfobj::as_dict(doc, r)) else {
+        return Vec::new();
+    };
+    let Some(acroform) = pdfobj::dict_get_dict(doc, root, b"AcroForm") else {
+        return Vec::new();
+    };
+    let Some(top) = pdfobj::dict_get_array(doc, acroform, b"Fields") else {
+        return Vec::new();
+    };
+    let mut seen = HashSet::new();
+    for f in top {
+        walk_field(doc, f, "", None, &mut seen, &mut fields, 0);
+    }
+    let certified = certification_sig(doc, root);
+    let mut out: Vec<FoundSignature> = Vec::new();
+    let mut seen_sigs: HashSet<ObjectId> = HashSet::new();
+    for (name, field_id, field_dict) in fields {
+        let Ok(v) = field_dict.get(b"V") else { continue };
+        let sig_id = match v {
+            Object::Reference(id) => Some(*id),
+            _ => None,
+        };
+        if let Some(id) = sig_id {
+            if !seen_sigs.insert(id) {
+                continue;
+            }
+        }
+        let Some(sig_dict) = pdfobj::as_dict(doc, v) else { continue };
+        let type_name = pdfobj::dict_get_name(doc, sig_dict, b"Type");
+        let sub_filter = pdfobj::dict_get_name(doc, sig_dict, b"SubFilter");
+        let kind = if type_name == Some(b"DocTimeStamp") || sub_filter == Some(b"ETSI.RFC3161") {
+            SignatureKind::DocumentTimestamp
+        } else {
+            SignatureKind::Signature
+        };
+        let (dict_revision, raw_dict) = match sig_id {
+            Some(id) => raw_object(bytes, raw, id),
+            None => match field_id {
+                Some(fid) => match raw_object(bytes, raw, fid) {
+                    (rev, Ok(Obj::Dict(fd))) => match fd.get(b"V") {
+                        Some(Obj::Dict(vd)) => (rev, Ok(Obj::Dict(vd.clone()))),
+                        _ => (rev, Err("the field's /V is not a dictionary in the file".to_string())),
+                    },
+                    (rev, Ok(_)) => (rev, Err("the field object is not a dictionary".to_string())),
+                    (rev, Err(e)) => (rev, Err(e)),
+                },
+                None => (None, Err("the signature field is a direct object; its bytes cannot be located".to_string())),
+            },
+        };
+        let raw_sig = raw_dict.and_then(|o| match o {
+            Obj::Dict(d) => raw_sig_dict(&d),
+            _ => Err("the signature value is not a dictionary".to_string()),
+        });
+        let docmdp = match (certified, sig_id) {
+            (Some(c), Some(id)) if c == id => Some(docmdp_p(doc, sig_dict).unwrap_or(2)),
+            _ => None,
+        };
+        out.push(FoundSignature {
+            field: name,
+            field_id,
+            sig_id,
+            kind,
+            dict_revision,
+            raw: raw_sig,
+            claimed_time: pdfobj::dict_get_text(doc, sig_dict, b"M").and_then(|m| parse_pdf_date(&m)),
+            name: pdfobj::dict_get_text(doc, sig_dict, b"Name"),
+            reason: pdfobj::dict_get_text(doc, sig_dict, b"Reason"),
+            location: pdfobj::dict_get_text(doc, sig_dict, b"Location"),
+            docmdp,
+        });
+    }
+    out
+}
+
+type Field<'a> = (String, Option<ObjectId>, &'a Dictionary);
+
+fn walk_field<'a>(
+    doc: &'a Document,
+    obj: &'a Object,
+    parent_name: &str,
+    inherited_ft: Option<&'a [u8]>,
+    seen: &mut HashSet<ObjectId>,
+    out: &mut Vec<Field<'a>>,
+    depth: usize,
+) {
+    if depth > MAX_FIELD_DEPTH || seen.len() > MAX_FIELDS {
+        return;
+    }
+    let id = match obj {
+        Object::Reference(id) => {
+            if !seen.insert(*id) {
+                return;
+            }
+            Some(*id)
+        }
+        _ => None,
+    };
+    let Some(d) = pdfobj::as_dict(doc, obj) else { return };
+    let partial = pdfobj::dict_get_text(doc, d, b"T");
+    let name = match (&partial, parent_name.is_empty()) {
+        (Some(p), true) => p.clone(),
+        (Some(p), false) => format!("{parent_name}.{p}"),
+        (None, _) => parent_name.to_string(),
+    };
+    let ft = pdfobj::dict_get_name(doc, d, b"FT").or(inherited_ft);
+    let kids = pdfobj::dict_get_array(doc, d, b"Kids");
+    // Kids that carry /T are fields; kids without /T are widgets of this field.
+    let field_kids: Vec<&Object> = kids
+        .unwrap_or(&[])
+        .iter()
+        .filter(|k| pdfobj::as_dict(doc, k).is_some_and(|kd| kd.has(b"T")))
+        .collect();
+    if ft == Some(b"Sig") && d.has(b"V") {
+        out.push((if name.is_empty() { "(unnamed)".to_string() } else { name.clone() }, id, d));
+    }
+    for k in field_kids {
+        walk_field(doc, k, &name, ft, seen, out, depth + 1);
+    }
+}
+
+/// The signature dictionary object that `/Perms /DocMDP` names (a certification signature).
+fn certification_sig(doc: &Document, root: &Dictionary) -> Option<ObjectId> {
+    let perms = pdfobj::dict_get_dict(doc, root, b"Perms")?;
+    pdfobj::ref_of(perms, b"DocMDP")
+}
+
+/// `/P` of the DocMDP transform in a signature's `/Reference` array.
+fn docmdp_p(doc: &Document, sig: &Dictionary) -> Option<i64> {
+    for r in pdfobj::dict_get_array(doc, sig, b"Reference")? {
+        let Some(rd) = pdfobj::as_dict(doc, r) else { continue };
+        if pdfobj::dict_get_name(doc, rd, b"TransformMethod") == Some(b"DocMDP") {
+            let params = pdfobj::dict_get_dict(doc, rd, b"TransformParams");
+            return Some(params.and_then(|p| pdfobj::dict_get_int(doc, p, b"P")).unwrap_or(2));
+        }
+    }
+    None
+}
+
+/// The object `id` as written in the file (latest definition), with the revision defining it.
+pub fn raw_object(bytes: &[u8], raw: &RawPdf, id: ObjectId) -> (Option<usize>, Result<Obj, String>) {
+    let Some((rev, entry)) = raw.lookup(id.0, raw.revisions.len().saturating_sub(1)) else {
+        return (None, Err(format!("object {} {} is not in any cross-reference section", id.0, id.1)));
+    };
+    match entry {
+        XrefEntry::InFile { offset, .. } => match pdf_raw::lexer::indirect_object_at(bytes, offset, 64) {
+            Ok(o) if o.num == id.0 => (Some(rev), Ok(o.obj)),
+            Ok(o) => (Some(rev), Err(format!("the cross-reference entry for object {} points at object {}", id.0, o.num))),
+            Err(e) => (Some(rev), Err(format!("object {} {} cannot be read: {e}", id.0, id.1))),
+        },
+        XrefEntry::InStream { stream, .. } => (
+            Some(rev),
+            Err(format!("the signature dictionary (object {}) is compressed inside object stream {stream}; its /Contents cannot be excluded from a byte range", id.0)),
+        ),
+        XrefEntry::Free => (Some(rev), Err(format!("object {} {} is marked free", id.0, id.1))),
+    }
+}
+
+fn raw_sig_dict(d: &pdf_raw::Dict) -> Result<RawSigDict, String> {
+    let (contents, contents_span, contents_is_hex) = match d.get(b"Contents") {
+        Some(Obj::Str(s)) => (s.bytes.clone(), s.span.clone(), s.hex),
+        Some(Obj::Ref(..)) => return Err("/Contents is an indirect reference, not a string in the signature dictionary".into()),
+        Some(_) => return Err("/Contents is not a string".into()),
+        None => return Err("the signature dictionary has no /Contents".into()),
+    };
+    let (byte_range, byte_range_problem) = match d.get(b"ByteRange") {
+        Some(Obj::Array(items)) => {
+            let ints: Option<Vec<i64>> = items.iter().map(Obj::as_int).collect();
+            match ints {
+                Some(v) => (Some(v), None),
+                None => (None, Some("/ByteRange holds something other than integers".to_string())),
+            }
+        }
+        Some(Obj::Ref(..)) => (None, Some("/ByteRange is an indirect reference".to_string())),
+        Some(_) => (None, Some("/ByteRange is not an array".to_string())),
+        None => (None, Some("the signature dictionary has no /ByteRange".to_string())),
+    };
+    let role = match d.get_name(b"VBDT_Role") {
+        Some(b"Personal") => Role::Personal,
+        Some(b"Organization") => Role::Organization,
+        _ => Role::Unknown,
+    };
+    let sub_filter = d.get_name(b"SubFilter").map(|n| String::from_utf8_lossy(n).into_owned());
+    Ok(RawSigDict { contents, contents_span, contents_is_hex, byte_range, byte_range_problem, dict_span: d.span.clone(), sub_filter, role })
+}
+
+/// Parses a PDF date `D:YYYYMMDDHHmmSSOHH'mm'` (all parts after the year optional).
+pub fn parse_pdf_date(s: &str) -> Option<OffsetDateTime> {
+    let s = s.trim();
+    let s = s.strip_prefix("D:").unwrap_or(s);
+    let b = s.as_bytes();
+    let digits = |r: Range<usize>, default: u32| -> Option<u32> {
+        match b.get(r.clone()) {
+            Some(d) if d.iter().all(u8::is_ascii_digit) => std::str::from_utf8(d).ok()?.parse().ok(),
+            Some(_) => None,
+            None => Some(default),
+        }
+    };
+    if b.len() < 4 {
+        return None;
+    }
+    let year = i32::try_from(digits(0..4, 0)?).ok()?;
+    let n = b.iter().take_while(|c| c.is_ascii_digit()).count().min(14);
+    let get = |r: Range<usize>, def: u32| if r.end <= n { digits(r, def) } else { Some(def) };
+    let month = time::Month::try_from(u8::try_from(get(4..6, 1)?).ok()?).ok()?;
+    let day = u8::try_from(get(6..8, 1)?).ok()?;
+    let hour = u8::try_from(get(8..10, 0)?).ok()?;
+    let minute = u8::try_from(get(10..12, 0)?).ok()?;
+    let second = u8::try_from(get(12..14, 0)?).ok()?.min(59);
+    let date = time::Date::from_calendar_date(year, month, day).ok()?;
+    let t = time::Time::from_hms(hour, minute, second).ok()?;
+    let rest = &s[n..];
+    let offset = match rest.chars().next() {
+        Some(sign @ ('+' | '-')) => {
+            let tz: String = rest[1..].chars().filter(char::is_ascii_digit).collect();
+            let h: i8 = tz.get(0..2).and_then(|x| x.parse().ok()).unwrap_or(0);
+            let m: i8 = tz.get(2..4).and_then(|x| x.parse().ok()).unwrap_or(0);
+            let (h, m) = if sign == '-' { (-h, -m) } else { (h, m) };
+            time::UtcOffset::from_hms(h, m, 0).ok()?
+        }
+        _ => time::UtcOffset::UTC,
+    };
+    Some(time::PrimitiveDateTime::new(date, t).assume_offset(offset))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pdf_dates() {
+        let t = parse_pdf_date("D:20250930140509+07'00'").unwrap();
+        assert_eq!(t.unix_timestamp(), 1759215909);
+        let z = parse_pdf_date("D:20250930070509Z").unwrap();
+        assert_eq!(z.unix_timestamp(), 1759215909);
+        assert!(parse_pdf_date("D:2025").is_some());
+        assert!(parse_pdf_date("garbage").is_none());
+        assert!(parse_pdf_date("D:20251340").is_none());
+    }
+}
