@@ -123,6 +123,25 @@ pub enum DigestArg {
     Sha512,
 }
 
+/// The message for a failed signature in the chosen language. The fixed part is
+/// translated; details that come from deeper layers (file system, certificates) keep
+/// their own wording.
+pub fn describe(err: &SignError, vi: bool) -> String {
+    if !vi {
+        return err.to_string();
+    }
+    match err {
+        SignError::BadInput(why) => format!("không ký được: {why}"),
+        SignError::Encrypted => "tệp đã mã hóa; vbdt không ký tệp PDF mã hóa".into(),
+        SignError::CertifiedNoChanges => "văn bản đã được chứng thực không cho phép thay đổi (DocMDP P=1); ký thêm sẽ làm hỏng chữ ký đó".into(),
+        SignError::OutputExists(p) => format!("{} đã tồn tại (dùng --force để ghi đè)", p.display()),
+        SignError::BadSecret(why) => format!("mã PIN hoặc mật khẩu sai, không thử lại ({why})"),
+        SignError::Certificate(why) => format!("chứng thư số không đạt: {why}"),
+        SignError::Timestamp(why) => format!("dịch vụ dấu thời gian: {why}"),
+        other => other.to_string(),
+    }
+}
+
 /// The exit code for a failed signature, decided here for every cause.
 pub fn exit_code_for(err: &SignError) -> u8 {
     if err.is_input_problem() {
@@ -144,25 +163,20 @@ fn plan(args: &SignArgs) -> anyhow::Result<Vec<Job>> {
         }
         return Ok(vec![Job { input: args.inputs[0].clone(), output: out.clone() }]);
     }
-    if args.out_dir.is_none() && args.suffix.is_none() {
-        bail!("say where the signed files go: -o OUT.pdf, --out-dir DIR or --suffix SUFFIX");
-    }
     if let Some(dir) = &args.out_dir {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     }
     let mut jobs = Vec::new();
     for input in &args.inputs {
-        let name = input.file_name().with_context(|| format!("{} is not a file name", input.display()))?;
+        let name = Path::new(input.file_name().with_context(|| format!("{} is not a file name", input.display()))?);
+        let renamed = match &args.suffix {
+            Some(s) => with_suffix(name, s),
+            None => name.to_path_buf(),
+        };
         let output = match (&args.out_dir, &args.suffix) {
-            (Some(dir), suffix) => {
-                let file = match suffix {
-                    Some(s) => with_suffix(Path::new(name), s),
-                    None => PathBuf::from(name),
-                };
-                dir.join(file)
-            }
-            (None, Some(s)) => input.with_file_name(with_suffix(Path::new(name), s)),
-            (None, None) => unreachable_plan()?,
+            (Some(dir), _) => dir.join(renamed),
+            (None, Some(_)) => input.with_file_name(renamed),
+            (None, None) => bail!("say where the signed files go: -o OUT.pdf, --out-dir DIR or --suffix SUFFIX"),
         };
         if output == *input {
             bail!("{}: the output would overwrite the input", input.display());
@@ -170,10 +184,6 @@ fn plan(args: &SignArgs) -> anyhow::Result<Vec<Job>> {
         jobs.push(Job { input: input.clone(), output });
     }
     Ok(jobs)
-}
-
-fn unreachable_plan() -> anyhow::Result<PathBuf> {
-    bail!("no output location")
 }
 
 fn with_suffix(name: &Path, suffix: &str) -> PathBuf {
@@ -207,7 +217,8 @@ fn precheck_options(args: &SignArgs) -> anyhow::Result<PrecheckOptions> {
 
 /// Opens the key, running the Điều 29 pre-checks before the token is used.
 fn open_key(args: &SignArgs, pre: &PrecheckOptions, warnings: &mut Vec<String>) -> Result<Box<dyn KeySource>, (u8, String)> {
-    let fail = |e: SignError| (exit_code_for(&e), e.to_string());
+    let vi = matches!(args.lang, crate::cli::Lang::Vi);
+    let fail = |e: SignError| (exit_code_for(&e), describe(&e, vi));
     let usage = |e: anyhow::Error| (exit::KEY_OR_NETWORK, format!("{e:#}"));
     let extra = load_certs(&args.certs).map_err(|e| (exit::BAD_INPUT, format!("{e:#}")))?;
     if let Some(p12) = &args.p12 {
@@ -327,7 +338,7 @@ pub fn run(args: &SignArgs) -> u8 {
                 failed += 1;
                 let c = exit_code_for(e);
                 code = code.max(c);
-                eprintln!("vbdt sign: {}: {e}", job.input.display());
+                eprintln!("vbdt sign: {}: {}", job.input.display(), describe(e, vi));
             }
         }
     }
