@@ -1,0 +1,73 @@
+//! Layout on the project's sample documents (LibreOffice output: subset TrueType fonts
+//! with ToUnicode maps, Vietnamese diacritics).
+
+use std::path::PathBuf;
+
+use stamp_layout::text::page_lines;
+use stamp_layout::{organization, personal, text_stamp, Appearance, StampImage, TextFont};
+
+fn fixture(rel: &str) -> Vec<u8> {
+    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures").join(rel);
+    std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+fn doc(name: &str) -> lopdf::Document {
+    lopdf::Document::load_mem(&fixture(&format!("documents/{name}"))).unwrap()
+}
+
+#[test]
+fn lines_of_the_decision_signature_block() {
+    let d = doc("quyet-dinh.pdf");
+    let lines = page_lines(&d, 1).unwrap();
+    for l in &lines {
+        eprintln!("{:7.2} {:7.2}-{:7.2} {:5.2} {}", l.baseline, l.x0, l.x1, l.size, l.text);
+    }
+    let name = lines.iter().find(|l| l.text == "Nguyễn Văn An").expect("name line");
+    let title = lines.iter().find(|l| l.text == "PHÓ CHỦ TỊCH").expect("title line");
+    // pdftotext -bbox: Nguyễn 391.5 … An 480.264, top 449.35 from the top of an 841.89 page.
+    assert!((name.x0 - 391.5).abs() < 1.0 && (name.x1 - 480.26).abs() < 1.0, "{name:?}");
+    assert!((name.top - (841.89 - 449.35)).abs() < 1.0, "{name:?}");
+    assert!(title.bottom > name.top);
+    assert!(lines.iter().any(|l| l.text == "Nơi nhận:"));
+}
+
+#[test]
+fn lines_of_the_letter() {
+    let d = doc("cong-van.pdf");
+    let lines = page_lines(&d, 0).unwrap();
+    for l in &lines {
+        eprintln!("{:7.2} {:7.2}-{:7.2} {}", l.baseline, l.x0, l.x1, l.text);
+    }
+    assert!(lines.iter().any(|l| l.text == "Trần Thị Bình"));
+    assert!(lines.iter().any(|l| l.text == "CHÁNH VĂN PHÒNG"));
+}
+
+#[test]
+fn personal_and_seal_placement_on_the_decision() {
+    let pdf = fixture("documents/quyet-dinh.pdf");
+    let img = StampImage::from_png(&fixture("images/chu-ky-ca-nhan.png")).unwrap();
+    let placed = personal(&pdf, &img, "NGUYỄN VĂN AN", None).unwrap();
+    eprintln!("{}", placed.description);
+    assert!(placed.warnings.is_empty(), "{:?}", placed.warnings);
+    let Appearance::Visible(v) = &placed.appearance else { panic!() };
+    assert_eq!(v.page, 1);
+    let (cx, _) = v.rect.center();
+    assert!((cx - (391.5 + 480.26) / 2.0).abs() < 1.0, "{:?}", v.rect);
+    let err = personal(&pdf, &img, "Lê Văn Không", None).unwrap_err().to_string();
+    assert!(err.contains("Lê Văn Không"), "{err}");
+    let seal = StampImage::from_png(&fixture("images/dau-co-quan.png")).unwrap();
+    assert!(seal.color_warning(stamp_layout::ColorCheck::Red).is_none());
+    assert!(organization(&pdf, &seal, None).is_err(), "no personal signature yet");
+}
+
+#[test]
+fn text_stamp_fits_top_right() {
+    let pdf = fixture("documents/phu-luc.pdf");
+    let placed = text_stamp(&pdf, &["Sao y".into(), "Văn phòng Ủy ban nhân dân tỉnh Điện Biên".into(), "2025-09-30T14:05:09+07:00".into()], &TextFont::bundled()).unwrap();
+    let Appearance::Visible(v) = &placed.appearance else { panic!() };
+    assert_eq!(v.page, 0);
+    assert!(v.rect.y1 <= 841.89 && v.rect.y0 > 841.89 - 20.0 * stamp_layout::PT_PER_MM, "{:?}", v.rect);
+    let objs = v.form.to_objects(100).unwrap();
+    assert_eq!(objs[0].0, 100);
+    assert_eq!(objs.len(), 6, "form + Type0, CIDFont, descriptor, font file, ToUnicode");
+}
