@@ -24,6 +24,9 @@ pub enum Lang {
 pub enum Command {
     /// Sign PDF files (PAdES) with a PKCS#12 key file or a PKCS#11 token.
     Sign(crate::cmd_sign::SignArgs),
+    /// Verify signed PDF files (Decree 68/2024 Điều 30–32, modifications, document rules).
+    /// Exit code: 0 all valid, 1 invalid or unsigned, 3 indeterminate, 4 unreadable, 2 usage.
+    Verify(crate::cmd_verify::VerifyArgs),
     /// Demonstration: make a throwaway test PKI, sign the sample decision with a personal
     /// then an organization signature, and verify it.
     Demo(crate::demo::DemoArgs),

@@ -2,6 +2,7 @@
 
 mod cli;
 mod cmd_sign;
+mod cmd_verify;
 mod demo;
 mod exit;
 mod secrets;
@@ -13,6 +14,7 @@ fn main() -> std::process::ExitCode {
     let cli = cli::Cli::parse();
     let code = match cli.command {
         cli::Command::Sign(args) => cmd_sign::run(&args),
+        cli::Command::Verify(args) => cmd_verify::run(&args),
         cli::Command::Demo(args) => match demo::run(&args) {
             Ok(code) => code,
             Err(err) => {

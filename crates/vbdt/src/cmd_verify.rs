@@ -1,0 +1,237 @@
+//! `vbdt verify`: the receiving clerk's check (rules.md V6) and CI's gate, one file or many.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+use indicatif::{ProgressBar, ProgressStyle};
+use pdf_verify::report::{self, Outcome, Style};
+use pdf_verify::verdict::Verdict;
+use pdf_verify::{Lang, RevocationMode, VerifyOptions};
+use rayon::prelude::*;
+use time::{Date, OffsetDateTime};
+
+use crate::exit;
+
+#[derive(Args, Debug, Clone)]
+pub struct VerifyArgs {
+    /// PDF files to verify.
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+
+    /// Trust anchors (PEM or DER file, or a directory of them). Without --trust-profile,
+    /// these replace the built-in profile; with it, they are added.
+    #[arg(long, value_name = "PEM|DIR", help_heading = "Trust")]
+    pub trust: Vec<PathBuf>,
+    /// Built-in trust profile: vgca (government CA, generations 1 and 2) or neac (national
+    /// root of the public CAs). Default: vgca when no --trust is given.
+    #[arg(long, value_enum, help_heading = "Trust")]
+    pub trust_profile: Vec<TrustProfile>,
+    /// Extra certificates for building certification paths (intermediate CAs).
+    #[arg(long, value_name = "PEM|DIR", help_heading = "Trust")]
+    pub certs: Vec<PathBuf>,
+    /// CRL files (DER or PEM) to use for revocation checking.
+    #[arg(long, value_name = "FILE", help_heading = "Revocation")]
+    pub crl: Vec<PathBuf>,
+    /// Never use the network (no OCSP, CRL or AIA downloads).
+    #[arg(long, help_heading = "Revocation")]
+    pub offline: bool,
+    /// When a certificate's revocation status cannot be established: indeterminate
+    /// (require), accept with a warning (prefer), or do not check at all (off).
+    #[arg(long, value_enum, default_value_t = RevocationArg::Require, help_heading = "Revocation")]
+    pub revocation: RevocationArg,
+
+    /// Validation time instead of now (RFC 3339, e.g. 2025-09-30T14:05:09+07:00).
+    #[arg(long, value_name = "RFC3339", value_parser = parse_rfc3339)]
+    pub at: Option<OffsetDateTime>,
+    /// The document's issue date for rule S7 (otherwise read from its date line).
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    pub issued_on: Option<Date>,
+
+    /// Report format.
+    #[arg(long, value_enum, default_value_t = Format::Text, help_heading = "Output")]
+    pub format: Format,
+    /// Report language.
+    #[arg(long, value_enum, default_value_t = crate::cli::Lang::Vi, help_heading = "Output")]
+    pub lang: crate::cli::Lang,
+    /// Files verified in parallel (default: all cores).
+    #[arg(short = 'j', long, value_name = "N")]
+    pub jobs: Option<usize>,
+    /// Read the password of encrypted PDFs from this environment variable (the empty
+    /// password is always tried first).
+    #[arg(long, value_name = "VAR")]
+    pub password_env: Option<String>,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TrustProfile {
+    Vgca,
+    Neac,
+}
+
+impl TrustProfile {
+    fn name(self) -> &'static str {
+        match self {
+            TrustProfile::Vgca => "vgca",
+            TrustProfile::Neac => "neac",
+        }
+    }
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RevocationArg {
+    Require,
+    Prefer,
+    Off,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Text,
+    Json,
+    Junit,
+}
+
+fn parse_rfc3339(s: &str) -> Result<OffsetDateTime, String> {
+    OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339).map_err(|e| format!("not an RFC 3339 time ({e}); e.g. 2025-09-30T14:05:09+07:00"))
+}
+
+fn parse_date(s: &str) -> Result<Date, String> {
+    let fmt = time::macros::format_description!("[year]-[month]-[day]");
+    Date::parse(s, &fmt).map_err(|e| format!("not a date YYYY-MM-DD ({e})"))
+}
+
+/// Builds the verification options; errors are (exit code, message).
+fn options(args: &VerifyArgs) -> Result<VerifyOptions, (u8, String)> {
+    let mut trust = chain_check::TrustStore::new();
+    let mut profiles: Vec<TrustProfile> = args.trust_profile.clone();
+    if profiles.is_empty() && args.trust.is_empty() {
+        profiles.push(TrustProfile::Vgca);
+    }
+    for p in profiles {
+        trust.add_profile(p.name()).map_err(|e| (exit::BAD_INPUT, format!("trust profile {}: {e}", p.name())))?;
+    }
+    if !args.trust.is_empty() {
+        let anchors = chain_check::cert::load_cert_sources(&args.trust).map_err(|e| (exit::BAD_INPUT, format!("--trust: {e}")))?;
+        trust.add(anchors);
+    }
+    let extra_certs = if args.certs.is_empty() {
+        Vec::new()
+    } else {
+        chain_check::cert::load_cert_sources(&args.certs).map_err(|e| (exit::BAD_INPUT, format!("--certs: {e}")))?
+    };
+    let mut crls = Vec::new();
+    for path in &args.crl {
+        crls.push(std::fs::read(path).map_err(|e| (exit::BAD_INPUT, format!("--crl {}: {e}", path.display())))?);
+    }
+    let password = match &args.password_env {
+        Some(var) => Some(std::env::var(var).map_err(|_| (exit::USAGE, format!("--password-env: the environment variable {var} is not set")))?),
+        None => None,
+    };
+    Ok(VerifyOptions {
+        trust,
+        extra_certs,
+        crls,
+        online: !args.offline,
+        revocation: match args.revocation {
+            RevocationArg::Require => RevocationMode::Require,
+            RevocationArg::Prefer => RevocationMode::Prefer,
+            RevocationArg::Off => RevocationMode::Off,
+        },
+        at: args.at,
+        issued_on: args.issued_on,
+        password,
+        http: chain_check::HttpLimits::default(),
+    })
+}
+
+/// The exit code of a batch: unreadable input (4) before invalid or unsigned (1) before
+/// indeterminate (3); 0 when every file is valid.
+pub fn exit_code(outcomes: &[Outcome]) -> u8 {
+    let mut code = exit::OK;
+    for o in outcomes {
+        let c = match o {
+            Outcome::Error(_) => exit::BAD_INPUT,
+            Outcome::Report(r) => match r.verdict {
+                Verdict::Valid => exit::OK,
+                Verdict::Invalid | Verdict::Unsigned => exit::INVALID,
+                Verdict::Indeterminate => exit::INDETERMINATE,
+            },
+        };
+        let rank = |c: u8| match c {
+            exit::BAD_INPUT => 3,
+            exit::INVALID => 2,
+            exit::INDETERMINATE => 1,
+            _ => 0,
+        };
+        if rank(c) > rank(code) {
+            code = c;
+        }
+    }
+    code
+}
+
+/// Runs `vbdt verify`; returns the exit code.
+pub fn run(args: &VerifyArgs) -> u8 {
+    let opts = match options(args) {
+        Ok(o) => o,
+        Err((code, msg)) => {
+            eprintln!("vbdt verify: {msg}");
+            return code;
+        }
+    };
+    let lang = match args.lang {
+        crate::cli::Lang::Vi => Lang::Vi,
+        crate::cli::Lang::En => Lang::En,
+    };
+    let progress = if std::io::stderr().is_terminal() && args.files.len() > 1 {
+        let pb = ProgressBar::new(args.files.len() as u64);
+        if let Ok(style) = ProgressStyle::with_template("{bar:40} {pos}/{len} {wide_msg}") {
+            pb.set_style(style);
+        }
+        Some(pb)
+    } else {
+        None
+    };
+    let work = || -> Vec<Outcome> {
+        args.files
+            .par_iter()
+            .map(|f| {
+                let o = pdf_verify::verify_path(f, &opts);
+                if let Some(pb) = &progress {
+                    pb.inc(1);
+                }
+                o
+            })
+            .collect()
+    };
+    let outcomes = match args.jobs {
+        Some(n) => match rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build() {
+            Ok(pool) => pool.install(work),
+            Err(e) => {
+                eprintln!("vbdt verify: cannot start {n} worker threads: {e}");
+                return exit::USAGE;
+            }
+        },
+        None => work(),
+    };
+    if let Some(pb) = progress {
+        pb.finish_and_clear();
+    }
+    for o in &outcomes {
+        if let Outcome::Error(e) = o {
+            eprintln!("vbdt verify: {}: {}", e.file, e.error);
+        }
+    }
+    match args.format {
+        Format::Json => println!("{}", report::json(&outcomes, lang)),
+        Format::Junit => print!("{}", report::junit(&outcomes, lang)),
+        Format::Text => {
+            let style = Style { color: std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none() };
+            for o in outcomes.iter().filter(|o| matches!(o, Outcome::Report(_))) {
+                print!("{}", report::text(o, lang, style));
+            }
+        }
+    }
+    exit_code(&outcomes)
+}
