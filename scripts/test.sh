@@ -9,11 +9,14 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 scripts/install-test-deps.sh
 
 status=0
+# Doc tests first (nextest does not run them), so that the test runner's summary is the last word.
+cargo test --workspace --doc || status=$?
+
 if cargo nextest --version >/dev/null 2>&1; then
     cargo nextest run --workspace --no-fail-fast || status=$?
 else
     echo "test.sh: cargo-nextest not found, using cargo test" >&2
-    cargo test --workspace --no-fail-fast || status=$?
+    cargo test --workspace --no-fail-fast --lib --bins --tests || status=$?
 fi
 
 if [ "${VBDT_CLIPPY:-0}" = "1" ]; then

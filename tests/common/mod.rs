@@ -435,6 +435,16 @@ impl Services {
         // Wake the accept() so that the thread sees the flag and drops the listener.
         let _ = TcpStream::connect_timeout(&self.addr, Duration::from_secs(2));
         let _ = thread.join();
+        // A child process that another thread is forking at this moment holds a copy of
+        // the listening socket until it execs (CLOEXEC acts only then), so the port can
+        // stay open a little longer: wait until connections are really refused.
+        let deadline = std::time::Instant::now() + Duration::from_secs(5);
+        while std::time::Instant::now() < deadline {
+            match TcpStream::connect_timeout(&self.addr, Duration::from_millis(200)) {
+                Err(e) if e.kind() == io::ErrorKind::ConnectionRefused => return,
+                _ => std::thread::sleep(Duration::from_millis(20)),
+            }
+        }
     }
 
     pub fn is_running(&self) -> bool {
