@@ -28,6 +28,9 @@ pub enum SignError {
     Certificate(String),
     #[error("timestamp service: {0}")]
     Timestamp(String),
+    /// The visible appearance cannot be placed or drawn (name not found, bad image, …).
+    #[error("appearance: {0}")]
+    Appearance(String),
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -35,6 +38,6 @@ pub enum SignError {
 impl SignError {
     /// True when the problem lies with the input document (as opposed to keys, network…).
     pub fn is_input_problem(&self) -> bool {
-        matches!(self, SignError::BadInput(_) | SignError::Encrypted | SignError::CertifiedNoChanges | SignError::Io { .. } | SignError::OutputExists(_))
+        matches!(self, SignError::BadInput(_) | SignError::Appearance(_) | SignError::Encrypted | SignError::CertifiedNoChanges | SignError::Io { .. } | SignError::OutputExists(_))
     }
 }

@@ -131,8 +131,17 @@ pub fn sign_file(input_path: &Path, output_path: &Path, force: bool, key: &dyn K
     if !force && output_path.exists() {
         return Err(SignError::OutputExists(output_path.to_path_buf()));
     }
-    let signed = sign_pdf(&input, key, opts)?;
     let permissions = std::fs::metadata(input_path).ok().map(|m| m.permissions());
-    write_atomically(output_path, &[&input, &signed.update], force, permissions)?;
+    sign_to_file(&input, output_path, force, key, opts, permissions)
+}
+
+/// Signs `input` (a whole PDF, read or built by the caller) and writes it with its
+/// update to `output_path` atomically.
+pub fn sign_to_file(input: &[u8], output_path: &Path, force: bool, key: &dyn KeySource, opts: &SignOptions, permissions: Option<std::fs::Permissions>) -> Result<SignedUpdate, SignError> {
+    if !force && output_path.exists() {
+        return Err(SignError::OutputExists(output_path.to_path_buf()));
+    }
+    let signed = sign_pdf(input, key, opts)?;
+    write_atomically(output_path, &[input, &signed.update], force, permissions)?;
     Ok(signed)
 }

@@ -81,6 +81,9 @@ pub(crate) fn prepare(input: &[u8], key: &dyn KeySource, opts: &SignOptions) -> 
     let pages = doc.get_pages();
     let page_id = match &opts.appearance {
         stamp_layout::Appearance::Invisible => *pages.values().next().ok_or_else(|| bad("the document has no pages"))?,
+        stamp_layout::Appearance::Visible(v) => {
+            *pages.values().nth(v.page).ok_or_else(|| bad(format!("the appearance is on page {}, the document has {} page(s)", v.page + 1, pages.len())))?
+        }
     };
     let page = doc.get_dictionary(page_id).map_err(|_| bad("the page to sign on cannot be read"))?.clone();
 
@@ -95,6 +98,18 @@ pub(crate) fn prepare(input: &[u8], key: &dyn KeySource, opts: &SignOptions) -> 
     let sig_object = alloc();
     let widget_object = alloc();
     let widget_ref = Object::Reference((widget_object, 0));
+    // The visible appearance: a form XObject and what it uses, numbered in a row.
+    let appearance_objects = match &opts.appearance {
+        stamp_layout::Appearance::Invisible => Vec::new(),
+        stamp_layout::Appearance::Visible(v) => {
+            let first = alloc();
+            let objs = v.form.to_objects(first).map_err(|e| SignError::Internal(format!("cannot write the appearance: {e}")))?;
+            for _ in 1..objs.len() {
+                alloc();
+            }
+            objs
+        }
+    };
 
     // --- AcroForm and the field name ---
     let mut updated: Vec<(ObjectId, Object)> = Vec::new();
@@ -171,9 +186,24 @@ pub(crate) fn prepare(input: &[u8], key: &dyn KeySource, opts: &SignOptions) -> 
     widget.set("V", Object::Reference((sig_object, 0)));
     // Print + Locked.
     widget.set("F", Object::Integer(132));
-    widget.set("Rect", Object::Array(vec![0.into(), 0.into(), 0.into(), 0.into()]));
+    match &opts.appearance {
+        stamp_layout::Appearance::Invisible => widget.set("Rect", Object::Array(vec![0.into(), 0.into(), 0.into(), 0.into()])),
+        stamp_layout::Appearance::Visible(v) => {
+            let r = v.rect;
+            let coord = |x: f32| Object::Real((x * 1000.0).round() / 1000.0);
+            widget.set("Rect", Object::Array(vec![coord(r.x0), coord(r.y0), coord(r.x1), coord(r.y1)]));
+            if let Some((first, _)) = appearance_objects.first() {
+                let mut ap = Dictionary::new();
+                ap.set("N", Object::Reference((*first, 0)));
+                widget.set("AP", Object::Dictionary(ap));
+            }
+        }
+    }
     widget.set("P", Object::Reference(page_id));
     let mut objects = vec![(widget_object, 0u16, serialize(&Object::Dictionary(widget))?)];
+    for (n, obj) in &appearance_objects {
+        objects.push((*n, 0, serialize(obj)?));
+    }
     for ((n, g), obj) in &updated {
         objects.push((*n, *g, serialize(obj)?));
     }

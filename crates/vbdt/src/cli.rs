@@ -27,6 +27,12 @@ pub enum Command {
     /// Verify signed PDF files (Decree 68/2024 Điều 30–32, modifications, document rules).
     /// Exit code: 0 all valid, 1 invalid or unsigned, 3 indeterminate, 4 unreadable, 2 usage.
     Verify(crate::cmd_verify::VerifyArgs),
+    /// Electronic copy (rules.md S4): add one organization signature showing, top right of
+    /// page 1, the kind of copy, the organization and the time; also from JPEG scans.
+    Copy(crate::cmd_copy::CopyArgs),
+    /// Attachment or appendix in its own file (rules.md S5): add the organization
+    /// signature showing the document's number and symbol and the time, top right of page 1.
+    Attach(crate::cmd_copy::AttachArgs),
     /// Demonstration: make a throwaway test PKI, sign the sample decision with a personal
     /// then an organization signature, and verify it.
     Demo(crate::demo::DemoArgs),

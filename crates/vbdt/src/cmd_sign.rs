@@ -1,113 +1,67 @@
-//! `vbdt sign`: one file or a thousand, with a key file or a token.
+//! `vbdt sign`: one file or a thousand, with a key file or a token, invisible or with the
+//! personal signature image / the seal placed by the rules (S2, S3).
 
-use std::io::IsTerminal;
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::path::PathBuf;
 
-use anyhow::{bail, Context};
 use clap::{Args, ValueEnum};
-use indicatif::{ProgressBar, ProgressStyle};
-use pdf_sign::{DigestAlg, KeySource, P12Key, Pkcs11Key, Pkcs11Options, PrecheckOptions, Role, RsaPadding, SignError, SignOptions};
-use rayon::prelude::*;
+use pdf_sign::{Role, SignError};
+use stamp_layout::{ColorCheck, Place, StampImage};
 
 use crate::exit;
-use crate::secrets::SecretSource;
+use crate::signing::{self, KeyArgs, OutputArgs};
 
 #[derive(Args, Debug)]
-#[command(group(clap::ArgGroup::new("key").required(true).args(["p12", "pkcs11"])))]
 pub struct SignArgs {
     /// PDF files to sign.
     #[arg(required = true, value_name = "IN.pdf")]
     pub inputs: Vec<PathBuf>,
 
-    /// Output file (one input only).
-    #[arg(short = 'o', long, value_name = "OUT.pdf", conflicts_with_all = ["out_dir", "suffix"])]
-    pub output: Option<PathBuf>,
-    /// Write each signed file into DIR under its own name.
-    #[arg(long, value_name = "DIR")]
-    pub out_dir: Option<PathBuf>,
-    /// Write each signed file beside its input, with SUFFIX before `.pdf` (e.g. `-signed`).
-    #[arg(long, value_name = "SUFFIX")]
-    pub suffix: Option<String>,
-    /// Replace outputs that already exist.
-    #[arg(long)]
-    pub force: bool,
+    #[command(flatten)]
+    pub out: OutputArgs,
 
-    /// Sign with the key and certificates in a PKCS#12 (.p12/.pfx) file.
-    #[arg(long, value_name = "KEY.p12", help_heading = "Key")]
-    pub p12: Option<PathBuf>,
-    /// Read the PKCS#12 password from this environment variable.
-    #[arg(long, value_name = "VAR", help_heading = "Key")]
-    pub pass_env: Option<String>,
-    /// Read the PKCS#12 password from the first line of this file.
-    #[arg(long, value_name = "FILE", help_heading = "Key")]
-    pub pass_file: Option<PathBuf>,
-    /// Sign on a PKCS#11 token through this module (e.g. /usr/lib/softhsm/libsofthsm2.so).
-    #[arg(long, value_name = "MODULE.so", help_heading = "Key")]
-    pub pkcs11: Option<PathBuf>,
-    /// Token label (default: the first token present).
-    #[arg(long, value_name = "LABEL", help_heading = "Key")]
-    pub token: Option<String>,
-    /// Private key label on the token (needed when it holds several keys).
-    #[arg(long = "key", value_name = "LABEL", help_heading = "Key")]
-    pub key_label: Option<String>,
-    /// Read the token PIN from this environment variable. A wrong PIN is never retried.
-    #[arg(long, value_name = "VAR", help_heading = "Key")]
-    pub pin_env: Option<String>,
-    /// Read the token PIN from the first line of this file.
-    #[arg(long, value_name = "FILE", help_heading = "Key")]
-    pub pin_file: Option<PathBuf>,
-    /// Extra CA certificates (PEM or DER file, or a directory) to complete the chain.
-    #[arg(long, value_name = "PEM|DIR", help_heading = "Key")]
-    pub certs: Vec<PathBuf>,
+    #[command(flatten)]
+    pub key: KeyArgs,
 
     /// Whose signature this is: the official's (personal) or the agency's (organization, added by the clerk after the personal one).
     #[arg(long, value_enum, default_value_t = RoleArg::Personal, help_heading = "Signature")]
     pub role: RoleArg,
-    /// RFC 3161 timestamp service: adds a signature timestamp (PAdES B-T). Without it: PAdES B-B.
-    #[arg(long, value_name = "URL", help_heading = "Signature")]
-    pub tsa: Option<String>,
-    /// Reason written in the signature dictionary.
-    #[arg(long, help_heading = "Signature")]
-    pub reason: Option<String>,
-    /// Location written in the signature dictionary.
-    #[arg(long, help_heading = "Signature")]
-    pub location: Option<String>,
-    /// Contact information written in the signature dictionary.
-    #[arg(long, help_heading = "Signature")]
-    pub contact: Option<String>,
-    /// A signature with no appearance. (Currently the only kind; visible stamps come with --image.)
-    #[arg(long, help_heading = "Signature")]
+    /// A signature with no appearance (the default without --image).
+    #[arg(long, conflicts_with_all = ["image", "place"], help_heading = "Signature")]
     pub invisible: bool,
     /// Signature field name (default: Sig_Personal / Sig_Organization, numbered if taken).
     #[arg(long, value_name = "NAME", help_heading = "Signature")]
     pub field: Option<String>,
-    /// Digest algorithm.
-    #[arg(long, value_enum, default_value_t = DigestArg::Sha256, help_heading = "Signature")]
-    pub digest: DigestArg,
-    /// Use RSASSA-PSS instead of PKCS#1 v1.5 for RSA keys.
-    #[arg(long, help_heading = "Signature")]
-    pub pss: bool,
 
-    /// Require the signer's chain to reach one of these trust anchors (PEM or DER file, or directory).
-    #[arg(long, value_name = "PEM|DIR", help_heading = "Certificate checks (Điều 29)")]
-    pub trust: Vec<PathBuf>,
-    /// CRL files to check the signer certificate against.
-    #[arg(long, value_name = "FILE", help_heading = "Certificate checks (Điều 29)")]
-    pub crl: Vec<PathBuf>,
-    /// Do not ask the CA's OCSP responder or CRL distribution point before signing.
-    #[arg(long, help_heading = "Certificate checks (Điều 29)")]
-    pub offline: bool,
+    /// The image to show: with --role personal the handwritten signature (blue, PNG with a
+    /// transparent background), placed centred between the signer's title and name on the
+    /// last page (rules.md S2); with --role organization the seal (red PNG), at its real
+    /// size over the left third of the personal signature's image (S3).
+    #[arg(long, value_name = "PNG", help_heading = "Appearance")]
+    pub image: Option<PathBuf>,
+    /// The name to look for under the title (default: the certificate's common name).
+    #[arg(long, value_name = "NAME", requires = "image", help_heading = "Appearance")]
+    pub signer_name: Option<String>,
+    /// Look for the name on this page only (1 = first; default: the last page, then the ones before).
+    #[arg(long, value_name = "N", requires = "image", help_heading = "Appearance")]
+    pub page: Option<usize>,
+    /// Put the image in this box instead: page (1 = first), then x, y, width, height in
+    /// millimetres from the page's top-left corner, e.g. `2,110,150,60,25`. The image keeps
+    /// its aspect ratio, centred in the box.
+    #[arg(long, value_name = "PAGE,X,Y,W,H", requires = "image", help_heading = "Appearance")]
+    pub place: Option<Place>,
+    /// The seal's diameter, e.g. `36mm` (default: from the PNG's resolution).
+    #[arg(long, value_name = "SIZE", value_parser = parse_mm, requires = "image", help_heading = "Appearance")]
+    pub seal_size: Option<f32>,
+}
 
-    /// Parallel jobs (default: all cores).
-    #[arg(short = 'j', long, value_name = "N")]
-    pub jobs: Option<usize>,
-    /// Print only errors.
-    #[arg(short, long)]
-    pub quiet: bool,
-    /// Language of messages.
-    #[arg(long, value_enum, default_value_t = crate::cli::Lang::Vi)]
-    pub lang: crate::cli::Lang,
+/// `36mm`, `36 mm` or `36`.
+pub fn parse_mm(s: &str) -> Result<f32, String> {
+    let v: f32 = s.trim().trim_end_matches("mm").trim().parse().map_err(|_| format!("{s:?} is not a size in millimetres (e.g. 36mm)"))?;
+    if v.is_finite() && v > 0.0 && v < 200.0 {
+        Ok(v)
+    } else {
+        Err(format!("{s:?} is not a plausible size"))
+    }
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug)]
@@ -116,239 +70,48 @@ pub enum RoleArg {
     Organization,
 }
 
-#[derive(ValueEnum, Clone, Copy, Debug)]
-pub enum DigestArg {
-    Sha256,
-    Sha384,
-    Sha512,
-}
-
-/// The message for a failed signature in the chosen language. The fixed part is
-/// translated; details that come from deeper layers (file system, certificates) keep
-/// their own wording.
-pub fn describe(err: &SignError, vi: bool) -> String {
-    if !vi {
-        return err.to_string();
-    }
-    match err {
-        SignError::BadInput(why) => format!("không ký được: {why}"),
-        SignError::Encrypted => "tệp đã mã hóa; vbdt không ký tệp PDF mã hóa".into(),
-        SignError::CertifiedNoChanges => "văn bản đã được chứng thực không cho phép thay đổi (DocMDP P=1); ký thêm sẽ làm hỏng chữ ký đó".into(),
-        SignError::OutputExists(p) => format!("{} đã tồn tại (dùng --force để ghi đè)", p.display()),
-        SignError::BadSecret(why) => format!("mã PIN hoặc mật khẩu sai, không thử lại ({why})"),
-        SignError::Certificate(why) => format!("chứng thư số không đạt: {why}"),
-        SignError::Timestamp(why) => format!("dịch vụ dấu thời gian: {why}"),
-        other => other.to_string(),
-    }
-}
-
-/// The exit code for a failed signature, decided here for every cause.
-pub fn exit_code_for(err: &SignError) -> u8 {
-    if err.is_input_problem() {
-        exit::BAD_INPUT
-    } else {
-        exit::KEY_OR_NETWORK
-    }
-}
-
-struct Job {
-    input: PathBuf,
-    output: PathBuf,
-}
-
-fn plan(args: &SignArgs) -> anyhow::Result<Vec<Job>> {
-    if let Some(out) = &args.output {
-        if args.inputs.len() != 1 {
-            bail!("-o/--output takes one input; for several use --out-dir DIR or --suffix SUFFIX");
-        }
-        return Ok(vec![Job { input: args.inputs[0].clone(), output: out.clone() }]);
-    }
-    if let Some(dir) = &args.out_dir {
-        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    }
-    let mut jobs = Vec::new();
-    for input in &args.inputs {
-        let name = Path::new(input.file_name().with_context(|| format!("{} is not a file name", input.display()))?);
-        let renamed = match &args.suffix {
-            Some(s) => with_suffix(name, s),
-            None => name.to_path_buf(),
-        };
-        let output = match (&args.out_dir, &args.suffix) {
-            (Some(dir), _) => dir.join(renamed),
-            (None, Some(_)) => input.with_file_name(renamed),
-            (None, None) => bail!("say where the signed files go: -o OUT.pdf, --out-dir DIR or --suffix SUFFIX"),
-        };
-        if output == *input {
-            bail!("{}: the output would overwrite the input", input.display());
-        }
-        jobs.push(Job { input: input.clone(), output });
-    }
-    Ok(jobs)
-}
-
-fn with_suffix(name: &Path, suffix: &str) -> PathBuf {
-    let stem = name.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-    let ext = name.extension().map(|e| e.to_string_lossy().into_owned()).unwrap_or_else(|| "pdf".into());
-    PathBuf::from(format!("{stem}{suffix}.{ext}"))
-}
-
-fn load_certs(paths: &[PathBuf]) -> anyhow::Result<Vec<x509_cert::Certificate>> {
-    if paths.is_empty() {
-        return Ok(Vec::new());
-    }
-    chain_check::cert::load_cert_sources(paths).map_err(|e| anyhow::anyhow!("{e}"))
-}
-
-/// Builds the Điều 29 options from the flags.
-fn precheck_options(args: &SignArgs) -> anyhow::Result<PrecheckOptions> {
-    let trust = if args.trust.is_empty() {
-        None
-    } else {
-        let mut store = chain_check::TrustStore::new();
-        store.add(load_certs(&args.trust)?);
-        Some(store)
-    };
-    let mut crls = Vec::new();
-    for path in &args.crl {
-        crls.push(std::fs::read(path).with_context(|| format!("cannot read the CRL {}", path.display()))?);
-    }
-    Ok(PrecheckOptions { at: time::OffsetDateTime::now_utc(), trust, online_revocation: !args.offline, crls, http: chain_check::HttpLimits::default() })
-}
-
-/// Opens the key, running the Điều 29 pre-checks before the token is used.
-fn open_key(args: &SignArgs, pre: &PrecheckOptions, warnings: &mut Vec<String>) -> Result<Box<dyn KeySource>, (u8, String)> {
-    let vi = matches!(args.lang, crate::cli::Lang::Vi);
-    let fail = |e: SignError| (exit_code_for(&e), describe(&e, vi));
-    let usage = |e: anyhow::Error| (exit::KEY_OR_NETWORK, format!("{e:#}"));
-    let extra = load_certs(&args.certs).map_err(|e| (exit::BAD_INPUT, format!("{e:#}")))?;
-    if let Some(p12) = &args.p12 {
-        let password = SecretSource::choose(args.pass_env.as_deref(), args.pass_file.as_deref(), "PKCS#12 password").read().map_err(usage)?;
-        let key = P12Key::open(p12, &password).map_err(fail)?;
-        let mut chain = key.chain().to_vec();
-        for c in extra {
-            if !chain.contains(&c) {
-                chain.push(c);
-            }
-        }
-        warnings.extend(pdf_sign::precheck::check_signer(&chain, pre).map_err(fail)?);
-        return Ok(Box::new(key));
-    }
-    let module = args.pkcs11.clone().ok_or((exit::USAGE, "give --p12 FILE or --pkcs11 MODULE".to_string()))?;
-    let opts = Pkcs11Options { module, token_label: args.token.clone(), key_label: args.key_label.clone(), extra_certs: extra };
-    let mut found_warnings = Vec::new();
-    let key = Pkcs11Key::open(
-        &opts,
-        |chain| {
-            found_warnings = pdf_sign::precheck::check_signer(chain, pre)?;
-            Ok(())
-        },
-        || SecretSource::choose(args.pin_env.as_deref(), args.pin_file.as_deref(), "Token PIN").read().map_err(|e| SignError::Key(format!("{e:#}"))),
-    )
-    .map_err(fail)?;
-    warnings.extend(found_warnings);
-    Ok(Box::new(key))
-}
-
 pub fn run(args: &SignArgs) -> u8 {
-    let vi = matches!(args.lang, crate::cli::Lang::Vi);
-    let jobs = match plan(args) {
+    let jobs = match signing::plan(&args.inputs, &args.out) {
         Ok(j) => j,
         Err(e) => {
             eprintln!("vbdt sign: {e:#}");
             return exit::USAGE;
         }
     };
-    let pre = match precheck_options(args) {
-        Ok(p) => p,
-        Err(e) => {
-            eprintln!("vbdt sign: {e:#}");
-            return exit::BAD_INPUT;
-        }
+    let image = match &args.image {
+        Some(path) => match std::fs::read(path).map_err(|e| e.to_string()).and_then(|b| StampImage::from_bytes(&b).map_err(|e| e.to_string())) {
+            Ok(img) => Some(img),
+            Err(e) => {
+                eprintln!("vbdt sign: {}: {e}", path.display());
+                return exit::BAD_INPUT;
+            }
+        },
+        None => None,
     };
-    let mut warnings = Vec::new();
-    let key = match open_key(args, &pre, &mut warnings) {
+    let key = match signing::open_key_or_report("sign", &args.key) {
         Ok(k) => k,
-        Err((code, msg)) => {
-            eprintln!("vbdt sign: {msg}");
-            return code;
-        }
+        Err(code) => return code,
     };
-    for w in &warnings {
-        eprintln!("vbdt sign: {} {w}", if vi { "cảnh báo:" } else { "warning:" });
-    }
-
-    let mut opts = SignOptions::new(match args.role {
+    let role = match args.role {
         RoleArg::Personal => Role::Personal,
         RoleArg::Organization => Role::Organization,
-    });
-    opts.reason = args.reason.clone();
-    opts.location = args.location.clone();
-    opts.contact = args.contact.clone();
-    opts.tsa_url = args.tsa.clone();
-    opts.field_name = args.field.clone();
-    opts.digest = match args.digest {
-        DigestArg::Sha256 => DigestAlg::Sha256,
-        DigestArg::Sha384 => DigestAlg::Sha384,
-        DigestArg::Sha512 => DigestAlg::Sha512,
     };
-    opts.rsa_padding = if args.pss { RsaPadding::Pss } else { RsaPadding::Pkcs1v15 };
-
-    let bar = if std::io::stderr().is_terminal() && jobs.len() > 1 && !args.quiet {
-        let bar = ProgressBar::new(jobs.len() as u64);
-        if let Ok(style) = ProgressStyle::with_template("{spinner} [{bar:40}] {pos}/{len} {elapsed_precise} {msg}") {
-            bar.set_style(style.progress_chars("=> "));
+    let mut base = args.key.sign_options(role);
+    base.field_name = args.field.clone();
+    let signer_name = args.signer_name.clone().or_else(|| key.chain().first().and_then(chain_check::cert::common_name)).unwrap_or_default();
+    let prepare = |_job: &signing::Job, input: &[u8]| -> signing::Prepared {
+        let mut opts = base.clone();
+        opts.signing_time = time::OffsetDateTime::now_utc();
+        let Some(img) = &image else { return Ok((opts, Vec::new())) };
+        let placed = match (args.place, role) {
+            (Some(place), Role::Personal) => stamp_layout::explicit(input, img, place, Some(ColorCheck::Blue)),
+            (Some(place), _) => stamp_layout::explicit(input, img, place, Some(ColorCheck::Red)),
+            (None, Role::Personal) => stamp_layout::personal(input, img, &signer_name, args.page),
+            (None, _) => stamp_layout::organization(input, img, args.seal_size),
         }
-        bar
-    } else {
-        ProgressBar::hidden()
+        .map_err(|e| SignError::Appearance(e.to_string()))?;
+        opts.appearance = placed.appearance;
+        Ok((opts, placed.warnings))
     };
-    let pool = match rayon::ThreadPoolBuilder::new().num_threads(args.jobs.unwrap_or(0)).build() {
-        Ok(p) => p,
-        Err(e) => {
-            eprintln!("vbdt sign: cannot start worker threads: {e}");
-            return exit::KEY_OR_NETWORK;
-        }
-    };
-    let done = AtomicUsize::new(0);
-    let results: Vec<(usize, Result<pdf_sign::SignedUpdate, SignError>)> = pool.install(|| {
-        jobs.par_iter()
-            .enumerate()
-            .map(|(i, job)| {
-                let r = pdf_sign::sign_file(&job.input, &job.output, args.force, key.as_ref(), &opts);
-                done.fetch_add(1, Ordering::Relaxed);
-                bar.inc(1);
-                (i, r)
-            })
-            .collect()
-    });
-    bar.finish_and_clear();
-
-    let mut failed = 0usize;
-    let mut code = exit::OK;
-    for (i, result) in &results {
-        let job = &jobs[*i];
-        match result {
-            Ok(signed) => {
-                if !args.quiet && jobs.len() == 1 {
-                    let ts = if signed.timestamped { if vi { ", có dấu thời gian" } else { ", timestamped" } } else { "" };
-                    println!("{} {} → {} ({} {}{ts})", if vi { "Đã ký" } else { "Signed" }, job.input.display(), job.output.display(), if vi { "trường" } else { "field" }, signed.field_name);
-                }
-            }
-            Err(e) => {
-                failed += 1;
-                let c = exit_code_for(e);
-                code = code.max(c);
-                eprintln!("vbdt sign: {}: {}", job.input.display(), describe(e, vi));
-            }
-        }
-    }
-    if jobs.len() > 1 && !args.quiet {
-        let ok = jobs.len() - failed;
-        if vi {
-            println!("Đã ký {ok}/{} tệp; {failed} tệp lỗi.", jobs.len());
-        } else {
-            println!("Signed {ok} of {} files; {failed} failed.", jobs.len());
-        }
-    }
-    code
+    signing::run_batch("sign", &jobs, args.out.force, key.as_ref(), &args.key, &prepare)
 }

@@ -1,11 +1,13 @@
 //! vbdt: sign and verify the PDFs Vietnamese state agencies issue, copy and receive.
 
 mod cli;
+mod cmd_copy;
 mod cmd_sign;
 mod cmd_verify;
 mod demo;
 mod exit;
 mod secrets;
+mod signing;
 mod testpki;
 
 use clap::Parser;
@@ -14,6 +16,8 @@ fn main() -> std::process::ExitCode {
     let cli = cli::Cli::parse();
     let code = match cli.command {
         cli::Command::Sign(args) => cmd_sign::run(&args),
+        cli::Command::Copy(args) => cmd_copy::run_copy(&args),
+        cli::Command::Attach(args) => cmd_copy::run_attach(&args),
         cli::Command::Verify(args) => cmd_verify::run(&args),
         cli::Command::Demo(args) => match demo::run(&args) {
             Ok(code) => code,

@@ -1,0 +1,175 @@
+//! `vbdt copy` (S4: electronic copies, also from scanned paper) and `vbdt attach` (S5:
+//! attachments and appendices in files of their own): one organization signature whose
+//! appearance is text only, top right of page 1.
+
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+use pdf_sign::{Role, SignError};
+use stamp_layout::TextFont;
+
+use crate::exit;
+use crate::signing::{self, Job, KeyArgs, OutputArgs};
+
+#[derive(Args, Debug)]
+pub struct CopyArgs {
+    /// PDF files to copy (or, with --from-images, the scanned pages in order).
+    #[arg(required = true, value_name = "IN.pdf")]
+    pub inputs: Vec<PathBuf>,
+    /// The inputs are JPEG scans of a paper original, one per page: build one PDF from
+    /// them (JPEG data passed through, page size from each image's resolution, A4 when
+    /// unknown), then sign it. Needs -o.
+    #[arg(long, help_heading = "Copy")]
+    pub from_images: bool,
+    /// The kind of copy: sao-y (exact copy), sao-luc (re-issued copy), trich-sao (excerpt).
+    #[arg(long, value_enum, help_heading = "Copy")]
+    pub kind: CopyKind,
+    /// The copying organization's name as shown, e.g. "Văn phòng Ủy ban nhân dân tỉnh Điện Biên".
+    #[arg(long, value_name = "NAME", help_heading = "Copy")]
+    pub org: String,
+    /// Font for the stamp text (TrueType/OpenType file). Default: Times New Roman where
+    /// installed, else the bundled Liberation Serif.
+    #[arg(long, value_name = "PATH", help_heading = "Copy")]
+    pub font: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub out: OutputArgs,
+
+    #[command(flatten)]
+    pub key: KeyArgs,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CopyKind {
+    /// Sao y
+    SaoY,
+    /// Sao lục
+    SaoLuc,
+    /// Trích sao
+    TrichSao,
+}
+
+impl CopyKind {
+    /// The kind in words, as shown on the stamp.
+    pub fn words(self) -> &'static str {
+        match self {
+            CopyKind::SaoY => "Sao y",
+            CopyKind::SaoLuc => "Sao lục",
+            CopyKind::TrichSao => "Trích sao",
+        }
+    }
+}
+
+#[derive(Args, Debug)]
+pub struct AttachArgs {
+    /// Attachment or appendix PDF files (each signed on its own).
+    #[arg(required = true, value_name = "IN.pdf")]
+    pub inputs: Vec<PathBuf>,
+    /// Number and symbol of the document they belong to, e.g. "62/2025/QĐ-UBND".
+    #[arg(long = "ref", value_name = "NUMBER", help_heading = "Attachment")]
+    pub reference: String,
+    /// Font for the stamp text (TrueType/OpenType file). Default: Times New Roman where
+    /// installed, else the bundled Liberation Serif.
+    #[arg(long, value_name = "PATH", help_heading = "Attachment")]
+    pub font: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub out: OutputArgs,
+
+    #[command(flatten)]
+    pub key: KeyArgs,
+}
+
+/// The stamp's lines for a copy: kind, organization, time (S4, S6).
+pub fn copy_lines(kind: CopyKind, org: &str, t: time::OffsetDateTime) -> Vec<String> {
+    vec![kind.words().to_string(), org.trim().to_string(), stamp_layout::vietnam_time(t)]
+}
+
+/// The stamp's lines for an attachment: the document's number and symbol, time (S5, S6).
+pub fn attach_lines(reference: &str, t: time::OffsetDateTime) -> Vec<String> {
+    vec![format!("Kèm theo văn bản số {}", reference.trim()), stamp_layout::vietnam_time(t)]
+}
+
+fn text_jobs(cmd: &str, jobs: &[Job], force: bool, key: &KeyArgs, font: Option<&std::path::Path>, lines: &(dyn Fn(time::OffsetDateTime) -> Vec<String> + Sync)) -> u8 {
+    let font = match TextFont::choose(font) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("vbdt {cmd}: {e}");
+            return exit::BAD_INPUT;
+        }
+    };
+    // Check the text against the font before the token is touched.
+    if let Err(e) = lines(time::OffsetDateTime::now_utc()).iter().try_for_each(|l| font.width(l, 10.0).map(|_| ())) {
+        eprintln!("vbdt {cmd}: {e}");
+        return exit::BAD_INPUT;
+    }
+    let signer = match signing::open_key_or_report(cmd, key) {
+        Ok(k) => k,
+        Err(code) => return code,
+    };
+    let base = key.sign_options(Role::Organization);
+    let prepare = |_job: &Job, input: &[u8]| -> signing::Prepared {
+        let mut opts = base.clone();
+        opts.signing_time = time::OffsetDateTime::now_utc();
+        let placed = stamp_layout::text_stamp(input, &lines(opts.signing_time), &font).map_err(|e| SignError::Appearance(e.to_string()))?;
+        opts.appearance = placed.appearance;
+        Ok((opts, placed.warnings))
+    };
+    signing::run_batch(cmd, jobs, force, signer.as_ref(), key, &prepare)
+}
+
+pub fn run_copy(args: &CopyArgs) -> u8 {
+    if args.org.trim().is_empty() {
+        eprintln!("vbdt copy: --org needs the copying organization's name");
+        return exit::USAGE;
+    }
+    let jobs = if args.from_images {
+        let Some(output) = args.out.output.clone() else {
+            eprintln!("vbdt copy: --from-images makes one PDF: give -o OUT.pdf");
+            return exit::USAGE;
+        };
+        let mut scans = Vec::new();
+        for p in &args.inputs {
+            match std::fs::read(p) {
+                Ok(b) => scans.push(b),
+                Err(e) => {
+                    eprintln!("vbdt copy: {}: {e}", p.display());
+                    return exit::BAD_INPUT;
+                }
+            }
+        }
+        match stamp_layout::scan::jpegs_to_pdf(&scans) {
+            Ok(pdf) => vec![Job { input: args.inputs[0].clone(), output, built: Some(pdf) }],
+            Err(e) => {
+                eprintln!("vbdt copy: {e}");
+                return exit::BAD_INPUT;
+            }
+        }
+    } else {
+        match signing::plan(&args.inputs, &args.out) {
+            Ok(j) => j,
+            Err(e) => {
+                eprintln!("vbdt copy: {e:#}");
+                return exit::USAGE;
+            }
+        }
+    };
+    let (kind, org) = (args.kind, args.org.clone());
+    text_jobs("copy", &jobs, args.out.force, &args.key, args.font.as_deref(), &move |t| copy_lines(kind, &org, t))
+}
+
+pub fn run_attach(args: &AttachArgs) -> u8 {
+    if args.reference.trim().is_empty() {
+        eprintln!("vbdt attach: --ref needs the document's number and symbol");
+        return exit::USAGE;
+    }
+    let jobs = match signing::plan(&args.inputs, &args.out) {
+        Ok(j) => j,
+        Err(e) => {
+            eprintln!("vbdt attach: {e:#}");
+            return exit::USAGE;
+        }
+    };
+    let reference = args.reference.clone();
+    text_jobs("attach", &jobs, args.out.force, &args.key, args.font.as_deref(), &move |t| attach_lines(&reference, t))
+}

@@ -1,0 +1,373 @@
+//! What `sign`, `copy` and `attach` share: key options and opening the key (with the
+//! Điều 29 pre-checks), output planning, and the parallel batch with its progress bar and
+//! summary.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context};
+use clap::{Args, ValueEnum};
+use indicatif::{ProgressBar, ProgressStyle};
+use pdf_sign::{DigestAlg, KeySource, P12Key, Pkcs11Key, Pkcs11Options, PrecheckOptions, Role, RsaPadding, SignError, SignOptions};
+use rayon::prelude::*;
+
+use crate::exit;
+use crate::secrets::SecretSource;
+
+/// Where signed files go.
+#[derive(Args, Debug)]
+pub struct OutputArgs {
+    /// Output file (one input only).
+    #[arg(short = 'o', long, value_name = "OUT.pdf", conflicts_with_all = ["out_dir", "suffix"])]
+    pub output: Option<PathBuf>,
+    /// Write each signed file into DIR under its own name.
+    #[arg(long, value_name = "DIR")]
+    pub out_dir: Option<PathBuf>,
+    /// Write each signed file beside its input, with SUFFIX before `.pdf` (e.g. `-signed`).
+    #[arg(long, value_name = "SUFFIX")]
+    pub suffix: Option<String>,
+    /// Replace outputs that already exist.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// The key, the signature's options, the certificate checks and the batch settings.
+#[derive(Args, Debug)]
+#[group(id = "key_options")]
+#[command(group(clap::ArgGroup::new("key").required(true).args(["p12", "pkcs11"])))]
+pub struct KeyArgs {
+    /// Sign with the key and certificates in a PKCS#12 (.p12/.pfx) file.
+    #[arg(long, value_name = "KEY.p12", help_heading = "Key")]
+    pub p12: Option<PathBuf>,
+    /// Read the PKCS#12 password from this environment variable.
+    #[arg(long, value_name = "VAR", help_heading = "Key")]
+    pub pass_env: Option<String>,
+    /// Read the PKCS#12 password from the first line of this file.
+    #[arg(long, value_name = "FILE", help_heading = "Key")]
+    pub pass_file: Option<PathBuf>,
+    /// Sign on a PKCS#11 token through this module (e.g. /usr/lib/softhsm/libsofthsm2.so).
+    #[arg(long, value_name = "MODULE.so", help_heading = "Key")]
+    pub pkcs11: Option<PathBuf>,
+    /// Token label (default: the first token present).
+    #[arg(long, value_name = "LABEL", help_heading = "Key")]
+    pub token: Option<String>,
+    /// Private key label on the token (needed when it holds several keys).
+    #[arg(long = "key", value_name = "LABEL", help_heading = "Key")]
+    pub key_label: Option<String>,
+    /// Read the token PIN from this environment variable. A wrong PIN is never retried.
+    #[arg(long, value_name = "VAR", help_heading = "Key")]
+    pub pin_env: Option<String>,
+    /// Read the token PIN from the first line of this file.
+    #[arg(long, value_name = "FILE", help_heading = "Key")]
+    pub pin_file: Option<PathBuf>,
+    /// Extra CA certificates (PEM or DER file, or a directory) to complete the chain.
+    #[arg(long, value_name = "PEM|DIR", help_heading = "Key")]
+    pub certs: Vec<PathBuf>,
+    /// RFC 3161 timestamp service: adds a signature timestamp (PAdES B-T). Without it: PAdES B-B.
+    #[arg(long, value_name = "URL", help_heading = "Signature")]
+    pub tsa: Option<String>,
+    /// Reason written in the signature dictionary.
+    #[arg(long, help_heading = "Signature")]
+    pub reason: Option<String>,
+    /// Location written in the signature dictionary.
+    #[arg(long, help_heading = "Signature")]
+    pub location: Option<String>,
+    /// Contact information written in the signature dictionary.
+    #[arg(long, help_heading = "Signature")]
+    pub contact: Option<String>,
+    /// Digest algorithm.
+    #[arg(long, value_enum, default_value_t = DigestArg::Sha256, help_heading = "Signature")]
+    pub digest: DigestArg,
+    /// Use RSASSA-PSS instead of PKCS#1 v1.5 for RSA keys.
+    #[arg(long, help_heading = "Signature")]
+    pub pss: bool,
+    /// Require the signer's chain to reach one of these trust anchors (PEM or DER file, or directory).
+    #[arg(long, value_name = "PEM|DIR", help_heading = "Certificate checks (Điều 29)")]
+    pub trust: Vec<PathBuf>,
+    /// CRL files to check the signer certificate against.
+    #[arg(long, value_name = "FILE", help_heading = "Certificate checks (Điều 29)")]
+    pub crl: Vec<PathBuf>,
+    /// Do not ask the CA's OCSP responder or CRL distribution point before signing.
+    #[arg(long, help_heading = "Certificate checks (Điều 29)")]
+    pub offline: bool,
+    /// Parallel jobs (default: all cores).
+    #[arg(short = 'j', long, value_name = "N")]
+    pub jobs: Option<usize>,
+    /// Print only errors.
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// Language of messages.
+    #[arg(long, value_enum, default_value_t = crate::cli::Lang::Vi)]
+    pub lang: crate::cli::Lang,
+}
+
+impl KeyArgs {
+    pub fn vi(&self) -> bool {
+        matches!(self.lang, crate::cli::Lang::Vi)
+    }
+
+    /// Signature options from these flags, for `role`.
+    pub fn sign_options(&self, role: Role) -> SignOptions {
+        let mut opts = SignOptions::new(role);
+        opts.reason = self.reason.clone();
+        opts.location = self.location.clone();
+        opts.contact = self.contact.clone();
+        opts.tsa_url = self.tsa.clone();
+        opts.digest = match self.digest {
+            DigestArg::Sha256 => DigestAlg::Sha256,
+            DigestArg::Sha384 => DigestAlg::Sha384,
+            DigestArg::Sha512 => DigestAlg::Sha512,
+        };
+        opts.rsa_padding = if self.pss { RsaPadding::Pss } else { RsaPadding::Pkcs1v15 };
+        opts
+    }
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+pub enum DigestArg {
+    Sha256,
+    Sha384,
+    Sha512,
+}
+
+/// The message for a failed signature in the chosen language. The fixed part is
+/// translated; details that come from deeper layers (file system, certificates) keep
+/// their own wording.
+pub fn describe(err: &SignError, vi: bool) -> String {
+    if !vi {
+        return err.to_string();
+    }
+    match err {
+        SignError::BadInput(why) => format!("không ký được: {why}"),
+        SignError::Encrypted => "tệp đã mã hóa; vbdt không ký tệp PDF mã hóa".into(),
+        SignError::CertifiedNoChanges => "văn bản đã được chứng thực không cho phép thay đổi (DocMDP P=1); ký thêm sẽ làm hỏng chữ ký đó".into(),
+        SignError::OutputExists(p) => format!("{} đã tồn tại (dùng --force để ghi đè)", p.display()),
+        SignError::BadSecret(why) => format!("mã PIN hoặc mật khẩu sai, không thử lại ({why})"),
+        SignError::Certificate(why) => format!("chứng thư số không đạt: {why}"),
+        SignError::Timestamp(why) => format!("dịch vụ dấu thời gian: {why}"),
+        SignError::Appearance(why) => format!("hình thức chữ ký: {why}"),
+        other => other.to_string(),
+    }
+}
+
+/// The exit code for a failed signature, decided here for every cause.
+pub fn exit_code_for(err: &SignError) -> u8 {
+    if err.is_input_problem() {
+        exit::BAD_INPUT
+    } else {
+        exit::KEY_OR_NETWORK
+    }
+}
+
+/// One file to sign: where it comes from and where it goes. `built` holds a PDF made in
+/// memory (scans), signed instead of reading `input`.
+pub struct Job {
+    pub input: PathBuf,
+    pub output: PathBuf,
+    pub built: Option<Vec<u8>>,
+}
+
+/// One job per input, from `-o`, `--out-dir` or `--suffix`.
+pub fn plan(inputs: &[PathBuf], args: &OutputArgs) -> anyhow::Result<Vec<Job>> {
+    if let Some(out) = &args.output {
+        if inputs.len() != 1 {
+            bail!("-o/--output takes one input; for several use --out-dir DIR or --suffix SUFFIX");
+        }
+        return Ok(vec![Job { input: inputs[0].clone(), output: out.clone(), built: None }]);
+    }
+    if let Some(dir) = &args.out_dir {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    let mut jobs = Vec::new();
+    for input in inputs {
+        let name = Path::new(input.file_name().with_context(|| format!("{} is not a file name", input.display()))?);
+        let renamed = match &args.suffix {
+            Some(s) => with_suffix(name, s),
+            None => name.to_path_buf(),
+        };
+        let output = match (&args.out_dir, &args.suffix) {
+            (Some(dir), _) => dir.join(renamed),
+            (None, Some(_)) => input.with_file_name(renamed),
+            (None, None) => bail!("say where the signed files go: -o OUT.pdf, --out-dir DIR or --suffix SUFFIX"),
+        };
+        if output == *input {
+            bail!("{}: the output would overwrite the input", input.display());
+        }
+        jobs.push(Job { input: input.clone(), output, built: None });
+    }
+    Ok(jobs)
+}
+
+fn with_suffix(name: &Path, suffix: &str) -> PathBuf {
+    let stem = name.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let ext = name.extension().map(|e| e.to_string_lossy().into_owned()).unwrap_or_else(|| "pdf".into());
+    PathBuf::from(format!("{stem}{suffix}.{ext}"))
+}
+
+fn load_certs(paths: &[PathBuf]) -> anyhow::Result<Vec<x509_cert::Certificate>> {
+    if paths.is_empty() {
+        return Ok(Vec::new());
+    }
+    chain_check::cert::load_cert_sources(paths).map_err(|e| anyhow::anyhow!("{e}"))
+}
+
+/// Builds the Điều 29 options from the flags.
+pub fn precheck_options(args: &KeyArgs) -> anyhow::Result<PrecheckOptions> {
+    let trust = if args.trust.is_empty() {
+        None
+    } else {
+        let mut store = chain_check::TrustStore::new();
+        store.add(load_certs(&args.trust)?);
+        Some(store)
+    };
+    let mut crls = Vec::new();
+    for path in &args.crl {
+        crls.push(std::fs::read(path).with_context(|| format!("cannot read the CRL {}", path.display()))?);
+    }
+    Ok(PrecheckOptions { at: time::OffsetDateTime::now_utc(), trust, online_revocation: !args.offline, crls, http: chain_check::HttpLimits::default() })
+}
+
+/// Opens the key, running the Điều 29 pre-checks before the token is used.
+pub fn open_key(args: &KeyArgs, pre: &PrecheckOptions, warnings: &mut Vec<String>) -> Result<Box<dyn KeySource>, (u8, String)> {
+    let vi = matches!(args.lang, crate::cli::Lang::Vi);
+    let fail = |e: SignError| (exit_code_for(&e), describe(&e, vi));
+    let usage = |e: anyhow::Error| (exit::KEY_OR_NETWORK, format!("{e:#}"));
+    let extra = load_certs(&args.certs).map_err(|e| (exit::BAD_INPUT, format!("{e:#}")))?;
+    if let Some(p12) = &args.p12 {
+        let password = SecretSource::choose(args.pass_env.as_deref(), args.pass_file.as_deref(), "PKCS#12 password").read().map_err(usage)?;
+        let key = P12Key::open(p12, &password).map_err(fail)?;
+        let mut chain = key.chain().to_vec();
+        for c in extra {
+            if !chain.contains(&c) {
+                chain.push(c);
+            }
+        }
+        warnings.extend(pdf_sign::precheck::check_signer(&chain, pre).map_err(fail)?);
+        return Ok(Box::new(key));
+    }
+    let module = args.pkcs11.clone().ok_or((exit::USAGE, "give --p12 FILE or --pkcs11 MODULE".to_string()))?;
+    let opts = Pkcs11Options { module, token_label: args.token.clone(), key_label: args.key_label.clone(), extra_certs: extra };
+    let mut found_warnings = Vec::new();
+    let key = Pkcs11Key::open(
+        &opts,
+        |chain| {
+            found_warnings = pdf_sign::precheck::check_signer(chain, pre)?;
+            Ok(())
+        },
+        || SecretSource::choose(args.pin_env.as_deref(), args.pin_file.as_deref(), "Token PIN").read().map_err(|e| SignError::Key(format!("{e:#}"))),
+    )
+    .map_err(fail)?;
+    warnings.extend(found_warnings);
+    Ok(Box::new(key))
+}
+
+/// Opens the key for `cmd` and prints the pre-check warnings; on failure prints why and
+/// gives the exit code.
+pub fn open_key_or_report(cmd: &str, args: &KeyArgs) -> Result<Box<dyn KeySource>, u8> {
+    let pre = match precheck_options(args) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("vbdt {cmd}: {e:#}");
+            return Err(exit::BAD_INPUT);
+        }
+    };
+    let mut warnings = Vec::new();
+    let key = match open_key(args, &pre, &mut warnings) {
+        Ok(k) => k,
+        Err((code, msg)) => {
+            eprintln!("vbdt {cmd}: {msg}");
+            return Err(code);
+        }
+    };
+    for w in &warnings {
+        eprintln!("vbdt {cmd}: {} {w}", if args.vi() { "cảnh báo:" } else { "warning:" });
+    }
+    Ok(key)
+}
+
+/// What a command decides for each file before it is signed: the options (with the
+/// appearance placed on this file) and warnings to show once.
+pub type Prepared = Result<(SignOptions, Vec<String>), SignError>;
+
+/// Signs every job in parallel with one key, a progress bar on a terminal, and a summary
+/// naming each failure; returns the exit code (the worst of all files).
+pub fn run_batch(cmd: &str, jobs: &[Job], force: bool, key: &dyn KeySource, args: &KeyArgs, prepare: &(dyn Fn(&Job, &[u8]) -> Prepared + Sync)) -> u8 {
+    let vi = args.vi();
+    let bar = if std::io::stderr().is_terminal() && jobs.len() > 1 && !args.quiet {
+        let bar = ProgressBar::new(jobs.len() as u64);
+        if let Ok(style) = ProgressStyle::with_template("{spinner} [{bar:40}] {pos}/{len} {elapsed_precise} {msg}") {
+            bar.set_style(style.progress_chars("=> "));
+        }
+        bar
+    } else {
+        ProgressBar::hidden()
+    };
+    let pool = match rayon::ThreadPoolBuilder::new().num_threads(args.jobs.unwrap_or(0)).build() {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("vbdt {cmd}: cannot start worker threads: {e}");
+            return exit::KEY_OR_NETWORK;
+        }
+    };
+    let sign_one = |job: &Job| -> Result<(pdf_sign::SignedUpdate, Vec<String>), SignError> {
+        let read;
+        let (input, permissions) = match &job.built {
+            Some(bytes) => (bytes.as_slice(), None),
+            None => {
+                read = std::fs::read(&job.input).map_err(|e| SignError::Io { path: job.input.clone(), why: e.to_string() })?;
+                (read.as_slice(), std::fs::metadata(&job.input).ok().map(|m| m.permissions()))
+            }
+        };
+        if !force && job.output.exists() {
+            return Err(SignError::OutputExists(job.output.clone()));
+        }
+        let (opts, warnings) = prepare(job, input)?;
+        Ok((pdf_sign::sign_to_file(input, &job.output, force, key, &opts, permissions)?, warnings))
+    };
+    let results: Vec<(usize, Result<(pdf_sign::SignedUpdate, Vec<String>), SignError>)> = pool.install(|| {
+        jobs.par_iter()
+            .enumerate()
+            .map(|(i, job)| {
+                let r = sign_one(job);
+                bar.inc(1);
+                (i, r)
+            })
+            .collect()
+    });
+    bar.finish_and_clear();
+
+    let mut failed = 0usize;
+    let mut code = exit::OK;
+    let mut shown = std::collections::BTreeSet::new();
+    for (i, result) in &results {
+        let job = &jobs[*i];
+        match result {
+            Ok((signed, warnings)) => {
+                for w in warnings {
+                    if shown.insert(w.clone()) {
+                        eprintln!("vbdt {cmd}: {} {w}", if vi { "cảnh báo:" } else { "warning:" });
+                    }
+                }
+                if !args.quiet && jobs.len() == 1 {
+                    let ts = if signed.timestamped { if vi { ", có dấu thời gian" } else { ", timestamped" } } else { "" };
+                    println!("{} {} → {} ({} {}{ts})", if vi { "Đã ký" } else { "Signed" }, job.input.display(), job.output.display(), if vi { "trường" } else { "field" }, signed.field_name);
+                }
+            }
+            Err(e) => {
+                failed += 1;
+                let c = exit_code_for(e);
+                code = code.max(c);
+                eprintln!("vbdt {cmd}: {}: {}", job.input.display(), describe(e, vi));
+            }
+        }
+    }
+    if jobs.len() > 1 && !args.quiet {
+        let ok = jobs.len() - failed;
+        if vi {
+            println!("Đã ký {ok}/{} tệp; {failed} tệp lỗi.", jobs.len());
+        } else {
+            println!("Signed {ok} of {} files; {failed} failed.", jobs.len());
+        }
+    }
+    code
+}
