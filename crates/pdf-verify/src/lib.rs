@@ -41,6 +41,8 @@ use crate::rules::{IssueDateSource, SigFacts};
 use crate::signatures::{FoundSignature, SignatureKind};
 use crate::verdict::{Check, CheckStatus, Msg, Verdict};
 
+pub use lopdf;
+pub use pdf_raw;
 pub use report::JSON_REPORT_VERSION;
 pub use verdict::Lang;
 

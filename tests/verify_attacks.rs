@@ -1,0 +1,214 @@
+//! Attacks on a signed document, each built here by hand, each never valid and named
+//! in the report (issue 5, "What it must show" 2; rules.md V5).
+
+mod common;
+mod verify_util;
+
+use std::path::Path;
+
+use common::*;
+use verify_util::*;
+
+/// The signed base and a directory; the base must verify as valid first.
+fn base() -> (tempfile::TempDir, Vec<u8>, Vec<String>) {
+    let pki = TestPki::shared();
+    let dir = tmp();
+    let signed = signed_decision(pki, dir.path());
+    let args = offline_args(pki);
+    let (code, report, out) = verify_json(&args, &[&signed]);
+    assert_eq!(code, 0, "the untouched base must be valid:\n{}", output_text(&out));
+    assert_eq!(report["files"][0]["verdict"], "valid");
+    let bytes = std::fs::read(&signed).unwrap();
+    (dir, bytes, args)
+}
+
+/// Writes `bytes`, verifies them, and checks that nothing is valid; returns the report.
+fn verify_attack(dir: &Path, name: &str, bytes: &[u8], args: &[String]) -> serde_json::Value {
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).unwrap();
+    let (code, report, out) = verify_json(args, &[&path]);
+    assert_eq!(code, 1, "{name}: expected exit 1 (invalid):\n{}", output_text(&out));
+    assert_eq!(report["files"][0]["verdict"], "invalid", "{name}:\n{report:#}");
+    for s in report["files"][0]["signatures"].as_array().unwrap() {
+        assert_ne!(s["verdict"], "valid", "{name}: a signature is still valid:\n{s:#}");
+        assert_eq!(s["modifications_after"], "disallowed", "{name}:\n{s:#}");
+    }
+    report
+}
+
+fn all_text(report: &serde_json::Value) -> String {
+    report.to_string()
+}
+
+#[test]
+fn update_changing_page_content_is_invalid_and_named() {
+    let (dir, bytes, args) = base();
+    let (_, contents, _) = page_one(&bytes);
+    let attack = append_update(&bytes, &[(contents, stream_body("BT /F1 24 Tf 100 700 Td (KHONG CO HIEU LUC) Tj ET"))], "");
+    let report = verify_attack(dir.path(), "content.pdf", &attack, &args);
+    let m = check_message(sig(&report, 2), "modifications");
+    assert!(m.contains("content stream of page 1"), "{m}");
+}
+
+#[test]
+fn update_adding_a_page_is_invalid_and_named() {
+    let (dir, bytes, args) = base();
+    let (_, _, tree) = page_one(&bytes);
+    let raw = pdf_verify::pdf_raw::RawPdf::parse(&bytes).unwrap();
+    let n = raw.next_object_number();
+    let tree_text = raw_object_text(&bytes, tree);
+    let count: usize = tree_text.split("/Count").nth(1).unwrap().split_whitespace().next().unwrap().trim_end_matches(|c: char| !c.is_ascii_digit()).parse().unwrap();
+    let kids = tree_text.find("/Kids").unwrap();
+    let open = kids + tree_text[kids..].find('[').unwrap();
+    let new_tree = format!("{}{n} 0 R {}", &tree_text[..=open], &tree_text[open + 1..]).replacen(&format!("/Count {count}"), &format!("/Count {}", count + 1), 1);
+    assert_ne!(new_tree, tree_text, "could not edit the page tree: {tree_text}");
+    let page = format!("<< /Type /Page /Parent {tree} 0 R /MediaBox [0 0 595 842] /Contents {} 0 R >>", n + 1);
+    let attack = append_update(&bytes, &[(tree, new_tree.into_bytes()), (n, page.into_bytes()), (n + 1, stream_body("BT /F1 24 Tf 100 700 Td (PHU LUC GIA) Tj ET"))], "");
+    let report = verify_attack(dir.path(), "page.pdf", &attack, &args);
+    assert!(all_text(&report).contains("page(s) added"), "{report:#}");
+}
+
+#[test]
+fn overlay_annotation_is_invalid_and_named() {
+    let (dir, bytes, args) = base();
+    let (page, _, _) = page_one(&bytes);
+    let raw = pdf_verify::pdf_raw::RawPdf::parse(&bytes).unwrap();
+    let n = raw.next_object_number();
+    let page_text = raw_object_text(&bytes, page);
+    let new_page = if page_text.contains("/Annots [") {
+        page_text.replacen("/Annots [", &format!("/Annots [{n} 0 R "), 1)
+    } else {
+        let end = page_text.rfind(">>").unwrap();
+        format!("{} /Annots [{n} 0 R] >>", &page_text[..end])
+    };
+    // A white box with new text over the body: a visible overlay.
+    let annot = format!("<< /Type /Annot /Subtype /FreeText /Rect [50 300 550 500] /Contents (Noi dung moi) /DA (/Helv 20 Tf 0 g) /AP << /N {} 0 R >> >>", n + 1);
+    let ap = "<< /Type /XObject /Subtype /Form /BBox [0 0 500 200] /Length 31 >>\nstream\n1 g 0 0 500 200 re f 0 g\nendstream".to_string();
+    let attack = append_update(&bytes, &[(page, new_page.into_bytes()), (n, annot.into_bytes()), (n + 1, ap.into_bytes())], "");
+    let report = verify_attack(dir.path(), "overlay.pdf", &attack, &args);
+    let text = all_text(&report);
+    assert!(text.contains("FreeText annotation"), "{report:#}");
+}
+
+#[test]
+fn shadow_update_switching_hidden_content_is_invalid_and_named() {
+    // Hide-and-replace: a later update turns optional content on or off in the catalog,
+    // changing what is shown without touching the page.
+    let (dir, bytes, args) = base();
+    let raw = pdf_verify::pdf_raw::RawPdf::parse(&bytes).unwrap();
+    let root = raw.trailer().get_ref(b"Root").unwrap().0;
+    let n = raw.next_object_number();
+    let root_text = raw_object_text(&bytes, root);
+    let end = root_text.rfind(">>").unwrap();
+    let new_root = format!("{} /OCProperties << /OCGs [{n} 0 R] /D << /OFF [{n} 0 R] >> >> >>", &root_text[..end]);
+    let attack = append_update(&bytes, &[(root, new_root.into_bytes()), (n, b"<< /Type /OCG /Name (an) >>".to_vec())], "");
+    let report = verify_attack(dir.path(), "shadow.pdf", &attack, &args);
+    assert!(all_text(&report).contains("/OCProperties"), "{report:#}");
+}
+
+#[test]
+fn redefining_a_font_is_invalid_and_named() {
+    let (dir, bytes, args) = base();
+    let doc = pdf_verify::modifications::load_doc(&bytes, None).unwrap();
+    let page = pdf_verify::pdfobj::pages(&doc)[0];
+    let fonts = doc.get_page_fonts(page).unwrap();
+    assert!(!fonts.is_empty());
+    let pd = doc.get_dictionary(page).unwrap();
+    let res = pdf_verify::pdfobj::dict_get_dict(&doc, pd, b"Resources").unwrap();
+    let fd = pdf_verify::pdfobj::dict_get_dict(&doc, res, b"Font").unwrap();
+    let font_ref = fd.iter().find_map(|(_, v)| v.as_reference().ok()).expect("an indirect font");
+    let attack = append_update(&bytes, &[(font_ref.0, b"<< /Type /Font /Subtype /Type1 /BaseFont /Courier >>".to_vec())], "");
+    let report = verify_attack(dir.path(), "font.pdf", &attack, &args);
+    assert!(all_text(&report).contains("font /"), "{report:#}");
+}
+
+#[test]
+fn a_byte_flipped_inside_the_signed_range_is_invalid_dieu30() {
+    let (dir, mut bytes, args) = base();
+    // A byte of the original document's first object, well inside the first range.
+    let pos = bytes.windows(6).position(|w| w == b"stream").unwrap() + 20;
+    bytes[pos] ^= 0x01;
+    let path = dir.path().join("flipped.pdf");
+    std::fs::write(&path, &bytes).unwrap();
+    let (code, report, out) = verify_json(&args, &[&path]);
+    assert_eq!(code, 1, "{}", output_text(&out));
+    for i in 1..=2 {
+        let s = sig(&report, i);
+        assert_eq!(s["verdict"], "invalid");
+        assert_eq!(check_status(s, "digest"), "fail", "{s:#}");
+        let art = s["checks"].as_array().unwrap().iter().find(|c| c["id"] == "digest").unwrap()["article"].as_str().unwrap().to_string();
+        assert_eq!(art, "Điều 30");
+    }
+}
+
+#[test]
+fn zeroed_byte_range_is_invalid_and_named() {
+    let (dir, bytes, args) = base();
+    let text = bytes.clone();
+    // The last signature's /ByteRange: keep its length, write zeros.
+    let at = text.windows(10).rposition(|w| w == b"/ByteRange").unwrap();
+    let open = at + text[at..].iter().position(|b| *b == b'[').unwrap();
+    let close = open + text[open..].iter().position(|b| *b == b']').unwrap();
+    let mut attack = bytes.clone();
+    for b in &mut attack[open + 1..close] {
+        if b.is_ascii_digit() {
+            *b = b'0';
+        }
+    }
+    let report = {
+        let path = dir.path().join("zero.pdf");
+        std::fs::write(&path, &attack).unwrap();
+        let (code, report, out) = verify_json(&args, &[&path]);
+        assert_eq!(code, 1, "{}", output_text(&out));
+        report
+    };
+    let s = sig(&report, 2);
+    assert_eq!(s["verdict"], "invalid");
+    assert_eq!(check_status(s, "byte_range"), "fail");
+    assert!(check_message(s, "byte_range").contains("does not start") || check_message(s, "byte_range").contains("empty"), "{s:#}");
+}
+
+#[test]
+fn missing_contents_is_invalid_and_named() {
+    let (dir, bytes, args) = base();
+    let at = bytes.windows(11).rposition(|w| w == b"/Contents <").expect("/Contents <");
+    let mut attack = bytes.clone();
+    attack[at + 1..at + 9].copy_from_slice(b"Xontents");
+    let path = dir.path().join("nocontents.pdf");
+    std::fs::write(&path, &attack).unwrap();
+    let (code, report, out) = verify_json(&args, &[&path]);
+    assert_eq!(code, 1, "{}", output_text(&out));
+    let s = sig(&report, 2);
+    assert_eq!(s["verdict"], "invalid");
+    assert!(check_message(s, "byte_range").contains("no /Contents"), "{s:#}");
+}
+
+#[test]
+fn bytes_appended_after_the_last_revision_are_invalid_and_named() {
+    let (dir, mut bytes, args) = base();
+    bytes.extend_from_slice(b"\n5 0 obj\n<< /Length 9 >>\nstream\nBT ET q Q\nendstream\nendobj\n");
+    let report = verify_attack(dir.path(), "tail.pdf", &bytes, &args);
+    assert!(all_text(&report).contains("follow the last revision"), "{report:#}");
+}
+
+#[test]
+fn byte_range_not_reaching_the_revision_end_is_invalid() {
+    // Same length, smaller last range: the tail of the signed revision is uncovered.
+    let (dir, bytes, args) = base();
+    let at = bytes.windows(10).rposition(|w| w == b"/ByteRange").unwrap();
+    let open = at + bytes[at..].iter().position(|b| *b == b'[').unwrap();
+    let close = open + bytes[open..].iter().position(|b| *b == b']').unwrap();
+    let inner = String::from_utf8(bytes[open + 1..close].to_vec()).unwrap();
+    let nums: Vec<u64> = inner.split_whitespace().map(|n| n.parse().unwrap()).collect();
+    let shorter = format!("{} {} {} {}", nums[0], nums[1], nums[2], nums[3] - 10);
+    let padded = format!("{shorter:<width$}", width = inner.len());
+    let mut attack = bytes.clone();
+    attack[open + 1..close].copy_from_slice(padded.as_bytes());
+    let path = dir.path().join("short.pdf");
+    std::fs::write(&path, &attack).unwrap();
+    let (code, report, out) = verify_json(&args, &[&path]);
+    assert_eq!(code, 1, "{}", output_text(&out));
+    let s = sig(&report, 2);
+    assert_eq!(check_status(s, "byte_range"), "fail", "{s:#}");
+    assert!(check_message(s, "byte_range").contains("not the end of any revision"), "{s:#}");
+}

@@ -1,0 +1,2 @@
+//! (tests being written)
+mod common;
