@@ -1,2 +1,257 @@
-//! (tests being written)
+//! Reports of `vbdt verify`: every JSON report validates against docs/report-schema.json,
+//! the same document reads in Vietnamese and English, JUnit XML, exit codes, and the
+//! document rules S1, S7, S8 (issue 5, "What it must show" 4 and 5).
+
 mod common;
+mod verify_util;
+
+use std::path::Path;
+
+use common::*;
+use serde_json::Value;
+use verify_util::*;
+
+// ---------------------------------------------------------------------------------------
+// A small JSON Schema checker for the keywords docs/report-schema.json uses: type, enum,
+// required, properties, additionalProperties (false), items, minimum, $ref to #/$defs,
+// and the +07:00 time pattern (checked by hand: no regex engine here).
+
+fn type_ok(v: &Value, t: &str) -> bool {
+    match t {
+        "null" => v.is_null(),
+        "string" => v.is_string(),
+        "integer" => v.is_i64() || v.is_u64(),
+        "number" => v.is_number(),
+        "boolean" => v.is_boolean(),
+        "object" => v.is_object(),
+        "array" => v.is_array(),
+        _ => false,
+    }
+}
+
+fn is_vn_time(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 25
+        && s.ends_with("+07:00")
+        && b.iter().enumerate().all(|(i, c)| match i {
+            4 | 7 => *c == b'-',
+            10 => *c == b'T',
+            13 | 16 => *c == b':',
+            19..=24 => true,
+            _ => c.is_ascii_digit(),
+        })
+}
+
+fn validate(v: &Value, schema: &Value, root: &Value, path: &str, errors: &mut Vec<String>) {
+    if let Some(r) = schema.get("$ref").and_then(Value::as_str) {
+        let name = r.trim_start_matches("#/$defs/");
+        return validate(v, &root["$defs"][name], root, path, errors);
+    }
+    if let Some(t) = schema.get("type") {
+        let ok = match t {
+            Value::String(s) => type_ok(v, s),
+            Value::Array(ts) => ts.iter().filter_map(Value::as_str).any(|s| type_ok(v, s)),
+            _ => true,
+        };
+        if !ok {
+            errors.push(format!("{path}: {v} is not of type {t}"));
+            return;
+        }
+    }
+    if let Some(e) = schema.get("enum").and_then(Value::as_array) {
+        if !e.contains(v) {
+            errors.push(format!("{path}: {v} is not one of {e:?}"));
+        }
+    }
+    if let (Some(p), Some(s)) = (schema.get("pattern").and_then(Value::as_str), v.as_str()) {
+        if p.contains("+07:00") && !is_vn_time(s) {
+            errors.push(format!("{path}: {s} is not a +07:00 time"));
+        }
+        if p.contains("[0-9a-f]{64}") && !(s.len() == 64 && s.bytes().all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase())) {
+            errors.push(format!("{path}: {s} is not a SHA-256 hex digest"));
+        }
+    }
+    if let (Some(m), Some(n)) = (schema.get("minimum").and_then(Value::as_i64), v.as_i64()) {
+        if n < m {
+            errors.push(format!("{path}: {n} < {m}"));
+        }
+    }
+    if let Some(obj) = v.as_object() {
+        for r in schema.get("required").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str) {
+            if !obj.contains_key(r) {
+                errors.push(format!("{path}: missing required key {r}"));
+            }
+        }
+        let props = schema.get("properties").and_then(Value::as_object);
+        for (k, val) in obj {
+            match props.and_then(|p| p.get(k)) {
+                Some(s) => validate(val, s, root, &format!("{path}.{k}"), errors),
+                None if schema.get("additionalProperties") == Some(&Value::Bool(false)) => errors.push(format!("{path}: unexpected key {k}")),
+                None => {}
+            }
+        }
+    }
+    if let (Some(items), Some(arr)) = (schema.get("items"), v.as_array()) {
+        for (i, item) in arr.iter().enumerate() {
+            validate(item, items, root, &format!("{path}[{i}]"), errors);
+        }
+    }
+}
+
+fn assert_valid_report(report: &Value) {
+    let schema: Value = serde_json::from_str(&std::fs::read_to_string(repo_root().join("docs/report-schema.json")).unwrap()).unwrap();
+    let mut errors = Vec::new();
+    validate(report, &schema, &schema, "$", &mut errors);
+    assert!(errors.is_empty(), "the report does not validate against docs/report-schema.json:\n{}\n{report:#}", errors.join("\n"));
+}
+
+#[test]
+fn the_schema_checker_rejects_what_it_should() {
+    let schema: Value = serde_json::from_str(&std::fs::read_to_string(repo_root().join("docs/report-schema.json")).unwrap()).unwrap();
+    let bad = serde_json::json!({"vbdt_report": 2, "files": [{"file": "a", "sha256": "x", "verdict": "great", "signatures": [], "rules": [{"id": "S9", "status": "pass"}]}], "extra": 1});
+    let mut errors = Vec::new();
+    validate(&bad, &schema, &schema, "$", &mut errors);
+    for needle in ["vbdt_report", "verdict", "S9", "message", "extra", "SHA-256"] {
+        assert!(errors.iter().any(|e| e.contains(needle)), "no error about {needle}: {errors:#?}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn every_report_validates_against_the_schema() {
+    let pki = TestPki::shared();
+    let dir = tmp();
+    let signed = signed_decision(pki, dir.path());
+    let unsigned = fixture_document("quyet-dinh.pdf");
+    let not_pdf = dir.path().join("not.pdf");
+    std::fs::write(&not_pdf, b"hello").unwrap();
+    let mut files: Vec<std::path::PathBuf> = vec![signed, unsigned, not_pdf];
+    if let Some(shared) = shared_dir() {
+        for f in ["dss-signed/PAdES-LT.pdf", "dss-signed/pkcs7_sha1.pdf", "pyhanko/coverage-anomalies__one-byterange.pdf", "pyhanko/minimal-aes256.pdf"] {
+            files.push(shared.join("corpus").join(f));
+        }
+    }
+    let refs: Vec<&Path> = files.iter().map(|p| p.as_path()).collect();
+    for lang in ["vi", "en"] {
+        let mut args = offline_args(pki);
+        args.extend(["--lang".to_string(), lang.to_string()]);
+        let mut cmd = vbdt(["verify", "--format", "json"]);
+        cmd.args(&args).args(&refs);
+        let out = run(&mut cmd);
+        assert_eq!(out.status.code(), Some(4), "an unreadable file makes the batch exit 4:\n{}", output_text(&out));
+        let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_valid_report(&report);
+        let files = report["files"].as_array().unwrap();
+        assert_eq!(files.len(), refs.len());
+        assert_eq!(files[0]["verdict"], "valid");
+        assert_eq!(files[1]["verdict"], "unsigned");
+        assert_eq!(files[2]["verdict"], "unreadable");
+        assert!(String::from_utf8_lossy(&out.stderr).contains("not.pdf: not a PDF"), "{}", output_text(&out));
+    }
+}
+
+#[test]
+fn the_same_document_reads_in_vietnamese_and_english() {
+    let pki = TestPki::shared();
+    let dir = tmp();
+    let signed = signed_decision(pki, dir.path());
+    let text = |lang: &str| {
+        let mut cmd = vbdt(["verify", "--lang", lang]);
+        cmd.args(offline_args(pki)).arg(&signed);
+        let out = run(&mut cmd);
+        assert_eq!(out.status.code(), Some(0), "{}", output_text(&out));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let vi = text("vi");
+    let en = text("en");
+    for needle in ["HỢP LỆ", "Chữ ký 1", "cá nhân", "cơ quan, tổ chức", "Điều 31.1.a", "Điều 32", "Quy tắc văn bản", "+07:00"] {
+        assert!(vi.contains(needle), "vi report lacks {needle:?}:\n{vi}");
+    }
+    for needle in ["VALID", "Signature 1", "personal", "organization", "Điều 31.1.a", "Điều 32", "Document rules", "+07:00"] {
+        assert!(en.contains(needle), "en report lacks {needle:?}:\n{en}");
+    }
+    assert!(!en.contains("chữ ký"), "English report with Vietnamese sentences:\n{en}");
+    assert_eq!(vi.lines().count(), en.lines().count(), "same structure in both languages");
+    // TZ=UTC in the test environment: times still shown in Vietnam time.
+    assert!(!vi.contains("+00:00") && !vi.contains("Z "), "{vi}");
+}
+
+#[test]
+fn junit_has_a_case_per_file_and_signature() {
+    let pki = TestPki::shared();
+    let dir = tmp();
+    let signed = signed_decision(pki, dir.path());
+    let mut cmd = vbdt(["verify", "--format", "junit"]);
+    cmd.args(offline_args(pki)).arg(&signed).arg(fixture_document("quyet-dinh.pdf"));
+    let out = run(&mut cmd);
+    assert_eq!(out.status.code(), Some(1), "{}", output_text(&out));
+    let xml = String::from_utf8(out.stdout).unwrap();
+    assert!(xml.starts_with("<?xml"));
+    assert_eq!(xml.matches("<testsuite ").count(), 2, "{xml}");
+    assert_eq!(xml.matches("<testcase ").count(), 2 + 1 + 1, "{xml}");
+    assert!(xml.contains("name=\"signature 1 (Sig_Personal)\""), "{xml}");
+    assert!(xml.contains("<failure message=\"unsigned\""), "{xml}");
+}
+
+#[test]
+fn s1_only_a_personal_signature_fails() {
+    let pki = TestPki::shared();
+    let dir = tmp();
+    let personal = dir.path().join("personal.pdf");
+    sign_vbdt(pki, "personal", "personal", &fixture_document("quyet-dinh.pdf"), &personal, &[]);
+    let (code, report, out) = verify_json(&offline_args(pki), &[&personal]);
+    assert_eq!(code, 1, "{}", output_text(&out));
+    assert_eq!(sig(&report, 1)["verdict"], "valid", "the signature itself is fine");
+    let s1 = report["files"][0]["rules"].as_array().unwrap().iter().find(|r| r["id"] == "S1").unwrap();
+    assert_eq!(s1["status"], "fail", "{s1}");
+    assert_eq!(report["files"][0]["verdict"], "invalid");
+}
+
+#[test]
+fn s7_organization_signature_on_another_day_fails() {
+    let pki = TestPki::shared();
+    let dir = tmp();
+    let signed = signed_decision(pki, dir.path());
+    let mut args = offline_args(pki);
+    let at = args.iter().position(|a| a == "--issued-on").unwrap();
+    args[at + 1] = "2020-01-02".into();
+    let (code, report, out) = verify_json(&args, &[&signed]);
+    assert_eq!(code, 1, "{}", output_text(&out));
+    let s7 = report["files"][0]["rules"].as_array().unwrap().iter().find(|r| r["id"] == "S7").unwrap();
+    assert_eq!(s7["status"], "fail", "{s7}");
+    assert!(s7["message"].as_str().unwrap().contains("2020-01-02"));
+    // Without --issued-on the date line of the decision ("ngày 30 tháng 9 năm 2025") is used.
+    let mut args = offline_args(pki);
+    args.truncate(at);
+    let (_, report, _) = verify_json(&args, &[&signed]);
+    let s7 = report["files"][0]["rules"].as_array().unwrap().iter().find(|r| r["id"] == "S7").unwrap();
+    assert!(s7["message"].as_str().unwrap().contains("2025-09-30"), "{s7}");
+}
+
+#[test]
+fn s8_pdf_1_3_fails() {
+    let Some(shared) = shared_or_skip("s8") else { return };
+    let pki = TestPki::shared();
+    let dir = tmp();
+    let p = dir.path().join("p.pdf");
+    let po = dir.path().join("po.pdf");
+    sign_vbdt(pki, "personal", "personal", &shared.join("fixtures/documents/pdf-1.3.pdf"), &p, &[]);
+    sign_vbdt(pki, "organization", "organization", &p, &po, &[]);
+    let (code, report, out) = verify_json(&offline_args(pki), &[&po]);
+    assert_eq!(code, 1, "{}", output_text(&out));
+    let s8 = report["files"][0]["rules"].as_array().unwrap().iter().find(|r| r["id"] == "S8").unwrap();
+    assert_eq!(s8["status"], "fail", "{s8}");
+    let s1 = report["files"][0]["rules"].as_array().unwrap().iter().find(|r| r["id"] == "S1").unwrap();
+    assert_eq!(s1["status"], "pass", "{s1}");
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let out = run(&mut vbdt(["verify", "--format", "yaml", "x.pdf"]));
+    assert_eq!(out.status.code(), Some(2));
+    let out = run(&mut vbdt(["verify"]));
+    assert_eq!(out.status.code(), Some(2));
+    let out = run(&mut vbdt(["verify", "--password-env", "NO_SUCH_VAR_VBDT", "x.pdf"]));
+    assert_eq!(out.status.code(), Some(2), "{}", output_text(&out));
+}
