@@ -86,10 +86,19 @@ fn vi_path_error(e: &PathError) -> String {
     }
 }
 
-/// Whether any trust anchor can be reached from `leaf` by issuer names alone (no
-/// signature or validity checks), through the known intermediates. Bounded and cycle-safe.
+/// Whether any trust anchor can be reached from `leaf` by issuer names and key
+/// identifiers alone (no signature or validity checks), through the known intermediates. Bounded and cycle-safe.
 fn anchor_reachable(leaf: &Certificate, trust: &TrustStore, pool: &[Certificate]) -> bool {
-    let names_match = |issuer_of: &Certificate, c: &Certificate| chain_check::cert::names_match(&issuer_of.tbs_certificate.issuer, &c.tbs_certificate.subject);
+    // Issuer name matches, and the key identifiers do not contradict each other.
+    let names_match = |child: &Certificate, c: &Certificate| {
+        chain_check::cert::names_match(&child.tbs_certificate.issuer, &c.tbs_certificate.subject)
+            // A self-issued certificate (a root) leads only to a certificate with its own key.
+            && (!chain_check::cert::is_self_issued(child) || chain_check::cert::same_key(child, c))
+            && match (chain_check::cert::authority_key_id(child), chain_check::cert::subject_key_id(c)) {
+                (Some(a), Some(s)) => a == s,
+                _ => true,
+            }
+    };
     if trust.contains(leaf) {
         return true;
     }
