@@ -129,7 +129,7 @@ impl Page {
             }
         }
         let pt = 72.0 / self.dpi;
-        (x1 > x0).then(|| Box_ { x0: x0 as f64 * pt, y0: y0 as f64 * pt, x1: x1 as f64 * pt, y1: y1 as f64 * pt })
+        (x1 > x0).then_some(Box_ { x0: x0 as f64 * pt, y0: y0 as f64 * pt, x1: x1 as f64 * pt, y1: y1 as f64 * pt })
     }
 }
 
@@ -405,7 +405,7 @@ fn copy_stamp_shows_kind_org_and_time_top_right() {
     let input = fixture_document("quyet-dinh.pdf");
     for (kind, words) in [("sao-y", "Sao y"), ("sao-luc", "Sao lục"), ("trich-sao", "Trích sao")] {
         let out = dir.path().join(format!("{kind}.pdf"));
-        assert_ok(&run(&mut copy_cmd(pki, &[input.clone()], &out, &["--kind", kind])));
+        assert_ok(&run(&mut copy_cmd(pki, std::slice::from_ref(&input), &out, &["--kind", kind])));
         let t = assert_stamp(&out, &[words, ORG]);
         assert_vietnam_time(&t);
         assert_one_new_subset_font(&input, &out);

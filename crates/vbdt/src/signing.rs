@@ -309,7 +309,8 @@ pub fn run_batch(cmd: &str, jobs: &[Job], force: bool, key: &dyn KeySource, args
             return exit::KEY_OR_NETWORK;
         }
     };
-    let sign_one = |job: &Job| -> Result<(pdf_sign::SignedUpdate, Vec<String>), SignError> {
+    type Outcome = Result<(pdf_sign::SignedUpdate, Vec<String>), SignError>;
+    let sign_one = |job: &Job| -> Outcome {
         let read;
         let (input, permissions) = match &job.built {
             Some(bytes) => (bytes.as_slice(), None),
@@ -324,7 +325,7 @@ pub fn run_batch(cmd: &str, jobs: &[Job], force: bool, key: &dyn KeySource, args
         let (opts, warnings) = prepare(job, input)?;
         Ok((pdf_sign::sign_to_file(input, &job.output, force, key, &opts, permissions)?, warnings))
     };
-    let results: Vec<(usize, Result<(pdf_sign::SignedUpdate, Vec<String>), SignError>)> = pool.install(|| {
+    let results: Vec<(usize, Outcome)> = pool.install(|| {
         jobs.par_iter()
             .enumerate()
             .map(|(i, job)| {
