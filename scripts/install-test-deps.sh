@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs what vbdt's tests need, and nothing that is already there (idempotent).
 #   Debian: softhsm2 (PKCS#11 token), opensc (pkcs11-tool), qpdf, poppler-utils (pdfsig),
-#           libnss3-tools (certutil, for pdfsig's trust store), openssl (OCSP responder, TSA)
+#           libnss3-tools (certutil, for pdfsig's trust store), openssl (OCSP responder, TSA),
+#           tzdata (appearance tests run vbdt under TZ=America/New_York; poppler's pdftoppm,
+#           pdftotext and pdffonts render and read the stamps)
 #   PyPI:   pyhanko + pyhanko-cli (independent validator), rust-just (the `just` runner)
 # Runs as root, or through sudo otherwise. Safe to run from several test processes
 # at once: a lock serializes them.
@@ -12,7 +14,7 @@ if [ "$(id -u)" -eq 0 ]; then
 elif command -v sudo >/dev/null 2>&1; then
     SUDO=(sudo)
 else
-    echo "install-test-deps: not root and no sudo; install by hand: softhsm2 opensc qpdf poppler-utils libnss3-tools openssl, pip: pyhanko pyhanko-cli rust-just" >&2
+    echo "install-test-deps: not root and no sudo; install by hand: softhsm2 opensc qpdf poppler-utils libnss3-tools openssl tzdata, pip: pyhanko pyhanko-cli rust-just" >&2
     exit 1
 fi
 
@@ -23,7 +25,7 @@ if command -v flock >/dev/null 2>&1; then
     flock -w 900 9
 fi
 
-debs=(softhsm2 opensc qpdf poppler-utils libnss3-tools openssl)
+debs=(softhsm2 opensc qpdf poppler-utils libnss3-tools openssl tzdata)
 missing=()
 for pkg in "${debs[@]}"; do
     if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
