@@ -163,7 +163,7 @@ fn deflate_bombs_finish_with_bounded_memory() {
 fn encrypted_files_say_why_and_open_with_the_password() {
     let Some(shared) = shared_or_skip("encrypted") else { return };
     let f = shared.join("corpus/pyhanko/minimal-aes256.pdf");
-    let out = run(&mut vbdt(["verify", "--offline"]).arg(&f));
+    let out = run(vbdt(["verify", "--offline"]).arg(&f));
     assert_eq!(out.status.code(), Some(4), "{}", output_text(&out));
     assert!(output_text(&out).contains("--password-env"), "{}", output_text(&out));
     let mut cmd = vbdt(["verify", "--offline", "--password-env", "PDFPW"]);
@@ -171,7 +171,7 @@ fn encrypted_files_say_why_and_open_with_the_password() {
     let out = run(&mut cmd);
     assert_eq!(out.status.code(), Some(1), "unsigned expected: {}", output_text(&out));
     let pubkey = shared.join("corpus/pyhanko/minimal-pubkey-aes256.pdf");
-    let out = run(&mut vbdt(["verify", "--offline"]).arg(&pubkey));
+    let out = run(vbdt(["verify", "--offline"]).arg(&pubkey));
     assert_eq!(out.status.code(), Some(4));
     assert!(output_text(&out).contains("certificate holders"), "{}", output_text(&out));
 }

@@ -253,7 +253,7 @@ fn annot_visible(doc: &Document, d: &Dictionary) -> bool {
 /// What each object of a revision is, for messages.
 fn roles(doc: &Document, fields: &[FieldInfo]) -> HashMap<ObjectId, String> {
     let mut roles = HashMap::new();
-    if let Some(Object::Reference(r)) = doc.trailer.get(b"Root").ok() {
+    if let Ok(Object::Reference(r)) = doc.trailer.get(b"Root") {
         roles.insert(*r, "the document catalog".to_string());
         if let Some(root) = pdfobj::get(doc, *r).and_then(|o| o.as_dict().ok()) {
             if let Some(p) = pdfobj::ref_of(root, b"Pages") {
@@ -525,7 +525,8 @@ fn is_xref_stream(doc: &Document, id: ObjectId) -> bool {
 
 fn vi_role(role: &str) -> String {
     // Roles are built in English; give the common ones in Vietnamese.
-    let r = role
+    
+    role
         .replace("the document catalog", "danh mục tài liệu (catalog)")
         .replace("the page tree", "cây trang")
         .replace("the interactive form (/AcroForm)", "biểu mẫu (/AcroForm)")
@@ -539,11 +540,10 @@ fn vi_role(role: &str) -> String {
         .replace(" used on page ", " dùng trên trang ")
         .replace(" annotation on page ", " chú thích trên trang ")
         .replace("page ", "trang ")
-        .replace("object ", "đối tượng ");
-    r
+        .replace("object ", "đối tượng ")
 }
 
-fn root_dict<'a>(doc: &'a Document) -> Option<&'a Dictionary> {
+fn root_dict(doc: &Document) -> Option<&Dictionary> {
     doc.trailer.get(b"Root").ok().and_then(|r| pdfobj::as_dict(doc, r))
 }
 
@@ -559,7 +559,7 @@ fn rule_catalog(j: &mut Judge<'_>) {
         let what_en = if bad.iter().any(|b| b == "/Pages") { " (the page tree was replaced)" } else { "" };
         j.disallow("catalog", Level::Other, format!("document catalog entries changed: {list}{what_en}"), format!("các mục của danh mục tài liệu bị thay đổi: {list}"));
     }
-    if let Some(Object::Reference(r)) = j.new.doc.trailer.get(b"Root").ok() {
+    if let Ok(Object::Reference(r)) = j.new.doc.trailer.get(b"Root") {
         let r = *r;
         if bad.is_empty() {
             j.explain(r, Level::ValidationData, "catalog");
@@ -577,7 +577,7 @@ fn rule_catalog(j: &mut Judge<'_>) {
 }
 
 fn rule_info_and_metadata(j: &mut Judge<'_>) {
-    if let Some(Object::Reference(info)) = j.new.doc.trailer.get(b"Info").ok() {
+    if let Ok(Object::Reference(info)) = j.new.doc.trailer.get(b"Info") {
         j.explain(*info, Level::ValidationData, "metadata");
     }
     if let Some(root) = root_dict(&j.new.doc) {
@@ -800,7 +800,7 @@ fn approve_field(j: &mut Judge<'_>, f: &FieldInfo, level: Level, rule: &'static 
         }
         approved.insert(*id);
         if let Some(o) = j.new.doc.objects.get(id) {
-            if let Some(d) = o.as_dict().ok() {
+            if let Ok(d) = o.as_dict() {
                 for key in [&b"AP"[..], b"V", b"Lock", b"SV", b"MK", b"Kids"] {
                     if let Ok(v) = d.get(key) {
                         to_scan.push(v.clone());

@@ -25,7 +25,7 @@ pub fn resolve<'a>(doc: &'a Document, obj: &'a Object) -> Option<&'a Object> {
 }
 
 /// The object behind an id, resolved.
-pub fn get<'a>(doc: &'a Document, id: ObjectId) -> Option<&'a Object> {
+pub fn get(doc: &Document, id: ObjectId) -> Option<&Object> {
     resolve(doc, doc.objects.get(&id)?)
 }
 
