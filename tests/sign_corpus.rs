@@ -40,7 +40,10 @@ fn pyhanko_read(pdf: &Path, root: &Path) -> Option<(Vec<PyhankoLine>, String)> {
         let out = run(cmd.arg(pdf));
         let text = output_text(&out);
         let lines = pyhanko_lines(&text);
-        if !lines.is_empty() && !text.contains("Generic processing error") {
+        // pyHanko's strict mode refuses hybrid-reference files outright; that is its
+        // policy, not a verdict on the signature, so read those leniently.
+        let strict_refusal = text.contains("hybrid-reference files") || text.contains("strict mode");
+        if !lines.is_empty() && !text.contains("Generic processing error") && !(strict && strict_refusal) {
             return Some((lines, text));
         }
     }
@@ -66,53 +69,83 @@ fn corpus_files_are_signed_validly_or_refused_clearly() {
     let Some(shared) = shared_or_skip("corpus_files_are_signed_validly_or_refused_clearly") else { return };
     let pki = TestPki::shared();
     let dir = tempfile::Builder::new().prefix("vbdt-corpus-").tempdir().unwrap();
-    let mut problems = Vec::new();
-    let mut signed = 0;
-    let mut refused = 0;
     let files = corpus_files(&shared);
     assert!(files.len() > 100, "the corpus looks incomplete: {} files", files.len());
-    for input in &files {
-        let name = input.file_name().unwrap().to_string_lossy().into_owned();
-        let before = sha256_file(input);
-        let out = dir.path().join(&name);
-        let mut cmd = vbdt(["sign"]);
-        cmd.arg(input).arg("-o").arg(&out).arg("--p12").arg(pki.p12("personal")).arg("--pass-file").arg(pki.password_file()).args(["--offline", "--lang", "en"]);
-        let o = run(&mut cmd);
-        let text = output_text(&o);
-        assert_eq!(sha256_file(input), before, "{name}: the input changed");
-        match o.status.code() {
-            Some(0) => signed += 1,
-            Some(4) => {
-                refused += 1;
-                if text.trim().lines().count() != 1 || !text.contains(&name) {
-                    problems.push(format!("{name}: refusal is not one line naming the file: {text}"));
-                }
-                if out.exists() {
-                    problems.push(format!("{name}: refused but an output exists"));
-                }
-                continue;
-            }
-            other => {
-                problems.push(format!("{name}: exit {other:?} (expected 0 or 4): {text}"));
-                continue;
-            }
+    // Two workers: pyHanko's start-up dominates, and the machine has two cores.
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let results: std::sync::Mutex<Vec<FileResult>> = std::sync::Mutex::new(Vec::new());
+    std::thread::scope(|scope| {
+        for worker in 0..2 {
+            let (next, results, files, dir) = (&next, &results, &files, dir.path());
+            scope.spawn(move || loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some(input) = files.get(i) else { break };
+                let r = check_one(pki, input, &dir.join(format!("w{worker}")));
+                results.lock().unwrap().push(r);
+            });
         }
+    });
+    let results = results.into_inner().unwrap();
+    let signed = results.iter().filter(|r| r.signed).count();
+    let refused = results.len() - signed;
+    let mut problems: Vec<String> = results.into_iter().flat_map(|r| r.problems).collect();
+    problems.sort();
+    eprintln!("corpus: {signed} signed, {refused} refused, {} files", files.len());
+    assert!(problems.is_empty(), "{} problems:\n{}", problems.len(), problems.join("\n"));
+    assert!(signed > 60, "too few corpus files could be signed: {signed}");
+}
 
-        // The new signature: pyHanko reads it as intact and trusted; earlier signatures
-        // keep the integrity pyHanko saw before. Where pyHanko cannot read pyHanko's own
-        // signature on the same input either, pdfsig is the validator.
-        let original = pyhanko_read(input, &pki.root());
-        match pyhanko_read(&out, &pki.root()) {
-            Some((after, text)) => {
-                let Some(ours) = after.iter().find(|l| l.field == "Sig_Personal") else {
-                    problems.push(format!("{name}: pyHanko does not list the new signature:\n{text}"));
-                    continue;
-                };
-                if !ours.status.starts_with("INTACT:TRUSTED") {
-                    problems.push(format!("{name}: new signature is {}", ours.status));
-                }
-                if let Some((before_lines, _)) = &original {
-                    for b in before_lines {
+struct FileResult {
+    signed: bool,
+    problems: Vec<String>,
+}
+
+/// Signs one corpus file and checks the result (see the test's comment).
+fn check_one(pki: &TestPki, input: &Path, scratch: &Path) -> FileResult {
+    std::fs::create_dir_all(scratch).unwrap();
+    let mut problems = Vec::new();
+    let name = input.file_name().unwrap().to_string_lossy().into_owned();
+    let before = sha256_file(input);
+    let out = scratch.join(&name);
+    let mut cmd = vbdt(["sign"]);
+    cmd.arg(input).arg("-o").arg(&out).arg("--p12").arg(pki.p12("personal")).arg("--pass-file").arg(pki.password_file()).args(["--offline", "--lang", "en"]);
+    let o = run(&mut cmd);
+    let text = output_text(&o);
+    if sha256_file(input) != before {
+        problems.push(format!("{name}: the input changed"));
+    }
+    match o.status.code() {
+        Some(0) => {}
+        Some(4) => {
+            if text.trim().lines().count() != 1 || !text.contains(&name) {
+                problems.push(format!("{name}: refusal is not one line naming the file: {text}"));
+            }
+            if out.exists() {
+                problems.push(format!("{name}: refused but an output exists"));
+            }
+            return FileResult { signed: false, problems };
+        }
+        other => {
+            problems.push(format!("{name}: exit {other:?} (expected 0 or 4): {text}"));
+            return FileResult { signed: false, problems };
+        }
+    }
+
+    // The new signature: pyHanko reads it as intact and trusted; earlier signatures keep
+    // the integrity and modification verdict pyHanko gave them before. Where pyHanko
+    // cannot read the result at all, pdfsig is the validator.
+    match pyhanko_read(&out, &pki.root()) {
+        Some((after, text)) => {
+            match after.iter().find(|l| l.field == "Sig_Personal") {
+                Some(ours) if ours.status.starts_with("INTACT:TRUSTED") => {}
+                Some(ours) => problems.push(format!("{name}: new signature is {}", ours.status)),
+                None => problems.push(format!("{name}: pyHanko does not list the new signature:\n{text}")),
+            }
+            let suspicious = after.iter().any(|a| a.field != "Sig_Personal" && (!a.status.starts_with("INTACT") || !modification_ok(&a.status)));
+            if suspicious {
+                // Only now is the original's verdict needed (pyHanko is slow to start).
+                if let Some((before_lines, _)) = pyhanko_read(input, &pki.root()) {
+                    for b in &before_lines {
                         let Some(a) = after.iter().find(|a| a.field == b.field) else {
                             problems.push(format!("{name}: earlier signature {} disappeared", b.field));
                             continue;
@@ -120,30 +153,28 @@ fn corpus_files_are_signed_validly_or_refused_clearly() {
                         if b.status.starts_with("INTACT") && !a.status.starts_with("INTACT") {
                             problems.push(format!("{name}: earlier signature {} was {} and is now {}", b.field, b.status, a.status));
                         }
-                        if modification_ok(&b.status) && !modification_ok(&a.status) && !pyhanko_own_signature_breaks_it_too(input, &pki.root(), &b.field, dir.path()) {
+                        if modification_ok(&b.status) && !modification_ok(&a.status) && !pyhanko_own_signature_breaks_it_too(pki, input, &b.field, scratch) {
                             problems.push(format!("{name}: after vbdt's signature pyHanko judges earlier signature {} as {} (it was {})", b.field, a.status, b.status));
                         }
                     }
                 }
             }
-            None => {
-                let report = pdfsig_validate(&out, &pki.root());
-                let ours = report.signatures.last();
-                if !ours.is_some_and(|s| s.ok()) {
-                    problems.push(format!("{name}: neither pyHanko nor pdfsig accepts the new signature:\n{}", report.output));
-                }
+        }
+        None => {
+            let report = pdfsig_validate(&out, &pki.root());
+            if !report.signatures.last().is_some_and(|s| s.ok()) {
+                problems.push(format!("{name}: neither pyHanko nor pdfsig accepts the new signature:\n{}", report.output));
             }
         }
     }
-    eprintln!("corpus: {signed} signed, {refused} refused, {} files", files.len());
-    assert!(problems.is_empty(), "{} problems:\n{}", problems.len(), problems.join("\n"));
-    assert!(signed > 60, "too few corpus files could be signed: {signed}");
+    FileResult { signed: true, problems }
 }
 
 /// The oracle for modification analysis on odd files (linearized, dangling references):
 /// does pyHanko judge an earlier signature the same way after pyHanko itself signs?
-fn pyhanko_own_signature_breaks_it_too(input: &Path, root: &Path, field: &str, scratch: &Path) -> bool {
-    let pki = TestPki::shared();
+fn pyhanko_own_signature_breaks_it_too(pki: &TestPki, input: &Path, field: &str, scratch: &Path) -> bool {
+    let root = pki.root();
+    let root = root.as_path();
     let out = scratch.join("pyhanko-oracle.pdf");
     let _ = std::fs::remove_file(&out);
     let mut cmd = Command::new(require_tool("pyhanko"));
