@@ -229,3 +229,37 @@ fn unreachable_responder_is_indeterminate_with_require_never_silently_valid() {
     assert_eq!(code, 0);
     assert_eq!(check_status(sig(&report, 1), "revocation"), "skipped");
 }
+
+#[test]
+fn encrypted_with_an_empty_user_password_verifies() {
+    let pki = TestPki::shared();
+    let dir = tmp();
+    let enc = dir.path().join("enc.pdf");
+    let signed = dir.path().join("enc-signed.pdf");
+    let out = run(std::process::Command::new(require_tool("qpdf")).args(["--encrypt", "", "owner-secret", "256", "--"]).arg(fixture_document("quyet-dinh.pdf")).arg(&enc));
+    assert!(out.status.success(), "{}", output_text(&out));
+    // pyHanko asks for the (empty) password on stdin.
+    let mut child = std::process::Command::new(require_tool("pyhanko"))
+        .args(["sign", "addsig", "--field", "Sig1", "pemder", "--no-pass", "--key"])
+        .arg(pki.key("personal"))
+        .arg("--cert")
+        .arg(pki.cert("personal"))
+        .arg("--chain")
+        .arg(pki.cert("ca"))
+        .arg(&enc)
+        .arg(&signed)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    {
+        use std::io::Write;
+        child.stdin.take().unwrap().write_all(b"\n").unwrap();
+    }
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", output_text(&out));
+    let (code, report, out) = verify_json(&online_args(pki), &[&signed]);
+    assert_eq!(code, 0, "{}", output_text(&out));
+    assert_eq!(sig(&report, 1)["verdict"], "valid");
+}
