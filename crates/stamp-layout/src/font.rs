@@ -181,6 +181,8 @@ mod tests {
     #[test]
     fn bundled_font_has_vietnamese_and_refuses_what_it_lacks() {
         let f = TextFont::bundled();
+        // bundled() states the units per em instead of parsing at run time.
+        assert_eq!(ttf_parser::Face::parse(LIBERATION_SERIF, 0).unwrap().units_per_em(), 2048);
         let g = f.shape("Sao y — Ủy ban nhân dân tỉnh Điện Biên, ễ ộ ữ").unwrap();
         assert!(g.iter().all(|x| x.0 != 0));
         let err = f.shape("chữ 漢").unwrap_err();

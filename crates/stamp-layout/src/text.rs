@@ -24,6 +24,8 @@ pub const MAX_FORM_DEPTH: usize = 8;
 const MAX_Q_DEPTH: usize = 256;
 const MAX_GLYPHS: usize = 1_000_000;
 const MAX_CMAP_ENTRIES: usize = 200_000;
+/// Code ranges expanded per CMap or width array, overlapping ones included.
+const MAX_CMAP_WORK: usize = 2_000_000;
 
 /// One character on the page with its horizontal extent.
 #[derive(Debug, Clone, PartialEq)]
@@ -168,22 +170,22 @@ struct Reader<'a> {
     glyphs: Vec<Glyph>,
     ops: usize,
     bytes: usize,
-    fonts: HashMap<ObjectId, Rc<FontInfo>>,
+    /// Fonts read so far, by the address of their dictionary (which lives as long as the
+    /// document or the page's merged resources), so that each is read once.
+    fonts: HashMap<usize, Rc<FontInfo>>,
 }
 
 impl<'a> Reader<'a> {
     fn font(&mut self, resources: &Dictionary, name: &[u8]) -> Option<Rc<FontInfo>> {
         let fonts = resolve_dict(self.doc, resources.get(b"Font").ok()?)?;
-        let entry = fonts.get(name).ok()?;
-        if let Object::Reference(id) = entry {
-            if let Some(f) = self.fonts.get(id) {
-                return Some(f.clone());
-            }
-            let info = Rc::new(FontInfo::read(self.doc, resolve_dict(self.doc, entry)?));
-            self.fonts.insert(*id, info.clone());
-            return Some(info);
+        let dict = resolve_dict(self.doc, fonts.get(name).ok()?)?;
+        let key = dict as *const Dictionary as usize;
+        if let Some(f) = self.fonts.get(&key) {
+            return Some(f.clone());
         }
-        Some(Rc::new(FontInfo::read(self.doc, resolve_dict(self.doc, entry)?)))
+        let info = Rc::new(FontInfo::read(self.doc, dict));
+        self.fonts.insert(key, info.clone());
+        Some(info)
     }
 
     fn run(&mut self, content: &[u8], resources: &Dictionary, ctm: Matrix, depth: usize) -> Result<(), LayoutError> {
@@ -304,9 +306,8 @@ impl<'a> Reader<'a> {
         };
         self.bytes += data.len();
         let matrix = stream.dict.get(b"Matrix").ok().and_then(|m| m.as_array().ok()).and_then(|a| Matrix::from_operands(a)).unwrap_or(Matrix::IDENTITY);
-        let own = stream.dict.get(b"Resources").ok().and_then(|r| resolve_dict(self.doc, r)).cloned();
-        let res = own.unwrap_or_else(|| resources.clone());
-        self.run(&data, &res, matrix.then(&gs.ctm), depth + 1)
+        let own = stream.dict.get(b"Resources").ok().and_then(|r| resolve_dict(self.doc, r));
+        self.run(&data, own.unwrap_or(resources), matrix.then(&gs.ctm), depth + 1)
     }
 
     fn show(&mut self, bytes: &[u8], gs: &GState, tm: &mut Matrix) -> Result<(), LayoutError> {
@@ -454,13 +455,16 @@ impl FontInfo {
 }
 
 fn read_cid_widths(doc: &Document, w: &[Object], out: &mut HashMap<u32, f32>) {
+    // Overlapping ranges do not grow the map, so the work itself is bounded too.
+    let mut work = 0usize;
     let mut i = 0;
-    while i < w.len() && out.len() < 65_536 {
+    while i < w.len() && out.len() < 65_536 && work < MAX_CMAP_WORK {
         let Some(first) = num(resolve(doc, &w[i])) else { break };
         let first = first.max(0.0) as u32;
         match w.get(i + 1).map(|o| resolve(doc, o)) {
             Some(Object::Array(list)) => {
                 for (k, v) in list.iter().take(65_536).enumerate() {
+                    work += 1;
                     if let Some(v) = num(resolve(doc, v)) {
                         out.insert(first + k as u32, v);
                     }
@@ -473,6 +477,7 @@ fn read_cid_widths(doc: &Document, w: &[Object], out: &mut HashMap<u32, f32>) {
                 for c in first..=last {
                     out.insert(c, v);
                 }
+                work += (last.saturating_sub(first) as usize) + 1;
                 i += 3;
             }
             None => break,
@@ -639,6 +644,7 @@ fn utf16_plus(bytes: &[u8], offset: u32) -> String {
 fn parse_cmap(data: &[u8]) -> ParsedCmap {
     let toks = cmap_tokens(data);
     let mut out = ParsedCmap::default();
+    let mut work = 0usize;
     let mut i = 0;
     let word = |t: &Tok, w: &str| matches!(t, Tok::Word(x) if x == w.as_bytes());
     while i < toks.len() {
@@ -671,6 +677,10 @@ fn parse_cmap(data: &[u8]) -> ParsedCmap {
                 };
                 let (lo, hi) = (be(lo), be(hi));
                 let hi = hi.min(lo.saturating_add(65_535));
+                work += (hi.saturating_sub(lo) as usize) + 1;
+                if work > MAX_CMAP_WORK {
+                    break;
+                }
                 match &toks[i + 2] {
                     Tok::Hex(dst) => {
                         for c in lo..=hi {
@@ -835,6 +845,16 @@ mod tests {
     fn hostile_cmap_ranges_are_bounded() {
         let cm = parse_cmap(b"1 beginbfrange <00000000> <FFFFFFFF> <0041> endbfrange");
         assert!(cm.map.len() <= MAX_CMAP_ENTRIES);
+        // The same full range a hundred thousand times: the work stops at the budget.
+        let mut many = b"100000 beginbfrange".to_vec();
+        for _ in 0..100_000 {
+            many.extend_from_slice(b" <0000> <FFFF> <0041>");
+        }
+        many.extend_from_slice(b" endbfrange");
+        let t = std::time::Instant::now();
+        let cm = parse_cmap(&many);
+        assert!(cm.map.len() <= 65_536);
+        assert!(t.elapsed().as_secs() < 20, "{:?}", t.elapsed());
     }
 
     #[test]

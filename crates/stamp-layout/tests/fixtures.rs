@@ -71,3 +71,42 @@ fn text_stamp_fits_top_right() {
     assert_eq!(objs[0].0, 100);
     assert_eq!(objs.len(), 6, "form + Type0, CIDFont, descriptor, font file, ToUnicode");
 }
+
+/// Every PDF of the shared corpus (signed files from many producers, broken files from the
+/// "PDF 101" talk): reading text and trying each placement never panics.
+#[test]
+fn shared_corpus_never_panics() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus");
+    if !root.is_dir() {
+        assert!(std::env::var("CI").map(|v| v.is_empty() || v == "false" || v == "0").unwrap_or(true), "CI without ../shared");
+        eprintln!("SKIPPED shared_corpus_never_panics: no ../shared");
+        return;
+    }
+    let img = StampImage::from_png(&fixture("images/chu-ky-ca-nhan.png")).unwrap();
+    let font = TextFont::bundled();
+    let mut stack = vec![root];
+    let mut seen = 0;
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(&dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+                continue;
+            }
+            if p.extension().and_then(|x| x.to_str()) != Some("pdf") {
+                continue;
+            }
+            seen += 1;
+            let bytes = std::fs::read(&p).unwrap();
+            if let Ok(d) = lopdf::Document::load_mem(&bytes) {
+                for i in 0..d.get_pages().len().min(3) {
+                    let _ = page_lines(&d, i);
+                }
+            }
+            let _ = personal(&bytes, &img, "Nguyễn Văn An", None);
+            let _ = organization(&bytes, &img, Some(36.0));
+            let _ = text_stamp(&bytes, &["Sao y".into()], &font);
+        }
+    }
+    assert!(seen > 100, "only {seen} PDFs found");
+}
