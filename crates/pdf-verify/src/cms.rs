@@ -198,6 +198,8 @@ fn parse_signer_info(si: &Tlv<'_>) -> Result<SignerInfo, Asn1Error> {
             if sa.indefinite {
                 return Err(Asn1Error("signed attributes use an indefinite length (not DER)".into()));
             }
+            // Signed over as a SET OF: the [0] IMPLICIT tag becomes 0x31 (RFC 5652 §5.4).
+            // `raw` holds at least the tag octet, so index 0 exists.
             let mut der = sa.raw.to_vec();
             der[0] = 0x31;
             (Some(der), parse_attributes(&sa)?)

@@ -50,6 +50,10 @@ pub use verdict::Lang;
 pub const MAX_STREAM_BYTES: usize = 64 << 20;
 /// Entries read from each DSS array at most.
 const MAX_DSS_ITEMS: usize = 2_000;
+/// Bytes of DSS data (certificates, OCSP responses, CRLs) read at most, all together.
+const MAX_DSS_BYTES: usize = 64 << 20;
+/// Embedded OCSP responses and CRLs used at most (each costs a signature check per certificate).
+const MAX_REVOCATION_ITEMS: usize = 256;
 
 /// What to do when a certificate's revocation status cannot be established.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -132,16 +136,22 @@ fn read_dss(doc: &Document) -> Dss {
     let mut out = Dss::default();
     let Some(root) = doc.trailer.get(b"Root").ok().and_then(|r| pdfobj::as_dict(doc, r)) else { return out };
     let Some(dss) = pdfobj::dict_get_dict(doc, root, b"DSS") else { return out };
-    let streams = |key: &[u8]| -> Vec<Vec<u8>> {
-        pdfobj::dict_get_array(doc, dss, key)
-            .unwrap_or(&[])
-            .iter()
-            .take(MAX_DSS_ITEMS)
-            .filter_map(|o| match pdfobj::resolve(doc, o) {
-                Some(Object::Stream(s)) => s.decompressed_content_with_limit(MAX_STREAM_BYTES).ok().or_else(|| if s.dict.has(b"Filter") { None } else { Some(s.content.clone()) }),
-                _ => None,
-            })
-            .collect()
+    // All DSS data together is bounded by MAX_DSS_BYTES (a hostile DSS could hold many bombs).
+    let mut budget = MAX_DSS_BYTES;
+    let mut streams = |key: &[u8]| -> Vec<Vec<u8>> {
+        let mut out = Vec::new();
+        for o in pdfobj::dict_get_array(doc, dss, key).unwrap_or(&[]).iter().take(MAX_DSS_ITEMS) {
+            let Some(Object::Stream(s)) = pdfobj::resolve(doc, o) else { continue };
+            let data = if s.dict.has(b"Filter") { s.decompressed_content_with_limit(budget.min(MAX_STREAM_BYTES)).ok() } else { Some(s.content.clone()) };
+            if let Some(d) = data {
+                if d.len() > budget {
+                    break;
+                }
+                budget -= d.len();
+                out.push(d);
+            }
+        }
+        out
     };
     for der in streams(b"Certs") {
         if let Ok(mut c) = chain_check::cert::parse_certificates(&der) {
@@ -261,6 +271,9 @@ pub fn verify_bytes(bytes: &[u8], name: &str, opts: &VerifyOptions) -> Result<Fi
     pool.extend(opts.extra_certs.iter().cloned());
     sources.ocsp_responses.extend(dss.ocsps.iter().cloned());
     sources.crls.extend(dss.crls.iter().cloned());
+    sources.ocsp_responses.truncate(MAX_REVOCATION_ITEMS);
+    sources.crls.truncate(MAX_REVOCATION_ITEMS);
+    // --crl files are the user's own: always used.
     sources.crls.extend(opts.crls.iter().cloned());
     let ctx = Ctx { opts, now, pool: &pool, sources: &sources };
 

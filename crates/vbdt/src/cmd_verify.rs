@@ -235,3 +235,25 @@ pub fn run(args: &VerifyArgs) -> u8 {
     }
     exit_code(&outcomes)
 }
+
+/// For other commands (`vbdt demo`): verify `files` offline-first against `trust` with the
+/// given CRLs, print the text report in `lang`, and return the exit code.
+#[allow(dead_code)]
+pub fn verify_files(files: &[PathBuf], trust: &[PathBuf], crls: &[PathBuf], lang: crate::cli::Lang) -> u8 {
+    let args = VerifyArgs {
+        files: files.to_vec(),
+        trust: trust.to_vec(),
+        trust_profile: Vec::new(),
+        certs: Vec::new(),
+        crl: crls.to_vec(),
+        offline: false,
+        revocation: RevocationArg::Require,
+        at: None,
+        issued_on: None,
+        format: Format::Text,
+        lang,
+        jobs: None,
+        password_env: None,
+    };
+    run(&args)
+}
