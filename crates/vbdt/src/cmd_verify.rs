@@ -236,10 +236,11 @@ pub fn run(args: &VerifyArgs) -> u8 {
     exit_code(&outcomes)
 }
 
-/// For other commands (`vbdt demo`): verify `files` offline-first against `trust` with the
-/// given CRLs, print the text report in `lang`, and return the exit code.
+/// For other commands (`vbdt demo`): verify `files` against `trust` with the given CRLs
+/// (and online revocation), print the text report in `lang`, and return the exit code.
+/// `issued_on` is the issue date for rule S7 (None: read from the document's date line).
 #[allow(dead_code)]
-pub fn verify_files(files: &[PathBuf], trust: &[PathBuf], crls: &[PathBuf], lang: crate::cli::Lang) -> u8 {
+pub fn verify_files(files: &[PathBuf], trust: &[PathBuf], crls: &[PathBuf], issued_on: Option<Date>, lang: crate::cli::Lang) -> u8 {
     let args = VerifyArgs {
         files: files.to_vec(),
         trust: trust.to_vec(),
@@ -249,7 +250,7 @@ pub fn verify_files(files: &[PathBuf], trust: &[PathBuf], crls: &[PathBuf], lang
         offline: false,
         revocation: RevocationArg::Require,
         at: None,
-        issued_on: None,
+        issued_on,
         format: Format::Text,
         lang,
         jobs: None,
