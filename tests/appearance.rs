@@ -516,3 +516,53 @@ fn personal_appearance_keeps_png_alpha() {
     // Transparent: the text under the image still shows (the name line is untouched).
     assert!(find_line(&words(&out, 2), "Nguyễn Văn An").is_some());
 }
+
+// ---------------------------------------------------------------------------
+// The profile file
+// ---------------------------------------------------------------------------
+
+#[test]
+fn a_profile_supplies_org_name_seal_key_and_flags_override_it() {
+    let pki = TestPki::shared();
+    let dir = tmp();
+    // Relative paths are relative to the profile's directory.
+    std::fs::copy(fixtures_dir().join("images/dau-co-quan.png"), dir.path().join("dau.png")).unwrap();
+    std::fs::copy(pki.p12("organization"), dir.path().join("ubnd.p12")).unwrap();
+    let profile = dir.path().join("vbdt.toml");
+    std::fs::write(
+        &profile,
+        format!(
+            "[organization]\nname = \"{ORG}\"\nseal = \"dau.png\"\nseal_size = \"30mm\"\n\n[key]\np12 = \"ubnd.p12\"\npass_file = \"{}\"\n",
+            pki.password_file().display()
+        ),
+    )
+    .unwrap();
+    // copy: --org and the key come from the profile.
+    let out = dir.path().join("copy.pdf");
+    let mut cmd = vbdt(["copy"]);
+    cmd.arg(fixture_document("phu-luc.pdf")).arg("-o").arg(&out).args(["--kind", "sao-luc", "--lang", "en"]).arg("--profile").arg(&profile);
+    assert_ok(&run(&mut cmd));
+    assert_stamp(&out, &["Sao lục", ORG]);
+    // sign --role organization: the seal and its size come from the profile.
+    let personal = dir.path().join("personal.pdf");
+    assert_ok(&sign(pki, "personal", "personal", &fixture_document("quyet-dinh.pdf"), &personal, "chu-ky-ca-nhan.png", &[]));
+    let sealed = dir.path().join("sealed.pdf");
+    let mut cmd = vbdt(["sign"]);
+    cmd.arg(&personal).arg("-o").arg(&sealed).args(["--role", "organization", "--lang", "en"]).arg("--profile").arg(&profile);
+    assert_ok(&run(&mut cmd));
+    let red = render(&sealed, 2, 300).extent(is_red).expect("no seal");
+    assert!((red.w() * MM_PER_PT - 30.0).abs() <= 0.5, "{red:?}");
+    // A flag overrides the profile: another organization name.
+    let out2 = dir.path().join("copy2.pdf");
+    let mut cmd = vbdt(["copy"]);
+    cmd.arg(fixture_document("phu-luc.pdf")).arg("-o").arg(&out2).args(["--kind", "sao-y", "--org", "Sở Tư pháp tỉnh Điện Biên", "--lang", "en"]).arg("--profile").arg(&profile);
+    assert_ok(&run(&mut cmd));
+    assert_stamp(&out2, &["Sao y", "Sở Tư pháp tỉnh Điện Biên"]);
+    assert_valid(&sealed, pki, 2);
+    // A profile with a misspelt section is refused, not ignored.
+    std::fs::write(&profile, "[organisation]\nname = \"x\"\n").unwrap();
+    let mut cmd = vbdt(["copy"]);
+    cmd.arg(fixture_document("phu-luc.pdf")).arg("-o").arg(dir.path().join("x.pdf")).args(["--kind", "sao-y"]).arg("--profile").arg(&profile);
+    let o = run(&mut cmd);
+    assert_eq!(o.status.code(), Some(2), "{}", output_text(&o));
+}

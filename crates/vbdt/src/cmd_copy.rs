@@ -11,7 +11,7 @@ use stamp_layout::TextFont;
 use crate::exit;
 use crate::signing::{self, Job, KeyArgs, OutputArgs};
 
-#[derive(Args, Debug)]
+#[derive(Args, Debug, Clone)]
 pub struct CopyArgs {
     /// PDF files to copy (or, with --from-images, the scanned pages in order).
     #[arg(required = true, value_name = "IN.pdf")]
@@ -24,9 +24,10 @@ pub struct CopyArgs {
     /// The kind of copy: sao-y (exact copy), sao-luc (re-issued copy), trich-sao (excerpt).
     #[arg(long, value_enum, help_heading = "Copy")]
     pub kind: CopyKind,
-    /// The copying organization's name as shown, e.g. "Văn phòng Ủy ban nhân dân tỉnh Điện Biên".
+    /// The copying organization's name as shown, e.g. "Văn phòng Ủy ban nhân dân tỉnh Điện Biên"
+    /// (default: the profile's organization.name).
     #[arg(long, value_name = "NAME", help_heading = "Copy")]
-    pub org: String,
+    pub org: Option<String>,
     /// Font for the stamp text (TrueType/OpenType file). Default: Times New Roman where
     /// installed, else the bundled Liberation Serif.
     #[arg(long, value_name = "PATH", help_heading = "Copy")]
@@ -60,7 +61,7 @@ impl CopyKind {
     }
 }
 
-#[derive(Args, Debug)]
+#[derive(Args, Debug, Clone)]
 pub struct AttachArgs {
     /// Attachment or appendix PDF files (each signed on its own).
     #[arg(required = true, value_name = "IN.pdf")]
@@ -119,10 +120,19 @@ fn text_jobs(cmd: &str, jobs: &[Job], force: bool, key: &KeyArgs, font: Option<&
 }
 
 pub fn run_copy(args: &CopyArgs) -> u8 {
-    if args.org.trim().is_empty() {
-        eprintln!("vbdt copy: --org needs the copying organization's name");
+    let (profile, key_args) = match signing::with_profile("copy", &args.key) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let mut args = args.clone();
+    args.key = key_args;
+    args.font = args.font.or_else(|| profile.text.font.as_deref().map(|p| profile.resolve(p)));
+    let org = args.org.clone().or_else(|| profile.organization.name.clone()).unwrap_or_default();
+    if org.trim().is_empty() {
+        eprintln!("vbdt copy: give the copying organization's name with --org \"…\" (or organization.name in the profile)");
         return exit::USAGE;
     }
+    let args = &args;
     let jobs = if args.from_images {
         let Some(output) = args.out.output.clone() else {
             eprintln!("vbdt copy: --from-images makes one PDF: give -o OUT.pdf");
@@ -154,11 +164,19 @@ pub fn run_copy(args: &CopyArgs) -> u8 {
             }
         }
     };
-    let (kind, org) = (args.kind, args.org.clone());
+    let kind = args.kind;
     text_jobs("copy", &jobs, args.out.force, &args.key, args.font.as_deref(), &move |t| copy_lines(kind, &org, t))
 }
 
 pub fn run_attach(args: &AttachArgs) -> u8 {
+    let (profile, key_args) = match signing::with_profile("attach", &args.key) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let mut args = args.clone();
+    args.key = key_args;
+    args.font = args.font.or_else(|| profile.text.font.as_deref().map(|p| profile.resolve(p)));
+    let args = &args;
     if args.reference.trim().is_empty() {
         eprintln!("vbdt attach: --ref needs the document's number and symbol");
         return exit::USAGE;

@@ -10,7 +10,7 @@ use stamp_layout::{ColorCheck, Place, StampImage};
 use crate::exit;
 use crate::signing::{self, KeyArgs, OutputArgs};
 
-#[derive(Args, Debug)]
+#[derive(Args, Debug, Clone)]
 pub struct SignArgs {
     /// PDF files to sign.
     #[arg(required = true, value_name = "IN.pdf")]
@@ -39,18 +39,18 @@ pub struct SignArgs {
     #[arg(long, value_name = "PNG", help_heading = "Appearance")]
     pub image: Option<PathBuf>,
     /// The name to look for under the title (default: the certificate's common name).
-    #[arg(long, value_name = "NAME", requires = "image", help_heading = "Appearance")]
+    #[arg(long, value_name = "NAME", help_heading = "Appearance")]
     pub signer_name: Option<String>,
     /// Look for the name on this page only (1 = first; default: the last page, then the ones before).
-    #[arg(long, value_name = "N", requires = "image", help_heading = "Appearance")]
+    #[arg(long, value_name = "N", help_heading = "Appearance")]
     pub page: Option<usize>,
     /// Put the image in this box instead: page (1 = first), then x, y, width, height in
     /// millimetres from the page's top-left corner, e.g. `2,110,150,60,25`. The image keeps
     /// its aspect ratio, centred in the box.
-    #[arg(long, value_name = "PAGE,X,Y,W,H", requires = "image", help_heading = "Appearance")]
+    #[arg(long, value_name = "PAGE,X,Y,W,H", help_heading = "Appearance")]
     pub place: Option<Place>,
     /// The seal's diameter, e.g. `36mm` (default: from the PNG's resolution).
-    #[arg(long, value_name = "SIZE", value_parser = parse_mm, requires = "image", help_heading = "Appearance")]
+    #[arg(long, value_name = "SIZE", value_parser = parse_mm, help_heading = "Appearance")]
     pub seal_size: Option<f32>,
 }
 
@@ -71,6 +71,30 @@ pub enum RoleArg {
 }
 
 pub fn run(args: &SignArgs) -> u8 {
+    let (profile, key_args) = match signing::with_profile("sign", &args.key) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let mut args = args.clone();
+    args.key = key_args;
+    let args = &args;
+    // The profile's image for the role, unless the flags say otherwise.
+    let profile_image = match args.role {
+        RoleArg::Personal => profile.personal.image.as_deref(),
+        RoleArg::Organization => profile.organization.seal.as_deref(),
+    };
+    let image_path = if args.invisible { None } else { args.image.clone().or_else(|| profile_image.map(|p| profile.resolve(p))) };
+    let seal_size = match (args.seal_size, &profile.organization.seal_size) {
+        (Some(s), _) => Some(s),
+        (None, Some(s)) => match parse_mm(s) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                eprintln!("vbdt sign: the profile's organization.seal_size: {e}");
+                return exit::USAGE;
+            }
+        },
+        (None, None) => None,
+    };
     let jobs = match signing::plan(&args.inputs, &args.out) {
         Ok(j) => j,
         Err(e) => {
@@ -78,7 +102,7 @@ pub fn run(args: &SignArgs) -> u8 {
             return exit::USAGE;
         }
     };
-    let image = match &args.image {
+    let image = match &image_path {
         Some(path) => match std::fs::read(path).map_err(|e| e.to_string()).and_then(|b| StampImage::from_bytes(&b).map_err(|e| e.to_string())) {
             Ok(img) => Some(img),
             Err(e) => {
@@ -98,7 +122,7 @@ pub fn run(args: &SignArgs) -> u8 {
     };
     let mut base = args.key.sign_options(role);
     base.field_name = args.field.clone();
-    let signer_name = args.signer_name.clone().or_else(|| key.chain().first().and_then(chain_check::cert::common_name)).unwrap_or_default();
+    let signer_name = args.signer_name.clone().or_else(|| profile.personal.name.clone()).or_else(|| key.chain().first().and_then(chain_check::cert::common_name)).unwrap_or_default();
     let prepare = |_job: &signing::Job, input: &[u8]| -> signing::Prepared {
         let mut opts = base.clone();
         opts.signing_time = time::OffsetDateTime::now_utc();
@@ -107,7 +131,7 @@ pub fn run(args: &SignArgs) -> u8 {
             (Some(place), Role::Personal) => stamp_layout::explicit(input, img, place, Some(ColorCheck::Blue)),
             (Some(place), _) => stamp_layout::explicit(input, img, place, Some(ColorCheck::Red)),
             (None, Role::Personal) => stamp_layout::personal(input, img, &signer_name, args.page),
-            (None, _) => stamp_layout::organization(input, img, args.seal_size),
+            (None, _) => stamp_layout::organization(input, img, seal_size),
         }
         .map_err(|e| SignError::Appearance(e.to_string()))?;
         opts.appearance = placed.appearance;

@@ -6,6 +6,7 @@ mod cmd_sign;
 mod cmd_verify;
 mod demo;
 mod exit;
+mod profile;
 mod secrets;
 mod signing;
 mod testpki;

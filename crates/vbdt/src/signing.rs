@@ -15,7 +15,7 @@ use crate::exit;
 use crate::secrets::SecretSource;
 
 /// Where signed files go.
-#[derive(Args, Debug)]
+#[derive(Args, Debug, Clone)]
 pub struct OutputArgs {
     /// Output file (one input only).
     #[arg(short = 'o', long, value_name = "OUT.pdf", conflicts_with_all = ["out_dir", "suffix"])]
@@ -32,10 +32,14 @@ pub struct OutputArgs {
 }
 
 /// The key, the signature's options, the certificate checks and the batch settings.
-#[derive(Args, Debug)]
+#[derive(Args, Debug, Clone)]
 #[group(id = "key_options")]
-#[command(group(clap::ArgGroup::new("key").required(true).args(["p12", "pkcs11"])))]
+#[command(group(clap::ArgGroup::new("key").args(["p12", "pkcs11"])))]
 pub struct KeyArgs {
+    /// Profile file with the organization's name, seal, font, key source and TSA
+    /// (default: ./vbdt.toml, else ~/.config/vbdt/vbdt.toml, when present). Flags override it.
+    #[arg(long, value_name = "FILE", help_heading = "Key")]
+    pub profile: Option<PathBuf>,
     /// Sign with the key and certificates in a PKCS#12 (.p12/.pfx) file.
     #[arg(long, value_name = "KEY.p12", help_heading = "Key")]
     pub p12: Option<PathBuf>,
@@ -245,7 +249,7 @@ pub fn open_key(args: &KeyArgs, pre: &PrecheckOptions, warnings: &mut Vec<String
         warnings.extend(pdf_sign::precheck::check_signer(&chain, pre).map_err(fail)?);
         return Ok(Box::new(key));
     }
-    let module = args.pkcs11.clone().ok_or((exit::USAGE, "give --p12 FILE or --pkcs11 MODULE".to_string()))?;
+    let module = args.pkcs11.clone().ok_or((exit::USAGE, "give --p12 FILE or --pkcs11 MODULE (or a [key] section in the profile, see docs/profile.md)".to_string()))?;
     let opts = Pkcs11Options { module, token_label: args.token.clone(), key_label: args.key_label.clone(), extra_certs: extra };
     let mut found_warnings = Vec::new();
     let key = Pkcs11Key::open(
@@ -259,6 +263,20 @@ pub fn open_key(args: &KeyArgs, pre: &PrecheckOptions, warnings: &mut Vec<String
     .map_err(fail)?;
     warnings.extend(found_warnings);
     Ok(Box::new(key))
+}
+
+/// Reads the profile (if any) and fills the key options the flags left out.
+pub fn with_profile(cmd: &str, args: &KeyArgs) -> Result<(crate::profile::Profile, KeyArgs), u8> {
+    let profile = match crate::profile::Profile::load(args.profile.as_deref()) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("vbdt {cmd}: {e:#}");
+            return Err(exit::USAGE);
+        }
+    };
+    let mut merged = args.clone();
+    profile.apply_key(&mut merged);
+    Ok((profile, merged))
 }
 
 /// Opens the key for `cmd` and prints the pre-check warnings; on failure prints why and
