@@ -239,7 +239,6 @@ pub fn run(args: &VerifyArgs) -> u8 {
 /// For other commands (`vbdt demo`): verify `files` against `trust` with the given CRLs
 /// (and online revocation), print the text report in `lang`, and return the exit code.
 /// `issued_on` is the issue date for rule S7 (None: read from the document's date line).
-#[allow(dead_code)]
 pub fn verify_files(files: &[PathBuf], trust: &[PathBuf], crls: &[PathBuf], issued_on: Option<Date>, lang: crate::cli::Lang) -> u8 {
     let args = VerifyArgs {
         files: files.to_vec(),

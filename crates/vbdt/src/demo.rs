@@ -11,6 +11,9 @@ use crate::testpki::{self, TestPkiOptions};
 
 /// The sample decision shipped in the repository (fixtures/documents/quyet-dinh.pdf).
 const SAMPLE_DECISION: &[u8] = include_bytes!("../../../fixtures/documents/quyet-dinh.pdf");
+/// The sample signature image (blue) and seal (red), for visible appearances (S2, S3).
+const SAMPLE_SIGNATURE: &[u8] = include_bytes!("../../../fixtures/images/chu-ky-ca-nhan.png");
+const SAMPLE_SEAL: &[u8] = include_bytes!("../../../fixtures/images/dau-co-quan.png");
 
 #[derive(clap::Args, Debug)]
 pub struct DemoArgs {
@@ -53,8 +56,15 @@ pub fn run(args: &DemoArgs) -> anyhow::Result<u8> {
     ] {
         let key = P12Key::open(&p12, &password)?;
         pdf_sign::precheck::check_signer(pdf_sign::KeySource::chain(&key), &pre)?;
-        let opts = SignOptions::new(role);
+        let mut opts = SignOptions::new(role);
         let who = chain_check::cert::common_name(&pdf_sign::KeySource::chain(&key)[0]).unwrap_or_default();
+        // Visible, placed by the rules: the signature between title and name, the seal over it.
+        let pdf = std::fs::read(input)?;
+        opts.appearance = match role {
+            Role::Personal => stamp_layout::personal(&pdf, &stamp_layout::StampImage::from_png(SAMPLE_SIGNATURE)?, &who, None)?,
+            Role::Organization => stamp_layout::organization(&pdf, &stamp_layout::StampImage::from_png(SAMPLE_SEAL)?, None)?,
+        }
+        .appearance;
         match role {
             Role::Personal => say(&format!("{step}. Ký số cá nhân: {who}"), &format!("{step}. Personal signature: {who}")),
             Role::Organization => say(&format!("{step}. Ký số cơ quan: {who}"), &format!("{step}. Organization signature: {who}")),
@@ -84,8 +94,10 @@ pub fn run(args: &DemoArgs) -> anyhow::Result<u8> {
     Ok(code)
 }
 
-/// Verifies the demo's output with the trust anchor and CRL of the test PKI.
+/// Verifies the demo's output with the trust anchor and CRL of the test PKI. The demo
+/// plays the clerk who signs on the issue date, so today (Vietnam time) is the issue date
+/// for rule S7.
 fn verify_signed(file: &std::path::Path, root: &std::path::Path, crl: &std::path::Path, lang: crate::cli::Lang) -> anyhow::Result<u8> {
-    let _ = (file, root, crl, lang);
-    anyhow::bail!("verification is not wired into the demo yet")
+    let today = time::OffsetDateTime::now_utc().to_offset(time::UtcOffset::from_hms(7, 0, 0)?).date();
+    Ok(crate::cmd_verify::verify_files(&[file.to_path_buf()], &[root.to_path_buf()], &[crl.to_path_buf()], Some(today), lang))
 }
