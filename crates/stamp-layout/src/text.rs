@@ -811,15 +811,17 @@ impl Line {
     /// Where `needle` occurs in this line (folded comparison): the horizontal extent of
     /// its last occurrence.
     pub fn find(&self, needle: &str) -> Option<(f32, f32)> {
+        self.find_all(needle).pop()
+    }
+
+    /// The horizontal extents of every occurrence of `needle`, left to right.
+    pub fn find_all(&self, needle: &str) -> Vec<(f32, f32)> {
         let n = fold(needle);
-        if n.is_empty() {
-            return None;
-        }
         let hay: Vec<char> = self.chars.iter().map(|c| c.ch.to_lowercase().next().unwrap_or(c.ch)).collect();
-        if hay.len() < n.len() {
-            return None;
+        if n.is_empty() || hay.len() < n.len() {
+            return Vec::new();
         }
-        (0..=hay.len() - n.len()).rev().find(|&i| hay[i..i + n.len()] == n[..]).map(|i| (self.chars[i].x0, self.chars[i + n.len() - 1].x1))
+        (0..=hay.len() - n.len()).filter(|&i| hay[i..i + n.len()] == n[..]).map(|i| (self.chars[i].x0, self.chars[i + n.len() - 1].x1)).collect()
     }
 }
 

@@ -110,3 +110,64 @@ fn shared_corpus_never_panics() {
     }
     assert!(seen > 100, "only {seen} PDFs found");
 }
+
+/// Words and their places as poppler's `pdftotext -bbox` reads them (y from the top).
+fn poppler_words(path: &std::path::Path, page: usize) -> Option<Vec<(String, f32, f32, f32)>> {
+    let p = page.to_string();
+    let out = std::process::Command::new("pdftotext").args(["-bbox", "-f", &p, "-l", &p]).arg(path).arg("-").output().ok()?;
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let attr = |tag: &str, name: &str| -> f32 {
+        let key = format!("{name}=\"");
+        let s = tag.find(&key).map(|i| i + key.len()).unwrap_or(0);
+        tag[s..].split('"').next().and_then(|v| v.parse().ok()).unwrap_or(f32::NAN)
+    };
+    Some(
+        text.lines()
+            .filter_map(|l| {
+                let rest = l.trim().strip_prefix("<word ")?;
+                let close = rest.find('>')?;
+                let word = rest[close + 1..].strip_suffix("</word>")?.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"");
+                let tag = &rest[..close];
+                Some((word, attr(tag, "xMin"), attr(tag, "xMax"), attr(tag, "yMin")))
+            })
+            .collect(),
+    )
+}
+
+/// stamp-layout and poppler agree on the words of a page and where they are: LibreOffice
+/// output (subset TrueType, WinAnsi + ToUnicode) from the fixtures, Word output (Type0 /
+/// Identity-H) from the shared corpus.
+#[test]
+fn text_positions_agree_with_poppler() {
+    let mut files = vec![
+        (PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/documents/quyet-dinh.pdf"), 2),
+        (PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/documents/cong-van.pdf"), 1),
+    ];
+    let shared = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/dss-signed");
+    for word_pdf in ["adbe_ocsp_signed.pdf", "dss-2554__certified-no-change-permitted.pdf"] {
+        if shared.join(word_pdf).is_file() {
+            files.push((shared.join(word_pdf), 1));
+        }
+    }
+    for (path, page) in files {
+        let Some(words) = poppler_words(&path, page) else {
+            eprintln!("SKIPPED: pdftotext is not installed");
+            return;
+        };
+        let d = lopdf::Document::load(&path).unwrap();
+        // Fonts' ascent (which sets a line's top) differs a little between readers.
+        let id = *d.get_pages().values().nth(page - 1).unwrap();
+        let height = d.get_dictionary(id).unwrap().get(b"MediaBox").ok().and_then(|o| o.as_array().ok()).map(|a| a[3].as_float().unwrap()).unwrap_or(842.0);
+        let lines = page_lines(&d, page - 1).unwrap();
+        let words: Vec<_> = words.into_iter().filter(|w| w.0.chars().count() >= 2).collect();
+        let mut missed = Vec::new();
+        for (w, x0, x1, y0) in &words {
+            let hit = lines.iter().any(|l| (height - l.top - y0).abs() < (0.25 * l.size).max(2.5) && l.x0 - 1.5 <= *x0 && l.x1 + 1.5 >= *x1 && l.find_all(w).iter().any(|(a, b)| (a - x0).abs() < 1.5 && (b - x1).abs() < 1.5));
+            if !hit {
+                missed.push(w.clone());
+            }
+        }
+        assert!(!words.is_empty());
+        assert!(missed.len() * 100 <= words.len() * 3, "{}: {} of {} words differ from poppler: {missed:?}", path.display(), missed.len(), words.len());
+    }
+}
