@@ -382,7 +382,7 @@ impl FontInfo {
             if let Some(ws) = font.get(b"Widths").ok().map(|o| resolve(doc, o)).and_then(|o| o.as_array().ok()) {
                 for (i, w) in ws.iter().take(256).enumerate() {
                     if let Some(w) = num(resolve(doc, w)) {
-                        info.widths.insert(first + i as u32, w);
+                        info.widths.insert(first.saturating_add(i as u32), w);
                     }
                 }
             }
@@ -466,7 +466,7 @@ fn read_cid_widths(doc: &Document, w: &[Object], out: &mut HashMap<u32, f32>) {
                 for (k, v) in list.iter().take(65_536).enumerate() {
                     work += 1;
                     if let Some(v) = num(resolve(doc, v)) {
-                        out.insert(first + k as u32, v);
+                        out.insert(first.saturating_add(k as u32), v);
                     }
                 }
                 i += 2;

@@ -171,3 +171,36 @@ fn text_positions_agree_with_poppler() {
         assert!(missed.len() * 100 <= words.len() * 3, "{}: {} of {} words differ from poppler: {missed:?}", path.display(), missed.len(), words.len());
     }
 }
+
+/// A form XObject that draws itself a thousand times, and a page that nests `q` and
+/// text objects without end: reading stops at the limits, quickly, without panicking.
+#[test]
+fn self_drawing_forms_and_deep_nesting_are_bounded() {
+    use lopdf::{dictionary, Object, Stream};
+    let mut doc = lopdf::Document::with_version("1.7");
+    let pages_id = doc.new_object_id();
+    let font_id = doc.add_object(dictionary! { "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Times-Roman" });
+    let form_id = doc.new_object_id();
+    let mut form_content = b"BT /F1 12 Tf 10 10 Td (Nguyen Van An) Tj ET ".to_vec();
+    form_content.extend(b"/X Do ".repeat(1000));
+    let form = Stream::new(
+        dictionary! { "Type" => "XObject", "Subtype" => "Form", "BBox" => vec![0.into(), 0.into(), 100.into(), 100.into()],
+            "Resources" => dictionary! { "XObject" => dictionary! { "X" => form_id }, "Font" => dictionary! { "F1" => font_id } } },
+        form_content,
+    );
+    doc.objects.insert(form_id, Object::Stream(form));
+    let mut content = b"q ".repeat(100_000);
+    content.extend(b"/X Do [(a) -100 (b)] TJ ");
+    let content_id = doc.add_object(Stream::new(dictionary! {}, content));
+    let page_id = doc.add_object(dictionary! {
+        "Type" => "Page", "Parent" => pages_id, "Contents" => content_id, "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
+        "Resources" => dictionary! { "XObject" => dictionary! { "X" => form_id }, "Font" => dictionary! { "F1" => font_id } },
+    });
+    doc.objects.insert(pages_id, Object::Dictionary(dictionary! { "Type" => "Pages", "Kids" => vec![page_id.into()], "Count" => 1 }));
+    let catalog = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
+    doc.trailer.set("Root", catalog);
+    let t = std::time::Instant::now();
+    let r = page_lines(&doc, 0);
+    assert!(t.elapsed().as_secs() < 30, "{:?}", t.elapsed());
+    assert!(matches!(r, Err(stamp_layout::LayoutError::Limit(_))), "{r:?}");
+}
