@@ -45,7 +45,7 @@ pub fn run(args: &DemoArgs) -> anyhow::Result<u8> {
 
     let mut trust = chain_check::TrustStore::new();
     trust.add(chain_check::cert::parse_certificates(&std::fs::read(pki.root())?).map_err(|e| anyhow::anyhow!("{e}"))?);
-    let crls = vec![std::fs::read(pki.crl("ca"))?];
+    let crls = vec![std::fs::read(pki.crl("root"))?, std::fs::read(pki.crl("ca"))?];
     let pre = PrecheckOptions { at: time::OffsetDateTime::now_utc(), trust: Some(trust), online_revocation: false, crls: crls.clone(), http: chain_check::HttpLimits::default() };
 
     let personal_out = dir.join("quyet-dinh.ca-nhan.pdf");
@@ -73,7 +73,7 @@ pub fn run(args: &DemoArgs) -> anyhow::Result<u8> {
     }
 
     say("4. Kiểm tra chữ ký:", "4. Verifying:");
-    let code = verify_signed(&signed_out, &pki.root(), &pki.crl("ca"), args.lang)?;
+    let code = verify_signed(&signed_out, &pki.root(), &[pki.crl("root"), pki.crl("ca")], args.lang)?;
 
     println!();
     if vi {
@@ -82,14 +82,14 @@ pub fn run(args: &DemoArgs) -> anyhow::Result<u8> {
         println!("  sau chữ ký cá nhân:     {}", personal_out.display());
         println!("  đã ký (cá nhân + cơ quan): {}", signed_out.display());
         println!("  PKI thử nghiệm:         {}", pki_dir.display());
-        println!("Kiểm tra lại: vbdt verify --trust {} --crl {} {}", pki.root().display(), pki.crl("ca").display(), signed_out.display());
+        println!("Kiểm tra lại: vbdt verify --trust {} --crl {} --crl {} {}", pki.root().display(), pki.crl("root").display(), pki.crl("ca").display(), signed_out.display());
     } else {
         println!("Directory: {}", dir.display());
         println!("  original:                    {}", original.display());
         println!("  after the personal signature: {}", personal_out.display());
         println!("  signed (personal + organization): {}", signed_out.display());
         println!("  test PKI:                    {}", pki_dir.display());
-        println!("Verify again: vbdt verify --trust {} --crl {} {}", pki.root().display(), pki.crl("ca").display(), signed_out.display());
+        println!("Verify again: vbdt verify --trust {} --crl {} --crl {} {}", pki.root().display(), pki.crl("root").display(), pki.crl("ca").display(), signed_out.display());
     }
     Ok(code)
 }
@@ -97,7 +97,7 @@ pub fn run(args: &DemoArgs) -> anyhow::Result<u8> {
 /// Verifies the demo's output with the trust anchor and CRL of the test PKI. The demo
 /// plays the clerk who signs on the issue date, so today (Vietnam time) is the issue date
 /// for rule S7.
-fn verify_signed(file: &std::path::Path, root: &std::path::Path, crl: &std::path::Path, lang: crate::cli::Lang) -> anyhow::Result<u8> {
+fn verify_signed(file: &std::path::Path, root: &std::path::Path, crls: &[PathBuf], lang: crate::cli::Lang) -> anyhow::Result<u8> {
     let today = time::OffsetDateTime::now_utc().to_offset(time::UtcOffset::from_hms(7, 0, 0)?).date();
-    Ok(crate::cmd_verify::verify_files(&[file.to_path_buf()], &[root.to_path_buf()], &[crl.to_path_buf()], Some(today), lang))
+    Ok(crate::cmd_verify::verify_files(&[file.to_path_buf()], &[root.to_path_buf()], crls, Some(today), lang))
 }
