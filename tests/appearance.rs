@@ -566,3 +566,15 @@ fn a_profile_supplies_org_name_seal_key_and_flags_override_it() {
     let o = run(&mut cmd);
     assert_eq!(o.status.code(), Some(2), "{}", output_text(&o));
 }
+
+#[test]
+fn placement_flags_without_an_image_are_a_usage_error() {
+    let pki = TestPki::shared();
+    let dir = tmp();
+    let mut cmd = vbdt(["sign"]);
+    cmd.arg(fixture_document("quyet-dinh.pdf")).arg("-o").arg(dir.path().join("x.pdf")).args(["--place", "1,10,10,50,20"]);
+    key_args(&mut cmd, pki, "personal");
+    let o = run(&mut cmd);
+    assert_eq!(o.status.code(), Some(2), "{}", output_text(&o));
+    assert!(output_text(&o).contains("--image"), "{}", output_text(&o));
+}

@@ -84,6 +84,10 @@ pub fn run(args: &SignArgs) -> u8 {
         RoleArg::Organization => profile.organization.seal.as_deref(),
     };
     let image_path = if args.invisible { None } else { args.image.clone().or_else(|| profile_image.map(|p| profile.resolve(p))) };
+    if image_path.is_none() && (args.place.is_some() || args.signer_name.is_some() || args.page.is_some() || args.seal_size.is_some()) {
+        eprintln!("vbdt sign: --place, --signer-name, --page and --seal-size place an image: give --image PNG (or one in the profile)");
+        return exit::USAGE;
+    }
     let seal_size = match (args.seal_size, &profile.organization.seal_size) {
         (Some(s), _) => Some(s),
         (None, Some(s)) => match parse_mm(s) {
