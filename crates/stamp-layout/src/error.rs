@@ -10,8 +10,8 @@ pub enum LayoutError {
     #[error("the document has {pages} page(s); there is no page {asked}")]
     NoSuchPage { asked: usize, pages: usize },
     /// The signer's name is not on the page.
-    #[error("the signer's name {name:?} was not found in the text of page {page} (searched {lines} lines; give --signer-name \"…\" or --place PAGE,X,Y,W,H)")]
-    NameNotFound { name: String, page: usize, lines: usize },
+    #[error("the signer's name {name:?} was not found in the text of {pages} ({lines} lines read); give --signer-name \"…\" or --place PAGE,X,Y,W,H")]
+    NameNotFound { name: String, pages: String, lines: usize },
     /// The name was found but no title line above it.
     #[error("found {name:?} on page {page} but no title line above it (give --place PAGE,X,Y,W,H)")]
     NoTitle { name: String, page: usize },

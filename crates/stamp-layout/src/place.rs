@@ -172,11 +172,12 @@ pub fn personal(pdf: &[u8], image: &StampImage, name: &str, page: Option<usize>)
         }
     }
     let Some((p, lines, i, (nx0, nx1))) = found else {
-        let page_desc = match page {
-            Some(p) => p,
-            None => count,
+        let pages = match page {
+            Some(p) => format!("page {p}"),
+            None if count == 1 => "page 1".to_string(),
+            None => format!("pages {count} to 1"),
         };
-        return Err(LayoutError::NameNotFound { name: name.to_string(), page: page_desc, lines: searched });
+        return Err(LayoutError::NameNotFound { name: name.to_string(), pages, lines: searched });
     };
     let name_line = &lines[i];
     let title = title_above(&lines, name_line, nx0, nx1).ok_or_else(|| LayoutError::NoTitle { name: name.to_string(), page: p + 1 })?;
@@ -358,6 +359,14 @@ pub fn text_stamp(pdf: &[u8], lines: &[String], font: &TextFont) -> Result<Place
     if rect.x0 < pbox.x0 {
         return Err(LayoutError::Place("the stamp text is wider than the page".into()));
     }
+    // The top margin should be empty; say so when the page's own text is under the stamp.
+    let mut warnings = Vec::new();
+    if let Ok(lines) = page_lines(&doc, 0) {
+        let under: Vec<&str> = lines.iter().filter(|l| l.x0 < rect.x1 && l.x1 > rect.x0 && l.bottom < rect.y1 && l.top > rect.y0).map(|l| l.text.as_str()).collect();
+        if let Some(first) = under.first() {
+            warnings.push(format!("the stamp at the top right of page 1 overlaps the page's own text ({first:?}); the document's top margin may be too small"));
+        }
+    }
     let mut content = Content::new();
     content.save_state();
     content.set_fill_gray(0.0);
@@ -379,7 +388,7 @@ pub fn text_stamp(pdf: &[u8], lines: &[String], font: &TextFont) -> Result<Place
     let form = FormXObject { bbox: Rect { x0: 0.0, y0: 0.0, x1: block_w, y1: block_h }, content: content.finish().into_vec(), images: Vec::new(), fonts: vec![("F0".into(), objects)] };
     Ok(Placed {
         appearance: Appearance::Visible(Visible { page: 0, rect, form }),
-        warnings: Vec::new(),
+        warnings,
         description: format!("page 1, top right, {} line(s) in {} ({})", wrapped.len(), font.name, font.source),
     })
 }
