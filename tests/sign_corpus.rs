@@ -43,7 +43,7 @@ fn pyhanko_read(pdf: &Path, root: &Path) -> Option<(Vec<PyhankoLine>, String)> {
         // pyHanko's strict mode refuses hybrid-reference files outright; that is its
         // policy, not a verdict on the signature, so read those leniently.
         let strict_refusal = text.contains("hybrid-reference files") || text.contains("strict mode");
-        if !lines.is_empty() && !text.contains("Generic processing error") && !(strict && strict_refusal) {
+        if !lines.is_empty() && !text.contains("Generic processing error") && (!strict || !strict_refusal) {
             return Some((lines, text));
         }
     }

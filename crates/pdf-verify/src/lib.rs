@@ -13,6 +13,7 @@
 //! Entry points: [`verify_bytes`] and [`verify_path`].
 
 pub mod asn1;
+pub mod bundle;
 pub mod cms;
 pub mod dieu30;
 pub mod dieu31;

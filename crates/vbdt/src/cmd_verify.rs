@@ -61,6 +61,12 @@ pub struct VerifyArgs {
     /// password is always tried first).
     #[arg(long, value_name = "VAR")]
     pub password_env: Option<String>,
+    /// Receiving check of a document and its attachments in separate files: the first FILE
+    /// is the main document, the others its attachments/appendices. Each must be valid,
+    /// signed by the main document's organization, and carry its number and symbol; the
+    /// report ends with the decision (accept or return, with every reason).
+    #[arg(long)]
+    pub bundle: bool,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -223,7 +229,23 @@ pub fn run(args: &VerifyArgs) -> u8 {
             eprintln!("vbdt verify: {}: {}", e.file, e.error);
         }
     }
+    let mut outcomes = outcomes;
+    if args.bundle {
+        for o in outcomes.iter_mut().skip(1) {
+            if let Outcome::Report(r) = o {
+                pdf_verify::bundle::as_attachment(r);
+            }
+        }
+    }
+    let bundle = args.bundle.then(|| decide_bundle(args, &outcomes, opts.password.as_deref()));
     match args.format {
+        Format::Json if bundle.is_some() => {
+            let mut doc: serde_json::Value = serde_json::from_str(&report::json(&outcomes, lang)).unwrap_or_default();
+            if let (Some(b), Some(map)) = (&bundle, doc.as_object_mut()) {
+                map.insert("bundle".into(), pdf_verify::bundle::json(b, lang));
+            }
+            println!("{doc}");
+        }
         Format::Json => println!("{}", report::json(&outcomes, lang)),
         Format::Junit => print!("{}", report::junit(&outcomes, lang)),
         Format::Text => {
@@ -231,9 +253,25 @@ pub fn run(args: &VerifyArgs) -> u8 {
             for o in outcomes.iter().filter(|o| matches!(o, Outcome::Report(_))) {
                 print!("{}", report::text(o, lang, style));
             }
+            if let Some(b) = &bundle {
+                print!("{}", pdf_verify::bundle::text(b, lang));
+            }
         }
     }
-    exit_code(&outcomes)
+    let code = exit_code(&outcomes);
+    match bundle {
+        // A bundle to return is a failed check even when every file is valid on its own.
+        Some(b) if !b.accept() && code == exit::OK => exit::INVALID,
+        _ => code,
+    }
+}
+
+/// The bundle decision: the first file is the main document, the rest its attachments.
+fn decide_bundle(args: &VerifyArgs, outcomes: &[Outcome], password: Option<&str>) -> pdf_verify::bundle::BundleReport {
+    let texts: Vec<String> = args.files.iter().map(|f| std::fs::read(f).map(|b| pdf_verify::bundle::first_pages_text(&b, password)).unwrap_or_default()).collect();
+    let attachments: Vec<(&Outcome, String)> = outcomes.iter().zip(texts.iter()).skip(1).map(|(o, t)| (o, t.clone())).collect();
+    // clap requires at least one FILE, so there is a first outcome and a first text.
+    pdf_verify::bundle::decide(&outcomes[0], &texts[0], &attachments)
 }
 
 /// For other commands (`vbdt demo`): verify `files` against `trust` with the given CRLs
@@ -254,6 +292,7 @@ pub fn verify_files(files: &[PathBuf], trust: &[PathBuf], crls: &[PathBuf], issu
         lang,
         jobs: None,
         password_env: None,
+        bundle: false,
     };
     run(&args)
 }
