@@ -20,4 +20,6 @@ pub enum RawError {
     PrevLoop(usize),
     #[error("a decompressed cross-reference stream is larger than {0} bytes")]
     StreamTooLarge(usize),
+    #[error("the object streams decompress to more than {0} bytes in all (a decompression bomb?)")]
+    ObjectStreamsTooLarge(u64),
 }

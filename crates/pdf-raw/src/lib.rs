@@ -5,6 +5,7 @@
 //! (re)defined, and where a signature's `/Contents` hole lies. This crate keeps those,
 //! with explicit limits so hostile files cannot make it loop or allocate without bound.
 
+mod budget;
 mod error;
 pub mod lexer;
 mod revisions;
@@ -26,6 +27,9 @@ pub struct Limits {
     pub max_object_number: u32,
     /// Bytes one decompressed xref stream may grow to.
     pub max_xref_stream_bytes: usize,
+    /// Bytes all of a file's object streams together may decompress to (lopdf decodes
+    /// and keeps them all when it loads a document; see `budget.rs`).
+    pub max_object_streams_bytes: u64,
 }
 
 impl Default for Limits {
@@ -35,6 +39,7 @@ impl Default for Limits {
             max_xref_sections: 4096,
             max_object_number: 8_388_607,
             max_xref_stream_bytes: 64 << 20,
+            max_object_streams_bytes: 256 << 20,
         }
     }
 }

@@ -138,6 +138,7 @@ impl RawPdf {
                 }
             }
         }
+        crate::budget::object_streams_size(bytes, &revisions, limits)?;
         Ok(RawPdf { header_version, header_offset, revisions, len: bytes.len(), startxref_repaired })
     }
 
