@@ -5,6 +5,7 @@
 mod cms_build;
 mod error;
 pub mod keys;
+pub mod ltv;
 mod output;
 pub mod precheck;
 mod tsa;

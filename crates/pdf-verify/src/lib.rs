@@ -18,6 +18,7 @@ pub mod cms;
 pub mod dieu30;
 pub mod dieu31;
 pub mod dieu32;
+pub mod history;
 pub mod modifications;
 mod oids;
 pub mod pdfobj;

@@ -33,6 +33,13 @@ pub enum Command {
     /// Attachment or appendix in its own file (rules.md S5): add the organization
     /// signature showing the document's number and symbol and the time, top right of page 1.
     Attach(crate::cmd_copy::AttachArgs),
+    /// History of a signed file for archivists: revisions, signatures and document
+    /// timestamps, certificate paths and revocation evidence; --extract N writes revision N.
+    Chain(crate::cmd_chain::ChainArgs),
+    /// Long-term validation (PAdES B-LT): add certificates, OCSP responses and CRLs for
+    /// every signature and timestamp to the DSS; with --lta --tsa URL also a document
+    /// timestamp (B-LTA). Run again later to renew.
+    Ltv(crate::cmd_ltv::LtvArgs),
     /// Demonstration: make a throwaway test PKI, sign the sample decision with a personal
     /// then an organization signature, and verify it.
     Demo(crate::demo::DemoArgs),

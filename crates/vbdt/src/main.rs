@@ -1,7 +1,9 @@
 //! vbdt: sign and verify the PDFs Vietnamese state agencies issue, copy and receive.
 
 mod cli;
+mod cmd_chain;
 mod cmd_copy;
+mod cmd_ltv;
 mod cmd_sign;
 mod cmd_verify;
 mod demo;
@@ -20,6 +22,8 @@ fn main() -> std::process::ExitCode {
         cli::Command::Copy(args) => cmd_copy::run_copy(&args),
         cli::Command::Attach(args) => cmd_copy::run_attach(&args),
         cli::Command::Verify(args) => cmd_verify::run(&args),
+        cli::Command::Chain(args) => cmd_chain::run(&args),
+        cli::Command::Ltv(args) => cmd_ltv::run(&args),
         cli::Command::Demo(args) => match demo::run(&args) {
             Ok(code) => code,
             Err(err) => {

@@ -447,6 +447,11 @@ pub fn generate(opts: &TestPkiOptions) -> Result<TestPkiFiles> {
                 p.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
             }
             "ocsp" => {
+                // Responder and TSA outlive the signers (9 years, inside the CA's 17): an
+                // archive validated after a signer's expiry still has a valid latest
+                // timestamp (issue 6). The OCSP replies (-ndays 3650) and CRLs (+10 years)
+                // stay current that long too.
+                p.not_after = now + 9 * year;
                 p.key_usages = vec![KeyUsagePurpose::DigitalSignature];
                 p.extended_key_usages = vec![ExtendedKeyUsagePurpose::OcspSigning];
                 // id-pkix-ocsp-nocheck, value NULL: clients need not check the responder's status.
@@ -458,6 +463,7 @@ pub fn generate(opts: &TestPkiOptions) -> Result<TestPkiFiles> {
                 policy = false;
             }
             "tsa" => {
+                p.not_after = now + 9 * year;
                 // RFC 3161 §2.3: the timeStamping EKU must be the only one, and critical;
                 // rcgen writes EKU non-critical, so it goes in as a custom extension.
                 p.extended_key_usages = Vec::new();

@@ -1,0 +1,302 @@
+//! `vbdt ltv`: PAdES B-LT (validation data in the DSS, fetched where missing) and, with
+//! `--lta --tsa URL`, B-LTA (a document timestamp over it). Running it again on a B-LTA
+//! file adds the data for the last timestamp and a new timestamp (renewal).
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use clap::Args;
+use indicatif::{ProgressBar, ProgressStyle};
+use pdf_sign::ltv::{DssAddition, VriEntry};
+use pdf_sign::SignError;
+use rayon::prelude::*;
+
+use crate::exit;
+use crate::signing::{plan, OutputArgs};
+
+#[derive(Args, Debug, Clone)]
+pub struct LtvArgs {
+    /// Signed PDF files.
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    #[command(flatten)]
+    pub out: OutputArgs,
+    /// Trust anchors (PEM or DER file, or directory): where certification paths end.
+    /// Default: the built-in vgca profile.
+    #[arg(long, value_name = "PEM|DIR")]
+    pub trust: Vec<PathBuf>,
+    /// Extra certificates for building paths (intermediate CAs).
+    #[arg(long, value_name = "PEM|DIR")]
+    pub certs: Vec<PathBuf>,
+    /// CRL files (DER or PEM) to use besides those in the file and fetched ones.
+    #[arg(long, value_name = "FILE")]
+    pub crl: Vec<PathBuf>,
+    /// Add a document timestamp after the validation data (PAdES B-LTA); needs --tsa.
+    #[arg(long, requires = "tsa")]
+    pub lta: bool,
+    /// RFC 3161 timestamp service for --lta.
+    #[arg(long, value_name = "URL")]
+    pub tsa: Option<String>,
+    /// Files processed in parallel (default: all cores).
+    #[arg(short = 'j', long, value_name = "N")]
+    pub jobs: Option<usize>,
+    /// Messages in Vietnamese (vi) or English (en).
+    #[arg(long, value_enum, default_value_t = crate::cli::Lang::Vi)]
+    pub lang: crate::cli::Lang,
+    /// No summary lines.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+/// Why one file could not be extended.
+#[derive(Debug)]
+enum LtvFailure {
+    Input(String),
+    /// Missing evidence, network or TSA failure.
+    Evidence(String),
+}
+
+impl LtvFailure {
+    fn code(&self) -> u8 {
+        match self {
+            LtvFailure::Input(_) => exit::BAD_INPUT,
+            LtvFailure::Evidence(_) => exit::KEY_OR_NETWORK,
+        }
+    }
+    fn message(&self) -> &str {
+        match self {
+            LtvFailure::Input(m) | LtvFailure::Evidence(m) => m,
+        }
+    }
+}
+
+fn sign_failure(e: SignError) -> LtvFailure {
+    if e.is_input_problem() {
+        LtvFailure::Input(e.to_string())
+    } else {
+        LtvFailure::Evidence(e.to_string())
+    }
+}
+
+struct Settings {
+    trust: chain_check::TrustStore,
+    extra: Vec<chain_check::Certificate>,
+    crls: Vec<Vec<u8>>,
+    tsa: Option<String>,
+    http: chain_check::HttpLimits,
+    vi: bool,
+}
+
+/// What one run added.
+struct Done {
+    dss_items: usize,
+    timestamp: Option<String>,
+}
+
+/// The DSS addition for every signature and timestamp of `bytes`.
+fn collect(bytes: &[u8], s: &Settings) -> Result<DssAddition, LtvFailure> {
+    let m = pdf_verify::history::ltv_material(bytes, None).map_err(|e| LtvFailure::Input(e.to_string()))?;
+    if m.targets.is_empty() {
+        return Err(LtvFailure::Input(if s.vi { "tệp không có chữ ký nào".into() } else { "the file has no signature".into() }));
+    }
+    let mut pool = m.pool.clone();
+    pool.extend(s.extra.iter().cloned());
+    let mut crls = m.crls.clone();
+    crls.extend(s.crls.iter().cloned());
+    let sources = chain_check::RevocationSources { ocsp_responses: m.ocsps.clone(), crls, online: true, limits: s.http };
+    let der = |c: &chain_check::Certificate| chain_check::cert::to_der(c).map_err(|e| LtvFailure::Input(e.to_string()));
+    let mut add = DssAddition::default();
+    for target in &m.targets {
+        let mut vri = VriEntry { contents: target.contents.clone(), ..VriEntry::default() };
+        for (leaf, at) in &target.leaves {
+            let path = match chain_check::PathBuilder::new(&s.trust).with_intermediates(pool.iter().cloned()).build(leaf, *at) {
+                Ok(p) => p.certs,
+                Err(_) => pdf_verify::history::simple_path(leaf, &pool, &s.trust),
+            };
+            for c in &path {
+                let d = der(c)?;
+                if !vri.certs.contains(&d) {
+                    vri.certs.push(d);
+                }
+            }
+            for pair in path.windows(2) {
+                let [cert, issuer] = pair else { continue };
+                let who = chain_check::cert::common_name(cert).unwrap_or_else(|| chain_check::cert::subject(cert));
+                match chain_check::revocation::check(cert, issuer, *at, &sources) {
+                    chain_check::RevocationStatus::Good { source, evidence_der, .. } => {
+                        let ocsp = matches!(source, chain_check::Source::EmbeddedOcsp | chain_check::Source::FetchedOcsp { .. });
+                        if ocsp {
+                            for rc in chain_check::revocation::ocsp::response_certs(&evidence_der) {
+                                let d = der(&rc)?;
+                                if !vri.certs.contains(&d) {
+                                    vri.certs.push(d);
+                                }
+                            }
+                            vri.ocsps.push(evidence_der);
+                        } else {
+                            vri.crls.push(evidence_der);
+                        }
+                    }
+                    chain_check::RevocationStatus::Revoked { revoked_at, .. } => {
+                        let t = pdf_verify::report::fmt_time(revoked_at);
+                        return Err(LtvFailure::Evidence(if s.vi { format!("chứng thư \"{who}\" đã bị thu hồi lúc {t}") } else { format!("the certificate \"{who}\" was revoked at {t}") }));
+                    }
+                    chain_check::RevocationStatus::Unknown { reasons } => {
+                        return Err(LtvFailure::Evidence(if s.vi {
+                            format!("không lấy được trạng thái thu hồi của chứng thư \"{who}\": {}", reasons.join("; "))
+                        } else {
+                            format!("no revocation status for the certificate \"{who}\": {}", reasons.join("; "))
+                        }));
+                    }
+                }
+            }
+        }
+        add.vri.push(vri);
+    }
+    Ok(add)
+}
+
+fn one(input: &[u8], s: &Settings) -> Result<(Vec<Vec<u8>>, Done), LtvFailure> {
+    let mut parts: Vec<Vec<u8>> = Vec::new();
+    let mut current = input.to_vec();
+    let mut dss_items = 0;
+    let add = collect(&current, s)?;
+    dss_items += add.vri.iter().map(|v| v.ocsps.len() + v.crls.len()).sum::<usize>();
+    if let Some(update) = pdf_sign::ltv::dss_update(&current, &add).map_err(sign_failure)? {
+        current.extend_from_slice(&update);
+        parts.push(update);
+    }
+    let mut timestamp = None;
+    if let Some(url) = &s.tsa {
+        let (update, field) = pdf_sign::ltv::doc_timestamp_update(&current, url, &s.http).map_err(sign_failure)?;
+        current.extend_from_slice(&update);
+        parts.push(update);
+        timestamp = Some(field);
+        // The new timestamp's own validation data, so that it validates without a network.
+        let add = collect(&current, s)?;
+        if let Some(update) = pdf_sign::ltv::dss_update(&current, &add).map_err(sign_failure)? {
+            parts.push(update);
+        }
+    }
+    Ok((parts, Done { dss_items, timestamp }))
+}
+
+pub fn run(args: &LtvArgs) -> u8 {
+    let vi = matches!(args.lang, crate::cli::Lang::Vi);
+    let jobs = match plan(&args.files, &args.out) {
+        Ok(j) => j,
+        Err(e) => {
+            eprintln!("vbdt ltv: {e:#}");
+            return exit::USAGE;
+        }
+    };
+    let mut trust = chain_check::TrustStore::new();
+    if args.trust.is_empty() {
+        if let Err(e) = trust.add_profile("vgca") {
+            eprintln!("vbdt ltv: {e}");
+            return exit::BAD_INPUT;
+        }
+    } else {
+        match chain_check::cert::load_cert_sources(&args.trust) {
+            Ok(c) => trust.add(c),
+            Err(e) => {
+                eprintln!("vbdt ltv: --trust: {e}");
+                return exit::BAD_INPUT;
+            }
+        }
+    }
+    let extra = if args.certs.is_empty() {
+        Vec::new()
+    } else {
+        match chain_check::cert::load_cert_sources(&args.certs) {
+            Ok(c) => c,
+            Err(e) => {
+                eprintln!("vbdt ltv: --certs: {e}");
+                return exit::BAD_INPUT;
+            }
+        }
+    };
+    let mut crls = Vec::new();
+    for p in &args.crl {
+        match std::fs::read(p) {
+            Ok(b) => crls.push(b),
+            Err(e) => {
+                eprintln!("vbdt ltv: --crl {}: {e}", p.display());
+                return exit::BAD_INPUT;
+            }
+        }
+    }
+    let settings = Settings { trust, extra, crls, tsa: if args.lta { args.tsa.clone() } else { None }, http: chain_check::HttpLimits::default(), vi };
+    let bar = if std::io::stderr().is_terminal() && jobs.len() > 1 && !args.quiet {
+        let bar = ProgressBar::new(jobs.len() as u64);
+        if let Ok(style) = ProgressStyle::with_template("{spinner} [{bar:40}] {pos}/{len} {elapsed_precise} {msg}") {
+            bar.set_style(style.progress_chars("=> "));
+        }
+        bar
+    } else {
+        ProgressBar::hidden()
+    };
+    let pool = match rayon::ThreadPoolBuilder::new().num_threads(args.jobs.unwrap_or(0)).build() {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("vbdt ltv: cannot start worker threads: {e}");
+            return exit::USAGE;
+        }
+    };
+    let force = args.out.force;
+    let results: Vec<Result<Done, LtvFailure>> = pool.install(|| {
+        jobs.par_iter()
+            .map(|job| {
+                let r = (|| {
+                    if !force && job.output.exists() {
+                        return Err(sign_failure(SignError::OutputExists(job.output.clone())));
+                    }
+                    let input = std::fs::read(&job.input).map_err(|e| LtvFailure::Input(e.to_string()))?;
+                    let (parts, done) = one(&input, &settings)?;
+                    let mut all: Vec<&[u8]> = vec![&input];
+                    all.extend(parts.iter().map(Vec::as_slice));
+                    let permissions = std::fs::metadata(&job.input).ok().map(|m| m.permissions());
+                    pdf_sign::write_atomically(&job.output, &all, force, permissions).map_err(sign_failure)?;
+                    Ok(done)
+                })();
+                bar.inc(1);
+                r
+            })
+            .collect()
+    });
+    bar.finish_and_clear();
+    let mut code = exit::OK;
+    let mut failed = 0;
+    for (job, r) in jobs.iter().zip(&results) {
+        match r {
+            Ok(d) => {
+                if !args.quiet {
+                    let ts = match (&d.timestamp, vi) {
+                        (Some(f), true) => format!(", dấu thời gian tài liệu {f}"),
+                        (Some(f), false) => format!(", document timestamp {f}"),
+                        (None, _) => String::new(),
+                    };
+                    if vi {
+                        println!("Đã bổ sung dữ liệu xác thực dài hạn {} → {} ({} OCSP/CRL{ts})", job.input.display(), job.output.display(), d.dss_items);
+                    } else {
+                        println!("Added long-term validation data {} → {} ({} OCSP/CRL{ts})", job.input.display(), job.output.display(), d.dss_items);
+                    }
+                }
+            }
+            Err(e) => {
+                failed += 1;
+                code = code.max(e.code());
+                eprintln!("vbdt ltv: {}: {}", job.input.display(), e.message());
+            }
+        }
+    }
+    if jobs.len() > 1 && !args.quiet {
+        let ok = jobs.len() - failed;
+        if vi {
+            println!("Đã xử lý {ok}/{} tệp; {failed} tệp lỗi.", jobs.len());
+        } else {
+            println!("Processed {ok} of {} files; {failed} failed.", jobs.len());
+        }
+    }
+    code
+}
