@@ -31,3 +31,10 @@ bench:
 # Make a throwaway test PKI in DIR (optionally: just pki DIR --ocsp-url URL --crl-base-url URL)
 pki DIR *ARGS:
     cargo run -p vbdt -- testpki --out {{quote(DIR)}} {{ARGS}}
+
+# Fuzz one target (pdf_raw, verify, der, page_text) for SECS seconds, seeded from ../shared/corpus
+# (stable toolchain: RUSTC_BOOTSTRAP=1 and no sanitizer; see docs/fuzzing.md)
+fuzz TARGET="pdf_raw" SECS="300":
+    command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
+    scripts/fuzz-seed.sh
+    cd fuzz && RUSTC_BOOTSTRAP=1 cargo fuzz run --sanitizer none -O {{TARGET}} corpus/{{TARGET}} -- -max_total_time={{SECS}} -max_len=1048576 -rss_limit_mb=2048 -timeout=10
