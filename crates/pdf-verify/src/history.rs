@@ -237,7 +237,6 @@ fn parse_token(der: &[u8]) -> Option<(Vec<Certificate>, Option<Certificate>, tim
 
 struct Loaded {
     raw: RawPdf,
-    doc: Document,
     dss: DssData,
     parsed: Vec<Parsed>,
 }
@@ -289,7 +288,7 @@ fn load(bytes: &[u8], password: Option<&str>) -> Result<Loaded, VerifyError> {
         })
         .collect();
     parsed.sort_by_key(|p| (p.revision.or(p.sig.dict_revision).unwrap_or(usize::MAX), p.sig.raw.as_ref().map_or(0, |r| r.contents_span.start)));
-    Ok(Loaded { raw, doc, dss, parsed })
+    Ok(Loaded { raw, dss, parsed })
 }
 
 /// Builds a path from `leaf` upwards by issuer name and signature, through `pool` and the
@@ -473,7 +472,7 @@ pub fn history(bytes: &[u8], name: &str, trust: &TrustStore, password: Option<&s
     let mut defined: BTreeSet<u32> = BTreeSet::new();
     let dss_nums: BTreeSet<u32> = l.dss.certs.iter().chain(&l.dss.ocsps).chain(&l.dss.crls).filter_map(|(n, _)| *n).collect();
     for (i, rev) in l.raw.revisions.iter().enumerate() {
-        let nums: BTreeSet<u32> = rev.entries.iter().filter(|(_, e)| !matches!(e, pdf_raw::XrefEntry::Free { .. })).map(|(n, _)| *n).collect();
+        let nums: BTreeSet<u32> = rev.entries.iter().filter(|(_, e)| !matches!(e, pdf_raw::XrefEntry::Free)).map(|(n, _)| *n).collect();
         let added = nums.iter().filter(|n| !defined.contains(n)).count();
         let changed = nums.len() - added;
         let mut adds = Vec::new();
@@ -523,7 +522,6 @@ pub fn history(bytes: &[u8], name: &str, trust: &TrustStore, password: Option<&s
         _ => None,
     });
     let renewal_due = last_ts_path.and_then(|p| p.iter().map(|c| c.not_after).min());
-    let _ = &l.doc;
     Ok(History {
         vbdt_chain: JSON_CHAIN_VERSION,
         file: name.to_string(),
