@@ -238,6 +238,15 @@ fn lta_validates_offline_after_expiry_and_renews() {
     // The earlier file is a prefix: nothing was rewritten.
     assert!(std::fs::read(d("lta2.pdf")).unwrap().starts_with(&std::fs::read(d("lta.pdf")).unwrap()));
 
+    // Other readers accept the updates: qpdf finds no error; pdfsig (NSS, online) lists
+    // all four fields and verifies and trusts both signatures (poppler does not verify
+    // ETSI.RFC3161 document timestamps: "Signature Type: unknown").
+    let (ok, text) = qpdf_check(&d("lta2.pdf"));
+    assert!(ok, "{text}");
+    let rep = pdfsig_validate(&d("lta2.pdf"), &pki.root());
+    assert_eq!(rep.signatures.len(), 4, "{}", rep.output);
+    assert!(rep.signatures.iter().take(2).all(|s| s.ok()), "{}", rep.output);
+
     pki.services_mut().stop();
     let now = time::OffsetDateTime::now_utc().format(&time::format_description::well_known::Rfc3339).unwrap();
     let later = after_expiry(&pki, 30);
@@ -253,8 +262,33 @@ fn lta_validates_offline_after_expiry_and_renews() {
     for at in [Some(now.as_str()), Some(later.as_str())] {
         let (ok, text) = pyhanko_ades(&pki, &d("lta.pdf"), at);
         assert!(ok, "pyHanko adesverify at {at:?}:\n{text}");
+        // Both signatures INTACT:TRUSTED (after expiry: by past validation through the
+        // document timestamp), the last one extended with LTA updates.
+        let verdicts = pyhanko_verdicts(&text);
+        assert!(verdicts.len() == 2 && verdicts.iter().all(|(_, ok)| *ok), "pyHanko adesverify at {at:?}:\n{text}");
+        assert!(text.contains("EXTENDED_WITH_LTA_UPDATES"), "pyHanko adesverify at {at:?}:\n{text}");
     }
     // Without the DSS (the document as signed), the same check is not valid.
     let (code, report, _) = verify_offline_at(&pki, &d("po.pdf"), &later);
     assert_ne!(code, 0, "{report:#}");
+}
+
+/// Batch: files in parallel; an unsigned file fails (exit 4) without stopping the others.
+#[test]
+fn ltv_batch_one_failure_does_not_stop_the_rest() {
+    let pki = TestPki::shared();
+    let dir = tmp();
+    let signed = dir.path().join("signed.pdf");
+    sign_vbdt(pki, "personal", "personal", &fixture_document("quyet-dinh.pdf"), &signed, &[]);
+    let unsigned = dir.path().join("unsigned.pdf");
+    std::fs::copy(fixture_document("quyet-dinh.pdf"), &unsigned).unwrap();
+    let out_dir = dir.path().join("out");
+    let out = run(vbdt(["ltv", "--lang", "en", "--trust"]).arg(pki.root()).arg(&unsigned).arg(&signed).arg("--out-dir").arg(&out_dir));
+    assert_eq!(out.status.code(), Some(4), "{}", output_text(&out));
+    let text = output_text(&out);
+    assert!(text.contains("unsigned.pdf") && text.contains("no signature"), "{text}");
+    assert!(text.contains("Processed 1 of 2 files; 1 failed."), "{text}");
+    assert!(!out_dir.join("unsigned.pdf").exists());
+    let v = chain_json(&out_dir.join("signed.pdf"), &[]);
+    assert_eq!(v["level"], "B-LT", "{v:#}");
 }
