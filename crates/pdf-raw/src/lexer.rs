@@ -194,7 +194,8 @@ impl<'a> Lexer<'a> {
         while self.peek().is_some_and(is_regular) {
             self.pos += 1;
         }
-        &self.bytes[start..self.pos]
+        // A position past the end (an xref offset beyond the file) reads as no token.
+        self.bytes.get(start..self.pos).unwrap_or(&[])
     }
 
     /// True (and consumes it) when the next token is `kw`.

@@ -277,4 +277,18 @@ mod tests {
     fn not_pdf() {
         assert_eq!(RawPdf::parse(b"hello world").unwrap_err(), RawError::NotPdf);
     }
+
+    /// Found by fuzzing (fuzz target pdf_raw): a startxref or /Prev offset past the end
+    /// of the file made the lexer slice out of range (a panic, exit 101 in vbdt).
+    #[test]
+    fn xref_offset_past_the_end_is_an_error_not_a_panic() {
+        let pdf = b"%PDF-1.5\n1 0 obj\n<< >>\nendobj\nstartxref\n319706\n%%EOF\n";
+        assert!(RawPdf::parse(pdf).is_err());
+        let mut with_prev = simple_pdf();
+        let x = with_prev.len();
+        with_prev.extend_from_slice(format!("xref\n0 1\n0000000000 65535 f \ntrailer\n<< /Size 3 /Root 1 0 R /Prev 999999 >>\nstartxref\n{x}\n%%EOF\n").as_bytes());
+        assert!(RawPdf::parse(&with_prev).is_err());
+        let mut lx = crate::lexer::Lexer::new(b"abc", 10, 4);
+        assert_eq!(lx.token(), b"");
+    }
 }
