@@ -158,7 +158,7 @@ impl<'a> Seq<'a> {
     }
 
     /// The next element, which must carry `tag`.
-    pub fn expect(&mut self, tag: u8, what: &str) -> Result<Tlv<'a>, Asn1Error> {
+    pub fn require(&mut self, tag: u8, what: &str) -> Result<Tlv<'a>, Asn1Error> {
         let t = self.next_any().map_err(|e| Asn1Error(format!("{what}: {e}")))?;
         if t.tag != tag {
             return Err(Asn1Error(format!("{what}: expected tag 0x{tag:02x}, found 0x{:02x}", t.tag)));

@@ -79,23 +79,23 @@ pub fn parse_content_info(bytes: &[u8]) -> Result<SignedData, Asn1Error> {
         return Err(Asn1Error("ContentInfo is not a SEQUENCE".into()));
     }
     let mut s = ci.children();
-    let ct = asn1::oid(&s.expect(0x06, "contentType")?)?;
+    let ct = asn1::oid(&s.require(0x06, "contentType")?)?;
     if ct != oids::SIGNED_DATA {
         return Err(Asn1Error(format!("content type is {ct}, not signedData")));
     }
-    let explicit = s.expect(0xa0, "content")?;
+    let explicit = s.require(0xa0, "content")?;
     let mut inner = explicit.children();
-    let sd = inner.expect(0x30, "SignedData")?;
+    let sd = inner.require(0x30, "SignedData")?;
     parse_signed_data(&sd)
 }
 
 fn parse_signed_data(sd: &Tlv<'_>) -> Result<SignedData, Asn1Error> {
     let mut s = sd.children();
-    s.expect(0x02, "SignedData version")?;
-    s.expect(0x31, "digestAlgorithms")?;
-    let eci = s.expect(0x30, "encapContentInfo")?;
+    s.require(0x02, "SignedData version")?;
+    s.require(0x31, "digestAlgorithms")?;
+    let eci = s.require(0x30, "encapContentInfo")?;
     let mut e = eci.children();
-    let econtent_type = asn1::oid(&e.expect(0x06, "eContentType")?)?;
+    let econtent_type = asn1::oid(&e.require(0x06, "eContentType")?)?;
     let econtent = match e.optional(0xa0)? {
         Some(wrapper) => {
             let mut w = wrapper.children();
@@ -128,7 +128,7 @@ fn parse_signed_data(sd: &Tlv<'_>) -> Result<SignedData, Asn1Error> {
                 // OtherRevocationInfoFormat [1] IMPLICIT SEQUENCE { format OID, info ANY }
                 0xa1 => {
                     let mut o = r.children();
-                    if let Ok(fmt) = o.expect(0x06, "otherRevInfoFormat").and_then(|t| asn1::oid(&t)) {
+                    if let Ok(fmt) = o.require(0x06, "otherRevInfoFormat").and_then(|t| asn1::oid(&t)) {
                         if fmt == oids::RI_OCSP_RESPONSE {
                             if let Ok(info) = o.next_any() {
                                 ocsp_responses.push(info.raw.to_vec());
@@ -140,7 +140,7 @@ fn parse_signed_data(sd: &Tlv<'_>) -> Result<SignedData, Asn1Error> {
             }
         }
     }
-    let signer_set = s.expect(0x31, "signerInfos")?;
+    let signer_set = s.require(0x31, "signerInfos")?;
     let mut signers = Vec::new();
     for si in signer_set.children().all()? {
         signers.push(parse_signer_info(&si)?);
@@ -159,8 +159,8 @@ fn parse_attributes(set: &Tlv<'_>) -> Result<Vec<Attribute>, Asn1Error> {
             return Err(Asn1Error("attribute is not a SEQUENCE".into()));
         }
         let mut s = a.children();
-        let oid = asn1::oid(&s.expect(0x06, "attribute type")?)?;
-        let vals = s.expect(0x31, "attribute values")?;
+        let oid = asn1::oid(&s.require(0x06, "attribute type")?)?;
+        let vals = s.require(0x31, "attribute values")?;
         let values = vals.children().all()?.into_iter().map(|v| v.raw.to_vec()).collect();
         out.push(Attribute { oid, values });
     }
@@ -172,13 +172,13 @@ fn parse_signer_info(si: &Tlv<'_>) -> Result<SignerInfo, Asn1Error> {
         return Err(Asn1Error("SignerInfo is not a SEQUENCE".into()));
     }
     let mut s = si.children();
-    s.expect(0x02, "SignerInfo version")?;
+    s.require(0x02, "SignerInfo version")?;
     let sid_tlv = s.next_any()?;
     let sid = match sid_tlv.tag {
         0x30 => {
             let mut i = sid_tlv.children();
-            let issuer = i.expect(0x30, "issuer")?;
-            let serial = i.expect(0x02, "serialNumber")?;
+            let issuer = i.require(0x30, "issuer")?;
+            let serial = i.require(0x02, "serialNumber")?;
             SignerId::IssuerSerial { issuer: issuer.raw.to_vec(), serial: serial.value.to_vec() }
         }
         0x80 => SignerId::SubjectKeyId(sid_tlv.value.to_vec()),
@@ -192,7 +192,7 @@ fn parse_signer_info(si: &Tlv<'_>) -> Result<SignerInfo, Asn1Error> {
         }
         t => return Err(Asn1Error(format!("unknown signer identifier tag 0x{t:02x}"))),
     };
-    let digest_alg = alg_id(&s.expect(0x30, "digestAlgorithm")?, "digestAlgorithm")?;
+    let digest_alg = alg_id(&s.require(0x30, "digestAlgorithm")?, "digestAlgorithm")?;
     let (signed_attrs_der, signed_attrs) = match s.optional(0xa0)? {
         Some(sa) => {
             if sa.indefinite {
@@ -206,7 +206,7 @@ fn parse_signer_info(si: &Tlv<'_>) -> Result<SignerInfo, Asn1Error> {
         }
         None => (None, Vec::new()),
     };
-    let signature_alg = alg_id(&s.expect(0x30, "signatureAlgorithm")?, "signatureAlgorithm")?;
+    let signature_alg = alg_id(&s.require(0x30, "signatureAlgorithm")?, "signatureAlgorithm")?;
     let sig = s.next_any()?;
     if sig.tag != 0x04 && sig.tag != 0x24 {
         return Err(Asn1Error("signature is not an OCTET STRING".into()));
@@ -293,7 +293,7 @@ pub struct EssCertId {
 pub fn ess_cert_ids(raw: &[u8], v2: bool) -> Result<Vec<EssCertId>, Asn1Error> {
     let (sc, _) = asn1::read_tlv(raw)?;
     let mut s = sc.children();
-    let certs = s.expect(0x30, "certs")?;
+    let certs = s.require(0x30, "certs")?;
     let mut out = Vec::new();
     for id in certs.children().all()? {
         let mut i = id.children();
@@ -305,12 +305,12 @@ pub fn ess_cert_ids(raw: &[u8], v2: bool) -> Result<Vec<EssCertId>, Asn1Error> {
         } else {
             (oids::SHA1, Some(chain_check::DigestAlg::Sha1))
         };
-        let hash = i.expect(0x04, "certHash")?.value.to_vec();
+        let hash = i.require(0x04, "certHash")?.value.to_vec();
         let serial = match i.optional(0x30)? {
             Some(is) => {
                 let mut iss = is.children();
-                iss.expect(0x30, "issuer GeneralNames")?;
-                Some(iss.expect(0x02, "serialNumber")?.value.to_vec())
+                iss.require(0x30, "issuer GeneralNames")?;
+                Some(iss.require(0x02, "serialNumber")?.value.to_vec())
             }
             None => None,
         };

@@ -26,15 +26,15 @@ pub struct TstInfo {
 pub fn parse_tst_info(der: &[u8]) -> Result<TstInfo, Asn1Error> {
     let (top, _) = asn1::read_tlv(der)?;
     let mut s = top.children();
-    s.expect(0x02, "TSTInfo version")?;
-    let policy = asn1::oid(&s.expect(0x06, "policy")?)?;
-    let mi = s.expect(0x30, "messageImprint")?;
+    s.require(0x02, "TSTInfo version")?;
+    let policy = asn1::oid(&s.require(0x06, "policy")?)?;
+    let mi = s.require(0x30, "messageImprint")?;
     let mut m = mi.children();
-    let alg = m.expect(0x30, "hashAlgorithm")?;
-    let imprint_alg = asn1::oid(&alg.children().expect(0x06, "hash algorithm")?)?;
-    let imprint = m.expect(0x04, "hashedMessage")?.value.to_vec();
-    s.expect(0x02, "serialNumber")?;
-    let gt = s.expect(0x18, "genTime")?;
+    let alg = m.require(0x30, "hashAlgorithm")?;
+    let imprint_alg = asn1::oid(&alg.children().require(0x06, "hash algorithm")?)?;
+    let imprint = m.require(0x04, "hashedMessage")?.value.to_vec();
+    s.require(0x02, "serialNumber")?;
+    let gt = s.require(0x18, "genTime")?;
     let gen_time = asn1::parse_generalized(gt.value)?;
     Ok(TstInfo { imprint_alg, imprint, gen_time, policy })
 }
