@@ -292,3 +292,290 @@ fn ltv_batch_one_failure_does_not_stop_the_rest() {
     let v = chain_json(&out_dir.join("signed.pdf"), &[]);
     assert_eq!(v["level"], "B-LT", "{v:#}");
 }
+
+/// The LTA file with its DSS made unreachable: an incremental update that rewrites the
+/// catalog without `/DSS` (the DSS bytes stay in the file, nothing refers to them).
+fn strip_dss(input: &Path, output: &Path) {
+    use pdf_verify::lopdf::{Document, Object, Writer};
+    let bytes = std::fs::read(input).unwrap();
+    let doc = Document::load_mem(&bytes).unwrap();
+    let root = doc.trailer.get(b"Root").and_then(Object::as_reference).unwrap();
+    let mut catalog = doc.get_dictionary(root).unwrap().clone();
+    assert!(catalog.remove(b"DSS").is_some(), "{}: the catalog has no /DSS", input.display());
+    let mut body = Vec::new();
+    Writer::write_object(&mut body, &Object::Dictionary(catalog)).unwrap();
+    std::fs::write(output, append_update(&bytes, &[(root.0, body)], "")).unwrap();
+}
+
+/// pyHanko's AdES verdict on one signature, as tests/tools/pyhanko_ades.py reports it.
+#[derive(Debug)]
+struct Ades {
+    field: String,
+    indication: String,
+    with_time_failure: Option<String>,
+    best_signature_time: Option<time::OffsetDateTime>,
+    trusted: bool,
+}
+
+/// `pyhanko sign adesverify --validation-time AT` through tests/tools/pyhanko_ades.py;
+/// `lift`: without pyHanko's requirement of a signature timestamp (see the script).
+fn pyhanko_ades_detail(pki: &TestPki, file: &Path, at: &str, lift: bool) -> (Vec<Ades>, String) {
+    require_tool("pyhanko");
+    let mut cmd = std::process::Command::new(require_tool("python3"));
+    cmd.arg(repo_root().join("tests/tools/pyhanko_ades.py"));
+    if lift {
+        cmd.arg("--lift-signature-timestamp-requirement");
+    }
+    cmd.args(["sign", "adesverify", "--trust"]).arg(pki.root()).args(["--trust-replace", "--validation-time", at]).arg(file).env("TZ", "UTC");
+    let out = run(&mut cmd);
+    let text = output_text(&out);
+    let parse_time = |v: &Value| v.as_str().and_then(|s| time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339).ok());
+    let lines: Vec<Ades> = String::from_utf8_lossy(&out.stderr)
+        .lines()
+        .filter_map(|l| l.strip_prefix("ADES "))
+        .map(|l| {
+            let v: Value = serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}"));
+            Ades {
+                field: v["field"].as_str().unwrap_or_default().to_string(),
+                indication: v["indication"].as_str().unwrap_or_default().to_string(),
+                with_time_failure: v["with_time_failure"].as_str().map(str::to_string),
+                best_signature_time: parse_time(&v["best_signature_time"]),
+                trusted: v["bottom_line"] == true,
+            }
+        })
+        .collect();
+    assert!(!lines.is_empty(), "pyHanko reported no signature (is pyHanko importable by python3?):\n{text}");
+    (lines, text)
+}
+
+fn vn_time(v: &Value) -> time::OffsetDateTime {
+    time::OffsetDateTime::parse(v.as_str().unwrap_or_else(|| panic!("not a time: {v}")), &time::format_description::well_known::Rfc3339).unwrap()
+}
+
+/// The common case: signatures without timestamps (PAdES B-B, `vbdt sign` without --tsa)
+/// taken to B-LTA later. After the signers' certificates expired, with the OCSP responder
+/// and TSA gone, the document timestamp is what proves the signatures existed in time (past
+/// signature validation); without it (B-LT only), or with the DSS made unreachable,
+/// nothing does and the signatures are not valid.
+#[test]
+fn bb_signatures_validate_after_expiry_through_the_document_timestamp() {
+    let mut pki = TestPki::new();
+    let dir = tmp();
+    let d = |n: &str| dir.path().join(n);
+    let signed = signed_decision(&pki, dir.path());
+    ltv(&pki, &signed, &d("lt.pdf"), false);
+    ltv(&pki, &d("lt.pdf"), &d("lta.pdf"), true);
+    strip_dss(&d("lta.pdf"), &d("lta-no-dss.pdf"));
+    pki.services_mut().stop();
+    let now = time::OffsetDateTime::now_utc().format(&time::format_description::well_known::Rfc3339).unwrap();
+    let later = after_expiry(&pki, 30);
+
+    // B-LTA after the expiry: valid, by the document timestamp.
+    let (code, report, out) = verify_offline_at(&pki, &d("lta.pdf"), &later);
+    assert_eq!(code, 0, "{}\n{report:#}", output_text(&out));
+    let ts = sig(&report, 3).clone();
+    assert_eq!(ts["kind"], "document-timestamp");
+    assert_eq!(ts["verdict"], "valid", "{ts:#}");
+    for i in 1..=2 {
+        let s = sig(&report, i);
+        assert_eq!(s["verdict"], "valid", "{s:#}");
+        // The signing time is still the signer's claim (rule S7 reads it); the checks were
+        // made at the time the document timestamp proves.
+        assert_eq!(s["time_source"], "claimed", "{s:#}");
+        assert_eq!(s["proof_of_existence"]["source"], "document-timestamp", "{s:#}");
+        assert_eq!(s["proof_of_existence"]["field"], ts["field"], "{s:#}");
+        assert_eq!(s["proof_of_existence"]["time"], ts["signing_time"], "{s:#}");
+        assert_eq!(s["checked_at"]["source"], "document-timestamp", "{s:#}");
+        assert_eq!(s["checked_at"]["time"], ts["signing_time"], "{s:#}");
+        assert!(check_message(s, "validity").contains("proven to exist"), "{s:#}");
+        assert!(check_message(s, "revocation").contains("embedded OCSP"), "{s:#}");
+    }
+    // Before the expiry the claimed signing time is still what the certificate is judged
+    // at; the proof of existence is reported all the same.
+    let (code, report, out) = verify_offline_at(&pki, &d("lta.pdf"), &now);
+    assert_eq!(code, 0, "{}\n{report:#}", output_text(&out));
+    assert_eq!(sig(&report, 1)["checked_at"]["source"], "claimed");
+    assert_eq!(sig(&report, 1)["proof_of_existence"]["source"], "document-timestamp");
+
+    // B-LT only: the evidence is there, but nothing proves the signatures existed before
+    // the expiry: the claimed time proves nothing once the certificate has expired.
+    let (code, report, out) = verify_offline_at(&pki, &d("lt.pdf"), &later);
+    assert_eq!(code, 3, "{}\n{report:#}", output_text(&out));
+    for i in 1..=2 {
+        let s = sig(&report, i);
+        assert_eq!(s["verdict"], "indeterminate", "{s:#}");
+        assert_eq!(check_status(s, "validity"), "indeterminate", "{s:#}");
+        assert!(check_message(s, "validity").contains("only claimed"), "{s:#}");
+        assert!(s["proof_of_existence"].is_null(), "{s:#}");
+    }
+    // The same file before the expiry is valid: only the time makes the difference.
+    let (code, report, out) = verify_offline_at(&pki, &d("lt.pdf"), &now);
+    assert_eq!(code, 0, "{}\n{report:#}", output_text(&out));
+
+    // The LTA file with its DSS unreachable: no revocation evidence for the signers, nor
+    // for the document timestamp's TSA: not valid.
+    let (code, report, out) = verify_offline_at(&pki, &d("lta-no-dss.pdf"), &later);
+    assert_eq!(code, 3, "{}\n{report:#}", output_text(&out));
+    for i in 1..=2 {
+        let s = sig(&report, i);
+        assert_eq!(s["verdict"], "indeterminate", "{s:#}");
+        assert_eq!(check_status(s, "revocation"), "indeterminate", "{s:#}");
+        assert_eq!(check_status(s, "modifications"), "pass", "removing the DSS is an allowed change: {s:#}");
+    }
+
+    // pyHanko 0.38 (adesverify, no network): its AdES "validation with time" requires a
+    // signature timestamp, so it never reaches the past signature validation for these
+    // signatures, at any time: it reports them INTACT but not trusted, and that is its only
+    // objection. With that requirement lifted, its own past validation through the
+    // document timestamp accepts both, with the document timestamp's time as the
+    // best-signature-time; and refuses them for the B-LT file and the stripped one.
+    let ts_time = vn_time(&ts["signing_time"]);
+    let (plain, text) = pyhanko_ades_detail(&pki, &d("lta.pdf"), &later, false);
+    assert_eq!(plain.len(), 2, "{text}");
+    for a in &plain {
+        assert!(a.trusted || a.with_time_failure.as_deref() == Some("No signature timestamp present"), "pyHanko refuses {} for another reason: {a:?}\n{text}", a.field);
+        assert!(text.contains(&format!("{}:", a.field)) && text.contains(":INTACT:"), "{text}");
+    }
+    let (lifted, text) = pyhanko_ades_detail(&pki, &d("lta.pdf"), &later, true);
+    assert_eq!(lifted.len(), 2, "{text}");
+    for a in &lifted {
+        assert!(a.trusted && a.indication == "AdESPassed.OK", "pyHanko past validation of {}: {a:?}\n{text}", a.field);
+        let best = a.best_signature_time.unwrap_or_else(|| panic!("{a:?}"));
+        assert!((best - ts_time).abs() <= time::Duration::seconds(1), "pyHanko's best-signature-time {best} is not the document timestamp's {ts_time}");
+    }
+    for f in ["lt.pdf", "lta-no-dss.pdf"] {
+        let (lifted, text) = pyhanko_ades_detail(&pki, &d(f), &later, true);
+        assert!(lifted.iter().all(|a| !a.trusted), "pyHanko trusts a signature of {f}:\n{text}");
+    }
+}
+
+/// A TSA certificate like the PKI's (same key, name and extensions) but valid for `days`
+/// from now, known to the OCSP responder; returns its path.
+fn short_lived_tsa(pki: &TestPki, dir: &Path, days: u32) -> std::path::PathBuf {
+    let csr = dir.join("tsa-short.csr");
+    let pem = dir.join("tsa-short.pem");
+    run_ok(std::process::Command::new("openssl").args(["x509", "-x509toreq", "-copy_extensions", "copyall", "-in"]).arg(pki.cert("tsa")).arg("-signkey").arg(pki.key("tsa")).arg("-out").arg(&csr));
+    let nanos = time::OffsetDateTime::now_utc().unix_timestamp_nanos() as u128;
+    let serial = format!("5A{:030X}", nanos & ((1u128 << 120) - 1));
+    run_ok(std::process::Command::new("openssl")
+        .args(["x509", "-req", "-copy_extensions", "copyall", "-sha256", "-days", &days.to_string(), "-set_serial", &format!("0x{serial}"), "-in"])
+        .arg(&csr)
+        .arg("-CA")
+        .arg(pki.cert("ca"))
+        .arg("-CAkey")
+        .arg(pki.key("ca"))
+        .arg("-out")
+        .arg(&pem));
+    let cert = x509_cert::Certificate::load_pem_chain(&std::fs::read(&pem).unwrap()).unwrap().remove(0);
+    let na = time::OffsetDateTime::from_unix_timestamp(cert.tbs_certificate.validity.not_after.to_unix_duration().as_secs() as i64).unwrap();
+    let stamp = format!("{:02}{:02}{:02}{:02}{:02}{:02}Z", na.year() % 100, u8::from(na.month()), na.day(), na.hour(), na.minute(), na.second());
+    let mut index = std::fs::read_to_string(pki.dir().join("index.txt")).unwrap();
+    if !index.ends_with('\n') {
+        index.push('\n');
+    }
+    index.push_str(&format!("V\t{stamp}\t\t{serial}\tunknown\t/CN=vbdt Test TSA\n"));
+    std::fs::write(pki.dir().join("index.txt"), index).unwrap();
+    pem
+}
+
+/// Renewal (issue 6, 4) when it matters: the first document timestamp's TSA certificate
+/// expires before the signers' do. At a time after both expiries, the first timestamp
+/// counts only because the renewal timestamp (by a TSA still valid) proves it existed
+/// before its TSA expired; without the renewal, nothing proves the signatures.
+#[test]
+fn renewal_carries_the_proof_past_the_first_tsa_expiry() {
+    let mut pki = TestPki::new();
+    let dir = tmp();
+    let d = |n: &str| dir.path().join(n);
+    let long = d("tsa-long.pem");
+    std::fs::copy(pki.cert("tsa"), &long).unwrap();
+    let short = short_lived_tsa(&pki, dir.path(), 400);
+    let signed = signed_decision(&pki, dir.path());
+    // The test TSA answers with whatever certificate tsa.pem holds (read per request).
+    std::fs::copy(&short, pki.cert("tsa")).unwrap();
+    ltv(&pki, &signed, &d("lta1.pdf"), true);
+    std::fs::copy(&long, pki.cert("tsa")).unwrap();
+    ltv(&pki, &d("lta1.pdf"), &d("lta2.pdf"), true);
+    pki.services_mut().stop();
+    let later = after_expiry(&pki, 30);
+
+    let (code, report, out) = verify_offline_at(&pki, &d("lta2.pdf"), &later);
+    assert_eq!(code, 0, "{}\n{report:#}", output_text(&out));
+    let (ts1, ts2) = (sig(&report, 3), sig(&report, 4));
+    assert!(vn_time(&ts1["signer"]["not_after"]) < vn_time(&serde_json::json!(later)), "the first TSA has expired at the validation time: {ts1:#}");
+    assert_eq!(ts1["verdict"], "valid", "{ts1:#}");
+    assert_eq!(ts1["proof_of_existence"]["field"], ts2["field"], "{ts1:#}");
+    assert!(check_message(ts1, "validity").contains("proves the token existed"), "{ts1:#}");
+    for i in 1..=2 {
+        let s = sig(&report, i);
+        assert_eq!(s["verdict"], "valid", "{s:#}");
+        assert_eq!(s["proof_of_existence"]["field"], ts1["field"], "the earliest proof: {s:#}");
+    }
+
+    // Without the renewal, the first timestamp's TSA has expired and nothing later covers
+    // it: it proves nothing, and neither signature is proven.
+    let (code, report, out) = verify_offline_at(&pki, &d("lta1.pdf"), &later);
+    assert_eq!(code, 3, "{}\n{report:#}", output_text(&out));
+    let ts1 = sig(&report, 3);
+    assert_eq!(ts1["verdict"], "indeterminate", "{ts1:#}");
+    assert_eq!(check_status(ts1, "validity"), "indeterminate", "{ts1:#}");
+    for i in 1..=2 {
+        let s = sig(&report, i);
+        assert_eq!(s["verdict"], "indeterminate", "{s:#}");
+        assert!(s["proof_of_existence"].is_null(), "{s:#}");
+    }
+
+    // pyHanko's past validation (signature-timestamp requirement lifted, see above)
+    // agrees on both files.
+    let (lifted, text) = pyhanko_ades_detail(&pki, &d("lta2.pdf"), &later, true);
+    assert!(lifted.len() == 2 && lifted.iter().all(|a| a.trusted), "pyHanko on the renewed file:\n{text}");
+    let (lifted, text) = pyhanko_ades_detail(&pki, &d("lta1.pdf"), &later, true);
+    assert!(lifted.iter().all(|a| !a.trusted), "pyHanko on the file without renewal:\n{text}");
+}
+
+/// `vbdt ltv --lta` on inputs whose last xref section is a stream, and on a
+/// hybrid-reference file (table with /XRefStm): the updates keep a readable xref chain
+/// (qpdf, pyHanko) and the result verifies.
+#[test]
+fn ltv_on_xref_stream_and_hybrid_reference_inputs() {
+    use pdf_verify::pdf_raw::{RawPdf, XrefKind};
+    let Some(shared) = shared_or_skip("ltv_on_xref_stream_and_hybrid_reference_inputs") else { return };
+    let pki = TestPki::shared();
+    let dir = tmp();
+    for (name, kind) in [("minimal-xref.pdf", XrefKind::Stream), ("minimal-hybrid-xref.pdf", XrefKind::Hybrid)] {
+        let input = shared.join("corpus/pyhanko").join(name);
+        let bytes = std::fs::read(&input).unwrap();
+        assert_eq!(RawPdf::parse(&bytes).unwrap().last().kind, kind, "{name} is not the kind of file this test is about");
+        let d = |n: &str| dir.path().join(format!("{name}.{n}"));
+        sign_vbdt(pki, "personal", "personal", &input, &d("p.pdf"), &[]);
+        sign_vbdt(pki, "organization", "organization", &d("p.pdf"), &d("po.pdf"), &[]);
+        ltv(pki, &d("po.pdf"), &d("lta.pdf"), true);
+        let out = std::fs::read(d("lta.pdf")).unwrap();
+        assert!(out.starts_with(&std::fs::read(d("po.pdf")).unwrap()), "{name}: not an incremental update");
+        let raw = RawPdf::parse(&out).unwrap();
+        // A stream stays a stream; a hybrid file gets classic tables (its /XRefStm stays
+        // reachable through /Prev).
+        let want = if kind == XrefKind::Stream { XrefKind::Stream } else { XrefKind::Table };
+        assert_eq!(raw.last().kind, want, "{name}");
+        let v = chain_json(&d("lta.pdf"), &[]);
+        assert_eq!(v["level"], "B-LTA", "{name}: {v:#}");
+        assert_eq!(kinds(&v), (2, 1), "{name}: {v:#}");
+
+        let (ok, text) = qpdf_check(&d("lta.pdf"));
+        assert!(ok, "{name}: qpdf: {text}");
+        let mut cmd = std::process::Command::new(require_tool("pyhanko"));
+        cmd.args(["sign", "validate", "--trust"]).arg(pki.root()).arg("--trust-replace");
+        if kind == XrefKind::Hybrid {
+            // pyHanko's strict mode refuses hybrid-reference files as a matter of policy.
+            cmd.arg("--no-strict-syntax");
+        }
+        let run_out = run(cmd.arg(d("lta.pdf")).env("TZ", "UTC"));
+        let text = output_text(&run_out);
+        let verdicts = pyhanko_verdicts(&String::from_utf8_lossy(&run_out.stdout));
+        assert!(run_out.status.success() && verdicts.len() == 2 && verdicts.iter().all(|(_, ok)| *ok), "{name}: pyHanko:\n{text}");
+
+        let (code, report, out) = verify_json(&["--trust".into(), pki.root().display().to_string(), "--issued-on".into(), today_vn()], &[&d("lta.pdf")]);
+        assert_eq!(code, 0, "{name}: {}\n{report:#}", output_text(&out));
+        assert_eq!(report["files"][0]["signatures"].as_array().unwrap().len(), 3, "{name}: {report:#}");
+    }
+}

@@ -64,13 +64,29 @@ pub fn usage(cert: &Certificate, purpose: Purpose) -> Check {
     }
 }
 
+/// What the time a certificate is judged at stands for, which decides what a revocation
+/// means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimeBasis {
+    /// The signer's own claim (signingTime, /M) or the validation time: a revocation after
+    /// it is not proven to come after the signature.
+    Claimed,
+    /// The signing time fixed by a verified timestamp of the signature itself (or a
+    /// timestamp token's own time): revoked at or before it fails, after it passes.
+    Timestamp,
+    /// A proof of existence (a later document timestamp) that only bounds the signing time
+    /// from above: revoked after it passes, revoked at or before it is indeterminate
+    /// (the signature may have been made before the revocation, nothing proves it).
+    Existence,
+}
+
 /// 31.1.c / 31.2 for every certificate below the anchor of a path (`certs` leaf first,
-/// each followed by its issuer). `proven_time`: the signing time is proven by a timestamp.
+/// each followed by its issuer), judged at `at`, which stands for `basis`.
 pub fn revocation(
     certs: &[(Certificate, Option<Certificate>)],
     at: OffsetDateTime,
     now: OffsetDateTime,
-    proven_time: bool,
+    basis: TimeBasis,
     mode: RevocationMode,
     sources: &RevocationSources,
 ) -> (Check, Vec<Msg>) {
@@ -105,13 +121,25 @@ pub fn revocation(
             RevocationStatus::Revoked { revoked_at, reason, source } => {
                 let r = reason.map(|r| format!(", reason {r}")).unwrap_or_default();
                 let rt = fmt_time(revoked_at);
-                if revoked_at <= at {
+                if revoked_at <= at && basis == TimeBasis::Existence {
+                    if worst < CheckStatus::Indeterminate {
+                        worst = CheckStatus::Indeterminate;
+                    }
+                    bad.get_or_insert(Msg::new(
+                        format!("{role_en} \"{who}\" was revoked at {rt}{r}, before {t}, the earliest time the signature is proven to exist; nothing proves the signature came before the revocation ({source})"),
+                        format!("{role_vi} \"{who}\" bị thu hồi lúc {rt}{r}, trước {t} là thời điểm sớm nhất chứng minh được chữ ký đã tồn tại; không có gì chứng minh chữ ký có trước khi thu hồi ({})", vi_source(&source)),
+                    ));
+                } else if revoked_at <= at {
                     worst = CheckStatus::Fail;
                     bad.get_or_insert(Msg::new(
                         format!("{role_en} \"{who}\" was revoked at {rt}{r}, before the signing time {t} ({source})"),
                         format!("{role_vi} \"{who}\" bị thu hồi lúc {rt}{r}, trước thời điểm ký {t} ({})", vi_source(&source)),
                     ));
-                } else if proven_time {
+                } else if basis == TimeBasis::Existence {
+                    goods_en.push(format!("{role_en} \"{who}\" revoked at {rt}{r}, after the signature is proven to exist"));
+                    goods_vi.push(format!("{role_vi} \"{who}\" bị thu hồi lúc {rt}{r}, sau thời điểm chữ ký được chứng minh đã tồn tại"));
+                    warnings.push(Msg::new(format!("{role_en} \"{who}\" was revoked at {rt}{r}, after the signature was made"), format!("{role_vi} \"{who}\" đã bị thu hồi lúc {rt}{r}, sau khi ký")));
+                } else if basis == TimeBasis::Timestamp {
                     goods_en.push(format!("{role_en} \"{who}\" revoked at {rt}{r}, after the timestamp-proven signing time"));
                     goods_vi.push(format!("{role_vi} \"{who}\" bị thu hồi lúc {rt}{r}, sau thời điểm ký được dấu thời gian chứng minh"));
                     warnings.push(Msg::new(format!("{role_en} \"{who}\" was revoked at {rt}{r}, after the signature was made"), format!("{role_vi} \"{who}\" đã bị thu hồi lúc {rt}{r}, sau khi ký")));

@@ -6,6 +6,7 @@
 //! - [`timestamps`]: V4 — signature and document timestamps;
 //! - [`dieu31`], [`dieu32`]: Điều 31 and 32 — the signer certificate and its path, through
 //!   chain-check;
+//! - [`existence`]: proof of existence and past validation (long-term validation);
 //! - [`modifications`]: V5 — what later incremental updates changed;
 //! - [`rules`]: S1, S7, S8 (S4/S5 placeholders);
 //! - [`verdict`], [`report`]: outcomes and their text, JSON and JUnit renderings.
@@ -18,6 +19,7 @@ pub mod cms;
 pub mod dieu30;
 pub mod dieu31;
 pub mod dieu32;
+pub mod existence;
 pub mod history;
 pub mod modifications;
 mod oids;
@@ -37,8 +39,10 @@ use pdf_raw::RawPdf;
 use time::{Date, OffsetDateTime};
 
 use crate::dieu30::{Coverage, Judgement, SignerOutcome};
+use crate::dieu31::TimeBasis;
+use crate::existence::{DocTimestampPoe, Expiry};
 use crate::modifications::{ModSummary, Revisions};
-use crate::report::{fmt_time, FileError, FileReport, Outcome, SignatureReport, SignerSummary, TimeSource};
+use crate::report::{fmt_time, CheckedAt, CheckedAtSource, FileError, FileReport, Outcome, Proof, ProofSource, SignatureReport, SignerSummary, TimeSource};
 use crate::rules::{IssueDateSource, SigFacts};
 use crate::signatures::{FoundSignature, SignatureKind};
 use crate::verdict::{Check, CheckStatus, Msg, Verdict};
@@ -204,6 +208,17 @@ struct Prepared {
     outcome: Option<SignerOutcome>,
     /// For document timestamps: the token (its imprint is over the byte range).
     token: Option<timestamps::Token>,
+    /// For document timestamps: its TSA's checks, made before the reports (see
+    /// [`evaluate_doc_timestamps`]).
+    tsa: Option<TsaEval>,
+}
+
+/// A document timestamp's TSA checks at its genTime, with the past validation applied.
+struct TsaEval {
+    checks: Vec<Check>,
+    warnings: Vec<Msg>,
+    /// The later document timestamp that proves this one existed, if any.
+    proof: Option<DocTimestampPoe>,
 }
 
 /// Verifies a PDF held in memory. `name` is what reports call the file.
@@ -227,7 +242,7 @@ pub fn verify_bytes(bytes: &[u8], name: &str, opts: &VerifyOptions) -> Result<Fi
             match sig.kind {
                 SignatureKind::Signature => {
                     let i = dieu30::verify(&sig, bytes, &raw, &extra);
-                    Prepared { sig, coverage: i.coverage, byte_range_check: i.byte_range, cms: i.cms, outcome: i.outcome, token: None }
+                    Prepared { sig, coverage: i.coverage, byte_range_check: i.byte_range, cms: i.cms, outcome: i.outcome, token: None, tsa: None }
                 }
                 SignatureKind::DocumentTimestamp => {
                     let (br, cov) = dieu30::check_byte_range(&sig, &raw, bytes.len());
@@ -236,7 +251,7 @@ pub fn verify_bytes(bytes: &[u8], name: &str, opts: &VerifyOptions) -> Result<Fi
                         (Ok(rd), Some(c)) => Some(timestamps::verify_token(&rd.contents, &dieu30::pieces(bytes, c), &extra)),
                         _ => None,
                     };
-                    Prepared { sig, coverage: cov, byte_range_check: br, cms, outcome: None, token }
+                    Prepared { sig, coverage: cov, byte_range_check: br, cms, outcome: None, token, tsa: None }
                 }
             }
         })
@@ -278,11 +293,12 @@ pub fn verify_bytes(bytes: &[u8], name: &str, opts: &VerifyOptions) -> Result<Fi
     // --crl files are the user's own: always used.
     sources.crls.extend(opts.crls.iter().cloned());
     let ctx = Ctx { opts, now, pool: &pool, sources: &sources };
+    let poes = evaluate_doc_timestamps(&mut prepared, &ctx);
 
     let mut revs = Revisions::new(bytes, &raw, opts.password.clone());
     let mut reports = Vec::new();
     for (i, p) in prepared.into_iter().enumerate() {
-        reports.push(signature_report(i + 1, p, &ctx, &mut revs));
+        reports.push(signature_report(i + 1, p, &ctx, &mut revs, &poes));
     }
 
     // Document rules.
@@ -333,14 +349,23 @@ fn summary(cert: &Certificate) -> SignerSummary {
     }
 }
 
-/// Điều 31 and 32 on a certificate used at time `at` for `purpose`.
-fn chain_checks(cert: &Certificate, at: OffsetDateTime, proven: bool, purpose: Purpose, ctx: &Ctx<'_>, warnings: &mut Vec<Msg>) -> Vec<Check> {
+/// Điều 31 and 32 on a certificate used at time `at` (standing for `basis`) for
+/// `purpose`; also the earliest expiry on its path (the leaf's alone without a path).
+fn chain_checks(cert: &Certificate, at: OffsetDateTime, basis: TimeBasis, purpose: Purpose, ctx: &Ctx<'_>, warnings: &mut Vec<Msg>) -> (Vec<Check>, Expiry) {
     let (what_en, what_vi) = match purpose {
         Purpose::Timestamping => ("TSA", "của đơn vị cấp dấu thời gian"),
         _ => ("signer", "của người ký"),
     };
     let mut checks = vec![dieu31::validity(cert, at, what_en, what_vi), dieu31::usage(cert, purpose)];
     let (path_check, path) = dieu32::path(cert, at, &ctx.opts.trust, ctx.pool, ctx.opts.online, &ctx.opts.http);
+    let name = |c: &Certificate| chain_check::cert::common_name(c).unwrap_or_else(|| chain_check::cert::subject(c));
+    let mut expiry = Expiry { at: chain_check::cert::not_after(cert), who: name(cert), leaf: true };
+    for c in path.iter().flat_map(|p| p.certs.iter().skip(1)) {
+        let t = chain_check::cert::not_after(c);
+        if t < expiry.at {
+            expiry = Expiry { at: t, who: name(c), leaf: false };
+        }
+    }
     // Revocation of every certificate below the anchor; without a path, of the leaf with
     // whatever issuer the file provides.
     let pairs: Vec<(Certificate, Option<Certificate>)> = match &path {
@@ -354,7 +379,7 @@ fn chain_checks(cert: &Certificate, at: OffsetDateTime, proven: bool, purpose: P
     let (rev_check, mut rev_warnings) = if pairs.is_empty() {
         (Check::new("revocation", dieu31::ART_REVOCATION, CheckStatus::Pass, Msg::new("the certificate is itself a trust anchor", "chứng thư chính là chứng thư tin cậy")), Vec::new())
     } else {
-        dieu31::revocation(&pairs, at, ctx.now, proven, ctx.opts.revocation, ctx.sources)
+        dieu31::revocation(&pairs, at, ctx.now, basis, ctx.opts.revocation, ctx.sources)
     };
     warnings.append(&mut rev_warnings);
     if path.as_ref().is_some_and(|p| p.sha1_used) {
@@ -365,7 +390,64 @@ fn chain_checks(cert: &Certificate, at: OffsetDateTime, proven: bool, purpose: P
     }
     checks.push(rev_check);
     checks.push(path_check);
-    checks
+    (checks, expiry)
+}
+
+/// A TSA's checks at the token's time `gen`, then past validation: once the validation
+/// time is past the expiry of the TSA's path, the token's time counts only when `poe`
+/// (a verified document timestamp covering the token) proves the token existed before
+/// that expiry. Returns the checks and whether the proof was needed and found.
+fn tsa_checks(cert: &Certificate, gen: OffsetDateTime, poe: Option<&DocTimestampPoe>, ctx: &Ctx<'_>, warnings: &mut Vec<Msg>) -> (Vec<Check>, bool) {
+    let (mut checks, expiry) = chain_checks(cert, gen, TimeBasis::Timestamp, Purpose::Timestamping, ctx, warnings);
+    if ctx.now <= expiry.at {
+        return (checks, false);
+    }
+    match poe {
+        Some(p) if p.time <= expiry.at => {
+            let (t, e) = (fmt_time(p.time), fmt_time(expiry.at));
+            let who = &expiry.who;
+            let id = if expiry.leaf { "validity" } else { "path" };
+            if let Some(c) = checks.iter_mut().find(|c| c.id == id) {
+                c.message.en.push_str(&format!(" (\"{who}\" expired at {e}; document timestamp {} proves the token existed at {t}, before that)", p.field));
+                c.message.vi.push_str(&format!(" (\"{who}\" hết hạn lúc {e}; dấu thời gian tài liệu {} chứng minh dấu thời gian này đã tồn tại lúc {t}, trước đó)", p.field));
+            }
+            (checks, true)
+        }
+        later => {
+            let t = fmt_time(gen);
+            existence::expired_without_poe(
+                &mut checks,
+                &expiry,
+                ctx.now,
+                ["TSA", "của đơn vị cấp dấu thời gian", "the token", "dấu thời gian này"],
+                (&format!("the token's time {t} is only the TSA's own statement"), &format!("thời điểm {t} trong dấu thời gian chỉ do đơn vị cấp tự ghi")),
+                later,
+            );
+            (checks, false)
+        }
+    }
+}
+
+/// The document timestamps' TSA checks, last to first, so that each can take its proof of
+/// existence from a later one already verified (the renewal chain). Returns the verified
+/// ones: proofs of existence for everything in the revisions they cover.
+fn evaluate_doc_timestamps(prepared: &mut [Prepared], ctx: &Ctx<'_>) -> Vec<DocTimestampPoe> {
+    let mut verified: Vec<DocTimestampPoe> = Vec::new();
+    for p in prepared.iter_mut().rev() {
+        let Some(token) = &p.token else { continue };
+        let (Some(cert), Some(gen)) = (token.tsa_cert(), token.tst.as_ref().map(|t| t.gen_time)) else { continue };
+        let revision = p.coverage.as_ref().map(|c| c.revision);
+        let poe = existence::earliest_covering(&verified, revision).cloned();
+        let mut warnings = Vec::new();
+        let (checks, _) = tsa_checks(cert, gen, poe.as_ref(), ctx, &mut warnings);
+        // A proof from after the validation time proves nothing at it.
+        let in_time = gen <= ctx.now + chain_check::revocation::SKEW;
+        if let (Some(r), true) = (revision, in_time && token.intact() && p.byte_range_check.status == CheckStatus::Pass && existence::all_pass(&checks)) {
+            verified.push(DocTimestampPoe { revision: r, time: gen, field: p.sig.field.clone() });
+        }
+        p.tsa = Some(TsaEval { checks, warnings, proof: poe });
+    }
+    verified
 }
 
 fn missing_cert_checks(why: &Msg) -> Vec<Check> {
@@ -375,9 +457,10 @@ fn missing_cert_checks(why: &Msg) -> Vec<Check> {
         .collect()
 }
 
-/// The timestamp's own checks: token integrity and its TSA's Điều 31/32 at genTime.
-/// Returns the check and the time it proves (only when everything passes).
-fn timestamp_check(token: &timestamps::Token, ctx: &Ctx<'_>) -> (Check, Option<OffsetDateTime>) {
+/// A signature timestamp's own checks: token integrity and its TSA's Điều 31/32 at
+/// genTime (with `poe` for a TSA expired since, see [`tsa_checks`]). Returns the check and
+/// the time it proves (only when everything passes).
+fn timestamp_check(token: &timestamps::Token, poe: Option<&DocTimestampPoe>, ctx: &Ctx<'_>) -> (Check, Option<OffsetDateTime>) {
     const ART: &str = "Điều 30 (V4)";
     let integrity = token.integrity();
     let gen = token.tst.as_ref().map(|t| t.gen_time);
@@ -388,13 +471,25 @@ fn timestamp_check(token: &timestamps::Token, ctx: &Ctx<'_>) -> (Check, Option<O
         return (Check::new("timestamp", ART, CheckStatus::Indeterminate, Msg::new("the TSA certificate is not available", "không có chứng thư của đơn vị cấp dấu thời gian")), None);
     };
     let mut ignored = Vec::new();
-    let checks = chain_checks(cert, gen, true, Purpose::Timestamping, ctx, &mut ignored);
+    let (checks, by_poe) = tsa_checks(cert, gen, poe, ctx, &mut ignored);
     let tsa = chain_check::cert::common_name(cert).unwrap_or_else(|| chain_check::cert::subject(cert));
-    let worst = checks.iter().map(|c| c.status).max().unwrap_or(CheckStatus::Pass);
+    let worst = existence::worst(&checks);
     if worst == CheckStatus::Pass || worst == CheckStatus::Skipped {
         let t = fmt_time(gen);
+        let (later_en, later_vi) = match poe.filter(|_| by_poe) {
+            Some(p) => (
+                format!("; the TSA certificate has expired since, and document timestamp {} proves the token existed at {} before that", p.field, fmt_time(p.time)),
+                format!("; chứng thư của đơn vị cấp đã hết hạn sau đó, và dấu thời gian tài liệu {} chứng minh dấu thời gian đã tồn tại lúc {} trước khi hết hạn", p.field, fmt_time(p.time)),
+            ),
+            None => (String::new(), String::new()),
+        };
         (
-            Check::new("timestamp", ART, CheckStatus::Pass, Msg::new(format!("timestamp {t} by \"{tsa}\": token, imprint and TSA certificate verify"), format!("dấu thời gian {t} do \"{tsa}\" cấp: chữ ký, giá trị băm và chứng thư của đơn vị cấp đều hợp lệ"))),
+            Check::new(
+                "timestamp",
+                ART,
+                CheckStatus::Pass,
+                Msg::new(format!("timestamp {t} by \"{tsa}\": token, imprint and TSA certificate verify{later_en}"), format!("dấu thời gian {t} do \"{tsa}\" cấp: chữ ký, giá trị băm và chứng thư của đơn vị cấp đều hợp lệ{later_vi}")),
+            ),
             Some(gen),
         )
     } else {
@@ -415,13 +510,65 @@ fn timestamp_check(token: &timestamps::Token, ctx: &Ctx<'_>) -> (Check, Option<O
     }
 }
 
-fn signature_report(index: usize, p: Prepared, ctx: &Ctx<'_>, revs: &mut Revisions<'_>) -> SignatureReport {
+/// The signer certificate's checks for a signature without a verified timestamp of its
+/// own, at its claimed time `claimed` (or the validation time), then past validation with
+/// `poe` (ETSI EN 319 102-1 §5.6.2.4):
+/// - a failure at the claimed time stands (the signer's own claim shows the problem);
+/// - all passing at the claimed time stands while the validation time is within the
+///   path's validity (the claim is the signing time Điều 31 speaks of);
+/// - otherwise (expired since, or indeterminate) the checks are made again at the time the
+///   document timestamp proves the signature existed; failures there only make it
+///   indeterminate (the signature may be older). Past the expiry without such a proof
+///   before the expiry, the claimed time proves nothing: indeterminate.
+fn signer_checks_without_timestamp(cert: &Certificate, claimed: Option<OffsetDateTime>, poe: Option<&DocTimestampPoe>, ctx: &Ctx<'_>, warnings: &mut Vec<Msg>) -> (Vec<Check>, CheckedAt) {
+    let at = claimed.unwrap_or(ctx.now);
+    let source = if claimed.is_some() { CheckedAtSource::Claimed } else { CheckedAtSource::ValidationTime };
+    let mut first_warnings = Vec::new();
+    let (mut checks, expiry) = chain_checks(cert, at, TimeBasis::Claimed, Purpose::DocumentSigning, ctx, &mut first_warnings);
+    let worst = existence::worst(&checks);
+    let expired_now = ctx.now > expiry.at;
+    let as_claimed = CheckedAt { time: at, source };
+    if worst == CheckStatus::Fail || (worst <= CheckStatus::Skipped && !expired_now) {
+        warnings.append(&mut first_warnings);
+        return (checks, as_claimed);
+    }
+    let usable = poe.filter(|p| !expired_now || p.time <= expiry.at);
+    let Some(p) = usable else {
+        if expired_now {
+            let t = fmt_time(at);
+            let claim = match claimed {
+                Some(_) => (format!("the signing time {t} is only claimed by the signer"), format!("thời điểm ký {t} chỉ do người ký tự khai")),
+                None => ("the signature states no signing time".to_string(), "chữ ký không ghi thời điểm ký".to_string()),
+            };
+            existence::expired_without_poe(&mut checks, &expiry, ctx.now, ["signer", "của người ký", "the signature", "chữ ký"], (&claim.0, &claim.1), poe);
+        }
+        warnings.append(&mut first_warnings);
+        return (checks, as_claimed);
+    };
+    let mut poe_warnings = Vec::new();
+    let (mut at_poe, _) = chain_checks(cert, p.time, TimeBasis::Existence, Purpose::DocumentSigning, ctx, &mut poe_warnings);
+    existence::soften_failures(&mut at_poe);
+    if !existence::all_pass(&at_poe) && !expired_now {
+        // The proof did not help: the claimed time's result is the clearer one.
+        warnings.append(&mut first_warnings);
+        return (checks, as_claimed);
+    }
+    existence::note_poe(&mut at_poe, "validity", p);
+    warnings.append(&mut poe_warnings);
+    (at_poe, CheckedAt { time: p.time, source: CheckedAtSource::DocumentTimestamp })
+}
+
+fn signature_report(index: usize, p: Prepared, ctx: &Ctx<'_>, revs: &mut Revisions<'_>, poes: &[DocTimestampPoe]) -> SignatureReport {
     let sig = &p.sig;
     let mut warnings = Vec::new();
     let mut checks = Vec::new();
     let mut signer = None;
     let mut signing_time = None;
     let mut time_source = TimeSource::Claimed;
+    let mut checked_at = None;
+    let mut proof_of_existence = None;
+    // The earliest verified document timestamp over a later revision.
+    let doc_poe = existence::earliest_covering(poes, p.coverage.as_ref().map(|c| c.revision));
     let raw_ok = sig.raw.as_ref().ok();
     let sub_filter = raw_ok.and_then(|r| r.sub_filter.clone());
     let role = raw_ok.map_or(signatures::Role::Unknown, |r| r.role);
@@ -435,10 +582,11 @@ fn signature_report(index: usize, p: Prepared, ctx: &Ctx<'_>, revs: &mut Revisio
             let token = si.and_then(|si| si.unsigned_attr(&oids::ATTR_TIMESTAMP_TOKEN).and_then(|a| a.values.first()).map(|v| timestamps::verify_token(v, &[&si.signature], ctx.pool)));
             let ts_check = match &token {
                 Some(t) => {
-                    let (c, proven) = timestamp_check(t, ctx);
+                    let (c, proven) = timestamp_check(t, doc_poe, ctx);
                     if let Some(t) = proven {
                         signing_time = Some(t);
                         time_source = TimeSource::Timestamp;
+                        proof_of_existence = Some(Proof { time: t, source: ProofSource::Timestamp, field: sig.field.clone() });
                     }
                     c
                 }
@@ -456,10 +604,28 @@ fn signature_report(index: usize, p: Prepared, ctx: &Ctx<'_>, revs: &mut Revisio
                     warnings.push(Msg::new(format!("the claimed signing time {} is in the future", fmt_time(t)), format!("thời điểm ký người ký khai {} ở tương lai", fmt_time(t))));
                 }
             }
+            if proof_of_existence.is_none() {
+                if let Some(d) = doc_poe {
+                    proof_of_existence = Some(Proof { time: d.time, source: ProofSource::DocumentTimestamp, field: d.field.clone() });
+                    if let Some(t) = signing_time.filter(|t| *t > d.time + time::Duration::minutes(5)) {
+                        warnings.push(Msg::new(
+                            format!("the claimed signing time {} is after document timestamp {} ({}), which already covers the signature", fmt_time(t), d.field, fmt_time(d.time)),
+                            format!("thời điểm ký người ký khai {} muộn hơn dấu thời gian tài liệu {} ({}) vốn đã bao phủ chữ ký", fmt_time(t), d.field, fmt_time(d.time)),
+                        ));
+                    }
+                }
+            }
             match (cert, &p.cms) {
                 (Some(c), _) => {
                     signer = Some(summary(c));
-                    checks.extend(chain_checks(c, at, time_source == TimeSource::Timestamp, Purpose::DocumentSigning, ctx, &mut warnings));
+                    if time_source == TimeSource::Timestamp {
+                        checks.extend(chain_checks(c, at, TimeBasis::Timestamp, Purpose::DocumentSigning, ctx, &mut warnings).0);
+                        checked_at = Some(CheckedAt { time: at, source: CheckedAtSource::Timestamp });
+                    } else {
+                        let (cs, when) = signer_checks_without_timestamp(c, signing_time, doc_poe, ctx, &mut warnings);
+                        checks.extend(cs);
+                        checked_at = Some(when);
+                    }
                 }
                 (None, Err(e)) => checks.extend(missing_cert_checks(&Msg::new(format!("no signer certificate: {e}"), format!("không có chứng thư người ký: {e}")))),
                 (None, Ok(_)) => checks.extend(missing_cert_checks(&Msg::new("the signer certificate is not available", "không có chứng thư của người ký"))),
@@ -500,10 +666,13 @@ fn signature_report(index: usize, p: Prepared, ctx: &Ctx<'_>, revs: &mut Revisio
                     } else {
                         signing_time = gen;
                     }
-                    match (t.tsa_cert(), gen) {
-                        (Some(c), Some(g)) => {
+                    match (t.tsa_cert(), gen, p.tsa) {
+                        (Some(c), Some(g), Some(mut eval)) => {
                             signer = Some(summary(c));
-                            checks.extend(chain_checks(c, g, true, Purpose::Timestamping, ctx, &mut warnings));
+                            checks.extend(eval.checks);
+                            warnings.append(&mut eval.warnings);
+                            checked_at = Some(CheckedAt { time: g, source: CheckedAtSource::Timestamp });
+                            proof_of_existence = eval.proof.map(|d| Proof { time: d.time, source: ProofSource::DocumentTimestamp, field: d.field });
                         }
                         _ => checks.extend(missing_cert_checks(&Msg::new("the TSA certificate or the time is not available", "không có chứng thư của đơn vị cấp dấu thời gian hoặc thời điểm"))),
                     }
@@ -579,6 +748,8 @@ fn signature_report(index: usize, p: Prepared, ctx: &Ctx<'_>, revs: &mut Revisio
         signer,
         signing_time,
         time_source,
+        checked_at,
+        proof_of_existence,
         byte_range: raw_ok.and_then(|r| r.byte_range.clone()),
         revision: p.coverage.as_ref().map(|c| c.revision + 1),
         modifications_after,

@@ -35,6 +35,44 @@ pub enum TimeSource {
     Claimed,
 }
 
+/// What proves that a signature (or timestamp) existed at some time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProofSource {
+    /// The signature's own verified timestamp.
+    Timestamp,
+    /// A verified document timestamp over a later revision.
+    DocumentTimestamp,
+}
+
+/// The earliest verified proof of existence (ETSI's best-signature-time).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Proof {
+    pub time: OffsetDateTime,
+    pub source: ProofSource,
+    /// The field of the signature or document timestamp that carries the proof.
+    pub field: String,
+}
+
+/// What the time the certificates were checked at is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CheckedAtSource {
+    /// The signature's own timestamp (for a timestamp: the token's own time).
+    Timestamp,
+    /// A document timestamp's proof of existence (past validation).
+    DocumentTimestamp,
+    /// The signer's claimed signing time.
+    Claimed,
+    /// The validation time (the signature states no signing time).
+    ValidationTime,
+}
+
+/// When the signer's (or TSA's) certificate was checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CheckedAt {
+    pub time: OffsetDateTime,
+    pub source: CheckedAtSource,
+}
+
 /// Who signed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SignerSummary {
@@ -59,6 +97,10 @@ pub struct SignatureReport {
     pub signer: Option<SignerSummary>,
     pub signing_time: Option<OffsetDateTime>,
     pub time_source: TimeSource,
+    /// When the certificate checks (Điều 31, 32) were made, and what that time is.
+    pub checked_at: Option<CheckedAt>,
+    /// The earliest verified proof that the signature existed.
+    pub proof_of_existence: Option<Proof>,
     pub byte_range: Option<Vec<i64>>,
     /// 1-based revision the signature covers.
     pub revision: Option<usize>,
@@ -167,6 +209,20 @@ fn signature_json(s: &SignatureReport, lang: Lang) -> Value {
         })),
         "signing_time": s.signing_time.map(fmt_time),
         "time_source": match s.time_source { TimeSource::Timestamp => "timestamp", TimeSource::Claimed => "claimed" },
+        "checked_at": s.checked_at.map(|c| json!({
+            "time": fmt_time(c.time),
+            "source": match c.source {
+                CheckedAtSource::Timestamp => "timestamp",
+                CheckedAtSource::DocumentTimestamp => "document-timestamp",
+                CheckedAtSource::Claimed => "claimed",
+                CheckedAtSource::ValidationTime => "validation-time",
+            },
+        })),
+        "proof_of_existence": s.proof_of_existence.as_ref().map(|p| json!({
+            "time": fmt_time(p.time),
+            "source": match p.source { ProofSource::Timestamp => "timestamp", ProofSource::DocumentTimestamp => "document-timestamp" },
+            "field": p.field,
+        })),
         "byte_range": s.byte_range,
         "revision": s.revision,
         "modifications_after": mods_str(s.modifications_after),
@@ -318,6 +374,16 @@ pub fn text(o: &Outcome, lang: Lang, style: Style) -> String {
             (None, _, _) => "?".into(),
         };
         out.push_str(&format!("  {kind} {} [{}] — {role} — {who} — {when}\n", s.index, s.field));
+        if let Some(p) = s.proof_of_existence.as_ref().filter(|p| p.source == ProofSource::DocumentTimestamp) {
+            let used = s.checked_at.is_some_and(|c| c.source == CheckedAtSource::DocumentTimestamp);
+            let t = fmt_time(p.time);
+            out.push_str(&match (vi, used) {
+                (true, true) => format!("    ⧗ đã tồn tại lúc {t} (dấu thời gian tài liệu [{}]); chứng thư được kiểm tra tại thời điểm này\n", p.field),
+                (true, false) => format!("    ⧗ đã tồn tại lúc {t} (dấu thời gian tài liệu [{}])\n", p.field),
+                (false, true) => format!("    ⧗ existed by {t} (document timestamp [{}]); certificates checked at that time\n", p.field),
+                (false, false) => format!("    ⧗ existed by {t} (document timestamp [{}])\n", p.field),
+            });
+        }
         for c in &s.checks {
             out.push_str(&format!("    {} {} {} {}\n", style.status(c.status), pad(c.article, 18), pad(c.id, 17), c.message.get(lang)));
         }
