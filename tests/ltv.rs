@@ -579,3 +579,49 @@ fn ltv_on_xref_stream_and_hybrid_reference_inputs() {
         assert_eq!(report["files"][0]["signatures"].as_array().unwrap().len(), 3, "{name}: {report:#}");
     }
 }
+
+/// Signature timestamps get the same treatment: signatures timestamped (B-T) by a TSA whose
+/// certificate expires before the signers' do. After both expiries the signature timestamps
+/// count only through a document timestamp made before the TSA expired; a B-LT file has
+/// none, and its signatures are not valid there.
+#[test]
+fn signature_timestamps_of_an_expired_tsa_need_a_document_timestamp() {
+    let mut pki = TestPki::new();
+    let dir = tmp();
+    let d = |n: &str| dir.path().join(n);
+    let long = d("tsa-long.pem");
+    std::fs::copy(pki.cert("tsa"), &long).unwrap();
+    let short = short_lived_tsa(&pki, dir.path(), 400);
+    std::fs::copy(&short, pki.cert("tsa")).unwrap();
+    let tsa = pki.tsa_url();
+    sign_vbdt(&pki, "personal", "personal", &fixture_document("quyet-dinh.pdf"), &d("p.pdf"), &["--tsa", &tsa]);
+    sign_vbdt(&pki, "organization", "organization", &d("p.pdf"), &d("po.pdf"), &["--tsa", &tsa]);
+    ltv(&pki, &d("po.pdf"), &d("lt.pdf"), false);
+    std::fs::copy(&long, pki.cert("tsa")).unwrap();
+    ltv(&pki, &d("lt.pdf"), &d("lta.pdf"), true);
+    pki.services_mut().stop();
+    let later = after_expiry(&pki, 30);
+
+    let (code, report, out) = verify_offline_at(&pki, &d("lta.pdf"), &later);
+    assert_eq!(code, 0, "{}\n{report:#}", output_text(&out));
+    let ts = sig(&report, 3).clone();
+    for i in 1..=2 {
+        let s = sig(&report, i);
+        assert_eq!(s["verdict"], "valid", "{s:#}");
+        assert_eq!(s["time_source"], "timestamp", "{s:#}");
+        assert_eq!(s["proof_of_existence"]["source"], "timestamp", "{s:#}");
+        assert_eq!(s["checked_at"]["source"], "timestamp", "{s:#}");
+        let m = check_message(s, "timestamp");
+        assert!(m.contains("expired since") && m.contains(ts["field"].as_str().unwrap()), "{s:#}");
+    }
+
+    let (code, report, out) = verify_offline_at(&pki, &d("lt.pdf"), &later);
+    assert_eq!(code, 3, "{}\n{report:#}", output_text(&out));
+    for i in 1..=2 {
+        let s = sig(&report, i);
+        assert_eq!(s["verdict"], "indeterminate", "{s:#}");
+        assert_eq!(check_status(s, "timestamp"), "indeterminate", "{s:#}");
+        assert_eq!(s["time_source"], "claimed", "the timestamp proves nothing any more: {s:#}");
+        assert_eq!(check_status(s, "validity"), "indeterminate", "{s:#}");
+    }
+}
