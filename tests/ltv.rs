@@ -625,3 +625,45 @@ fn signature_timestamps_of_an_expired_tsa_need_a_document_timestamp() {
         assert_eq!(check_status(s, "validity"), "indeterminate", "{s:#}");
     }
 }
+
+/// Proof of existence never rescues a signature made after its certificate was revoked: a
+/// B-B signature by a certificate revoked the day before (pyHanko signs what vbdt
+/// refuses), then a document timestamp over it. Validated after the expiry with the CA's
+/// CRL, it stays invalid, although the document timestamp is verified and reported as its
+/// proof of existence.
+#[test]
+fn a_signature_revoked_before_its_proof_of_existence_stays_invalid() {
+    let mut pki = TestPki::new();
+    let dir = tmp();
+    let d = |n: &str| dir.path().join(n);
+    sign_pyhanko(
+        &pki,
+        "revoked",
+        &fixture_document("quyet-dinh.pdf"),
+        &d("signed.pdf"),
+        true,
+        None,
+    );
+    let out = run(std::process::Command::new(require_tool("pyhanko"))
+        .args(["sign", "timestamp", "--trust"])
+        .arg(pki.root())
+        .args(["--trust-replace", "--timestamp-url", &pki.tsa_url()])
+        .arg(d("signed.pdf"))
+        .arg(d("ts.pdf")));
+    assert!(
+        out.status.success(),
+        "pyhanko sign timestamp: {}",
+        output_text(&out)
+    );
+    pki.services_mut().stop();
+    let mut args = offline_args(&pki);
+    args.extend(["--at".to_string(), after_expiry(&pki, 30)]);
+    let (code, report, out) = verify_json(&args, &[&d("ts.pdf")]);
+    assert_eq!(code, 1, "{}\n{report:#}", output_text(&out));
+    let (s, ts) = (sig(&report, 1), sig(&report, 2));
+    assert_eq!(ts["kind"], "document-timestamp");
+    assert_eq!(ts["verdict"], "valid", "the proof itself is sound: {ts:#}");
+    assert_eq!(s["proof_of_existence"]["field"], ts["field"], "{s:#}");
+    assert_eq!(s["verdict"], "invalid", "{s:#}");
+    assert_eq!(check_status(s, "revocation"), "fail", "{s:#}");
+}
