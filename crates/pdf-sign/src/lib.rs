@@ -38,6 +38,26 @@ impl Role {
     }
 }
 
+/// What a signature makes of the file when it is not an issued document (rules.md S4,
+/// S5), recorded as `/VBDT_Kind` in the signature dictionary, inside the signed bytes.
+/// `vbdt verify` checks the S4/S5 appearance of a file that carries it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DocumentKind {
+    /// An electronic copy (sao y, sao lục, trích sao), S4.
+    Copy,
+    /// An attachment or appendix in a file of its own, S5.
+    Attachment,
+}
+
+impl DocumentKind {
+    pub fn pdf_name(self) -> &'static str {
+        match self {
+            DocumentKind::Copy => "Copy",
+            DocumentKind::Attachment => "Attachment",
+        }
+    }
+}
+
 /// How the RSA signature is padded (ignored for ECDSA keys).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum RsaPadding {
@@ -50,6 +70,8 @@ pub enum RsaPadding {
 #[derive(Debug, Clone)]
 pub struct SignOptions {
     pub role: Role,
+    /// Set by `vbdt copy` and `vbdt attach`; None for an issued document's signatures.
+    pub document_kind: Option<DocumentKind>,
     pub reason: Option<String>,
     pub location: Option<String>,
     pub contact: Option<String>,
@@ -69,6 +91,7 @@ impl SignOptions {
     pub fn new(role: Role) -> Self {
         SignOptions {
             role,
+            document_kind: None,
             reason: None,
             location: None,
             contact: None,

@@ -227,7 +227,11 @@ pub(crate) fn prepare(input: &[u8], key: &dyn KeySource, opts: &SignOptions) -> 
         tail.extend_from_slice(&serialize(&lopdf::text_string(&signer_name))?);
     }
     tail.extend_from_slice(format!(" /Prop_Build <</App <</Name /vbdt /REx ({})>>>>", env!("CARGO_PKG_VERSION")).as_bytes());
-    tail.extend_from_slice(format!(" /VBDT_Role /{}>>", opts.role.pdf_name()).as_bytes());
+    tail.extend_from_slice(format!(" /VBDT_Role /{}", opts.role.pdf_name()).as_bytes());
+    if let Some(kind) = opts.document_kind {
+        tail.extend_from_slice(format!(" /VBDT_Kind /{}", kind.pdf_name()).as_bytes());
+    }
+    tail.extend_from_slice(b">>");
 
     let trailer_copy = raw
         .trailer()

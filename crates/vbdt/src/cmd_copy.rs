@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
-use pdf_sign::{Role, SignError};
+use pdf_sign::{DocumentKind, Role, SignError};
 use stamp_layout::TextFont;
 
 use crate::exit;
@@ -91,7 +91,9 @@ pub fn attach_lines(reference: &str, t: time::OffsetDateTime) -> Vec<String> {
     vec![format!("Kèm theo văn bản số {}", reference.trim()), stamp_layout::vietnam_time(t)]
 }
 
-fn text_jobs(cmd: &str, jobs: &[Job], force: bool, key: &KeyArgs, font: Option<&std::path::Path>, lines: &(dyn Fn(time::OffsetDateTime) -> Vec<String> + Sync)) -> u8 {
+/// Signs each job with the organization's key and a text stamp; the signature records
+/// `kind` (`/VBDT_Kind`) so that `vbdt verify` checks the S4/S5 appearance.
+fn text_jobs(cmd: &str, kind: DocumentKind, jobs: &[Job], force: bool, key: &KeyArgs, font: Option<&std::path::Path>, lines: &(dyn Fn(time::OffsetDateTime) -> Vec<String> + Sync)) -> u8 {
     let font = match TextFont::choose(font) {
         Ok(f) => f,
         Err(e) => {
@@ -108,7 +110,8 @@ fn text_jobs(cmd: &str, jobs: &[Job], force: bool, key: &KeyArgs, font: Option<&
         Ok(k) => k,
         Err(code) => return code,
     };
-    let base = key.sign_options(Role::Organization);
+    let mut base = key.sign_options(Role::Organization);
+    base.document_kind = Some(kind);
     let prepare = |_job: &Job, input: &[u8]| -> signing::Prepared {
         let mut opts = base.clone();
         opts.signing_time = time::OffsetDateTime::now_utc();
@@ -165,7 +168,7 @@ pub fn run_copy(args: &CopyArgs) -> u8 {
         }
     };
     let kind = args.kind;
-    text_jobs("copy", &jobs, args.out.force, &args.key, args.font.as_deref(), &move |t| copy_lines(kind, &org, t))
+    text_jobs("copy", DocumentKind::Copy, &jobs, args.out.force, &args.key, args.font.as_deref(), &move |t| copy_lines(kind, &org, t))
 }
 
 pub fn run_attach(args: &AttachArgs) -> u8 {
@@ -189,5 +192,5 @@ pub fn run_attach(args: &AttachArgs) -> u8 {
         }
     };
     let reference = args.reference.clone();
-    text_jobs("attach", &jobs, args.out.force, &args.key, args.font.as_deref(), &move |t| attach_lines(&reference, t))
+    text_jobs("attach", DocumentKind::Attachment, &jobs, args.out.force, &args.key, args.font.as_deref(), &move |t| attach_lines(&reference, t))
 }
