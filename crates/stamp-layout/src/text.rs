@@ -108,6 +108,18 @@ pub fn page_lines(doc: &Document, page_index: usize) -> Result<Vec<Line>, Layout
     Ok(group_lines(reader.glyphs))
 }
 
+/// The lines of text a form XObject draws (e.g. a signature widget's normal appearance),
+/// in the form's own space (its `/Matrix` applied), with the same bounds as a page.
+pub fn form_lines(doc: &Document, form: &lopdf::Stream) -> Result<Vec<Line>, LayoutError> {
+    let content = form.decompressed_content_with_limit(MAX_CONTENT_BYTES).map_err(|e| LayoutError::Limit(format!("appearance content: {e}")))?;
+    let empty = Dictionary::new();
+    let resources = form.dict.get(b"Resources").ok().and_then(|r| resolve_dict(doc, r)).unwrap_or(&empty);
+    let matrix = form.dict.get(b"Matrix").ok().and_then(|m| m.as_array().ok()).and_then(|a| Matrix::from_operands(a)).unwrap_or(Matrix::IDENTITY);
+    let mut reader = Reader { doc, glyphs: Vec::new(), ops: 0, bytes: content.len(), fonts: HashMap::new() };
+    reader.run(&content, resources, matrix, 1)?;
+    Ok(group_lines(reader.glyphs))
+}
+
 /// The page's resources, merged from the page and its ancestors (nearest wins).
 fn page_resources(doc: &Document, page_id: ObjectId) -> Dictionary {
     let mut merged = Dictionary::new();
