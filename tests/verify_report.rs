@@ -126,7 +126,29 @@ fn every_report_validates_against_the_schema() {
     let unsigned = fixture_document("quyet-dinh.pdf");
     let not_pdf = dir.path().join("not.pdf");
     std::fs::write(&not_pdf, b"hello").unwrap();
-    let mut files: Vec<std::path::PathBuf> = vec![signed, unsigned, not_pdf];
+    // A copy and an attachment (S4, S5: document_kind, appearance).
+    let copy = dir.path().join("copy.pdf");
+    let attachment = dir.path().join("attachment.pdf");
+    let key = |cmd: &mut std::process::Command| {
+        cmd.arg("--p12").arg(pki.p12("organization")).arg("--pass-file").arg(pki.password_file());
+    };
+    let mut cmd = vbdt(["copy", "--kind", "trich-sao", "--org", "Văn phòng"]);
+    cmd.arg(&unsigned).arg("-o").arg(&copy);
+    key(&mut cmd);
+    run_ok(&mut cmd);
+    let mut cmd = vbdt(["attach", "--ref", "62/2025/QĐ-UBND"]);
+    cmd.arg(fixture_document("phu-luc.pdf")).arg("-o").arg(&attachment);
+    key(&mut cmd);
+    run_ok(&mut cmd);
+    // A bundle report (the `bundle` member) validates too.
+    let mut cmd = vbdt(["verify", "--format", "json", "--bundle"]);
+    cmd.args(offline_args(pki)).arg(&signed).arg(&attachment);
+    let out = run(&mut cmd);
+    assert_eq!(out.status.code(), Some(0), "{}", output_text(&out));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_valid_report(&report);
+    assert_eq!(report["files"][1]["document_kind"], "attachment");
+    let mut files: Vec<std::path::PathBuf> = vec![signed, unsigned, not_pdf, copy, attachment];
     if let Some(shared) = shared_dir() {
         for f in ["dss-signed/PAdES-LT.pdf", "dss-signed/pkcs7_sha1.pdf", "pyhanko/coverage-anomalies__one-byterange.pdf", "pyhanko/minimal-aes256.pdf"] {
             files.push(shared.join("corpus").join(f));
@@ -147,6 +169,8 @@ fn every_report_validates_against_the_schema() {
         assert_eq!(files[0]["verdict"], "valid");
         assert_eq!(files[1]["verdict"], "unsigned");
         assert_eq!(files[2]["verdict"], "unreadable");
+        assert_eq!((files[3]["verdict"].as_str(), files[3]["document_kind"].as_str()), (Some("valid"), Some("copy")));
+        assert_eq!((files[4]["verdict"].as_str(), files[4]["document_kind"].as_str()), (Some("valid"), Some("attachment")));
         assert!(String::from_utf8_lossy(&out.stderr).contains("not.pdf: not a PDF"), "{}", output_text(&out));
     }
 }

@@ -9,6 +9,13 @@ use crate::report::{FileReport, Outcome};
 use crate::signatures::Role;
 use crate::verdict::{Lang, Msg, RuleStatus, Verdict};
 
+/// The text an attachment shows: its first pages and the appearances of its signatures
+/// (an S5 stamp carries the number and symbol in its appearance, not in the page).
+fn shown_text(r: &FileReport, page_text: &str) -> String {
+    let stamps: Vec<String> = r.signatures.iter().flat_map(|s| s.widgets.iter().filter(|w| w.visible()).map(|w| w.text())).collect();
+    fold_spaces(&format!("{page_text} {}", stamps.join(" ")))
+}
+
 /// One bundle check, about one file.
 #[derive(Debug, Clone, Serialize)]
 pub struct BundleCheck {
@@ -76,22 +83,6 @@ fn organization_signer(r: &FileReport) -> Option<String> {
         .and_then(|s| s.signer.as_ref().map(|x| x.subject.clone()))
 }
 
-/// Marks a report as an attachment's: an attachment in its own file carries only the
-/// organization signature (S5), so the issued-document rule S1 (personal then
-/// organization) does not apply to it. The file's verdict is recomputed.
-pub fn as_attachment(r: &mut FileReport) {
-    for rule in r.rules.iter_mut().filter(|rule| rule.id == "S1") {
-        rule.status = RuleStatus::Skipped;
-        rule.message = Msg::new(
-            "does not apply: an attachment in its own file carries only the organization signature (S5)",
-            "không áp dụng: văn bản kèm theo ở tệp riêng chỉ có chữ ký của cơ quan, tổ chức (S5)",
-        );
-    }
-    let verdicts: Vec<Verdict> = r.signatures.iter().map(|s| s.verdict).collect();
-    let statuses: Vec<RuleStatus> = r.rules.iter().map(|rule| rule.status).collect();
-    r.verdict = crate::verdict::file_verdict(&verdicts, &statuses, false);
-}
-
 fn check(id: &'static str, file: &str, status: RuleStatus, en: String, vi: String) -> BundleCheck {
     BundleCheck { id, file: file.to_string(), status, message: Msg::new(en, vi) }
 }
@@ -150,14 +141,16 @@ pub fn decide(main: &Outcome, main_text: &str, attachments: &[(&Outcome, String)
             (_, None) => checks.push(check("B3", &r.file, RuleStatus::Fail, "the attachment is not signed".into(), "văn bản kèm theo chưa được ký".into())),
             (None, Some(_)) => checks.push(check("B3", &r.file, RuleStatus::Fail, "the main document has no organization signature to compare with".into(), "văn bản chính không có chữ ký của cơ quan, tổ chức để đối chiếu".into())),
         }
-        // B4: carries the main document's number and symbol.
+        // B4: carries the main document's number and symbol, on its pages or in its stamp.
         if let Some(n) = &number {
-            let carries = fold_spaces(text).contains(n.as_str());
+            let text = &shown_text(r, text);
+            let carries = text.contains(n.as_str());
             if carries {
                 checks.push(check("B4", &r.file, RuleStatus::Pass, format!("carries the number and symbol {n}"), format!("có số và ký hiệu {n}")));
             } else {
-                let other = document_number(text).map(|o| format!(" (it carries {o})")).unwrap_or_default();
-                let other_vi = document_number(text).map(|o| format!(" (tệp ghi {o})")).unwrap_or_default();
+                let carried = document_number(text).or_else(|| crate::rules::number_tokens(text).into_iter().next());
+                let other = carried.as_ref().map(|o| format!(" (it carries {o})")).unwrap_or_default();
+                let other_vi = carried.as_ref().map(|o| format!(" (tệp ghi {o})")).unwrap_or_default();
                 checks.push(check("B4", &r.file, RuleStatus::Fail, format!("does not carry the main document's number and symbol {n}{other}"), format!("không có số và ký hiệu {n} của văn bản chính{other_vi}")));
             }
         }

@@ -8,11 +8,14 @@
 //!   chain-check;
 //! - [`existence`]: proof of existence and past validation (long-term validation);
 //! - [`modifications`]: V5 — what later incremental updates changed;
-//! - [`rules`]: S1, S7, S8 (S4/S5 placeholders);
+//! - [`rules`]: S1, S4, S5, S7, S8, and what the file is (issued, copy, attachment);
+//! - [`appearance`]: what a signature's widget shows (page, place, images, text), for S4/S5;
+//! - [`role`]: the role of other software's signatures, where the certificate states it;
 //! - [`verdict`], [`report`]: outcomes and their text, JSON and JUnit renderings.
 //!
 //! Entry points: [`verify_bytes`] and [`verify_path`].
 
+pub mod appearance;
 pub mod asn1;
 pub mod bundle;
 pub mod cms;
@@ -25,6 +28,7 @@ pub mod modifications;
 mod oids;
 pub mod pdfobj;
 pub mod report;
+pub mod role;
 pub mod rules;
 pub mod signatures;
 pub mod timestamps;
@@ -42,9 +46,9 @@ use crate::dieu30::{Coverage, Judgement, SignerOutcome};
 use crate::dieu31::TimeBasis;
 use crate::existence::{DocTimestampPoe, Expiry};
 use crate::modifications::{ModSummary, Revisions};
-use crate::report::{fmt_time, CheckedAt, CheckedAtSource, FileError, FileReport, Outcome, Proof, ProofSource, SignatureReport, SignerSummary, TimeSource};
-use crate::rules::{IssueDateSource, SigFacts};
-use crate::signatures::{FoundSignature, SignatureKind};
+use crate::report::{fmt_time, CheckedAt, CheckedAtSource, FileError, FileReport, Outcome, Proof, ProofSource, RoleSource, SignatureReport, SignerSummary, TimeSource};
+use crate::rules::{IssueDateSource, KindSource, SigFacts};
+use crate::signatures::{DocumentKind, FoundSignature, SignatureKind};
 use crate::verdict::{Check, CheckStatus, Msg, Verdict};
 
 pub use lopdf;
@@ -92,6 +96,12 @@ pub struct VerifyOptions {
     /// Password for encrypted documents (the empty password is always tried).
     pub password: Option<String>,
     pub http: HttpLimits,
+    /// What the file must be (`--expect`, or its place in `--bundle`); the rule of that
+    /// kind fails when a signed `/VBDT_Kind` marker says otherwise.
+    pub expect: Option<(DocumentKind, KindSource)>,
+    /// The number and symbol an attachment must show in its stamp (S5): `--ref`, or the
+    /// main document's in `--bundle`.
+    pub reference: Option<String>,
 }
 
 /// Why a file could not be verified at all.
@@ -296,21 +306,32 @@ pub fn verify_bytes(bytes: &[u8], name: &str, opts: &VerifyOptions) -> Result<Fi
     let poes = evaluate_doc_timestamps(&mut prepared, &ctx);
 
     let mut revs = Revisions::new(bytes, &raw, opts.password.clone());
+    let annots = appearance::AnnotIndex::new(&doc);
     let mut reports = Vec::new();
     for (i, p) in prepared.into_iter().enumerate() {
-        reports.push(signature_report(i + 1, p, &ctx, &mut revs, &poes));
+        let widgets = appearance::widgets(&doc, p.sig.field_id, &annots);
+        reports.push(signature_report(i + 1, p, &ctx, &mut revs, &poes, widgets));
     }
 
     // Document rules.
-    let facts: Vec<SigFacts> = reports.iter().map(|s| SigFacts { index: s.index, kind: s.kind, role: s.role, signing_time: s.signing_time }).collect();
+    let facts: Vec<SigFacts> = reports
+        .iter()
+        .map(|s| SigFacts { index: s.index, kind: s.kind, role: s.role, signing_time: s.signing_time, marked_kind: s.marked_kind, widgets: s.widgets.clone() })
+        .collect();
+    let kind = rules::decide_kind(&facts, opts.expect);
     let has_org = facts.iter().any(|f| f.role == signatures::Role::Organization);
     let issue = match opts.issued_on {
         Some(d) => Some((d, IssueDateSource::Option)),
         None if has_org => rules::issue_date_from_document(&doc).map(|d| (d, IssueDateSource::Document)),
         None => None,
     };
-    let mut rule_list = vec![rules::s1(&facts), rules::s7(&facts, issue), rules::s8(&raw.header_version, Some(&doc))];
-    rule_list.extend(rules::s4_s5());
+    let rule_list = vec![
+        rules::s1(&facts, &kind),
+        rules::s4(&facts, &kind),
+        rules::s5(&facts, &kind, opts.reference.as_deref()),
+        rules::s7(&facts, issue, &kind),
+        rules::s8(&raw.header_version, Some(&doc)),
+    ];
 
     let verdicts: Vec<Verdict> = reports.iter().map(|s| s.verdict).collect();
     let statuses: Vec<_> = rule_list.iter().map(|r| r.status).collect();
@@ -323,6 +344,8 @@ pub fn verify_bytes(bytes: &[u8], name: &str, opts: &VerifyOptions) -> Result<Fi
         verdict,
         signatures: reports,
         rules: if verdict == Verdict::Unsigned { vec![rules::s8(&raw.header_version, Some(&doc))] } else { rule_list },
+        document_kind: kind.kind,
+        document_kind_source: kind.source,
     })
 }
 
@@ -558,7 +581,27 @@ fn signer_checks_without_timestamp(cert: &Certificate, claimed: Option<OffsetDat
     (at_poe, CheckedAt { time: p.time, source: CheckedAtSource::DocumentTimestamp })
 }
 
-fn signature_report(index: usize, p: Prepared, ctx: &Ctx<'_>, revs: &mut Revisions<'_>, poes: &[DocTimestampPoe]) -> SignatureReport {
+/// The role of a signature: `/VBDT_Role` when vbdt made it, else what the signer
+/// certificate states (see [`role`]), else unknown. A certificate that contradicts
+/// `/VBDT_Role` is reported as a warning.
+fn signature_role(marked: signatures::Role, cert: Option<&Certificate>, warnings: &mut Vec<Msg>) -> (signatures::Role, Option<RoleSource>, Option<String>) {
+    let inferred = cert.and_then(role::from_certificate);
+    if marked != signatures::Role::Unknown {
+        if let Some(i) = inferred.filter(|i| i.role != marked) {
+            warnings.push(Msg::new(
+                format!("the signature records the role {}, but its certificate says otherwise ({})", report::role_str(marked), i.evidence),
+                format!("chữ ký ghi vai trò {}, nhưng chứng thư cho biết khác ({})", report::role_vi(marked), i.evidence),
+            ));
+        }
+        return (marked, Some(RoleSource::Vbdt), None);
+    }
+    match inferred {
+        Some(i) => (i.role, Some(RoleSource::Certificate), Some(i.evidence)),
+        None => (signatures::Role::Unknown, None, None),
+    }
+}
+
+fn signature_report(index: usize, p: Prepared, ctx: &Ctx<'_>, revs: &mut Revisions<'_>, poes: &[DocTimestampPoe], widgets: Vec<appearance::Widget>) -> SignatureReport {
     let sig = &p.sig;
     let mut warnings = Vec::new();
     let mut checks = Vec::new();
@@ -571,7 +614,9 @@ fn signature_report(index: usize, p: Prepared, ctx: &Ctx<'_>, revs: &mut Revisio
     let doc_poe = existence::earliest_covering(poes, p.coverage.as_ref().map(|c| c.revision));
     let raw_ok = sig.raw.as_ref().ok();
     let sub_filter = raw_ok.and_then(|r| r.sub_filter.clone());
-    let role = raw_ok.map_or(signatures::Role::Unknown, |r| r.role);
+    let marked_role = raw_ok.map_or(signatures::Role::Unknown, |r| r.role);
+    let marked_kind = raw_ok.and_then(|r| r.marked_kind);
+    let mut role = (signatures::Role::Unknown, None, None);
 
     match sig.kind {
         SignatureKind::Signature => {
@@ -618,6 +663,7 @@ fn signature_report(index: usize, p: Prepared, ctx: &Ctx<'_>, revs: &mut Revisio
             match (cert, &p.cms) {
                 (Some(c), _) => {
                     signer = Some(summary(c));
+                    role = signature_role(marked_role, Some(c), &mut warnings);
                     if time_source == TimeSource::Timestamp {
                         checks.extend(chain_checks(c, at, TimeBasis::Timestamp, Purpose::DocumentSigning, ctx, &mut warnings).0);
                         checked_at = Some(CheckedAt { time: at, source: CheckedAtSource::Timestamp });
@@ -738,12 +784,19 @@ fn signature_report(index: usize, p: Prepared, ctx: &Ctx<'_>, revs: &mut Revisio
         }
     };
 
+    if role.1.is_none() {
+        role = signature_role(marked_role, None, &mut warnings);
+    }
     let verdict = verdict::signature_verdict(&checks);
     SignatureReport {
         index,
         field: sig.field.clone(),
         kind: sig.kind,
-        role,
+        role: role.0,
+        role_source: role.1,
+        role_evidence: role.2,
+        marked_kind,
+        widgets,
         sub_filter,
         signer,
         signing_time,

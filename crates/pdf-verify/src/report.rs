@@ -6,9 +6,10 @@ use serde::Serialize;
 use serde_json::{json, Value};
 use time::{OffsetDateTime, UtcOffset};
 
+use crate::appearance::Widget;
 use crate::modifications::{Finding, ModSummary};
-use crate::rules::RuleOutcome;
-use crate::signatures::{Role, SignatureKind};
+use crate::rules::{KindSource, RuleOutcome};
+use crate::signatures::{DocumentKind, Role, SignatureKind};
 use crate::verdict::{Check, CheckStatus, Lang, Msg, RuleStatus, Verdict};
 
 /// The version of the JSON report format (`"vbdt_report": 1`).
@@ -73,6 +74,16 @@ pub struct CheckedAt {
     pub source: CheckedAtSource,
 }
 
+/// How a signature's role is known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RoleSource {
+    /// `/VBDT_Role`, written by vbdt inside the signed bytes.
+    Vbdt,
+    /// The signer certificate states it (see `role`).
+    Certificate,
+}
+
 /// Who signed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SignerSummary {
@@ -93,6 +104,14 @@ pub struct SignatureReport {
     pub field: String,
     pub kind: SignatureKind,
     pub role: Role,
+    /// How the role is known (None when it is unknown).
+    pub role_source: Option<RoleSource>,
+    /// For a role read from the certificate: the statement that says so.
+    pub role_evidence: Option<String>,
+    /// `/VBDT_Kind`: this signature made the file a copy or an attachment.
+    pub marked_kind: Option<DocumentKind>,
+    /// The signature field's widgets and what they show.
+    pub widgets: Vec<Widget>,
     pub sub_filter: Option<String>,
     pub signer: Option<SignerSummary>,
     pub signing_time: Option<OffsetDateTime>,
@@ -121,6 +140,9 @@ pub struct FileReport {
     pub verdict: Verdict,
     pub signatures: Vec<SignatureReport>,
     pub rules: Vec<RuleOutcome>,
+    /// What the file is (issued, copy, attachment), when known, and how it is known.
+    pub document_kind: Option<DocumentKind>,
+    pub document_kind_source: Option<KindSource>,
 }
 
 /// A file that could not be verified at all.
@@ -172,12 +194,51 @@ fn kind_str(k: SignatureKind) -> &'static str {
     }
 }
 
-fn role_str(r: Role) -> &'static str {
+pub fn role_str(r: Role) -> &'static str {
     match r {
         Role::Personal => "personal",
         Role::Organization => "organization",
         Role::Unknown => "unknown",
     }
+}
+
+pub fn role_vi(r: Role) -> &'static str {
+    match r {
+        Role::Personal => "cá nhân",
+        Role::Organization => "cơ quan, tổ chức",
+        Role::Unknown => "không rõ vai trò",
+    }
+}
+
+fn document_kind_str(k: DocumentKind) -> &'static str {
+    match k {
+        DocumentKind::Issued => "issued",
+        DocumentKind::Copy => "copy",
+        DocumentKind::Attachment => "attachment",
+    }
+}
+
+fn kind_source_str(k: KindSource) -> &'static str {
+    match k {
+        KindSource::Marker => "marker",
+        KindSource::Expect => "expect",
+        KindSource::Bundle => "bundle",
+    }
+}
+
+/// The first visible widget (else the first one) as JSON, or null without a widget.
+fn appearance_json(widgets: &[Widget]) -> Value {
+    let Some(w) = widgets.iter().find(|w| w.visible()).or(widgets.first()) else { return Value::Null };
+    let round = |v: f32| (f64::from(v) * 10.0).round() / 10.0;
+    json!({
+        "visible": w.visible(),
+        "page": w.page,
+        "rect": w.rect.map(|r| vec![round(r.x0), round(r.y0), round(r.x1), round(r.y1)]),
+        "top_mm": w.placement.map(|p| round(p.top_mm)),
+        "right_mm": w.placement.map(|p| round(p.right_mm)),
+        "image": w.image.is_some(),
+        "text": w.text(),
+    })
 }
 
 fn mods_str(m: ModSummary) -> &'static str {
@@ -197,6 +258,10 @@ fn signature_json(s: &SignatureReport, lang: Lang) -> Value {
         "field": s.field,
         "kind": kind_str(s.kind),
         "role": role_str(s.role),
+        "role_source": s.role_source.map(|r| match r { RoleSource::Vbdt => "vbdt", RoleSource::Certificate => "certificate" }),
+        "role_evidence": s.role_evidence,
+        "document_kind": s.marked_kind.map(document_kind_str),
+        "appearance": appearance_json(&s.widgets),
         "sub_filter": s.sub_filter,
         "signer": s.signer.as_ref().map(|c| json!({
             "subject": c.subject,
@@ -259,6 +324,8 @@ pub fn outcome_json(o: &Outcome, lang: Lang) -> Value {
             "pdf_version": r.pdf_version,
             "revisions": r.revisions,
             "verdict": verdict_str(r.verdict),
+            "document_kind": r.document_kind.map(document_kind_str).unwrap_or("unknown"),
+            "document_kind_source": r.document_kind_source.map(kind_source_str),
             "signatures": r.signatures.iter().map(|s| signature_json(s, lang)).collect::<Vec<_>>(),
             "rules": r.rules.iter().map(|x| json!({"id": x.id, "status": rule_status_str(x.status), "message": x.message.get(lang)})).collect::<Vec<_>>(),
         }),
@@ -349,7 +416,16 @@ pub fn text(o: &Outcome, lang: Lang, style: Style) -> String {
     };
     let n = r.signatures.len();
     let count = if vi { format!("{n} chữ ký") } else if n == 1 { "1 signature".to_string() } else { format!("{n} signatures") };
-    out.push_str(&format!("{}: {} ({count}, PDF {}, {} {})\n", r.file, style.verdict(r.verdict, lang), r.pdf_version, r.revisions, if vi { "phiên bản" } else { "revision(s)" }));
+    let kind = match (r.document_kind, vi) {
+        (None, _) => "",
+        (Some(DocumentKind::Issued), true) => ", văn bản ban hành",
+        (Some(DocumentKind::Issued), false) => ", issued document",
+        (Some(DocumentKind::Copy), true) => ", bản sao",
+        (Some(DocumentKind::Copy), false) => ", copy",
+        (Some(DocumentKind::Attachment), true) => ", văn bản kèm theo",
+        (Some(DocumentKind::Attachment), false) => ", attachment",
+    };
+    out.push_str(&format!("{}: {} ({count}, PDF {}, {} {}{kind})\n", r.file, style.verdict(r.verdict, lang), r.pdf_version, r.revisions, if vi { "phiên bản" } else { "revision(s)" }));
     for s in &r.signatures {
         let kind = match (s.kind, vi) {
             (SignatureKind::Signature, true) => "Chữ ký",
@@ -357,14 +433,23 @@ pub fn text(o: &Outcome, lang: Lang, style: Style) -> String {
             (SignatureKind::DocumentTimestamp, true) => "Dấu thời gian tài liệu",
             (SignatureKind::DocumentTimestamp, false) => "Document timestamp",
         };
-        let role = match (s.role, vi) {
-            (Role::Personal, true) => "cá nhân",
-            (Role::Personal, false) => "personal",
-            (Role::Organization, true) => "cơ quan, tổ chức",
-            (Role::Organization, false) => "organization",
-            (Role::Unknown, true) => "không rõ vai trò",
-            (Role::Unknown, false) => "role unknown",
+        let mut role = match (s.role, vi) {
+            (Role::Unknown, false) => "role unknown".to_string(),
+            (r, false) => role_str(r).to_string(),
+            (r, true) => role_vi(r).to_string(),
         };
+        if let (Some(RoleSource::Certificate), Some(e)) = (s.role_source, &s.role_evidence) {
+            role.push_str(&if vi { format!(" (theo chứng thư: {e})") } else { format!(" (from the certificate: {e})") });
+        }
+        if let Some(k) = s.marked_kind {
+            role.push_str(match (k, vi) {
+                (DocumentKind::Copy, true) => ", ký bản sao",
+                (DocumentKind::Copy, false) => ", signs a copy",
+                (DocumentKind::Attachment, true) => ", ký văn bản kèm theo",
+                (DocumentKind::Attachment, false) => ", signs an attachment",
+                (DocumentKind::Issued, _) => "",
+            });
+        }
         let who = s.signer.as_ref().map(|c| c.common_name.clone().unwrap_or_else(|| c.subject.clone())).unwrap_or_else(|| "?".into());
         let when = match (s.signing_time, s.time_source, vi) {
             (Some(t), TimeSource::Timestamp, true) => format!("{} (dấu thời gian)", fmt_time(t)),

@@ -1,15 +1,18 @@
-//! The document rules of rules.md: S1 (personal then organization signature), S7 (the
+//! The document rules of rules.md: S1 (personal then organization signature), S4 (the
+//! appearance of a copy), S5 (the appearance of an attachment in its own file), S7 (the
 //! organization signature is made on the issue date, Vietnam time), S8 (PDF 1.4 or
-//! later); S4/S5 (appearance of copies and attachments) are placeholders for now.
+//! later). Which of S1, S4, S5 apply depends on what the file is ([`decide_kind`]): a
+//! signed `/VBDT_Kind` marker, `--expect`, or its place in a `--bundle`.
 //! A rule that cannot be decided is `skipped`, never guessed.
 
 use lopdf::Document;
 use serde::Serialize;
 use time::{Date, OffsetDateTime};
 
+use crate::appearance::Widget;
 use crate::pdfobj;
 use crate::report::vn_offset;
-use crate::signatures::{Role, SignatureKind};
+use crate::signatures::{DocumentKind, Role, SignatureKind};
 use crate::verdict::{Msg, RuleStatus};
 
 /// One rule's outcome.
@@ -31,6 +34,10 @@ pub struct SigFacts {
     pub kind: SignatureKind,
     pub role: Role,
     pub signing_time: Option<OffsetDateTime>,
+    /// `/VBDT_Kind` of this signature.
+    pub marked_kind: Option<DocumentKind>,
+    /// The signature field's widgets (for S4, S5).
+    pub widgets: Vec<Widget>,
 }
 
 /// Where the issue date came from.
@@ -40,7 +47,31 @@ pub enum IssueDateSource {
     Document,
 }
 
-pub fn s1(sigs: &[SigFacts]) -> RuleOutcome {
+pub fn s1(sigs: &[SigFacts], kind: &KindDecision) -> RuleOutcome {
+    if let Some((expected, source, marked, index)) = kind.conflict() {
+        if expected == DocumentKind::Issued {
+            return conflict_rule("S1", expected, source, marked, index);
+        }
+    }
+    match kind.kind {
+        Some(DocumentKind::Copy) => {
+            return rule(
+                "S1",
+                RuleStatus::Skipped,
+                "does not apply: a copy carries one organization signature (S4)",
+                "không áp dụng: bản sao mang một chữ ký của cơ quan, tổ chức (S4)",
+            )
+        }
+        Some(DocumentKind::Attachment) => {
+            return rule(
+                "S1",
+                RuleStatus::Skipped,
+                "does not apply: an attachment in its own file carries only the organization signature (S5)",
+                "không áp dụng: văn bản kèm theo ở tệp riêng chỉ có chữ ký của cơ quan, tổ chức (S5)",
+            )
+        }
+        _ => {}
+    }
     let roles: Vec<Role> = sigs.iter().filter(|s| s.kind == SignatureKind::Signature).map(|s| s.role).collect();
     if roles.is_empty() {
         return rule("S1", RuleStatus::Skipped, "no signature to check", "không có chữ ký để kiểm tra");
@@ -83,7 +114,15 @@ pub fn s1(sigs: &[SigFacts]) -> RuleOutcome {
     }
 }
 
-pub fn s7(sigs: &[SigFacts], issue_date: Option<(Date, IssueDateSource)>) -> RuleOutcome {
+pub fn s7(sigs: &[SigFacts], issue_date: Option<(Date, IssueDateSource)>, kind: &KindDecision) -> RuleOutcome {
+    if kind.kind == Some(DocumentKind::Copy) {
+        return rule(
+            "S7",
+            RuleStatus::Skipped,
+            "does not apply to a copy: it is signed when it is copied, and its date line is the original's issue date",
+            "không áp dụng cho bản sao: bản sao được ký khi sao, còn dòng ngày tháng là ngày ban hành của bản gốc",
+        );
+    }
     let orgs: Vec<&SigFacts> = sigs.iter().filter(|s| s.kind == SignatureKind::Signature && s.role == Role::Organization).collect();
     if orgs.is_empty() {
         return rule("S7", RuleStatus::Skipped, "no organization signature known", "không có chữ ký của cơ quan, tổ chức đã biết");
@@ -151,11 +190,310 @@ pub fn s8(header_version: &str, doc: Option<&Document>) -> RuleOutcome {
     }
 }
 
-pub fn s4_s5() -> Vec<RuleOutcome> {
-    vec![
-        rule("S4", RuleStatus::Skipped, "appearance of copies is not checked yet", "chưa kiểm tra hình thức bản sao"),
-        rule("S5", RuleStatus::Skipped, "appearance of attachments is not checked yet", "chưa kiểm tra hình thức văn bản kèm theo"),
-    ]
+/// Where the file's kind was learnt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum KindSource {
+    /// A signature made by `vbdt copy` or `vbdt attach` carries `/VBDT_Kind` (signed).
+    Marker,
+    /// The user said so: `vbdt verify --expect issued|copy|attachment`.
+    Expect,
+    /// Its place in `vbdt verify --bundle`: the first file is issued, the others attachments.
+    Bundle,
+}
+
+/// What the file is, and how that is known.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct KindDecision {
+    pub kind: Option<DocumentKind>,
+    pub source: Option<KindSource>,
+    /// The last signature carrying a `/VBDT_Kind` marker: (index, kind).
+    pub marked_by: Option<(usize, DocumentKind)>,
+    /// What the user or the bundle expected, when it was said.
+    pub expected: Option<(DocumentKind, KindSource)>,
+}
+
+impl KindDecision {
+    /// (expected, how, marked, by signature) when the expectation and the marker disagree.
+    pub fn conflict(&self) -> Option<(DocumentKind, KindSource, DocumentKind, usize)> {
+        match (self.expected, self.marked_by) {
+            (Some((e, src)), Some((i, m))) if e != m => Some((e, src, m, i)),
+            _ => None,
+        }
+    }
+}
+
+/// Decides what the file is: what the user (or the bundle) expects, else what the last
+/// marked signature says; unknown without either.
+pub fn decide_kind(sigs: &[SigFacts], expected: Option<(DocumentKind, KindSource)>) -> KindDecision {
+    let marked_by = sigs.iter().filter(|s| s.kind == SignatureKind::Signature).filter_map(|s| s.marked_kind.map(|k| (s.index, k))).next_back();
+    let (kind, source) = match (expected, marked_by) {
+        (Some((e, _)), Some((_, m))) if e == m => (Some(e), Some(KindSource::Marker)),
+        (Some((e, src)), _) => (Some(e), Some(src)),
+        (None, Some((_, m))) => (Some(m), Some(KindSource::Marker)),
+        (None, None) => (None, None),
+    };
+    KindDecision { kind, source, marked_by, expected }
+}
+
+fn kind_words(k: DocumentKind) -> (&'static str, &'static str) {
+    match k {
+        DocumentKind::Issued => ("an issued document", "văn bản ban hành"),
+        DocumentKind::Copy => ("a copy", "bản sao"),
+        DocumentKind::Attachment => ("an attachment", "văn bản kèm theo"),
+    }
+}
+
+fn expectation_words(k: DocumentKind, src: KindSource) -> (String, String) {
+    let name = match k {
+        DocumentKind::Issued => "issued",
+        DocumentKind::Copy => "copy",
+        DocumentKind::Attachment => "attachment",
+    };
+    match src {
+        KindSource::Bundle => ("its place in --bundle".into(), "vị trí trong --bundle".into()),
+        _ => (format!("--expect {name}"), format!("--expect {name}")),
+    }
+}
+
+fn conflict_rule(id: &'static str, expected: DocumentKind, src: KindSource, marked: DocumentKind, index: usize) -> RuleOutcome {
+    let (e_en, e_vi) = kind_words(expected);
+    let (m_en, m_vi) = kind_words(marked);
+    let (w_en, w_vi) = expectation_words(expected, src);
+    rule(
+        id,
+        RuleStatus::Fail,
+        format!("expected {e_en} ({w_en}), but signature {index} marks the file as {m_en}"),
+        format!("tệp phải là {e_vi} ({w_vi}), nhưng chữ ký {index} đánh dấu tệp là {m_vi}"),
+    )
+}
+
+/// The top edge of an S4/S5 stamp lies at most this far below the page's top edge: the
+/// top margin of Decree 30/2020 Appendix I is 20–25 mm (vbdt puts the stamp 4 mm down).
+pub const STAMP_MAX_TOP_MM: f32 = 30.0;
+/// Its right edge lies at most this far from the page's right edge: the right margin is
+/// 15–20 mm (vbdt aligns the stamp 20 mm from the edge).
+pub const STAMP_MAX_RIGHT_MM: f32 = 40.0;
+/// Its bottom edge lies within this share of the page's height from the top.
+pub const STAMP_MAX_BOTTOM_SHARE: f32 = 0.25;
+/// The text size S4/S5 ask for, and the difference tolerated before a warning.
+const STAMP_TEXT_PT: f32 = 10.0;
+const STAMP_TEXT_TOLERANCE_PT: f32 = 0.5;
+
+/// Lower case, without diacritics, spaces folded: "Sao lục" → "sao luc".
+fn plain(s: &str) -> String {
+    use unicode_normalization::char::is_combining_mark;
+    use unicode_normalization::UnicodeNormalization;
+    let folded: String = s.nfd().filter(|c| !is_combining_mark(*c)).map(|c| if c == 'đ' || c == 'Đ' { 'd' } else { c }).flat_map(char::to_lowercase).collect();
+    folded.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// For comparing numbers and symbols: NFC, lower case, no spaces.
+fn compact(s: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    s.nfc().flat_map(char::to_lowercase).filter(|c| !c.is_whitespace()).collect()
+}
+
+/// Tokens shaped like a document's number and symbol: a digit first, a slash, and a
+/// letter after it ("62/2025/QĐ-UBND", "1234/SKHCN-VP"; not a date "30/9/2025").
+pub fn number_tokens(text: &str) -> Vec<String> {
+    text.split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '(' | ')' | '"' | '“' | '”'))
+        .map(|t| t.trim_end_matches(['.', ':']))
+        .filter(|t| t.chars().next().is_some_and(|c| c.is_ascii_digit()) && t.split_once('/').is_some_and(|(_, rest)| rest.chars().any(char::is_alphabetic)))
+        .map(str::to_string)
+        .collect()
+}
+
+/// A time shown as rule S6 asks: `2025-09-30T14:05:09+07:00`.
+fn shows_s6_time(text: &str) -> bool {
+    let chars: Vec<char> = text.chars().collect();
+    chars.windows(25).any(|w| {
+        w.iter().enumerate().all(|(i, c)| match i {
+            4 | 7 => *c == '-',
+            10 => *c == 'T',
+            13 | 16 | 22 => *c == ':',
+            19 => *c == '+',
+            20 => *c == '0',
+            21 => *c == '7',
+            23 | 24 => *c == '0',
+            _ => c.is_ascii_digit(),
+        })
+    })
+}
+
+fn mm(v: f32) -> String {
+    format!("{v:.0}")
+}
+
+/// S4 (copy) or S5 (attachment in its own file): the organization signature's widget is
+/// on page 1 at the top right, its appearance draws no image, and its text says what the
+/// rule asks (S4: the kind of copy; S5: the number and symbol, compared with `reference`
+/// when it is known).
+fn appearance_rule(id: &'static str, want: DocumentKind, sigs: &[SigFacts], kind: &KindDecision, reference: Option<&str>) -> RuleOutcome {
+    if let Some((expected, source, marked, index)) = kind.conflict() {
+        if expected == want {
+            return conflict_rule(id, expected, source, marked, index);
+        }
+    }
+    if kind.kind != Some(want) {
+        let (w_en, w_vi) = kind_words(want);
+        return match kind.kind {
+            Some(k) => {
+                let (k_en, k_vi) = kind_words(k);
+                rule(id, RuleStatus::Skipped, format!("does not apply: the file is {k_en}, not {w_en}"), format!("không áp dụng: tệp là {k_vi}, không phải {w_vi}"))
+            }
+            None => {
+                let flag = if want == DocumentKind::Copy { "copy" } else { "attachment" };
+                rule(
+                    id,
+                    RuleStatus::Skipped,
+                    format!("the file is not marked as {w_en} (vbdt marks the ones it signs); to check another program's file, say what it is with --expect {flag}"),
+                    format!("tệp không được ghi nhận là {w_vi} (vbdt ghi nhận tệp do nó ký); để kiểm tra tệp của phần mềm khác, cho biết loại tệp bằng --expect {flag}"),
+                )
+            }
+        };
+    }
+    let (what_en, what_vi) = kind_words(want);
+    let target = match kind.marked_by {
+        Some((i, k)) if k == want => sigs.iter().find(|s| s.index == i),
+        _ => sigs.iter().rfind(|s| s.kind == SignatureKind::Signature),
+    };
+    let Some(t) = target else {
+        return rule(id, RuleStatus::Fail, format!("{what_en} needs the organization signature; the file has none"), format!("{what_vi} cần chữ ký của cơ quan, tổ chức; tệp không có chữ ký nào"));
+    };
+    let i = t.index;
+    let mut problems: Vec<(String, String)> = Vec::new();
+    let mut notes: Vec<(String, String)> = Vec::new();
+    match t.role {
+        Role::Personal => problems.push((
+            format!("signature {i} is a personal signature; {what_en} carries the organization signature"),
+            format!("chữ ký {i} là chữ ký cá nhân; {what_vi} phải mang chữ ký của cơ quan, tổ chức"),
+        )),
+        Role::Unknown => notes.push((
+            format!("whether signature {i} is an organization signature cannot be told from its certificate"),
+            format!("không xác định được từ chứng thư chữ ký {i} có phải chữ ký của cơ quan, tổ chức hay không"),
+        )),
+        Role::Organization => {}
+    }
+    let visible: Vec<&Widget> = t.widgets.iter().filter(|w| w.visible()).collect();
+    if t.widgets.is_empty() {
+        problems.push((format!("signature {i} has no widget to show it"), format!("chữ ký {i} không có ô hiển thị (widget)")));
+    } else if visible.is_empty() {
+        problems.push((
+            format!("signature {i} is not shown (its widget is hidden, has no area or no appearance); {what_en} shows it at the top right of page 1"),
+            format!("chữ ký {i} không hiển thị (ô chữ ký bị ẩn, không có kích thước hoặc không có hình thức hiển thị); {what_vi} phải hiển thị ở góc trên bên phải trang 1"),
+        ));
+    }
+    for w in &visible {
+        match w.page {
+            Some(1) => {}
+            Some(n) => problems.push((format!("it is on page {n}, not on the first page"), format!("nằm ở trang {n}, không phải trang đầu"))),
+            None => problems.push(("the page it is on cannot be found".into(), "không xác định được trang chứa chữ ký".into())),
+        }
+        if let (Some(1), Some(p)) = (w.page, w.placement) {
+            if !p.inside() {
+                problems.push(("it lies partly outside the page".into(), "nằm một phần ngoài trang".into()));
+            }
+            if p.top_mm > STAMP_MAX_TOP_MM {
+                problems.push((
+                    format!("its top edge is {} mm below the top of the page (at most {} mm: the top margin)", mm(p.top_mm), mm(STAMP_MAX_TOP_MM)),
+                    format!("mép trên cách mép trên trang {} mm (tối đa {} mm: lề trên)", mm(p.top_mm), mm(STAMP_MAX_TOP_MM)),
+                ));
+            }
+            let max_bottom = p.page_height_mm * STAMP_MAX_BOTTOM_SHARE;
+            if p.bottom_mm > max_bottom {
+                problems.push((
+                    format!("it reaches {} mm down the page (at most a quarter of the page, {} mm)", mm(p.bottom_mm), mm(max_bottom)),
+                    format!("kéo xuống tới {} mm tính từ mép trên trang (tối đa một phần tư trang, {} mm)", mm(p.bottom_mm), mm(max_bottom)),
+                ));
+            }
+            if p.right_mm > STAMP_MAX_RIGHT_MM {
+                problems.push((
+                    format!("its right edge is {} mm from the right edge of the page (at most {} mm)", mm(p.right_mm), mm(STAMP_MAX_RIGHT_MM)),
+                    format!("mép phải cách mép phải trang {} mm (tối đa {} mm)", mm(p.right_mm), mm(STAMP_MAX_RIGHT_MM)),
+                ));
+            }
+            if p.centre_x_mm() < p.page_width_mm / 2.0 {
+                problems.push(("its centre lies in the left half of the page".into(), "tâm nằm ở nửa trái của trang".into()));
+            }
+        }
+        if let Some(where_) = &w.image {
+            problems.push((format!("its appearance draws an image ({where_}); {what_en} shows text only"), format!("hình thức hiển thị có hình ảnh ({where_}); {what_vi} chỉ hiển thị chữ")));
+        }
+        if let Some(why) = &w.unreadable {
+            problems.push((why.clone(), format!("không đọc được hết hình thức hiển thị: {why}")));
+        }
+    }
+    let text: String = visible.iter().map(|w| w.text()).filter(|t| !t.is_empty()).collect::<Vec<_>>().join("\n");
+    let mut shown = String::new();
+    if !visible.is_empty() && text.trim().is_empty() {
+        problems.push(("it shows no text".into(), "không hiển thị chữ".into()));
+    } else if !visible.is_empty() {
+        shown = text.lines().collect::<Vec<_>>().join(" / ");
+        match want {
+            DocumentKind::Copy => {
+                let p = plain(&text);
+                if !["sao y", "sao luc", "trich sao"].iter().any(|k| p.contains(k)) {
+                    problems.push(("its text does not name the kind of copy (sao y, sao lục or trích sao)".into(), "phần chữ không ghi loại bản sao (sao y, sao lục hoặc trích sao)".into()));
+                }
+            }
+            _ => match reference {
+                Some(r) if !compact(&text).contains(&compact(r)) => {
+                    let other = number_tokens(&text).first().map(|o| (format!(" (it shows {o})"), format!(" (ghi {o})"))).unwrap_or_default();
+                    problems.push((
+                        format!("its text does not show the number and symbol {r} of the document it belongs to{}", other.0),
+                        format!("phần chữ không ghi số và ký hiệu {r} của văn bản mà nó kèm theo{}", other.1),
+                    ));
+                }
+                Some(_) => {}
+                None if number_tokens(&text).is_empty() => problems.push((
+                    "its text shows no number and symbol of the document it belongs to".into(),
+                    "phần chữ không ghi số và ký hiệu của văn bản mà nó kèm theo".into(),
+                )),
+                None => {}
+            },
+        }
+        if !shows_s6_time(&text) {
+            notes.push(("its text does not show the signing time as S6 asks (YYYY-MM-DDThh:mm:ss+07:00)".into(), "phần chữ không hiển thị thời gian ký theo S6 (YYYY-MM-DDThh:mm:ss+07:00)".into()));
+        }
+        let sizes: Vec<f32> = visible.iter().flat_map(|w| w.lines.iter().map(|l| l.size_pt)).filter(|s| (s - STAMP_TEXT_PT).abs() > STAMP_TEXT_TOLERANCE_PT).collect();
+        if let Some(s) = sizes.first() {
+            notes.push((format!("its text is {s:.1} pt; {id} asks for {STAMP_TEXT_PT} pt"), format!("chữ cỡ {s:.1} pt; {id} quy định {STAMP_TEXT_PT} pt")));
+        }
+    }
+    let join = |v: &[(String, String)]| (v.iter().map(|x| x.0.as_str()).collect::<Vec<_>>().join("; "), v.iter().map(|x| x.1.as_str()).collect::<Vec<_>>().join("; "));
+    if !problems.is_empty() {
+        let (en, vi) = join(&problems);
+        return rule(id, RuleStatus::Fail, format!("signature {i} of {what_en}: {en}"), format!("chữ ký {i} của {what_vi}: {vi}"));
+    }
+    let place = visible.iter().find_map(|w| w.placement).map(|p| (format!("{} mm from the top, {} mm from the right edge", mm(p.top_mm), mm(p.right_mm)), format!("cách mép trên {} mm, cách mép phải {} mm", mm(p.top_mm), mm(p.right_mm)))).unwrap_or_default();
+    let compared = match (want, reference) {
+        (DocumentKind::Attachment, Some(r)) => (format!("; shows the number and symbol {r}"), format!("; có số và ký hiệu {r}")),
+        (DocumentKind::Attachment, None) => (
+            "; the number and symbol is not compared with the main document's (give --ref or use --bundle)".into(),
+            "; số và ký hiệu chưa được đối chiếu với văn bản chính (dùng --ref hoặc --bundle)".into(),
+        ),
+        _ => Default::default(),
+    };
+    let base_en = format!("signature {i}: page 1, top right ({}), no image, text \"{shown}\"{}", place.0, compared.0);
+    let base_vi = format!("chữ ký {i}: trang 1, góc trên bên phải ({}), không có hình ảnh, nội dung \"{shown}\"{}", place.1, compared.1);
+    if notes.is_empty() {
+        rule(id, RuleStatus::Pass, base_en, base_vi)
+    } else {
+        let (en, vi) = join(&notes);
+        rule(id, RuleStatus::Warn, format!("{base_en}; but {en}"), format!("{base_vi}; nhưng {vi}"))
+    }
+}
+
+/// S4: the appearance of a copy (bản sao định dạng điện tử).
+pub fn s4(sigs: &[SigFacts], kind: &KindDecision) -> RuleOutcome {
+    appearance_rule("S4", DocumentKind::Copy, sigs, kind, None)
+}
+
+/// S5: the appearance of an attachment or appendix in its own file; `reference` is the
+/// main document's number and symbol when known (`--ref`, `--bundle`).
+pub fn s5(sigs: &[SigFacts], kind: &KindDecision, reference: Option<&str>) -> RuleOutcome {
+    appearance_rule("S5", DocumentKind::Attachment, sigs, kind, reference)
 }
 
 /// Folds the Vietnamese letters the date line uses to ASCII (ngày, tháng, năm).
@@ -213,15 +551,16 @@ mod tests {
     use time::macros::{date, datetime};
 
     fn facts(roles: &[Role]) -> Vec<SigFacts> {
-        roles.iter().enumerate().map(|(i, r)| SigFacts { index: i + 1, kind: SignatureKind::Signature, role: *r, signing_time: None }).collect()
+        roles.iter().enumerate().map(|(i, r)| SigFacts { index: i + 1, kind: SignatureKind::Signature, role: *r, signing_time: None, marked_kind: None, widgets: Vec::new() }).collect()
     }
 
     #[test]
     fn s1_orders() {
-        assert_eq!(s1(&facts(&[Role::Personal, Role::Organization])).status, RuleStatus::Pass);
-        assert_eq!(s1(&facts(&[Role::Personal])).status, RuleStatus::Fail);
-        assert_eq!(s1(&facts(&[Role::Organization, Role::Personal])).status, RuleStatus::Fail);
-        assert_eq!(s1(&facts(&[Role::Personal, Role::Unknown])).status, RuleStatus::Skipped);
+        let k = KindDecision::default();
+        assert_eq!(s1(&facts(&[Role::Personal, Role::Organization]), &k).status, RuleStatus::Pass);
+        assert_eq!(s1(&facts(&[Role::Personal]), &k).status, RuleStatus::Fail);
+        assert_eq!(s1(&facts(&[Role::Organization, Role::Personal]), &k).status, RuleStatus::Fail);
+        assert_eq!(s1(&facts(&[Role::Personal, Role::Unknown]), &k).status, RuleStatus::Skipped);
     }
 
     #[test]
@@ -229,9 +568,13 @@ mod tests {
         let mut f = facts(&[Role::Personal, Role::Organization]);
         // 2025-09-30 18:00 UTC is 2025-10-01 01:00 in Vietnam.
         f[1].signing_time = Some(datetime!(2025-09-30 18:00 UTC));
-        assert_eq!(s7(&f, Some((date!(2025 - 10 - 01), IssueDateSource::Option))).status, RuleStatus::Pass);
-        assert_eq!(s7(&f, Some((date!(2025 - 09 - 30), IssueDateSource::Option))).status, RuleStatus::Fail);
-        assert_eq!(s7(&f, None).status, RuleStatus::Skipped);
+        let k = KindDecision::default();
+        assert_eq!(s7(&f, Some((date!(2025 - 10 - 01), IssueDateSource::Option)), &k).status, RuleStatus::Pass);
+        assert_eq!(s7(&f, Some((date!(2025 - 09 - 30), IssueDateSource::Option)), &k).status, RuleStatus::Fail);
+        assert_eq!(s7(&f, None, &k).status, RuleStatus::Skipped);
+        // A copy is signed when it is copied, not on the original's issue date.
+        let copy = KindDecision { kind: Some(DocumentKind::Copy), ..KindDecision::default() };
+        assert_eq!(s7(&f, Some((date!(2025 - 09 - 30), IssueDateSource::Option)), &copy).status, RuleStatus::Skipped);
     }
 
     #[test]
@@ -241,6 +584,39 @@ mod tests {
         // decomposed (NFD) letters
         assert_eq!(find_date_line("nga\u{300}y 1 tha\u{301}ng 2 na\u{306}m 2025"), Some(date!(2025 - 02 - 01)));
         assert_eq!(find_date_line("ngày ... tháng ... năm 2025"), None);
+    }
+
+    #[test]
+    fn stamp_text_helpers() {
+        assert_eq!(number_tokens("Kèm theo văn bản số 62/2025/QĐ-UBND ngày 30/9/2025"), vec!["62/2025/QĐ-UBND".to_string()]);
+        assert_eq!(number_tokens("(Số: 1234/SKHCN-VP)."), vec!["1234/SKHCN-VP".to_string()]);
+        assert!(number_tokens("2025-09-30T14:05:09+07:00 30/9/2025").is_empty());
+        assert!(shows_s6_time("Sao y\n2025-09-30T14:05:09+07:00"));
+        assert!(!shows_s6_time("2025-09-30 14:05:09 +07:00") && !shows_s6_time("2025-09-30T14:05:09+00:00"));
+        assert_eq!(plain("SAO LỤC  bản"), "sao luc ban");
+        assert_eq!(plain("Trích sao"), "trich sao");
+        assert!(compact("Kèm theo số 62/2025/ QĐ-UBND").contains(&compact("62/2025/qđ-ubnd")));
+    }
+
+    #[test]
+    fn the_kind_comes_from_the_expectation_or_the_last_marker() {
+        let mut f = facts(&[Role::Organization, Role::Organization]);
+        assert_eq!(decide_kind(&f, None), KindDecision::default());
+        f[0].marked_kind = Some(DocumentKind::Attachment);
+        f[1].marked_kind = Some(DocumentKind::Copy);
+        let k = decide_kind(&f, None);
+        assert_eq!((k.kind, k.source, k.marked_by), (Some(DocumentKind::Copy), Some(KindSource::Marker), Some((2, DocumentKind::Copy))));
+        assert_eq!(k.conflict(), None);
+        let k = decide_kind(&f, Some((DocumentKind::Issued, KindSource::Expect)));
+        assert_eq!(k.kind, Some(DocumentKind::Issued));
+        assert_eq!(k.conflict(), Some((DocumentKind::Issued, KindSource::Expect, DocumentKind::Copy, 2)));
+        assert_eq!(s1(&f, &k).status, RuleStatus::Fail);
+        assert_eq!(s4(&f, &k).status, RuleStatus::Skipped);
+        // Without widgets, an expected copy fails S4: nothing is shown.
+        let k = decide_kind(&facts(&[Role::Organization]), Some((DocumentKind::Copy, KindSource::Expect)));
+        let r = s4(&facts(&[Role::Organization]), &k);
+        assert_eq!(r.status, RuleStatus::Fail);
+        assert!(r.message.en.contains("no widget"), "{}", r.message.en);
     }
 
     #[test]

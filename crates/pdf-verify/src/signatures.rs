@@ -35,6 +35,16 @@ pub enum Role {
     Unknown,
 }
 
+/// What a file is, for the document rules: an issued document (S1, S7), a copy (S4) or
+/// an attachment or appendix in a file of its own (S5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DocumentKind {
+    Issued,
+    Copy,
+    Attachment,
+}
+
 /// The signature dictionary as written in the file.
 #[derive(Debug, Clone)]
 pub struct RawSigDict {
@@ -50,7 +60,10 @@ pub struct RawSigDict {
     /// Where the signature dictionary lies in the file.
     pub dict_span: Range<usize>,
     pub sub_filter: Option<String>,
+    /// `/VBDT_Role`: the role vbdt signed with (Unknown without it).
     pub role: Role,
+    /// `/VBDT_Kind`: the file is a copy or an attachment (vbdt copy, vbdt attach).
+    pub marked_kind: Option<DocumentKind>,
 }
 
 /// A signature field with its value.
@@ -258,8 +271,13 @@ fn raw_sig_dict(d: &pdf_raw::Dict) -> Result<RawSigDict, String> {
         Some(b"Organization") => Role::Organization,
         _ => Role::Unknown,
     };
+    let marked_kind = match d.get_name(b"VBDT_Kind") {
+        Some(b"Copy") => Some(DocumentKind::Copy),
+        Some(b"Attachment") => Some(DocumentKind::Attachment),
+        _ => None,
+    };
     let sub_filter = d.get_name(b"SubFilter").map(|n| String::from_utf8_lossy(n).into_owned());
-    Ok(RawSigDict { contents, contents_span, contents_is_hex, byte_range, byte_range_problem, dict_span: d.span.clone(), sub_filter, role })
+    Ok(RawSigDict { contents, contents_span, contents_is_hex, byte_range, byte_range_problem, dict_span: d.span.clone(), sub_filter, role, marked_kind })
 }
 
 /// Parses a PDF date `D:YYYYMMDDHHmmSSOHH'mm'` (all parts after the year optional).

@@ -6,6 +6,8 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 use pdf_verify::report::{self, Outcome, Style};
+use pdf_verify::rules::KindSource;
+use pdf_verify::signatures::DocumentKind;
 use pdf_verify::verdict::Verdict;
 use pdf_verify::{Lang, RevocationMode, VerifyOptions};
 use rayon::prelude::*;
@@ -67,6 +69,23 @@ pub struct VerifyArgs {
     /// report ends with the decision (accept or return, with every reason).
     #[arg(long)]
     pub bundle: bool,
+    /// What every FILE must be, for CI: issued (personal then organization signature, S1),
+    /// copy (S4) or attachment (S5). Files signed by vbdt copy/attach say so themselves;
+    /// other software's copies and attachments are only checked against S4/S5 with this.
+    /// A file marked as another kind fails the expected kind's rule.
+    #[arg(long, value_enum, value_name = "KIND", conflicts_with = "bundle")]
+    pub expect: Option<ExpectArg>,
+    /// The number and symbol an attachment's stamp must show (S5), e.g. 62/2025/QĐ-UBND.
+    /// With --bundle the main document's is used.
+    #[arg(long = "ref", value_name = "NUMBER", conflicts_with = "bundle")]
+    pub reference: Option<String>,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExpectArg {
+    Issued,
+    Copy,
+    Attachment,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -148,6 +167,15 @@ fn options(args: &VerifyArgs) -> Result<VerifyOptions, (u8, String)> {
         issued_on: args.issued_on,
         password,
         http: chain_check::HttpLimits::default(),
+        expect: args.expect.map(|e| {
+            let kind = match e {
+                ExpectArg::Issued => DocumentKind::Issued,
+                ExpectArg::Copy => DocumentKind::Copy,
+                ExpectArg::Attachment => DocumentKind::Attachment,
+            };
+            (kind, KindSource::Expect)
+        }),
+        reference: args.reference.as_deref().map(str::trim).filter(|r| !r.is_empty()).map(str::to_string),
     })
 }
 
@@ -199,11 +227,27 @@ pub fn run(args: &VerifyArgs) -> u8 {
     } else {
         None
     };
+    // In a bundle the first file is the issued document and the others its attachments,
+    // whose stamps must show the main document's number and symbol (S5).
+    let main_text = if args.bundle { std::fs::read(&args.files[0]).map(|b| pdf_verify::bundle::first_pages_text(&b, opts.password.as_deref())).unwrap_or_default() } else { String::new() };
+    let (main_opts, attachment_opts) = if args.bundle {
+        let main = VerifyOptions { expect: Some((DocumentKind::Issued, KindSource::Bundle)), ..opts.clone() };
+        let attachment = VerifyOptions { expect: Some((DocumentKind::Attachment, KindSource::Bundle)), reference: pdf_verify::bundle::document_number(&main_text), ..opts.clone() };
+        (Some(main), Some(attachment))
+    } else {
+        (None, None)
+    };
+    let options_for = |i: usize| match (i, &main_opts, &attachment_opts) {
+        (0, Some(m), _) => m,
+        (_, _, Some(a)) => a,
+        _ => &opts,
+    };
     let work = || -> Vec<Outcome> {
         args.files
             .par_iter()
-            .map(|f| {
-                let o = pdf_verify::verify_path(f, &opts);
+            .enumerate()
+            .map(|(i, f)| {
+                let o = pdf_verify::verify_path(f, options_for(i));
                 if let Some(pb) = &progress {
                     pb.inc(1);
                 }
@@ -229,15 +273,7 @@ pub fn run(args: &VerifyArgs) -> u8 {
             eprintln!("vbdt verify: {}: {}", e.file, e.error);
         }
     }
-    let mut outcomes = outcomes;
-    if args.bundle {
-        for o in outcomes.iter_mut().skip(1) {
-            if let Outcome::Report(r) = o {
-                pdf_verify::bundle::as_attachment(r);
-            }
-        }
-    }
-    let bundle = args.bundle.then(|| decide_bundle(args, &outcomes, opts.password.as_deref()));
+    let bundle = args.bundle.then(|| decide_bundle(args, &outcomes, &main_text, opts.password.as_deref()));
     match args.format {
         Format::Json if bundle.is_some() => {
             let mut doc: serde_json::Value = serde_json::from_str(&report::json(&outcomes, lang)).unwrap_or_default();
@@ -267,11 +303,11 @@ pub fn run(args: &VerifyArgs) -> u8 {
 }
 
 /// The bundle decision: the first file is the main document, the rest its attachments.
-fn decide_bundle(args: &VerifyArgs, outcomes: &[Outcome], password: Option<&str>) -> pdf_verify::bundle::BundleReport {
-    let texts: Vec<String> = args.files.iter().map(|f| std::fs::read(f).map(|b| pdf_verify::bundle::first_pages_text(&b, password)).unwrap_or_default()).collect();
-    let attachments: Vec<(&Outcome, String)> = outcomes.iter().zip(texts.iter()).skip(1).map(|(o, t)| (o, t.clone())).collect();
-    // clap requires at least one FILE, so there is a first outcome and a first text.
-    pdf_verify::bundle::decide(&outcomes[0], &texts[0], &attachments)
+fn decide_bundle(args: &VerifyArgs, outcomes: &[Outcome], main_text: &str, password: Option<&str>) -> pdf_verify::bundle::BundleReport {
+    let texts: Vec<String> = args.files.iter().skip(1).map(|f| std::fs::read(f).map(|b| pdf_verify::bundle::first_pages_text(&b, password)).unwrap_or_default()).collect();
+    let attachments: Vec<(&Outcome, String)> = outcomes.iter().skip(1).zip(texts).collect();
+    // clap requires at least one FILE, so there is a first outcome.
+    pdf_verify::bundle::decide(&outcomes[0], main_text, &attachments)
 }
 
 /// For other commands (`vbdt demo`): verify `files` against `trust` with the given CRLs
@@ -293,6 +329,8 @@ pub fn verify_files(files: &[PathBuf], trust: &[PathBuf], crls: &[PathBuf], issu
         jobs: None,
         password_env: None,
         bundle: false,
+        expect: None,
+        reference: None,
     };
     run(&args)
 }
