@@ -321,6 +321,29 @@ fn a_copy_whose_stamp_is_moved_or_on_page_2_fails_s4() {
         stamp_layout::Appearance::Visible(text_stamp(&input, &[ORG, lines[2]])),
     );
     assert_rule_fails(pki, &no_kind, "S4", &["kind of copy"]);
+    // Placed as on an upright page, on a page shown turned by 90°: at the shown top
+    // left, sideways.
+    let turned = dir.path().join("turned.pdf");
+    run_ok(
+        Command::new(require_tool("qpdf"))
+            .arg("--rotate=+90:1")
+            .arg(fixture_document("quyet-dinh.pdf"))
+            .arg(&turned),
+    );
+    let sideways = dir.path().join("sideways.pdf");
+    sign_marked(
+        pki,
+        &std::fs::read(&turned).unwrap(),
+        &sideways,
+        pdf_sign::DocumentKind::Copy,
+        stamp_layout::Appearance::Visible(text_stamp(&input, &lines)),
+    );
+    assert_rule_fails(
+        pki,
+        &sideways,
+        "S4",
+        &["below the top of the page", "kind of copy"],
+    );
     // Invisible.
     let invisible = dir.path().join("invisible.pdf");
     sign_marked(

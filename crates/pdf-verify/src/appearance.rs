@@ -248,9 +248,16 @@ fn widget(doc: &Document, id: Option<ObjectId>, d: &Dictionary, index: &AnnotInd
         }
         _ => {}
     }
+    // Read the text as it is shown: turned with the page.
+    let rotate = w
+        .page
+        .and_then(|p| index.pages.get(p - 1))
+        .and_then(|id| inherited(doc, *id, b"Rotate"))
+        .and_then(|o| o.as_i64().ok())
+        .unwrap_or(0);
     for form in forms {
         let scale = w.rect.map_or(1.0, |r| appearance_scale(doc, form, r));
-        match stamp_layout::text::form_lines(doc, form) {
+        match stamp_layout::text::form_lines(doc, form, rotate) {
             Ok(lines) => w.lines.extend(
                 lines
                     .into_iter()

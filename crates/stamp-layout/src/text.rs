@@ -109,14 +109,22 @@ pub fn page_lines(doc: &Document, page_index: usize) -> Result<Vec<Line>, Layout
 }
 
 /// The lines of text a form XObject draws (e.g. a signature widget's normal appearance),
-/// in the form's own space (its `/Matrix` applied), with the same bounds as a page.
-pub fn form_lines(doc: &Document, form: &lopdf::Stream) -> Result<Vec<Line>, LayoutError> {
+/// in the form's own space (its `/Matrix` applied) turned clockwise by `rotate` degrees
+/// (a multiple of 90: the page's `/Rotate`, so that lines are read as they are shown),
+/// with the same bounds as a page.
+pub fn form_lines(doc: &Document, form: &lopdf::Stream, rotate: i64) -> Result<Vec<Line>, LayoutError> {
     let content = form.decompressed_content_with_limit(MAX_CONTENT_BYTES).map_err(|e| LayoutError::Limit(format!("appearance content: {e}")))?;
     let empty = Dictionary::new();
     let resources = form.dict.get(b"Resources").ok().and_then(|r| resolve_dict(doc, r)).unwrap_or(&empty);
     let matrix = form.dict.get(b"Matrix").ok().and_then(|m| m.as_array().ok()).and_then(|a| Matrix::from_operands(a)).unwrap_or(Matrix::IDENTITY);
+    let turn = match rotate.rem_euclid(360) {
+        90 => Matrix([0.0, -1.0, 1.0, 0.0, 0.0, 0.0]),
+        180 => Matrix([-1.0, 0.0, 0.0, -1.0, 0.0, 0.0]),
+        270 => Matrix([0.0, 1.0, -1.0, 0.0, 0.0, 0.0]),
+        _ => Matrix::IDENTITY,
+    };
     let mut reader = Reader { doc, glyphs: Vec::new(), ops: 0, bytes: content.len(), fonts: HashMap::new() };
-    reader.run(&content, resources, matrix, 1)?;
+    reader.run(&content, resources, matrix.then(&turn), 1)?;
     Ok(group_lines(reader.glyphs))
 }
 
