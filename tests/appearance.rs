@@ -333,8 +333,13 @@ fn assert_vietnam_time(text: &str) {
 /// The stamp lines on page 1: exact text, ~10 pt, right-aligned inside the right margin,
 /// in the top 20 mm; returns the time line's text.
 fn assert_stamp(pdf: &Path, lines: &[&str]) -> String {
+    assert_stamp_on(pdf, lines, 595.3)
+}
+
+/// [`assert_stamp`] on a page `page_w` points wide as displayed (pdftotext measures the
+/// page turned by its /Rotate).
+fn assert_stamp_on(pdf: &Path, lines: &[&str], page_w: f64) -> String {
     let words = words(pdf, 1);
-    let page_w = 595.3;
     let mut rights = Vec::new();
     for line in lines {
         let b = find_line(&words, line).unwrap_or_else(|| panic!("stamp line {line:?} not found on page 1:\n{words:?}"));
@@ -414,6 +419,31 @@ fn copy_stamp_shows_kind_org_and_time_top_right() {
         assert_eq!(aps[0].0, "Organization");
         assert!(aps[0].1.contains(&"Font".to_string()) && !aps[0].1.contains(&"XObject".to_string()), "the copy stamp must be text only: {aps:?}");
         assert_valid(&out, pki, 1);
+    }
+}
+
+#[test]
+fn copy_stamp_on_a_turned_page_reads_upright_at_the_shown_top_right() {
+    let pki = TestPki::shared();
+    let dir = tmp();
+    for (turn, shown_w) in [(90, 841.9), (180, 595.3), (270, 841.9)] {
+        let turned = dir.path().join(format!("turned-{turn}.pdf"));
+        run_ok(Command::new(require_tool("qpdf")).arg(format!("--rotate=+{turn}:1")).arg(fixture_document("phu-luc.pdf")).arg(&turned));
+        let out = dir.path().join(format!("copy-{turn}.pdf"));
+        assert_ok(&run(&mut copy_cmd(pki, std::slice::from_ref(&turned), &out, &["--kind", "sao-y"])));
+        // pdftotext reads the page as shown: the lines are horizontal, at the top right.
+        let t = assert_stamp_on(&out, &["Sao y", ORG], shown_w);
+        assert_vietnam_time(&t);
+        // vbdt verify agrees (S4 measures the shown page too).
+        let mut cmd = vbdt(["verify", "--format", "json", "--lang", "en", "--offline", "--revocation", "off", "--trust"]);
+        cmd.arg(pki.root()).arg(&out);
+        let o = run(&mut cmd);
+        let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", output_text(&o)));
+        let s4 = report["files"][0]["rules"].as_array().unwrap().iter().find(|r| r["id"] == "S4").unwrap();
+        assert_eq!(s4["status"], "pass", "/Rotate {turn}: {s4}");
+        if turn == 90 {
+            assert_valid(&out, pki, 1);
+        }
     }
 }
 

@@ -99,6 +99,20 @@ fn page_box(doc: &Document, page: ObjectId) -> Result<Rect, LayoutError> {
     Ok(Rect { x0: 0.0, y0: 0.0, x1: 595.0, y1: 842.0 })
 }
 
+/// The page's `/Rotate` (inherited), as 0, 90, 180 or 270.
+fn page_rotation(doc: &Document, page: ObjectId) -> i64 {
+    let mut node: Option<&Dictionary> = doc.get_dictionary(page).ok();
+    for _ in 0..32 {
+        let Some(d) = node else { break };
+        if let Ok(o) = d.get(b"Rotate") {
+            let o = doc.dereference(o).map(|(_, o)| o).unwrap_or(o);
+            return o.as_i64().map(|r| r.rem_euclid(360)).ok().filter(|r| r % 90 == 0).unwrap_or(0);
+        }
+        node = d.get(b"Parent").ok().and_then(|p| p.as_reference().ok()).and_then(|id| doc.get_dictionary(id).ok());
+    }
+    0
+}
+
 fn rect_of(o: &Object) -> Option<Rect> {
     let a = o.as_array().ok()?;
     if a.len() != 4 {
@@ -353,10 +367,34 @@ pub fn text_stamp(pdf: &[u8], lines: &[String], font: &TextFont) -> Result<Place
     let block_w = widths.iter().copied().fold(0.0, f32::max) + 2.0;
     let (ascent, descent) = font.vertical_metrics()?;
     let block_h = ascent / 1000.0 * size + STAMP_LEADING * (wrapped.len() as f32 - 1.0) - descent / 1000.0 * size;
-    let right = pbox.x1 - STAMP_RIGHT_MM * PT_PER_MM;
-    let top = pbox.y1 - STAMP_TOP_MM * PT_PER_MM;
-    let rect = Rect { x0: right - block_w, y0: top - block_h, x1: right, y1: top };
-    if rect.x0 < pbox.x0 {
+    // Top right of the page as displayed: with /Rotate the block goes to the user-space
+    // corner that is shown at the top right, its drawing turned back so that it reads
+    // upright (the appearance maps its /BBox onto /Rect without turning it).
+    let rotate = page_rotation(&doc, page_id(&doc, 0)?);
+    let (top_gap, right_gap) = (STAMP_TOP_MM * PT_PER_MM, STAMP_RIGHT_MM * PT_PER_MM);
+    let (rect, turn, bbox) = match rotate {
+        90 => {
+            let x0 = pbox.x0 + top_gap;
+            let y1 = pbox.y1 - right_gap;
+            (Rect { x0, y0: y1 - block_w, x1: x0 + block_h, y1 }, Some([0.0, 1.0, -1.0, 0.0, block_h, 0.0]), Rect { x0: 0.0, y0: 0.0, x1: block_h, y1: block_w })
+        }
+        180 => {
+            let y0 = pbox.y0 + top_gap;
+            let x0 = pbox.x0 + right_gap;
+            (Rect { x0, y0, x1: x0 + block_w, y1: y0 + block_h }, Some([-1.0, 0.0, 0.0, -1.0, block_w, block_h]), Rect { x0: 0.0, y0: 0.0, x1: block_w, y1: block_h })
+        }
+        270 => {
+            let x1 = pbox.x1 - top_gap;
+            let y0 = pbox.y0 + right_gap;
+            (Rect { x0: x1 - block_h, y0, x1, y1: y0 + block_w }, Some([0.0, -1.0, 1.0, 0.0, 0.0, block_w]), Rect { x0: 0.0, y0: 0.0, x1: block_h, y1: block_w })
+        }
+        _ => {
+            let right = pbox.x1 - right_gap;
+            let top = pbox.y1 - top_gap;
+            (Rect { x0: right - block_w, y0: top - block_h, x1: right, y1: top }, None, Rect { x0: 0.0, y0: 0.0, x1: block_w, y1: block_h })
+        }
+    };
+    if rect.x0 < pbox.x0 || rect.y0 < pbox.y0 {
         return Err(LayoutError::Place("the stamp text is wider than the page".into()));
     }
     // The top margin should be empty; say so when the page's own text is under the stamp.
@@ -369,6 +407,9 @@ pub fn text_stamp(pdf: &[u8], lines: &[String], font: &TextFont) -> Result<Place
     }
     let mut content = Content::new();
     content.save_state();
+    if let Some(m) = turn {
+        content.transform(m);
+    }
     content.set_fill_gray(0.0);
     content.begin_text();
     content.set_font(Name(b"F0"), size);
@@ -385,7 +426,7 @@ pub fn text_stamp(pdf: &[u8], lines: &[String], font: &TextFont) -> Result<Place
     }
     content.end_text();
     content.restore_state();
-    let form = FormXObject { bbox: Rect { x0: 0.0, y0: 0.0, x1: block_w, y1: block_h }, content: content.finish().into_vec(), images: Vec::new(), fonts: vec![("F0".into(), objects)] };
+    let form = FormXObject { bbox, content: content.finish().into_vec(), images: Vec::new(), fonts: vec![("F0".into(), objects)] };
     Ok(Placed {
         appearance: Appearance::Visible(Visible { page: 0, rect, form }),
         warnings,
