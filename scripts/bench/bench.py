@@ -85,7 +85,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
     if args.smoke:
         s = Settings(
             runs=1, batch_runs=1, batch_size=10, peer_batch_sample=2, big_mb=1.0, text_pages=0,
-            sig_counts=(1, 2, 3), size_series_mb=(0.1, 0.3), callgrind=True, callgrind_sign=False, callgrind_series=True,
+            sig_counts=(1, 2, 3), size_series_mb=(0.1, 0.3), callgrind=True, callgrind_sign=False, callgrind_series=False,
             callgrind_timeout=120, slow_limit=30, command_timeout=300, mode="smoke",
         )
     else:
