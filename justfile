@@ -23,7 +23,7 @@ lint:
     cargo clippy --workspace --all-targets -- -D warnings
     cargo fmt --all -- --check
 
-# Benchmarks against pyHanko and pdfsig (issue 8): ~20 min, writes docs/benchmarks.md
+# Benchmarks against pyHanko and pdfsig (issue 8): ~10 min, writes docs/benchmarks.md
 # (`just bench --quick`: one run per cell; `just bench --help` for the rest)
 bench *ARGS:
     python3 scripts/bench/bench.py {{ARGS}}
