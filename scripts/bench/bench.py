@@ -1188,6 +1188,9 @@ METHOD = """\
   else the machine is doing: compare them between commits to see a regression that the
   wall times hide. The top functions (self cost) are listed to show where the
   instructions go.
+- **Every measurement** (not only the medians) is kept in `results.json` in the scratch
+  directory, with the inputs, the PKI and the callgrind profiles (`callgrind/*.out`, for
+  `callgrind_annotate`).
 - **The machine is shared and noisy** (other engineers build and test on the same 2
   cores): the load average is recorded before and after; compare ratios and instruction
   counts rather than absolute times, and rerun when the load was high.
@@ -1232,13 +1235,14 @@ def write_doc(path: Path, ctx: Context, cases: list[Case], irs: list[IrResult], 
         "RSS: peak resident memory. Ratios: peer/vbdt above 1 means vbdt is faster; vbdt/floor is how far vbdt is from the floor.",
         "",
     ]
-    for c in cases:
-        repeats = getattr(c.pdfsig_check, "repeats", 0)
-        if repeats:
-            lines.append(
-                f"pdfsig on “{c.label}”: {repeats} of {c.count} certificates came out as “Unknown issue with Certificate or corrupted data.”"
-                " although the same certificate is trusted in the file's other signatures (a pdfsig/NSS quirk with repeated certificates; counted as success, see below)."
-            )
+    notes = [
+        f"- pdfsig on “{c.label}”: {getattr(c.pdfsig_check, 'repeats', 0)} of {c.count} certificates came out as “Unknown issue with Certificate or corrupted data.”"
+        " although the same certificate is trusted in the file's other signatures (a pdfsig/NSS quirk with repeated certificates; counted as success, see below)."
+        for c in cases
+        if getattr(c.pdfsig_check, "repeats", 0)
+    ]
+    if notes:
+        lines += [*notes, ""]
     batch = [c for c in cases if c.group == "batch"]
     lines.append("CPU of the batch (medians; CPU time is user + system, scaled like the wall time for the peers):")
     lines.append("")
@@ -1260,6 +1264,11 @@ def write_doc(path: Path, ctx: Context, cases: list[Case], irs: list[IrResult], 
     if not irs:
         lines.append("Not measured in this run (`--no-callgrind`).")
     else:
+        lines += [
+            "Valgrind's CPU hides SHA-NI, so hashing (SHA-256 of the document, PBKDF2 of the PKCS#12 file) costs more",
+            "instructions here than the native code runs; the counts are for comparing commits, not for converting to time.",
+            "",
+        ]
         lines += ["| what | instructions (Ir) | top functions (self) |", "|---|---|---|"]
         for r in irs:
             lines.append(f"| {r.label} | {f'{r.ir:,}' if r.ir is not None else 'not measured: ' + r.why} | {'<br>'.join(r.top[:5]) if r.top else ''} |")
@@ -1280,6 +1289,26 @@ def write_doc(path: Path, ctx: Context, cases: list[Case], irs: list[IrResult], 
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text("\n".join(lines))
     os.replace(tmp, path)
+
+
+def save_results(path: Path, cases: list[Case], irs: list[IrResult], targets: list[Target], meta: dict) -> None:
+    """Every measurement, for comparing runs (the doc shows only the medians)."""
+    data = {
+        "meta": meta,
+        "cases": {
+            c.key: {
+                "label": f"{c.op} {c.label}",
+                "tools": {
+                    t: {"failed": cell.failed, "scale": cell.scale, "runs": [vars(m) for m in cell.runs]}
+                    for t, cell in c.cells.items()
+                },
+            }
+            for c in cases
+        },
+        "callgrind": [{"label": r.label, "ir": r.ir, "why": r.why, "top": r.top} for r in irs],
+        "targets": [vars(t) for t in targets],
+    }
+    path.write_text(json.dumps(data, indent=1, ensure_ascii=False))
 
 
 def load() -> str:
@@ -1332,6 +1361,7 @@ def main() -> int:
         "overhead": overhead,
         "overhead_n": sum(len(c.cells["overhead"].runs) for c in cases if "overhead" in c.cells),
     }
+    save_results(scratch / "results.json", cases, irs, targets, meta)
     doc = args.doc or (scratch / "benchmarks.md" if s.mode == "smoke" else REPO / "docs/benchmarks.md")
     write_doc(doc, ctx, cases, irs, targets, meta)
 
@@ -1341,7 +1371,7 @@ def main() -> int:
         print(f"callgrind: {r.label}: {f'{r.ir:,} Ir' if r.ir is not None else r.why}")
     for t in targets:
         print(f"{'MET    ' if t.met else 'UNKNOWN' if t.met is None else 'NOT MET'}  {t.text}: {t.detail}")
-    print(f"\nbench: written to {doc} ({meta['duration']})")
+    print(f"\nbench: written to {doc}; every measurement in {scratch / 'results.json'} ({meta['duration']})")
     failed = [f"{c.key} {t}" for c in cases for t, cell in c.cells.items() if cell.failed]
     # A callgrind point skipped or stopped for time is not a failure; one that crashed is.
     failed += [f"callgrind {r.label}" for r in irs if r.ir is None and not r.why.startswith(("not run", "over "))]
