@@ -6,12 +6,16 @@
 //! with explicit limits so hostile files cannot make it loop or allocate without bound.
 
 mod budget;
+pub mod doc;
 mod error;
+pub mod input;
 pub mod lexer;
 mod revisions;
 mod xref;
 
+pub use doc::{ElidedStream, RevisionLoader};
 pub use error::RawError;
+pub use input::Input;
 pub use lexer::{Dict, Obj, PdfString};
 pub use revisions::{RawPdf, Revision, XrefKind};
 pub use xref::XrefEntry;

@@ -16,7 +16,8 @@ use std::path::Path;
 pub use chain_check::digest::DigestAlg;
 pub use error::SignError;
 pub use keys::{KeySource, P12Key, Pkcs11Key, Pkcs11Options};
-pub use output::write_atomically;
+pub use output::{write_atomically, write_input_and_update};
+pub use pdf_raw::Input;
 pub use precheck::PrecheckOptions;
 use time::OffsetDateTime;
 
@@ -118,6 +119,29 @@ pub struct SignedUpdate {
 
 /// Signs `input` (a whole PDF) and returns the incremental update to append.
 pub fn sign_pdf(input: &[u8], key: &dyn KeySource, opts: &SignOptions) -> Result<SignedUpdate, SignError> {
+    sign_with(input, &|alg| Ok(hash_all(alg, input)), key, opts)
+}
+
+fn hash_all(alg: DigestAlg, bytes: &[u8]) -> chain_check::digest::Hasher {
+    let mut h = alg.hasher();
+    h.update(bytes);
+    h
+}
+
+/// Signs an opened file: parsing reads only what it needs, and the input is hashed in
+/// one streaming pass (a mapped large file never becomes resident as a whole).
+pub fn sign_input(input: &Input, key: &dyn KeySource, opts: &SignOptions) -> Result<SignedUpdate, SignError> {
+    let hash = |alg: DigestAlg| {
+        let mut h = alg.hasher();
+        input.for_each_chunk(0..input.len(), |_, c| h.update(c)).map_err(|e| SignError::Internal(format!("cannot read the input again: {e}")))?;
+        Ok(h)
+    };
+    sign_with(input.bytes(), &hash, key, opts)
+}
+
+type InputHash<'a> = dyn Fn(DigestAlg) -> Result<chain_check::digest::Hasher, SignError> + 'a;
+
+fn sign_with(input: &[u8], input_hash: &InputHash<'_>, key: &dyn KeySource, opts: &SignOptions) -> Result<SignedUpdate, SignError> {
     let adjusted;
     let opts = match key.kind().required_digest() {
         Some(d) if d != opts.digest => {
@@ -127,12 +151,13 @@ pub fn sign_pdf(input: &[u8], key: &dyn KeySource, opts: &SignOptions) -> Result
         _ => opts,
     };
     let prepared = update::prepare(input, key, opts)?;
+    let input_state = input_hash(opts.digest)?;
     let mut capacity = cms_build::estimate_size(key, opts.tsa_url.is_some());
     // Two rounds at most: the first estimate is generous; if a TSA answers with a much
     // larger token than expected, build once more with room for it.
     for _ in 0..2 {
         let mut placeholder = prepared.with_contents_capacity(capacity)?;
-        let digest = placeholder.digest(input, opts.digest);
+        let digest = placeholder.digest(&input_state);
         let cms = cms_build::build(&digest, key, opts)?;
         if cms.der.len() <= capacity {
             placeholder.fill(&cms.der)?;
@@ -151,7 +176,7 @@ pub fn sign_pdf(input: &[u8], key: &dyn KeySource, opts: &SignOptions) -> Result
 /// Reads `input_path`, signs it, and writes the result to `output_path` atomically
 /// (temporary file in the same directory, fsync, rename). The input is never modified.
 pub fn sign_file(input_path: &Path, output_path: &Path, force: bool, key: &dyn KeySource, opts: &SignOptions) -> Result<SignedUpdate, SignError> {
-    let input = std::fs::read(input_path).map_err(|e| SignError::Io { path: input_path.to_path_buf(), why: e.to_string() })?;
+    let input = Input::open(input_path).map_err(|e| SignError::Io { path: input_path.to_path_buf(), why: e.to_string() })?;
     if !force && output_path.exists() {
         return Err(SignError::OutputExists(output_path.to_path_buf()));
     }
@@ -159,13 +184,13 @@ pub fn sign_file(input_path: &Path, output_path: &Path, force: bool, key: &dyn K
     sign_to_file(&input, output_path, force, key, opts, permissions)
 }
 
-/// Signs `input` (a whole PDF, read or built by the caller) and writes it with its
+/// Signs `input` (a whole PDF, opened or built by the caller) and writes it with its
 /// update to `output_path` atomically.
-pub fn sign_to_file(input: &[u8], output_path: &Path, force: bool, key: &dyn KeySource, opts: &SignOptions, permissions: Option<std::fs::Permissions>) -> Result<SignedUpdate, SignError> {
+pub fn sign_to_file(input: &Input, output_path: &Path, force: bool, key: &dyn KeySource, opts: &SignOptions, permissions: Option<std::fs::Permissions>) -> Result<SignedUpdate, SignError> {
     if !force && output_path.exists() {
         return Err(SignError::OutputExists(output_path.to_path_buf()));
     }
-    let signed = sign_pdf(input, key, opts)?;
-    write_atomically(output_path, &[input, &signed.update], force, permissions)?;
+    let signed = sign_input(input, key, opts)?;
+    write_input_and_update(output_path, input, &signed.update, force, permissions)?;
     Ok(signed)
 }

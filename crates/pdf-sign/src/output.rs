@@ -10,15 +10,31 @@ use crate::SignError;
 /// `path` is never replaced (checked atomically by the rename). `permissions` (usually the
 /// input's) replace the private mode temporary files are created with.
 pub fn write_atomically(path: &Path, parts: &[&[u8]], force: bool, permissions: Option<std::fs::Permissions>) -> Result<(), SignError> {
+    write_with(path, force, permissions, &mut |file| {
+        for part in parts {
+            file.write_all(part)?;
+        }
+        Ok(())
+    })
+}
+
+/// [`write_atomically`] for a signed file: the input (copied by the kernel when it is a
+/// mapped file) followed by its update.
+pub fn write_input_and_update(path: &Path, input: &pdf_raw::Input, update: &[u8], force: bool, permissions: Option<std::fs::Permissions>) -> Result<(), SignError> {
+    write_with(path, force, permissions, &mut |file| {
+        input.copy_to(file)?;
+        file.write_all(update)
+    })
+}
+
+fn write_with(path: &Path, force: bool, permissions: Option<std::fs::Permissions>, write: &mut dyn FnMut(&mut std::fs::File) -> std::io::Result<()>) -> Result<(), SignError> {
     let io = |e: std::io::Error| SignError::Io { path: path.to_path_buf(), why: e.to_string() };
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
     let mut tmp = tempfile::Builder::new().prefix(".vbdt-").suffix(".tmp").tempfile_in(dir).map_err(io)?;
-    for part in parts {
-        tmp.write_all(part).map_err(io)?;
-    }
+    write(tmp.as_file_mut()).map_err(io)?;
     if let Some(p) = permissions {
         tmp.as_file().set_permissions(p).map_err(io)?;
     }

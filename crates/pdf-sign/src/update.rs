@@ -4,7 +4,6 @@
 use std::collections::BTreeSet;
 use std::ops::Range;
 
-use chain_check::digest::DigestAlg;
 use lopdf::{Dictionary, Document, Object, ObjectId};
 use pdf_raw::{Obj, RawPdf, XrefKind};
 use time::{OffsetDateTime, UtcOffset};
@@ -67,7 +66,12 @@ pub(crate) fn prepare(input: &[u8], key: &dyn KeySource, opts: &SignOptions) -> 
     if raw.is_encrypted() {
         return Err(SignError::Encrypted);
     }
-    let doc = Document::load_mem(input).map_err(|e| bad(format!("cannot read the PDF objects ({e})")))?;
+    // Our own loader reads only what the newest revision uses and leaves large image data
+    // in the file; lopdf's loader (which repairs broken xref data) is the fallback.
+    let doc = match pdf_raw::RevisionLoader::new(input, &raw, &pdf_raw::Limits::default()).load(raw.revisions.len() - 1) {
+        Ok(d) => d,
+        Err(_) => Document::load_mem(input).map_err(|e| bad(format!("cannot read the PDF objects ({e})")))?,
+    };
     if doc.is_encrypted() {
         return Err(SignError::Encrypted);
     }
@@ -463,23 +467,14 @@ impl Prepared {
     }
 }
 
-fn algorithm(d: DigestAlg) -> &'static aws_lc_rs::digest::Algorithm {
-    match d {
-        DigestAlg::Sha1 => &aws_lc_rs::digest::SHA1_FOR_LEGACY_USE_ONLY,
-        DigestAlg::Sha256 => &aws_lc_rs::digest::SHA256,
-        DigestAlg::Sha384 => &aws_lc_rs::digest::SHA384,
-        DigestAlg::Sha512 => &aws_lc_rs::digest::SHA512,
-    }
-}
-
 impl Placeholder {
     /// The digest of everything the signature covers: the input, then the update minus the hole.
-    pub(crate) fn digest(&self, input: &[u8], alg: DigestAlg) -> Vec<u8> {
-        let mut ctx = aws_lc_rs::digest::Context::new(algorithm(alg));
-        ctx.update(input);
-        ctx.update(&self.bytes[..self.hole.start]);
-        ctx.update(&self.bytes[self.hole.end..]);
-        ctx.finish().as_ref().to_vec()
+    /// `input_state` has hashed the whole input already (once, however many rounds).
+    pub(crate) fn digest(&self, input_state: &chain_check::digest::Hasher) -> Vec<u8> {
+        let mut h = input_state.clone();
+        h.update(&self.bytes[..self.hole.start]);
+        h.update(&self.bytes[self.hole.end..]);
+        h.finish()
     }
 
     /// Writes the DER signature into the hole as hex (the rest stays zero padding).

@@ -106,6 +106,36 @@ pub fn pieces<'a>(bytes: &'a [u8], cov: &Coverage) -> [&'a [u8]; 2] {
     [piece(a, al), piece(b, bl)]
 }
 
+/// The bytes a signature or timestamp covers, with the digests of them that the file's
+/// single hashing pass already computed (see `crate::digests`); others are computed here.
+pub struct SignedBytes<'a> {
+    pieces: Vec<&'a [u8]>,
+    known: Vec<(DigestAlg, Vec<u8>)>,
+}
+
+impl<'a> SignedBytes<'a> {
+    pub fn new(pieces: &[&'a [u8]]) -> Self {
+        SignedBytes { pieces: pieces.to_vec(), known: Vec::new() }
+    }
+
+    pub fn with_known(mut self, known: Vec<(DigestAlg, Vec<u8>)>) -> Self {
+        self.known = known;
+        self
+    }
+
+    /// The bytes themselves (for the rare signature without signed attributes).
+    pub fn concat(&self) -> Vec<u8> {
+        self.pieces.concat()
+    }
+
+    pub fn digest(&self, alg: DigestAlg) -> Vec<u8> {
+        match self.known.iter().find(|(a, _)| *a == alg) {
+            Some((_, d)) => d.clone(),
+            None => digest_pieces(alg, &self.pieces),
+        }
+    }
+}
+
 pub fn digest_pieces(alg: DigestAlg, pieces: &[&[u8]]) -> Vec<u8> {
     let mut h = alg.hasher();
     for p in pieces {
@@ -142,7 +172,7 @@ pub struct SignerOutcome {
 
 /// What the signer signed: detached pieces of the file, or the encapsulated content.
 pub enum Content<'a> {
-    Detached(&'a [&'a [u8]]),
+    Detached(&'a SignedBytes<'a>),
     Encapsulated,
 }
 
@@ -170,7 +200,7 @@ pub fn verify_signer(sd: &SignedData, si: &SignerInfo, content: Content<'_>, ext
     };
     let encapsulated = sd.econtent.as_deref();
     let content_digest = match (&content, encapsulated) {
-        (Content::Detached(p), _) => digest_pieces(alg, p),
+        (Content::Detached(p), _) => p.digest(alg),
         (Content::Encapsulated, Some(e)) => alg.digest(e),
         (Content::Encapsulated, None) => {
             out.digest = fail("the signature has no encapsulated content", "chữ ký không chứa nội dung được bọc");
@@ -282,11 +312,14 @@ pub struct Integrity {
 
 /// Parses the CMS of a signature and verifies it over its byte range (not for document
 /// timestamps, which [`crate::timestamps`] handles).
-pub fn verify(sig: &FoundSignature, bytes: &[u8], raw: &RawPdf, extra_certs: &[Certificate]) -> Integrity {
+pub fn verify(sig: &FoundSignature, bytes: &[u8], raw: &RawPdf, extra_certs: &[Certificate], known: Vec<(DigestAlg, Vec<u8>)>) -> Integrity {
     let (byte_range, coverage) = check_byte_range(sig, raw, bytes.len());
     let cms = parse_cms(sig);
     let outcome = match (&cms, &coverage, &sig.raw) {
-        (Ok(sd), Some(cov), Ok(rd)) => Some(verify_pdf_signer(sd, rd.sub_filter.as_deref(), sig.kind, bytes, cov, extra_certs)),
+        (Ok(sd), Some(cov), Ok(rd)) => {
+            let signed = SignedBytes::new(&pieces(bytes, cov)).with_known(known);
+            Some(verify_pdf_signer(sd, rd.sub_filter.as_deref(), sig.kind, &signed, extra_certs))
+        }
         _ => None,
     };
     Integrity { byte_range, coverage, cms, outcome }
@@ -301,8 +334,7 @@ pub fn parse_cms(sig: &FoundSignature) -> Result<SignedData, String> {
     cms::parse_content_info(der).map_err(|e| format!("malformed CMS SignedData: {e}"))
 }
 
-fn verify_pdf_signer(sd: &SignedData, sub_filter: Option<&str>, kind: SignatureKind, bytes: &[u8], cov: &Coverage, extra: &[Certificate]) -> SignerOutcome {
-    let p = pieces(bytes, cov);
+fn verify_pdf_signer(sd: &SignedData, sub_filter: Option<&str>, kind: SignatureKind, p: &SignedBytes<'_>, extra: &[Certificate]) -> SignerOutcome {
     let bail = |j: Judgement| SignerOutcome {
         digest: j.clone(),
         attributes: (CheckStatus::Skipped, Msg::new("not checked", "không kiểm tra")),
@@ -326,10 +358,10 @@ fn verify_pdf_signer(sd: &SignedData, sub_filter: Option<&str>, kind: SignatureK
             if sd.econtent.is_some() {
                 return bail(fail("a detached signature carries encapsulated content", "chữ ký tách rời lại chứa nội dung được bọc"));
             }
-            verify_signer(sd, si, Content::Detached(&p), extra, sub_filter == Some("ETSI.CAdES.detached"))
+            verify_signer(sd, si, Content::Detached(p), extra, sub_filter == Some("ETSI.CAdES.detached"))
         }
         Some("adbe.pkcs7.sha1") => {
-            let expected = digest_pieces(DigestAlg::Sha1, &p);
+            let expected = p.digest(DigestAlg::Sha1);
             match &sd.econtent {
                 Some(e) if *e == expected => {
                     let mut o = verify_signer(sd, si, Content::Encapsulated, extra, false);

@@ -23,6 +23,7 @@ pub mod dieu30;
 pub mod dieu31;
 pub mod dieu32;
 pub mod existence;
+mod digests;
 pub mod history;
 pub mod modifications;
 mod oids;
@@ -127,11 +128,11 @@ pub enum VerifyError {
 /// Verifies one file; every failure becomes an [`Outcome::Error`] naming the reason.
 pub fn verify_path(path: &Path, opts: &VerifyOptions) -> Outcome {
     let name = path.display().to_string();
-    match std::fs::read(path) {
+    match pdf_raw::Input::open(path) {
         Err(e) => Outcome::Error(FileError { file: name, sha256: None, error: format!("cannot read the file: {e}") }),
-        Ok(bytes) => match verify_bytes(&bytes, &name, opts) {
+        Ok(input) => match verify_input(&input, &name, opts) {
             Ok(r) => Outcome::Report(Box::new(r)),
-            Err(e) => Outcome::Error(FileError { file: name, sha256: Some(hex(&chain_check::DigestAlg::Sha256.digest(&bytes))), error: e.to_string() }),
+            Err(e) => Outcome::Error(FileError { file: name, sha256: digests::file_sha256(&input).ok().map(|d| hex(&d)), error: e.to_string() }),
         },
     }
 }
@@ -180,7 +181,7 @@ fn read_dss(doc: &Document) -> Dss {
 }
 
 fn load_final(bytes: &[u8], raw: &RawPdf, password: Option<&str>) -> Result<Document, VerifyError> {
-    let doc = match modifications::load_doc(bytes, password) {
+    let doc = match modifications::load_doc_raw(bytes, raw, password) {
         Ok(d) => d,
         Err(lopdf::Error::InvalidPassword) if password.is_some() => return Err(VerifyError::WrongPassword),
         Err(lopdf::Error::InvalidPassword) => return Err(VerifyError::PasswordNeeded),
@@ -233,7 +234,13 @@ struct TsaEval {
 
 /// Verifies a PDF held in memory. `name` is what reports call the file.
 pub fn verify_bytes(bytes: &[u8], name: &str, opts: &VerifyOptions) -> Result<FileReport, VerifyError> {
-    let sha256 = hex(&chain_check::DigestAlg::Sha256.digest(bytes));
+    verify_input(&pdf_raw::Input::from_vec(bytes.to_vec()), name, opts)
+}
+
+/// Verifies an opened file (see [`pdf_raw::Input`]: a large file is mapped, parsed where
+/// needed and hashed in one streaming pass).
+pub fn verify_input(input: &pdf_raw::Input, name: &str, opts: &VerifyOptions) -> Result<FileReport, VerifyError> {
+    let bytes = input.bytes();
     let raw = RawPdf::parse(bytes).map_err(|e| match e {
         pdf_raw::RawError::NotPdf => VerifyError::NotPdf,
         other => VerifyError::Structure(other.to_string()),
@@ -244,21 +251,26 @@ pub fn verify_bytes(bytes: &[u8], name: &str, opts: &VerifyOptions) -> Result<Fi
 
     // Find and order the signatures (signing order: by the revision they cover).
     let found = signatures::find(&doc, bytes, &raw);
+    // One pass over the file: its SHA-256 and every digest the signatures need.
+    let (file_sha256, mut known) = digests::compute(input, &raw, &found).map_err(|e| VerifyError::Unloadable(format!("cannot read the file: {e}")))?;
+    let sha256 = hex(&file_sha256);
     let mut prepared: Vec<Prepared> = found
         .into_iter()
-        .map(|sig| {
+        .enumerate()
+        .map(|(i, sig)| {
+            let known = std::mem::take(&mut known[i]);
             let mut extra = dss.certs.clone();
             extra.extend(opts.extra_certs.iter().cloned());
             match sig.kind {
                 SignatureKind::Signature => {
-                    let i = dieu30::verify(&sig, bytes, &raw, &extra);
+                    let i = dieu30::verify(&sig, bytes, &raw, &extra, known);
                     Prepared { sig, coverage: i.coverage, byte_range_check: i.byte_range, cms: i.cms, outcome: i.outcome, token: None, tsa: None }
                 }
                 SignatureKind::DocumentTimestamp => {
                     let (br, cov) = dieu30::check_byte_range(&sig, &raw, bytes.len());
                     let cms = dieu30::parse_cms(&sig);
                     let token = match (&sig.raw, &cov) {
-                        (Ok(rd), Some(c)) => Some(timestamps::verify_token(&rd.contents, &dieu30::pieces(bytes, c), &extra)),
+                        (Ok(rd), Some(c)) => Some(timestamps::verify_token(&rd.contents, &dieu30::SignedBytes::new(&dieu30::pieces(bytes, c)).with_known(known), &extra)),
                         _ => None,
                     };
                     Prepared { sig, coverage: cov, byte_range_check: br, cms, outcome: None, token, tsa: None }
@@ -624,7 +636,7 @@ fn signature_report(index: usize, p: Prepared, ctx: &Ctx<'_>, revs: &mut Revisio
             let cert = o.and_then(|o| o.cert.as_ref());
             // The timestamp first: it decides the signing time.
             let si = p.cms.as_ref().ok().and_then(|sd| sd.signers.first());
-            let token = si.and_then(|si| si.unsigned_attr(&oids::ATTR_TIMESTAMP_TOKEN).and_then(|a| a.values.first()).map(|v| timestamps::verify_token(v, &[&si.signature], ctx.pool)));
+            let token = si.and_then(|si| si.unsigned_attr(&oids::ATTR_TIMESTAMP_TOKEN).and_then(|a| a.values.first()).map(|v| timestamps::verify_token(v, &dieu30::SignedBytes::new(&[&si.signature]), ctx.pool)));
             let ts_check = match &token {
                 Some(t) => {
                     let (c, proven) = timestamp_check(t, doc_poe, ctx);

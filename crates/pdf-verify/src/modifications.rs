@@ -27,7 +27,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use lopdf::{Dictionary, Document, LoadOptions, Object, ObjectId};
-use pdf_raw::{RawPdf, XrefEntry};
+use pdf_raw::{RawPdf, RevisionLoader, XrefEntry};
 use serde::Serialize;
 
 use crate::pdfobj;
@@ -89,6 +89,7 @@ struct RevState {
 /// Loads each revision once.
 pub struct Revisions<'a> {
     bytes: &'a [u8],
+    fast: RevisionLoader<'a>,
     raw: &'a RawPdf,
     password: Option<String>,
     states: BTreeMap<usize, Result<RevState, String>>,
@@ -96,7 +97,7 @@ pub struct Revisions<'a> {
 
 impl<'a> Revisions<'a> {
     pub fn new(bytes: &'a [u8], raw: &'a RawPdf, password: Option<String>) -> Self {
-        Revisions { bytes, raw, password, states: BTreeMap::new() }
+        Revisions { bytes, fast: RevisionLoader::new(bytes, raw, &pdf_raw::Limits::default()), raw, password, states: BTreeMap::new() }
     }
 
     fn load(&mut self, i: usize) {
@@ -107,7 +108,8 @@ impl<'a> Revisions<'a> {
             None => Err(format!("no revision {}", i + 1)),
             Some(rev) => {
                 let end = rev.end.min(self.bytes.len());
-                match load_doc(&self.bytes[..end], self.password.as_deref()) {
+                let fast = if self.raw.is_encrypted() { None } else { self.fast.load(i).ok() };
+                match fast.map_or_else(|| load_doc_lopdf(&self.bytes[..end], self.password.as_deref()), Ok) {
                     Ok(doc) => Ok(RevState::new(doc)),
                     Err(e) => Err(e.to_string()),
                 }
@@ -130,8 +132,27 @@ impl<'a> Revisions<'a> {
     }
 }
 
-/// Loads a document (or a revision's prefix of it) with decompression bounded.
+/// Loads a document's newest revision: see [`load_doc_raw`].
 pub fn load_doc(bytes: &[u8], password: Option<&str>) -> Result<Document, lopdf::Error> {
+    match RawPdf::parse(bytes) {
+        Ok(raw) => load_doc_raw(bytes, &raw, password),
+        Err(_) => load_doc_lopdf(bytes, password),
+    }
+}
+
+/// Loads the newest revision through pdf-raw's reader (each object where the xref says,
+/// large image data left in the file); lopdf's loader, with decompression bounded, for
+/// encrypted files and files whose xref needs lopdf's repair.
+pub fn load_doc_raw(bytes: &[u8], raw: &RawPdf, password: Option<&str>) -> Result<Document, lopdf::Error> {
+    if !raw.is_encrypted() {
+        if let Ok(doc) = RevisionLoader::new(bytes, raw, &pdf_raw::Limits::default()).load(raw.revisions.len() - 1) {
+            return Ok(doc);
+        }
+    }
+    load_doc_lopdf(bytes, password)
+}
+
+fn load_doc_lopdf(bytes: &[u8], password: Option<&str>) -> Result<Document, lopdf::Error> {
     let opts = LoadOptions { password: password.map(str::to_string), max_decompressed_size: Some(crate::MAX_STREAM_BYTES), ..LoadOptions::default() };
     Document::load_mem_with_options(bytes, opts)
 }

@@ -80,8 +80,15 @@ impl Token {
     }
 }
 
-/// Verifies a token (a DER ContentInfo) whose imprint must be over `pieces`.
-pub fn verify_token(token_der: &[u8], pieces: &[&[u8]], extra: &[Certificate]) -> Token {
+/// The algorithm of a token's message imprint (to hash the file for it in one pass).
+pub fn imprint_alg(token_der: &[u8]) -> Option<DigestAlg> {
+    let sd = cms::parse_content_info(cms::trim_contents(token_der).ok()?).ok()?;
+    let tst = parse_tst_info(sd.econtent.as_deref()?).ok()?;
+    DigestAlg::from_oid(&tst.imprint_alg)
+}
+
+/// Verifies a token (a DER ContentInfo) whose imprint must be over the `signed` bytes.
+pub fn verify_token(token_der: &[u8], signed: &dieu30::SignedBytes<'_>, extra: &[Certificate]) -> Token {
     let fail = |en: String, vi: String| Token { sd: None, tst: None, imprint: (CheckStatus::Fail, Msg::new(en, vi)), outcome: None };
     let der = match cms::trim_contents(token_der) {
         Ok(d) => d,
@@ -102,7 +109,7 @@ pub fn verify_token(token_der: &[u8], pieces: &[&[u8]], extra: &[Certificate]) -
         Err(e) => return fail(format!("malformed TSTInfo: {e}"), format!("TSTInfo sai cấu trúc: {e}")),
     };
     let imprint = match DigestAlg::from_oid(&tst.imprint_alg) {
-        Some(alg) if dieu30::digest_pieces(alg, pieces) == tst.imprint => (CheckStatus::Pass, Msg::new(format!("the {alg} imprint matches"), format!("giá trị băm {alg} khớp"))),
+        Some(alg) if signed.digest(alg) == tst.imprint => (CheckStatus::Pass, Msg::new(format!("the {alg} imprint matches"), format!("giá trị băm {alg} khớp"))),
         Some(alg) => (
             CheckStatus::Fail,
             Msg::new(format!("the timestamp's {alg} imprint does not match the timestamped data"), format!("giá trị băm {alg} trong dấu thời gian không khớp với dữ liệu được đóng dấu")),

@@ -67,7 +67,13 @@ impl std::str::FromStr for Place {
 }
 
 fn load(pdf: &[u8]) -> Result<Document, LayoutError> {
-    let doc = Document::load_mem(pdf).map_err(|e| LayoutError::Pdf(e.to_string()))?;
+    // The newest revision through our own reader (large images stay in the file); lopdf's
+    // loader, which repairs broken xref data, when that fails.
+    let fast = pdf_raw::RawPdf::parse(pdf).ok().and_then(|raw| pdf_raw::RevisionLoader::new(pdf, &raw, &pdf_raw::Limits::default()).load(raw.revisions.len() - 1).ok());
+    let doc = match fast {
+        Some(d) => d,
+        None => Document::load_mem(pdf).map_err(|e| LayoutError::Pdf(e.to_string()))?,
+    };
     if doc.is_encrypted() {
         return Err(LayoutError::Pdf("the document is encrypted".into()));
     }

@@ -329,19 +329,18 @@ pub fn run_batch(cmd: &str, jobs: &[Job], force: bool, key: &dyn KeySource, args
     };
     type Outcome = Result<(pdf_sign::SignedUpdate, Vec<String>), SignError>;
     let sign_one = |job: &Job| -> Outcome {
-        let read;
         let (input, permissions) = match &job.built {
-            Some(bytes) => (bytes.as_slice(), None),
+            Some(bytes) => (pdf_sign::Input::from_vec(bytes.clone()), None),
             None => {
-                read = std::fs::read(&job.input).map_err(|e| SignError::Io { path: job.input.clone(), why: e.to_string() })?;
-                (read.as_slice(), std::fs::metadata(&job.input).ok().map(|m| m.permissions()))
+                let input = pdf_sign::Input::open(&job.input).map_err(|e| SignError::Io { path: job.input.clone(), why: e.to_string() })?;
+                (input, std::fs::metadata(&job.input).ok().map(|m| m.permissions()))
             }
         };
         if !force && job.output.exists() {
             return Err(SignError::OutputExists(job.output.clone()));
         }
-        let (opts, warnings) = prepare(job, input)?;
-        Ok((pdf_sign::sign_to_file(input, &job.output, force, key, &opts, permissions)?, warnings))
+        let (opts, warnings) = prepare(job, input.bytes())?;
+        Ok((pdf_sign::sign_to_file(&input, &job.output, force, key, &opts, permissions)?, warnings))
     };
     let results: Vec<(usize, Outcome)> = pool.install(|| {
         jobs.par_iter()
