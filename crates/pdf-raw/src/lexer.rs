@@ -516,13 +516,16 @@ pub fn find(hay: &[u8], needle: &[u8], from: usize) -> Option<usize> {
     if from >= hay.len() || needle.is_empty() {
         return None;
     }
-    hay[from..].windows(needle.len()).position(|w| w == needle).map(|p| p + from)
+    memchr::memmem::find(&hay[from..], needle).map(|p| p + from)
 }
 
 /// Last occurrence of `needle` that starts before `before`.
 pub fn rfind(hay: &[u8], needle: &[u8], before: usize) -> Option<usize> {
     let end = before.min(hay.len());
-    hay[..end].windows(needle.len()).rposition(|w| w == needle)
+    if needle.is_empty() {
+        return None;
+    }
+    memchr::memmem::rfind(&hay[..end], needle)
 }
 
 #[cfg(test)]

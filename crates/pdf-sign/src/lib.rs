@@ -16,7 +16,7 @@ use std::path::Path;
 pub use chain_check::digest::DigestAlg;
 pub use error::SignError;
 pub use keys::{KeySource, P12Key, Pkcs11Key, Pkcs11Options};
-pub use output::{write_atomically, write_input_and_update};
+pub use output::{sync_dir, write_atomically, write_input_and_update, Durability};
 pub use pdf_raw::Input;
 pub use precheck::PrecheckOptions;
 use time::OffsetDateTime;
@@ -181,16 +181,16 @@ pub fn sign_file(input_path: &Path, output_path: &Path, force: bool, key: &dyn K
         return Err(SignError::OutputExists(output_path.to_path_buf()));
     }
     let permissions = std::fs::metadata(input_path).ok().map(|m| m.permissions());
-    sign_to_file(&input, output_path, force, key, opts, permissions)
+    sign_to_file(&input, output_path, force, key, opts, permissions, Durability::Full)
 }
 
 /// Signs `input` (a whole PDF, opened or built by the caller) and writes it with its
 /// update to `output_path` atomically.
-pub fn sign_to_file(input: &Input, output_path: &Path, force: bool, key: &dyn KeySource, opts: &SignOptions, permissions: Option<std::fs::Permissions>) -> Result<SignedUpdate, SignError> {
+pub fn sign_to_file(input: &Input, output_path: &Path, force: bool, key: &dyn KeySource, opts: &SignOptions, permissions: Option<std::fs::Permissions>, durability: Durability) -> Result<SignedUpdate, SignError> {
     if !force && output_path.exists() {
         return Err(SignError::OutputExists(output_path.to_path_buf()));
     }
     let signed = sign_input(input, key, opts)?;
-    write_input_and_update(output_path, input, &signed.update, force, permissions)?;
+    write_input_and_update(output_path, input, &signed.update, force, permissions, durability)?;
     Ok(signed)
 }

@@ -10,7 +10,7 @@ use crate::SignError;
 /// `path` is never replaced (checked atomically by the rename). `permissions` (usually the
 /// input's) replace the private mode temporary files are created with.
 pub fn write_atomically(path: &Path, parts: &[&[u8]], force: bool, permissions: Option<std::fs::Permissions>) -> Result<(), SignError> {
-    write_with(path, force, permissions, &mut |file| {
+    write_with(path, force, permissions, Durability::Full, &mut |file| {
         for part in parts {
             file.write_all(part)?;
         }
@@ -20,14 +20,33 @@ pub fn write_atomically(path: &Path, parts: &[&[u8]], force: bool, permissions: 
 
 /// [`write_atomically`] for a signed file: the input (copied by the kernel when it is a
 /// mapped file) followed by its update.
-pub fn write_input_and_update(path: &Path, input: &pdf_raw::Input, update: &[u8], force: bool, permissions: Option<std::fs::Permissions>) -> Result<(), SignError> {
-    write_with(path, force, permissions, &mut |file| {
+pub fn write_input_and_update(path: &Path, input: &pdf_raw::Input, update: &[u8], force: bool, permissions: Option<std::fs::Permissions>, durability: Durability) -> Result<(), SignError> {
+    write_with(path, force, permissions, durability, &mut |file| {
         input.copy_to(file)?;
         file.write_all(update)
     })
 }
 
-fn write_with(path: &Path, force: bool, permissions: Option<std::fs::Permissions>, write: &mut dyn FnMut(&mut std::fs::File) -> std::io::Result<()>) -> Result<(), SignError> {
+/// What a write makes durable before it returns. The file's data is always synced before
+/// the rename (so a crash never leaves a renamed, incomplete file); the directory entry
+/// can be synced once for a whole batch instead of once per file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Durability {
+    /// The data and the directory entry (the rename survives a power cut).
+    Full,
+    /// The data; the caller calls [`sync_dir`] on the directory when the batch is done.
+    DirectoryLater,
+}
+
+/// Makes the renames done in `dir` durable.
+pub fn sync_dir(dir: &Path) {
+    let dir = if dir.as_os_str().is_empty() { Path::new(".") } else { dir };
+    if let Ok(d) = std::fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+}
+
+fn write_with(path: &Path, force: bool, permissions: Option<std::fs::Permissions>, durability: Durability, write: &mut dyn FnMut(&mut std::fs::File) -> std::io::Result<()>) -> Result<(), SignError> {
     let io = |e: std::io::Error| SignError::Io { path: path.to_path_buf(), why: e.to_string() };
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
@@ -50,9 +69,8 @@ fn write_with(path: &Path, force: bool, permissions: Option<std::fs::Permissions
             }
         })?;
     }
-    // Make the rename itself durable.
-    if let Ok(d) = std::fs::File::open(dir) {
-        let _ = d.sync_all();
+    if durability == Durability::Full {
+        sync_dir(dir);
     }
     Ok(())
 }
