@@ -226,7 +226,8 @@ fn sign_marked(
     let mut opts = pdf_sign::SignOptions::new(pdf_sign::Role::Organization);
     opts.document_kind = Some(kind);
     opts.appearance = appearance;
-    pdf_sign::sign_to_file(input, output, false, &org_key(pki), &opts, None).unwrap();
+    let input = pdf_sign::Input::from_vec(input.to_vec());
+    pdf_sign::sign_to_file(&input, output, false, &org_key(pki), &opts, None, pdf_sign::Durability::Full).unwrap();
 }
 
 fn text_stamp(input: &[u8], lines: &[&str]) -> stamp_layout::Visible {

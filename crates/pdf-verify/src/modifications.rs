@@ -93,11 +93,14 @@ pub struct Revisions<'a> {
     raw: &'a RawPdf,
     password: Option<String>,
     states: BTreeMap<usize, Result<RevState, String>>,
+    /// What each revision changed relative to the one before, by (revision, DocMDP level):
+    /// shared by the analyses of all earlier signatures.
+    steps: HashMap<(usize, Option<i64>), Result<Vec<Finding>, String>>,
 }
 
 impl<'a> Revisions<'a> {
     pub fn new(bytes: &'a [u8], raw: &'a RawPdf, password: Option<String>) -> Self {
-        Revisions { bytes, fast: RevisionLoader::new(bytes, raw, &pdf_raw::Limits::default()), raw, password, states: BTreeMap::new() }
+        Revisions { bytes, fast: RevisionLoader::new(bytes, raw, &pdf_raw::Limits::default()), raw, password, states: BTreeMap::new(), steps: HashMap::new() }
     }
 
     fn load(&mut self, i: usize) {
@@ -116,6 +119,24 @@ impl<'a> Revisions<'a> {
             }
         };
         self.states.insert(i, state);
+    }
+
+    /// What revision `r` (0-based, at least 1) changed relative to revision `r - 1`.
+    fn step(&mut self, r: usize, docmdp: Option<i64>) -> Result<&Vec<Finding>, String> {
+        if !self.steps.contains_key(&(r, docmdp)) {
+            self.load(r - 1);
+            self.load(r);
+            let found = match (self.get(r - 1), self.get(r)) {
+                (Ok(old), Ok(new)) => Ok(compare(old, new, self.raw, r, docmdp)),
+                (Err(e), _) | (_, Err(e)) => Err(e),
+            };
+            self.steps.insert((r, docmdp), found);
+        }
+        match self.steps.get(&(r, docmdp)) {
+            Some(Ok(f)) => Ok(f),
+            Some(Err(e)) => Err(e.clone()),
+            None => Err(format!("revision {} not compared", r + 1)),
+        }
     }
 
     /// How many revisions the file has.
@@ -963,12 +984,14 @@ pub fn analyse(revs: &mut Revisions<'_>, signed: usize, docmdp: Option<i64>) -> 
                 format!("có {} phiên bản sau; chỉ phân tích {MAX_LATER_REVISIONS}", last - signed),
             ));
         }
-        revs.load(signed);
+        // Each revision is judged against the one before it (as pyHanko's difference
+        // analysis does): what it changed is listed once, under the revision that changed
+        // it, and N signatures cost N comparisons, not N² (a cumulative comparison listed
+        // every earlier update's fields again under each later revision).
         for r in (signed + 1)..=last.min(signed + MAX_LATER_REVISIONS) {
-            revs.load(r);
-            match (revs.get(signed), revs.get(r)) {
-                (Ok(old), Ok(new)) => findings.extend(compare(old, new, raw, r, docmdp)),
-                (Err(e), _) | (_, Err(e)) => {
+            match revs.step(r, docmdp) {
+                Ok(found) => findings.extend(found.iter().cloned()),
+                Err(e) => {
                     incomplete = Some(Msg::new(format!("revision {} cannot be read for comparison: {e}", r + 1), format!("không đọc được phiên bản {} để so sánh: {e}", r + 1)));
                     break;
                 }

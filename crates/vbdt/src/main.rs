@@ -16,6 +16,14 @@ mod testpki;
 use clap::Parser;
 
 fn main() -> std::process::ExitCode {
+    // Like any Unix filter, stop quietly when the reader of our output goes away
+    // (`vbdt verify … | head`): Rust ignores SIGPIPE, which made println! panic (exit 101).
+    // Network writes are unaffected (std sends with MSG_NOSIGNAL).
+    // SAFETY: setting a signal's disposition to its default at the start of main, before
+    // any thread exists, has no memory-safety conditions.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = cli::Cli::parse();
     let code = match cli.command {
         cli::Command::Sign(args) => cmd_sign::run(&args),
