@@ -87,6 +87,7 @@ impl<'a> RevisionLoader<'a> {
                         let io = indirect_object_at(bytes, offset, self.limits.max_depth)?;
                         let object = match (io.obj, io.stream) {
                             (Obj::Dict(d), Some(span)) => Object::Stream(stream(&d, bytes, span)),
+                            (Obj::Dict(d), None) if d.get(b"ByteRange").is_some() => signature_dictionary(&d),
                             (obj, _) => object(&obj),
                         };
                         self.by_offset.insert(offset, (io.num, io.gen, object));
@@ -155,6 +156,23 @@ fn stream(d: &Dict, bytes: &[u8], span: std::ops::Range<usize>) -> Stream {
     let content = if is_image && span.len() > ELIDE_IMAGES_OVER { ElidedStream::marker(&span) } else { bytes[span.clone()].to_vec() };
     Stream { dict, content, allows_compression: true, start_position: Some(span.start) }
 }
+
+/// A signature dictionary with its `/Contents` (often 10–30 KB of hex, in every later
+/// revision's document again) replaced by a marker of where it lies, as for large images:
+/// the signature itself is read from the raw bytes, never from these documents.
+fn signature_dictionary(d: &Dict) -> Object {
+    let mut out = dictionary(d);
+    if let Some(Obj::Str(c)) = d.get(b"Contents") {
+        if c.bytes.len() > ELIDE_CONTENTS_OVER {
+            let marker = format!("%vbdt-elided-contents {} {}", c.span.start, c.span.end - c.span.start);
+            out.set("Contents", Object::String(marker.into_bytes(), StringFormat::Literal));
+        }
+    }
+    Object::Dictionary(out)
+}
+
+/// Signature `/Contents` strings longer than this are not copied (see [`signature_dictionary`]).
+const ELIDE_CONTENTS_OVER: usize = 256;
 
 fn dictionary(d: &Dict) -> Dictionary {
     let mut out = Dictionary::new();

@@ -93,9 +93,9 @@ pub struct Revisions<'a> {
     raw: &'a RawPdf,
     password: Option<String>,
     states: BTreeMap<usize, Result<RevState, String>>,
-    /// What each revision changed relative to the one before, by (signed revision,
-    /// revision, DocMDP level).
-    steps: HashMap<(usize, usize, Option<i64>), Result<Vec<Finding>, String>>,
+    /// What each revision changed relative to the one before, by (revision, DocMDP
+    /// level): computed once, shared by the analyses of all earlier signatures.
+    steps: HashMap<(usize, Option<i64>), Result<Step, String>>,
 }
 
 impl<'a> Revisions<'a> {
@@ -121,16 +121,15 @@ impl<'a> Revisions<'a> {
         self.states.insert(i, state);
     }
 
-    /// What revision `r` (0-based, after `signed`) changed relative to revision `r - 1`.
-    fn step(&mut self, signed: usize, r: usize, docmdp: Option<i64>) -> Result<&Vec<Finding>, String> {
-        let key = (signed, r, docmdp);
+    /// What revision `r` (0-based, at least 1) changed relative to revision `r - 1`.
+    fn step(&mut self, r: usize, docmdp: Option<i64>) -> Result<&Step, String> {
+        let key = (r, docmdp);
         if !self.steps.contains_key(&key) {
-            self.load(signed);
             self.load(r - 1);
             self.load(r);
-            let found = match (self.get(signed), self.get(r - 1), self.get(r)) {
-                (Ok(base), Ok(old), Ok(new)) => Ok(compare(base, old, new, self.raw, r, docmdp)),
-                (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => Err(e),
+            let found = match (self.get(r - 1), self.get(r)) {
+                (Ok(old), Ok(new)) => Ok(compare(old, new, self.raw, r, docmdp)),
+                (Err(e), _) | (_, Err(e)) => Err(e),
             };
             self.steps.insert(key, found);
         }
@@ -139,6 +138,15 @@ impl<'a> Revisions<'a> {
             Some(Err(e)) => Err(e.clone()),
             None => Err(format!("revision {} not compared", r + 1)),
         }
+    }
+
+    /// The VRI keys revision `i` has.
+    fn vri_keys(&mut self, i: usize) -> HashSet<Vec<u8>> {
+        self.load(i);
+        let Ok(state) = self.get(i) else { return HashSet::new() };
+        let doc = &state.doc;
+        let vri = root_dict(doc).and_then(|r| pdfobj::dict_get_dict(doc, r, b"DSS")).and_then(|d| pdfobj::dict_get_dict(doc, d, b"VRI"));
+        vri.map(|v| v.iter().map(|(k, _)| k.clone()).collect()).unwrap_or_default()
     }
 
     /// How many revisions the file has.
@@ -381,10 +389,11 @@ const ACROFORM_MAY_CHANGE: &[&[u8]] = &[b"Fields", b"SigFlags", b"DR", b"DA", b"
 const SIGN_FIELD_KEYS: &[&[u8]] = &[b"V", b"AP", b"AS", b"F", b"DA", b"Q", b"Ff", b"Type", b"Lock", b"SV"];
 
 struct Judge<'s> {
-    /// The signed revision (what its signer saw).
-    base: &'s RevState,
     /// The revision before the one judged.
     old: &'s RevState,
+    /// VRI entries of the previous revision that this one changed or removed (judged
+    /// against each signature's own revision by [`analyse`]).
+    vri_changed: Vec<Vec<u8>>,
     new: &'s RevState,
     revision: usize,
     /// Objects this revision writes that differ from the signed revision, with whether
@@ -437,7 +446,14 @@ impl<'s> Judge<'s> {
 }
 
 /// Compares revision `r` with the signed revision `s`.
-fn compare(base: &RevState, old: &RevState, new: &RevState, raw: &RawPdf, r: usize, docmdp: Option<i64>) -> Vec<Finding> {
+/// What one revision changed relative to the one before it.
+#[derive(Debug, Clone, Default)]
+struct Step {
+    findings: Vec<Finding>,
+    vri_changed: Vec<Vec<u8>>,
+}
+
+fn compare(old: &RevState, new: &RevState, raw: &RawPdf, r: usize, docmdp: Option<i64>) -> Step {
     let rev = &raw.revisions[r];
     let containers: HashSet<u32> = rev
         .entries
@@ -447,7 +463,7 @@ fn compare(base: &RevState, old: &RevState, new: &RevState, raw: &RawPdf, r: usi
             _ => None,
         })
         .collect();
-    let mut j = Judge { base, old, new, revision: r + 1, pending: BTreeMap::new(), explained: HashMap::new(), findings: Vec::new() };
+    let mut j = Judge { old, new, vri_changed: Vec::new(), revision: r + 1, pending: BTreeMap::new(), explained: HashMap::new(), findings: Vec::new() };
 
     // 1. What this revision writes.
     for (&num, entry) in &rev.entries {
@@ -493,7 +509,7 @@ fn compare(base: &RevState, old: &RevState, new: &RevState, raw: &RawPdf, r: usi
         }
     }
     if j.pending.is_empty() && j.findings.is_empty() {
-        return Vec::new();
+        return Step::default();
     }
 
     // 2. Allow rules.
@@ -563,7 +579,7 @@ fn compare(base: &RevState, old: &RevState, new: &RevState, raw: &RawPdf, r: usi
             }
         }
     }
-    j.findings
+    Step { findings: j.findings, vri_changed: j.vri_changed }
 }
 
 fn is_xref_stream(doc: &Document, id: ObjectId) -> bool {
@@ -673,16 +689,10 @@ fn rule_dss(j: &mut Judge<'_>) {
         }
         if let Some(vri) = pdfobj::as_dict(&j.new.doc, vri_obj) {
             let old_vri = old_dss.and_then(|d| pdfobj::dict_get_dict(&j.old.doc, d, b"VRI"));
-            // VRI entries the signed revision had must stay as they were (pyHanko grades a
-            // rewrite OTHER); entries added since may be updated like any new validation data.
-            let signed_dss = root_dict(&j.base.doc).and_then(|r| pdfobj::dict_get_dict(&j.base.doc, r, b"DSS"));
-            let signed_vri = signed_dss.and_then(|d| pdfobj::dict_get_dict(&j.base.doc, d, b"VRI"));
-            if let Some(sv) = signed_vri {
-                for (k, v) in sv.iter() {
-                    let same = vri.get(k).is_ok_and(|w| pdfobj::obj_eq(v, w));
-                    if !same {
-                        let key = String::from_utf8_lossy(k);
-                        j.disallow("dss", Level::Other, format!("VRI entry /{key} was changed or removed"), format!("mục VRI /{key} bị thay đổi hoặc xóa"));
+            if let Some(ov) = old_vri {
+                for (k, v) in ov.iter() {
+                    if !vri.get(k).is_ok_and(|w| pdfobj::obj_eq(v, w)) {
+                        j.vri_changed.push(k.clone());
                     }
                 }
             }
@@ -997,9 +1007,23 @@ pub fn analyse(revs: &mut Revisions<'_>, signed: usize, docmdp: Option<i64>) -> 
         // once, under the revision that changed it (a comparison with the signed revision
         // listed every earlier update's fields again under each later one: 100 signatures
         // made 60 MB of report). Only VRI entries are held to the signed revision.
+        let signed_vri = revs.vri_keys(signed);
         for r in (signed + 1)..=last.min(signed + MAX_LATER_REVISIONS) {
-            match revs.step(signed, r, docmdp) {
-                Ok(found) => findings.extend(found.iter().cloned()),
+            match revs.step(r, docmdp) {
+                Ok(step) => {
+                    findings.extend(step.findings.iter().cloned());
+                    for k in &step.vri_changed {
+                        // VRI entries the signed revision had must stay as they were (pyHanko
+                        // grades a rewrite OTHER); entries added since are validation data.
+                        let key = String::from_utf8_lossy(k);
+                        let (allowed, level, en, vi) = if signed_vri.contains(k) {
+                            (false, Level::Other, format!("VRI entry /{key} was changed or removed"), format!("mục VRI /{key} bị thay đổi hoặc xóa"))
+                        } else {
+                            (true, Level::ValidationData, format!("VRI entry /{key}, added after this signature, was updated"), format!("mục VRI /{key}, thêm sau chữ ký này, được cập nhật"))
+                        };
+                        findings.push(Finding { revision: r + 1, level, allowed, rule: "dss", message: Msg::new(en, vi) });
+                    }
+                }
                 Err(e) => {
                     incomplete = Some(Msg::new(format!("revision {} cannot be read for comparison: {e}", r + 1), format!("không đọc được phiên bản {} để so sánh: {e}", r + 1)));
                     break;
