@@ -17,7 +17,8 @@ pub(crate) type Known = Vec<(DigestAlg, Vec<u8>)>;
 /// The file's SHA-256 and, per found signature, the digests of its byte range.
 pub(crate) fn compute(input: &Input, raw: &RawPdf, found: &[FoundSignature]) -> std::io::Result<(Vec<u8>, Vec<Known>)> {
     let mut md = MultiDigest::new();
-    let file = md.request(DigestAlg::Sha256, &[0..input.len()]);
+    let whole = 0..input.len();
+    let file = md.request(DigestAlg::Sha256, std::slice::from_ref(&whole));
     let mut wanted: Vec<(usize, DigestAlg, usize)> = Vec::new();
     for (i, sig) in found.iter().enumerate() {
         let (_, Some(cov)) = dieu30::check_byte_range(sig, raw, input.len()) else { continue };

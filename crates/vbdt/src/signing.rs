@@ -94,7 +94,8 @@ pub struct KeyArgs {
     /// Do not ask the CA's OCSP responder or CRL distribution point before signing.
     #[arg(long, help_heading = "Certificate checks (Điều 29)")]
     pub offline: bool,
-    /// Parallel jobs (default: all cores).
+    /// Files signed in parallel (default: twice the number of cores, since each output is
+    /// fsynced and a worker spends much of its time waiting for the disk).
     #[arg(short = 'j', long, value_name = "N")]
     pub jobs: Option<usize>,
     /// Print only errors.
@@ -320,7 +321,11 @@ pub fn run_batch(cmd: &str, jobs: &[Job], force: bool, key: &dyn KeySource, args
     } else {
         ProgressBar::hidden()
     };
-    let pool = match rayon::ThreadPoolBuilder::new().num_threads(args.jobs.unwrap_or(0)).build() {
+    // Each output is fsynced before its rename: with one worker per core the cores sit idle
+    // while the disk syncs, so the default overlaps two workers per core (a 1,000-file batch:
+    // 1.71 → 1.43 s on this 2-core VM).
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+    let pool = match rayon::ThreadPoolBuilder::new().num_threads(args.jobs.unwrap_or(2 * cores)).build() {
         Ok(p) => p,
         Err(e) => {
             eprintln!("vbdt {cmd}: cannot start worker threads: {e}");
