@@ -212,3 +212,54 @@ fn byte_range_not_reaching_the_revision_end_is_invalid() {
     assert_eq!(check_status(s, "byte_range"), "fail", "{s:#}");
     assert!(check_message(s, "byte_range").contains("not the end of any revision"), "{s:#}");
 }
+
+/// pyHanko certifies the decision with DocMDP permission `p` (tests/tools/pyhanko_certify.py).
+fn certify(pki: &TestPki, input: &Path, output: &Path, p: u8) {
+    require_tool("pyhanko");
+    let mut cmd = std::process::Command::new(require_tool("python3"));
+    cmd.arg(repo_root().join("tests/tools/pyhanko_certify.py")).arg(pki.key("organization")).arg(pki.cert("organization")).arg(pki.cert("ca")).arg(input).arg(output).arg(p.to_string());
+    let out = run(&mut cmd);
+    assert!(out.status.success(), "{}", output_text(&out));
+}
+
+fn add_empty_field(input: &Path, output: &Path) {
+    let mut cmd = std::process::Command::new(require_tool("python3"));
+    cmd.arg(repo_root().join("tests/tools/pyhanko_certify.py")).args(["--add-field", "Extra"]).arg(input).arg(output);
+    let out = run(&mut cmd);
+    assert!(out.status.success(), "{}", output_text(&out));
+}
+
+/// A certification signature's DocMDP permission (rules.md V5): with P=1 a later signature
+/// field is a disallowed change named "docmdp"; with P=2 the same field, and a later
+/// signature, are allowed, and both signatures stay valid.
+#[test]
+fn certification_permissions_are_enforced() {
+    let pki = TestPki::shared();
+    let dir = tmp();
+    let args = offline_args(pki);
+    let d = |n: &str| dir.path().join(n);
+    let decision = fixture_document("quyet-dinh.pdf");
+
+    certify(pki, &decision, &d("p1.pdf"), 1);
+    add_empty_field(&d("p1.pdf"), &d("p1-field.pdf"));
+    let (_, report, out) = verify_json(&args, &[&d("p1-field.pdf")]);
+    let cert_sig = sig(&report, 1);
+    assert_eq!(cert_sig["verdict"], "invalid", "{}", output_text(&out));
+    assert_eq!(check_status(cert_sig, "modifications"), "fail");
+    assert!(check_message(cert_sig, "modifications").contains("DocMDP P=1"), "{}", check_message(cert_sig, "modifications"));
+    assert!(cert_sig["modifications"].as_array().unwrap().iter().any(|m| m["rule"] == "docmdp" && m["allowed"] == false), "{cert_sig:#}");
+    // The file's list of changes is the change itself, judged without the permission.
+    let changes = report["files"][0]["changes"].as_array().unwrap();
+    assert!(changes.iter().all(|c| c["rule"] == "signature-field" && c["allowed"] == true), "{changes:#?}");
+
+    certify(pki, &decision, &d("p2.pdf"), 2);
+    add_empty_field(&d("p2.pdf"), &d("p2-field.pdf"));
+    sign_vbdt(pki, "personal", "personal", &d("p2-field.pdf"), &d("p2-signed.pdf"), &[]);
+    for f in ["p2-field.pdf", "p2-signed.pdf"] {
+        let (_, report, out) = verify_json(&args, &[&d(f)]);
+        for s in report["files"][0]["signatures"].as_array().unwrap() {
+            assert_eq!(s["verdict"], "valid", "{f}: {}", output_text(&out));
+            assert_eq!(check_status(s, "modifications"), "pass", "{f}: {s:#}");
+        }
+    }
+}

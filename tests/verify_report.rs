@@ -279,3 +279,45 @@ fn usage_errors_exit_2() {
     let out = run(&mut vbdt(["verify", "--password-env", "NO_SUCH_VAR_VBDT", "x.pdf"]));
     assert_eq!(out.status.code(), Some(2), "{}", output_text(&out));
 }
+
+/// Twelve signatures: each later change is listed once under the file (`changes`); a
+/// signature lists its allowed later changes one by one up to 10 and past that one entry
+/// per rule with its count (issue 8: the report no longer grows with the square of the
+/// number of signatures).
+#[test]
+fn many_signatures_list_each_change_once() {
+    let pki = TestPki::shared();
+    let dir = tmp();
+    let mut current = fixture_document("quyet-dinh.pdf");
+    for i in 1..=12 {
+        let next = dir.path().join(format!("s{i}.pdf"));
+        sign_vbdt(pki, "personal", "personal", &current, &next, &[]);
+        current = next;
+    }
+    let (_, report, out) = verify_json(&offline_args(pki), &[current.as_path()]);
+    assert_valid_report(&report);
+    let file = &report["files"][0];
+    let sigs = file["signatures"].as_array().unwrap();
+    assert_eq!(sigs.len(), 12, "{}", output_text(&out));
+    for s in sigs {
+        assert_eq!(s["verdict"], "valid", "{s:#}");
+        assert_eq!(check_status(s, "modifications"), "pass", "{s:#}");
+    }
+    // Signature n is revision n + 1; revisions 3..=13 each added one signature field.
+    let changes = file["changes"].as_array().unwrap();
+    let revisions: Vec<i64> = changes.iter().map(|c| c["revision"].as_i64().unwrap()).collect();
+    assert_eq!(revisions, (3..=13).collect::<Vec<_>>(), "{changes:#?}");
+    assert!(changes.iter().all(|c| c["allowed"] == true && c["rule"] == "signature-field" && c.get("count").is_none()), "{changes:#?}");
+    // Signature 1: 11 allowed changes, past the 10 listed one by one: one summary.
+    let first = sigs[0]["modifications"].as_array().unwrap();
+    assert_eq!(first.len(), 1, "{first:#?}");
+    assert_eq!((first[0]["count"].as_i64(), first[0]["revision"].as_i64(), first[0]["last_revision"].as_i64()), (Some(11), Some(3), Some(13)), "{first:#?}");
+    assert!(check_message(&sigs[0], "modifications").contains("11"), "{}", check_message(&sigs[0], "modifications"));
+    // Signature 2: 10 allowed changes, each listed.
+    let second = sigs[1]["modifications"].as_array().unwrap();
+    assert_eq!(second.len(), 10, "{second:#?}");
+    assert!(second.iter().all(|m| m.get("count").is_none()), "{second:#?}");
+    assert_eq!(second.iter().map(|m| m["revision"].as_i64().unwrap()).collect::<Vec<_>>(), (4..=13).collect::<Vec<_>>());
+    // The last signature covers the whole file.
+    assert!(sigs[11]["modifications"].as_array().unwrap().is_empty());
+}

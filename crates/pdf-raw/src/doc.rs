@@ -58,14 +58,8 @@ impl<'a> RevisionLoader<'a> {
     /// Revision `upto` (0 = the original file) as a lopdf document. Errors when the file
     /// is encrypted or an object is not where its xref entry says.
     pub fn load(&mut self, upto: usize) -> Result<Document, RawError> {
-        let bad = |offset: usize, why: String| RawError::Syntax { offset, why };
         let raw = self.raw;
-        let Some(rev) = raw.revisions.get(upto) else {
-            return Err(bad(0, format!("no revision {}", upto + 1)));
-        };
-        if rev.trailer.get(b"Encrypt").is_some_and(|o| !matches!(o, Obj::Null)) {
-            return Err(bad(0, "the file is encrypted".into()));
-        }
+        let rev = self.revision(upto)?;
         // Where each object lives as of this revision: later sections win.
         let mut entries: BTreeMap<u32, XrefEntry> = BTreeMap::new();
         for r in &raw.revisions[..=upto] {
@@ -73,52 +67,118 @@ impl<'a> RevisionLoader<'a> {
                 entries.insert(*num, *e);
             }
         }
-        let bytes = &self.bytes[..rev.end.min(self.bytes.len())];
         let mut doc = Document::new();
         doc.version = raw.header_version.clone();
-        doc.trailer = dictionary(&rev.trailer);
-        doc.trailer.remove(b"Prev");
-        doc.trailer.remove(b"XRefStm");
+        doc.trailer = trailer(rev);
         for (&num, entry) in &entries {
-            let (id, object) = match *entry {
-                XrefEntry::Free => continue,
-                XrefEntry::InFile { offset, gen } => {
-                    if !self.by_offset.contains_key(&offset) {
-                        let io = indirect_object_at(bytes, offset, self.limits.max_depth)?;
-                        let object = match (io.obj, io.stream) {
-                            (Obj::Dict(d), Some(span)) => Object::Stream(stream(&d, bytes, span)),
-                            (Obj::Dict(d), None) if d.get(b"ByteRange").is_some() => signature_dictionary(&d),
-                            (obj, _) => object(&obj),
-                        };
-                        self.by_offset.insert(offset, (io.num, io.gen, object));
-                    }
-                    let Some((found, _, object)) = self.by_offset.get(&offset) else { continue };
-                    if *found != num {
-                        return Err(bad(offset, format!("the xref entry for object {num} points at object {found}")));
-                    }
-                    ((num, gen), object.clone())
-                }
-                XrefEntry::InStream { stream: holder, index } => {
-                    let Some(XrefEntry::InFile { offset: holder_at, .. }) = entries.get(&holder).copied() else {
-                        return Err(bad(0, format!("object stream {holder} is not in the file")));
-                    };
-                    if !self.object_streams.contains_key(&holder_at) {
-                        let parsed = object_stream(bytes, holder, holder_at, &self.limits, &mut self.inflated_total)?;
-                        self.object_streams.insert(holder_at, parsed);
-                    }
-                    let found = self.object_streams.get(&holder_at).and_then(|objs| objs.get(index as usize)).filter(|(n, _)| *n == num);
-                    match found {
-                        Some((_, obj)) => ((num, 0), object(obj)),
-                        // A stale entry (its object stream was rewritten): lopdf skips these too.
-                        None => continue,
-                    }
-                }
-            };
-            doc.max_id = doc.max_id.max(id.0);
-            doc.objects.insert(id, object);
+            if let Some((id, object)) = self.object(upto, num, *entry, Some(&entries))? {
+                doc.max_id = doc.max_id.max(id.0);
+                doc.objects.insert(id, object);
+            }
         }
         Ok(doc)
     }
+
+    /// Turns `doc`, a document of revision `from` made by [`Self::load`] (or by this),
+    /// into revision `to` (later than `from`), reading only the objects the revisions in
+    /// between wrote: walking a file's revisions in order costs what they changed, not
+    /// what each of them holds. On an error `doc` is unusable; load the revision instead.
+    pub fn advance(&mut self, doc: &mut Document, from: usize, to: usize) -> Result<(), RawError> {
+        if to <= from {
+            return Err(RawError::Syntax { offset: 0, why: format!("cannot advance revision {} to {}", from + 1, to + 1) });
+        }
+        let rev = self.revision(to)?;
+        let raw = self.raw;
+        let mut changed: BTreeMap<u32, XrefEntry> = BTreeMap::new();
+        for r in &raw.revisions[from + 1..=to] {
+            for (num, e) in &r.entries {
+                changed.insert(*num, *e);
+            }
+        }
+        doc.trailer = trailer(rev);
+        for (&num, entry) in &changed {
+            let stale: Vec<lopdf::ObjectId> = doc.objects.range((num, 0)..=(num, u16::MAX)).map(|(id, _)| *id).collect();
+            for id in stale {
+                doc.objects.remove(&id);
+            }
+            if let Some((id, object)) = self.object(to, num, *entry, None)? {
+                doc.objects.insert(id, object);
+            }
+        }
+        doc.max_id = doc.objects.keys().next_back().map_or(0, |id| id.0);
+        Ok(())
+    }
+
+    fn revision(&self, i: usize) -> Result<&'a crate::Revision, RawError> {
+        let raw = self.raw;
+        let Some(rev) = raw.revisions.get(i) else {
+            return Err(RawError::Syntax { offset: 0, why: format!("no revision {}", i + 1) });
+        };
+        if rev.trailer.get(b"Encrypt").is_some_and(|o| !matches!(o, Obj::Null)) {
+            return Err(RawError::Syntax { offset: 0, why: "the file is encrypted".into() });
+        }
+        Ok(rev)
+    }
+
+    /// Where object `num` lives as of revision `upto`.
+    fn entry_as_of(&self, upto: usize, num: u32) -> Option<XrefEntry> {
+        self.raw.revisions[..=upto].iter().rev().find_map(|r| r.entries.get(&num).copied())
+    }
+
+    /// Object `num` as revision `upto`'s xref `entry` gives it; None when free or stale.
+    /// `entries`: every object's entry as of `upto`, when the caller has them.
+    fn object(&mut self, upto: usize, num: u32, entry: XrefEntry, entries: Option<&BTreeMap<u32, XrefEntry>>) -> Result<Option<(lopdf::ObjectId, Object)>, RawError> {
+        let bad = |offset: usize, why: String| RawError::Syntax { offset, why };
+        let rev = self.revision(upto)?;
+        let bytes = &self.bytes[..rev.end.min(self.bytes.len())];
+        Ok(Some(match entry {
+            XrefEntry::Free => return Ok(None),
+            XrefEntry::InFile { offset, gen } => {
+                if !self.by_offset.contains_key(&offset) {
+                    let io = indirect_object_at(bytes, offset, self.limits.max_depth)?;
+                    let object = match (io.obj, io.stream) {
+                        (Obj::Dict(d), Some(span)) => Object::Stream(stream(&d, bytes, span)),
+                        (Obj::Dict(d), None) if d.get(b"ByteRange").is_some() => signature_dictionary(&d),
+                        (obj, _) => object(&obj),
+                    };
+                    self.by_offset.insert(offset, (io.num, io.gen, object));
+                }
+                let Some((found, _, object)) = self.by_offset.get(&offset) else { return Ok(None) };
+                if *found != num {
+                    return Err(bad(offset, format!("the xref entry for object {num} points at object {found}")));
+                }
+                ((num, gen), object.clone())
+            }
+            XrefEntry::InStream { stream: holder, index } => {
+                let holder_entry = match entries {
+                    Some(all) => all.get(&holder).copied(),
+                    None => self.entry_as_of(upto, holder),
+                };
+                let Some(XrefEntry::InFile { offset: holder_at, .. }) = holder_entry else {
+                    return Err(bad(0, format!("object stream {holder} is not in the file")));
+                };
+                if !self.object_streams.contains_key(&holder_at) {
+                    let parsed = object_stream(bytes, holder, holder_at, &self.limits, &mut self.inflated_total)?;
+                    self.object_streams.insert(holder_at, parsed);
+                }
+                let found = self.object_streams.get(&holder_at).and_then(|objs| objs.get(index as usize)).filter(|(n, _)| *n == num);
+                match found {
+                    Some((_, obj)) => ((num, 0), object(obj)),
+                    // A stale entry (its object stream was rewritten): lopdf skips these too.
+                    None => return Ok(None),
+                }
+            }
+        }))
+    }
+}
+
+/// A revision's trailer as lopdf shows a loaded document's: without the links to
+/// earlier sections.
+fn trailer(rev: &crate::Revision) -> Dictionary {
+    let mut t = dictionary(&rev.trailer);
+    t.remove(b"Prev");
+    t.remove(b"XRefStm");
+    t
 }
 
 fn object_stream(bytes: &[u8], holder: u32, offset: usize, limits: &Limits, inflated_total: &mut u64) -> Result<Vec<(u32, Obj)>, RawError> {

@@ -340,27 +340,33 @@ impl<'a> Lexer<'a> {
 
     fn hex_string(&mut self) -> Result<Obj, RawError> {
         let start = self.pos;
-        self.pos += 1;
-        let mut out = Vec::new();
+        let body_start = start + 1;
+        let rest = self.bytes.get(body_start..).unwrap_or_default();
+        // A signature's /Contents is thousands of hex digits: find the end first, then
+        // decode through a table.
+        let end = memchr::memchr(b'>', rest);
+        let body = &rest[..end.unwrap_or(rest.len())];
+        let mut out = Vec::with_capacity(body.len() / 2 + 1);
         let mut half: Option<u8> = None;
-        loop {
-            let Some(b) = self.peek() else {
-                return Err(self.err("unterminated hex string"));
-            };
-            self.pos += 1;
-            let v = match b {
-                b'>' => break,
-                b'0'..=b'9' => b - b'0',
-                b'a'..=b'f' => b - b'a' + 10,
-                b'A'..=b'F' => b - b'A' + 10,
-                _ if is_whitespace(b) => continue,
-                _ => return Err(RawError::Syntax { offset: self.pos - 1, why: "bad character in hex string".into() }),
-            };
+        for (i, &b) in body.iter().enumerate() {
+            let v = HEX_VALUE[usize::from(b)];
+            if v == HEX_SPACE {
+                continue;
+            }
+            if v == HEX_BAD {
+                self.pos = body_start + i + 1;
+                return Err(RawError::Syntax { offset: body_start + i, why: "bad character in hex string".into() });
+            }
             match half.take() {
                 None => half = Some(v),
                 Some(h) => out.push(h << 4 | v),
             }
         }
+        let Some(end) = end else {
+            self.pos = self.bytes.len();
+            return Err(self.err("unterminated hex string"));
+        };
+        self.pos = body_start + end + 1;
         if let Some(h) = half {
             out.push(h << 4);
         }
@@ -528,6 +534,27 @@ pub fn rfind(hay: &[u8], needle: &[u8], before: usize) -> Option<usize> {
     memchr::memmem::rfind(&hay[..end], needle)
 }
 
+const HEX_SPACE: u8 = 0xfe;
+const HEX_BAD: u8 = 0xff;
+
+/// Value of each byte as a hex digit; [`HEX_SPACE`] for PDF whitespace, [`HEX_BAD`] otherwise.
+static HEX_VALUE: [u8; 256] = {
+    let mut t = [HEX_BAD; 256];
+    let mut i = 0;
+    while i < 256 {
+        let b = i as u8;
+        t[i] = match b {
+            b'0'..=b'9' => b - b'0',
+            b'a'..=b'f' => b - b'a' + 10,
+            b'A'..=b'F' => b - b'A' + 10,
+            0 | 9 | 10 | 12 | 13 | 32 => HEX_SPACE,
+            _ => HEX_BAD,
+        };
+        i += 1;
+    }
+    t
+};
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -561,6 +588,24 @@ mod tests {
     fn depth_is_bounded() {
         let deep = "[".repeat(1000);
         assert_eq!(Lexer::new(deep.as_bytes(), 0, 64).object(), Err(RawError::TooDeep(64)));
+    }
+
+    #[test]
+    fn hex_strings_skip_whitespace_pad_odd_digits_and_report_errors() {
+        let hex = |s: &str| match parse(s) {
+            Obj::Str(p) => (p.bytes, p.span),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(hex("<4 1\n4a\t\r\x0c\0 7>").0, vec![0x41, 0x4a, 0x70]);
+        assert_eq!(hex("<>"), (vec![], 0..2));
+        assert_eq!(hex("<ABCDEF> 1"), (vec![0xab, 0xcd, 0xef], 0..8));
+        let bad = Lexer::new(b"<12G4>", 0, 16).object();
+        assert_eq!(bad, Err(RawError::Syntax { offset: 3, why: "bad character in hex string".into() }));
+        let open = Lexer::new(b"<1234", 0, 16).object();
+        assert!(matches!(open, Err(RawError::Syntax { ref why, .. }) if why.contains("unterminated")), "{open:?}");
+        // A bad character before a missing '>' is reported as such, as before.
+        let both = Lexer::new(b"<12 x", 0, 16).object();
+        assert!(matches!(both, Err(RawError::Syntax { offset: 4, .. })), "{both:?}");
     }
 
     #[test]

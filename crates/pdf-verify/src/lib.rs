@@ -310,6 +310,11 @@ pub fn verify_input(input: &pdf_raw::Input, name: &str, opts: &VerifyOptions) ->
     pool.extend(opts.extra_certs.iter().cloned());
     sources.ocsp_responses.extend(dss.ocsps.iter().cloned());
     sources.crls.extend(dss.crls.iter().cloned());
+    // Every signature of a document usually carries the same chain and revocation data:
+    // keep one copy of each, so that per-signature work does not grow with the file.
+    let pool = unique_by_der(pool);
+    dedup_bytes(&mut sources.ocsp_responses);
+    dedup_bytes(&mut sources.crls);
     sources.ocsp_responses.truncate(MAX_REVOCATION_ITEMS);
     sources.crls.truncate(MAX_REVOCATION_ITEMS);
     // --crl files are the user's own: always used.
@@ -358,6 +363,7 @@ pub fn verify_input(input: &pdf_raw::Input, name: &str, opts: &VerifyOptions) ->
         rules: if verdict == Verdict::Unsigned { vec![rules::s8(&raw.header_version, Some(&doc))] } else { rule_list },
         document_kind: kind.kind,
         document_kind_source: kind.source,
+        changes: revs.changes(),
     })
 }
 
@@ -767,16 +773,16 @@ fn signature_report(index: usize, p: Prepared, ctx: &Ctx<'_>, revs: &mut Revisio
             let a = modifications::analyse(revs, cov.revision, sig.docmdp);
             let disallowed: Vec<&modifications::Finding> = a.findings.iter().filter(|f| !f.allowed).collect();
             let check = if !disallowed.is_empty() {
-                let en: Vec<String> = disallowed.iter().take(5).map(|f| rev_prefix(f.revision, false) + &f.message.en).collect();
-                let vi: Vec<String> = disallowed.iter().take(5).map(|f| rev_prefix(f.revision, true) + &f.message.vi).collect();
+                let en: Vec<String> = disallowed.iter().take(5).map(|f| finding_prefix(f, false) + &f.message.en).collect();
+                let vi: Vec<String> = disallowed.iter().take(5).map(|f| finding_prefix(f, true) + &f.message.vi).collect();
                 let more = disallowed.len().saturating_sub(5);
                 let (me, mv) = if more > 0 { (format!("; and {more} more"), format!("; và {more} thay đổi khác")) } else { (String::new(), String::new()) };
                 Check::new("modifications", "Điều 30 (V5)", CheckStatus::Fail, Msg::new(format!("disallowed changes after signing: {}{me}", en.join("; ")), format!("có thay đổi không được phép sau khi ký: {}{mv}", vi.join("; "))))
             } else if let Some(m) = &a.incomplete {
                 Check::new("modifications", "Điều 30 (V5)", CheckStatus::Indeterminate, m.clone())
             } else if a.summary == ModSummary::Allowed {
-                let en: Vec<String> = a.findings.iter().map(|f| rev_prefix(f.revision, false) + &f.message.en).collect();
-                let vi: Vec<String> = a.findings.iter().map(|f| rev_prefix(f.revision, true) + &f.message.vi).collect();
+                let en: Vec<String> = a.findings.iter().map(|f| finding_prefix(f, false) + &f.message.en).collect();
+                let vi: Vec<String> = a.findings.iter().map(|f| finding_prefix(f, true) + &f.message.vi).collect();
                 Check::new("modifications", "Điều 30 (V5)", CheckStatus::Pass, Msg::new(format!("later changes are all allowed: {}", en.join("; ")), format!("các thay đổi sau đó đều được phép: {}", vi.join("; "))))
             } else {
                 let later = revs_after(revs, cov.revision);
@@ -825,6 +831,14 @@ fn signature_report(index: usize, p: Prepared, ctx: &Ctx<'_>, revs: &mut Revisio
     }
 }
 
+/// "revision N: " before a single change (a summary names its revisions itself).
+fn finding_prefix(f: &modifications::Finding, vi: bool) -> String {
+    if f.count > 1 {
+        return String::new();
+    }
+    rev_prefix(f.revision, vi)
+}
+
 fn rev_prefix(revision: usize, vi: bool) -> String {
     match (revision, vi) {
         (0, _) => String::new(),
@@ -835,4 +849,21 @@ fn rev_prefix(revision: usize, vi: bool) -> String {
 
 fn revs_after(revs: &Revisions<'_>, signed: usize) -> usize {
     revs.revision_count().saturating_sub(signed + 1)
+}
+
+/// `certs` without repeats (same DER encoding), in first-seen order.
+fn unique_by_der(certs: Vec<Certificate>) -> Vec<Certificate> {
+    use der::Encode;
+    let mut seen = std::collections::HashSet::new();
+    certs.into_iter().filter(|c| c.to_der().map_or(true, |der| seen.insert(der))).collect()
+}
+
+/// Drops repeated byte strings, keeping the first of each.
+fn dedup_bytes(items: &mut Vec<Vec<u8>>) {
+    let keep: Vec<bool> = {
+        let mut seen = std::collections::HashSet::new();
+        items.iter().map(|b| seen.insert(b.as_slice())).collect()
+    };
+    let mut keep = keep.into_iter();
+    items.retain(|_| keep.next().unwrap_or(true));
 }

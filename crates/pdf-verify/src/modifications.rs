@@ -63,7 +63,24 @@ pub struct Finding {
     /// The allow rule that accepted it, or the kind of disallowed change.
     pub rule: &'static str,
     pub message: Msg,
+    /// How many changes this entry stands for: 1, or more for a summary of allowed
+    /// changes (see [`LISTED_ALLOWED`]).
+    pub count: usize,
+    /// The last revision of a summary (equal to `revision` for a single change).
+    pub last_revision: usize,
 }
+
+impl Finding {
+    fn new(revision: usize, level: Level, allowed: bool, rule: &'static str, message: Msg) -> Self {
+        Finding { revision, level, allowed, rule, message, count: 1, last_revision: revision }
+    }
+}
+
+/// Allowed changes listed one by one under a signature. Beyond this many, one entry per
+/// allow rule gives their count and revisions, and each change is listed once under the
+/// file ([`Revisions::changes`]): listing every later change under every earlier
+/// signature made the report grow with the square of the number of signatures.
+pub const LISTED_ALLOWED: usize = 10;
 
 /// The analysis for one signature.
 #[derive(Debug, Clone)]
@@ -81,6 +98,8 @@ const MAX_LATER_REVISIONS: usize = 200;
 /// A revision loaded with lopdf, plus what this module derives from it.
 struct RevState {
     doc: Document,
+    /// Built by pdf-raw's reader (so [`RevisionLoader::advance`] can take it further).
+    fast: bool,
     fields: Vec<FieldInfo>,
     roles: HashMap<ObjectId, String>,
     by_num: HashMap<u32, ObjectId>,
@@ -93,14 +112,16 @@ pub struct Revisions<'a> {
     raw: &'a RawPdf,
     password: Option<String>,
     states: BTreeMap<usize, Result<RevState, String>>,
-    /// What each revision changed relative to the one before, by (revision, DocMDP
-    /// level): computed once, shared by the analyses of all earlier signatures.
-    steps: HashMap<(usize, Option<i64>), Result<Step, String>>,
+    /// What each revision changed relative to the one before: computed once, shared by
+    /// the analyses of all earlier signatures.
+    steps: HashMap<usize, Result<Step, String>>,
+    /// The VRI keys of each revision loaded so far (kept when its document is dropped).
+    vri: HashMap<usize, HashSet<Vec<u8>>>,
 }
 
 impl<'a> Revisions<'a> {
     pub fn new(bytes: &'a [u8], raw: &'a RawPdf, password: Option<String>) -> Self {
-        Revisions { bytes, fast: RevisionLoader::new(bytes, raw, &pdf_raw::Limits::default()), raw, password, states: BTreeMap::new(), steps: HashMap::new() }
+        Revisions { bytes, fast: RevisionLoader::new(bytes, raw, &pdf_raw::Limits::default()), raw, password, states: BTreeMap::new(), steps: HashMap::new(), vri: HashMap::new() }
     }
 
     fn load(&mut self, i: usize) {
@@ -111,9 +132,13 @@ impl<'a> Revisions<'a> {
             None => Err(format!("no revision {}", i + 1)),
             Some(rev) => {
                 let end = rev.end.min(self.bytes.len());
-                let fast = if self.raw.is_encrypted() { None } else { self.fast.load(i).ok() };
+                let fast = if self.raw.is_encrypted() { None } else { self.advance_spare(i).or_else(|| self.fast.load(i).ok()) };
+                let is_fast = fast.is_some();
                 match fast.map_or_else(|| load_doc_lopdf(&self.bytes[..end], self.password.as_deref()), Ok) {
-                    Ok(doc) => Ok(RevState::new(doc)),
+                    Ok(doc) => {
+                        self.vri.insert(i, vri_keys(&doc));
+                        Ok(RevState::new(doc, is_fast))
+                    }
                     Err(e) => Err(e.to_string()),
                 }
             }
@@ -121,17 +146,30 @@ impl<'a> Revisions<'a> {
         self.states.insert(i, state);
     }
 
+    /// Revision `i` made from the document of an earlier revision that the comparisons
+    /// no longer need (two or more before it), by applying only what changed since.
+    fn advance_spare(&mut self, i: usize) -> Option<Document> {
+        let from = self.states.iter().filter(|(k, s)| **k + 1 < i && s.as_ref().is_ok_and(|s| s.fast)).map(|(k, _)| *k).next_back()?;
+        let Some(Ok(state)) = self.states.remove(&from) else { return None };
+        let mut doc = state.doc;
+        self.fast.advance(&mut doc, from, i).ok()?;
+        Some(doc)
+    }
+
     /// What revision `r` (0-based, at least 1) changed relative to revision `r - 1`.
-    fn step(&mut self, r: usize, docmdp: Option<i64>) -> Result<&Step, String> {
-        let key = (r, docmdp);
+    fn step(&mut self, r: usize) -> Result<&Step, String> {
+        let key = r;
         if !self.steps.contains_key(&key) {
             self.load(r - 1);
             self.load(r);
             let found = match (self.get(r - 1), self.get(r)) {
-                (Ok(old), Ok(new)) => Ok(compare(old, new, self.raw, r, docmdp)),
+                (Ok(old), Ok(new)) => Ok(compare(old, new, self.raw, r)),
                 (Err(e), _) | (_, Err(e)) => Err(e),
             };
             self.steps.insert(key, found);
+            // Revisions are compared in order: only the newest two documents stay in
+            // memory (a later need reloads one; the parsed objects are cached).
+            self.states.retain(|&i, _| i + 1 >= r);
         }
         match self.steps.get(&key) {
             Some(Ok(f)) => Ok(f),
@@ -142,11 +180,18 @@ impl<'a> Revisions<'a> {
 
     /// The VRI keys revision `i` has.
     fn vri_keys(&mut self, i: usize) -> HashSet<Vec<u8>> {
-        self.load(i);
-        let Ok(state) = self.get(i) else { return HashSet::new() };
-        let doc = &state.doc;
-        let vri = root_dict(doc).and_then(|r| pdfobj::dict_get_dict(doc, r, b"DSS")).and_then(|d| pdfobj::dict_get_dict(doc, d, b"VRI"));
-        vri.map(|v| v.iter().map(|(k, _)| k.clone()).collect()).unwrap_or_default()
+        if !self.vri.contains_key(&i) {
+            self.load(i);
+        }
+        self.vri.get(&i).cloned().unwrap_or_default()
+    }
+
+    /// Every change found by the analyses so far, once, under the revision that made it,
+    /// as judged against the revision before it (DocMDP and VRI judgements depend on the
+    /// signature and are listed under each signature instead).
+    pub fn changes(&self) -> Vec<Finding> {
+        let by_revision: BTreeMap<usize, &Step> = self.steps.iter().filter_map(|(r, step)| Some((*r, step.as_ref().ok()?))).collect();
+        by_revision.values().flat_map(|s| s.findings.iter().cloned()).collect()
     }
 
     /// How many revisions the file has.
@@ -161,6 +206,11 @@ impl<'a> Revisions<'a> {
             None => Err(format!("revision {} not loaded", i + 1)),
         }
     }
+}
+
+fn vri_keys(doc: &Document) -> HashSet<Vec<u8>> {
+    let vri = root_dict(doc).and_then(|r| pdfobj::dict_get_dict(doc, r, b"DSS")).and_then(|d| pdfobj::dict_get_dict(doc, d, b"VRI"));
+    vri.map(|v| v.iter().map(|(k, _)| k.clone()).collect()).unwrap_or_default()
 }
 
 /// Loads a document's newest revision: see [`load_doc_raw`].
@@ -189,11 +239,11 @@ fn load_doc_lopdf(bytes: &[u8], password: Option<&str>) -> Result<Document, lopd
 }
 
 impl RevState {
-    fn new(doc: Document) -> Self {
+    fn new(doc: Document, fast: bool) -> Self {
         let fields = fields(&doc);
         let roles = roles(&doc, &fields);
         let by_num = doc.objects.keys().map(|id| (id.0, *id)).collect();
-        RevState { doc, fields, roles, by_num }
+        RevState { doc, fast, fields, roles, by_num }
     }
 
     fn role(&self, id: ObjectId) -> String {
@@ -405,11 +455,11 @@ struct Judge<'s> {
 
 impl<'s> Judge<'s> {
     fn disallow(&mut self, rule: &'static str, level: Level, en: String, vi: String) {
-        self.findings.push(Finding { revision: self.revision, level, allowed: false, rule, message: Msg::new(en, vi) });
+        self.findings.push(Finding::new(self.revision, level, false, rule, Msg::new(en, vi)));
     }
 
     fn allow(&mut self, rule: &'static str, level: Level, en: String, vi: String) {
-        self.findings.push(Finding { revision: self.revision, level, allowed: true, rule, message: Msg::new(en, vi) });
+        self.findings.push(Finding::new(self.revision, level, true, rule, Msg::new(en, vi)));
     }
 
     fn explain(&mut self, id: ObjectId, level: Level, rule: &'static str) {
@@ -451,9 +501,12 @@ impl<'s> Judge<'s> {
 struct Step {
     findings: Vec<Finding>,
     vri_changed: Vec<Vec<u8>>,
+    /// Each allow rule that explained a change, with the highest level it allowed: what
+    /// a certification signature's DocMDP permission is held to.
+    allowed_levels: BTreeMap<&'static str, Level>,
 }
 
-fn compare(old: &RevState, new: &RevState, raw: &RawPdf, r: usize, docmdp: Option<i64>) -> Step {
+fn compare(old: &RevState, new: &RevState, raw: &RawPdf, r: usize) -> Step {
     let rev = &raw.revisions[r];
     let containers: HashSet<u32> = rev
         .entries
@@ -556,30 +609,31 @@ fn compare(old: &RevState, new: &RevState, raw: &RawPdf, r: usize, docmdp: Optio
     }
 
     // 4. What the explained changes amount to.
-    let mut by_rule: BTreeMap<&'static str, (Level, usize)> = BTreeMap::new();
+    let mut allowed_levels: BTreeMap<&'static str, Level> = BTreeMap::new();
     for (level, rule) in j.explained.values() {
-        let e = by_rule.entry(rule).or_insert((*level, 0));
-        e.0 = e.0.max(*level);
-        e.1 += 1;
+        let e = allowed_levels.entry(rule).or_insert(*level);
+        *e = (*e).max(*level);
     }
-    if let Some(p) = docmdp {
-        let limit = match p {
-            1 => Level::ValidationData,
-            3 => Level::Annotations,
-            _ => Level::FormFilling,
-        };
-        for (rule, (level, _)) in &by_rule {
-            if *level > limit {
-                j.disallow(
-                    "docmdp",
-                    Level::Other,
-                    format!("the certification signature allows no {rule} changes (DocMDP P={p})"),
-                    format!("chữ ký chứng nhận không cho phép thay đổi loại {rule} (DocMDP P={p})"),
-                );
-            }
-        }
-    }
-    Step { findings: j.findings, vri_changed: j.vri_changed }
+    Step { findings: j.findings, vri_changed: j.vri_changed, allowed_levels }
+}
+
+/// The changes of one revision that a certification signature's DocMDP permission `p`
+/// forbids.
+fn docmdp_findings(step: &Step, p: i64, revision: usize) -> impl Iterator<Item = Finding> + '_ {
+    let limit = match p {
+        1 => Level::ValidationData,
+        3 => Level::Annotations,
+        _ => Level::FormFilling,
+    };
+    step.allowed_levels.iter().filter(move |(_, level)| **level > limit).map(move |(rule, _)| {
+        Finding::new(
+            revision,
+            Level::Other,
+            false,
+            "docmdp",
+            Msg::new(format!("the certification signature allows no {rule} changes (DocMDP P={p})"), format!("chữ ký chứng nhận không cho phép thay đổi loại {rule} (DocMDP P={p})")),
+        )
+    })
 }
 
 fn is_xref_stream(doc: &Document, id: ObjectId) -> bool {
@@ -995,6 +1049,7 @@ pub fn analyse(revs: &mut Revisions<'_>, signed: usize, docmdp: Option<i64>) -> 
     let raw = revs.raw;
     let last = raw.revisions.len().saturating_sub(1);
     let mut findings = Vec::new();
+    let mut tally = AllowedTally::default();
     let mut incomplete = None;
     if signed < last {
         if last - signed > MAX_LATER_REVISIONS {
@@ -1009,9 +1064,16 @@ pub fn analyse(revs: &mut Revisions<'_>, signed: usize, docmdp: Option<i64>) -> 
         // made 60 MB of report). Only VRI entries are held to the signed revision.
         let signed_vri = revs.vri_keys(signed);
         for r in (signed + 1)..=last.min(signed + MAX_LATER_REVISIONS) {
-            match revs.step(r, docmdp) {
+            match revs.step(r) {
                 Ok(step) => {
-                    findings.extend(step.findings.iter().cloned());
+                    for f in &step.findings {
+                        tally.keep(&mut findings, f);
+                    }
+                    if let Some(p) = docmdp {
+                        for f in docmdp_findings(step, p, r + 1) {
+                            tally.keep(&mut findings, &f);
+                        }
+                    }
                     for k in &step.vri_changed {
                         // VRI entries the signed revision had must stay as they were (pyHanko
                         // grades a rewrite OTHER); entries added since are validation data.
@@ -1021,7 +1083,7 @@ pub fn analyse(revs: &mut Revisions<'_>, signed: usize, docmdp: Option<i64>) -> 
                         } else {
                             (true, Level::ValidationData, format!("VRI entry /{key}, added after this signature, was updated"), format!("mục VRI /{key}, thêm sau chữ ký này, được cập nhật"))
                         };
-                        findings.push(Finding { revision: r + 1, level, allowed, rule: "dss", message: Msg::new(en, vi) });
+                        tally.keep(&mut findings, &Finding::new(r + 1, level, allowed, "dss", Msg::new(en, vi)));
                     }
                 }
                 Err(e) => {
@@ -1031,19 +1093,20 @@ pub fn analyse(revs: &mut Revisions<'_>, signed: usize, docmdp: Option<i64>) -> 
             }
         }
     }
+    tally.summarise(&mut findings);
     // Bytes after the last revision.
     let tail = &revs.bytes[raw.last().end.min(revs.bytes.len())..];
     if !tail.iter().all(|b| b.is_ascii_whitespace() || *b == 0) {
-        findings.push(Finding {
-            revision: 0,
-            level: Level::Other,
-            allowed: false,
-            rule: "trailing-bytes",
-            message: Msg::new(
+        findings.push(Finding::new(
+            0,
+            Level::Other,
+            false,
+            "trailing-bytes",
+            Msg::new(
                 format!("{} bytes follow the last revision's %%EOF without a cross-reference section", tail.len()),
                 format!("có {} byte sau %%EOF của phiên bản cuối mà không có bảng tham chiếu chéo", tail.len()),
             ),
-        });
+        ));
     }
     let level = findings.iter().map(|f| f.level).max().unwrap_or(Level::None);
     let summary = if findings.iter().any(|f| !f.allowed) {
@@ -1054,4 +1117,53 @@ pub fn analyse(revs: &mut Revisions<'_>, signed: usize, docmdp: Option<i64>) -> 
         ModSummary::Allowed
     };
     Analysis { level, summary, findings, incomplete }
+}
+
+/// The allowed changes after one signature, by allow rule.
+#[derive(Default)]
+struct AllowedTally {
+    total: usize,
+    /// rule → (highest level, count, first revision, last revision)
+    by_rule: BTreeMap<&'static str, (Level, usize, usize, usize)>,
+}
+
+impl AllowedTally {
+    /// Lists `f` if it is disallowed or among the first [`LISTED_ALLOWED`] allowed ones.
+    fn keep(&mut self, findings: &mut Vec<Finding>, f: &Finding) {
+        if !f.allowed {
+            findings.push(f.clone());
+            return;
+        }
+        self.total += 1;
+        let e = self.by_rule.entry(f.rule).or_insert((f.level, 0, f.revision, f.revision));
+        e.0 = e.0.max(f.level);
+        e.1 += 1;
+        e.2 = e.2.min(f.revision);
+        e.3 = e.3.max(f.revision);
+        if self.total <= LISTED_ALLOWED {
+            findings.push(f.clone());
+        }
+    }
+
+    /// Past [`LISTED_ALLOWED`], replaces the allowed changes listed by one entry per rule.
+    fn summarise(self, findings: &mut Vec<Finding>) {
+        if self.total <= LISTED_ALLOWED {
+            return;
+        }
+        findings.retain(|f| !f.allowed);
+        for (rule, (level, count, first, last)) in self.by_rule {
+            findings.push(Finding {
+                revision: first,
+                level,
+                allowed: true,
+                rule,
+                message: Msg::new(
+                    format!("{count} allowed changes ({rule}) in revisions {first}–{last}, each listed under the file's changes"),
+                    format!("{count} thay đổi được phép ({rule}) ở các phiên bản {first}–{last}, từng thay đổi có trong danh sách thay đổi của tệp"),
+                ),
+                count,
+                last_revision: last,
+            });
+        }
+    }
 }

@@ -143,6 +143,9 @@ pub struct FileReport {
     /// What the file is (issued, copy, attachment), when known, and how it is known.
     pub document_kind: Option<DocumentKind>,
     pub document_kind_source: Option<KindSource>,
+    /// Each change made after the first signed revision, once, under the revision that
+    /// made it (see [`crate::modifications::Revisions::changes`]).
+    pub changes: Vec<Finding>,
 }
 
 /// A file that could not be verified at all.
@@ -252,6 +255,27 @@ fn mods_str(m: ModSummary) -> &'static str {
 // ---------------------------------------------------------------------------------------
 // JSON
 
+fn finding_json(f: &Finding, lang: Lang) -> Value {
+    let mut v = json!({
+        "revision": f.revision,
+        "level": match f.level {
+            crate::modifications::Level::None => "none",
+            crate::modifications::Level::ValidationData => "validation-data",
+            crate::modifications::Level::FormFilling => "form-filling",
+            crate::modifications::Level::Annotations => "annotations",
+            crate::modifications::Level::Other => "other",
+        },
+        "allowed": f.allowed,
+        "rule": f.rule,
+        "message": f.message.get(lang),
+    });
+    if f.count > 1 {
+        v["count"] = json!(f.count);
+        v["last_revision"] = json!(f.last_revision);
+    }
+    v
+}
+
 fn signature_json(s: &SignatureReport, lang: Lang) -> Value {
     json!({
         "index": s.index,
@@ -291,19 +315,7 @@ fn signature_json(s: &SignatureReport, lang: Lang) -> Value {
         "byte_range": s.byte_range,
         "revision": s.revision,
         "modifications_after": mods_str(s.modifications_after),
-        "modifications": s.modifications.iter().map(|f| json!({
-            "revision": f.revision,
-            "level": match f.level {
-                crate::modifications::Level::None => "none",
-                crate::modifications::Level::ValidationData => "validation-data",
-                crate::modifications::Level::FormFilling => "form-filling",
-                crate::modifications::Level::Annotations => "annotations",
-                crate::modifications::Level::Other => "other",
-            },
-            "allowed": f.allowed,
-            "rule": f.rule,
-            "message": f.message.get(lang),
-        })).collect::<Vec<_>>(),
+        "modifications": s.modifications.iter().map(|f| finding_json(f, lang)).collect::<Vec<_>>(),
         "checks": s.checks.iter().map(|c| json!({
             "id": c.id,
             "article": c.article,
@@ -326,6 +338,7 @@ pub fn outcome_json(o: &Outcome, lang: Lang) -> Value {
             "verdict": verdict_str(r.verdict),
             "document_kind": r.document_kind.map(document_kind_str).unwrap_or("unknown"),
             "document_kind_source": r.document_kind_source.map(kind_source_str),
+            "changes": r.changes.iter().map(|f| finding_json(f, lang)).collect::<Vec<_>>(),
             "signatures": r.signatures.iter().map(|s| signature_json(s, lang)).collect::<Vec<_>>(),
             "rules": r.rules.iter().map(|x| json!({"id": x.id, "status": rule_status_str(x.status), "message": x.message.get(lang)})).collect::<Vec<_>>(),
         }),
