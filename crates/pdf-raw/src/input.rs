@@ -87,6 +87,41 @@ impl Input {
         Ok(())
     }
 
+    /// Copies the whole input to `out` in pieces of `chunk` bytes (in the kernel where it
+    /// can), calling `written(out, offset, len)` after each piece: a signer starts the disk
+    /// writing of each piece while the rest is still being copied and hashed.
+    pub fn copy_to_in_chunks(&self, out: &mut File, chunk: usize, written: &mut dyn FnMut(&File, u64, u64)) -> io::Result<()> {
+        let chunk = chunk.max(1) as u64;
+        let total = self.len() as u64;
+        let mut done = 0u64;
+        match &self.inner {
+            Inner::Owned(b) => {
+                for piece in b.chunks(usize::try_from(chunk).unwrap_or(usize::MAX)) {
+                    io::Write::write_all(out, piece)?;
+                    written(out, done, piece.len() as u64);
+                    done += piece.len() as u64;
+                }
+            }
+            Inner::Mapped { file, .. } => {
+                let mut reader = file;
+                io::Seek::seek(&mut reader, io::SeekFrom::Start(0))?;
+                while done < total {
+                    let want = chunk.min(total - done);
+                    let copied = io::copy(&mut io::Read::take(&mut reader, want), out)?;
+                    if copied == 0 {
+                        break;
+                    }
+                    written(out, done, copied);
+                    done += copied;
+                }
+                if done != total {
+                    return Err(io::Error::other(format!("the input changed size while it was copied ({done} of {total} bytes)")));
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// Copies the whole input to `out` (in the kernel where it can).
     pub fn copy_to(&self, out: &mut File) -> io::Result<()> {
         match &self.inner {

@@ -190,7 +190,33 @@ pub fn sign_to_file(input: &Input, output_path: &Path, force: bool, key: &dyn Ke
     if !force && output_path.exists() {
         return Err(SignError::OutputExists(output_path.to_path_buf()));
     }
-    let signed = sign_input(input, key, opts)?;
-    write_input_and_update(output_path, input, &signed.update, force, permissions, durability)?;
+    if input.len() < OVERLAP_FROM {
+        let signed = sign_input(input, key, opts)?;
+        write_input_and_update(output_path, input, &signed.update, force, permissions, durability)?;
+        return Ok(signed);
+    }
+    // A large input: copying it to the output and getting it onto the disk runs beside the
+    // hashing and signing, instead of after them.
+    let mut out = output::PendingOutput::create(output_path, force, permissions, durability)?;
+    let (signed, copied) = std::thread::scope(|scope| {
+        let file = out.file();
+        let copier = scope.spawn(move || input.copy_to_in_chunks(file, WRITEBACK_CHUNK, &mut output::start_writeback));
+        let signed = sign_input(input, key, opts);
+        (signed, copier.join())
+    });
+    // On any error `out` is dropped here, and its temporary file with it.
+    let signed = signed?;
+    match copied {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => return Err(out.io(e)),
+        Err(_) => return Err(SignError::Internal("copying the input to the output failed".into())),
+    }
+    std::io::Write::write_all(out.file(), &signed.update).map_err(|e| out.io(e))?;
+    out.commit()?;
     Ok(signed)
 }
+
+/// Inputs from this size on are copied to the output while they are hashed and signed.
+const OVERLAP_FROM: usize = 4 << 20;
+/// The disk writing of a large output starts every this many bytes.
+const WRITEBACK_CHUNK: usize = 8 << 20;
