@@ -1,6 +1,7 @@
 //! The font of text stamps (S4–S6): Times New Roman where the machine has it, a font
 //! given by path, or the bundled Liberation Serif (metric-compatible, SIL OFL 1.1).
-//! Metrics come from `ttf-parser`, the subset from `subsetter`, the ToUnicode CMap from
+//! Metrics come from `skrifa` (the version `subsetter` already uses, so the font tables
+//! are read by one parser), the subset from `subsetter`, the ToUnicode CMap from
 //! `pdf-writer`.
 
 use std::collections::BTreeMap;
@@ -9,6 +10,11 @@ use std::sync::Arc;
 
 use pdf_writer::types::{SystemInfo, UnicodeCmap};
 use pdf_writer::{Name, Str};
+use skrifa::instance::{LocationRef, Size};
+use skrifa::metrics::Metrics;
+use skrifa::raw::TableProvider;
+use skrifa::string::StringId;
+use skrifa::{FontRef, MetadataProvider};
 use unicode_normalization::UnicodeNormalization;
 
 use crate::form::FontObjects;
@@ -71,31 +77,47 @@ impl TextFont {
     }
 
     pub fn from_bytes(data: Vec<u8>, source: String) -> Result<TextFont, LayoutError> {
-        let face = ttf_parser::Face::parse(&data, 0).map_err(|e| LayoutError::Font(format!("{source} is not a usable TrueType/OpenType font: {e}")))?;
-        let name = face
-            .names()
-            .into_iter()
-            .find(|n| n.name_id == ttf_parser::name_id::POST_SCRIPT_NAME && n.is_unicode())
-            .and_then(|n| n.to_string())
-            .unwrap_or_else(|| "Font".into());
+        let unusable = |why: String| LayoutError::Font(format!("{source} is not a usable TrueType/OpenType font: {why}"));
+        let face = FontRef::from_index(&data, 0).map_err(|e| unusable(e.to_string()))?;
+        // skrifa reads tables lazily; the ones layout needs are checked here, so that a
+        // broken font is refused when it is chosen, not halfway through a stamp.
+        let head = face.head().map_err(|e| unusable(format!("head table: {e}")))?;
+        let units_per_em = head.units_per_em();
+        if !(16..=16384).contains(&units_per_em) {
+            return Err(unusable(format!("{units_per_em} units per em (the head table allows 16 to 16384)")));
+        }
+        face.hhea().map_err(|e| unusable(format!("hhea table: {e}")))?;
+        face.maxp().map_err(|e| unusable(format!("maxp table: {e}")))?;
+        face.hmtx().map_err(|e| unusable(format!("hmtx table: {e}")))?;
+        face.cmap().map_err(|e| unusable(format!("cmap table: {e}")))?;
+        let name = face.localized_strings(StringId::POSTSCRIPT_NAME).english_or_first().map(|n| n.to_string()).unwrap_or_else(|| "Font".into());
         let name: String = name.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').collect();
-        let units_per_em = f32::from(face.units_per_em().max(1));
+        let units_per_em = f32::from(units_per_em);
         Ok(TextFont { data: Arc::new(data), name, source, units_per_em })
     }
 
-    fn face(&self) -> Result<ttf_parser::Face<'_>, LayoutError> {
-        ttf_parser::Face::parse(&self.data, 0).map_err(|e| LayoutError::Font(format!("{}: {e}", self.source)))
+    fn face(&self) -> Result<FontRef<'_>, LayoutError> {
+        FontRef::from_index(&self.data, 0).map_err(|e| LayoutError::Font(format!("{}: {e}", self.source)))
+    }
+
+    /// The face's metrics in font units: unscaled, at the default instance.
+    fn metrics(&self) -> Result<Metrics, LayoutError> {
+        Ok(self.face()?.metrics(Size::unscaled(), LocationRef::default()))
     }
 
     /// Glyphs of `text` (NFC) with their advance in 1/1000 em; a character the font
     /// lacks is an error.
     pub(crate) fn shape(&self, text: &str) -> Result<Vec<(u16, char, f32)>, LayoutError> {
         let face = self.face()?;
+        let charmap = face.charmap();
+        let advances = face.glyph_metrics(Size::unscaled(), LocationRef::default());
         let mut out = Vec::new();
         for ch in text.nfc() {
-            let gid = face.glyph_index(ch).filter(|g| g.0 != 0).ok_or(LayoutError::MissingGlyph { font: self.name.clone(), ch, code: u32::from(ch) })?;
-            let adv = f32::from(face.glyph_hor_advance(gid).unwrap_or(0)) * 1000.0 / self.units_per_em;
-            out.push((gid.0, ch, adv));
+            // Glyph ids above u16 cannot be subset or written as CIDs: as good as missing.
+            let gid = charmap.map(ch).and_then(|g| u16::try_from(g.to_u32()).ok()).filter(|g| *g != 0);
+            let gid = gid.ok_or(LayoutError::MissingGlyph { font: self.name.clone(), ch, code: u32::from(ch) })?;
+            let adv = advances.advance_width(gid.into()).unwrap_or(0.0) * 1000.0 / self.units_per_em;
+            out.push((gid, ch, adv));
         }
         Ok(out)
     }
@@ -107,15 +129,16 @@ impl TextFont {
 
     /// Ascent and descent in 1/1000 em (descent negative).
     pub(crate) fn vertical_metrics(&self) -> Result<(f32, f32), LayoutError> {
-        let face = self.face()?;
+        let m = self.metrics()?;
         let s = 1000.0 / self.units_per_em;
-        Ok((f32::from(face.ascender()) * s, f32::from(face.descender()) * s))
+        Ok((m.ascent * s, m.descent * s))
     }
 
     /// Subsets the font to the glyphs used; returns the font objects and the new glyph
     /// id (= CID) of each original glyph.
     pub(crate) fn embed(&self, used: &[(u16, char, f32)]) -> Result<(FontObjects, BTreeMap<u16, u16>), LayoutError> {
         let face = self.face()?;
+        let m = self.metrics()?;
         let mut remapper = subsetter::GlyphRemapper::new();
         let mut map = BTreeMap::new();
         let mut chars: BTreeMap<u16, (char, f32)> = BTreeMap::new();
@@ -130,19 +153,20 @@ impl TextFont {
             cmap.pair(*cid, *ch);
         }
         let s = 1000.0 / self.units_per_em;
-        let bb = face.global_bounding_box();
+        let bb = m.bounds.unwrap_or_default();
         let tag = subset_tag(used);
-        let cff = face.tables().cff.is_some();
+        let cff = face.cff().is_ok();
         let objects = FontObjects {
             base_font: format!("{tag}+{}", self.name),
             cff,
             font_file: subset,
             widths: chars.iter().map(|(cid, (_, adv))| (*cid, *adv)).collect(),
-            ascent: f32::from(face.ascender()) * s,
-            descent: f32::from(face.descender()) * s,
-            cap_height: f32::from(face.capital_height().unwrap_or(face.ascender())) * s,
-            italic_angle: face.italic_angle(),
-            bbox: [f32::from(bb.x_min) * s, f32::from(bb.y_min) * s, f32::from(bb.x_max) * s, f32::from(bb.y_max) * s],
+            ascent: m.ascent * s,
+            descent: m.descent * s,
+            // OS/2 sCapHeight exists from table version 2 on; before it, the ascent.
+            cap_height: m.cap_height.unwrap_or(m.ascent) * s,
+            italic_angle: m.italic_angle,
+            bbox: [bb.x_min * s, bb.y_min * s, bb.x_max * s, bb.y_max * s],
             // Nonsymbolic (32), plus Serif (2) — the stamp fonts are serif faces.
             flags: 32 | 2,
             to_unicode: cmap.finish().into_vec(),
@@ -182,7 +206,7 @@ mod tests {
     fn bundled_font_has_vietnamese_and_refuses_what_it_lacks() {
         let f = TextFont::bundled();
         // bundled() states the units per em instead of parsing at run time.
-        assert_eq!(ttf_parser::Face::parse(LIBERATION_SERIF, 0).unwrap().units_per_em(), 2048);
+        assert_eq!(FontRef::new(LIBERATION_SERIF).unwrap().head().unwrap().units_per_em(), 2048);
         let g = f.shape("Sao y — Ủy ban nhân dân tỉnh Điện Biên, ễ ộ ữ").unwrap();
         assert!(g.iter().all(|x| x.0 != 0));
         let err = f.shape("chữ 漢").unwrap_err();
@@ -190,6 +214,33 @@ mod tests {
         // Times-metric: "Sao y" at 10 pt is about 22 pt wide.
         let w = f.width("Sao y", 10.0).unwrap();
         assert!((20.0..25.0).contains(&w), "{w}");
+    }
+
+    /// The metrics of the bundled Liberation Serif, in its font units (2048 per em), as
+    /// the font tables state them: the stamp layout and the /FontDescriptor depend on
+    /// them, so a change of font parser must not move them.
+    #[test]
+    fn bundled_font_metrics_are_those_of_its_tables() {
+        let em = |units: f32| units * 1000.0 / 2048.0;
+        let f = TextFont::from_bytes(LIBERATION_SERIF.to_vec(), "bundled".into()).unwrap();
+        assert_eq!(f.name, "LiberationSerif");
+        assert_eq!(f.units_per_em, 2048.0);
+        let g = f.shape("ĐệữA").unwrap();
+        assert_eq!(g, vec![(210, 'Đ', em(1479.0)), (1713, 'ệ', em(909.0)), (1753, 'ữ', em(1110.0)), (36, 'A', em(1479.0))]);
+        assert_eq!(f.vertical_metrics().unwrap(), (em(1825.0), em(-443.0)));
+        let (objs, _) = f.embed(&g).unwrap();
+        assert_eq!((objs.ascent, objs.descent, objs.cap_height), (em(1825.0), em(-443.0), em(1341.0)));
+        assert_eq!(objs.italic_angle, 0.0);
+        assert_eq!(objs.bbox, [em(-1114.0), em(-621.0), em(2618.0), em(2010.0)]);
+        assert!(!objs.cff);
+    }
+
+    #[test]
+    fn bytes_that_are_no_font_are_a_font_error_naming_the_source() {
+        for (bytes, what) in [(b"%PDF-1.7 not a font".to_vec(), "text"), (LIBERATION_SERIF[..4096].to_vec(), "truncated font"), (Vec::new(), "empty file")] {
+            let err = TextFont::from_bytes(bytes, "/tmp/x.ttf".into()).unwrap_err();
+            assert!(matches!(&err, LayoutError::Font(m) if m.starts_with("/tmp/x.ttf is not a usable TrueType/OpenType font")), "{what}: {err}");
+        }
     }
 
     #[test]
@@ -203,3 +254,5 @@ mod tests {
         assert!(String::from_utf8_lossy(&objs.to_unicode).contains("beginbfchar") || String::from_utf8_lossy(&objs.to_unicode).contains("beginbfrange"));
     }
 }
+
+
