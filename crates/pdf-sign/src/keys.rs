@@ -1,5 +1,6 @@
 //! Where the private key lives: a PKCS#12 file or a PKCS#11 token (rules.md S9).
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -48,6 +49,42 @@ pub trait KeySource: Send + Sync {
     fn sign(&self, message: &[u8], digest: DigestAlg, padding: RsaPadding) -> Result<Vec<u8>, SignError>;
 }
 
+/// Largest PKCS#12 file read: real ones (a key and a few certificates) are a few KiB.
+pub const MAX_P12_BYTES: usize = 1 << 20;
+
+/// Reads a file that holds a secret (a PKCS#12 file, a PIN or password file) into a
+/// buffer that is zeroed when dropped. Unlike `std::fs::read`, it never leaves a copy
+/// behind in memory: when the buffer must grow (a pipe, or a file that grew since its
+/// size was read), the old one is zeroed after the bytes are moved. Files longer than
+/// `max_len` bytes are refused (`InvalidData`), so a device or a huge file cannot
+/// exhaust memory.
+pub fn read_secret_file(path: &Path, max_len: usize) -> std::io::Result<Zeroizing<Vec<u8>>> {
+    let mut file = std::fs::File::open(path)?;
+    let size_hint = file.metadata().map(|m| usize::try_from(m.len()).unwrap_or(usize::MAX)).unwrap_or(0);
+    // One byte more than the file should hold, so that its end is seen without growing.
+    let mut buf = Zeroizing::new(vec![0u8; size_hint.max(64).min(max_len).saturating_add(1)]);
+    let mut len = 0;
+    loop {
+        if len == buf.len() {
+            if len > max_len {
+                return Err(std::io::Error::new(std::io::ErrorKind::InvalidData, format!("the file is longer than {max_len} bytes")));
+            }
+            let mut bigger = Zeroizing::new(vec![0u8; len.saturating_mul(2).min(max_len.saturating_add(1))]);
+            bigger[..len].copy_from_slice(&buf[..len]);
+            buf = bigger;
+        }
+        match file.read(&mut buf[len..]) {
+            Ok(0) => break,
+            Ok(n) => len += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    // Shrinking the length keeps the allocation, so the zeroing on drop still covers it.
+    buf.truncate(len);
+    Ok(buf)
+}
+
 /// A key and chain from a PKCS#12 file, signing in memory with aws-lc-rs.
 pub struct P12Key {
     chain: Vec<Certificate>,
@@ -62,26 +99,31 @@ enum LoadedKey {
 impl P12Key {
     /// Opens `path` with `password`. A wrong password is `SignError::BadSecret`.
     pub fn open(path: &Path, password: &str) -> Result<Self, SignError> {
-        let data = std::fs::read(path).map_err(|e| SignError::Key(format!("{}: {e}", path.display())))?;
-        let store = p12_keystore::KeyStore::from_pkcs12(&data, password, p12_keystore::Pkcs12ImportPolicy::Relaxed).map_err(|e| {
-            let text = e.to_string();
-            if text.to_lowercase().contains("mac") || text.to_lowercase().contains("password") {
-                SignError::BadSecret(format!("{}: wrong password (or damaged file)", path.display()))
-            } else {
-                SignError::Key(format!("{}: not a usable PKCS#12 file: {text}", path.display()))
-            }
-        })?;
-        let (_, key_chain) = store.private_key_chain().ok_or_else(|| SignError::Key(format!("{}: no private key with a certificate inside", path.display())))?;
-        let chain = key_chain
-            .certs()
-            .iter()
-            .map(|c| Certificate::from_der(c.as_der()))
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| SignError::Key(format!("{}: bad certificate inside: {e}", path.display())))?;
+        let data = read_secret_file(path, MAX_P12_BYTES).map_err(|e| SignError::Key(format!("{}: {e}", path.display())))?;
+        let (chain, pkcs8) = {
+            let store = p12_keystore::KeyStore::from_pkcs12(&data, password, p12_keystore::Pkcs12ImportPolicy::Relaxed).map_err(|e| {
+                let text = e.to_string();
+                if text.to_lowercase().contains("mac") || text.to_lowercase().contains("password") {
+                    SignError::BadSecret(format!("{}: wrong password (or damaged file)", path.display()))
+                } else {
+                    SignError::Key(format!("{}: not a usable PKCS#12 file: {text}", path.display()))
+                }
+            })?;
+            let (_, key_chain) = store.private_key_chain().ok_or_else(|| SignError::Key(format!("{}: no private key with a certificate inside", path.display())))?;
+            let chain = key_chain
+                .certs()
+                .iter()
+                .map(|c| Certificate::from_der(c.as_der()))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|e| SignError::Key(format!("{}: bad certificate inside: {e}", path.display())))?;
+            (chain, Zeroizing::new(key_chain.key().as_der().to_vec()))
+            // `store` ends here. p12-keystore keeps the decrypted key in a plain Vec that
+            // no API lets us clear: keep its life as short as this block.
+        };
+        drop(data);
         if chain.is_empty() {
             return Err(SignError::Key(format!("{}: the private key has no certificate", path.display())));
         }
-        let pkcs8 = Zeroizing::new(key_chain.key().as_der().to_vec());
         let key = load_pkcs8(&pkcs8).map_err(|why| SignError::Key(format!("{}: {why}", path.display())))?;
         let chain = order_chain(chain);
         let p12 = P12Key { chain, key };
@@ -422,4 +464,49 @@ fn ecdsa_raw_to_der(raw: &[u8]) -> Result<Vec<u8>, SignError> {
     }
     let bad = |e: der::Error| SignError::Internal(e.to_string());
     EcdsaSig { r: der::asn1::UintRef::new(r).map_err(bad)?, s: der::asn1::UintRef::new(s).map_err(bad)? }.to_der().map_err(bad)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    #[test]
+    fn secret_files_are_read_whole_and_bounded() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("secret");
+        for len in [0usize, 1, 63, 64, 65, 4096] {
+            let data: Vec<u8> = (0..len).map(|i| (i % 251) as u8).collect();
+            std::fs::write(&path, &data).unwrap();
+            assert_eq!(*read_secret_file(&path, 4096).unwrap(), data, "{len} bytes");
+        }
+        std::fs::write(&path, vec![b'x'; 4097]).unwrap();
+        let err = read_secret_file(&path, 4096).unwrap_err();
+        assert_eq!(err.kind(), std::io::ErrorKind::InvalidData, "{err}");
+        assert!(read_secret_file(&dir.path().join("missing"), 4096).is_err());
+    }
+
+    /// A pipe has no size: the buffer grows from 65 bytes, each step moving the bytes
+    /// into a new zeroizing buffer, and the limit still holds.
+    #[test]
+    fn secret_files_from_a_pipe_grow_and_stay_bounded() {
+        for (len, max, ok) in [(5000usize, 8192usize, true), (10_000, 8192, false)] {
+            let (reader, mut writer) = std::io::pipe().unwrap();
+            let data: Vec<u8> = (0..len).map(|i| (i % 251) as u8).collect();
+            let sent = data.clone();
+            let feeder = std::thread::spawn(move || {
+                // The reader stops at the limit and closes the pipe: a refused write is fine.
+                let _ = writer.write_all(&sent);
+            });
+            let path = PathBuf::from(format!("/proc/self/fd/{}", std::os::fd::AsRawFd::as_raw_fd(&reader)));
+            let got = read_secret_file(&path, max);
+            drop(reader);
+            feeder.join().unwrap();
+            match got {
+                Ok(buf) if ok => assert_eq!(*buf, data),
+                Err(e) if !ok => assert_eq!(e.kind(), std::io::ErrorKind::InvalidData, "{e}"),
+                other => panic!("{len} bytes, limit {max}: {:?}", other.map(|b| b.len())),
+            }
+        }
+    }
 }

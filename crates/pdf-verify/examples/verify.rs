@@ -2,7 +2,8 @@
 fn main() {
     let mut json = false;
     let mut outcomes = Vec::new();
-    let opts = pdf_verify::VerifyOptions { password: std::env::var("PDFPW").ok(), ..Default::default() };
+    let password = std::env::var("PDFPW").ok().map(|p| pdf_verify::Password::new(zeroize::Zeroizing::new(p)));
+    let opts = pdf_verify::VerifyOptions { password, ..Default::default() };
     for a in std::env::args().skip(1) {
         if a == "--json" {
             json = true;

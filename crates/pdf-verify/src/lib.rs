@@ -42,6 +42,7 @@ use chain_check::{Certificate, HttpLimits, Purpose, TrustStore};
 use lopdf::{Document, Object};
 use pdf_raw::RawPdf;
 use time::{Date, OffsetDateTime};
+use zeroize::Zeroizing;
 
 use crate::dieu30::{Coverage, Judgement, SignerOutcome};
 use crate::dieu31::TimeBasis;
@@ -95,7 +96,7 @@ pub struct VerifyOptions {
     /// The document's issue date (S7), overriding the date line in the document.
     pub issued_on: Option<Date>,
     /// Password for encrypted documents (the empty password is always tried).
-    pub password: Option<String>,
+    pub password: Option<Password>,
     pub http: HttpLimits,
     /// What the file must be (`--expect`, or its place in `--bundle`); the rule of that
     /// kind fails when a signed `/VBDT_Kind` marker says otherwise.
@@ -103,6 +104,28 @@ pub struct VerifyOptions {
     /// The number and symbol an attachment must show in its stamp (S5): `--ref`, or the
     /// main document's in `--bundle`.
     pub reference: Option<String>,
+}
+
+/// The password of an encrypted PDF: zeroed when dropped (each clone too), and never
+/// shown by `Debug`. Borrow it as `&str` with [`Password::as_str`]; do not copy it.
+#[derive(Clone, Default)]
+pub struct Password(Zeroizing<String>);
+
+impl Password {
+    /// Takes over `secret` without copying it.
+    pub fn new(secret: Zeroizing<String>) -> Self {
+        Password(secret)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Password {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Password(..)")
+    }
 }
 
 /// Why a file could not be verified at all.
@@ -245,7 +268,7 @@ pub fn verify_input(input: &pdf_raw::Input, name: &str, opts: &VerifyOptions) ->
         pdf_raw::RawError::NotPdf => VerifyError::NotPdf,
         other => VerifyError::Structure(other.to_string()),
     })?;
-    let doc = load_final(bytes, &raw, opts.password.as_deref())?;
+    let doc = load_final(bytes, &raw, opts.password.as_ref().map(Password::as_str))?;
     let now = opts.at.unwrap_or_else(OffsetDateTime::now_utc);
     let dss = read_dss(&doc);
 
@@ -322,7 +345,7 @@ pub fn verify_input(input: &pdf_raw::Input, name: &str, opts: &VerifyOptions) ->
     let ctx = Ctx { opts, now, pool: &pool, sources: &sources };
     let poes = evaluate_doc_timestamps(&mut prepared, &ctx);
 
-    let mut revs = Revisions::new(bytes, &raw, opts.password.clone());
+    let mut revs = Revisions::new(bytes, &raw, opts.password.as_ref().map(Password::as_str));
     let annots = appearance::AnnotIndex::new(&doc);
     let mut reports = Vec::new();
     for (i, p) in prepared.into_iter().enumerate() {
@@ -866,4 +889,17 @@ fn dedup_bytes(items: &mut Vec<Vec<u8>>) {
     };
     let mut keep = keep.into_iter();
     items.retain(|_| keep.next().unwrap_or(true));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn options_debug_does_not_show_the_password() {
+        let opts = VerifyOptions { password: Some(Password::new(Zeroizing::new("Zq7-s3cr3t".into()))), ..Default::default() };
+        let shown = format!("{opts:?}");
+        assert!(shown.contains("password: Some(Password(..))") && !shown.contains("s3cr3t"), "{shown}");
+        assert_eq!(opts.clone().password.as_ref().map(Password::as_str), Some("Zq7-s3cr3t"));
+    }
 }

@@ -110,7 +110,8 @@ pub struct Revisions<'a> {
     bytes: &'a [u8],
     fast: RevisionLoader<'a>,
     raw: &'a RawPdf,
-    password: Option<String>,
+    /// Borrowed from the caller's zeroizing owner (`VerifyOptions::password`).
+    password: Option<&'a str>,
     states: BTreeMap<usize, Result<RevState, String>>,
     /// What each revision changed relative to the one before: computed once, shared by
     /// the analyses of all earlier signatures.
@@ -120,7 +121,7 @@ pub struct Revisions<'a> {
 }
 
 impl<'a> Revisions<'a> {
-    pub fn new(bytes: &'a [u8], raw: &'a RawPdf, password: Option<String>) -> Self {
+    pub fn new(bytes: &'a [u8], raw: &'a RawPdf, password: Option<&'a str>) -> Self {
         Revisions { bytes, fast: RevisionLoader::new(bytes, raw, &pdf_raw::Limits::default()), raw, password, states: BTreeMap::new(), steps: HashMap::new(), vri: HashMap::new() }
     }
 
@@ -134,7 +135,7 @@ impl<'a> Revisions<'a> {
                 let end = rev.end.min(self.bytes.len());
                 let fast = if self.raw.is_encrypted() { None } else { self.advance_spare(i).or_else(|| self.fast.load(i).ok()) };
                 let is_fast = fast.is_some();
-                match fast.map_or_else(|| load_doc_lopdf(&self.bytes[..end], self.password.as_deref()), Ok) {
+                match fast.map_or_else(|| load_doc_lopdf(&self.bytes[..end], self.password), Ok) {
                     Ok(doc) => {
                         self.vri.insert(i, vri_keys(&doc));
                         Ok(RevState::new(doc, is_fast))
@@ -234,6 +235,8 @@ pub fn load_doc_raw(bytes: &[u8], raw: &RawPdf, password: Option<&str>) -> Resul
 }
 
 fn load_doc_lopdf(bytes: &[u8], password: Option<&str>) -> Result<Document, lopdf::Error> {
+    // lopdf takes the password as an owned String and copies it inside; those copies are
+    // freed without being cleared (docs/hardening.md, "Secrets").
     let opts = LoadOptions { password: password.map(str::to_string), max_decompressed_size: Some(crate::MAX_STREAM_BYTES), ..LoadOptions::default() };
     Document::load_mem_with_options(bytes, opts)
 }

@@ -9,6 +9,7 @@ use clap::{Args, ValueEnum};
 use pdf_verify::history::{self, CertInfo, EvidenceLocation, History};
 use pdf_verify::report::fmt_time;
 use pdf_verify::signatures::{Role, SignatureKind};
+use zeroize::Zeroizing;
 
 use crate::exit;
 
@@ -90,7 +91,8 @@ pub fn run(args: &ChainArgs) -> u8 {
     }
     let password = match &args.password_env {
         Some(var) => match std::env::var(var) {
-            Ok(p) => Some(p),
+            // Wrapped at once: the String std::env::var returns is the only copy vbdt makes.
+            Ok(p) => Some(Zeroizing::new(p)),
             Err(_) => {
                 eprintln!("vbdt chain: --password-env: the environment variable {var} is not set");
                 return exit::USAGE;
@@ -98,7 +100,7 @@ pub fn run(args: &ChainArgs) -> u8 {
         },
         None => None,
     };
-    let h = match history::history(&bytes, &args.file.display().to_string(), &trust, password.as_deref()) {
+    let h = match history::history(&bytes, &args.file.display().to_string(), &trust, password.as_ref().map(|p| p.as_str())) {
         Ok(h) => h,
         Err(e) => {
             eprintln!("vbdt chain: {}: {e}", args.file.display());

@@ -9,9 +9,10 @@ use pdf_verify::report::{self, Outcome, Style};
 use pdf_verify::rules::KindSource;
 use pdf_verify::signatures::DocumentKind;
 use pdf_verify::verdict::Verdict;
-use pdf_verify::{Lang, RevocationMode, VerifyOptions};
+use pdf_verify::{Lang, Password, RevocationMode, VerifyOptions};
 use rayon::prelude::*;
 use time::{Date, OffsetDateTime};
+use zeroize::Zeroizing;
 
 use crate::exit;
 
@@ -150,7 +151,8 @@ fn options(args: &VerifyArgs) -> Result<VerifyOptions, (u8, String)> {
         crls.push(std::fs::read(path).map_err(|e| (exit::BAD_INPUT, format!("--crl {}: {e}", path.display())))?);
     }
     let password = match &args.password_env {
-        Some(var) => Some(std::env::var(var).map_err(|_| (exit::USAGE, format!("--password-env: the environment variable {var} is not set")))?),
+        // Wrapped at once: the String std::env::var returns is the only copy vbdt makes.
+        Some(var) => Some(Password::new(Zeroizing::new(std::env::var(var).map_err(|_| (exit::USAGE, format!("--password-env: the environment variable {var} is not set")))?))),
         None => None,
     };
     Ok(VerifyOptions {
@@ -229,7 +231,7 @@ pub fn run(args: &VerifyArgs) -> u8 {
     };
     // In a bundle the first file is the issued document and the others its attachments,
     // whose stamps must show the main document's number and symbol (S5).
-    let main_text = if args.bundle { std::fs::read(&args.files[0]).map(|b| pdf_verify::bundle::first_pages_text(&b, opts.password.as_deref())).unwrap_or_default() } else { String::new() };
+    let main_text = if args.bundle { std::fs::read(&args.files[0]).map(|b| pdf_verify::bundle::first_pages_text(&b, opts.password.as_ref().map(Password::as_str))).unwrap_or_default() } else { String::new() };
     let (main_opts, attachment_opts) = if args.bundle {
         let main = VerifyOptions { expect: Some((DocumentKind::Issued, KindSource::Bundle)), ..opts.clone() };
         let attachment = VerifyOptions { expect: Some((DocumentKind::Attachment, KindSource::Bundle)), reference: pdf_verify::bundle::document_number(&main_text), ..opts.clone() };
@@ -273,7 +275,7 @@ pub fn run(args: &VerifyArgs) -> u8 {
             eprintln!("vbdt verify: {}: {}", e.file, e.error);
         }
     }
-    let bundle = args.bundle.then(|| decide_bundle(args, &outcomes, &main_text, opts.password.as_deref()));
+    let bundle = args.bundle.then(|| decide_bundle(args, &outcomes, &main_text, opts.password.as_ref().map(Password::as_str)));
     match args.format {
         Format::Json if bundle.is_some() => {
             let mut doc: serde_json::Value = serde_json::from_str(&report::json(&outcomes, lang)).unwrap_or_default();
