@@ -89,6 +89,9 @@ pub fn run(args: &ChainArgs) -> u8 {
             }
         }
     }
+    if args.password_env.is_some() {
+        crate::secrets::no_core_dumps();
+    }
     let password = match &args.password_env {
         Some(var) => match std::env::var(var) {
             // Wrapped at once: the String std::env::var returns is the only copy vbdt makes.

@@ -150,6 +150,9 @@ fn options(args: &VerifyArgs) -> Result<VerifyOptions, (u8, String)> {
     for path in &args.crl {
         crls.push(std::fs::read(path).map_err(|e| (exit::BAD_INPUT, format!("--crl {}: {e}", path.display())))?);
     }
+    if args.password_env.is_some() {
+        crate::secrets::no_core_dumps();
+    }
     let password = match &args.password_env {
         // Wrapped at once: the String std::env::var returns is the only copy vbdt makes.
         Some(var) => Some(Password::new(Zeroizing::new(std::env::var(var).map_err(|_| (exit::USAGE, format!("--password-env: the environment variable {var} is not set")))?))),

@@ -31,6 +31,7 @@ impl<'a> SecretSource<'a> {
 
     /// Reads the secret once. The error never contains the secret.
     pub fn read(&self) -> anyhow::Result<Zeroizing<String>> {
+        no_core_dumps();
         match self {
             // std::env::var's String is the only copy made here (the environment block
             // itself cannot be cleared).
@@ -55,5 +56,31 @@ impl<'a> SecretSource<'a> {
                 Ok(Zeroizing::new(value))
             }
         }
+    }
+}
+
+/// Makes this process leave no core dump (and refuse debuggers of other users) from now on:
+/// called before a PIN, password or key enters memory, as ssh-agent and gpg-agent do, so a
+/// crash cannot write them to disk. Zeroizing covers the secret after use; this covers the
+/// moments it is in use. Linux only; elsewhere nothing changes.
+pub fn no_core_dumps() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: prctl(PR_SET_DUMPABLE, 0) only changes this process's dumpable flag.
+    unsafe {
+        libc::prctl(libc::PR_SET_DUMPABLE, 0, 0, 0, 0);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    #[cfg(target_os = "linux")]
+    fn reading_a_secret_makes_the_process_undumpable() {
+        // SAFETY: PR_GET_DUMPABLE only reads the flag.
+        let dumpable = || unsafe { libc::prctl(libc::PR_GET_DUMPABLE, 0, 0, 0, 0) };
+        std::env::set_var("VBDT_TEST_SECRET_DUMPABLE", "x");
+        let secret = super::SecretSource::Env("VBDT_TEST_SECRET_DUMPABLE").read().unwrap();
+        assert_eq!(secret.as_str(), "x");
+        assert_eq!(dumpable(), 0);
     }
 }
