@@ -6,11 +6,11 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 shared=../shared/corpus
-for t in pdf_raw verify page_text der; do mkdir -p "fuzz/corpus/$t"; done
+for t in pdf_raw verify page_text revisions der; do mkdir -p "fuzz/corpus/$t"; done
 for f in "$shared"/pyhanko/*.pdf "$shared"/dss-signed/*.pdf "$shared"/pdf101-dos/*.pdf fixtures/documents/*.pdf; do
     # Big files slow every execution; libFuzzer's -max_len cuts them anyway.
     [ "$(stat -c %s "$f")" -le 1048576 ] || continue
-    for t in pdf_raw verify page_text; do cp -f "$f" "fuzz/corpus/$t/"; done
+    for t in pdf_raw verify page_text revisions; do cp -f "$f" "fuzz/corpus/$t/"; done
 done
 cp -f fuzz/seeds/cert.der fuzz/corpus/der/
 # The hex /Contents of signed files: CMS SignedData with certificates, OCSP responses, CRLs.
