@@ -10,100 +10,13 @@ use common::*;
 use serde_json::Value;
 use verify_util::*;
 
-// The same small JSON Schema checker as tests/verify_report.rs (type, enum, required,
-// properties, additionalProperties false, items, minimum, $ref, +07:00 and hex patterns).
-fn type_ok(v: &Value, t: &str) -> bool {
-    match t {
-        "null" => v.is_null(),
-        "string" => v.is_string(),
-        "integer" => v.is_i64() || v.is_u64(),
-        "number" => v.is_number(),
-        "boolean" => v.is_boolean(),
-        "object" => v.is_object(),
-        "array" => v.is_array(),
-        _ => false,
-    }
-}
-
-fn is_vn_time(s: &str) -> bool {
-    let b = s.as_bytes();
-    b.len() == 25
-        && s.ends_with("+07:00")
-        && b.iter().enumerate().all(|(i, c)| match i {
-            4 | 7 => *c == b'-',
-            10 => *c == b'T',
-            13 | 16 => *c == b':',
-            19..=24 => true,
-            _ => c.is_ascii_digit(),
-        })
-}
-
-fn validate(v: &Value, schema: &Value, root: &Value, path: &str, errors: &mut Vec<String>) {
-    if let Some(r) = schema.get("$ref").and_then(Value::as_str) {
-        let name = r.trim_start_matches("#/$defs/");
-        return validate(v, &root["$defs"][name], root, path, errors);
-    }
-    if let Some(t) = schema.get("type") {
-        let ok = match t {
-            Value::String(s) => type_ok(v, s),
-            Value::Array(ts) => ts.iter().filter_map(Value::as_str).any(|s| type_ok(v, s)),
-            _ => true,
-        };
-        if !ok {
-            errors.push(format!("{path}: {v} is not of type {t}"));
-            return;
-        }
-    }
-    if let Some(e) = schema.get("enum").and_then(Value::as_array) {
-        if !e.contains(v) {
-            errors.push(format!("{path}: {v} is not one of {e:?}"));
-        }
-    }
-    if let (Some(p), Some(s)) = (schema.get("pattern").and_then(Value::as_str), v.as_str()) {
-        if p.contains("+07:00") && !is_vn_time(s) {
-            errors.push(format!("{path}: {s} is not a +07:00 time"));
-        }
-        if p.contains("[0-9a-f]{64}") && !(s.len() == 64 && s.bytes().all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase())) {
-            errors.push(format!("{path}: {s} is not a SHA-256 hex digest"));
-        }
-    }
-    if let (Some(m), Some(n)) = (schema.get("minimum").and_then(Value::as_i64), v.as_i64()) {
-        if n < m {
-            errors.push(format!("{path}: {n} < {m}"));
-        }
-    }
-    if let Some(obj) = v.as_object() {
-        for r in schema.get("required").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str) {
-            if !obj.contains_key(r) {
-                errors.push(format!("{path}: missing required key {r}"));
-            }
-        }
-        let props = schema.get("properties").and_then(Value::as_object);
-        for (k, val) in obj {
-            match props.and_then(|p| p.get(k)) {
-                Some(s) => validate(val, s, root, &format!("{path}.{k}"), errors),
-                None if schema.get("additionalProperties") == Some(&Value::Bool(false)) => errors.push(format!("{path}: unexpected key {k}")),
-                None => {}
-            }
-        }
-    }
-    if let (Some(items), Some(arr)) = (schema.get("items"), v.as_array()) {
-        for (i, item) in arr.iter().enumerate() {
-            validate(item, items, root, &format!("{path}[{i}]"), errors);
-        }
-    }
-}
-
-
 fn chain_json(file: &Path, extra: &[&str]) -> Value {
     let mut cmd = vbdt(["chain", "--format", "json", "--lang", "en"]);
     cmd.arg(file).args(extra);
     let out = run(&mut cmd);
     assert!(out.status.success(), "vbdt chain failed:\n{}", output_text(&out));
     let v: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}:\n{}", output_text(&out)));
-    let schema: Value = serde_json::from_str(&std::fs::read_to_string(repo_root().join("docs/chain-schema.json")).unwrap()).unwrap();
-    let mut errors = Vec::new();
-    validate(&v, &schema, &schema, "$", &mut errors);
+    let errors = schema_errors(&v, "chain-schema.json");
     assert!(errors.is_empty(), "{}: the report does not validate against docs/chain-schema.json:\n{}\n{v:#}", file.display(), errors.join("\n"));
     v
 }
