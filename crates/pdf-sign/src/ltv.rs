@@ -15,6 +15,7 @@ use chain_check::http::HttpLimits;
 use lopdf::{Dictionary, Document, Object, ObjectId, Stream};
 use pdf_raw::{Obj, RawPdf, XrefKind};
 
+use crate::update::{bad, serialize};
 use crate::SignError;
 
 /// Validation data for one signature or timestamp: its `/VRI` entry.
@@ -41,15 +42,6 @@ pub struct DssAddition {
 const TOKEN_CAPACITY: usize = 12_000;
 const BYTE_RANGE_PLACEHOLDER: &str = "/ByteRange [0 0000000000 0000000000 0000000000]";
 
-fn bad(why: impl std::fmt::Display) -> SignError {
-    SignError::BadInput(why.to_string())
-}
-
-fn serialize(obj: &Object) -> Result<Vec<u8>, SignError> {
-    let mut out = Vec::new();
-    lopdf::Writer::write_object(&mut out, obj).map_err(|e| SignError::Internal(format!("cannot serialize an object: {e}")))?;
-    Ok(out)
-}
 
 /// The input read twice: raw revisions (xref kind, trailer) and objects.
 struct Input<'a> {
@@ -362,23 +354,7 @@ pub fn doc_timestamp_update(input: &[u8], tsa_url: &str, http: &HttpLimits) -> R
             updated.push((inp.root_id, Object::Dictionary(catalog)));
         }
     }
-    match page.get(b"Annots") {
-        Ok(Object::Reference(annots_id)) => {
-            let mut arr = inp.doc.get_object(*annots_id).and_then(Object::as_array).map_err(|_| bad("the page's /Annots array cannot be read"))?.clone();
-            arr.push(widget_ref.clone());
-            updated.push((*annots_id, Object::Array(arr)));
-        }
-        other => {
-            let mut arr = match other {
-                Ok(Object::Array(a)) => a.clone(),
-                _ => Vec::new(),
-            };
-            arr.push(widget_ref.clone());
-            let mut new_page = page.clone();
-            new_page.set("Annots", Object::Array(arr));
-            updated.push((page_id, Object::Dictionary(new_page)));
-        }
-    }
+    crate::update::add_annotation(&inp.doc, page_id, &page, widget_ref.clone(), &mut updated)?;
     let mut widget = Dictionary::new();
     widget.set("Type", Object::Name(b"Annot".to_vec()));
     widget.set("Subtype", Object::Name(b"Widget".to_vec()));

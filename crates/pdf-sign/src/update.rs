@@ -44,11 +44,11 @@ pub(crate) struct Placeholder {
     pub byte_range: [usize; 4],
 }
 
-fn bad(why: impl std::fmt::Display) -> SignError {
+pub(crate) fn bad(why: impl std::fmt::Display) -> SignError {
     SignError::BadInput(why.to_string())
 }
 
-fn serialize(obj: &Object) -> Result<Vec<u8>, SignError> {
+pub(crate) fn serialize(obj: &Object) -> Result<Vec<u8>, SignError> {
     let mut out = Vec::new();
     lopdf::Writer::write_object(&mut out, obj).map_err(|e| SignError::Internal(format!("cannot serialize an object: {e}")))?;
     Ok(out)
@@ -164,23 +164,7 @@ pub(crate) fn prepare(input: &[u8], key: &dyn KeySource, opts: &SignOptions) -> 
     }
 
     // --- the widget on its page ---
-    match page.get(b"Annots") {
-        Ok(Object::Reference(annots_id)) => {
-            let mut arr = doc.get_object(*annots_id).and_then(Object::as_array).map_err(|_| bad("the page's /Annots array cannot be read"))?.clone();
-            arr.push(widget_ref.clone());
-            updated.push((*annots_id, Object::Array(arr)));
-        }
-        other => {
-            let mut arr = match other {
-                Ok(Object::Array(a)) => a.clone(),
-                _ => Vec::new(),
-            };
-            arr.push(widget_ref.clone());
-            let mut new_page = page.clone();
-            new_page.set("Annots", Object::Array(arr));
-            updated.push((page_id, Object::Dictionary(new_page)));
-        }
-    }
+    add_annotation(&doc, page_id, &page, widget_ref.clone(), &mut updated)?;
 
     let mut widget = Dictionary::new();
     widget.set("Type", Object::Name(b"Annot".to_vec()));
@@ -488,4 +472,27 @@ impl Placeholder {
         self.bytes[start..start + hex.len()].copy_from_slice(hex.as_bytes());
         Ok(())
     }
+}
+
+/// Adds `annot` to the page's `/Annots`: the array object rewritten when the page refers to
+/// one, else the page with the longer array.
+pub(crate) fn add_annotation(doc: &Document, page_id: ObjectId, page: &Dictionary, annot: Object, updated: &mut Vec<(ObjectId, Object)>) -> Result<(), SignError> {
+    match page.get(b"Annots") {
+        Ok(Object::Reference(annots_id)) => {
+            let mut arr = doc.get_object(*annots_id).and_then(Object::as_array).map_err(|_| bad("the page's /Annots array cannot be read"))?.clone();
+            arr.push(annot);
+            updated.push((*annots_id, Object::Array(arr)));
+        }
+        other => {
+            let mut arr = match other {
+                Ok(Object::Array(a)) => a.clone(),
+                _ => Vec::new(),
+            };
+            arr.push(annot);
+            let mut new_page = page.clone();
+            new_page.set("Annots", Object::Array(arr));
+            updated.push((page_id, Object::Dictionary(new_page)));
+        }
+    }
+    Ok(())
 }
