@@ -25,44 +25,31 @@ const MAX_ANNOTS: usize = 1_000_000;
 /// Points per millimetre.
 const PT_PER_MM: f32 = 72.0 / 25.4;
 
-/// A rectangle, normalized (x0 ≤ x1, y0 ≤ y1), in points.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Rect {
-    pub x0: f32,
-    pub y0: f32,
-    pub x1: f32,
-    pub y1: f32,
-}
+/// A rectangle, normalized (x0 ≤ x1, y0 ≤ y1), in points: the one stamp-layout places.
+pub use stamp_layout::Rect;
 
-impl Rect {
-    fn from_object(doc: &Document, o: &Object) -> Option<Rect> {
-        let Some(Object::Array(a)) = pdfobj::resolve(doc, o) else {
-            return None;
-        };
-        if a.len() != 4 {
-            return None;
-        }
-        let v: Vec<f32> = a
-            .iter()
-            .filter_map(|x| pdfobj::resolve(doc, x)?.as_float().ok())
-            .filter(|x| x.is_finite())
-            .collect();
-        if v.len() != 4 {
-            return None;
-        }
-        Some(Rect {
-            x0: v[0].min(v[2]),
-            y0: v[1].min(v[3]),
-            x1: v[0].max(v[2]),
-            y1: v[1].max(v[3]),
-        })
+/// A PDF rectangle array (references resolved), normalized; None unless four finite numbers.
+fn rect_from_object(doc: &Document, o: &Object) -> Option<Rect> {
+    let Some(Object::Array(a)) = pdfobj::resolve(doc, o) else {
+        return None;
+    };
+    if a.len() != 4 {
+        return None;
     }
-    pub fn width(&self) -> f32 {
-        self.x1 - self.x0
+    let v: Vec<f32> = a
+        .iter()
+        .filter_map(|x| pdfobj::resolve(doc, x)?.as_float().ok())
+        .filter(|x| x.is_finite())
+        .collect();
+    if v.len() != 4 {
+        return None;
     }
-    pub fn height(&self) -> f32 {
-        self.y1 - self.y0
-    }
+    Some(Rect {
+        x0: v[0].min(v[2]),
+        y0: v[1].min(v[3]),
+        x1: v[0].max(v[2]),
+        y1: v[1].max(v[3]),
+    })
 }
 
 /// Where a widget is on its page as the page is displayed (its `/Rotate` applied), in
@@ -216,7 +203,7 @@ fn widget(doc: &Document, id: Option<ObjectId>, d: &Dictionary, index: &AnnotInd
         page,
         // Hidden (bit 2) and NoView (bit 6): not shown on screen.
         hidden: flags & (1 << 1) != 0 || flags & (1 << 5) != 0,
-        rect: d.get(b"Rect").ok().and_then(|r| Rect::from_object(doc, r)),
+        rect: d.get(b"Rect").ok().and_then(|r| rect_from_object(doc, r)),
         ..Widget::default()
     };
     if let (Some(rect), Some(page)) = (w.rect, w.page) {
@@ -283,7 +270,7 @@ fn appearance_scale(doc: &Document, form: &lopdf::Stream, rect: Rect) -> f32 {
         .dict
         .get(b"BBox")
         .ok()
-        .and_then(|b| Rect::from_object(doc, b))
+        .and_then(|b| rect_from_object(doc, b))
     else {
         return 1.0;
     };
@@ -336,14 +323,14 @@ fn inherited<'a>(doc: &'a Document, page: ObjectId, key: &[u8]) -> Option<&'a Ob
 /// turned by `/Rotate` (clockwise, a multiple of 90).
 fn placement(doc: &Document, page: ObjectId, r: Rect) -> Option<Placement> {
     let media = inherited(doc, page, b"MediaBox")
-        .and_then(|o| Rect::from_object(doc, o))
+        .and_then(|o| rect_from_object(doc, o))
         .unwrap_or(Rect {
             x0: 0.0,
             y0: 0.0,
             x1: 612.0,
             y1: 792.0,
         });
-    let b = match inherited(doc, page, b"CropBox").and_then(|o| Rect::from_object(doc, o)) {
+    let b = match inherited(doc, page, b"CropBox").and_then(|o| rect_from_object(doc, o)) {
         Some(c) => Rect {
             x0: c.x0.max(media.x0),
             y0: c.y0.max(media.y0),
