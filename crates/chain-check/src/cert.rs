@@ -622,13 +622,45 @@ pub fn verify_issued_by(cert: &Certificate, issuer: &Certificate) -> Result<(), 
             reason: e.to_string(),
         })?;
     let sig = cert.signature.as_bytes().ok_or(SignatureError::Invalid)?;
+    let key = verified_key(&tbs, cert, sig, issuer);
+    if key.as_ref().is_some_and(|k| VERIFIED.lock().is_ok_and(|set| set.contains(k))) {
+        return Ok(());
+    }
     sigalg::verify_signature(
         &issuer.tbs_certificate.subject_public_key_info,
         &cert.signature_algorithm,
         None,
         &tbs,
         sig,
-    )
+    )?;
+    if let (Some(k), Ok(mut set)) = (key, VERIFIED.lock()) {
+        if set.len() >= MAX_VERIFIED {
+            set.clear();
+        }
+        set.insert(k);
+    }
+    Ok(())
+}
+
+/// Certificate signatures already verified in this process, by [`verified_key`]: the
+/// signatures of a document (or a batch) carry the same chain, and each path check would
+/// otherwise verify the same CA signatures again (two RSA operations per signature).
+/// Only successes are kept; the key covers every input of the check, so a hit means the
+/// same check succeeded before.
+static VERIFIED: std::sync::Mutex<std::collections::BTreeSet<[u8; 32]>> = std::sync::Mutex::new(std::collections::BTreeSet::new());
+const MAX_VERIFIED: usize = 4096;
+
+/// SHA-256 over what a certificate signature check depends on: the signed bytes, the
+/// algorithm, the signature and the issuer's whole SubjectPublicKeyInfo (each length-prefixed).
+fn verified_key(tbs: &[u8], cert: &Certificate, sig: &[u8], issuer: &Certificate) -> Option<[u8; 32]> {
+    let alg = cert.signature_algorithm.to_der().ok()?;
+    let spki = issuer.tbs_certificate.subject_public_key_info.to_der().ok()?;
+    let mut h = aws_lc_rs::digest::Context::new(&aws_lc_rs::digest::SHA256);
+    for part in [tbs, &alg, sig, &spki] {
+        h.update(&(part.len() as u64).to_be_bytes());
+        h.update(part);
+    }
+    h.finish().as_ref().try_into().ok()
 }
 
 /// `cert`'s issuer name matches `issuer`'s subject and `issuer`'s key verifies `cert`'s signature.

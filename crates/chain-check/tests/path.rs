@@ -717,3 +717,21 @@ fn rsassa_pss_certificates_from_openssl() {
         assert!(cert::is_self_signed(&c), "salt {salt}");
     }
 }
+
+/// Verified certificate signatures are remembered for the process (the signatures of a
+/// document carry the same chain); a hit needs the very same inputs, so a corrupted copy
+/// of a certificate verified a moment ago, or the right certificate under another key,
+/// still fails.
+#[test]
+fn remembered_signature_checks_never_accept_other_inputs() {
+    let p = pki(&PKCS_ECDSA_P256_SHA256);
+    let leaf = p.leaf.cert();
+    let ca = p.ca.cert();
+    for _ in 0..3 {
+        assert!(cert::verify_issued_by(&leaf, &ca).is_ok());
+    }
+    let corrupted = <x509_cert::Certificate as der::Decode>::from_der(&corrupt_signature(&p.leaf.der)).unwrap();
+    assert!(cert::verify_issued_by(&corrupted, &ca).is_err());
+    assert!(cert::verify_issued_by(&leaf, &p.root.cert()).is_err());
+    assert!(cert::verify_issued_by(&leaf, &ca).is_ok());
+}
