@@ -348,14 +348,28 @@ impl<'a> Lexer<'a> {
         let body = &rest[..end.unwrap_or(rest.len())];
         let mut out = Vec::with_capacity(body.len() / 2 + 1);
         let mut half: Option<u8> = None;
-        for (i, &b) in body.iter().enumerate() {
+        let mut i = 0;
+        while i < body.len() {
+            // Fast path: two hex digits in a row, the usual case.
+            if half.is_none() {
+                if let Some(&[a, b]) = body.get(i..i + 2) {
+                    let (hi, lo) = (HEX_VALUE[usize::from(a)], HEX_VALUE[usize::from(b)]);
+                    if hi < 16 && lo < 16 {
+                        out.push(hi << 4 | lo);
+                        i += 2;
+                        continue;
+                    }
+                }
+            }
+            let b = body[i];
+            i += 1;
             let v = HEX_VALUE[usize::from(b)];
             if v == HEX_SPACE {
                 continue;
             }
             if v == HEX_BAD {
-                self.pos = body_start + i + 1;
-                return Err(RawError::Syntax { offset: body_start + i, why: "bad character in hex string".into() });
+                self.pos = body_start + i;
+                return Err(RawError::Syntax { offset: body_start + i - 1, why: "bad character in hex string".into() });
             }
             match half.take() {
                 None => half = Some(v),
