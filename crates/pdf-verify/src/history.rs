@@ -246,7 +246,7 @@ fn load(bytes: &[u8], password: Option<&str>) -> Result<Loaded, VerifyError> {
         pdf_raw::RawError::NotPdf => VerifyError::NotPdf,
         other => VerifyError::Structure(other.to_string()),
     })?;
-    let doc = crate::load_final(bytes, &raw, password)?;
+    let doc = crate::load_final(bytes, &raw, password, &mut crate::modifications::Revisions::new(bytes, &raw, password))?;
     let dss = read_dss(&doc);
     let mut parsed: Vec<Parsed> = signatures::find(&doc, bytes, &raw)
         .into_iter()

@@ -203,8 +203,8 @@ fn read_dss(doc: &Document) -> Dss {
     out
 }
 
-fn load_final(bytes: &[u8], raw: &RawPdf, password: Option<&str>) -> Result<Document, VerifyError> {
-    let doc = match modifications::load_doc_raw(bytes, raw, password) {
+fn load_final(bytes: &[u8], raw: &RawPdf, password: Option<&str>, revs: &mut Revisions<'_>) -> Result<Document, VerifyError> {
+    let doc = match revs.newest_document() {
         Ok(d) => d,
         Err(lopdf::Error::InvalidPassword) if password.is_some() => return Err(VerifyError::WrongPassword),
         Err(lopdf::Error::InvalidPassword) => return Err(VerifyError::PasswordNeeded),
@@ -268,7 +268,9 @@ pub fn verify_input(input: &pdf_raw::Input, name: &str, opts: &VerifyOptions) ->
         pdf_raw::RawError::NotPdf => VerifyError::NotPdf,
         other => VerifyError::Structure(other.to_string()),
     })?;
-    let doc = load_final(bytes, &raw, opts.password.as_ref().map(Password::as_str))?;
+    // One loader for the newest revision and the later analysis: each object parsed once.
+    let mut revs = Revisions::new(bytes, &raw, opts.password.as_ref().map(Password::as_str));
+    let doc = load_final(bytes, &raw, opts.password.as_ref().map(Password::as_str), &mut revs)?;
     let now = opts.at.unwrap_or_else(OffsetDateTime::now_utc);
     let dss = read_dss(&doc);
 
@@ -277,13 +279,13 @@ pub fn verify_input(input: &pdf_raw::Input, name: &str, opts: &VerifyOptions) ->
     // One pass over the file: its SHA-256 and every digest the signatures need.
     let (file_sha256, mut known) = digests::compute(input, &raw, &found).map_err(|e| VerifyError::Unloadable(format!("cannot read the file: {e}")))?;
     let sha256 = hex(&file_sha256);
+    let mut extra = dss.certs.clone();
+    extra.extend(opts.extra_certs.iter().cloned());
     let mut prepared: Vec<Prepared> = found
         .into_iter()
         .enumerate()
         .map(|(i, sig)| {
             let known = std::mem::take(&mut known[i]);
-            let mut extra = dss.certs.clone();
-            extra.extend(opts.extra_certs.iter().cloned());
             match sig.kind {
                 SignatureKind::Signature => {
                     let i = dieu30::verify(&sig, bytes, &raw, &extra, known);
@@ -345,7 +347,6 @@ pub fn verify_input(input: &pdf_raw::Input, name: &str, opts: &VerifyOptions) ->
     let ctx = Ctx { opts, now, pool: &pool, sources: &sources };
     let poes = evaluate_doc_timestamps(&mut prepared, &ctx);
 
-    let mut revs = Revisions::new(bytes, &raw, opts.password.as_ref().map(Password::as_str));
     let annots = appearance::AnnotIndex::new(&doc);
     let mut reports = Vec::new();
     for (i, p) in prepared.into_iter().enumerate() {

@@ -195,6 +195,18 @@ impl<'a> Revisions<'a> {
         by_revision.values().flat_map(|s| s.findings.iter().cloned()).collect()
     }
 
+    /// The newest revision's document, read with the loader the analysis uses (so the
+    /// objects it shares with earlier revisions are parsed once); lopdf's loader for
+    /// encrypted files and files this reader cannot take.
+    pub fn newest_document(&mut self) -> Result<Document, lopdf::Error> {
+        if !self.raw.is_encrypted() {
+            if let Ok(doc) = self.fast.load(self.raw.revisions.len() - 1) {
+                return Ok(doc);
+            }
+        }
+        load_doc_lopdf(self.bytes, self.password)
+    }
+
     /// How many revisions the file has.
     pub fn revision_count(&self) -> usize {
         self.raw.revisions.len()
