@@ -357,6 +357,55 @@ fn a_copy_whose_stamp_is_moved_or_on_page_2_fails_s4() {
     assert_rule_fails(pki, &invisible, "S4", &["not shown"]);
 }
 
+/// A stamp hidden through optional content is not shown (ISO 32000-1, 8.11): an update
+/// that puts the copy's widget in a group the default configuration turns off makes S4
+/// fail for that reason, although `/F` and `/Rect` still say the widget is shown; with the
+/// group on, S4 does not complain about visibility.
+#[test]
+fn a_stamp_hidden_by_optional_content_is_not_shown() {
+    use pdf_verify::lopdf::Object;
+    let pki = TestPki::shared();
+    let dir = tmp();
+    let made = dir.path().join("copy.pdf");
+    copy(pki, &[fixture_document("quyet-dinh.pdf")], &made, &[]);
+    let (_, report) = verify(pki, &[], &[&made]);
+    assert_eq!(status(&report, 0, "S4"), "pass", "{report:#}");
+    let bytes = std::fs::read(&made).unwrap();
+    let doc = pdf_verify::modifications::load_doc(&bytes, None).unwrap();
+    let page = pdf_verify::pdfobj::pages(&doc)[0];
+    let annots = doc.get_dictionary(page).unwrap().get(b"Annots").unwrap();
+    let annots = match annots {
+        Object::Reference(r) => doc.get_object(*r).unwrap().as_array().unwrap().clone(),
+        other => other.as_array().unwrap().clone(),
+    };
+    let widget = annots
+        .iter()
+        .filter_map(|a| a.as_reference().ok())
+        .find(|id| doc.get_dictionary(*id).is_ok_and(|d| d.get(b"FT").ok().and_then(|f| f.as_name().ok()) == Some(b"Sig".as_slice())))
+        .expect("the copy's signature widget on page 1");
+    let catalog = doc.trailer.get(b"Root").unwrap().as_reference().unwrap();
+    let raw = pdf_verify::pdf_raw::RawPdf::parse(&bytes).unwrap();
+    let group = raw.next_object_number();
+    let with_oc = |state: &str| {
+        let catalog_text = raw_object_text(&bytes, catalog.0).replacen("<<", &format!("<< /OCProperties << /OCGs [{group} 0 R] /D << /{state} [{group} 0 R] >> >>"), 1);
+        let widget_text = raw_object_text(&bytes, widget.0).replacen("<<", &format!("<< /OC {group} 0 R"), 1);
+        append_update(
+            &bytes,
+            &[(group, b"<< /Type /OCG /Name (stamp) >>".to_vec()), (catalog.0, catalog_text.into_bytes()), (widget.0, widget_text.into_bytes())],
+            "",
+        )
+    };
+    let off = dir.path().join("off.pdf");
+    std::fs::write(&off, with_oc("OFF")).unwrap();
+    let (_, report) = verify(pki, &[], &[&off]);
+    assert_eq!(status(&report, 0, "S4"), "fail", "{report:#}");
+    assert!(message(&report, 0, "S4").contains("not shown"), "{}", message(&report, 0, "S4"));
+    let on = dir.path().join("on.pdf");
+    std::fs::write(&on, with_oc("ON")).unwrap();
+    let (_, report) = verify(pki, &[], &[&on]);
+    assert!(!message(&report, 0, "S4").contains("not shown"), "{}", message(&report, 0, "S4"));
+}
+
 #[test]
 fn a_copy_or_attachment_with_an_image_in_its_stamp_fails() {
     let pki = TestPki::shared();

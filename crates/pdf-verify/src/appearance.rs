@@ -97,7 +97,8 @@ pub struct Widget {
     /// `/Rect` in the page's user space.
     pub rect: Option<Rect>,
     pub placement: Option<Placement>,
-    /// `/F` has Hidden or NoView set.
+    /// `/F` has Hidden or NoView set, or optional content turns the widget or its normal
+    /// appearance off in the document's default configuration.
     pub hidden: bool,
     /// `/AP /N` exists.
     pub has_appearance: bool,
@@ -211,10 +212,20 @@ fn widget(doc: &Document, id: Option<ObjectId>, d: &Dictionary, index: &AnnotInd
             w.placement = placement(doc, *page_id, rect);
         }
     }
+    // Optional content (ISO 32000-1, 8.11): a widget, or its appearance form, in a group that
+    // the default configuration turns off is not shown, whatever /F and /Rect say.
+    if d.get(b"OC").is_ok_and(|oc| optional_content_off(doc, oc)) {
+        w.hidden = true;
+    }
     let Some(ap) = pdfobj::dict_get_dict(doc, d, b"AP") else {
         return w;
     };
     let normal = ap.get(b"N").ok();
+    if let Some(Object::Stream(form)) = normal.and_then(|n| pdfobj::resolve(doc, n)) {
+        if form.dict.get(b"OC").is_ok_and(|oc| optional_content_off(doc, oc)) {
+            w.hidden = true;
+        }
+    }
     w.has_appearance = normal
         .and_then(|n| pdfobj::resolve(doc, n))
         .is_some_and(|n| matches!(n, Object::Stream(_) | Object::Dictionary(_)));
@@ -512,9 +523,134 @@ fn push_dict<'a>(
     }
 }
 
+/// Is content marked with `/OC oc` hidden in the document's default optional-content
+/// configuration (`/OCProperties /D`)? `oc` is an optional content group or membership
+/// dictionary (ISO 32000-1, 8.11.2); an entry that is not one of those is ignored, as the
+/// standard says. Usage and auto-state rules (`/AS`) that a viewer may apply are not.
+fn optional_content_off(doc: &Document, oc: &Object) -> bool {
+    let config = doc
+        .trailer
+        .get(b"Root")
+        .ok()
+        .and_then(|r| pdfobj::as_dict(doc, r))
+        .and_then(|root| pdfobj::dict_get_dict(doc, root, b"OCProperties"))
+        .and_then(|p| pdfobj::dict_get_dict(doc, p, b"D"));
+    let listed = |key: &[u8]| -> HashSet<ObjectId> {
+        let refs = config.and_then(|c| pdfobj::dict_get_array(doc, c, key)).unwrap_or(&[]);
+        refs.iter().filter_map(|o| o.as_reference().ok()).collect()
+    };
+    let (on, off) = (listed(b"ON"), listed(b"OFF"));
+    let base_off = config.and_then(|c| pdfobj::dict_get_name(doc, c, b"BaseState")) == Some(b"OFF".as_slice());
+    let group_on = |id: ObjectId| on.contains(&id) || (!off.contains(&id) && !base_off);
+    !oc_visible(doc, oc, &group_on, 0)
+}
+
+/// Whether content under `oc` is shown, given each group's state; a membership
+/// dictionary's visibility expression (`/VE`) is evaluated to a bounded depth.
+fn oc_visible(doc: &Document, oc: &Object, group_on: &dyn Fn(ObjectId) -> bool, depth: usize) -> bool {
+    const MAX_DEPTH: usize = 16;
+    if depth > MAX_DEPTH {
+        return false;
+    }
+    let Some(d) = pdfobj::as_dict(doc, oc) else { return true };
+    match pdfobj::dict_get_name(doc, d, b"Type") {
+        Some(b"OCG") => oc.as_reference().map_or(true, group_on),
+        Some(b"OCMD") => {
+            if let Some(ve) = pdfobj::dict_get_array(doc, d, b"VE") {
+                return visibility_expression(doc, ve, group_on, depth + 1);
+            }
+            let groups: Vec<ObjectId> = match d.get(b"OCGs") {
+                Ok(Object::Reference(id)) => vec![*id],
+                Ok(other) => pdfobj::resolve(doc, other).and_then(|o| o.as_array().ok()).map(|a| a.iter().filter_map(|o| o.as_reference().ok()).collect()).unwrap_or_default(),
+                Err(_) => Vec::new(),
+            };
+            if groups.is_empty() {
+                return true;
+            }
+            let states: Vec<bool> = groups.into_iter().map(group_on).collect();
+            match pdfobj::dict_get_name(doc, d, b"P") {
+                Some(b"AllOn") => states.iter().all(|s| *s),
+                Some(b"AnyOff") => states.iter().any(|s| !*s),
+                Some(b"AllOff") => states.iter().all(|s| !*s),
+                _ => states.iter().any(|s| *s),
+            }
+        }
+        _ => true,
+    }
+}
+
+/// A visibility expression: `[/And e…]`, `[/Or e…]`, `[/Not e]`, each `e` a group or an
+/// expression.
+fn visibility_expression(doc: &Document, ve: &[Object], group_on: &dyn Fn(ObjectId) -> bool, depth: usize) -> bool {
+    if depth > 16 {
+        return false;
+    }
+    let Some((op, rest)) = ve.split_first() else { return true };
+    let operand = |o: &Object| match o {
+        Object::Reference(id) if matches!(pdfobj::get(doc, *id), Some(Object::Dictionary(_))) => group_on(*id),
+        other => match pdfobj::resolve(doc, other) {
+            Some(Object::Array(a)) => visibility_expression(doc, a, group_on, depth + 1),
+            _ => true,
+        },
+    };
+    match op.as_name().ok() {
+        Some(b"And") => rest.iter().all(operand),
+        Some(b"Or") => rest.iter().any(operand),
+        Some(b"Not") => !rest.first().is_some_and(operand),
+        _ => true,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Groups `on` and `off` in a document whose default configuration has `base` as its
+    /// BaseState and lists them under /ON and /OFF; returns the document and their ids.
+    fn oc_doc(base: &str) -> (Document, ObjectId, ObjectId) {
+        let mut doc = Document::with_version("1.7");
+        let on = doc.add_object(dictionary! { "Type" => "OCG", "Name" => Object::string_literal("on") });
+        let off = doc.add_object(dictionary! { "Type" => "OCG", "Name" => Object::string_literal("off") });
+        let d = dictionary! { "BaseState" => base, "ON" => vec![Object::Reference(on)], "OFF" => vec![Object::Reference(off)] };
+        let props = dictionary! { "OCGs" => vec![Object::Reference(on), Object::Reference(off)], "D" => d };
+        let root = doc.add_object(dictionary! { "Type" => "Catalog", "OCProperties" => props });
+        doc.trailer.set("Root", Object::Reference(root));
+        (doc, on, off)
+    }
+
+    #[test]
+    fn optional_content_states_policies_and_expressions() {
+        let (mut doc, on, off) = oc_doc("ON");
+        assert!(!optional_content_off(&doc, &Object::Reference(on)));
+        assert!(optional_content_off(&doc, &Object::Reference(off)));
+        let both = vec![Object::Reference(on), Object::Reference(off)];
+        let md = |doc: &mut Document, extra: Dictionary| {
+            let mut d = dictionary! { "Type" => "OCMD", "OCGs" => both.clone() };
+            d.extend(&extra);
+            Object::Reference(doc.add_object(d))
+        };
+        let any_on = md(&mut doc, dictionary! {});
+        let all_on = md(&mut doc, dictionary! { "P" => "AllOn" });
+        let any_off = md(&mut doc, dictionary! { "P" => "AnyOff" });
+        let all_off = md(&mut doc, dictionary! { "P" => "AllOff" });
+        let not_off = md(&mut doc, dictionary! { "VE" => vec![Object::Name(b"Not".to_vec()), Object::Reference(off)] });
+        let and = md(&mut doc, dictionary! { "VE" => vec![Object::Name(b"And".to_vec()), Object::Reference(on), Object::Reference(off)] });
+        let nested = md(&mut doc, dictionary! { "VE" => vec![Object::Name(b"Or".to_vec()), Object::Reference(off), Object::Array(vec![Object::Name(b"Not".to_vec()), Object::Reference(on)])] });
+        assert!(!optional_content_off(&doc, &any_on));
+        assert!(optional_content_off(&doc, &all_on));
+        assert!(!optional_content_off(&doc, &any_off));
+        assert!(optional_content_off(&doc, &all_off));
+        assert!(!optional_content_off(&doc, &not_off));
+        assert!(optional_content_off(&doc, &and));
+        assert!(optional_content_off(&doc, &nested));
+        // BaseState OFF: a group listed nowhere is off; one under /ON stays on.
+        let (mut doc, on, _) = oc_doc("OFF");
+        let other = Object::Reference(doc.add_object(dictionary! { "Type" => "OCG", "Name" => Object::string_literal("x") }));
+        assert!(optional_content_off(&doc, &other));
+        assert!(!optional_content_off(&doc, &Object::Reference(on)));
+        // Not a group or membership dictionary: ignored, as the standard says.
+        assert!(!optional_content_off(&doc, &Object::Integer(3)));
+    }
     use lopdf::dictionary;
 
     fn page(rotate: i64) -> (Document, ObjectId) {
