@@ -216,7 +216,10 @@ fn personal_then_seal(document: &str, personal_key: &str, title: &str, name: &st
     let name_box = find_line(&words, name).unwrap_or_else(|| panic!("{name:?} not found by pdftotext"));
     let page = render(&personal, last, 150);
     let blue = page.extent(is_blue).expect("no blue pixels on the signed page");
-    assert!(blue.y0 >= title_box.y1 && blue.y1 <= name_box.y0, "the signature {blue:?} is not between {title:?} {title_box:?} and {name:?} {name_box:?}");
+    assert!(
+        blue.y0 >= title_box.y1 && blue.y1 <= name_box.y0,
+        "the signature {blue:?} is not between {title:?} {title_box:?} and {name:?} {name_box:?}"
+    );
     let off = (blue.cx() - name_box.cx()).abs() * MM_PER_PT;
     assert!(off <= 3.0, "the signature is {off:.1} mm off the name's centre ({blue:?} vs {name_box:?})");
     // Scaled to the gap: it fills a good part of it, or the block's width.
@@ -234,7 +237,11 @@ fn personal_then_seal(document: &str, personal_key: &str, title: &str, name: &st
         assert!((mm - expected).abs() <= 0.5, "the seal's {what} is {mm:.2} mm, its real size {expected:.2} mm");
     }
     let covered = (red.x1 - blue.x0) / blue.w();
-    assert!(red.x0 < blue.x0 && (0.25..=0.40).contains(&covered), "the seal covers {:.0}% of the signature's width from its left edge ({red:?} over {blue:?})", covered * 100.0);
+    assert!(
+        red.x0 < blue.x0 && (0.25..=0.40).contains(&covered),
+        "the seal covers {:.0}% of the signature's width from its left edge ({red:?} over {blue:?})",
+        covered * 100.0
+    );
     let dy = (red.cy() - blue.cy()).abs() * MM_PER_PT;
     assert!(dy <= 3.0, "the seal is {dy:.1} mm off the signature's vertical centre");
 }
@@ -264,7 +271,15 @@ fn explicit_place_puts_the_image_in_the_box() {
     let pki = TestPki::shared();
     let dir = tmp();
     let out = dir.path().join("placed.pdf");
-    assert_ok(&sign(pki, "personal", "personal", &fixture_document("quyet-dinh.pdf"), &out, "chu-ky-ca-nhan.png", &["--place", "1,30,200,60,30"]));
+    assert_ok(&sign(
+        pki,
+        "personal",
+        "personal",
+        &fixture_document("quyet-dinh.pdf"),
+        &out,
+        "chu-ky-ca-nhan.png",
+        &["--place", "1,30,200,60,30"],
+    ));
     let blue = render(&out, 1, 150).extent(is_blue).expect("no blue pixels on page 1");
     let mm = |v: f64| v * MM_PER_PT;
     assert!(mm(blue.x0) >= 29.5 && mm(blue.x1) <= 90.5 && mm(blue.y0) >= 199.5 && mm(blue.y1) <= 230.5, "{blue:?}");
@@ -278,7 +293,15 @@ fn a_name_not_on_the_page_is_a_clear_error() {
     let pki = TestPki::shared();
     let dir = tmp();
     let out = dir.path().join("x.pdf");
-    let o = sign(pki, "personal", "personal", &fixture_document("quyet-dinh.pdf"), &out, "chu-ky-ca-nhan.png", &["--signer-name", "Lê Văn Không"]);
+    let o = sign(
+        pki,
+        "personal",
+        "personal",
+        &fixture_document("quyet-dinh.pdf"),
+        &out,
+        "chu-ky-ca-nhan.png",
+        &["--signer-name", "Lê Văn Không"],
+    );
     assert_eq!(o.status.code(), Some(4), "{}", output_text(&o));
     assert!(output_text(&o).contains("Lê Văn Không"), "{}", output_text(&o));
     assert!(!out.exists());
@@ -323,7 +346,8 @@ fn fonts(pdf: &Path) -> Vec<Vec<String>> {
 
 /// The signing time shown: ISO 8601 with seconds and +07:00, within two minutes of now.
 fn assert_vietnam_time(text: &str) {
-    let fmt = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second][offset_hour sign:mandatory]:[offset_minute]");
+    let fmt =
+        time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second][offset_hour sign:mandatory]:[offset_minute]");
     let t = time::OffsetDateTime::parse(text, &fmt).unwrap_or_else(|e| panic!("{text:?} is not ISO 8601 with an offset: {e}"));
     assert_eq!(t.offset(), time::UtcOffset::from_hms(7, 0, 0).unwrap(), "{text}");
     let age = (time::OffsetDateTime::now_utc() - t).whole_seconds();
@@ -387,9 +411,11 @@ fn signature_appearances(pdf: &Path) -> Vec<(String, Vec<String>, bool)> {
             let res = doc.dereference(form.dict.get(b"Resources").unwrap()).unwrap().1.as_dict().unwrap();
             let keys = res.iter().map(|(k, _)| String::from_utf8_lossy(k).into_owned()).collect();
             // An image drawn with a soft mask (PNG alpha)?
-            let smask = res.get(b"XObject").ok().and_then(|x| doc.dereference(x).ok()).and_then(|(_, x)| x.as_dict().ok()).is_some_and(|xo| {
-                xo.iter().any(|(_, im)| doc.dereference(im).ok().and_then(|(_, s)| s.as_stream().ok()).is_some_and(|s| s.dict.has(b"SMask")))
-            });
+            let smask =
+                res.get(b"XObject").ok().and_then(|x| doc.dereference(x).ok()).and_then(|(_, x)| x.as_dict().ok()).is_some_and(|xo| {
+                    xo.iter()
+                        .any(|(_, im)| doc.dereference(im).ok().and_then(|(_, s)| s.as_stream().ok()).is_some_and(|s| s.dict.has(b"SMask")))
+                });
             out.push((role, keys, smask));
         }
     }
@@ -417,7 +443,10 @@ fn copy_stamp_shows_kind_org_and_time_top_right() {
         let aps = signature_appearances(&out);
         assert_eq!(aps.len(), 1);
         assert_eq!(aps[0].0, "Organization");
-        assert!(aps[0].1.contains(&"Font".to_string()) && !aps[0].1.contains(&"XObject".to_string()), "the copy stamp must be text only: {aps:?}");
+        assert!(
+            aps[0].1.contains(&"Font".to_string()) && !aps[0].1.contains(&"XObject".to_string()),
+            "the copy stamp must be text only: {aps:?}"
+        );
         assert_valid(&out, pki, 1);
     }
 }
@@ -494,7 +523,8 @@ fn times_read_vietnam_time_whatever_tz_says() {
 fn scans_become_a_signed_copy_with_the_jpegs_untouched() {
     let pki = TestPki::shared();
     let dir = tmp();
-    let scans: Vec<PathBuf> = ["scan-quyet-dinh-1.jpg", "scan-quyet-dinh-2.jpg"].iter().map(|s| fixtures_dir().join("scans").join(s)).collect();
+    let scans: Vec<PathBuf> =
+        ["scan-quyet-dinh-1.jpg", "scan-quyet-dinh-2.jpg"].iter().map(|s| fixtures_dir().join("scans").join(s)).collect();
     let out = dir.path().join("ban-sao.pdf");
     assert_ok(&run(&mut copy_cmd(pki, &scans, &out, &["--from-images", "--kind", "sao-y"])));
     assert_eq!(page_count(&out), 2);
@@ -584,14 +614,24 @@ fn a_profile_supplies_org_name_seal_key_and_flags_override_it() {
     // A flag overrides the profile: another organization name.
     let out2 = dir.path().join("copy2.pdf");
     let mut cmd = vbdt(["copy"]);
-    cmd.arg(fixture_document("phu-luc.pdf")).arg("-o").arg(&out2).args(["--kind", "sao-y", "--org", "Sở Tư pháp tỉnh Điện Biên", "--lang", "en"]).arg("--profile").arg(&profile);
+    cmd.arg(fixture_document("phu-luc.pdf"))
+        .arg("-o")
+        .arg(&out2)
+        .args(["--kind", "sao-y", "--org", "Sở Tư pháp tỉnh Điện Biên", "--lang", "en"])
+        .arg("--profile")
+        .arg(&profile);
     assert_ok(&run(&mut cmd));
     assert_stamp(&out2, &["Sao y", "Sở Tư pháp tỉnh Điện Biên"]);
     assert_valid(&sealed, pki, 2);
     // A profile with a misspelt section is refused, not ignored.
     std::fs::write(&profile, "[organisation]\nname = \"x\"\n").unwrap();
     let mut cmd = vbdt(["copy"]);
-    cmd.arg(fixture_document("phu-luc.pdf")).arg("-o").arg(dir.path().join("x.pdf")).args(["--kind", "sao-y"]).arg("--profile").arg(&profile);
+    cmd.arg(fixture_document("phu-luc.pdf"))
+        .arg("-o")
+        .arg(dir.path().join("x.pdf"))
+        .args(["--kind", "sao-y"])
+        .arg("--profile")
+        .arg(&profile);
     let o = run(&mut cmd);
     assert_eq!(o.status.code(), Some(2), "{}", output_text(&o));
 }

@@ -25,11 +25,19 @@ fn p12_with_password(pki: &TestPki, dir: &Path, password: &str) -> std::path::Pa
     let out = dir.join("personal-secret.p12");
     let pass_in = format!("file:{}", pki.password_file().display());
     let pem = dir.join("personal.pem");
-    run_ok(std::process::Command::new("openssl").args(["pkcs12", "-in"]).arg(pki.p12("personal")).args(["-nodes", "-passin", &pass_in, "-out"]).arg(&pem));
+    run_ok(
+        std::process::Command::new("openssl")
+            .args(["pkcs12", "-in"])
+            .arg(pki.p12("personal"))
+            .args(["-nodes", "-passin", &pass_in, "-out"])
+            .arg(&pem),
+    );
     let pass_file = dir.join("new-pass");
     std::fs::write(&pass_file, password).unwrap();
     let pass_out = format!("file:{}", pass_file.display());
-    run_ok(std::process::Command::new("openssl").args(["pkcs12", "-export", "-in"]).arg(&pem).args(["-passout", &pass_out, "-out"]).arg(&out));
+    run_ok(
+        std::process::Command::new("openssl").args(["pkcs12", "-export", "-in"]).arg(&pem).args(["-passout", &pass_out, "-out"]).arg(&out),
+    );
     std::fs::remove_file(&pem).unwrap();
     std::fs::remove_file(&pass_file).unwrap();
     out
@@ -83,7 +91,12 @@ fn passwords_never_appear_in_argv_messages_or_reports() {
 
     // verify: a document password from the environment, right and wrong, text and JSON.
     let enc = dir.path().join("enc.pdf");
-    run_ok(std::process::Command::new(require_tool("qpdf")).args(["--encrypt", SECRET, &format!("{SECRET}-owner"), "256", "--"]).arg(&signed).arg(&enc));
+    run_ok(
+        std::process::Command::new(require_tool("qpdf"))
+            .args(["--encrypt", SECRET, &format!("{SECRET}-owner"), "256", "--"])
+            .arg(&signed)
+            .arg(&enc),
+    );
     for (pw, what) in [(SECRET.to_string(), "right"), (wrong.clone(), "wrong")] {
         for format in ["text", "json"] {
             let mut cmd = vbdt(["verify", "--offline", "--format", format, "--password-env", "PDFPW"]);
@@ -127,7 +140,11 @@ fn secret_files_may_be_pipes_and_are_bounded() {
 
     let started = Instant::now();
     let out_zero = dir.path().join("zero.pdf");
-    let out = run(vbdt(["sign", "--offline", "--lang", "en", "--pass-file", "/dev/zero", "--p12"]).arg(pki.p12("personal")).arg(&input).arg("-o").arg(&out_zero));
+    let out = run(vbdt(["sign", "--offline", "--lang", "en", "--pass-file", "/dev/zero", "--p12"])
+        .arg(pki.p12("personal"))
+        .arg(&input)
+        .arg("-o")
+        .arg(&out_zero));
     assert_eq!(out.status.code(), Some(5), "{}", output_text(&out));
     let text = String::from_utf8_lossy(&out.stderr);
     assert!(text.contains("/dev/zero") && text.contains("longer than"), "{text}");
@@ -145,7 +162,14 @@ fn a_slow_timestamp_server_cannot_hang_sign() {
     let dir = tempfile::Builder::new().prefix("vbdt-slow-tsa-").tempdir().unwrap();
     let out_pdf = dir.path().join("out.pdf");
     let mut cmd = vbdt(["sign", "--offline", "--lang", "en", "--tsa"]);
-    cmd.arg(pki.tsa_url()).arg("--p12").arg(pki.p12("personal")).arg("--pass-file").arg(pki.password_file()).arg(fixture_document("quyet-dinh.pdf")).arg("-o").arg(&out_pdf);
+    cmd.arg(pki.tsa_url())
+        .arg("--p12")
+        .arg(pki.p12("personal"))
+        .arg("--pass-file")
+        .arg(pki.password_file())
+        .arg(fixture_document("quyet-dinh.pdf"))
+        .arg("-o")
+        .arg(&out_pdf);
     let start = Instant::now();
     let out = run(&mut cmd);
     let took = start.elapsed();

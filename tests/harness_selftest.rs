@@ -45,15 +45,9 @@ fn ocsp_responder_answers_good_and_revoked() {
     assert!(text.contains("Reason: keyCompromise"), "{text}");
 
     let (ok, text) = openssl_ocsp_query(pki, "expired");
-    assert!(
-        ok && text.contains("expired.pem: good"),
-        "an expired certificate is still 'good' to OCSP: {text}"
-    );
+    assert!(ok && text.contains("expired.pem: good"), "an expired certificate is still 'good' to OCSP: {text}");
 
-    assert!(
-        pki.services().requests("/ocsp") >= before + 3,
-        "the responder was really asked"
-    );
+    assert!(pki.services().requests("/ocsp") >= before + 3, "the responder was really asked");
 }
 
 #[test]
@@ -70,16 +64,10 @@ fn ocsp_get_form_works_too() {
             .arg("-reqout")
             .arg(&req),
     );
-    let b64 = base64_encode(&std::fs::read(&req).unwrap())
-        .replace('+', "%2B")
-        .replace('/', "%2F")
-        .replace('=', "%3D");
+    let b64 = base64_encode(&std::fs::read(&req).unwrap()).replace('+', "%2B").replace('/', "%2F").replace('=', "%3D");
     let resp = http_get(&format!("{}/{b64}", pki.ocsp_url())).unwrap();
     assert_eq!(resp.status, 200, "{}", String::from_utf8_lossy(&resp.body));
-    assert_eq!(
-        resp.header("content-type"),
-        Some("application/ocsp-response")
-    );
+    assert_eq!(resp.header("content-type"), Some("application/ocsp-response"));
     let resp_file = tmp.path().join("resp.der");
     std::fs::write(&resp_file, &resp.body).unwrap();
     let text = run_ok(
@@ -93,10 +81,7 @@ fn ocsp_get_form_works_too() {
             .arg("-CAfile")
             .arg(pki.root()),
     );
-    assert!(
-        text.contains("Response verify OK") && text.contains(": revoked"),
-        "{text}"
-    );
+    assert!(text.contains("Response verify OK") && text.contains(": revoked"), "{text}");
 
     let bad = http_get(&format!("{}/%%%notbase64", pki.ocsp_url())).unwrap();
     assert_eq!(bad.status, 400);
@@ -109,25 +94,11 @@ fn tsa_grants_a_verifiable_timestamp() {
     let data = tmp.path().join("data.txt");
     std::fs::write(&data, "Quyết định số 62/2025/QĐ-UBND").unwrap();
     let query = tmp.path().join("q.tsq");
-    run_ok(
-        Command::new("openssl")
-            .args(["ts", "-query", "-sha256", "-cert", "-data"])
-            .arg(&data)
-            .arg("-out")
-            .arg(&query),
-    );
+    run_ok(Command::new("openssl").args(["ts", "-query", "-sha256", "-cert", "-data"]).arg(&data).arg("-out").arg(&query));
     let before = pki.services().requests("/tsa");
-    let resp = http_post(
-        &pki.tsa_url(),
-        "application/timestamp-query",
-        &std::fs::read(&query).unwrap(),
-    )
-    .unwrap();
+    let resp = http_post(&pki.tsa_url(), "application/timestamp-query", &std::fs::read(&query).unwrap()).unwrap();
     assert_eq!(resp.status, 200, "{}", String::from_utf8_lossy(&resp.body));
-    assert_eq!(
-        resp.header("content-type"),
-        Some("application/timestamp-reply")
-    );
+    assert_eq!(resp.header("content-type"), Some("application/timestamp-reply"));
     assert_eq!(pki.services().requests("/tsa"), before + 1);
     let reply = tmp.path().join("r.tsr");
     std::fs::write(&reply, &resp.body).unwrap();
@@ -144,49 +115,22 @@ fn tsa_grants_a_verifiable_timestamp() {
             .arg(pki.cert("ca")))
     };
     let out = verify(&data);
-    assert!(
-        out.status.success() && output_text(&out).contains("Verification: OK"),
-        "{}",
-        output_text(&out)
-    );
+    assert!(out.status.success() && output_text(&out).contains("Verification: OK"), "{}", output_text(&out));
 
     let other = tmp.path().join("other.txt");
     std::fs::write(&other, "something else").unwrap();
     let out = verify(&other);
-    assert!(
-        !out.status.success(),
-        "a timestamp over other data must not verify: {}",
-        output_text(&out)
-    );
+    assert!(!out.status.success(), "a timestamp over other data must not verify: {}", output_text(&out));
 
-    let text = run_ok(
-        Command::new("openssl")
-            .args(["ts", "-reply", "-text", "-in"])
-            .arg(&reply),
-    );
-    assert!(
-        text.contains("Status: Granted.") && text.contains("Hash Algorithm: sha256"),
-        "{text}"
-    );
+    let text = run_ok(Command::new("openssl").args(["ts", "-reply", "-text", "-in"]).arg(&reply));
+    assert!(text.contains("Status: Granted.") && text.contains("Hash Algorithm: sha256"), "{text}");
 
     // Garbage in: an RFC 3161 rejection out (HTTP 200, PKIStatus rejection), as a real TSA does.
-    let junk = http_post(
-        &pki.tsa_url(),
-        "application/timestamp-query",
-        b"not a query",
-    )
-    .unwrap();
+    let junk = http_post(&pki.tsa_url(), "application/timestamp-query", b"not a query").unwrap();
     assert_eq!(junk.status, 200);
     std::fs::write(&reply, &junk.body).unwrap();
-    let text = run_ok(
-        Command::new("openssl")
-            .args(["ts", "-reply", "-text", "-in"])
-            .arg(&reply),
-    );
-    assert!(
-        text.contains("Status: Rejected.") && text.contains("TST info:\nNot included."),
-        "{text}"
-    );
+    let text = run_ok(Command::new("openssl").args(["ts", "-reply", "-text", "-in"]).arg(&reply));
+    assert!(text.contains("Status: Rejected.") && text.contains("TST info:\nNot included."), "{text}");
 }
 
 #[test]
@@ -206,30 +150,16 @@ fn crls_are_served_and_nothing_else() {
     // The certificates point at these URLs.
     let text = run_ok(
         Command::new("openssl")
-            .args([
-                "x509",
-                "-noout",
-                "-ext",
-                "crlDistributionPoints,authorityInfoAccess",
-                "-in",
-            ])
+            .args(["x509", "-noout", "-ext", "crlDistributionPoints,authorityInfoAccess", "-in"])
             .arg(pki.cert("personal")),
     );
-    assert!(
-        text.contains(&pki.crl_url("ca")) && text.contains(&pki.ocsp_url()),
-        "{text}"
-    );
+    assert!(text.contains(&pki.crl_url("ca")) && text.contains(&pki.ocsp_url()), "{text}");
 }
 
 #[test]
 fn bodies_over_one_mebibyte_are_refused() {
     let pki = TestPki::shared();
-    let resp = http_post(
-        &pki.tsa_url(),
-        "application/timestamp-query",
-        &vec![0u8; MAX_BODY + 1],
-    )
-    .unwrap();
+    let resp = http_post(&pki.tsa_url(), "application/timestamp-query", &vec![0u8; MAX_BODY + 1]).unwrap();
     assert_eq!(resp.status, 413);
 }
 
@@ -239,20 +169,12 @@ fn faults_and_stop_make_the_responder_fail_for_real() {
     let (ok, text) = openssl_ocsp_query(&pki, "personal");
     assert!(ok && text.contains(": good"), "{text}");
 
-    pki.services_mut()
-        .set_fault("/ocsp", Some(Fault::Status(503)));
+    pki.services_mut().set_fault("/ocsp", Some(Fault::Status(503)));
     let (ok, text) = openssl_ocsp_query(&pki, "personal");
-    assert!(
-        !ok || !text.contains(": good"),
-        "a 503 must not give a status: {text}"
-    );
-    pki.services_mut()
-        .set_fault("/ocsp", Some(Fault::Body(b"garbage".to_vec())));
+    assert!(!ok || !text.contains(": good"), "a 503 must not give a status: {text}");
+    pki.services_mut().set_fault("/ocsp", Some(Fault::Body(b"garbage".to_vec())));
     let (ok, text) = openssl_ocsp_query(&pki, "personal");
-    assert!(
-        !ok || !text.contains(": good"),
-        "garbage must not give a status: {text}"
-    );
+    assert!(!ok || !text.contains(": good"), "garbage must not give a status: {text}");
     pki.services_mut().set_fault("/ocsp", None);
     let (ok, text) = openssl_ocsp_query(&pki, "personal");
     assert!(ok && text.contains(": good"), "{text}");
@@ -269,13 +191,7 @@ fn faults_and_stop_make_the_responder_fail_for_real() {
 #[test]
 fn softhsm_token_holds_the_personal_key_and_certificate() {
     let pki = TestPki::shared();
-    let hsm = SoftHsm::new(
-        pki,
-        &[
-            ("personal", "label-personal"),
-            ("personal-ec256", "label-ec256"),
-        ],
-    );
+    let hsm = SoftHsm::new(pki, &[("personal", "label-personal"), ("personal-ec256", "label-ec256")]);
     assert!(hsm.module_path().is_file());
     assert!(hsm.conf_path().is_file());
     assert_eq!(hsm.id_of("label-personal"), Some("01"));
@@ -285,10 +201,7 @@ fn softhsm_token_holds_the_personal_key_and_certificate() {
     assert!(list.contains("Certificate Object"), "{list}");
     assert!(list.contains("label:      label-personal"), "{list}");
     assert!(list.contains("ID:         01"), "{list}");
-    assert!(
-        list.contains("Nguyễn Văn An") || list.contains("subject:"),
-        "{list}"
-    );
+    assert!(list.contains("Nguyễn Văn An") || list.contains("subject:"), "{list}");
 
     // The key on the token matches the certificate: sign on the token, verify with the cert.
     let tmp = tempfile::tempdir().unwrap();
@@ -297,52 +210,18 @@ fn softhsm_token_holds_the_personal_key_and_certificate() {
     let sig = tmp.path().join("sig");
     run_ok(
         hsm.pkcs11_tool()
-            .args([
-                "--login",
-                "--pin",
-                hsm.pin(),
-                "--sign",
-                "--id",
-                "01",
-                "-m",
-                "SHA256-RSA-PKCS",
-                "--input-file",
-            ])
+            .args(["--login", "--pin", hsm.pin(), "--sign", "--id", "01", "-m", "SHA256-RSA-PKCS", "--input-file"])
             .arg(&data)
             .arg("--output-file")
             .arg(&sig),
     );
     let pubkey = tmp.path().join("pub.pem");
-    run_ok(
-        Command::new("openssl")
-            .args(["x509", "-noout", "-pubkey", "-in"])
-            .arg(pki.cert("personal"))
-            .arg("-out")
-            .arg(&pubkey),
-    );
-    let text = run_ok(
-        Command::new("openssl")
-            .args(["dgst", "-sha256", "-verify"])
-            .arg(&pubkey)
-            .arg("-signature")
-            .arg(&sig)
-            .arg(&data),
-    );
+    run_ok(Command::new("openssl").args(["x509", "-noout", "-pubkey", "-in"]).arg(pki.cert("personal")).arg("-out").arg(&pubkey));
+    let text = run_ok(Command::new("openssl").args(["dgst", "-sha256", "-verify"]).arg(&pubkey).arg("-signature").arg(&sig).arg(&data));
     assert!(text.contains("Verified OK"), "{text}");
     // And not with another certificate's key.
-    run_ok(
-        Command::new("openssl")
-            .args(["x509", "-noout", "-pubkey", "-in"])
-            .arg(pki.cert("organization"))
-            .arg("-out")
-            .arg(&pubkey),
-    );
-    let out = run(Command::new("openssl")
-        .args(["dgst", "-sha256", "-verify"])
-        .arg(&pubkey)
-        .arg("-signature")
-        .arg(&sig)
-        .arg(&data));
+    run_ok(Command::new("openssl").args(["x509", "-noout", "-pubkey", "-in"]).arg(pki.cert("organization")).arg("-out").arg(&pubkey));
+    let out = run(Command::new("openssl").args(["dgst", "-sha256", "-verify"]).arg(&pubkey).arg("-signature").arg(&sig).arg(&data));
     assert!(!out.status.success(), "{}", output_text(&out));
 
     // Without SOFTHSM2_CONF the token is not visible.
@@ -364,11 +243,7 @@ fn pyhanko_sign(pki: &TestPki, name: &str, input: &Path, output: &Path, timestam
     if timestamp {
         cmd.args(["--timestamp-url", &pki.tsa_url()]);
     }
-    cmd.args(["pkcs12", "--passfile"])
-        .arg(pki.password_file())
-        .arg(input)
-        .arg(output)
-        .arg(pki.p12(name));
+    cmd.args(["pkcs12", "--passfile"]).arg(pki.password_file()).arg(input).arg(output).arg(pki.p12(name));
     run_ok(&mut cmd);
 }
 
@@ -389,18 +264,12 @@ fn validators_accept_a_good_signature_and_reject_broken_ones() {
     let ocsp_before = pki.services().requests("/ocsp");
     let tsa_before = pki.services().requests("/tsa");
     pyhanko_sign(pki, "personal", &input, &signed, true);
-    assert!(
-        pki.services().requests("/tsa") > tsa_before,
-        "pyHanko used the TSA"
-    );
+    assert!(pki.services().requests("/tsa") > tsa_before, "pyHanko used the TSA");
 
     let (ok, text) = pyhanko_validate(&signed, &pki.root());
     assert!(ok, "{text}");
     assert!(text.contains("TIMESTAMP_TOKEN<INTACT:TRUSTED"), "{text}");
-    assert!(
-        pki.services().requests("/ocsp") > ocsp_before,
-        "pyHanko checked revocation with the responder"
-    );
+    assert!(pki.services().requests("/ocsp") > ocsp_before, "pyHanko checked revocation with the responder");
     let (ok, text) = pyhanko_validate_no_revocation(&signed, &pki.root());
     assert!(ok, "{text}");
     let report = pdfsig_validate(&signed, &pki.root());
@@ -424,27 +293,17 @@ fn validators_accept_a_good_signature_and_reject_broken_ones() {
     let tampered = tmp.path().join("tampered.pdf");
     std::fs::write(&tampered, &bytes).unwrap();
     let (ok, text) = pyhanko_validate_no_revocation(&tampered, &pki.root());
-    assert!(
-        !ok && text.contains(":INVALID"),
-        "tampered must not validate: {text}"
-    );
+    assert!(!ok && text.contains(":INVALID"), "tampered must not validate: {text}");
     let report = pdfsig_validate(&tampered, &pki.root());
     assert!(!report.all_ok(), "{}", report.output);
     assert_eq!(report.signatures.len(), 1, "{}", report.output);
-    assert_ne!(
-        report.signatures[0].signature_validation, "Signature is Valid.",
-        "{}",
-        report.output
-    );
+    assert_ne!(report.signatures[0].signature_validation, "Signature is Valid.", "{}", report.output);
 
     // Revoked signer: the responder says so, pyHanko refuses.
     let revoked = tmp.path().join("revoked.pdf");
     pyhanko_sign(pki, "revoked", &input, &revoked, false);
     let (ok, text) = pyhanko_validate(&revoked, &pki.root());
-    assert!(
-        !ok && text.contains("INTACT:REVOKED"),
-        "revoked must not validate, for being revoked: {text}"
-    );
+    assert!(!ok && text.contains("INTACT:REVOKED"), "revoked must not validate, for being revoked: {text}");
 }
 
 fn find_bytes(hay: &[u8], needle: &[u8]) -> Option<usize> {
@@ -454,15 +313,8 @@ fn find_bytes(hay: &[u8], needle: &[u8]) -> Option<usize> {
 #[test]
 fn vbdt_runs_with_a_clean_environment() {
     let cmd = vbdt(["--version"]);
-    let envs: Vec<(String, Option<String>)> = cmd
-        .get_envs()
-        .map(|(k, v)| {
-            (
-                k.to_string_lossy().into_owned(),
-                v.map(|v| v.to_string_lossy().into_owned()),
-            )
-        })
-        .collect();
+    let envs: Vec<(String, Option<String>)> =
+        cmd.get_envs().map(|(k, v)| (k.to_string_lossy().into_owned(), v.map(|v| v.to_string_lossy().into_owned()))).collect();
     assert!(envs.contains(&("TZ".into(), Some("UTC".into()))));
     assert!(envs.contains(&("LANG".into(), Some("C.UTF-8".into()))));
     let mut cmd = cmd;
@@ -478,11 +330,7 @@ fn shared_dir_is_beside_the_repo() {
     let Some(shared) = shared_or_skip("shared_dir_is_beside_the_repo") else {
         return;
     };
-    assert!(
-        shared.join("docs").is_dir() || shared.join("corpus").is_dir(),
-        "{}",
-        shared.display()
-    );
+    assert!(shared.join("docs").is_dir() || shared.join("corpus").is_dir(), "{}", shared.display());
 }
 
 #[test]
@@ -490,10 +338,7 @@ fn helpers_are_right() {
     let tmp = tempfile::tempdir().unwrap();
     let f = tmp.path().join("abc");
     std::fs::write(&f, "abc").unwrap();
-    assert_eq!(
-        sha256_file(&f),
-        "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
-    );
+    assert_eq!(sha256_file(&f), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
     for data in [&b""[..], b"a", b"ab", b"abc", b"\xff\x00\x10\x80"] {
         assert_eq!(base64_decode(&base64_encode(data)).as_deref(), Some(data));
     }

@@ -69,7 +69,8 @@ fn bounded(args: &[&std::ffi::OsStr], scratch: &Path) -> Run {
     let (out_file, err_file) = (scratch.join("stdout"), scratch.join("stderr"));
     let cmd = vbdt::<[&str; 0], &str>([]);
     let program = cmd.get_program().to_owned();
-    let envs: Vec<(std::ffi::OsString, std::ffi::OsString)> = cmd.get_envs().filter_map(|(k, v)| Some((k.to_owned(), v?.to_owned()))).collect();
+    let envs: Vec<(std::ffi::OsString, std::ffi::OsString)> =
+        cmd.get_envs().filter_map(|(k, v)| Some((k.to_owned(), v?.to_owned()))).collect();
     let mut cmd = Command::new(require_tool("prlimit"));
     cmd.env_clear().envs(envs);
     cmd.arg(format!("--as={MEMORY}")).arg("--").arg("/usr/bin/time").arg("-f").arg("%M").arg("-o").arg(&rss_file).arg(program).args(args);
@@ -123,7 +124,10 @@ fn every_corpus_file_is_bounded_in_time_and_memory_for_every_command() {
     let dir = tempfile::Builder::new().prefix("vbdt-hostile-").tempdir().unwrap();
     let bombs = dir.path().join("bombs");
     std::fs::create_dir_all(&bombs).unwrap();
-    let files: Vec<PathBuf> = corpus_files(&shared).into_iter().map(|f| if f.to_string_lossy().ends_with(".pdf.gz") { gunzip_to(&f, &bombs) } else { f }).collect();
+    let files: Vec<PathBuf> = corpus_files(&shared)
+        .into_iter()
+        .map(|f| if f.to_string_lossy().ends_with(".pdf.gz") { gunzip_to(&f, &bombs) } else { f })
+        .collect();
     assert!(files.len() > 150, "the corpus looks incomplete: {} files", files.len());
     let chain = has_chain_command();
 
@@ -147,7 +151,13 @@ fn every_corpus_file_is_bounded_in_time_and_memory_for_every_command() {
     let mut lines = t.lines;
     lines.sort();
     eprintln!("{}", lines.join("\n"));
-    eprintln!("hostile corpus: {} files, commands: verify, sign{}; slowest {:?}, largest peak RSS {} KiB", files.len(), if chain { ", chain" } else { "" }, t.max_took, t.max_peak_kb);
+    eprintln!(
+        "hostile corpus: {} files, commands: verify, sign{}; slowest {:?}, largest peak RSS {} KiB",
+        files.len(),
+        if chain { ", chain" } else { "" },
+        t.max_took,
+        t.max_peak_kb
+    );
     assert!(t.problems.is_empty(), "{} problems:\n{}", t.problems.len(), t.problems.join("\n"));
 }
 
@@ -160,7 +170,23 @@ fn check_file(pki: &TestPki, input: &Path, scratch: &Path, chain: bool, tally: &
     let pass = pki.password_file();
     let mut commands: Vec<(&str, Vec<&std::ffi::OsStr>, &[i32])> = vec![
         ("verify", vec!["verify".as_ref(), "--offline".as_ref(), input.as_os_str()], &[0, 1, 3, 4]),
-        ("sign", vec!["sign".as_ref(), input.as_os_str(), "-o".as_ref(), out.as_os_str(), "--p12".as_ref(), p12.as_os_str(), "--pass-file".as_ref(), pass.as_os_str(), "--offline".as_ref(), "--lang".as_ref(), "en".as_ref()], &[0, 4]),
+        (
+            "sign",
+            vec![
+                "sign".as_ref(),
+                input.as_os_str(),
+                "-o".as_ref(),
+                out.as_os_str(),
+                "--p12".as_ref(),
+                p12.as_os_str(),
+                "--pass-file".as_ref(),
+                pass.as_os_str(),
+                "--offline".as_ref(),
+                "--lang".as_ref(),
+                "en".as_ref(),
+            ],
+            &[0, 4],
+        ),
     ];
     if chain {
         commands.push(("chain", vec!["chain".as_ref(), "--lang".as_ref(), "en".as_ref(), input.as_os_str()], &[0, 1, 3, 4]));

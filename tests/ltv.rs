@@ -17,7 +17,12 @@ fn chain_json(file: &Path, extra: &[&str]) -> Value {
     assert!(out.status.success(), "vbdt chain failed:\n{}", output_text(&out));
     let v: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}:\n{}", output_text(&out)));
     let errors = schema_errors(&v, "chain-schema.json");
-    assert!(errors.is_empty(), "{}: the report does not validate against docs/chain-schema.json:\n{}\n{v:#}", file.display(), errors.join("\n"));
+    assert!(
+        errors.is_empty(),
+        "{}: the report does not validate against docs/chain-schema.json:\n{}\n{v:#}",
+        file.display(),
+        errors.join("\n")
+    );
     v
 }
 
@@ -39,7 +44,15 @@ fn ltv(pki: &TestPki, input: &Path, output: &Path, lta: bool) {
 
 /// `vbdt verify --offline --trust ROOT --at AT` (no --crl: only what the file carries).
 fn verify_offline_at(pki: &TestPki, file: &Path, at: &str) -> (i32, Value, std::process::Output) {
-    let args: Vec<String> = vec!["--trust".into(), pki.root().display().to_string(), "--offline".into(), "--at".into(), at.into(), "--issued-on".into(), today_vn()];
+    let args: Vec<String> = vec![
+        "--trust".into(),
+        pki.root().display().to_string(),
+        "--offline".into(),
+        "--at".into(),
+        at.into(),
+        "--issued-on".into(),
+        today_vn(),
+    ];
     verify_json(&args, &[file])
 }
 
@@ -84,7 +97,11 @@ fn chain_extract_gives_the_personal_signers_revision_byte_for_byte() {
     let out_file = dir.path().join("rev.pdf");
     let out = run(vbdt(["chain"]).arg(&both).arg("--extract").arg(n.to_string()).arg("-o").arg(&out_file));
     assert!(out.status.success(), "{}", output_text(&out));
-    assert_eq!(std::fs::read(&out_file).unwrap(), std::fs::read(&personal).unwrap(), "revision {n} is the file before the organization signature");
+    assert_eq!(
+        std::fs::read(&out_file).unwrap(),
+        std::fs::read(&personal).unwrap(),
+        "revision {n} is the file before the organization signature"
+    );
     // A revision that does not exist is a usage error.
     let out = run(vbdt(["chain"]).arg(&both).arg("--extract").arg("99").arg("-o").arg(dir.path().join("x.pdf")));
     assert_eq!(out.status.code(), Some(2), "{}", output_text(&out));
@@ -116,7 +133,13 @@ fn chain_on_the_dss_signed_corpus_counts_what_pyhanko_finds() {
         let (s, t) = kinds(&v);
         // pyHanko ignores (does not list) /adbe.pkcs7.sha1 signatures, vbdt lists them.
         let sha1 = v["signatures"].as_array().unwrap().iter().filter(|x| x["sub_filter"] == "adbe.pkcs7.sha1").count();
-        assert_eq!(s + t - sha1, expected, "{}: vbdt chain finds {s} signature(s) and {t} document timestamp(s), pyHanko {expected}: {}", cols[0], cols[3]);
+        assert_eq!(
+            s + t - sha1,
+            expected,
+            "{}: vbdt chain finds {s} signature(s) and {t} document timestamp(s), pyHanko {expected}: {}",
+            cols[0],
+            cols[3]
+        );
         seen += 1;
     }
     assert!(seen >= 20, "{seen} files");
@@ -239,10 +262,15 @@ fn pyhanko_ades_detail(pki: &TestPki, file: &Path, at: &str, lift: bool) -> (Vec
     if lift {
         cmd.arg("--lift-signature-timestamp-requirement");
     }
-    cmd.args(["sign", "adesverify", "--trust"]).arg(pki.root()).args(["--trust-replace", "--validation-time", at]).arg(file).env("TZ", "UTC");
+    cmd.args(["sign", "adesverify", "--trust"])
+        .arg(pki.root())
+        .args(["--trust-replace", "--validation-time", at])
+        .arg(file)
+        .env("TZ", "UTC");
     let out = run(&mut cmd);
     let text = output_text(&out);
-    let parse_time = |v: &Value| v.as_str().and_then(|s| time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339).ok());
+    let parse_time =
+        |v: &Value| v.as_str().and_then(|s| time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339).ok());
     let lines: Vec<Ades> = String::from_utf8_lossy(&out.stderr)
         .lines()
         .filter_map(|l| l.strip_prefix("ADES "))
@@ -262,7 +290,8 @@ fn pyhanko_ades_detail(pki: &TestPki, file: &Path, at: &str, lift: bool) -> (Vec
 }
 
 fn vn_time(v: &Value) -> time::OffsetDateTime {
-    time::OffsetDateTime::parse(v.as_str().unwrap_or_else(|| panic!("not a time: {v}")), &time::format_description::well_known::Rfc3339).unwrap()
+    time::OffsetDateTime::parse(v.as_str().unwrap_or_else(|| panic!("not a time: {v}")), &time::format_description::well_known::Rfc3339)
+        .unwrap()
 }
 
 /// The common case: signatures without timestamps (PAdES B-B, `vbdt sign` without --tsa)
@@ -346,7 +375,11 @@ fn bb_signatures_validate_after_expiry_through_the_document_timestamp() {
     let (plain, text) = pyhanko_ades_detail(&pki, &d("lta.pdf"), &later, false);
     assert_eq!(plain.len(), 2, "{text}");
     for a in &plain {
-        assert!(a.trusted || a.with_time_failure.as_deref() == Some("No signature timestamp present"), "pyHanko refuses {} for another reason: {a:?}\n{text}", a.field);
+        assert!(
+            a.trusted || a.with_time_failure.as_deref() == Some("No signature timestamp present"),
+            "pyHanko refuses {} for another reason: {a:?}\n{text}",
+            a.field
+        );
         assert!(text.contains(&format!("{}:", a.field)) && text.contains(":INTACT:"), "{text}");
     }
     let (lifted, text) = pyhanko_ades_detail(&pki, &d("lta.pdf"), &later, true);
@@ -354,7 +387,10 @@ fn bb_signatures_validate_after_expiry_through_the_document_timestamp() {
     for a in &lifted {
         assert!(a.trusted && a.indication == "AdESPassed.OK", "pyHanko past validation of {}: {a:?}\n{text}", a.field);
         let best = a.best_signature_time.unwrap_or_else(|| panic!("{a:?}"));
-        assert!((best - ts_time).abs() <= time::Duration::seconds(1), "pyHanko's best-signature-time {best} is not the document timestamp's {ts_time}");
+        assert!(
+            (best - ts_time).abs() <= time::Duration::seconds(1),
+            "pyHanko's best-signature-time {best} is not the document timestamp's {ts_time}"
+        );
     }
     for f in ["lt.pdf", "lta-no-dss.pdf"] {
         let (lifted, text) = pyhanko_ades_detail(&pki, &d(f), &later, true);
@@ -367,21 +403,44 @@ fn bb_signatures_validate_after_expiry_through_the_document_timestamp() {
 fn short_lived_tsa(pki: &TestPki, dir: &Path, days: u32) -> std::path::PathBuf {
     let csr = dir.join("tsa-short.csr");
     let pem = dir.join("tsa-short.pem");
-    run_ok(std::process::Command::new("openssl").args(["x509", "-x509toreq", "-copy_extensions", "copyall", "-in"]).arg(pki.cert("tsa")).arg("-signkey").arg(pki.key("tsa")).arg("-out").arg(&csr));
+    run_ok(
+        std::process::Command::new("openssl")
+            .args(["x509", "-x509toreq", "-copy_extensions", "copyall", "-in"])
+            .arg(pki.cert("tsa"))
+            .arg("-signkey")
+            .arg(pki.key("tsa"))
+            .arg("-out")
+            .arg(&csr),
+    );
     let nanos = time::OffsetDateTime::now_utc().unix_timestamp_nanos() as u128;
     let serial = format!("5A{:030X}", nanos & ((1u128 << 120) - 1));
-    run_ok(std::process::Command::new("openssl")
-        .args(["x509", "-req", "-copy_extensions", "copyall", "-sha256", "-days", &days.to_string(), "-set_serial", &format!("0x{serial}"), "-in"])
-        .arg(&csr)
-        .arg("-CA")
-        .arg(pki.cert("ca"))
-        .arg("-CAkey")
-        .arg(pki.key("ca"))
-        .arg("-out")
-        .arg(&pem));
+    run_ok(
+        std::process::Command::new("openssl")
+            .args([
+                "x509",
+                "-req",
+                "-copy_extensions",
+                "copyall",
+                "-sha256",
+                "-days",
+                &days.to_string(),
+                "-set_serial",
+                &format!("0x{serial}"),
+                "-in",
+            ])
+            .arg(&csr)
+            .arg("-CA")
+            .arg(pki.cert("ca"))
+            .arg("-CAkey")
+            .arg(pki.key("ca"))
+            .arg("-out")
+            .arg(&pem),
+    );
     let cert = x509_cert::Certificate::load_pem_chain(&std::fs::read(&pem).unwrap()).unwrap().remove(0);
-    let na = time::OffsetDateTime::from_unix_timestamp(cert.tbs_certificate.validity.not_after.to_unix_duration().as_secs() as i64).unwrap();
-    let stamp = format!("{:02}{:02}{:02}{:02}{:02}{:02}Z", na.year() % 100, u8::from(na.month()), na.day(), na.hour(), na.minute(), na.second());
+    let na =
+        time::OffsetDateTime::from_unix_timestamp(cert.tbs_certificate.validity.not_after.to_unix_duration().as_secs() as i64).unwrap();
+    let stamp =
+        format!("{:02}{:02}{:02}{:02}{:02}{:02}Z", na.year() % 100, u8::from(na.month()), na.day(), na.hour(), na.minute(), na.second());
     let mut index = std::fs::read_to_string(pki.dir().join("index.txt")).unwrap();
     if !index.ends_with('\n') {
         index.push('\n');
@@ -415,7 +474,10 @@ fn renewal_carries_the_proof_past_the_first_tsa_expiry() {
     let (code, report, out) = verify_offline_at(&pki, &d("lta2.pdf"), &later);
     assert_eq!(code, 0, "{}\n{report:#}", output_text(&out));
     let (ts1, ts2) = (sig(&report, 3), sig(&report, 4));
-    assert!(vn_time(&ts1["signer"]["not_after"]) < vn_time(&serde_json::json!(later)), "the first TSA has expired at the validation time: {ts1:#}");
+    assert!(
+        vn_time(&ts1["signer"]["not_after"]) < vn_time(&serde_json::json!(later)),
+        "the first TSA has expired at the validation time: {ts1:#}"
+    );
     assert_eq!(ts1["verdict"], "valid", "{ts1:#}");
     assert_eq!(ts1["proof_of_existence"]["field"], ts2["field"], "{ts1:#}");
     assert!(check_message(ts1, "validity").contains("proves the token existed"), "{ts1:#}");
@@ -487,7 +549,8 @@ fn ltv_on_xref_stream_and_hybrid_reference_inputs() {
         let verdicts = pyhanko_verdicts(&String::from_utf8_lossy(&run_out.stdout));
         assert!(run_out.status.success() && verdicts.len() == 2 && verdicts.iter().all(|(_, ok)| *ok), "{name}: pyHanko:\n{text}");
 
-        let (code, report, out) = verify_json(&["--trust".into(), pki.root().display().to_string(), "--issued-on".into(), today_vn()], &[&d("lta.pdf")]);
+        let (code, report, out) =
+            verify_json(&["--trust".into(), pki.root().display().to_string(), "--issued-on".into(), today_vn()], &[&d("lta.pdf")]);
         assert_eq!(code, 0, "{name}: {}\n{report:#}", output_text(&out));
         assert_eq!(report["files"][0]["signatures"].as_array().unwrap().len(), 3, "{name}: {report:#}");
     }
@@ -549,25 +612,14 @@ fn a_signature_revoked_before_its_proof_of_existence_stays_invalid() {
     let mut pki = TestPki::new();
     let dir = tmp();
     let d = |n: &str| dir.path().join(n);
-    sign_pyhanko(
-        &pki,
-        "revoked",
-        &fixture_document("quyet-dinh.pdf"),
-        &d("signed.pdf"),
-        true,
-        None,
-    );
+    sign_pyhanko(&pki, "revoked", &fixture_document("quyet-dinh.pdf"), &d("signed.pdf"), true, None);
     let out = run(std::process::Command::new(require_tool("pyhanko"))
         .args(["sign", "timestamp", "--trust"])
         .arg(pki.root())
         .args(["--trust-replace", "--timestamp-url", &pki.tsa_url()])
         .arg(d("signed.pdf"))
         .arg(d("ts.pdf")));
-    assert!(
-        out.status.success(),
-        "pyhanko sign timestamp: {}",
-        output_text(&out)
-    );
+    assert!(out.status.success(), "pyhanko sign timestamp: {}", output_text(&out));
     pki.services_mut().stop();
     let mut args = offline_args(&pki);
     args.extend(["--at".to_string(), after_expiry(&pki, 30)]);

@@ -14,7 +14,15 @@ fn tmp() -> tempfile::TempDir {
 /// `vbdt sign IN -o OUT --p12 NAME.p12 --pass-file … --role ROLE` plus `extra`.
 fn sign_p12(pki: &TestPki, name: &str, role: &str, input: &Path, output: &Path, extra: &[&str]) -> std::process::Output {
     let mut cmd = vbdt(["sign"]);
-    cmd.arg(input).arg("-o").arg(output).arg("--p12").arg(pki.p12(name)).arg("--pass-file").arg(pki.password_file()).args(["--role", role, "--lang", "en"]).args(extra);
+    cmd.arg(input)
+        .arg("-o")
+        .arg(output)
+        .arg("--p12")
+        .arg(pki.p12(name))
+        .arg("--pass-file")
+        .arg(pki.password_file())
+        .args(["--role", role, "--lang", "en"])
+        .args(extra);
     run(&mut cmd)
 }
 
@@ -64,9 +72,23 @@ fn decision_signed_on_softhsm_token_validates_everywhere() {
     let dir = tmp();
     let personal = dir.path().join("personal.pdf");
     let signed = dir.path().join("signed.pdf");
-    for (label, role, input, output) in [("personal", "personal", fixture_document("quyet-dinh.pdf"), &personal), ("organization", "organization", personal.clone(), &signed)] {
+    for (label, role, input, output) in [
+        ("personal", "personal", fixture_document("quyet-dinh.pdf"), &personal),
+        ("organization", "organization", personal.clone(), &signed),
+    ] {
         let mut cmd = vbdt(["sign"]);
-        cmd.arg(&input).arg("-o").arg(output).arg("--pkcs11").arg(hsm.module_path()).args(["--token", hsm.token_label(), "--key", label, "--pin-env", "TOKEN_PIN", "--role", role, "--lang", "en"]);
+        cmd.arg(&input).arg("-o").arg(output).arg("--pkcs11").arg(hsm.module_path()).args([
+            "--token",
+            hsm.token_label(),
+            "--key",
+            label,
+            "--pin-env",
+            "TOKEN_PIN",
+            "--role",
+            role,
+            "--lang",
+            "en",
+        ]);
         cmd.arg("--certs").arg(pki.root());
         hsm.apply(&mut cmd);
         cmd.env("TOKEN_PIN", hsm.pin());
@@ -82,7 +104,14 @@ fn wrong_pin_fails_once_with_a_clear_message() {
     let dir = tmp();
     let out = dir.path().join("out.pdf");
     let mut cmd = vbdt(["sign"]);
-    cmd.arg(fixture_document("quyet-dinh.pdf")).arg("-o").arg(&out).arg("--pkcs11").arg(hsm.module_path()).args(["--key", "personal", "--pin-env", "TOKEN_PIN", "--lang", "en"]).arg("--certs").arg(pki.root());
+    cmd.arg(fixture_document("quyet-dinh.pdf"))
+        .arg("-o")
+        .arg(&out)
+        .arg("--pkcs11")
+        .arg(hsm.module_path())
+        .args(["--key", "personal", "--pin-env", "TOKEN_PIN", "--lang", "en"])
+        .arg("--certs")
+        .arg(pki.root());
     hsm.apply(&mut cmd);
     cmd.env("TOKEN_PIN", "0000-wrong");
     let o = run(&mut cmd);
@@ -94,7 +123,14 @@ fn wrong_pin_fails_once_with_a_clear_message() {
     assert!(!out.exists());
     // The right PIN still works: the wrong one was tried exactly once, not until lockout.
     let mut cmd = vbdt(["sign"]);
-    cmd.arg(fixture_document("quyet-dinh.pdf")).arg("-o").arg(&out).arg("--pkcs11").arg(hsm.module_path()).args(["--key", "personal", "--pin-env", "TOKEN_PIN"]).arg("--certs").arg(pki.root());
+    cmd.arg(fixture_document("quyet-dinh.pdf"))
+        .arg("-o")
+        .arg(&out)
+        .arg("--pkcs11")
+        .arg(hsm.module_path())
+        .args(["--key", "personal", "--pin-env", "TOKEN_PIN"])
+        .arg("--certs")
+        .arg(pki.root());
     hsm.apply(&mut cmd);
     cmd.env("TOKEN_PIN", hsm.pin());
     assert_ok(&run(&mut cmd));
@@ -172,7 +208,14 @@ fn token_certificate_is_checked_before_the_pin_is_used() {
     let dir = tmp();
     let out = dir.path().join("out.pdf");
     let mut cmd = vbdt(["sign"]);
-    cmd.arg(fixture_document("quyet-dinh.pdf")).arg("-o").arg(&out).arg("--pkcs11").arg(hsm.module_path()).args(["--key", "expired", "--pin-env", "TOKEN_PIN", "--lang", "en"]).arg("--certs").arg(pki.root());
+    cmd.arg(fixture_document("quyet-dinh.pdf"))
+        .arg("-o")
+        .arg(&out)
+        .arg("--pkcs11")
+        .arg(hsm.module_path())
+        .args(["--key", "expired", "--pin-env", "TOKEN_PIN", "--lang", "en"])
+        .arg("--certs")
+        .arg(pki.root());
     hsm.apply(&mut cmd);
     // A wrong PIN: if vbdt logged in first, the error would be about the PIN.
     cmd.env("TOKEN_PIN", "0000-wrong");
@@ -219,7 +262,11 @@ fn existing_output_is_kept_unless_forced() {
     assert_ok(&sign_p12(pki, "personal", "personal", &fixture_document("quyet-dinh.pdf"), &out, &["--offline", "--force"]));
     assert!(std::fs::read(&out).unwrap().starts_with(b"%PDF-"));
     // No temporary files are left behind.
-    let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().filter_map(|e| e.ok()).filter(|e| e.file_name().to_string_lossy().contains(".tmp")).collect();
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().contains(".tmp"))
+        .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
 
@@ -244,7 +291,14 @@ fn batch_of_200_with_two_broken_inputs() {
     inputs.insert(50, broken_a);
     inputs.insert(120, broken_b);
     let mut cmd = vbdt(["sign"]);
-    cmd.args(&inputs).arg("--out-dir").arg(&out).arg("--p12").arg(pki.p12("organization")).arg("--pass-file").arg(pki.password_file()).args(["--role", "organization", "--offline", "--lang", "en"]);
+    cmd.args(&inputs)
+        .arg("--out-dir")
+        .arg(&out)
+        .arg("--p12")
+        .arg(pki.p12("organization"))
+        .arg("--pass-file")
+        .arg(pki.password_file())
+        .args(["--role", "organization", "--offline", "--lang", "en"]);
     let o = run(&mut cmd);
     let text = output_text(&o);
     assert_eq!(o.status.code(), Some(4), "{text}");

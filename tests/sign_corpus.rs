@@ -23,7 +23,8 @@ fn pyhanko_lines(text: &str) -> Vec<PyhankoLine> {
             let field = parts.next()?;
             let fp = parts.next()?;
             let status = parts.next()?;
-            (fp.len() == 64 && fp.bytes().all(|b| b.is_ascii_hexdigit())).then(|| PyhankoLine { field: field.to_string(), status: status.to_string() })
+            (fp.len() == 64 && fp.bytes().all(|b| b.is_ascii_hexdigit()))
+                .then(|| PyhankoLine { field: field.to_string(), status: status.to_string() })
         })
         .collect()
 }
@@ -53,7 +54,12 @@ fn pyhanko_read(pdf: &Path, root: &Path) -> Option<(Vec<PyhankoLine>, String)> {
 fn corpus_files(shared: &Path) -> Vec<PathBuf> {
     let mut files = Vec::new();
     for dir in ["dss-signed", "pyhanko"] {
-        let mut v: Vec<PathBuf> = std::fs::read_dir(shared.join("corpus").join(dir)).unwrap().filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.extension().is_some_and(|e| e == "pdf")).collect();
+        let mut v: Vec<PathBuf> = std::fs::read_dir(shared.join("corpus").join(dir))
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "pdf"))
+            .collect();
         v.sort();
         files.extend(v);
     }
@@ -108,7 +114,11 @@ fn check_one(pki: &TestPki, input: &Path, scratch: &Path) -> FileResult {
     let before = sha256_file(input);
     let out = scratch.join(&name);
     let mut cmd = vbdt(["sign"]);
-    cmd.arg(input).arg("-o").arg(&out).arg("--p12").arg(pki.p12("personal")).arg("--pass-file").arg(pki.password_file()).args(["--offline", "--lang", "en"]);
+    cmd.arg(input).arg("-o").arg(&out).arg("--p12").arg(pki.p12("personal")).arg("--pass-file").arg(pki.password_file()).args([
+        "--offline",
+        "--lang",
+        "en",
+    ]);
     let o = run(&mut cmd);
     let text = output_text(&o);
     if sha256_file(input) != before {
@@ -141,7 +151,8 @@ fn check_one(pki: &TestPki, input: &Path, scratch: &Path) -> FileResult {
                 Some(ours) => problems.push(format!("{name}: new signature is {}", ours.status)),
                 None => problems.push(format!("{name}: pyHanko does not list the new signature:\n{text}")),
             }
-            let suspicious = after.iter().any(|a| a.field != "Sig_Personal" && (!a.status.starts_with("INTACT") || !modification_ok(&a.status)));
+            let suspicious =
+                after.iter().any(|a| a.field != "Sig_Personal" && (!a.status.starts_with("INTACT") || !modification_ok(&a.status)));
             if suspicious {
                 // Only now is the original's verdict needed (pyHanko is slow to start).
                 if let Some((before_lines, _)) = pyhanko_read(input, &pki.root()) {
@@ -153,8 +164,14 @@ fn check_one(pki: &TestPki, input: &Path, scratch: &Path) -> FileResult {
                         if b.status.starts_with("INTACT") && !a.status.starts_with("INTACT") {
                             problems.push(format!("{name}: earlier signature {} was {} and is now {}", b.field, b.status, a.status));
                         }
-                        if modification_ok(&b.status) && !modification_ok(&a.status) && !pyhanko_own_signature_breaks_it_too(pki, input, &b.field, scratch) {
-                            problems.push(format!("{name}: after vbdt's signature pyHanko judges earlier signature {} as {} (it was {})", b.field, a.status, b.status));
+                        if modification_ok(&b.status)
+                            && !modification_ok(&a.status)
+                            && !pyhanko_own_signature_breaks_it_too(pki, input, &b.field, scratch)
+                        {
+                            problems.push(format!(
+                                "{name}: after vbdt's signature pyHanko judges earlier signature {} as {} (it was {})",
+                                b.field, a.status, b.status
+                            ));
                         }
                     }
                 }
@@ -178,7 +195,11 @@ fn pyhanko_own_signature_breaks_it_too(pki: &TestPki, input: &Path, field: &str,
     let out = scratch.join("pyhanko-oracle.pdf");
     let _ = std::fs::remove_file(&out);
     let mut cmd = Command::new(require_tool("pyhanko"));
-    cmd.args(["sign", "addsig", "--field", "PyHankoOracle", "pkcs12", "--passfile"]).arg(pki.password_file()).arg(input).arg(&out).arg(pki.p12("personal"));
+    cmd.args(["sign", "addsig", "--field", "PyHankoOracle", "pkcs12", "--passfile"])
+        .arg(pki.password_file())
+        .arg(input)
+        .arg(&out)
+        .arg(pki.p12("personal"));
     let o = run(&mut cmd);
     if !o.status.success() {
         return true;

@@ -52,7 +52,14 @@ fn kill_at_random_moments(dir: &std::path::Path, input: &std::path::Path, runs: 
     let before = sha256_file(input);
     let sign = |out: &std::path::Path| {
         let mut cmd = vbdt(["sign"]);
-        cmd.arg(input).arg("-o").arg(out).arg("--p12").arg(pki.p12("personal")).arg("--pass-file").arg(pki.password_file()).arg("--offline");
+        cmd.arg(input)
+            .arg("-o")
+            .arg(out)
+            .arg("--p12")
+            .arg(pki.p12("personal"))
+            .arg("--pass-file")
+            .arg(pki.password_file())
+            .arg("--offline");
         cmd
     };
     let started = std::time::Instant::now();
@@ -72,7 +79,11 @@ fn kill_at_random_moments(dir: &std::path::Path, input: &std::path::Path, runs: 
         if out.exists() {
             complete += 1;
             let report = pdfsig_validate(&out, &pki.root());
-            assert!(report.all_ok() && report.signatures.len() == 1, "run {run_no}: an output exists but is not a valid signed file:\n{}", report.output);
+            assert!(
+                report.all_ok() && report.signatures.len() == 1,
+                "run {run_no}: an output exists but is not a valid signed file:\n{}",
+                report.output
+            );
             std::fs::remove_file(&out).unwrap();
         } else {
             absent += 1;
@@ -99,7 +110,12 @@ fn full_disk_gives_a_clear_error_and_no_partial_file() {
     // A tiny tmpfs is a full disk on demand; it needs root and mount rights.
     let pki = TestPki::shared();
     let mnt = tempfile::Builder::new().prefix("vbdt-full-").tempdir().unwrap();
-    let mounted = std::process::Command::new("mount").args(["-t", "tmpfs", "-o", "size=64k", "tmpfs"]).arg(mnt.path()).status().map(|s| s.success()).unwrap_or(false);
+    let mounted = std::process::Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=64k", "tmpfs"])
+        .arg(mnt.path())
+        .status()
+        .map(|s| s.success())
+        .unwrap_or(false);
     if !mounted {
         if in_ci() {
             panic!("cannot mount a tmpfs to simulate a full disk (needs root)");
@@ -119,7 +135,11 @@ fn full_disk_gives_a_clear_error_and_no_partial_file() {
     for input in [fixture_document("quyet-dinh.pdf"), large_pdf(scratch.path())] {
         let out = mnt.path().join("out.pdf");
         let mut cmd = vbdt(["sign"]);
-        cmd.arg(&input).arg("-o").arg(&out).arg("--p12").arg(pki.p12("personal")).arg("--pass-file").arg(pki.password_file()).args(["--offline", "--lang", "en"]);
+        cmd.arg(&input).arg("-o").arg(&out).arg("--p12").arg(pki.p12("personal")).arg("--pass-file").arg(pki.password_file()).args([
+            "--offline",
+            "--lang",
+            "en",
+        ]);
         let o = run(&mut cmd);
         let text = output_text(&o);
         assert_eq!(o.status.code(), Some(4), "{}: {text}", input.display());

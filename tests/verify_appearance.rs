@@ -55,17 +55,11 @@ fn rule<'a>(report: &'a Value, file: usize, id: &str) -> &'a Value {
 }
 
 fn status(report: &Value, file: usize, id: &str) -> String {
-    rule(report, file, id)["status"]
-        .as_str()
-        .unwrap()
-        .to_string()
+    rule(report, file, id)["status"].as_str().unwrap().to_string()
 }
 
 fn message(report: &Value, file: usize, id: &str) -> String {
-    rule(report, file, id)["message"]
-        .as_str()
-        .unwrap()
-        .to_string()
+    rule(report, file, id)["message"].as_str().unwrap().to_string()
 }
 
 /// Offline verification with `extra` flags; (exit code, report).
@@ -85,10 +79,8 @@ fn a_vbdt_copy_passes_s4_and_is_known_as_a_copy() {
     let dir = tmp();
     let from_pdf = dir.path().join("sao-y.pdf");
     copy(pki, &[fixture_document("quyet-dinh.pdf")], &from_pdf, &[]);
-    let scans: Vec<PathBuf> = ["scan-quyet-dinh-1.jpg", "scan-quyet-dinh-2.jpg"]
-        .iter()
-        .map(|n| fixtures_dir().join("scans").join(n))
-        .collect();
+    let scans: Vec<PathBuf> =
+        ["scan-quyet-dinh-1.jpg", "scan-quyet-dinh-2.jpg"].iter().map(|n| fixtures_dir().join("scans").join(n)).collect();
     let from_scans = dir.path().join("sao-y-giay.pdf");
     copy(pki, &scans, &from_scans, &["--from-images"]);
     for f in [&from_pdf, &from_scans] {
@@ -99,31 +91,14 @@ fn a_vbdt_copy_passes_s4_and_is_known_as_a_copy() {
         assert_eq!(file["verdict"], "valid");
         assert_eq!(file["document_kind"], "copy");
         assert_eq!(file["document_kind_source"], "marker");
-        assert_eq!(
-            status(&report, 0, "S4"),
-            "pass",
-            "{}",
-            message(&report, 0, "S4")
-        );
+        assert_eq!(status(&report, 0, "S4"), "pass", "{}", message(&report, 0, "S4"));
         let m = message(&report, 0, "S4");
-        assert!(
-            m.contains("page 1, top right")
-                && m.contains("Sao y")
-                && m.contains(ORG)
-                && m.contains("+07:00"),
-            "{m}"
-        );
-        for (id, why) in [
-            ("S1", "a copy carries one organization signature"),
-            ("S5", "not an attachment"),
-            ("S7", "does not apply to a copy"),
-        ] {
+        assert!(m.contains("page 1, top right") && m.contains("Sao y") && m.contains(ORG) && m.contains("+07:00"), "{m}");
+        for (id, why) in
+            [("S1", "a copy carries one organization signature"), ("S5", "not an attachment"), ("S7", "does not apply to a copy")]
+        {
             assert_eq!(status(&report, 0, id), "skipped", "{id}");
-            assert!(
-                message(&report, 0, id).contains(why),
-                "{id}: {}",
-                message(&report, 0, id)
-            );
+            assert!(message(&report, 0, id).contains(why), "{id}: {}", message(&report, 0, id));
         }
         let s = sig(&report, 1);
         assert_eq!(s["role"], "organization");
@@ -131,13 +106,7 @@ fn a_vbdt_copy_passes_s4_and_is_known_as_a_copy() {
         assert_eq!(s["document_kind"], "copy");
         assert_eq!(s["appearance"]["page"], 1);
         assert_eq!(s["appearance"]["image"], false);
-        assert!(
-            s["appearance"]["text"]
-                .as_str()
-                .unwrap()
-                .starts_with("Sao y\n"),
-            "{s}"
-        );
+        assert!(s["appearance"]["text"].as_str().unwrap().starts_with("Sao y\n"), "{s}");
     }
     // The text report names the kind too.
     let mut cmd = vbdt(["verify", "--lang", "vi"]);
@@ -157,41 +126,25 @@ fn a_vbdt_attachment_passes_s5_alone_with_ref_and_in_a_bundle() {
     assert_eq!(code, 0, "{report:#}");
     assert_eq!(report["files"][0]["document_kind"], "attachment");
     assert_eq!(status(&report, 0, "S5"), "pass");
-    assert!(
-        message(&report, 0, "S5").contains("not compared"),
-        "{}",
-        message(&report, 0, "S5")
-    );
+    assert!(message(&report, 0, "S5").contains("not compared"), "{}", message(&report, 0, "S5"));
     assert_eq!(status(&report, 0, "S1"), "skipped");
     assert_eq!(status(&report, 0, "S4"), "skipped");
     // --ref: compared.
     let (code, report) = verify(pki, &["--ref", NUMBER], &[&appendix]);
     assert_eq!(code, 0, "{report:#}");
-    assert!(
-        message(&report, 0, "S5").contains(&format!("shows the number and symbol {NUMBER}")),
-        "{}",
-        message(&report, 0, "S5")
-    );
+    assert!(message(&report, 0, "S5").contains(&format!("shows the number and symbol {NUMBER}")), "{}", message(&report, 0, "S5"));
     let (code, report) = verify(pki, &["--ref", "99/2025/QĐ-UBND"], &[&appendix]);
     assert_eq!(code, 1, "{report:#}");
     assert_eq!(status(&report, 0, "S5"), "fail");
     assert!(
-        message(&report, 0, "S5").contains("99/2025/QĐ-UBND")
-            && message(&report, 0, "S5").contains(&format!("it shows {NUMBER}")),
+        message(&report, 0, "S5").contains("99/2025/QĐ-UBND") && message(&report, 0, "S5").contains(&format!("it shows {NUMBER}")),
         "{}",
         message(&report, 0, "S5")
     );
     // In a bundle: the main document's number, found in its "Số:" line.
     let personal = dir.path().join("qd-personal.pdf");
     let main = dir.path().join("qd.pdf");
-    sign_vbdt(
-        pki,
-        "personal",
-        "personal",
-        &fixture_document("quyet-dinh.pdf"),
-        &personal,
-        &[],
-    );
+    sign_vbdt(pki, "personal", "personal", &fixture_document("quyet-dinh.pdf"), &personal, &[]);
     sign_vbdt(pki, "organization", "organization", &personal, &main, &[]);
     let (code, report) = verify(pki, &["--bundle"], &[&main, &appendix]);
     assert_eq!(code, 0, "{report:#}");
@@ -202,9 +155,7 @@ fn a_vbdt_attachment_passes_s5_alone_with_ref_and_in_a_bundle() {
     assert_eq!(status(&report, 1, "S5"), "pass");
     assert!(message(&report, 1, "S5").contains(&format!("shows the number and symbol {NUMBER}")));
     // --expect and --ref do not go with --bundle.
-    let out = run(vbdt(["verify", "--bundle", "--expect", "copy"])
-        .arg(&main)
-        .arg(&appendix));
+    let out = run(vbdt(["verify", "--bundle", "--expect", "copy"]).arg(&main).arg(&appendix));
     assert_eq!(out.status.code(), Some(2), "{}", output_text(&out));
 }
 
@@ -216,13 +167,7 @@ fn org_key(pki: &TestPki) -> pdf_sign::P12Key {
     pdf_sign::P12Key::open(&pki.p12("organization"), pki.password()).unwrap()
 }
 
-fn sign_marked(
-    pki: &TestPki,
-    input: &[u8],
-    output: &Path,
-    kind: pdf_sign::DocumentKind,
-    appearance: stamp_layout::Appearance,
-) {
+fn sign_marked(pki: &TestPki, input: &[u8], output: &Path, kind: pdf_sign::DocumentKind, appearance: stamp_layout::Appearance) {
     let mut opts = pdf_sign::SignOptions::new(pdf_sign::Role::Organization);
     opts.document_kind = Some(kind);
     opts.appearance = appearance;
@@ -232,31 +177,21 @@ fn sign_marked(
 
 fn text_stamp(input: &[u8], lines: &[&str]) -> stamp_layout::Visible {
     let lines: Vec<String> = lines.iter().map(|s| s.to_string()).collect();
-    match stamp_layout::text_stamp(input, &lines, &stamp_layout::TextFont::bundled())
-        .unwrap()
-        .appearance
-    {
+    match stamp_layout::text_stamp(input, &lines, &stamp_layout::TextFont::bundled()).unwrap().appearance {
         stamp_layout::Appearance::Visible(v) => v,
         other => panic!("a text stamp is visible: {other:?}"),
     }
 }
 
 fn seal_image() -> stamp_layout::StampImage {
-    stamp_layout::StampImage::from_png(
-        &std::fs::read(fixtures_dir().join("images/dau-co-quan.png")).unwrap(),
-    )
-    .unwrap()
+    stamp_layout::StampImage::from_png(&std::fs::read(fixtures_dir().join("images/dau-co-quan.png")).unwrap()).unwrap()
 }
 
 /// Asserts that the file's signature itself is valid and `id` fails naming `needles`.
 fn assert_rule_fails(pki: &TestPki, file: &Path, id: &str, needles: &[&str]) {
     let (code, report) = verify(pki, &[], &[file]);
     assert_eq!(code, 1, "{report:#}");
-    assert_eq!(
-        sig(&report, 1)["verdict"],
-        "valid",
-        "the signature itself is intact: {report:#}"
-    );
+    assert_eq!(sig(&report, 1)["verdict"], "valid", "the signature itself is intact: {report:#}");
     assert_eq!(report["files"][0]["verdict"], "invalid");
     assert_eq!(status(&report, 0, id), "fail", "{report:#}");
     let m = message(&report, 0, id);
@@ -280,37 +215,15 @@ fn a_copy_whose_stamp_is_moved_or_on_page_2_fails_s4() {
     // The stamp as vbdt copy makes it, but at the bottom left of page 1.
     let mut v = text_stamp(&input, &lines);
     let (w, h) = (v.rect.width(), v.rect.height());
-    v.rect = stamp_layout::Rect {
-        x0: 60.0,
-        y0: 60.0,
-        x1: 60.0 + w,
-        y1: 60.0 + h,
-    };
+    v.rect = stamp_layout::Rect { x0: 60.0, y0: 60.0, x1: 60.0 + w, y1: 60.0 + h };
     let moved = dir.path().join("moved.pdf");
-    sign_marked(
-        pki,
-        &input,
-        &moved,
-        pdf_sign::DocumentKind::Copy,
-        stamp_layout::Appearance::Visible(v),
-    );
-    assert_rule_fails(
-        pki,
-        &moved,
-        "S4",
-        &["below the top of the page", "left half"],
-    );
+    sign_marked(pki, &input, &moved, pdf_sign::DocumentKind::Copy, stamp_layout::Appearance::Visible(v));
+    assert_rule_fails(pki, &moved, "S4", &["below the top of the page", "left half"]);
     // At the top right, but of page 2.
     let mut v = text_stamp(&input, &lines);
     v.page = 1;
     let page2 = dir.path().join("page2.pdf");
-    sign_marked(
-        pki,
-        &input,
-        &page2,
-        pdf_sign::DocumentKind::Copy,
-        stamp_layout::Appearance::Visible(v),
-    );
+    sign_marked(pki, &input, &page2, pdf_sign::DocumentKind::Copy, stamp_layout::Appearance::Visible(v));
     assert_rule_fails(pki, &page2, "S4", &["on page 2, not on the first page"]);
     // A stamp that forgets the kind of copy.
     let no_kind = dir.path().join("no-kind.pdf");
@@ -325,12 +238,7 @@ fn a_copy_whose_stamp_is_moved_or_on_page_2_fails_s4() {
     // Placed as on an upright page, on a page shown turned by 90°: at the shown top
     // left, sideways.
     let turned = dir.path().join("turned.pdf");
-    run_ok(
-        Command::new(require_tool("qpdf"))
-            .arg("--rotate=+90:1")
-            .arg(fixture_document("quyet-dinh.pdf"))
-            .arg(&turned),
-    );
+    run_ok(Command::new(require_tool("qpdf")).arg("--rotate=+90:1").arg(fixture_document("quyet-dinh.pdf")).arg(&turned));
     let sideways = dir.path().join("sideways.pdf");
     sign_marked(
         pki,
@@ -339,21 +247,10 @@ fn a_copy_whose_stamp_is_moved_or_on_page_2_fails_s4() {
         pdf_sign::DocumentKind::Copy,
         stamp_layout::Appearance::Visible(text_stamp(&input, &lines)),
     );
-    assert_rule_fails(
-        pki,
-        &sideways,
-        "S4",
-        &["below the top of the page", "kind of copy"],
-    );
+    assert_rule_fails(pki, &sideways, "S4", &["below the top of the page", "kind of copy"]);
     // Invisible.
     let invisible = dir.path().join("invisible.pdf");
-    sign_marked(
-        pki,
-        &input,
-        &invisible,
-        pdf_sign::DocumentKind::Copy,
-        stamp_layout::Appearance::Invisible,
-    );
+    sign_marked(pki, &input, &invisible, pdf_sign::DocumentKind::Copy, stamp_layout::Appearance::Invisible);
     assert_rule_fails(pki, &invisible, "S4", &["not shown"]);
 }
 
@@ -387,11 +284,19 @@ fn a_stamp_hidden_by_optional_content_is_not_shown() {
     let raw = pdf_verify::pdf_raw::RawPdf::parse(&bytes).unwrap();
     let group = raw.next_object_number();
     let with_oc = |state: &str| {
-        let catalog_text = raw_object_text(&bytes, catalog.0).replacen("<<", &format!("<< /OCProperties << /OCGs [{group} 0 R] /D << /{state} [{group} 0 R] >> >>"), 1);
+        let catalog_text = raw_object_text(&bytes, catalog.0).replacen(
+            "<<",
+            &format!("<< /OCProperties << /OCGs [{group} 0 R] /D << /{state} [{group} 0 R] >> >>"),
+            1,
+        );
         let widget_text = raw_object_text(&bytes, widget.0).replacen("<<", &format!("<< /OC {group} 0 R"), 1);
         append_update(
             &bytes,
-            &[(group, b"<< /Type /OCG /Name (stamp) >>".to_vec()), (catalog.0, catalog_text.into_bytes()), (widget.0, widget_text.into_bytes())],
+            &[
+                (group, b"<< /Type /OCG /Name (stamp) >>".to_vec()),
+                (catalog.0, catalog_text.into_bytes()),
+                (widget.0, widget_text.into_bytes()),
+            ],
             "",
         )
     };
@@ -413,36 +318,15 @@ fn a_copy_or_attachment_with_an_image_in_its_stamp_fails() {
     // The seal image exactly where the text stamp goes: top right of page 1.
     let input = std::fs::read(fixture_document("quyet-dinh.pdf")).unwrap();
     let place: stamp_layout::Place = "1,140,5,40,40".parse().unwrap();
-    let image = stamp_layout::explicit(&input, &seal_image(), place, None)
-        .unwrap()
-        .appearance;
+    let image = stamp_layout::explicit(&input, &seal_image(), place, None).unwrap().appearance;
     let copy_with_image = dir.path().join("copy-image.pdf");
-    sign_marked(
-        pki,
-        &input,
-        &copy_with_image,
-        pdf_sign::DocumentKind::Copy,
-        image,
-    );
-    assert_rule_fails(
-        pki,
-        &copy_with_image,
-        "S4",
-        &["draws an image", "/XObject", "shows no text"],
-    );
+    sign_marked(pki, &input, &copy_with_image, pdf_sign::DocumentKind::Copy, image);
+    assert_rule_fails(pki, &copy_with_image, "S4", &["draws an image", "/XObject", "shows no text"]);
 
     let appendix = std::fs::read(fixture_document("phu-luc.pdf")).unwrap();
-    let image = stamp_layout::explicit(&appendix, &seal_image(), place, None)
-        .unwrap()
-        .appearance;
+    let image = stamp_layout::explicit(&appendix, &seal_image(), place, None).unwrap().appearance;
     let attachment_with_image = dir.path().join("attachment-image.pdf");
-    sign_marked(
-        pki,
-        &appendix,
-        &attachment_with_image,
-        pdf_sign::DocumentKind::Attachment,
-        image,
-    );
+    sign_marked(pki, &appendix, &attachment_with_image, pdf_sign::DocumentKind::Attachment, image);
     assert_rule_fails(pki, &attachment_with_image, "S5", &["draws an image"]);
     // A text stamp at the right place with no number and symbol in it.
     let no_number = dir.path().join("attachment-no-number.pdf");
@@ -451,10 +335,7 @@ fn a_copy_or_attachment_with_an_image_in_its_stamp_fails() {
         &appendix,
         &no_number,
         pdf_sign::DocumentKind::Attachment,
-        stamp_layout::Appearance::Visible(text_stamp(
-            &appendix,
-            &["Phụ lục", "2025-09-30T14:05:09+07:00"],
-        )),
+        stamp_layout::Appearance::Visible(text_stamp(&appendix, &["Phụ lục", "2025-09-30T14:05:09+07:00"])),
     );
     assert_rule_fails(pki, &no_number, "S5", &["no number and symbol"]);
 }
@@ -499,11 +380,7 @@ fn pyhanko_sign(
         .arg(input)
         .arg(output);
     let out = run(&mut cmd);
-    assert!(
-        out.status.success(),
-        "pyhanko addsig failed:\n{}",
-        output_text(&out)
-    );
+    assert!(out.status.success(), "pyhanko addsig failed:\n{}", output_text(&out));
 }
 
 #[test]
@@ -526,63 +403,27 @@ fn other_softwares_copies_are_checked_only_when_expected() {
     assert_eq!(report["files"][0]["document_kind"], "unknown");
     for id in ["S4", "S5"] {
         assert_eq!(status(&report, 0, id), "skipped");
-        assert!(
-            message(&report, 0, id).contains("--expect"),
-            "{}",
-            message(&report, 0, id)
-        );
+        assert!(message(&report, 0, id).contains("--expect"), "{}", message(&report, 0, id));
     }
-    assert_eq!(
-        sig(&report, 1)["role"],
-        "unknown",
-        "the test PKI's certificates, like the government's, do not state their subject's kind"
-    );
+    assert_eq!(sig(&report, 1)["role"], "unknown", "the test PKI's certificates, like the government's, do not state their subject's kind");
     // Said to be a copy: the stamp is where S4 wants it and says "Sao y"; whether the
     // signer is an organization cannot be told (warn), and pyHanko shrinks the text.
     let (code, report) = verify(pki, &["--expect", "copy"], &[&stamped]);
     assert_eq!(report["files"][0]["document_kind"], "copy");
     assert_eq!(report["files"][0]["document_kind_source"], "expect");
-    assert_eq!(
-        status(&report, 0, "S4"),
-        "warn",
-        "{}",
-        message(&report, 0, "S4")
-    );
-    assert!(
-        message(&report, 0, "S4").contains("cannot be told from its certificate"),
-        "{}",
-        message(&report, 0, "S4")
-    );
-    assert_eq!(
-        code, 0,
-        "a warning does not make the file invalid: {report:#}"
-    );
+    assert_eq!(status(&report, 0, "S4"), "warn", "{}", message(&report, 0, "S4"));
+    assert!(message(&report, 0, "S4").contains("cannot be told from its certificate"), "{}", message(&report, 0, "S4"));
+    assert_eq!(code, 0, "a warning does not make the file invalid: {report:#}");
     // Said to be an attachment: its stamp has no number and symbol.
     let (code, report) = verify(pki, &["--expect", "attachment"], &[&stamped]);
     assert_eq!(code, 1);
-    assert!(
-        message(&report, 0, "S5").contains("no number and symbol"),
-        "{}",
-        message(&report, 0, "S5")
-    );
+    assert!(message(&report, 0, "S5").contains("no number and symbol"), "{}", message(&report, 0, "S5"));
     // An invisible pyHanko signature said to be a copy.
     let invisible = dir.path().join("pyhanko-invisible.pdf");
-    pyhanko_sign(
-        pki,
-        &(pki.key("organization"), pki.cert("organization")),
-        &input,
-        &invisible,
-        "Sig1",
-        None,
-        dir.path(),
-    );
+    pyhanko_sign(pki, &(pki.key("organization"), pki.cert("organization")), &input, &invisible, "Sig1", None, dir.path());
     let (code, report) = verify(pki, &["--expect", "copy"], &[&invisible]);
     assert_eq!(code, 1);
-    assert!(
-        message(&report, 0, "S4").contains("not shown"),
-        "{}",
-        message(&report, 0, "S4")
-    );
+    assert!(message(&report, 0, "S4").contains("not shown"), "{}", message(&report, 0, "S4"));
     // A vbdt copy said to be an issued document or an attachment: the marker wins the
     // argument, the expected kind's rule fails.
     let vbdt_copy = dir.path().join("vbdt-copy.pdf");
@@ -590,7 +431,11 @@ fn other_softwares_copies_are_checked_only_when_expected() {
     let (code, report) = verify(pki, &["--expect", "issued"], &[&vbdt_copy]);
     assert_eq!(code, 1);
     assert_eq!(status(&report, 0, "S1"), "fail");
-    assert!(message(&report, 0, "S1").contains("expected an issued document (--expect issued), but signature 1 marks the file as a copy"), "{}", message(&report, 0, "S1"));
+    assert!(
+        message(&report, 0, "S1").contains("expected an issued document (--expect issued), but signature 1 marks the file as a copy"),
+        "{}",
+        message(&report, 0, "S1")
+    );
     let (_, report) = verify(pki, &["--expect", "attachment"], &[&vbdt_copy]);
     assert_eq!(status(&report, 0, "S5"), "fail");
     // An attachment stamp by pyHanko, checked against --ref.
@@ -604,28 +449,10 @@ fn other_softwares_copies_are_checked_only_when_expected() {
         Some(("1/340,780,540,815", "Kem theo van ban so 62/2025/QD-UBND")),
         dir.path(),
     );
-    let (_, report) = verify(
-        pki,
-        &["--expect", "attachment", "--ref", "62/2025/QD-UBND"],
-        &[&att],
-    );
-    assert_eq!(
-        status(&report, 0, "S5"),
-        "warn",
-        "{}",
-        message(&report, 0, "S5")
-    );
-    let (_, report) = verify(
-        pki,
-        &["--expect", "attachment", "--ref", "63/2025/QD-UBND"],
-        &[&att],
-    );
-    assert_eq!(
-        status(&report, 0, "S5"),
-        "fail",
-        "{}",
-        message(&report, 0, "S5")
-    );
+    let (_, report) = verify(pki, &["--expect", "attachment", "--ref", "62/2025/QD-UBND"], &[&att]);
+    assert_eq!(status(&report, 0, "S5"), "warn", "{}", message(&report, 0, "S5"));
+    let (_, report) = verify(pki, &["--expect", "attachment", "--ref", "63/2025/QD-UBND"], &[&att]);
+    assert_eq!(status(&report, 0, "S5"), "fail", "{}", message(&report, 0, "S5"));
 }
 
 // ---------------------------------------------------------------------------------------
@@ -633,14 +460,7 @@ fn other_softwares_copies_are_checked_only_when_expected() {
 
 /// A certificate from the test PKI's issuing CA with the given policy and QcType (DER of
 /// the qcStatements extension, hex), made by OpenSSL.
-fn etsi_cert(
-    pki: &TestPki,
-    dir: &Path,
-    name: &str,
-    cn: &str,
-    policy: &str,
-    qc_statements_hex: &str,
-) -> (PathBuf, PathBuf) {
+fn etsi_cert(pki: &TestPki, dir: &Path, name: &str, cn: &str, policy: &str, qc_statements_hex: &str) -> (PathBuf, PathBuf) {
     let config = dir.join(format!("{name}.cnf"));
     std::fs::write(
         &config,
@@ -649,43 +469,20 @@ fn etsi_cert(
         ),
     )
     .unwrap();
-    let (key, csr, cert) = (
-        dir.join(format!("{name}.key.pem")),
-        dir.join(format!("{name}.csr")),
-        dir.join(format!("{name}.pem")),
-    );
+    let (key, csr, cert) = (dir.join(format!("{name}.key.pem")), dir.join(format!("{name}.csr")), dir.join(format!("{name}.pem")));
     run_ok(
         Command::new("openssl")
-            .args([
-                "req", "-new", "-newkey", "rsa:2048", "-nodes", "-utf8", "-keyout",
-            ])
+            .args(["req", "-new", "-newkey", "rsa:2048", "-nodes", "-utf8", "-keyout"])
             .arg(&key)
             .arg("-out")
             .arg(&csr)
             .arg("-config")
             .arg(&config),
     );
-    let serial = format!(
-        "0x{:x}",
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_nanos() as u64
-            | 1
-    );
+    let serial = format!("0x{:x}", std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() as u64 | 1);
     run_ok(
         Command::new("openssl")
-            .args([
-                "x509",
-                "-req",
-                "-days",
-                "30",
-                "-set_serial",
-                &serial,
-                "-extensions",
-                "ext",
-                "-in",
-            ])
+            .args(["x509", "-req", "-days", "30", "-set_serial", &serial, "-extensions", "ext", "-in"])
             .arg(&csr)
             .arg("-CA")
             .arg(pki.cert("ca"))
@@ -711,108 +508,33 @@ fn roles_are_read_from_certificates_that_state_them() {
     let dir = tmp();
     // ETSI EN 319 411-2 / 319 412-5: natural person (QCP-n-qscd, esign) and legal person
     // (QCP-l-qscd, eseal); one that says both.
-    let person = etsi_cert(
-        pki,
-        dir.path(),
-        "esign",
-        "Nguyễn Văn An",
-        "0.4.0.194112.1.2",
-        &qc_type(1),
-    );
-    let seal = etsi_cert(
-        pki,
-        dir.path(),
-        "eseal",
-        "Ủy ban nhân dân tỉnh Điện Biên",
-        "0.4.0.194112.1.3",
-        &qc_type(2),
-    );
-    let both = etsi_cert(
-        pki,
-        dir.path(),
-        "both",
-        "Nguyễn Văn Bình",
-        "0.4.0.194112.1.2",
-        &qc_type(2),
-    );
+    let person = etsi_cert(pki, dir.path(), "esign", "Nguyễn Văn An", "0.4.0.194112.1.2", &qc_type(1));
+    let seal = etsi_cert(pki, dir.path(), "eseal", "Ủy ban nhân dân tỉnh Điện Biên", "0.4.0.194112.1.3", &qc_type(2));
+    let both = etsi_cert(pki, dir.path(), "both", "Nguyễn Văn Bình", "0.4.0.194112.1.2", &qc_type(2));
     let personal = dir.path().join("p.pdf");
     let issued = dir.path().join("po.pdf");
-    pyhanko_sign(
-        pki,
-        &person,
-        &fixture_document("quyet-dinh.pdf"),
-        &personal,
-        "Sig1",
-        None,
-        dir.path(),
-    );
+    pyhanko_sign(pki, &person, &fixture_document("quyet-dinh.pdf"), &personal, "Sig1", None, dir.path());
     pyhanko_sign(pki, &seal, &personal, &issued, "Sig2", None, dir.path());
     let (code, report) = verify(pki, &[], &[&issued]);
     assert_eq!(code, 0, "{report:#}");
     let (s1, s2) = (sig(&report, 1), sig(&report, 2));
-    assert_eq!(
-        (s1["role"].as_str(), s1["role_source"].as_str()),
-        (Some("personal"), Some("certificate")),
+    assert_eq!((s1["role"].as_str(), s1["role_source"].as_str()), (Some("personal"), Some("certificate")), "{s1}");
+    assert!(
+        s1["role_evidence"].as_str().unwrap().contains("QCP-n-qscd") && s1["role_evidence"].as_str().unwrap().contains("esign"),
         "{s1}"
     );
-    assert!(
-        s1["role_evidence"].as_str().unwrap().contains("QCP-n-qscd")
-            && s1["role_evidence"].as_str().unwrap().contains("esign"),
-        "{s1}"
-    );
-    assert_eq!(
-        (s2["role"].as_str(), s2["role_source"].as_str()),
-        (Some("organization"), Some("certificate")),
-        "{s2}"
-    );
-    assert!(
-        s2["role_evidence"].as_str().unwrap().contains("eseal"),
-        "{s2}"
-    );
-    assert_eq!(
-        status(&report, 0, "S1"),
-        "pass",
-        "{}",
-        message(&report, 0, "S1")
-    );
+    assert_eq!((s2["role"].as_str(), s2["role_source"].as_str()), (Some("organization"), Some("certificate")), "{s2}");
+    assert!(s2["role_evidence"].as_str().unwrap().contains("eseal"), "{s2}");
+    assert_eq!(status(&report, 0, "S1"), "pass", "{}", message(&report, 0, "S1"));
     // In the other order S1 fails; with a self-contradicting certificate it cannot be decided.
     let org_first = dir.path().join("o.pdf");
     let reversed = dir.path().join("op.pdf");
-    pyhanko_sign(
-        pki,
-        &seal,
-        &fixture_document("quyet-dinh.pdf"),
-        &org_first,
-        "Sig1",
-        None,
-        dir.path(),
-    );
-    pyhanko_sign(
-        pki,
-        &person,
-        &org_first,
-        &reversed,
-        "Sig2",
-        None,
-        dir.path(),
-    );
+    pyhanko_sign(pki, &seal, &fixture_document("quyet-dinh.pdf"), &org_first, "Sig1", None, dir.path());
+    pyhanko_sign(pki, &person, &org_first, &reversed, "Sig2", None, dir.path());
     let (_, report) = verify(pki, &[], &[&reversed]);
-    assert_eq!(
-        status(&report, 0, "S1"),
-        "fail",
-        "{}",
-        message(&report, 0, "S1")
-    );
+    assert_eq!(status(&report, 0, "S1"), "fail", "{}", message(&report, 0, "S1"));
     let contradicting = dir.path().join("both.pdf");
-    pyhanko_sign(
-        pki,
-        &both,
-        &org_first,
-        &contradicting,
-        "Sig2",
-        None,
-        dir.path(),
-    );
+    pyhanko_sign(pki, &both, &org_first, &contradicting, "Sig2", None, dir.path());
     let (_, report) = verify(pki, &[], &[&contradicting]);
     assert_eq!(sig(&report, 2)["role"], "unknown");
     assert_eq!(status(&report, 0, "S1"), "skipped");
@@ -820,8 +542,5 @@ fn roles_are_read_from_certificates_that_state_them() {
     let mut cmd = vbdt(["verify", "--lang", "en"]);
     cmd.args(offline_args(pki)).arg(&issued);
     let text = run_ok(&mut cmd);
-    assert!(
-        text.contains("organization (from the certificate: ETSI policy QCP-l-qscd"),
-        "{text}"
-    );
+    assert!(text.contains("organization (from the certificate: ETSI policy QCP-l-qscd"), "{text}");
 }

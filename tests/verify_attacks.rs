@@ -57,13 +57,30 @@ fn update_adding_a_page_is_invalid_and_named() {
     let raw = pdf_verify::pdf_raw::RawPdf::parse(&bytes).unwrap();
     let n = raw.next_object_number();
     let tree_text = raw_object_text(&bytes, tree);
-    let count: usize = tree_text.split("/Count").nth(1).unwrap().split_whitespace().next().unwrap().trim_end_matches(|c: char| !c.is_ascii_digit()).parse().unwrap();
+    let count: usize = tree_text
+        .split("/Count")
+        .nth(1)
+        .unwrap()
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .trim_end_matches(|c: char| !c.is_ascii_digit())
+        .parse()
+        .unwrap();
     let kids = tree_text.find("/Kids").unwrap();
     let open = kids + tree_text[kids..].find('[').unwrap();
-    let new_tree = format!("{}{n} 0 R {}", &tree_text[..=open], &tree_text[open + 1..]).replacen(&format!("/Count {count}"), &format!("/Count {}", count + 1), 1);
+    let new_tree = format!("{}{n} 0 R {}", &tree_text[..=open], &tree_text[open + 1..]).replacen(
+        &format!("/Count {count}"),
+        &format!("/Count {}", count + 1),
+        1,
+    );
     assert_ne!(new_tree, tree_text, "could not edit the page tree: {tree_text}");
     let page = format!("<< /Type /Page /Parent {tree} 0 R /MediaBox [0 0 595 842] /Contents {} 0 R >>", n + 1);
-    let attack = append_update(&bytes, &[(tree, new_tree.into_bytes()), (n, page.into_bytes()), (n + 1, stream_body("BT /F1 24 Tf 100 700 Td (PHU LUC GIA) Tj ET"))], "");
+    let attack = append_update(
+        &bytes,
+        &[(tree, new_tree.into_bytes()), (n, page.into_bytes()), (n + 1, stream_body("BT /F1 24 Tf 100 700 Td (PHU LUC GIA) Tj ET"))],
+        "",
+    );
     let report = verify_attack(dir.path(), "page.pdf", &attack, &args);
     assert!(all_text(&report).contains("page(s) added"), "{report:#}");
 }
@@ -82,7 +99,10 @@ fn overlay_annotation_is_invalid_and_named() {
         format!("{} /Annots [{n} 0 R] >>", &page_text[..end])
     };
     // A white box with new text over the body: a visible overlay.
-    let annot = format!("<< /Type /Annot /Subtype /FreeText /Rect [50 300 550 500] /Contents (Noi dung moi) /DA (/Helv 20 Tf 0 g) /AP << /N {} 0 R >> >>", n + 1);
+    let annot = format!(
+        "<< /Type /Annot /Subtype /FreeText /Rect [50 300 550 500] /Contents (Noi dung moi) /DA (/Helv 20 Tf 0 g) /AP << /N {} 0 R >> >>",
+        n + 1
+    );
     let ap = "<< /Type /XObject /Subtype /Form /BBox [0 0 500 200] /Length 31 >>\nstream\n1 g 0 0 500 200 re f 0 g\nendstream".to_string();
     let attack = append_update(&bytes, &[(page, new_page.into_bytes()), (n, annot.into_bytes()), (n + 1, ap.into_bytes())], "");
     let report = verify_attack(dir.path(), "overlay.pdf", &attack, &args);
@@ -217,7 +237,13 @@ fn byte_range_not_reaching_the_revision_end_is_invalid() {
 fn certify(pki: &TestPki, input: &Path, output: &Path, p: u8) {
     require_tool("pyhanko");
     let mut cmd = std::process::Command::new(require_tool("python3"));
-    cmd.arg(repo_root().join("tests/tools/pyhanko_certify.py")).arg(pki.key("organization")).arg(pki.cert("organization")).arg(pki.cert("ca")).arg(input).arg(output).arg(p.to_string());
+    cmd.arg(repo_root().join("tests/tools/pyhanko_certify.py"))
+        .arg(pki.key("organization"))
+        .arg(pki.cert("organization"))
+        .arg(pki.cert("ca"))
+        .arg(input)
+        .arg(output)
+        .arg(p.to_string());
     let out = run(&mut cmd);
     assert!(out.status.success(), "{}", output_text(&out));
 }

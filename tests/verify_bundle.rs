@@ -29,7 +29,14 @@ fn verify_bundle(pki: &TestPki, files: &[&PathBuf], format: &str) -> (Option<i32
 /// `vbdt attach IN -o OUT --ref NUMBER` with the key `key`: the S5 stamp, top right.
 fn attach(pki: &TestPki, key: &str, input: &Path, output: &Path, reference: &str) {
     let mut cmd = vbdt(["attach"]);
-    cmd.arg(input).arg("-o").arg(output).arg("--p12").arg(pki.p12(key)).arg("--pass-file").arg(pki.password_file()).args(["--ref", reference]);
+    cmd.arg(input)
+        .arg("-o")
+        .arg(output)
+        .arg("--p12")
+        .arg(pki.p12(key))
+        .arg("--pass-file")
+        .arg(pki.password_file())
+        .args(["--ref", reference]);
     run_ok(&mut cmd);
 }
 
@@ -97,7 +104,10 @@ fn appendix_with_another_number_or_another_signer_is_returned() {
     assert_eq!(code, Some(1), "{text}");
     assert!(text.contains("RETURN"), "{text}");
     assert!(text.contains("B4") && text.contains("1234/SKHCN-VP"), "the reason does not name the other number:\n{text}");
-    assert!(text.contains("S5") && text.contains("does not show the number and symbol 62/2025/QĐ-UBND"), "S5 does not name the missing number:\n{text}");
+    assert!(
+        text.contains("S5") && text.contains("does not show the number and symbol 62/2025/QĐ-UBND"),
+        "S5 does not name the missing number:\n{text}"
+    );
     // The right appendix signed by someone other than the organization.
     let wrong_signer = dir.path().join("phu-luc-personal.pdf");
     attach(pki, "personal2", &fixture_document("phu-luc.pdf"), &wrong_signer, "62/2025/QĐ-UBND");
@@ -105,6 +115,7 @@ fn appendix_with_another_number_or_another_signer_is_returned() {
     assert_eq!(code, Some(1), "{text}");
     let v: serde_json::Value = serde_json::from_str(text.lines().find(|l| l.starts_with('{')).unwrap()).unwrap();
     assert_eq!(v["bundle"]["decision"], "return");
-    let failed: Vec<&str> = v["bundle"]["checks"].as_array().unwrap().iter().filter(|c| c["status"] == "fail").map(|c| c["id"].as_str().unwrap()).collect();
+    let failed: Vec<&str> =
+        v["bundle"]["checks"].as_array().unwrap().iter().filter(|c| c["status"] == "fail").map(|c| c["id"].as_str().unwrap()).collect();
     assert_eq!(failed, vec!["B3"], "{text}");
 }

@@ -20,12 +20,19 @@ fn no_trust() -> VerifyOptions {
 
 fn corpus_files(shared: &Path, folder: &str) -> Vec<PathBuf> {
     let manifest = std::fs::read_to_string(shared.join("corpus").join(folder).join("MANIFEST.tsv")).unwrap();
-    manifest.lines().skip(1).filter_map(|l| l.split('\t').next()).filter(|f| !f.is_empty()).map(|f| shared.join("corpus").join(folder).join(f)).collect()
+    manifest
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split('\t').next())
+        .filter(|f| !f.is_empty())
+        .map(|f| shared.join("corpus").join(folder).join(f))
+        .collect()
 }
 
 fn verify(path: &Path, opts: &VerifyOptions) -> Outcome {
     let start = Instant::now();
-    let o = std::panic::catch_unwind(|| pdf_verify::verify_path(path, opts)).unwrap_or_else(|_| panic!("verify panicked on {}", path.display()));
+    let o = std::panic::catch_unwind(|| pdf_verify::verify_path(path, opts))
+        .unwrap_or_else(|_| panic!("verify panicked on {}", path.display()));
     let took = start.elapsed();
     assert!(took < Duration::from_secs(30), "{} took {took:?}", path.display());
     o
@@ -67,7 +74,11 @@ fn dss_signed_every_signature_passes_dieu30_and_chains_are_indeterminate_without
             assert_eq!(path.status, CheckStatus::Indeterminate, "{name} signature {}: path: {}", s.index, path.message.en);
             let disallowed = s.modifications_after == pdf_verify::modifications::ModSummary::Disallowed;
             let expected = DISALLOWED.contains(&(name.as_str(), s.index));
-            assert_eq!(disallowed, expected, "{name} signature {}: modifications {:?}: {:#?}", s.index, s.modifications_after, s.modifications);
+            assert_eq!(
+                disallowed, expected,
+                "{name} signature {}: modifications {:?}: {:#?}",
+                s.index, s.modifications_after, s.modifications
+            );
         }
     }
 }
@@ -90,7 +101,10 @@ fn dss_signed_cli_exit_code_is_indeterminate_or_invalid_never_valid() {
 #[test]
 fn coverage_anomalies_are_never_valid() {
     let Some(shared) = shared_or_skip("coverage_anomalies") else { return };
-    let files: Vec<PathBuf> = corpus_files(&shared, "pyhanko").into_iter().filter(|f| f.to_string_lossy().contains("coverage-anomalies__") && !f.to_string_lossy().ends_with("__base.pdf")).collect();
+    let files: Vec<PathBuf> = corpus_files(&shared, "pyhanko")
+        .into_iter()
+        .filter(|f| f.to_string_lossy().contains("coverage-anomalies__") && !f.to_string_lossy().ends_with("__base.pdf"))
+        .collect();
     assert_eq!(files.len(), 4);
     // Even trusting every certificate the files carry, none may be valid.
     for f in &files {
@@ -139,11 +153,18 @@ fn deflate_bombs_finish_with_bounded_memory() {
         std::fs::write(&out, &unzipped.stdout).unwrap();
         // Through the CLI, so that memory is measured per process (peak RSS from /proc).
         let start = Instant::now();
-        let mut child = vbdt(["verify", "--offline", "--format", "json"]).arg(&out).stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null()).spawn().unwrap();
+        let mut child = vbdt(["verify", "--offline", "--format", "json"])
+            .arg(&out)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
         let mut max_kb: u64 = 0;
         let status = loop {
             if let Ok(s) = std::fs::read_to_string(format!("/proc/{}/status", child.id())) {
-                if let Some(kb) = s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)).and_then(|v| v.parse().ok()) {
+                if let Some(kb) =
+                    s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)).and_then(|v| v.parse().ok())
+                {
                     max_kb = max_kb.max(kb);
                 }
             }

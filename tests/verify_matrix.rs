@@ -98,7 +98,15 @@ fn revoked_before_signing_is_invalid_by_ocsp_and_by_crl() {
     assert!(check_message(s, "revocation").contains("OCSP"), "{s:#}");
     assert!(article_of(s, "revocation").starts_with("Điều 31.1.c"));
     // CRL only (offline).
-    let args = vec!["--trust".to_string(), pki.root().display().to_string(), "--offline".into(), "--crl".into(), pki.crl("ca").display().to_string(), "--crl".into(), pki.crl("root").display().to_string()];
+    let args = vec![
+        "--trust".to_string(),
+        pki.root().display().to_string(),
+        "--offline".into(),
+        "--crl".into(),
+        pki.crl("ca").display().to_string(),
+        "--crl".into(),
+        pki.crl("root").display().to_string(),
+    ];
     let (code, report, out) = verify_json(&args, &[&f]);
     assert_eq!(code, 1, "{}", output_text(&out));
     let s = sig(&report, 1);
@@ -112,7 +120,15 @@ fn revoke_now(pki: &TestPki, name: &str) {
     let index = pki.dir().join("index.txt");
     let text = std::fs::read_to_string(&index).unwrap();
     let now = time::OffsetDateTime::now_utc();
-    let stamp = format!("{:02}{:02}{:02}{:02}{:02}{:02}Z", now.year() % 100, u8::from(now.month()), now.day(), now.hour(), now.minute(), now.second());
+    let stamp = format!(
+        "{:02}{:02}{:02}{:02}{:02}{:02}Z",
+        now.year() % 100,
+        u8::from(now.month()),
+        now.day(),
+        now.hour(),
+        now.minute(),
+        now.second()
+    );
     let mut found = false;
     let new: Vec<String> = text
         .lines()
@@ -236,7 +252,10 @@ fn encrypted_with_an_empty_user_password_verifies() {
     let dir = tmp();
     let enc = dir.path().join("enc.pdf");
     let signed = dir.path().join("enc-signed.pdf");
-    let out = run(std::process::Command::new(require_tool("qpdf")).args(["--encrypt", "", "owner-secret", "256", "--"]).arg(fixture_document("quyet-dinh.pdf")).arg(&enc));
+    let out = run(std::process::Command::new(require_tool("qpdf"))
+        .args(["--encrypt", "", "owner-secret", "256", "--"])
+        .arg(fixture_document("quyet-dinh.pdf"))
+        .arg(&enc));
     assert!(out.status.success(), "{}", output_text(&out));
     // pyHanko asks for the (empty) password on stdin.
     let mut child = std::process::Command::new(require_tool("pyhanko"))

@@ -61,7 +61,12 @@ fn every_report_validates_against_the_schema() {
     assert_eq!(report["files"][1]["document_kind"], "attachment");
     let mut files: Vec<std::path::PathBuf> = vec![signed, unsigned, not_pdf, copy, attachment];
     if let Some(shared) = shared_dir() {
-        for f in ["dss-signed/PAdES-LT.pdf", "dss-signed/pkcs7_sha1.pdf", "pyhanko/coverage-anomalies__one-byterange.pdf", "pyhanko/minimal-aes256.pdf"] {
+        for f in [
+            "dss-signed/PAdES-LT.pdf",
+            "dss-signed/pkcs7_sha1.pdf",
+            "pyhanko/coverage-anomalies__one-byterange.pdf",
+            "pyhanko/minimal-aes256.pdf",
+        ] {
             files.push(shared.join("corpus").join(f));
         }
     }
@@ -100,7 +105,8 @@ fn the_same_document_reads_in_vietnamese_and_english() {
     };
     let vi = text("vi");
     let en = text("en");
-    for needle in ["HỢP LỆ", "Chữ ký 1", "cá nhân", "cơ quan, tổ chức", "Điều 31.1.a", "Điều 32", "Quy tắc văn bản", "+07:00"] {
+    for needle in ["HỢP LỆ", "Chữ ký 1", "cá nhân", "cơ quan, tổ chức", "Điều 31.1.a", "Điều 32", "Quy tắc văn bản", "+07:00"]
+    {
         assert!(vi.contains(needle), "vi report lacks {needle:?}:\n{vi}");
     }
     for needle in ["VALID", "Signature 1", "personal", "organization", "Điều 31.1.a", "Điều 32", "Document rules", "+07:00"] {
@@ -222,7 +228,11 @@ fn many_signatures_list_each_change_once() {
     // Signature 1: 11 allowed changes, past the 10 listed one by one: one summary.
     let first = sigs[0]["modifications"].as_array().unwrap();
     assert_eq!(first.len(), 1, "{first:#?}");
-    assert_eq!((first[0]["count"].as_i64(), first[0]["revision"].as_i64(), first[0]["last_revision"].as_i64()), (Some(11), Some(3), Some(13)), "{first:#?}");
+    assert_eq!(
+        (first[0]["count"].as_i64(), first[0]["revision"].as_i64(), first[0]["last_revision"].as_i64()),
+        (Some(11), Some(3), Some(13)),
+        "{first:#?}"
+    );
     assert!(check_message(&sigs[0], "modifications").contains("11"), "{}", check_message(&sigs[0], "modifications"));
     // Signature 2: 10 allowed changes, each listed.
     let second = sigs[1]["modifications"].as_array().unwrap();

@@ -32,7 +32,12 @@ fuzz_target!(|data: &[u8]| {
     let _ = pdf_verify::cms::ess_cert_ids(data, true);
     let _ = pdf_verify::cms::time_value(data);
     if let Some(cert) = fixed() {
-        let sources = chain_check::RevocationSources { ocsp_responses: vec![data.to_vec()], crls: vec![data.to_vec()], online: false, limits: chain_check::HttpLimits::default() };
+        let sources = chain_check::RevocationSources {
+            ocsp_responses: vec![data.to_vec()],
+            crls: vec![data.to_vec()],
+            online: false,
+            limits: chain_check::HttpLimits::default(),
+        };
         let now = time::OffsetDateTime::UNIX_EPOCH + time::Duration::days(20_000);
         let _ = chain_check::revocation::check_with_clock(cert, cert, now, now, &sources);
     }

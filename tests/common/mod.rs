@@ -34,11 +34,7 @@ pub fn vbdt_bin() -> PathBuf {
 /// The repository root (this file is `tests/common/mod.rs`, the test crate is `crates/vbdt`).
 pub fn repo_root() -> PathBuf {
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    manifest
-        .ancestors()
-        .nth(2)
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| manifest.to_path_buf())
+    manifest.ancestors().nth(2).map(Path::to_path_buf).unwrap_or_else(|| manifest.to_path_buf())
 }
 
 /// `fixtures/` of the repository.
@@ -64,9 +60,7 @@ pub fn shared_dir() -> Option<PathBuf> {
 
 /// `true` when running under CI (`CI` set to anything but empty / `false` / `0`).
 pub fn in_ci() -> bool {
-    std::env::var("CI")
-        .map(|v| !v.is_empty() && v != "false" && v != "0")
-        .unwrap_or(false)
+    std::env::var("CI").map(|v| !v.is_empty() && v != "false" && v != "0").unwrap_or(false)
 }
 
 /// For tests that need `../shared` (the corpus): `Some(dir)`, or `None` after printing
@@ -74,10 +68,9 @@ pub fn in_ci() -> bool {
 pub fn shared_or_skip(test: &str) -> Option<PathBuf> {
     match shared_dir() {
         Some(dir) => Some(dir),
-        None if in_ci() => panic!(
-            "{test}: ../shared is missing beside {} and CI is set: corpus tests must not be skipped in CI",
-            repo_root().display()
-        ),
+        None if in_ci() => {
+            panic!("{test}: ../shared is missing beside {} and CI is set: corpus tests must not be skipped in CI", repo_root().display())
+        }
         None => {
             eprintln!("SKIPPED {test}: ../shared is not beside {} (CI always has it)", repo_root().display());
             None
@@ -101,63 +94,37 @@ where
 
 fn clean_env(cmd: &mut Command) {
     cmd.env_clear();
-    for keep in [
-        "PATH",
-        "HOME",
-        "TMPDIR",
-        "LLVM_PROFILE_FILE",
-        "CARGO_LLVM_COV",
-    ] {
+    for keep in ["PATH", "HOME", "TMPDIR", "LLVM_PROFILE_FILE", "CARGO_LLVM_COV"] {
         if let Some(v) = std::env::var_os(keep) {
             cmd.env(keep, v);
         }
     }
-    cmd.env("LANG", "C.UTF-8")
-        .env("TZ", "UTC")
-        .env("RUST_BACKTRACE", "1");
+    cmd.env("LANG", "C.UTF-8").env("TZ", "UTC").env("RUST_BACKTRACE", "1");
 }
 
 /// Runs a command, panicking with its output if it cannot be started.
 pub fn run(cmd: &mut Command) -> Output {
     cmd.stdin(Stdio::null());
-    cmd.output()
-        .unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"))
+    cmd.output().unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"))
 }
 
 /// stdout + stderr as text.
 pub fn output_text(out: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
+    format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
 }
 
 /// Runs a command that must succeed; returns stdout + stderr.
 pub fn run_ok(cmd: &mut Command) -> String {
     let out = run(cmd);
     let text = output_text(&out);
-    assert!(
-        out.status.success(),
-        "{cmd:?} failed ({}):\n{text}",
-        out.status
-    );
+    assert!(out.status.success(), "{cmd:?} failed ({}):\n{text}", out.status);
     text
 }
 
 /// SHA-256 of a file, lower-case hex (via `openssl dgst`, so no extra crate).
 pub fn sha256_file(path: &Path) -> String {
-    let text = run_ok(
-        Command::new("openssl")
-            .arg("dgst")
-            .arg("-sha256")
-            .arg("-r")
-            .arg(path),
-    );
-    text.split_whitespace()
-        .next()
-        .unwrap_or_default()
-        .to_ascii_lowercase()
+    let text = run_ok(Command::new("openssl").arg("dgst").arg("-sha256").arg("-r").arg(path));
+    text.split_whitespace().next().unwrap_or_default().to_ascii_lowercase()
 }
 
 // ---------------------------------------------------------------------------
@@ -167,9 +134,7 @@ pub fn sha256_file(path: &Path) -> String {
 /// Finds `tool` on PATH.
 pub fn find_tool(tool: &str) -> Option<PathBuf> {
     let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .map(|d| d.join(tool))
-        .find(|p| p.is_file())
+    std::env::split_paths(&path).map(|d| d.join(tool)).find(|p| p.is_file())
 }
 
 /// Makes sure `tool` is installed: if it is missing, runs `scripts/install-test-deps.sh`
@@ -182,18 +147,13 @@ pub fn require_tool(tool: &str) -> PathBuf {
     let log = INSTALL.get_or_init(|| {
         let script = repo_root().join("scripts/install-test-deps.sh");
         eprintln!("{tool} is missing: running {}", script.display());
-        match Command::new("bash")
-            .arg(&script)
-            .stdin(Stdio::null())
-            .output()
-        {
+        match Command::new("bash").arg(&script).stdin(Stdio::null()).output() {
             Ok(out) => output_text(&out),
             Err(e) => format!("cannot run {}: {e}", script.display()),
         }
     });
-    find_tool(tool).unwrap_or_else(|| {
-        panic!("required tool {tool} is not installed and scripts/install-test-deps.sh did not install it:\n{log}")
-    })
+    find_tool(tool)
+        .unwrap_or_else(|| panic!("required tool {tool} is not installed and scripts/install-test-deps.sh did not install it:\n{log}"))
 }
 
 // ---------------------------------------------------------------------------
@@ -211,21 +171,14 @@ pub struct HttpResponse {
 impl HttpResponse {
     pub fn header(&self, name: &str) -> Option<&str> {
         let name = name.to_ascii_lowercase();
-        self.headers
-            .iter()
-            .find(|(k, _)| *k == name)
-            .map(|(_, v)| v.as_str())
+        self.headers.iter().find(|(k, _)| *k == name).map(|(_, v)| v.as_str())
     }
 }
 
 /// `http://HOST:PORT/PATH` → (`HOST:PORT`, `/PATH`).
 fn split_url(url: &str) -> io::Result<(String, String)> {
-    let rest = url.strip_prefix("http://").ok_or_else(|| {
-        io::Error::new(
-            io::ErrorKind::InvalidInput,
-            format!("not an http:// URL: {url}"),
-        )
-    })?;
+    let rest =
+        url.strip_prefix("http://").ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, format!("not an http:// URL: {url}")))?;
     let (host, path) = match rest.find('/') {
         Some(i) => (&rest[..i], &rest[i..]),
         None => (rest, "/"),
@@ -234,20 +187,12 @@ fn split_url(url: &str) -> io::Result<(String, String)> {
 }
 
 /// One HTTP/1.1 request with `Connection: close`; 10 s timeouts.
-pub fn http_request(
-    method: &str,
-    url: &str,
-    content_type: Option<&str>,
-    body: &[u8],
-) -> io::Result<HttpResponse> {
+pub fn http_request(method: &str, url: &str, content_type: Option<&str>, body: &[u8]) -> io::Result<HttpResponse> {
     let (host, path) = split_url(url)?;
     let mut stream = TcpStream::connect(&host)?;
     stream.set_read_timeout(Some(Duration::from_secs(10)))?;
     stream.set_write_timeout(Some(Duration::from_secs(10)))?;
-    let mut head = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\nContent-Length: {}\r\n",
-        body.len()
-    );
+    let mut head = format!("{method} {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\nContent-Length: {}\r\n", body.len());
     if let Some(ct) = content_type {
         head.push_str(&format!("Content-Type: {ct}\r\n"));
     }
@@ -260,10 +205,7 @@ pub fn http_request(
     let Some(split) = find(&raw, b"\r\n\r\n") else {
         sent?;
         read?;
-        return Err(io::Error::new(
-            io::ErrorKind::InvalidData,
-            "no end of headers in the response",
-        ));
+        return Err(io::Error::new(io::ErrorKind::InvalidData, "no end of headers in the response"));
     };
     let head = String::from_utf8_lossy(&raw[..split]).into_owned();
     let mut lines = head.split("\r\n");
@@ -272,29 +214,14 @@ pub fn http_request(
         .split_whitespace()
         .nth(1)
         .and_then(|s| s.parse().ok())
-        .ok_or_else(|| {
-            io::Error::new(
-                io::ErrorKind::InvalidData,
-                format!("bad status line {status_line:?}"),
-            )
-        })?;
-    let headers: Vec<(String, String)> = lines
-        .filter_map(|l| l.split_once(':'))
-        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_owned()))
-        .collect();
+        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidData, format!("bad status line {status_line:?}")))?;
+    let headers: Vec<(String, String)> =
+        lines.filter_map(|l| l.split_once(':')).map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_owned())).collect();
     let mut body = raw[split + 4..].to_vec();
-    if let Some(len) = headers
-        .iter()
-        .find(|(k, _)| k == "content-length")
-        .and_then(|(_, v)| v.parse::<usize>().ok())
-    {
+    if let Some(len) = headers.iter().find(|(k, _)| k == "content-length").and_then(|(_, v)| v.parse::<usize>().ok()) {
         body.truncate(len);
     }
-    Ok(HttpResponse {
-        status,
-        headers,
-        body,
-    })
+    Ok(HttpResponse { status, headers, body })
 }
 
 pub fn http_get(url: &str) -> io::Result<HttpResponse> {
@@ -369,19 +296,13 @@ impl Services {
             faults: Mutex::new(BTreeMap::new()),
             stopping: AtomicBool::new(false),
             seq: AtomicU64::new(0),
-            work: tempfile::Builder::new()
-                .prefix("vbdt-services-")
-                .tempdir()?,
+            work: tempfile::Builder::new().prefix("vbdt-services-").tempdir()?,
         });
         let thread_shared = Arc::clone(&shared);
         let thread = std::thread::Builder::new()
             .name(format!("vbdt-test-services-{}", addr.port()))
             .spawn(move || serve(listener, &thread_shared))?;
-        Ok(Services {
-            addr,
-            shared,
-            thread: Some(thread),
-        })
+        Ok(Services { addr, shared, thread: Some(thread) })
     }
 
     pub fn addr(&self) -> SocketAddr {
@@ -400,20 +321,12 @@ impl Services {
     /// Requests seen on a route: `"/ocsp"` (POST and GET together), `"/tsa"`,
     /// `"/crl/ca.crl"`, … (any other path counts under itself).
     pub fn requests(&self, route: &str) -> u64 {
-        self.shared
-            .counts
-            .lock()
-            .map(|c| c.get(route).copied().unwrap_or(0))
-            .unwrap_or(0)
+        self.shared.counts.lock().map(|c| c.get(route).copied().unwrap_or(0)).unwrap_or(0)
     }
 
     /// All requests seen, by route.
     pub fn request_counts(&self) -> BTreeMap<String, u64> {
-        self.shared
-            .counts
-            .lock()
-            .map(|c| c.clone())
-            .unwrap_or_default()
+        self.shared.counts.lock().map(|c| c.clone()).unwrap_or_default()
     }
 
     /// Makes a route misbehave (route as in [`Services::requests`]); `None` restores it.
@@ -481,9 +394,7 @@ fn read_request(stream: &mut TcpStream) -> Result<Request, (u16, String)> {
     let mut reader = BufReader::new(stream.try_clone().map_err(|e| (500, e.to_string()))?);
     let mut head_len = 0usize;
     let mut request_line = String::new();
-    reader
-        .read_line(&mut request_line)
-        .map_err(|e| (400, e.to_string()))?;
+    reader.read_line(&mut request_line).map_err(|e| (400, e.to_string()))?;
     head_len += request_line.len();
     let mut parts = request_line.split_whitespace();
     let method = parts.next().unwrap_or_default().to_owned();
@@ -495,9 +406,7 @@ fn read_request(stream: &mut TcpStream) -> Result<Request, (u16, String)> {
     let mut expect_continue = false;
     loop {
         let mut line = String::new();
-        let n = reader
-            .read_line(&mut line)
-            .map_err(|e| (400, e.to_string()))?;
+        let n = reader.read_line(&mut line).map_err(|e| (400, e.to_string()))?;
         head_len += n;
         if head_len > 16 * 1024 {
             return Err((431, "headers too large".into()));
@@ -508,17 +417,8 @@ fn read_request(stream: &mut TcpStream) -> Result<Request, (u16, String)> {
         if let Some((k, v)) = line.split_once(':') {
             let (k, v) = (k.trim().to_ascii_lowercase(), v.trim());
             match k.as_str() {
-                "content-length" => {
-                    content_length = v
-                        .parse()
-                        .map_err(|_| (400, format!("bad Content-Length {v:?}")))?
-                }
-                "transfer-encoding" => {
-                    return Err((
-                        411,
-                        "chunked bodies are not supported; send Content-Length".into(),
-                    ))
-                }
+                "content-length" => content_length = v.parse().map_err(|_| (400, format!("bad Content-Length {v:?}")))?,
+                "transfer-encoding" => return Err((411, "chunked bodies are not supported; send Content-Length".into())),
                 "expect" if v.eq_ignore_ascii_case("100-continue") => expect_continue = true,
                 _ => {}
             }
@@ -527,35 +427,18 @@ fn read_request(stream: &mut TcpStream) -> Result<Request, (u16, String)> {
     if content_length > MAX_BODY {
         // Read (and drop) what the client is sending, up to a bound, so that it gets to
         // read the 413 instead of a connection reset.
-        let _ = io::copy(
-            &mut reader
-                .by_ref()
-                .take((content_length as u64).min(8 * MAX_BODY as u64)),
-            &mut io::sink(),
-        );
-        return Err((
-            413,
-            format!("body of {content_length} bytes is over {MAX_BODY}"),
-        ));
+        let _ = io::copy(&mut reader.by_ref().take((content_length as u64).min(8 * MAX_BODY as u64)), &mut io::sink());
+        return Err((413, format!("body of {content_length} bytes is over {MAX_BODY}")));
     }
     if expect_continue {
-        stream
-            .write_all(b"HTTP/1.1 100 Continue\r\n\r\n")
-            .map_err(|e| (500, e.to_string()))?;
+        stream.write_all(b"HTTP/1.1 100 Continue\r\n\r\n").map_err(|e| (500, e.to_string()))?;
     }
     let mut body = vec![0u8; content_length];
-    reader
-        .read_exact(&mut body)
-        .map_err(|e| (400, format!("short body: {e}")))?;
+    reader.read_exact(&mut body).map_err(|e| (400, format!("short body: {e}")))?;
     Ok(Request { method, path, body })
 }
 
-fn write_response(
-    stream: &mut TcpStream,
-    status: u16,
-    content_type: &str,
-    body: &[u8],
-) -> io::Result<()> {
+fn write_response(stream: &mut TcpStream, status: u16, content_type: &str, body: &[u8]) -> io::Result<()> {
     let reason = match status {
         200 => "OK",
         400 => "Bad Request",
@@ -601,11 +484,7 @@ fn handle_connection(mut stream: TcpStream, shared: &Shared) -> io::Result<()> {
     if let Ok(mut counts) = shared.counts.lock() {
         *counts.entry(route.clone()).or_insert(0) += 1;
     }
-    let fault = shared
-        .faults
-        .lock()
-        .ok()
-        .and_then(|f| f.get(&route).cloned());
+    let fault = shared.faults.lock().ok().and_then(|f| f.get(&route).cloned());
     let (status, ctype, body) = match fault {
         Some(Fault::Status(s)) => (s, "text/plain", Vec::new()),
         Some(Fault::Body(b)) => (200, "application/octet-stream", b),
@@ -636,9 +515,7 @@ fn answer(req: &Request, route: &str, shared: &Shared) -> (u16, &'static str, Ve
             let name = &r["/crl/".len()..];
             let safe = !name.is_empty()
                 && name.ends_with(".crl")
-                && name
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
+                && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
                 && !name.contains("..");
             match safe.then(|| std::fs::read(dir.join(name))) {
                 Some(Ok(bytes)) => (200, "application/pkix-crl", bytes),
@@ -661,14 +538,10 @@ fn run_openssl(
     let req = shared.work.path().join(format!("{kind}-{n}.req"));
     let resp = shared.work.path().join(format!("{kind}-{n}.resp"));
     std::fs::write(&req, input).map_err(|e| e.to_string())?;
-    let out = Command::new("openssl")
-        .args(args(&req, &resp))
-        .stdin(Stdio::null())
-        .output()
-        .map_err(|e| format!("cannot run openssl: {e}"))?;
+    let out =
+        Command::new("openssl").args(args(&req, &resp)).stdin(Stdio::null()).output().map_err(|e| format!("cannot run openssl: {e}"))?;
     let result = if out.status.success() {
-        std::fs::read(&resp)
-            .map_err(|e| format!("openssl wrote no response: {e}; {}", output_text(&out)))
+        std::fs::read(&resp).map_err(|e| format!("openssl wrote no response: {e}; {}", output_text(&out)))
     } else {
         Err(format!("openssl {kind} failed: {}", output_text(&out)))
     };
@@ -680,19 +553,11 @@ fn run_openssl(
 fn ocsp(request: &[u8], shared: &Shared) -> (u16, &'static str, Vec<u8>) {
     let dir = shared.pki_dir.clone();
     let result = run_openssl(shared, "ocsp", request, |req, resp| {
-        let mut a: Vec<std::ffi::OsString> =
-            vec!["ocsp".into(), "-index".into(), dir.join("index.txt").into()];
+        let mut a: Vec<std::ffi::OsString> = vec!["ocsp".into(), "-index".into(), dir.join("index.txt").into()];
         a.extend(["-CA".into(), dir.join("ca.pem").into()]);
         a.extend(["-rsigner".into(), dir.join("ocsp.pem").into()]);
         a.extend(["-rkey".into(), dir.join("ocsp.key.pem").into()]);
-        a.extend([
-            "-reqin".into(),
-            req.into(),
-            "-respout".into(),
-            resp.into(),
-            "-ndays".into(),
-            "3650".into(),
-        ]);
+        a.extend(["-reqin".into(), req.into(), "-respout".into(), resp.into(), "-ndays".into(), "3650".into()]);
         a
     });
     match result {
@@ -773,10 +638,7 @@ pub fn base64_encode(data: &[u8]) -> String {
     const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut s = String::with_capacity(data.len().div_ceil(3) * 4);
     for chunk in data.chunks(3) {
-        let n = chunk
-            .iter()
-            .enumerate()
-            .fold(0u32, |n, (i, b)| n | (u32::from(*b) << (16 - 8 * i)));
+        let n = chunk.iter().enumerate().fold(0u32, |n, (i, b)| n | (u32::from(*b) << (16 - 8 * i)));
         for i in 0..4 {
             if i <= chunk.len() {
                 s.push(T[((n >> (18 - 6 * i)) & 63) as usize] as char);
@@ -791,12 +653,8 @@ pub fn base64_encode(data: &[u8]) -> String {
 /// The DER inside the first PEM block of a file.
 pub fn pem_file_to_der(path: &Path) -> Vec<u8> {
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let body: String = text
-        .lines()
-        .skip_while(|l| !l.starts_with("-----BEGIN"))
-        .skip(1)
-        .take_while(|l| !l.starts_with("-----END"))
-        .collect();
+    let body: String =
+        text.lines().skip_while(|l| !l.starts_with("-----BEGIN")).skip(1).take_while(|l| !l.starts_with("-----END")).collect();
     base64_decode(&body).unwrap_or_else(|| panic!("{}: bad PEM", path.display()))
 }
 
@@ -817,10 +675,7 @@ impl TestPki {
     /// [`Services`] on a free port, in a temporary directory removed on drop. Use it
     /// when a test changes the services (stop, faults).
     pub fn new() -> TestPki {
-        let tmp = tempfile::Builder::new()
-            .prefix("vbdt-testpki-")
-            .tempdir()
-            .unwrap_or_else(|e| panic!("temporary directory: {e}"));
+        let tmp = tempfile::Builder::new().prefix("vbdt-testpki-").tempdir().unwrap_or_else(|e| panic!("temporary directory: {e}"));
         let dir = tmp.path().join("pki");
         let mut pki = Self::generate_into(&dir);
         pki._tmp = Some(tmp);
@@ -832,10 +687,7 @@ impl TestPki {
     /// roots are interchangeable (same name, same key) for any validator: a test of
     /// "signed under another, untrusted root" must use this one.
     pub fn new_foreign() -> TestPki {
-        let tmp = tempfile::Builder::new()
-            .prefix("vbdt-testpki-")
-            .tempdir()
-            .unwrap_or_else(|e| panic!("temporary directory: {e}"));
+        let tmp = tempfile::Builder::new().prefix("vbdt-testpki-").tempdir().unwrap_or_else(|e| panic!("temporary directory: {e}"));
         let dir = tmp.path().join("pki");
         let mut pki = Self::generate(&dir, None);
         pki._tmp = Some(tmp);
@@ -852,10 +704,7 @@ impl TestPki {
             let parent = target_tmp().join("vbdt-shared-pki");
             let _ = std::fs::create_dir_all(&parent);
             remove_stale_pkis(&parent);
-            let stamp = SystemTime::now()
-                .duration_since(SystemTime::UNIX_EPOCH)
-                .map(|d| d.as_nanos())
-                .unwrap_or(0);
+            let stamp = SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
             let dir = parent.join(format!("pki-{}-{stamp}", std::process::id()));
             Self::generate_into(&dir)
         })
@@ -868,36 +717,20 @@ impl TestPki {
     fn generate(dir: &Path, key_cache: Option<&Path>) -> TestPki {
         let listener = Services::bind().unwrap_or_else(|e| panic!("binding 127.0.0.1: {e}"));
         std::fs::create_dir_all(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
-        let services = Services::start(listener, dir)
-            .unwrap_or_else(|e| panic!("starting test services: {e}"));
+        let services = Services::start(listener, dir).unwrap_or_else(|e| panic!("starting test services: {e}"));
         let out = run(vbdt(["testpki", "--out"])
             .arg(dir)
             .arg("--ocsp-url")
             .arg(services.url("/ocsp"))
             .arg("--crl-base-url")
             .arg(services.url("/crl/"))
-            .args(
-                key_cache
-                    .map(|dir| [OsStr::new("--key-cache"), dir.as_os_str()])
-                    .into_iter()
-                    .flatten(),
-            ));
-        assert!(
-            out.status.success(),
-            "vbdt testpki failed ({}):\n{}",
-            out.status,
-            output_text(&out)
-        );
+            .args(key_cache.map(|dir| [OsStr::new("--key-cache"), dir.as_os_str()]).into_iter().flatten()));
+        assert!(out.status.success(), "vbdt testpki failed ({}):\n{}", out.status, output_text(&out));
         let password = std::fs::read_to_string(dir.join("password.txt"))
             .ok()
             .and_then(|s| s.lines().next().map(str::to_owned))
             .unwrap_or_else(|| panic!("vbdt testpki wrote no password.txt in {}", dir.display()));
-        TestPki {
-            dir: dir.to_path_buf(),
-            password,
-            services,
-            _tmp: None,
-        }
+        TestPki { dir: dir.to_path_buf(), password, services, _tmp: None }
     }
 
     pub fn dir(&self) -> &Path {
@@ -951,11 +784,7 @@ impl TestPki {
     }
     /// The certificate's serial number, upper-case hex as OpenSSL prints it.
     pub fn serial(&self, name: &str) -> String {
-        let text = run_ok(
-            Command::new("openssl")
-                .args(["x509", "-noout", "-serial", "-in"])
-                .arg(self.cert(name)),
-        );
+        let text = run_ok(Command::new("openssl").args(["x509", "-noout", "-serial", "-in"]).arg(self.cert(name)));
         text.trim().trim_start_matches("serial=").to_owned()
     }
 }
@@ -966,11 +795,7 @@ fn remove_stale_pkis(parent: &Path) {
     };
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
-        let Some(pid) = name
-            .strip_prefix("pki-")
-            .and_then(|r| r.split('-').next())
-            .and_then(|p| p.parse::<u32>().ok())
-        else {
+        let Some(pid) = name.strip_prefix("pki-").and_then(|r| r.split('-').next()).and_then(|p| p.parse::<u32>().ok()) else {
             continue;
         };
         let alive = Path::new("/proc").join(pid.to_string()).exists();
@@ -1023,13 +848,8 @@ impl SoftHsm {
     pub fn new(pki: &TestPki, keys: &[(&str, &str)]) -> SoftHsm {
         require_tool("softhsm2-util");
         require_tool("pkcs11-tool");
-        let module = softhsm_module().unwrap_or_else(|| {
-            panic!("libsofthsm2.so not found although softhsm2-util is installed")
-        });
-        let dir = tempfile::Builder::new()
-            .prefix("vbdt-softhsm-")
-            .tempdir()
-            .unwrap_or_else(|e| panic!("{e}"));
+        let module = softhsm_module().unwrap_or_else(|| panic!("libsofthsm2.so not found although softhsm2-util is installed"));
+        let dir = tempfile::Builder::new().prefix("vbdt-softhsm-").tempdir().unwrap_or_else(|e| panic!("{e}"));
         let tokens = dir.path().join("tokens");
         std::fs::create_dir_all(&tokens).unwrap_or_else(|e| panic!("{e}"));
         let conf = dir.path().join("softhsm2.conf");
@@ -1041,12 +861,7 @@ impl SoftHsm {
             ),
         )
         .unwrap_or_else(|e| panic!("{e}"));
-        let mut hsm = SoftHsm {
-            dir,
-            conf,
-            module,
-            objects: Vec::new(),
-        };
+        let mut hsm = SoftHsm { dir, conf, module, objects: Vec::new() };
         run_ok(hsm.command("softhsm2-util").args([
             "--init-token",
             "--free",
@@ -1059,32 +874,25 @@ impl SoftHsm {
         ]));
         for (i, (name, label)) in keys.iter().enumerate() {
             let id = format!("{:02x}", i + 1);
-            run_ok(
-                hsm.command("softhsm2-util")
-                    .arg("--import")
-                    .arg(pki.key(name))
-                    .args([
-                        "--token",
-                        Self::TOKEN_LABEL,
-                        "--label",
-                        label,
-                        "--id",
-                        &id,
-                        "--pin",
-                        Self::PIN,
-                    ]),
-            );
+            run_ok(hsm.command("softhsm2-util").arg("--import").arg(pki.key(name)).args([
+                "--token",
+                Self::TOKEN_LABEL,
+                "--label",
+                label,
+                "--id",
+                &id,
+                "--pin",
+                Self::PIN,
+            ]));
             let der = hsm.dir.path().join(format!("{name}.der"));
-            std::fs::write(&der, pem_file_to_der(&pki.cert(name)))
-                .unwrap_or_else(|e| panic!("{e}"));
+            std::fs::write(&der, pem_file_to_der(&pki.cert(name))).unwrap_or_else(|e| panic!("{e}"));
             run_ok(
                 hsm.pkcs11_tool()
                     .args(["--login", "--pin", Self::PIN, "--write-object"])
                     .arg(&der)
                     .args(["--type", "cert", "--id", &id, "--label", label]),
             );
-            hsm.objects
-                .push(((*name).to_owned(), (*label).to_owned(), id));
+            hsm.objects.push(((*name).to_owned(), (*label).to_owned(), id));
         }
         hsm
     }
@@ -1103,10 +911,7 @@ impl SoftHsm {
     }
     /// The hex ID given to the key and certificate with this label.
     pub fn id_of(&self, label: &str) -> Option<&str> {
-        self.objects
-            .iter()
-            .find(|(_, l, _)| l == label)
-            .map(|(_, _, id)| id.as_str())
+        self.objects.iter().find(|(_, l, _)| l == label).map(|(_, _, id)| id.as_str())
     }
     /// Environment every child process needs to see this token.
     pub fn env(&self) -> Vec<(String, String)> {
@@ -1127,17 +932,12 @@ impl SoftHsm {
     /// `pkcs11-tool --module … --token-label vbdt-test`.
     pub fn pkcs11_tool(&self) -> Command {
         let mut cmd = self.command("pkcs11-tool");
-        cmd.arg("--module")
-            .arg(&self.module)
-            .args(["--token-label", Self::TOKEN_LABEL]);
+        cmd.arg("--module").arg(&self.module).args(["--token-label", Self::TOKEN_LABEL]);
         cmd
     }
     /// `pkcs11-tool --list-objects` after login.
     pub fn list_objects(&self) -> String {
-        run_ok(
-            self.pkcs11_tool()
-                .args(["--login", "--pin", Self::PIN, "--list-objects"]),
-        )
+        run_ok(self.pkcs11_tool().args(["--login", "--pin", Self::PIN, "--list-objects"]))
     }
 }
 
@@ -1191,15 +991,9 @@ pub fn pyhanko_verdicts(stdout: &str) -> Vec<(String, bool)> {
                 let flags: Vec<&str> = flags.split(',').collect();
                 flags.first() == Some(&"TRUSTED")
                     && flags.iter().all(|f| {
-                        !matches!(
-                            *f,
-                            "ILLEGAL_MODIFICATIONS"
-                                | "NONSTANDARD_COVERAGE"
-                                | "CERTIFIED_SIGNER_ATTRS_INVALID"
-                        ) && (!f.starts_with("TIMESTAMP_TOKEN<")
-                            || f.starts_with("TIMESTAMP_TOKEN<INTACT:TRUSTED"))
-                            && (!f.starts_with("CONTENT_TIMESTAMP_TOKEN<")
-                                || f.starts_with("CONTENT_TIMESTAMP_TOKEN<INTACT:TRUSTED"))
+                        !matches!(*f, "ILLEGAL_MODIFICATIONS" | "NONSTANDARD_COVERAGE" | "CERTIFIED_SIGNER_ATTRS_INVALID")
+                            && (!f.starts_with("TIMESTAMP_TOKEN<") || f.starts_with("TIMESTAMP_TOKEN<INTACT:TRUSTED"))
+                            && (!f.starts_with("CONTENT_TIMESTAMP_TOKEN<") || f.starts_with("CONTENT_TIMESTAMP_TOKEN<INTACT:TRUSTED"))
                     })
             });
             Some((field.to_owned(), ok))
@@ -1219,8 +1013,7 @@ pub struct PdfsigSignature {
 
 impl PdfsigSignature {
     pub fn ok(&self) -> bool {
-        self.signature_validation == "Signature is Valid."
-            && self.certificate_validation == "Certificate is Trusted."
+        self.signature_validation == "Signature is Valid." && self.certificate_validation == "Certificate is Trusted."
     }
 }
 
@@ -1243,22 +1036,11 @@ impl PdfsigReport {
 pub fn pdfsig_validate(pdf: &Path, root: &Path) -> PdfsigReport {
     require_tool("pdfsig");
     require_tool("certutil");
-    let nss = tempfile::Builder::new()
-        .prefix("vbdt-nss-")
-        .tempdir()
-        .unwrap_or_else(|e| panic!("{e}"));
+    let nss = tempfile::Builder::new().prefix("vbdt-nss-").tempdir().unwrap_or_else(|e| panic!("{e}"));
     let db = format!("sql:{}", nss.path().display());
     run_ok(Command::new("certutil").args(["-N", "--empty-password", "-d", &db]));
-    run_ok(
-        Command::new("certutil")
-            .args(["-A", "-n", "vbdt-test-root", "-t", "CT,C,C", "-i"])
-            .arg(root)
-            .args(["-d", &db]),
-    );
-    let out = run(Command::new("pdfsig")
-        .args(["-nssdir", &db])
-        .arg(pdf)
-        .env("TZ", "UTC"));
+    run_ok(Command::new("certutil").args(["-A", "-n", "vbdt-test-root", "-t", "CT,C,C", "-i"]).arg(root).args(["-d", &db]));
+    let out = run(Command::new("pdfsig").args(["-nssdir", &db]).arg(pdf).env("TZ", "UTC"));
     let output = output_text(&out);
     let mut signatures: Vec<PdfsigSignature> = Vec::new();
     for line in output.lines() {
@@ -1283,8 +1065,5 @@ pub fn qpdf_check(pdf: &Path) -> (bool, String) {
     require_tool("qpdf");
     let out = run(Command::new("qpdf").arg("--check").arg(pdf));
     let text = output_text(&out);
-    (
-        out.status.success() && text.contains("No syntax or stream encoding errors found"),
-        text,
-    )
+    (out.status.success() && text.contains("No syntax or stream encoding errors found"), text)
 }

@@ -22,7 +22,15 @@ pub fn today_vn() -> String {
 /// `vbdt sign IN -o OUT --p12 NAME.p12 --role ROLE --invisible` plus `extra`; must succeed.
 pub fn sign_vbdt(pki: &TestPki, name: &str, role: &str, input: &Path, output: &Path, extra: &[&str]) {
     let mut cmd = vbdt(["sign"]);
-    cmd.arg(input).arg("-o").arg(output).arg("--p12").arg(pki.p12(name)).arg("--pass-file").arg(pki.password_file()).args(["--role", role, "--lang", "en", "--invisible"]).args(extra);
+    cmd.arg(input)
+        .arg("-o")
+        .arg(output)
+        .arg("--p12")
+        .arg(pki.p12(name))
+        .arg("--pass-file")
+        .arg(pki.password_file())
+        .args(["--role", role, "--lang", "en", "--invisible"])
+        .args(extra);
     let out = run(&mut cmd);
     assert!(out.status.success(), "vbdt sign failed:\n{}", output_text(&out));
 }
@@ -85,7 +93,11 @@ pub fn sig(report: &serde_json::Value, index: usize) -> &serde_json::Value {
 
 /// The status of check `id` of a signature.
 pub fn check_status<'a>(sig: &'a serde_json::Value, id: &str) -> &'a str {
-    sig["checks"].as_array().and_then(|cs| cs.iter().find(|c| c["id"] == id)).and_then(|c| c["status"].as_str()).unwrap_or_else(|| panic!("no check {id} in {sig:#}"))
+    sig["checks"]
+        .as_array()
+        .and_then(|cs| cs.iter().find(|c| c["id"] == id))
+        .and_then(|c| c["status"].as_str())
+        .unwrap_or_else(|| panic!("no check {id} in {sig:#}"))
 }
 
 pub fn check_message<'a>(sig: &'a serde_json::Value, id: &str) -> &'a str {
@@ -117,7 +129,10 @@ pub fn append_update(pdf: &[u8], objects: &[(u32, Vec<u8>)], trailer_extra: &str
     for (num, off) in &offsets {
         table.push_str(&format!("{num} 1\n{off:010} 00000 n \n"));
     }
-    table.push_str(&format!("trailer\n<< /Size {size} /Root {} {} R /Prev {} {trailer_extra} >>\nstartxref\n{xref}\n%%EOF\n", root.0, root.1, last.xref_offset));
+    table.push_str(&format!(
+        "trailer\n<< /Size {size} /Root {} {} R /Prev {} {trailer_extra} >>\nstartxref\n{xref}\n%%EOF\n",
+        root.0, root.1, last.xref_offset
+    ));
     out.extend_from_slice(table.as_bytes());
     out
 }
@@ -231,7 +246,9 @@ pub fn validate(v: &Value, schema: &Value, root: &Value, path: &str, errors: &mu
         for (k, val) in obj {
             match props.and_then(|p| p.get(k)) {
                 Some(s) => validate(val, s, root, &format!("{path}.{k}"), errors),
-                None if schema.get("additionalProperties") == Some(&Value::Bool(false)) => errors.push(format!("{path}: unexpected key {k}")),
+                None if schema.get("additionalProperties") == Some(&Value::Bool(false)) => {
+                    errors.push(format!("{path}: unexpected key {k}"))
+                }
                 None => {}
             }
         }

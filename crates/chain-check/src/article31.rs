@@ -42,8 +42,7 @@ impl std::fmt::Display for Purpose {
 }
 
 pub(crate) fn rfc3339(t: &OffsetDateTime) -> String {
-    t.format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_else(|_| t.to_string())
+    t.format(&time::format_description::well_known::Rfc3339).unwrap_or_else(|_| t.to_string())
 }
 
 /// Why a certificate fails Điều 31.1.a or 31.1.b. Each variant names the certificate's
@@ -53,51 +52,29 @@ pub(crate) fn rfc3339(t: &OffsetDateTime) -> String {
 pub enum CertProblem {
     /// 31.1.a: the time of interest is before notBefore.
     #[error("certificate \"{subject}\" is not valid before {}", rfc3339(.not_before))]
-    NotYetValid {
-        subject: String,
-        not_before: OffsetDateTime,
-    },
+    NotYetValid { subject: String, not_before: OffsetDateTime },
     /// 31.1.a: the time of interest is after notAfter.
     #[error("certificate \"{subject}\" expired at {}", rfc3339(.not_after))]
-    Expired {
-        subject: String,
-        not_after: OffsetDateTime,
-    },
+    Expired { subject: String, not_after: OffsetDateTime },
     /// An extension needed for the decision is present but cannot be decoded.
     #[error("certificate \"{subject}\" has a malformed {extension} extension: {reason}")]
-    MalformedExtension {
-        subject: String,
-        extension: &'static str,
-        reason: String,
-    },
+    MalformedExtension { subject: String, extension: &'static str, reason: String },
     /// A critical extension this crate does not process (RFC 5280 §4.2: must reject).
     #[error("certificate \"{subject}\" has an unsupported critical extension {oid}")]
     UnsupportedCriticalExtension { subject: String, oid: String },
     /// keyUsage is present and lacks what the purpose needs.
     #[error("certificate \"{subject}\" key usage ({key_usage}) does not allow {purpose}")]
-    KeyUsageNotAllowed {
-        subject: String,
-        purpose: Purpose,
-        key_usage: String,
-    },
+    KeyUsageNotAllowed { subject: String, purpose: Purpose, key_usage: String },
     /// A CA-only certificate (keyUsage only keyCertSign/cRLSign, or cA=TRUE without a
     /// signing key usage) presented as a document-signing certificate.
     #[error("certificate \"{subject}\" is a CA certificate, not a document-signing certificate")]
     CaOnlyCertificate { subject: String },
     /// extendedKeyUsage is present and contains no purpose acceptable for document signing.
     #[error("certificate \"{subject}\" extended key usage ({ekus}) does not allow {purpose}")]
-    ExtendedKeyUsageNotAllowed {
-        subject: String,
-        purpose: Purpose,
-        ekus: String,
-    },
+    ExtendedKeyUsageNotAllowed { subject: String, purpose: Purpose, ekus: String },
     /// The purpose requires an extended key usage the certificate does not carry.
     #[error("certificate \"{subject}\" lacks extended key usage {required} needed for {purpose}")]
-    ExtendedKeyUsageMissing {
-        subject: String,
-        purpose: Purpose,
-        required: &'static str,
-    },
+    ExtendedKeyUsageMissing { subject: String, purpose: Purpose, required: &'static str },
     /// Used as a CA but basicConstraints is absent or cA=FALSE.
     #[error("certificate \"{subject}\" is not a CA certificate (basicConstraints cA is not TRUE)")]
     NotACa { subject: String },
@@ -126,16 +103,10 @@ impl CertProblem {
 
 fn malformed(c: &Certificate, e: CertError) -> CertProblem {
     match e {
-        CertError::MalformedExtension { extension, reason } => CertProblem::MalformedExtension {
-            subject: cert::subject(c),
-            extension,
-            reason,
-        },
-        other => CertProblem::MalformedExtension {
-            subject: cert::subject(c),
-            extension: "unknown",
-            reason: other.to_string(),
-        },
+        CertError::MalformedExtension { extension, reason } => {
+            CertProblem::MalformedExtension { subject: cert::subject(c), extension, reason }
+        }
+        other => CertProblem::MalformedExtension { subject: cert::subject(c), extension: "unknown", reason: other.to_string() },
     }
 }
 
@@ -144,16 +115,10 @@ pub fn check_validity(cert: &Certificate, at: OffsetDateTime) -> Result<(), Cert
     let nb = cert::not_before(cert);
     let na = cert::not_after(cert);
     if at < nb {
-        return Err(CertProblem::NotYetValid {
-            subject: cert::subject(cert),
-            not_before: nb,
-        });
+        return Err(CertProblem::NotYetValid { subject: cert::subject(cert), not_before: nb });
     }
     if at > na {
-        return Err(CertProblem::Expired {
-            subject: cert::subject(cert),
-            not_after: na,
-        });
+        return Err(CertProblem::Expired { subject: cert::subject(cert), not_after: na });
     }
     Ok(())
 }
@@ -189,10 +154,7 @@ const KNOWN_CRITICAL: &[ObjectIdentifier] = &[
 fn check_critical_extensions(c: &Certificate) -> Result<(), CertProblem> {
     for ext in c.tbs_certificate.extensions.as_deref().unwrap_or(&[]) {
         if ext.critical && !KNOWN_CRITICAL.contains(&ext.extn_id) {
-            return Err(CertProblem::UnsupportedCriticalExtension {
-                subject: cert::subject(c),
-                oid: ext.extn_id.to_string(),
-            });
+            return Err(CertProblem::UnsupportedCriticalExtension { subject: cert::subject(c), oid: ext.extn_id.to_string() });
         }
     }
     Ok(())
@@ -208,17 +170,10 @@ fn eku_name(oid: &ObjectIdentifier) -> String {
         (oids::EKU_TIME_STAMPING, "timeStamping"),
         (oids::EKU_OCSP_SIGNING, "OCSPSigning"),
         (oids::EKU_DOCUMENT_SIGNING, "documentSigning"),
-        (
-            oids::EKU_ADOBE_AUTHENTIC_DOCUMENTS_TRUST,
-            "Adobe authenticDocumentsTrust",
-        ),
+        (oids::EKU_ADOBE_AUTHENTIC_DOCUMENTS_TRUST, "Adobe authenticDocumentsTrust"),
         (oids::EKU_MS_DOCUMENT_SIGNING, "MS documentSigning"),
     ];
-    table
-        .iter()
-        .find(|(o, _)| o == oid)
-        .map(|(_, n)| (*n).to_string())
-        .unwrap_or_else(|| oid.to_string())
+    table.iter().find(|(o, _)| o == oid).map(|(_, n)| (*n).to_string()).unwrap_or_else(|| oid.to_string())
 }
 
 /// Extended key usages acceptable for a document-signing certificate.
@@ -255,8 +210,7 @@ pub fn check_usage(c: &Certificate, purpose: Purpose) -> Result<(), CertProblem>
             names.join(", ")
         }
     };
-    let signs =
-        |ku: &x509_cert::ext::pkix::KeyUsage| ku.digital_signature() || ku.non_repudiation();
+    let signs = |ku: &x509_cert::ext::pkix::KeyUsage| ku.digital_signature() || ku.non_repudiation();
     match purpose {
         Purpose::DocumentSigning => {
             let is_ca = bc.as_ref().is_some_and(|b| b.ca);
@@ -265,11 +219,7 @@ pub fn check_usage(c: &Certificate, purpose: Purpose) -> Result<(), CertProblem>
                     if ku.key_cert_sign() || ku.crl_sign() {
                         return Err(CertProblem::CaOnlyCertificate { subject: subject() });
                     }
-                    return Err(CertProblem::KeyUsageNotAllowed {
-                        subject: subject(),
-                        purpose,
-                        key_usage: ku_text(ku),
-                    });
+                    return Err(CertProblem::KeyUsageNotAllowed { subject: subject(), purpose, key_usage: ku_text(ku) });
                 }
                 None if is_ca => return Err(CertProblem::CaOnlyCertificate { subject: subject() }),
                 _ => {}
@@ -291,11 +241,7 @@ pub fn check_usage(c: &Certificate, purpose: Purpose) -> Result<(), CertProblem>
             }
             if let Some(ku) = &ku {
                 if !ku.key_cert_sign() {
-                    return Err(CertProblem::KeyUsageNotAllowed {
-                        subject: subject(),
-                        purpose,
-                        key_usage: ku_text(ku),
-                    });
+                    return Err(CertProblem::KeyUsageNotAllowed { subject: subject(), purpose, key_usage: ku_text(ku) });
                 }
             }
             Ok(())
@@ -307,19 +253,11 @@ pub fn check_usage(c: &Certificate, purpose: Purpose) -> Result<(), CertProblem>
                 (oids::EKU_TIME_STAMPING, "id-kp-timeStamping")
             };
             if !eku.as_ref().is_some_and(|e| e.contains(&required_oid)) {
-                return Err(CertProblem::ExtendedKeyUsageMissing {
-                    subject: subject(),
-                    purpose,
-                    required,
-                });
+                return Err(CertProblem::ExtendedKeyUsageMissing { subject: subject(), purpose, required });
             }
             if let Some(ku) = &ku {
                 if !signs(ku) {
-                    return Err(CertProblem::KeyUsageNotAllowed {
-                        subject: subject(),
-                        purpose,
-                        key_usage: ku_text(ku),
-                    });
+                    return Err(CertProblem::KeyUsageNotAllowed { subject: subject(), purpose, key_usage: ku_text(ku) });
                 }
             }
             Ok(())
@@ -340,14 +278,7 @@ pub fn check_policy(c: &Certificate, allowed: &[ObjectIdentifier]) -> Result<(),
     }
     Err(CertProblem::PolicyNotAllowed {
         subject: cert::subject(c),
-        policies: if have.is_empty() {
-            "none".into()
-        } else {
-            have.iter()
-                .map(|o| o.to_string())
-                .collect::<Vec<_>>()
-                .join(", ")
-        },
+        policies: if have.is_empty() { "none".into() } else { have.iter().map(|o| o.to_string()).collect::<Vec<_>>().join(", ") },
     })
 }
 

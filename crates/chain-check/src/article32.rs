@@ -39,10 +39,7 @@ pub struct Budget {
 
 impl Default for Budget {
     fn default() -> Self {
-        Budget {
-            max_depth: 8,
-            max_signature_checks: 64,
-        }
+        Budget { max_depth: 8, max_signature_checks: 64 }
     }
 }
 
@@ -87,24 +84,16 @@ pub enum PathError {
     BadSignature { subject: String },
     /// A CA on the path fails Điều 31.1.a at the time of interest.
     #[error("CA certificate \"{subject}\" is not valid at the time of interest: {problem}")]
-    CaNotValidAtTime {
-        subject: String,
-        problem: CertProblem,
-    },
+    CaNotValidAtTime { subject: String, problem: CertProblem },
     /// A certificate used as an issuer is not a CA (basicConstraints).
     #[error("certificate \"{subject}\" is used as an issuer but is not a CA")]
     NotACa { subject: String },
     /// A CA on the path fails Điều 31.1.b for issuing certificates (key usage, critical
     /// extension, malformed extension).
     #[error("CA certificate \"{subject}\" may not issue certificates: {problem}")]
-    CaUsage {
-        subject: String,
-        problem: CertProblem,
-    },
+    CaUsage { subject: String, problem: CertProblem },
     /// A CA's basicConstraints pathLenConstraint is exceeded.
-    #[error(
-        "CA certificate \"{subject}\" allows fewer intermediate CAs below it than this path has"
-    )]
+    #[error("CA certificate \"{subject}\" allows fewer intermediate CAs below it than this path has")]
     PathLenExceeded { subject: String },
     /// `subject` is signed with SHA-1 and the builder does not allow it.
     #[error("certificate \"{subject}\" is signed with SHA-1, which is not allowed here")]
@@ -142,10 +131,7 @@ impl PathError {
     pub fn is_indeterminate(&self) -> bool {
         matches!(
             self,
-            PathError::NoTrustAnchor { .. }
-                | PathError::DepthExceeded
-                | PathError::BudgetExceeded
-                | PathError::UnsupportedAlgorithm { .. }
+            PathError::NoTrustAnchor { .. } | PathError::DepthExceeded | PathError::BudgetExceeded | PathError::UnsupportedAlgorithm { .. }
         )
     }
 }
@@ -197,12 +183,7 @@ fn better(current: Option<PathError>, new: PathError) -> Option<PathError> {
 
 impl<'a> PathBuilder<'a> {
     pub fn new(trust: &'a TrustStore) -> Self {
-        PathBuilder {
-            trust,
-            intermediates: Vec::new(),
-            budget: Budget::default(),
-            allow_sha1_on_ca: true,
-        }
+        PathBuilder { trust, intermediates: Vec::new(), budget: Budget::default(), allow_sha1_on_ca: true }
     }
 
     /// Add untrusted intermediate candidates.
@@ -234,39 +215,20 @@ impl<'a> PathBuilder<'a> {
     pub fn build(&self, leaf: &Certificate, at: OffsetDateTime) -> Result<CertPath, PathError> {
         let mut pool: Vec<Candidate<'_>> = Vec::new();
         for c in self.trust.anchors() {
-            pool.push(Candidate {
-                cert: c,
-                anchor: true,
-                ski: cert::subject_key_id(c),
-            });
+            pool.push(Candidate { cert: c, anchor: true, ski: cert::subject_key_id(c) });
         }
         for c in &self.intermediates {
             if !self.trust.contains(c) {
-                pool.push(Candidate {
-                    cert: c,
-                    anchor: false,
-                    ski: cert::subject_key_id(c),
-                });
+                pool.push(Candidate { cert: c, anchor: false, ski: cert::subject_key_id(c) });
             }
         }
-        let mut search = Search {
-            budget: self.budget,
-            allow_sha1: self.allow_sha1_on_ca,
-            pool,
-            at,
-            sig_checks: 0,
-        };
+        let mut search = Search { budget: self.budget, allow_sha1: self.allow_sha1_on_ca, pool, at, sig_checks: 0 };
         let mut chain: Vec<usize> = Vec::new();
         match search.extend(leaf, &mut chain) {
             Ok(()) => {
                 let mut certs = Vec::with_capacity(chain.len() + 1);
                 certs.push(leaf.clone());
-                certs.extend(
-                    chain
-                        .iter()
-                        .filter_map(|&i| search.pool.get(i))
-                        .map(|c| c.cert.clone()),
-                );
+                certs.extend(chain.iter().filter_map(|&i| search.pool.get(i)).map(|c| c.cert.clone()));
                 Ok(finish(certs))
             }
             Err(e) => {
@@ -282,16 +244,12 @@ impl<'a> PathBuilder<'a> {
 
 fn finish(certs: Vec<Certificate>) -> CertPath {
     let n = certs.len();
-    let sha1_used = certs
-        .iter()
-        .take(n.saturating_sub(1))
-        .any(|c| sigalg::digest_of(&c.signature_algorithm) == Some(DigestAlg::Sha1));
+    let sha1_used = certs.iter().take(n.saturating_sub(1)).any(|c| sigalg::digest_of(&c.signature_algorithm) == Some(DigestAlg::Sha1));
     CertPath { certs, sha1_used }
 }
 
 fn is_v1_without_extensions(c: &Certificate) -> bool {
-    c.tbs_certificate.version == x509_cert::certificate::Version::V1
-        && c.tbs_certificate.extensions.is_none()
+    c.tbs_certificate.version == x509_cert::certificate::Version::V1 && c.tbs_certificate.extensions.is_none()
 }
 
 impl<'p> Search<'p> {
@@ -308,20 +266,13 @@ impl<'p> Search<'p> {
             if chain.contains(&i) || std::ptr::eq(cand.cert, child) || cand.cert == child {
                 continue;
             }
-            if !cert::names_match(
-                &child.tbs_certificate.issuer,
-                &cand.cert.tbs_certificate.subject,
-            ) {
+            if !cert::names_match(&child.tbs_certificate.issuer, &cand.cert.tbs_certificate.subject) {
                 continue;
             }
             // Loop detection on (name, key): a re-issued or cross-signed copy of a CA
             // already on the chain adds nothing.
             let repeats = chain.iter().filter_map(|&j| self.pool.get(j)).any(|c| {
-                cert::same_key(c.cert, cand.cert)
-                    && cert::names_match(
-                        &c.cert.tbs_certificate.subject,
-                        &cand.cert.tbs_certificate.subject,
-                    )
+                cert::same_key(c.cert, cand.cert) && cert::names_match(&c.cert.tbs_certificate.subject, &cand.cert.tbs_certificate.subject)
             });
             if repeats {
                 continue;
@@ -334,10 +285,7 @@ impl<'p> Search<'p> {
             cands.push((key_rank, !cand.anchor, i));
         }
         if cands.is_empty() {
-            return Err(PathError::NoTrustAnchor {
-                subject: cert::subject(child),
-                issuer: cert::issuer(child),
-            });
+            return Err(PathError::NoTrustAnchor { subject: cert::subject(child), issuer: cert::issuer(child) });
         }
         cands.sort();
         // Failures of candidates that did verify the child's signature (so are its issuer)
@@ -388,10 +336,7 @@ impl<'p> Search<'p> {
             }
         }
         let result = if any_sig_ok { best } else { sig_best };
-        Err(result.unwrap_or_else(|| PathError::NoTrustAnchor {
-            subject: cert::subject(child),
-            issuer: cert::issuer(child),
-        }))
+        Err(result.unwrap_or_else(|| PathError::NoTrustAnchor { subject: cert::subject(child), issuer: cert::issuer(child) }))
     }
 
     /// Can `issuer` (a CA candidate) be the next certificate above `child`? The signature
@@ -404,12 +349,8 @@ impl<'p> Search<'p> {
         key_id_mismatch: bool,
         chain: &[usize],
     ) -> Result<(), Link> {
-        if !self.allow_sha1
-            && sigalg::digest_of(&child.signature_algorithm) == Some(DigestAlg::Sha1)
-        {
-            return Err(Link::Signature(PathError::Sha1NotAllowed {
-                subject: cert::subject(child),
-            }));
+        if !self.allow_sha1 && sigalg::digest_of(&child.signature_algorithm) == Some(DigestAlg::Sha1) {
+            return Err(Link::Signature(PathError::Sha1NotAllowed { subject: cert::subject(child) }));
         }
         if self.sig_checks >= self.budget.max_signature_checks {
             return Err(Link::Budget);
@@ -421,55 +362,30 @@ impl<'p> Search<'p> {
                 return Err(Link::Signature(if key_id_mismatch {
                     // The candidate's key identifier says it is another key of the same
                     // name (e.g. a renewed CA): not evidence of a forged certificate.
-                    PathError::NoTrustAnchor {
-                        subject: cert::subject(child),
-                        issuer: cert::issuer(child),
-                    }
+                    PathError::NoTrustAnchor { subject: cert::subject(child), issuer: cert::issuer(child) }
                 } else {
-                    PathError::BadSignature {
-                        subject: cert::subject(child),
-                    }
+                    PathError::BadSignature { subject: cert::subject(child) }
                 }));
             }
             Err(other) => {
-                return Err(Link::Signature(PathError::UnsupportedAlgorithm {
-                    subject: cert::subject(child),
-                    reason: other.to_string(),
-                }))
+                return Err(Link::Signature(PathError::UnsupportedAlgorithm { subject: cert::subject(child), reason: other.to_string() }))
             }
         }
-        article31::check_validity(issuer, self.at).map_err(|problem| {
-            Link::Issuer(PathError::CaNotValidAtTime {
-                subject: cert::subject(issuer),
-                problem,
-            })
-        })?;
+        article31::check_validity(issuer, self.at)
+            .map_err(|problem| Link::Issuer(PathError::CaNotValidAtTime { subject: cert::subject(issuer), problem }))?;
         if issuer_is_anchor && is_v1_without_extensions(issuer) {
             return Ok(());
         }
         match article31::check_usage(issuer, Purpose::CertificateAuthority) {
             Ok(()) => {}
-            Err(CertProblem::NotACa { subject }) => {
-                return Err(Link::Issuer(PathError::NotACa { subject }))
-            }
-            Err(problem) => {
-                return Err(Link::Issuer(PathError::CaUsage {
-                    subject: cert::subject(issuer),
-                    problem,
-                }))
-            }
+            Err(CertProblem::NotACa { subject }) => return Err(Link::Issuer(PathError::NotACa { subject })),
+            Err(problem) => return Err(Link::Issuer(PathError::CaUsage { subject: cert::subject(issuer), problem })),
         }
         if let Ok(Some(bc)) = cert::basic_constraints(issuer) {
             if let Some(max) = bc.path_len_constraint {
-                let below = chain
-                    .iter()
-                    .filter_map(|&j| self.pool.get(j))
-                    .filter(|c| !cert::is_self_issued(c.cert))
-                    .count();
+                let below = chain.iter().filter_map(|&j| self.pool.get(j)).filter(|c| !cert::is_self_issued(c.cert)).count();
                 if below > usize::from(max) {
-                    return Err(Link::Issuer(PathError::PathLenExceeded {
-                        subject: cert::subject(issuer),
-                    }));
+                    return Err(Link::Issuer(PathError::PathLenExceeded { subject: cert::subject(issuer) }));
                 }
             }
         }

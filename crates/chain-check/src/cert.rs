@@ -14,8 +14,8 @@ use const_oid::{AssociatedOid, ObjectIdentifier};
 use der::{Any, Decode, Encode, Tag, Tagged};
 use x509_cert::ext::pkix::{
     name::{DistributionPointName, GeneralName},
-    AuthorityInfoAccessSyntax, AuthorityKeyIdentifier, BasicConstraints, CertificatePolicies,
-    CrlDistributionPoints, ExtendedKeyUsage, KeyUsage, SubjectKeyIdentifier,
+    AuthorityInfoAccessSyntax, AuthorityKeyIdentifier, BasicConstraints, CertificatePolicies, CrlDistributionPoints, ExtendedKeyUsage,
+    KeyUsage, SubjectKeyIdentifier,
 };
 use x509_cert::name::Name;
 pub use x509_cert::Certificate;
@@ -49,10 +49,7 @@ pub enum CertError {
     },
     /// A present extension could not be decoded (or is duplicated).
     #[error("malformed {extension} extension: {reason}")]
-    MalformedExtension {
-        extension: &'static str,
-        reason: String,
-    },
+    MalformedExtension { extension: &'static str, reason: String },
 }
 
 // ---------------------------------------------------------------------------------------
@@ -131,21 +128,12 @@ pub fn certs_from_pkcs7(der: &[u8]) -> Result<Vec<Certificate>, CertError> {
 pub fn load_cert_sources(paths: &[PathBuf]) -> Result<Vec<Certificate>, CertError> {
     let mut out = Vec::new();
     for path in paths {
-        let meta = std::fs::metadata(path).map_err(|source| CertError::Io {
-            path: path.clone(),
-            source,
-        })?;
+        let meta = std::fs::metadata(path).map_err(|source| CertError::Io { path: path.clone(), source })?;
         if meta.is_dir() {
-            let entries = std::fs::read_dir(path).map_err(|source| CertError::Io {
-                path: path.clone(),
-                source,
-            })?;
+            let entries = std::fs::read_dir(path).map_err(|source| CertError::Io { path: path.clone(), source })?;
             let mut files = Vec::new();
             for entry in entries {
-                let entry = entry.map_err(|source| CertError::Io {
-                    path: path.clone(),
-                    source,
-                })?;
+                let entry = entry.map_err(|source| CertError::Io { path: path.clone(), source })?;
                 let p = entry.path();
                 if p.is_file() && has_cert_extension(&p) {
                     files.push(p);
@@ -163,25 +151,14 @@ pub fn load_cert_sources(paths: &[PathBuf]) -> Result<Vec<Certificate>, CertErro
 }
 
 fn load_file(path: &Path) -> Result<Vec<Certificate>, CertError> {
-    let bytes = std::fs::read(path).map_err(|source| CertError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    parse_certificates(&bytes).map_err(|e| CertError::InFile {
-        path: path.to_path_buf(),
-        source: Box::new(e),
-    })
+    let bytes = std::fs::read(path).map_err(|source| CertError::Io { path: path.to_path_buf(), source })?;
+    parse_certificates(&bytes).map_err(|e| CertError::InFile { path: path.to_path_buf(), source: Box::new(e) })
 }
 
 fn has_cert_extension(p: &Path) -> bool {
     p.extension()
         .and_then(|e| e.to_str())
-        .map(|e| {
-            matches!(
-                e.to_ascii_lowercase().as_str(),
-                "pem" | "crt" | "cer" | "der" | "p7b" | "p7c"
-            )
-        })
+        .map(|e| matches!(e.to_ascii_lowercase().as_str(), "pem" | "crt" | "cer" | "der" | "p7b" | "p7c"))
         .unwrap_or(false)
 }
 
@@ -190,21 +167,12 @@ fn contains(hay: &[u8], needle: &[u8]) -> bool {
 }
 
 fn find_from(hay: &[u8], needle: &[u8], from: usize) -> Option<usize> {
-    hay.get(from..)?
-        .windows(needle.len())
-        .position(|w| w == needle)
-        .map(|p| p + from)
+    hay.get(from..)?.windows(needle.len()).position(|w| w == needle).map(|p| p + from)
 }
 
 fn trim_ascii(b: &[u8]) -> &[u8] {
-    let start = b
-        .iter()
-        .position(|c| !c.is_ascii_whitespace())
-        .unwrap_or(b.len());
-    let end = b
-        .iter()
-        .rposition(|c| !c.is_ascii_whitespace())
-        .map_or(start, |p| p + 1);
+    let start = b.iter().position(|c| !c.is_ascii_whitespace()).unwrap_or(b.len());
+    let end = b.iter().rposition(|c| !c.is_ascii_whitespace()).map_or(start, |p| p + 1);
     b.get(start..end).unwrap_or(&[])
 }
 
@@ -312,15 +280,12 @@ pub fn attribute_text(value: &Any) -> Option<String> {
     let bytes = value.value();
     match value.tag() {
         Tag::Utf8String => std::str::from_utf8(bytes).ok().map(str::to_owned),
-        Tag::PrintableString
-        | Tag::Ia5String
-        | Tag::VisibleString
-        | Tag::NumericString
-        | Tag::TeletexString
-        | Tag::VideotexString => Some(match std::str::from_utf8(bytes) {
-            Ok(s) => s.to_owned(),
-            Err(_) => bytes.iter().map(|&b| b as char).collect(),
-        }),
+        Tag::PrintableString | Tag::Ia5String | Tag::VisibleString | Tag::NumericString | Tag::TeletexString | Tag::VideotexString => {
+            Some(match std::str::from_utf8(bytes) {
+                Ok(s) => s.to_owned(),
+                Err(_) => bytes.iter().map(|&b| b as char).collect(),
+            })
+        }
         Tag::BmpString => {
             let chunks = bytes.chunks_exact(2);
             if !chunks.remainder().is_empty() {
@@ -384,19 +349,11 @@ pub fn name_to_string(name: &Name) -> String {
 
 /// All values of one attribute type in a name, in DER order (least specific first).
 pub fn name_attribute(name: &Name, attr: &ObjectIdentifier) -> Vec<String> {
-    name.0
-        .iter()
-        .flat_map(|rdn| rdn.0.iter())
-        .filter(|atv| atv.oid == *attr)
-        .filter_map(|atv| attribute_text(&atv.value))
-        .collect()
+    name.0.iter().flat_map(|rdn| rdn.0.iter()).filter(|atv| atv.oid == *attr).filter_map(|atv| attribute_text(&atv.value)).collect()
 }
 
 fn normalize(s: &str) -> String {
-    s.split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase()
+    s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
 }
 
 /// RFC 5280 §7.1 name matching, simplified: equal DER, or the same RDN structure with
@@ -487,16 +444,8 @@ pub fn sha256_fingerprint_hex(cert: &Certificate) -> Result<String, CertError> {
 // ---------------------------------------------------------------------------------------
 // Extensions
 
-fn get_ext<'a, T: Decode<'a> + AssociatedOid>(
-    cert: &'a Certificate,
-    name: &'static str,
-) -> Result<Option<(bool, T)>, CertError> {
-    cert.tbs_certificate
-        .get::<T>()
-        .map_err(|e| CertError::MalformedExtension {
-            extension: name,
-            reason: e.to_string(),
-        })
+fn get_ext<'a, T: Decode<'a> + AssociatedOid>(cert: &'a Certificate, name: &'static str) -> Result<Option<(bool, T)>, CertError> {
+    cert.tbs_certificate.get::<T>().map_err(|e| CertError::MalformedExtension { extension: name, reason: e.to_string() })
 }
 
 /// keyUsage, or None when absent.
@@ -517,10 +466,7 @@ pub fn key_usage_names(ku: &KeyUsage) -> Vec<&'static str> {
         (ku.encipher_only(), "encipherOnly"),
         (ku.decipher_only(), "decipherOnly"),
     ];
-    all.iter()
-        .filter(|(set, _)| *set)
-        .map(|(_, n)| *n)
-        .collect()
+    all.iter().filter(|(set, _)| *set).map(|(_, n)| *n).collect()
 }
 
 /// extendedKeyUsage purposes, or None when absent.
@@ -615,24 +561,13 @@ pub fn verify_issued_by(cert: &Certificate, issuer: &Certificate) -> Result<(), 
     if cert.tbs_certificate.signature != cert.signature_algorithm {
         return Err(SignatureError::AlgorithmMismatch);
     }
-    let tbs = cert
-        .tbs_certificate
-        .to_der()
-        .map_err(|e| SignatureError::Encoding {
-            reason: e.to_string(),
-        })?;
+    let tbs = cert.tbs_certificate.to_der().map_err(|e| SignatureError::Encoding { reason: e.to_string() })?;
     let sig = cert.signature.as_bytes().ok_or(SignatureError::Invalid)?;
     let key = verified_key(&tbs, cert, sig, issuer);
     if key.as_ref().is_some_and(|k| VERIFIED.lock().is_ok_and(|set| set.contains(k))) {
         return Ok(());
     }
-    sigalg::verify_signature(
-        &issuer.tbs_certificate.subject_public_key_info,
-        &cert.signature_algorithm,
-        None,
-        &tbs,
-        sig,
-    )?;
+    sigalg::verify_signature(&issuer.tbs_certificate.subject_public_key_info, &cert.signature_algorithm, None, &tbs, sig)?;
     if let (Some(k), Ok(mut set)) = (key, VERIFIED.lock()) {
         if set.len() >= MAX_VERIFIED {
             set.clear();
@@ -665,10 +600,7 @@ fn verified_key(tbs: &[u8], cert: &Certificate, sig: &[u8], issuer: &Certificate
 
 /// `cert`'s issuer name matches `issuer`'s subject and `issuer`'s key verifies `cert`'s signature.
 pub fn issued_by(cert: &Certificate, issuer: &Certificate) -> bool {
-    names_match(
-        &cert.tbs_certificate.issuer,
-        &issuer.tbs_certificate.subject,
-    ) && verify_issued_by(cert, issuer).is_ok()
+    names_match(&cert.tbs_certificate.issuer, &issuer.tbs_certificate.subject) && verify_issued_by(cert, issuer).is_ok()
 }
 
 /// Subject and issuer names match (no signature check).

@@ -39,8 +39,7 @@ fn unix_to_offset(d: core::time::Duration) -> OffsetDateTime {
     // der's DateTime is limited to the years 1970..=9999, which `time` always represents, so
     // the conversion cannot fail; saturate instead of panicking all the same.
     let secs = i64::try_from(d.as_secs()).unwrap_or(i64::MAX);
-    OffsetDateTime::from_unix_timestamp(secs)
-        .unwrap_or_else(|_| time::PrimitiveDateTime::MAX.assume_utc())
+    OffsetDateTime::from_unix_timestamp(secs).unwrap_or_else(|_| time::PrimitiveDateTime::MAX.assume_utc())
 }
 
 /// Upper-case hex without separators.

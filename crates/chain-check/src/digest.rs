@@ -21,12 +21,7 @@ pub enum DigestAlg {
 
 impl DigestAlg {
     /// All supported algorithms, weakest first.
-    pub const ALL: [DigestAlg; 4] = [
-        DigestAlg::Sha1,
-        DigestAlg::Sha256,
-        DigestAlg::Sha384,
-        DigestAlg::Sha512,
-    ];
+    pub const ALL: [DigestAlg; 4] = [DigestAlg::Sha1, DigestAlg::Sha256, DigestAlg::Sha384, DigestAlg::Sha512];
 
     /// The algorithm's object identifier (e.g. 2.16.840.1.101.3.4.2.1 for SHA-256).
     pub const fn oid(self) -> ObjectIdentifier {
@@ -65,10 +60,7 @@ impl DigestAlg {
 
     /// `AlgorithmIdentifier` with absent parameters (RFC 5754 §2: the preferred encoding).
     pub fn algorithm_identifier(self) -> AlgorithmIdentifierOwned {
-        AlgorithmIdentifierOwned {
-            oid: self.oid(),
-            parameters: None,
-        }
+        AlgorithmIdentifierOwned { oid: self.oid(), parameters: None }
     }
 
     pub(crate) fn lc_algorithm(self) -> &'static lc::Algorithm {
@@ -106,10 +98,7 @@ pub struct Hasher {
 
 impl Hasher {
     pub fn new(alg: DigestAlg) -> Self {
-        Hasher {
-            alg,
-            ctx: lc::Context::new(alg.lc_algorithm()),
-        }
+        Hasher { alg, ctx: lc::Context::new(alg.lc_algorithm()) }
     }
 
     pub fn alg(&self) -> DigestAlg {
@@ -263,14 +252,8 @@ mod tests {
 
     #[test]
     fn known_answers() {
-        assert_eq!(
-            hex(&DigestAlg::Sha1.digest(b"abc")),
-            "a9993e364706816aba3e25717850c26c9cd0d89d"
-        );
-        assert_eq!(
-            hex(&DigestAlg::Sha256.digest(b"abc")),
-            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
-        );
+        assert_eq!(hex(&DigestAlg::Sha1.digest(b"abc")), "a9993e364706816aba3e25717850c26c9cd0d89d");
+        assert_eq!(hex(&DigestAlg::Sha256.digest(b"abc")), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
         assert_eq!(DigestAlg::Sha384.digest(b"abc").len(), 48);
         assert_eq!(DigestAlg::Sha512.digest(b"abc").len(), 64);
     }

@@ -25,11 +25,7 @@ pub struct HttpLimits {
 
 impl Default for HttpLimits {
     fn default() -> Self {
-        HttpLimits {
-            timeout: Duration::from_secs(10),
-            max_bytes: 20 * 1024 * 1024,
-            max_redirects: 3,
-        }
+        HttpLimits { timeout: Duration::from_secs(10), max_bytes: 20 * 1024 * 1024, max_redirects: 3 }
     }
 }
 
@@ -66,10 +62,7 @@ fn is_loopback(url: &str) -> bool {
     } else {
         host_port.split(':').next().unwrap_or("")
     };
-    host.eq_ignore_ascii_case("localhost")
-        || host
-            .parse::<std::net::IpAddr>()
-            .is_ok_and(|ip| ip.is_loopback())
+    host.eq_ignore_ascii_case("localhost") || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
 fn agent(url: &str, limits: &HttpLimits) -> ureq::Agent {
@@ -93,10 +86,7 @@ fn check_url(url: &str) -> Result<(), HttpError> {
         return Err(HttpError::UnsupportedScheme { url: url.into() });
     }
     if url.len() > 4096 || url.chars().any(|c| c.is_control() || c == ' ') {
-        return Err(HttpError::InvalidUrl {
-            url: url.into(),
-            reason: "control characters, spaces or excessive length".into(),
-        });
+        return Err(HttpError::InvalidUrl { url: url.into(), reason: "control characters, spaces or excessive length".into() });
     }
     Ok(())
 }
@@ -104,39 +94,17 @@ fn check_url(url: &str) -> Result<(), HttpError> {
 fn map_err(url: &str, limits: &HttpLimits, e: ureq::Error) -> HttpError {
     let url = url.to_string();
     match e {
-        ureq::Error::Timeout(_) => HttpError::Timeout {
-            url,
-            timeout: limits.timeout,
-        },
-        ureq::Error::Io(ref io)
-            if matches!(
-                io.kind(),
-                std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock
-            ) =>
-        {
-            HttpError::Timeout {
-                url,
-                timeout: limits.timeout,
-            }
+        ureq::Error::Timeout(_) => HttpError::Timeout { url, timeout: limits.timeout },
+        ureq::Error::Io(ref io) if matches!(io.kind(), std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock) => {
+            HttpError::Timeout { url, timeout: limits.timeout }
         }
-        ureq::Error::BodyExceedsLimit(_) => HttpError::TooLarge {
-            url,
-            limit: limits.max_bytes,
-        },
+        ureq::Error::BodyExceedsLimit(_) => HttpError::TooLarge { url, limit: limits.max_bytes },
         ureq::Error::TooManyRedirects => HttpError::TooManyRedirects { url },
         ureq::Error::StatusCode(status) => HttpError::Status { url, status },
         ureq::Error::BadUri(reason) => HttpError::InvalidUrl { url, reason },
-        ureq::Error::Http(ref h) => HttpError::InvalidUrl {
-            url,
-            reason: h.to_string(),
-        },
-        ureq::Error::TlsRequired | ureq::Error::RequireHttpsOnly(_) => {
-            HttpError::UnsupportedScheme { url }
-        }
-        other => HttpError::Transport {
-            url,
-            message: other.to_string(),
-        },
+        ureq::Error::Http(ref h) => HttpError::InvalidUrl { url, reason: h.to_string() },
+        ureq::Error::TlsRequired | ureq::Error::RequireHttpsOnly(_) => HttpError::UnsupportedScheme { url },
+        other => HttpError::Transport { url, message: other.to_string() },
     }
 }
 
@@ -148,24 +116,14 @@ fn read_response(
     let mut resp = result.map_err(|e| map_err(url, limits, e))?;
     let status = resp.status().as_u16();
     if !(200..300).contains(&status) {
-        return Err(HttpError::Status {
-            url: url.into(),
-            status,
-        });
+        return Err(HttpError::Status { url: url.into(), status });
     }
     if let Some(len) = resp.body().content_length() {
         if len > limits.max_bytes {
-            return Err(HttpError::TooLarge {
-                url: url.into(),
-                limit: limits.max_bytes,
-            });
+            return Err(HttpError::TooLarge { url: url.into(), limit: limits.max_bytes });
         }
     }
-    resp.body_mut()
-        .with_config()
-        .limit(limits.max_bytes)
-        .read_to_vec()
-        .map_err(|e| map_err(url, limits, e))
+    resp.body_mut().with_config().limit(limits.max_bytes).read_to_vec().map_err(|e| map_err(url, limits, e))
 }
 
 /// GET `url`; the body of a 2xx answer.
@@ -176,22 +134,10 @@ pub fn get(url: &str, limits: &HttpLimits) -> Result<Vec<u8>, HttpError> {
 }
 
 /// POST `body` as `content_type` to `url`; the body of a 2xx answer.
-pub fn post(
-    url: &str,
-    content_type: &str,
-    body: &[u8],
-    limits: &HttpLimits,
-) -> Result<Vec<u8>, HttpError> {
+pub fn post(url: &str, content_type: &str, body: &[u8], limits: &HttpLimits) -> Result<Vec<u8>, HttpError> {
     check_url(url)?;
     let agent = agent(url, limits);
-    read_response(
-        url,
-        limits,
-        agent
-            .post(url.trim())
-            .header("Content-Type", content_type)
-            .send(body),
-    )
+    read_response(url, limits, agent.post(url.trim()).header("Content-Type", content_type).send(body))
 }
 
 #[cfg(test)]
@@ -200,20 +146,10 @@ mod tests {
 
     #[test]
     fn loopback_detection() {
-        for u in [
-            "http://127.0.0.1:8080/ocsp",
-            "http://localhost/x",
-            "http://[::1]:99/",
-            "http://user@127.0.0.2",
-        ] {
+        for u in ["http://127.0.0.1:8080/ocsp", "http://localhost/x", "http://[::1]:99/", "http://user@127.0.0.2"] {
             assert!(is_loopback(u), "{u}");
         }
-        for u in [
-            "http://ocsp.ca.gov.vn/",
-            "http://10.0.0.1/",
-            "http://127.0.0.1.example/",
-            "http://",
-        ] {
+        for u in ["http://ocsp.ca.gov.vn/", "http://10.0.0.1/", "http://127.0.0.1.example/", "http://"] {
             assert!(!is_loopback(u), "{u}");
         }
     }

@@ -99,12 +99,7 @@ impl std::fmt::Display for Source {
 pub enum RevocationStatus {
     /// Not revoked at the time of interest, proven by `evidence_der` (a DER OCSPResponse
     /// or CRL, e.g. to embed in the DSS).
-    Good {
-        source: Source,
-        this_update: OffsetDateTime,
-        next_update: Option<OffsetDateTime>,
-        evidence_der: Vec<u8>,
-    },
+    Good { source: Source, this_update: OffsetDateTime, next_update: Option<OffsetDateTime>, evidence_der: Vec<u8> },
     /// Revoked at `revoked_at` (which may be after the time of interest).
     Revoked {
         revoked_at: OffsetDateTime,
@@ -139,14 +134,8 @@ pub enum RevocationError {
 /// Evidence found in one OCSP response or CRL.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Finding {
-    Good {
-        this_update: OffsetDateTime,
-        next_update: Option<OffsetDateTime>,
-    },
-    Revoked {
-        revoked_at: OffsetDateTime,
-        reason: Option<String>,
-    },
+    Good { this_update: OffsetDateTime, next_update: Option<OffsetDateTime> },
+    Revoked { revoked_at: OffsetDateTime, reason: Option<String> },
 }
 
 /// Time rule 3 and 4 for good evidence (see the module docs).
@@ -198,38 +187,19 @@ fn decide(cands: Vec<Candidate>, at: OffsetDateTime) -> Option<RevocationStatus>
         Finding::Good { .. } => None,
     };
     let to_status = |c: Candidate| match c.finding {
-        Finding::Good {
-            this_update,
-            next_update,
-        } => RevocationStatus::Good {
-            source: c.source,
-            this_update,
-            next_update,
-            evidence_der: c.der,
-        },
-        Finding::Revoked { revoked_at, reason } => RevocationStatus::Revoked {
-            revoked_at,
-            reason,
-            source: c.source,
-        },
+        Finding::Good { this_update, next_update } => {
+            RevocationStatus::Good { source: c.source, this_update, next_update, evidence_der: c.der }
+        }
+        Finding::Revoked { revoked_at, reason } => RevocationStatus::Revoked { revoked_at, reason, source: c.source },
     };
     // 1. The earliest revocation at or before `at`.
-    let early = cands
-        .iter()
-        .enumerate()
-        .filter_map(|(i, c)| revoked(c).filter(|t| *t <= at).map(|t| (t, i)))
-        .min();
+    let early = cands.iter().enumerate().filter_map(|(i, c)| revoked(c).filter(|t| *t <= at).map(|t| (t, i))).min();
     let pick = if let Some((_, i)) = early {
         Some(i)
     } else if let Some(i) = cands.iter().position(|c| revoked(c).is_none()) {
         Some(i)
     } else {
-        cands
-            .iter()
-            .enumerate()
-            .filter_map(|(i, c)| revoked(c).map(|t| (t, i)))
-            .min()
-            .map(|(_, i)| i)
+        cands.iter().enumerate().filter_map(|(i, c)| revoked(c).map(|t| (t, i))).min().map(|(_, i)| i)
     };
     let i = pick?;
     cands.into_iter().nth(i).map(to_status)
@@ -237,12 +207,7 @@ fn decide(cands: Vec<Candidate>, at: OffsetDateTime) -> Option<RevocationStatus>
 
 /// Status of `cert` (issued by `issuer`) at time `at`, using the current clock for the
 /// "nothing from the future" rule. See the module docs for the rules.
-pub fn check(
-    cert: &Certificate,
-    issuer: &Certificate,
-    at: OffsetDateTime,
-    sources: &RevocationSources,
-) -> RevocationStatus {
+pub fn check(cert: &Certificate, issuer: &Certificate, at: OffsetDateTime, sources: &RevocationSources) -> RevocationStatus {
     check_with_clock(cert, issuer, at, OffsetDateTime::now_utc(), sources)
 }
 
@@ -258,22 +223,14 @@ pub fn check_with_clock(
     let mut cands = Vec::new();
     for (i, der) in sources.ocsp_responses.iter().enumerate() {
         match ocsp::evaluate(der, cert, issuer, at, now) {
-            Ok(finding) => cands.push(Candidate {
-                finding,
-                source: Source::EmbeddedOcsp,
-                der: der.clone(),
-            }),
+            Ok(finding) => cands.push(Candidate { finding, source: Source::EmbeddedOcsp, der: der.clone() }),
             Err(r) => reasons.push(format!("OCSP response #{}: {r}", i + 1)),
         }
     }
     for (i, der) in sources.crls.iter().enumerate() {
         let der = crl::to_der(der);
         match crl::evaluate(&der, cert, issuer, at, now) {
-            Ok(finding) => cands.push(Candidate {
-                finding,
-                source: Source::EmbeddedCrl,
-                der,
-            }),
+            Ok(finding) => cands.push(Candidate { finding, source: Source::EmbeddedCrl, der }),
             Err(r) => reasons.push(format!("CRL #{}: {r}", i + 1)),
         }
     }
@@ -295,14 +252,7 @@ pub fn check_with_clock(
             Ok(der) => match ocsp::evaluate(&der, cert, issuer, at, now) {
                 Ok(finding) => {
                     let source = Source::FetchedOcsp { url: url.clone() };
-                    if let Some(s) = decide(
-                        vec![Candidate {
-                            finding,
-                            source,
-                            der,
-                        }],
-                        at,
-                    ) {
+                    if let Some(s) = decide(vec![Candidate { finding, source, der }], at) {
                         return s;
                     }
                 }
@@ -320,14 +270,7 @@ pub fn check_with_clock(
             Ok(der) => match crl::evaluate(&der, cert, issuer, at, now) {
                 Ok(finding) => {
                     let source = Source::FetchedCrl { url: url.clone() };
-                    if let Some(s) = decide(
-                        vec![Candidate {
-                            finding,
-                            source,
-                            der,
-                        }],
-                        at,
-                    ) {
+                    if let Some(s) = decide(vec![Candidate { finding, source, der }], at) {
                         return s;
                     }
                 }
@@ -341,19 +284,13 @@ pub fn check_with_clock(
 
 /// [`check`] for every certificate of a path but its anchor, each against the next one
 /// (leaf first). A path of one (a trusted leaf) gives an empty list.
-pub fn check_path(
-    path: &crate::article32::CertPath,
-    at: OffsetDateTime,
-    sources: &RevocationSources,
-) -> Vec<RevocationStatus> {
+pub fn check_path(path: &crate::article32::CertPath, at: OffsetDateTime, sources: &RevocationSources) -> Vec<RevocationStatus> {
     path.certs
         .windows(2)
         .map(|pair| match pair {
             [cert, issuer] => check(cert, issuer, at, sources),
             // `windows(2)` only yields slices of two.
-            _ => RevocationStatus::Unknown {
-                reasons: Vec::new(),
-            },
+            _ => RevocationStatus::Unknown { reasons: Vec::new() },
         })
         .collect()
 }
@@ -361,11 +298,7 @@ pub fn check_path(
 /// Ask the certificate's OCSP responders (AIA, in order) until one answers with a
 /// well-formed OCSPResponse; its DER. The response is *not* verified here: pass it to
 /// [`check`] (or [`ocsp::evaluate`]).
-pub fn fetch_ocsp(
-    cert: &Certificate,
-    issuer: &Certificate,
-    limits: &HttpLimits,
-) -> Result<Vec<u8>, RevocationError> {
+pub fn fetch_ocsp(cert: &Certificate, issuer: &Certificate, limits: &HttpLimits) -> Result<Vec<u8>, RevocationError> {
     let urls = cert::ocsp_urls(cert);
     let mut last = None;
     for url in &urls {
@@ -374,24 +307,14 @@ pub fn fetch_ocsp(
             Err(e) => last = Some(e),
         }
     }
-    Err(last.unwrap_or_else(|| RevocationError::NoOcspUrl {
-        subject: cert::subject(cert),
-    }))
+    Err(last.unwrap_or_else(|| RevocationError::NoOcspUrl { subject: cert::subject(cert) }))
 }
 
 /// POST an OCSP request (SHA-1 CertID, no nonce) for `cert` to `url`; the DER response.
-pub fn fetch_ocsp_from(
-    url: &str,
-    cert: &Certificate,
-    issuer: &Certificate,
-    limits: &HttpLimits,
-) -> Result<Vec<u8>, RevocationError> {
+pub fn fetch_ocsp_from(url: &str, cert: &Certificate, issuer: &Certificate, limits: &HttpLimits) -> Result<Vec<u8>, RevocationError> {
     let req = ocsp::build_request(cert, issuer, None)?;
     let body = crate::http::post(url, "application/ocsp-request", &req, limits)?;
-    ocsp::parse_response(&body).map_err(|reason| RevocationError::Malformed {
-        what: "OCSP response",
-        reason,
-    })?;
+    ocsp::parse_response(&body).map_err(|reason| RevocationError::Malformed { what: "OCSP response", reason })?;
     Ok(body)
 }
 
@@ -399,9 +322,6 @@ pub fn fetch_ocsp_from(
 pub fn fetch_crl(url: &str, limits: &HttpLimits) -> Result<Vec<u8>, RevocationError> {
     let body = crate::http::get(url, limits)?;
     let der = crl::to_der(&body);
-    crl::parse(&der).map_err(|reason| RevocationError::Malformed {
-        what: "CRL",
-        reason,
-    })?;
+    crl::parse(&der).map_err(|reason| RevocationError::Malformed { what: "CRL", reason })?;
     Ok(der)
 }

@@ -116,20 +116,14 @@ struct PssParams {
 
 /// The public key bytes inside the SPKI BIT STRING (no unused bits allowed).
 fn key_bytes(spki: &SubjectPublicKeyInfoOwned) -> Result<&[u8], SignatureError> {
-    spki.subject_public_key
-        .as_bytes()
-        .ok_or_else(|| SignatureError::BadKey {
-            reason: "public key BIT STRING has unused bits".into(),
-        })
+    spki.subject_public_key.as_bytes().ok_or_else(|| SignatureError::BadKey { reason: "public key BIT STRING has unused bits".into() })
 }
 
 /// Describe the public key in `spki` (kind and size or curve).
 pub fn key_info(spki: &SubjectPublicKeyInfoOwned) -> Result<KeyInfo, SignatureError> {
     let oid = spki.algorithm.oid;
     if oid == oids::RSA_ENCRYPTION || oid == oids::RSASSA_PSS {
-        let key = RsaPublicKey::from_der(key_bytes(spki)?).map_err(|e| SignatureError::BadKey {
-            reason: format!("RSAPublicKey: {e}"),
-        })?;
+        let key = RsaPublicKey::from_der(key_bytes(spki)?).map_err(|e| SignatureError::BadKey { reason: format!("RSAPublicKey: {e}") })?;
         let n = key.modulus.as_bytes();
         let bits = match n.first() {
             None => 0,
@@ -142,9 +136,7 @@ pub fn key_info(spki: &SubjectPublicKeyInfoOwned) -> Result<KeyInfo, SignatureEr
             .parameters
             .as_ref()
             .and_then(|p| p.decode_as::<const_oid::ObjectIdentifier>().ok())
-            .ok_or_else(|| SignatureError::UnsupportedKey {
-                reason: "EC key without a named curve".into(),
-            })?;
+            .ok_or_else(|| SignatureError::UnsupportedKey { reason: "EC key without a named curve".into() })?;
         let curve = if curve_oid == oids::SECP256R1 {
             Curve::P256
         } else if curve_oid == oids::SECP384R1 {
@@ -152,17 +144,13 @@ pub fn key_info(spki: &SubjectPublicKeyInfoOwned) -> Result<KeyInfo, SignatureEr
         } else if curve_oid == oids::SECP521R1 {
             Curve::P521
         } else {
-            return Err(SignatureError::UnsupportedKey {
-                reason: format!("EC curve {curve_oid}"),
-            });
+            return Err(SignatureError::UnsupportedKey { reason: format!("EC curve {curve_oid}") });
         };
         Ok(KeyInfo::Ec { curve })
     } else if oid == oids::ED25519 {
         Ok(KeyInfo::Ed25519)
     } else {
-        Err(SignatureError::UnsupportedKey {
-            reason: format!("key algorithm {}", alg_name(&oid)),
-        })
+        Err(SignatureError::UnsupportedKey { reason: format!("key algorithm {}", alg_name(&oid)) })
     }
 }
 
@@ -185,11 +173,7 @@ pub fn alg_name(oid: &const_oid::ObjectIdentifier) -> String {
         (oids::ECDSA_WITH_SHA512, "ecdsa-with-SHA512"),
         (oids::ED25519, "Ed25519"),
     ];
-    known
-        .iter()
-        .find(|(o, _)| o == oid)
-        .map(|(_, n)| (*n).to_string())
-        .unwrap_or_else(|| oid.to_string())
+    known.iter().find(|(o, _)| o == oid).map(|(_, n)| (*n).to_string()).unwrap_or_else(|| oid.to_string())
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -204,31 +188,19 @@ fn parse_pss(alg: &AlgorithmIdentifierOwned) -> Result<(DigestAlg, u32), Signatu
     let bad = |reason: String| SignatureError::BadParameters { reason };
     let params: PssParams = match &alg.parameters {
         // Absent parameters mean all defaults (SHA-1); also accept an explicit empty SEQUENCE.
-        None => PssParams {
-            hash: None,
-            mask_gen: None,
-            salt_len: None,
-            trailer: None,
-        },
-        Some(any) => any
-            .decode_as::<PssParams>()
-            .map_err(|e| bad(format!("RSASSA-PSS-params: {e}")))?,
+        None => PssParams { hash: None, mask_gen: None, salt_len: None, trailer: None },
+        Some(any) => any.decode_as::<PssParams>().map_err(|e| bad(format!("RSASSA-PSS-params: {e}")))?,
     };
     let hash = match &params.hash {
         None => DigestAlg::Sha1,
-        Some(h) => {
-            DigestAlg::from_oid(&h.oid).ok_or_else(|| SignatureError::UnsupportedAlgorithm {
-                alg: format!("rsassaPss with hash {}", h.oid),
-            })?
-        }
+        Some(h) => DigestAlg::from_oid(&h.oid)
+            .ok_or_else(|| SignatureError::UnsupportedAlgorithm { alg: format!("rsassaPss with hash {}", h.oid) })?,
     };
     let mgf_hash = match &params.mask_gen {
         None => DigestAlg::Sha1,
         Some(m) => {
             if m.oid != oids::MGF1 {
-                return Err(SignatureError::UnsupportedAlgorithm {
-                    alg: format!("rsassaPss with mask generation {}", m.oid),
-                });
+                return Err(SignatureError::UnsupportedAlgorithm { alg: format!("rsassaPss with mask generation {}", m.oid) });
             }
             let inner = m
                 .parameters
@@ -236,15 +208,12 @@ fn parse_pss(alg: &AlgorithmIdentifierOwned) -> Result<(DigestAlg, u32), Signatu
                 .ok_or_else(|| bad("MGF1 without a hash".into()))?
                 .decode_as::<AlgorithmIdentifierOwned>()
                 .map_err(|e| bad(format!("MGF1 hash: {e}")))?;
-            DigestAlg::from_oid(&inner.oid).ok_or_else(|| SignatureError::UnsupportedAlgorithm {
-                alg: format!("rsassaPss with MGF1 hash {}", inner.oid),
-            })?
+            DigestAlg::from_oid(&inner.oid)
+                .ok_or_else(|| SignatureError::UnsupportedAlgorithm { alg: format!("rsassaPss with MGF1 hash {}", inner.oid) })?
         }
     };
     if mgf_hash != hash {
-        return Err(SignatureError::UnsupportedAlgorithm {
-            alg: format!("rsassaPss with {hash} and MGF1-{mgf_hash}"),
-        });
+        return Err(SignatureError::UnsupportedAlgorithm { alg: format!("rsassaPss with {hash} and MGF1-{mgf_hash}") });
     }
     if params.trailer.unwrap_or(1) != 1 {
         return Err(bad("trailerField is not 1".into()));
@@ -252,48 +221,37 @@ fn parse_pss(alg: &AlgorithmIdentifierOwned) -> Result<(DigestAlg, u32), Signatu
     Ok((hash, params.salt_len.unwrap_or(20)))
 }
 
-fn scheme_of(
-    alg: &AlgorithmIdentifierOwned,
-    digest_hint: Option<DigestAlg>,
-) -> Result<Scheme, SignatureError> {
+fn scheme_of(alg: &AlgorithmIdentifierOwned, digest_hint: Option<DigestAlg>) -> Result<Scheme, SignatureError> {
     let oid = alg.oid;
-    let need_hint = || {
-        digest_hint.ok_or_else(|| SignatureError::DigestUnknown {
-            alg: alg_name(&oid),
-        })
-    };
-    Ok(
-        if oid == oids::SHA1_WITH_RSA || oid == oids::SHA1_WITH_RSA_OIW {
-            Scheme::RsaPkcs1(DigestAlg::Sha1)
-        } else if oid == oids::SHA256_WITH_RSA {
-            Scheme::RsaPkcs1(DigestAlg::Sha256)
-        } else if oid == oids::SHA384_WITH_RSA {
-            Scheme::RsaPkcs1(DigestAlg::Sha384)
-        } else if oid == oids::SHA512_WITH_RSA {
-            Scheme::RsaPkcs1(DigestAlg::Sha512)
-        } else if oid == oids::RSA_ENCRYPTION {
-            Scheme::RsaPkcs1(need_hint()?)
-        } else if oid == oids::RSASSA_PSS {
-            let (hash, salt) = parse_pss(alg)?;
-            Scheme::RsaPss { hash, salt }
-        } else if oid == oids::ECDSA_WITH_SHA1 {
-            Scheme::Ecdsa(DigestAlg::Sha1)
-        } else if oid == oids::ECDSA_WITH_SHA256 {
-            Scheme::Ecdsa(DigestAlg::Sha256)
-        } else if oid == oids::ECDSA_WITH_SHA384 {
-            Scheme::Ecdsa(DigestAlg::Sha384)
-        } else if oid == oids::ECDSA_WITH_SHA512 {
-            Scheme::Ecdsa(DigestAlg::Sha512)
-        } else if oid == oids::EC_PUBLIC_KEY {
-            Scheme::Ecdsa(need_hint()?)
-        } else if oid == oids::ED25519 {
-            Scheme::Ed25519
-        } else {
-            return Err(SignatureError::UnsupportedAlgorithm {
-                alg: alg_name(&oid),
-            });
-        },
-    )
+    let need_hint = || digest_hint.ok_or_else(|| SignatureError::DigestUnknown { alg: alg_name(&oid) });
+    Ok(if oid == oids::SHA1_WITH_RSA || oid == oids::SHA1_WITH_RSA_OIW {
+        Scheme::RsaPkcs1(DigestAlg::Sha1)
+    } else if oid == oids::SHA256_WITH_RSA {
+        Scheme::RsaPkcs1(DigestAlg::Sha256)
+    } else if oid == oids::SHA384_WITH_RSA {
+        Scheme::RsaPkcs1(DigestAlg::Sha384)
+    } else if oid == oids::SHA512_WITH_RSA {
+        Scheme::RsaPkcs1(DigestAlg::Sha512)
+    } else if oid == oids::RSA_ENCRYPTION {
+        Scheme::RsaPkcs1(need_hint()?)
+    } else if oid == oids::RSASSA_PSS {
+        let (hash, salt) = parse_pss(alg)?;
+        Scheme::RsaPss { hash, salt }
+    } else if oid == oids::ECDSA_WITH_SHA1 {
+        Scheme::Ecdsa(DigestAlg::Sha1)
+    } else if oid == oids::ECDSA_WITH_SHA256 {
+        Scheme::Ecdsa(DigestAlg::Sha256)
+    } else if oid == oids::ECDSA_WITH_SHA384 {
+        Scheme::Ecdsa(DigestAlg::Sha384)
+    } else if oid == oids::ECDSA_WITH_SHA512 {
+        Scheme::Ecdsa(DigestAlg::Sha512)
+    } else if oid == oids::EC_PUBLIC_KEY {
+        Scheme::Ecdsa(need_hint()?)
+    } else if oid == oids::ED25519 {
+        Scheme::Ed25519
+    } else {
+        return Err(SignatureError::UnsupportedAlgorithm { alg: alg_name(&oid) });
+    })
 }
 
 /// Which digest a signature algorithm uses (None if it does not say, e.g. rsaEncryption,
@@ -307,10 +265,7 @@ pub fn digest_of(alg: &AlgorithmIdentifierOwned) -> Option<DigestAlg> {
 }
 
 /// The digest a signature effectively used: the algorithm's own, else the hint.
-pub fn effective_digest(
-    alg: &AlgorithmIdentifierOwned,
-    digest_hint: Option<DigestAlg>,
-) -> Option<DigestAlg> {
+pub fn effective_digest(alg: &AlgorithmIdentifierOwned, digest_hint: Option<DigestAlg>) -> Option<DigestAlg> {
     match scheme_of(alg, digest_hint).ok()? {
         Scheme::RsaPkcs1(h) | Scheme::Ecdsa(h) => Some(h),
         Scheme::RsaPss { hash, .. } => Some(hash),
@@ -321,27 +276,16 @@ pub fn effective_digest(
 const RSA_MIN_BITS: usize = 1024;
 const RSA_MAX_BITS: usize = 8192;
 
-fn rsa_pkcs1_params(
-    hash: DigestAlg,
-    bits: usize,
-) -> Result<&'static RsaParameters, SignatureError> {
+fn rsa_pkcs1_params(hash: DigestAlg, bits: usize) -> Result<&'static RsaParameters, SignatureError> {
     if !(RSA_MIN_BITS..=RSA_MAX_BITS).contains(&bits) {
-        return Err(SignatureError::KeySize {
-            bits,
-            min: RSA_MIN_BITS,
-            max: RSA_MAX_BITS,
-        });
+        return Err(SignatureError::KeySize { bits, min: RSA_MIN_BITS, max: RSA_MAX_BITS });
     }
     Ok(match hash {
         DigestAlg::Sha1 => &lc::RSA_PKCS1_1024_8192_SHA1_FOR_LEGACY_USE_ONLY,
         DigestAlg::Sha256 => &lc::RSA_PKCS1_1024_8192_SHA256_FOR_LEGACY_USE_ONLY,
         DigestAlg::Sha384 => {
             if bits < 2048 {
-                return Err(SignatureError::KeySize {
-                    bits,
-                    min: 2048,
-                    max: RSA_MAX_BITS,
-                });
+                return Err(SignatureError::KeySize { bits, min: 2048, max: RSA_MAX_BITS });
             }
             &lc::RSA_PKCS1_2048_8192_SHA384
         }
@@ -355,21 +299,11 @@ macro_rules! pss_with_salt {
     };
 }
 
-fn rsa_pss_params(
-    hash: DigestAlg,
-    salt: u32,
-    bits: usize,
-) -> Result<&'static RsaParameters, SignatureError> {
+fn rsa_pss_params(hash: DigestAlg, salt: u32, bits: usize) -> Result<&'static RsaParameters, SignatureError> {
     if !(2048..=RSA_MAX_BITS).contains(&bits) {
-        return Err(SignatureError::KeySize {
-            bits,
-            min: 2048,
-            max: RSA_MAX_BITS,
-        });
+        return Err(SignatureError::KeySize { bits, min: 2048, max: RSA_MAX_BITS });
     }
-    let unsupported = || SignatureError::UnsupportedAlgorithm {
-        alg: format!("rsassaPss with {hash} and salt length {salt}"),
-    };
+    let unsupported = || SignatureError::UnsupportedAlgorithm { alg: format!("rsassaPss with {hash} and salt length {salt}") };
     let salt_usize = salt as usize;
     if salt_usize == hash.output_len() {
         return match hash {
@@ -383,21 +317,9 @@ fn rsa_pss_params(
     let em_len = (bits - 1).div_ceil(8);
     if em_len.checked_sub(hash.output_len() + 2) == Some(salt_usize) {
         return match hash {
-            DigestAlg::Sha256 => {
-                Ok(
-                    &const { lc::RSA_PSS_2048_8192_SHA256.with_pss_salt_length(RsaPssSaltLength::Max) },
-                )
-            }
-            DigestAlg::Sha384 => {
-                Ok(
-                    &const { lc::RSA_PSS_2048_8192_SHA384.with_pss_salt_length(RsaPssSaltLength::Max) },
-                )
-            }
-            DigestAlg::Sha512 => {
-                Ok(
-                    &const { lc::RSA_PSS_2048_8192_SHA512.with_pss_salt_length(RsaPssSaltLength::Max) },
-                )
-            }
+            DigestAlg::Sha256 => Ok(&const { lc::RSA_PSS_2048_8192_SHA256.with_pss_salt_length(RsaPssSaltLength::Max) }),
+            DigestAlg::Sha384 => Ok(&const { lc::RSA_PSS_2048_8192_SHA384.with_pss_salt_length(RsaPssSaltLength::Max) }),
+            DigestAlg::Sha512 => Ok(&const { lc::RSA_PSS_2048_8192_SHA512.with_pss_salt_length(RsaPssSaltLength::Max) }),
             DigestAlg::Sha1 => Err(unsupported()),
         };
     }
@@ -421,10 +343,7 @@ fn rsa_pss_params(
     })
 }
 
-fn ecdsa_alg(
-    curve: Curve,
-    hash: DigestAlg,
-) -> Result<&'static dyn VerificationAlgorithm, SignatureError> {
+fn ecdsa_alg(curve: Curve, hash: DigestAlg) -> Result<&'static dyn VerificationAlgorithm, SignatureError> {
     Ok(match (curve, hash) {
         (Curve::P256, DigestAlg::Sha1) => &lc::ECDSA_P256_SHA1_ASN1,
         (Curve::P256, DigestAlg::Sha256) => &lc::ECDSA_P256_SHA256_ASN1,
@@ -437,11 +356,7 @@ fn ecdsa_alg(
         (Curve::P521, DigestAlg::Sha256) => &lc::ECDSA_P521_SHA256_ASN1,
         (Curve::P521, DigestAlg::Sha384) => &lc::ECDSA_P521_SHA384_ASN1,
         (Curve::P521, DigestAlg::Sha512) => &lc::ECDSA_P521_SHA512_ASN1,
-        (Curve::P384, DigestAlg::Sha1) => {
-            return Err(SignatureError::UnsupportedAlgorithm {
-                alg: "ECDSA P-384 with SHA-1".into(),
-            })
-        }
+        (Curve::P384, DigestAlg::Sha1) => return Err(SignatureError::UnsupportedAlgorithm { alg: "ECDSA P-384 with SHA-1".into() }),
     })
 }
 
@@ -459,10 +374,7 @@ pub fn verify_signature(
 ) -> Result<(), SignatureError> {
     let scheme = scheme_of(alg, digest_hint)?;
     let key = key_info(spki)?;
-    let mismatch = || SignatureError::KeyMismatch {
-        key: key.to_string(),
-        alg: alg_name(&alg.oid),
-    };
+    let mismatch = || SignatureError::KeyMismatch { key: key.to_string(), alg: alg_name(&alg.oid) };
     let verifier: &'static dyn VerificationAlgorithm = match (scheme, key) {
         (Scheme::RsaPkcs1(hash), KeyInfo::Rsa { bits }) => {
             // An RSASSA-PSS-only key (id-RSASSA-PSS SPKI) must not verify PKCS#1 v1.5.
@@ -477,9 +389,7 @@ pub fn verify_signature(
         _ => return Err(mismatch()),
     };
     let raw_key = key_bytes(spki)?;
-    lc::UnparsedPublicKey::new(verifier, raw_key)
-        .verify(message, signature)
-        .map_err(|_| SignatureError::Invalid)
+    lc::UnparsedPublicKey::new(verifier, raw_key).verify(message, signature).map_err(|_| SignatureError::Invalid)
 }
 
 #[cfg(test)]
@@ -489,23 +399,14 @@ mod tests {
     use der::{Any, Encode};
 
     fn alg(oid: const_oid::ObjectIdentifier) -> AlgorithmIdentifierOwned {
-        AlgorithmIdentifierOwned {
-            oid,
-            parameters: None,
-        }
+        AlgorithmIdentifierOwned { oid, parameters: None }
     }
 
     #[test]
     fn digest_of_known_algorithms() {
         assert_eq!(digest_of(&alg(oids::SHA1_WITH_RSA)), Some(DigestAlg::Sha1));
-        assert_eq!(
-            digest_of(&alg(oids::SHA256_WITH_RSA)),
-            Some(DigestAlg::Sha256)
-        );
-        assert_eq!(
-            digest_of(&alg(oids::ECDSA_WITH_SHA384)),
-            Some(DigestAlg::Sha384)
-        );
+        assert_eq!(digest_of(&alg(oids::SHA256_WITH_RSA)), Some(DigestAlg::Sha256));
+        assert_eq!(digest_of(&alg(oids::ECDSA_WITH_SHA384)), Some(DigestAlg::Sha384));
         assert_eq!(digest_of(&alg(oids::RSA_ENCRYPTION)), None);
         assert_eq!(digest_of(&alg(oids::EC_PUBLIC_KEY)), None);
         assert_eq!(digest_of(&alg(oids::MD5_WITH_RSA)), None);
@@ -515,24 +416,10 @@ mod tests {
 
     #[test]
     fn pss_params_are_parsed() {
-        let sha384 = AlgorithmIdentifierOwned {
-            oid: oids::SHA384,
-            parameters: None,
-        };
-        let mgf = AlgorithmIdentifierOwned {
-            oid: oids::MGF1,
-            parameters: Some(Any::encode_from(&sha384).unwrap()),
-        };
-        let params = PssParams {
-            hash: Some(sha384.clone()),
-            mask_gen: Some(mgf),
-            salt_len: Some(48),
-            trailer: None,
-        };
-        let a = AlgorithmIdentifierOwned {
-            oid: oids::RSASSA_PSS,
-            parameters: Some(Any::encode_from(&params).unwrap()),
-        };
+        let sha384 = AlgorithmIdentifierOwned { oid: oids::SHA384, parameters: None };
+        let mgf = AlgorithmIdentifierOwned { oid: oids::MGF1, parameters: Some(Any::encode_from(&sha384).unwrap()) };
+        let params = PssParams { hash: Some(sha384.clone()), mask_gen: Some(mgf), salt_len: Some(48), trailer: None };
+        let a = AlgorithmIdentifierOwned { oid: oids::RSASSA_PSS, parameters: Some(Any::encode_from(&params).unwrap()) };
         assert_eq!(digest_of(&a), Some(DigestAlg::Sha384));
         assert_eq!(parse_pss(&a).unwrap(), (DigestAlg::Sha384, 48));
     }
@@ -546,33 +433,21 @@ mod tests {
         let r = verify_signature(&spki, &alg(oids::SHA256_WITH_RSA), None, b"m", b"s");
         assert!(matches!(r, Err(SignatureError::BadKey { .. })), "{r:?}");
         let spki = SubjectPublicKeyInfoOwned {
-            algorithm: AlgorithmIdentifierOwned {
-                oid: oids::EC_PUBLIC_KEY,
-                parameters: Some(Any::encode_from(&oids::SECP256R1).unwrap()),
-            },
+            algorithm: AlgorithmIdentifierOwned { oid: oids::EC_PUBLIC_KEY, parameters: Some(Any::encode_from(&oids::SECP256R1).unwrap()) },
             subject_public_key: BitString::from_bytes(&[4, 1, 2, 3]).unwrap(),
         };
         let r = verify_signature(&spki, &alg(oids::ECDSA_WITH_SHA256), None, b"m", b"s");
         assert_eq!(r, Err(SignatureError::Invalid));
         let r = verify_signature(&spki, &alg(oids::SHA256_WITH_RSA), None, b"m", b"s");
-        assert!(
-            matches!(r, Err(SignatureError::KeyMismatch { .. })),
-            "{r:?}"
-        );
+        assert!(matches!(r, Err(SignatureError::KeyMismatch { .. })), "{r:?}");
         let r = verify_signature(&spki, &alg(oids::EC_PUBLIC_KEY), None, b"m", b"s");
-        assert!(
-            matches!(r, Err(SignatureError::DigestUnknown { .. })),
-            "{r:?}"
-        );
+        assert!(matches!(r, Err(SignatureError::DigestUnknown { .. })), "{r:?}");
         // Bad PSS params.
         let a = AlgorithmIdentifierOwned {
             oid: oids::RSASSA_PSS,
             parameters: Some(Any::encode_from(&OctetString::new(vec![1]).unwrap()).unwrap()),
         };
-        assert!(matches!(
-            parse_pss(&a),
-            Err(SignatureError::BadParameters { .. })
-        ));
+        assert!(matches!(parse_pss(&a), Err(SignatureError::BadParameters { .. })));
         let _ = a.to_der();
     }
 }

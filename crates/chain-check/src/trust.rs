@@ -29,11 +29,7 @@ pub struct EmbeddedCert {
 
 macro_rules! embedded {
     ($profile:literal, $file:literal) => {
-        EmbeddedCert {
-            profile: $profile,
-            file: $file,
-            pem: include_bytes!(concat!("../trust/", $file)),
-        }
+        EmbeddedCert { profile: $profile, file: $file, pem: include_bytes!(concat!("../trust/", $file)) }
     };
 }
 
@@ -82,10 +78,7 @@ pub fn profile(name: &str) -> Result<Vec<Certificate>, TrustError> {
     }
     let mut out = Vec::new();
     for e in EMBEDDED.iter().filter(|e| e.profile == name) {
-        let certs = cert::parse_certificates(e.pem).map_err(|source| TrustError::Embedded {
-            file: e.file,
-            source,
-        })?;
+        let certs = cert::parse_certificates(e.pem).map_err(|source| TrustError::Embedded { file: e.file, source })?;
         out.extend(certs);
     }
     Ok(out)

@@ -34,18 +34,11 @@ fn pdfs(dir: &Path) -> Vec<PathBuf> {
 }
 
 fn unhex(s: &[u8]) -> Option<Vec<u8>> {
-    let digits: Vec<u8> = s
-        .iter()
-        .copied()
-        .filter(|c| !c.is_ascii_whitespace())
-        .collect();
+    let digits: Vec<u8> = s.iter().copied().filter(|c| !c.is_ascii_whitespace()).collect();
     if digits.len() % 2 != 0 {
         return None;
     }
-    digits
-        .chunks(2)
-        .map(|c| u8::from_str_radix(std::str::from_utf8(c).ok()?, 16).ok())
-        .collect()
+    digits.chunks(2).map(|c| u8::from_str_radix(std::str::from_utf8(c).ok()?, 16).ok()).collect()
 }
 
 /// The DER CMS blobs in `/Contents <hex>` of a PDF.
@@ -112,9 +105,7 @@ fn walk(bytes: &[u8], found: &mut Found, depth: usize) {
                 if ocsp::parse_response(tlv).is_ok() && !found.ocsp.iter().any(|o| o == tlv) {
                     found.ocsp.push(tlv.to_vec());
                 }
-            } else if x509_cert::crl::CertificateList::from_der(tlv).is_ok()
-                && !found.crls.iter().any(|o| o == tlv)
-            {
+            } else if x509_cert::crl::CertificateList::from_der(tlv).is_ok() && !found.crls.iter().any(|o| o == tlv) {
                 found.crls.push(tlv.to_vec());
             }
         }
@@ -164,12 +155,7 @@ fn real_signatures_certificates_ocsp_and_crls() {
         eprintln!("../shared/corpus not found; skipping");
         return;
     };
-    eprintln!(
-        "{blobs} CMS blobs: {} certificates, {} OCSP responses, {} CRLs",
-        found.certs.len(),
-        found.ocsp.len(),
-        found.crls.len()
-    );
+    eprintln!("{blobs} CMS blobs: {} certificates, {} OCSP responses, {} CRLs", found.certs.len(), found.ocsp.len(), found.crls.len());
     assert!(blobs >= 20, "{blobs}");
     assert!(found.certs.len() >= 20);
 
@@ -177,37 +163,17 @@ fn real_signatures_certificates_ocsp_and_crls() {
     let now = OffsetDateTime::now_utc();
     let mut algs = std::collections::BTreeSet::new();
     for c in &found.certs {
-        let _ = (
-            cert::subject(c),
-            cert::issuer(c),
-            cert::common_name(c),
-            cert::serial_hex(c),
-        );
-        let _ = (
-            cert::key_usage(c),
-            cert::extended_key_usages(c),
-            cert::policy_oids(c),
-        );
-        let _ = (
-            cert::ocsp_urls(c),
-            cert::crl_urls(c),
-            cert::ca_issuer_urls(c),
-        );
+        let _ = (cert::subject(c), cert::issuer(c), cert::common_name(c), cert::serial_hex(c));
+        let _ = (cert::key_usage(c), cert::extended_key_usages(c), cert::policy_oids(c));
+        let _ = (cert::ocsp_urls(c), cert::crl_urls(c), cert::ca_issuer_urls(c));
         let _ = cert::sha256_fingerprint_hex(c).unwrap();
-        for p in [
-            Purpose::DocumentSigning,
-            Purpose::CertificateAuthority,
-            Purpose::OcspSigning,
-            Purpose::Timestamping,
-        ] {
+        for p in [Purpose::DocumentSigning, Purpose::CertificateAuthority, Purpose::OcspSigning, Purpose::Timestamping] {
             let _ = article31::check(c, now, p);
         }
         algs.insert(format!(
             "{} / {}",
             sigalg::alg_name(&c.signature_algorithm.oid),
-            sigalg::key_info(&c.tbs_certificate.subject_public_key_info)
-                .map(|k| k.to_string())
-                .unwrap_or_else(|e| e.to_string())
+            sigalg::key_info(&c.tbs_certificate.subject_public_key_info).map(|k| k.to_string()).unwrap_or_else(|e| e.to_string())
         ));
     }
     eprintln!("signature algorithm / subject key: {algs:#?}");
@@ -228,16 +194,10 @@ fn real_signatures_certificates_ocsp_and_crls() {
         if candidates.is_empty() {
             continue;
         }
-        let results: Vec<_> = candidates
-            .iter()
-            .map(|(_, i)| cert::verify_issued_by(c, i))
-            .collect();
+        let results: Vec<_> = candidates.iter().map(|(_, i)| cert::verify_issued_by(c, i)).collect();
         if results.iter().any(|r| r.is_ok()) {
             verified += 1;
-        } else if !results
-            .iter()
-            .all(|r| matches!(r, Err(sigalg::SignatureError::UnsupportedAlgorithm { .. })))
-        {
+        } else if !results.iter().all(|r| matches!(r, Err(sigalg::SignatureError::UnsupportedAlgorithm { .. }))) {
             failures.push(format!("{}: {results:?}", cert::subject(c)));
         }
     }
@@ -248,13 +208,7 @@ fn real_signatures_certificates_ocsp_and_crls() {
     // Paths: every certificate to a self-signed root found in the corpus, at a time when
     // the certificate was valid.
     let mut trust = TrustStore::new();
-    trust.add(
-        found
-            .certs
-            .iter()
-            .filter(|c| cert::is_self_signed(c))
-            .cloned(),
-    );
+    trust.add(found.certs.iter().filter(|c| cert::is_self_signed(c)).cloned());
     let builder = PathBuilder::new(&trust).with_intermediates(found.certs.clone());
     let mut built = 0;
     for c in &found.certs {
@@ -278,21 +232,11 @@ fn real_signatures_certificates_ocsp_and_crls() {
             .tbs_response_data
             .responses
             .first()
-            .map(|s| {
-                OffsetDateTime::from_unix_timestamp(
-                    s.this_update.0.to_unix_duration().as_secs() as i64
-                )
-                .unwrap()
-            })
+            .map(|s| OffsetDateTime::from_unix_timestamp(s.this_update.0.to_unix_duration().as_secs() as i64).unwrap())
             .unwrap();
         let mut matched = false;
         for (c, i) in &pairs {
-            if !basic
-                .tbs_response_data
-                .responses
-                .iter()
-                .any(|s| s.cert_id.serial_number == c.tbs_certificate.serial_number)
-            {
+            if !basic.tbs_response_data.responses.iter().any(|s| s.cert_id.serial_number == c.tbs_certificate.serial_number) {
                 continue;
             }
             match ocsp::evaluate(der, c, i, this_update, now) {
@@ -315,23 +259,14 @@ fn real_signatures_certificates_ocsp_and_crls() {
     let mut crl_ok = 0;
     for der in &found.crls {
         let list = crl::parse(der).unwrap();
-        let this_update = OffsetDateTime::from_unix_timestamp(
-            list.tbs_cert_list.this_update.to_unix_duration().as_secs() as i64,
-        )
-        .unwrap();
+        let this_update = OffsetDateTime::from_unix_timestamp(list.tbs_cert_list.this_update.to_unix_duration().as_secs() as i64).unwrap();
         for (c, i) in &pairs {
-            if !cert::names_match(&c.tbs_certificate.issuer, &list.tbs_cert_list.issuer)
-                || cert::not_after(c) < this_update
-            {
+            if !cert::names_match(&c.tbs_certificate.issuer, &list.tbs_cert_list.issuer) || cert::not_after(c) < this_update {
                 continue;
             }
             match crl::evaluate(der, c, i, this_update, now) {
                 Ok(_) => crl_ok += 1,
-                Err(e) => panic!(
-                    "real CRL of {} rejected for {}: {e}",
-                    cert::issuer(c),
-                    cert::subject(c)
-                ),
+                Err(e) => panic!("real CRL of {} rejected for {}: {e}", cert::issuer(c), cert::subject(c)),
             }
             break;
         }
@@ -345,12 +280,7 @@ fn mutated_real_certificates_never_panic() {
     let Some((_, found)) = collect() else {
         return;
     };
-    let sample: Vec<Vec<u8>> = found
-        .certs
-        .iter()
-        .take(6)
-        .map(|c| c.to_der().unwrap())
-        .collect();
+    let sample: Vec<Vec<u8>> = found.certs.iter().take(6).map(|c| c.to_der().unwrap()).collect();
     let trust = TrustStore::from_profiles(&["vgca", "neac"]).unwrap();
     let now = OffsetDateTime::now_utc();
     let mut parsed = 0;
@@ -367,9 +297,7 @@ fn mutated_real_certificates_never_panic() {
                     parsed += 1;
                     for c in certs {
                         let _ = article31::check(&c, now, Purpose::DocumentSigning);
-                        let _ = PathBuilder::new(&trust)
-                            .with_intermediates(found.certs.clone())
-                            .build(&c, now);
+                        let _ = PathBuilder::new(&trust).with_intermediates(found.certs.clone()).build(&c, now);
                         let _ = cert::subject(&c);
                     }
                 }

@@ -8,11 +8,7 @@ use chain_check::http::{self, HttpError, HttpLimits};
 use common::*;
 
 fn limits() -> HttpLimits {
-    HttpLimits {
-        timeout: Duration::from_secs(2),
-        max_bytes: 1000,
-        max_redirects: 3,
-    }
+    HttpLimits { timeout: Duration::from_secs(2), max_bytes: 1000, max_redirects: 3 }
 }
 
 #[test]
@@ -21,19 +17,13 @@ fn get_returns_the_body() {
         assert!(req.head.starts_with("GET /x.crl HTTP/1.1"), "{}", req.head);
         Reply::Full(200, vec![], b"hello".to_vec())
     });
-    assert_eq!(
-        http::get(&format!("{base}/x.crl"), &limits()).unwrap(),
-        b"hello"
-    );
+    assert_eq!(http::get(&format!("{base}/x.crl"), &limits()).unwrap(), b"hello");
 }
 
 #[test]
 fn post_sends_body_and_content_type() {
     let base = serve(1, |req| {
-        let ct = req
-            .head
-            .to_ascii_lowercase()
-            .contains("content-type: application/ocsp-request");
+        let ct = req.head.to_ascii_lowercase().contains("content-type: application/ocsp-request");
         let mut body = req.body.clone();
         body.push(if ct { b'!' } else { b'?' });
         Reply::Full(200, vec![], body)
@@ -50,10 +40,7 @@ fn non_2xx_is_an_error_with_the_status() {
         r => panic!("{r:?}"),
     }
     let base = serve(1, |_| Reply::Full(503, vec![], vec![]));
-    assert!(matches!(
-        http::post(&base, "application/ocsp-request", b"x", &limits()),
-        Err(HttpError::Status { status: 503, .. })
-    ));
+    assert!(matches!(http::post(&base, "application/ocsp-request", b"x", &limits()), Err(HttpError::Status { status: 503, .. })));
 }
 
 #[test]
@@ -95,18 +82,12 @@ fn a_slow_body_times_out() {
 fn more_than_max_bytes_is_an_error() {
     // Declared length over the limit.
     let base = serve(1, |_| Reply::Full(200, vec![], vec![b'a'; 5000]));
-    assert!(matches!(
-        http::get(&base, &limits()),
-        Err(HttpError::TooLarge { limit: 1000, .. })
-    ));
+    assert!(matches!(http::get(&base, &limits()), Err(HttpError::TooLarge { limit: 1000, .. })));
     // No length given: the body is cut off at the limit while reading.
     let mut raw = b"HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n".to_vec();
     raw.extend(vec![b'b'; 5000]);
     let base = serve(1, move |_| Reply::Raw(raw.clone()));
-    assert!(matches!(
-        http::get(&base, &limits()),
-        Err(HttpError::TooLarge { .. })
-    ));
+    assert!(matches!(http::get(&base, &limits()), Err(HttpError::TooLarge { .. })));
     // Exactly at the limit is fine.
     let base = serve(1, |_| Reply::Full(200, vec![], vec![b'c'; 1000]));
     assert_eq!(http::get(&base, &limits()).unwrap().len(), 1000);
@@ -115,23 +96,11 @@ fn more_than_max_bytes_is_an_error() {
 #[test]
 fn redirects_are_limited() {
     let base = serve(10, |req| {
-        let n: u32 = req
-            .head
-            .split_whitespace()
-            .nth(1)
-            .and_then(|p| p.trim_start_matches('/').parse().ok())
-            .unwrap_or(0);
-        Reply::Full(
-            302,
-            vec![("Location".into(), format!("/{}", n + 1))],
-            vec![],
-        )
+        let n: u32 = req.head.split_whitespace().nth(1).and_then(|p| p.trim_start_matches('/').parse().ok()).unwrap_or(0);
+        Reply::Full(302, vec![("Location".into(), format!("/{}", n + 1))], vec![])
     });
     let r = http::get(&format!("{base}/0"), &limits());
-    assert!(
-        matches!(r, Err(HttpError::TooManyRedirects { .. })),
-        "{r:?}"
-    );
+    assert!(matches!(r, Err(HttpError::TooManyRedirects { .. })), "{r:?}");
 
     // One redirect is followed.
     let base = serve(2, |req| {
@@ -141,32 +110,15 @@ fn redirects_are_limited() {
             Reply::Full(200, vec![], b"moved".to_vec())
         }
     });
-    assert_eq!(
-        http::get(&format!("{base}/old"), &limits()).unwrap(),
-        b"moved"
-    );
+    assert_eq!(http::get(&format!("{base}/old"), &limits()).unwrap(), b"moved");
 }
 
 #[test]
 fn only_plain_http() {
-    for url in [
-        "https://ocsp.ca.gov.vn/",
-        "ftp://x/",
-        "file:///etc/passwd",
-        "ocsp.ca.gov.vn",
-    ] {
-        assert!(
-            matches!(
-                http::get(url, &limits()),
-                Err(HttpError::UnsupportedScheme { .. })
-            ),
-            "{url}"
-        );
+    for url in ["https://ocsp.ca.gov.vn/", "ftp://x/", "file:///etc/passwd", "ocsp.ca.gov.vn"] {
+        assert!(matches!(http::get(url, &limits()), Err(HttpError::UnsupportedScheme { .. })), "{url}");
     }
-    assert!(matches!(
-        http::get("http://127.0.0.1/a b", &limits()),
-        Err(HttpError::InvalidUrl { .. })
-    ));
+    assert!(matches!(http::get("http://127.0.0.1/a b", &limits()), Err(HttpError::InvalidUrl { .. })));
 }
 
 #[test]

@@ -6,10 +6,7 @@ use chain_check::{cert, Certificate};
 use time::macros::datetime;
 
 fn embedded(file: &str) -> Certificate {
-    let e = trust::embedded()
-        .iter()
-        .find(|e| e.file == file)
-        .unwrap_or_else(|| panic!("{file} not embedded"));
+    let e = trust::embedded().iter().find(|e| e.file == file).unwrap_or_else(|| panic!("{file} not embedded"));
     let mut certs = cert::parse_certificates(e.pem).unwrap();
     assert_eq!(certs.len(), 1, "{file}");
     certs.remove(0)
@@ -18,41 +15,23 @@ fn embedded(file: &str) -> Certificate {
 #[test]
 fn every_embedded_cert_is_pinned_by_the_manifest() {
     let mut rows = std::collections::HashMap::new();
-    for line in trust::MANIFEST_TSV
-        .lines()
-        .skip(1)
-        .filter(|l| !l.trim().is_empty())
-    {
+    for line in trust::MANIFEST_TSV.lines().skip(1).filter(|l| !l.trim().is_empty()) {
         let cols: Vec<&str> = line.split('\t').collect();
         assert!(cols.len() >= 7, "bad manifest line {line}");
         rows.insert(cols[0].to_string(), cols[6].to_string());
     }
-    assert_eq!(
-        rows.len(),
-        trust::embedded().len(),
-        "manifest and embedded list differ"
-    );
+    assert_eq!(rows.len(), trust::embedded().len(), "manifest and embedded list differ");
     for e in trust::embedded() {
-        let expected = rows
-            .get(e.file)
-            .unwrap_or_else(|| panic!("{} missing from MANIFEST.tsv", e.file));
+        let expected = rows.get(e.file).unwrap_or_else(|| panic!("{} missing from MANIFEST.tsv", e.file));
         let c = embedded(e.file);
-        assert_eq!(
-            &cert::sha256_fingerprint_hex(&c).unwrap(),
-            expected,
-            "{}",
-            e.file
-        );
+        assert_eq!(&cert::sha256_fingerprint_hex(&c).unwrap(), expected, "{}", e.file);
     }
     // Every .pem file in trust/ is embedded (nothing copied there and forgotten).
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("trust");
     for sub in ["vgca", "neac"] {
         for entry in std::fs::read_dir(dir.join(sub)).unwrap() {
             let name = format!("{sub}/{}", entry.unwrap().file_name().to_string_lossy());
-            assert!(
-                trust::embedded().iter().any(|e| e.file == name),
-                "{name} is in trust/ but not embedded"
-            );
+            assert!(trust::embedded().iter().any(|e| e.file == name), "{name} is in trust/ but not embedded");
         }
     }
 }
@@ -62,10 +41,7 @@ fn profiles() {
     assert_eq!(trust::profile("vgca").unwrap().len(), 9);
     assert_eq!(trust::profile("neac").unwrap().len(), 1);
     assert_eq!(trust::profile("VGCA").unwrap().len(), 9);
-    assert!(matches!(
-        trust::profile("nope"),
-        Err(trust::TrustError::UnknownProfile { .. })
-    ));
+    assert!(matches!(trust::profile("nope"), Err(trust::TrustError::UnknownProfile { .. })));
     let s = TrustStore::from_profiles(&["vgca", "neac"]).unwrap();
     assert_eq!(s.len(), 10);
     let mut again = s.clone();
@@ -76,24 +52,13 @@ fn profiles() {
 #[test]
 fn vietnamese_names_are_readable() {
     let g2 = embedded("vgca/g2-root.pem");
-    assert_eq!(
-        cert::subject(&g2),
-        "CN=RootCA chuyên dùng Chính phủ G2,O=Ban Cơ yếu Chính phủ,C=VN"
-    );
-    assert_eq!(
-        cert::common_name(&g2).as_deref(),
-        Some("RootCA chuyên dùng Chính phủ G2")
-    );
+    assert_eq!(cert::subject(&g2), "CN=RootCA chuyên dùng Chính phủ G2,O=Ban Cơ yếu Chính phủ,C=VN");
+    assert_eq!(cert::common_name(&g2).as_deref(), Some("RootCA chuyên dùng Chính phủ G2"));
     let ng = embedded("vgca/g1-bo-ngoai-giao.pem");
-    assert_eq!(
-        cert::issuer(&ng),
-        "CN=Co quan chung thuc so chuyen dung Chinh phu (RootCA),O=Ban Co yeu Chinh phu,C=VN"
-    );
+    assert_eq!(cert::issuer(&ng), "CN=Co quan chung thuc so chuyen dung Chinh phu (RootCA),O=Ban Co yeu Chinh phu,C=VN");
     assert!(cert::is_self_signed(&g2));
     assert!(cert::is_self_signed(&embedded("vgca/g1-root.pem")));
-    assert!(cert::is_self_signed(&embedded(
-        "neac/mic-national-root.pem"
-    )));
+    assert!(cert::is_self_signed(&embedded("neac/mic-national-root.pem")));
     assert_eq!(cert::not_after(&g2), datetime!(2048-08-14 07:36:39 UTC));
 }
 
@@ -116,17 +81,11 @@ fn g1_sha1_issuing_cas_chain_to_g1_root() {
         assert_eq!(path.certs, vec![ca.clone(), root.clone()], "{file}");
         assert!(path.sha1_used, "{file}");
         // Refusing SHA-1 refuses this path.
-        let err = PathBuilder::new(&trust)
-            .with_sha1_on_ca(false)
-            .build(&ca, at)
-            .unwrap_err();
+        let err = PathBuilder::new(&trust).with_sha1_on_ca(false).build(&ca, at).unwrap_err();
         assert!(matches!(err, PathError::Sha1NotAllowed { .. }), "{err:?}");
     }
     // Not signed by the G2 root.
-    assert!(!cert::issued_by(
-        &embedded("vgca/g1-chinh-phu.pem"),
-        &embedded("vgca/g2-root.pem")
-    ));
+    assert!(!cert::issued_by(&embedded("vgca/g1-chinh-phu.pem"), &embedded("vgca/g2-root.pem")));
 }
 
 #[test]
@@ -149,12 +108,7 @@ fn g2_issuing_cas_chain_to_g2_root() {
     // After the G1 root expired, G1 paths fail on the CA validity.
     let mut g1 = TrustStore::new();
     g1.add([embedded("vgca/g1-root.pem")]);
-    let err = PathBuilder::new(&g1)
-        .build(
-            &embedded("vgca/g1-chinh-phu.pem"),
-            datetime!(2031-01-01 00:00 UTC),
-        )
-        .unwrap_err();
+    let err = PathBuilder::new(&g1).build(&embedded("vgca/g1-chinh-phu.pem"), datetime!(2031-01-01 00:00 UTC)).unwrap_err();
     assert!(matches!(err, PathError::CaNotValidAtTime { .. }), "{err:?}");
 }
 
@@ -166,10 +120,7 @@ fn rsa_4096_and_tampered_real_certificate() {
         k => panic!("{k:?}"),
     }
     // Change one byte of the subject of a real CA certificate: the G2 root's signature fails.
-    let e = trust::embedded()
-        .iter()
-        .find(|e| e.file == "vgca/g2-co-quan-nha-nuoc.pem")
-        .unwrap();
+    let e = trust::embedded().iter().find(|e| e.file == "vgca/g2-co-quan-nha-nuoc.pem").unwrap();
     let der = cert::to_der(&cert::parse_certificates(e.pem).unwrap()[0]).unwrap();
     let needle = "Nhà nước".as_bytes();
     let pos = der.windows(needle.len()).position(|w| w == needle).unwrap();
@@ -179,8 +130,6 @@ fn rsa_4096_and_tampered_real_certificate() {
     assert!(!cert::issued_by(&tampered, &root));
     let mut trust = TrustStore::new();
     trust.add([root]);
-    let err = PathBuilder::new(&trust)
-        .build(&tampered, datetime!(2025-01-01 00:00 UTC))
-        .unwrap_err();
+    let err = PathBuilder::new(&trust).build(&tampered, datetime!(2025-01-01 00:00 UTC)).unwrap_err();
     assert!(matches!(err, PathError::BadSignature { .. }), "{err:?}");
 }

@@ -10,8 +10,8 @@ use chain_check::revocation::{self, ocsp, RevocationSources, RevocationStatus, S
 use chain_check::{cert, Certificate, HttpLimits};
 use common::*;
 use rcgen::{
-    CertificateRevocationListParams, ExtendedKeyUsagePurpose, KeyIdMethod, KeyUsagePurpose,
-    RevocationReason, RevokedCertParams, SerialNumber, PKCS_ECDSA_P256_SHA256, PKCS_RSA_SHA256,
+    CertificateRevocationListParams, ExtendedKeyUsagePurpose, KeyIdMethod, KeyUsagePurpose, RevocationReason, RevokedCertParams,
+    SerialNumber, PKCS_ECDSA_P256_SHA256, PKCS_RSA_SHA256,
 };
 use time::{Duration, OffsetDateTime};
 
@@ -23,12 +23,7 @@ fn test_pki() -> Pki {
     })
 }
 
-fn crl(
-    issuer: &Node,
-    this_update: OffsetDateTime,
-    next_update: OffsetDateTime,
-    revoked: &[(&[u8], OffsetDateTime)],
-) -> Vec<u8> {
+fn crl(issuer: &Node, this_update: OffsetDateTime, next_update: OffsetDateTime, revoked: &[(&[u8], OffsetDateTime)]) -> Vec<u8> {
     CertificateRevocationListParams {
         this_update,
         next_update,
@@ -52,12 +47,7 @@ fn crl(
 }
 
 fn offline(ocsp: Vec<Vec<u8>>, crls: Vec<Vec<u8>>) -> RevocationSources {
-    RevocationSources {
-        ocsp_responses: ocsp,
-        crls,
-        online: false,
-        limits: HttpLimits::default(),
-    }
+    RevocationSources { ocsp_responses: ocsp, crls, online: false, limits: HttpLimits::default() }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -68,18 +58,9 @@ fn crl_revoked_serial_is_revoked_with_time() {
     let p = test_pki();
     let t = now();
     let when = t - Duration::days(2);
-    let der = crl(
-        &p.ca,
-        t - Duration::hours(1),
-        t + Duration::days(7),
-        &[(&[9, 9], t), (&LEAF_SERIAL, when)],
-    );
+    let der = crl(&p.ca, t - Duration::hours(1), t + Duration::days(7), &[(&[9, 9], t), (&LEAF_SERIAL, when)]);
     match revocation::check(&p.leaf.cert(), &p.ca.cert(), t, &offline(vec![], vec![der])) {
-        RevocationStatus::Revoked {
-            revoked_at,
-            reason,
-            source,
-        } => {
+        RevocationStatus::Revoked { revoked_at, reason, source } => {
             assert_eq!(revoked_at, when);
             assert_eq!(reason.as_deref(), Some("keyCompromise"));
             assert_eq!(source, Source::EmbeddedCrl);
@@ -91,15 +72,7 @@ fn crl_revoked_serial_is_revoked_with_time() {
         &p.leaf.cert(),
         &p.ca.cert(),
         t - Duration::days(10),
-        &offline(
-            vec![],
-            vec![crl(
-                &p.ca,
-                t - Duration::hours(1),
-                t + Duration::days(7),
-                &[(&LEAF_SERIAL, when)],
-            )],
-        ),
+        &offline(vec![], vec![crl(&p.ca, t - Duration::hours(1), t + Duration::days(7), &[(&LEAF_SERIAL, when)])]),
     ) {
         RevocationStatus::Revoked { revoked_at, .. } => {
             assert!(revoked_at > t - Duration::days(10))
@@ -110,28 +83,14 @@ fn crl_revoked_serial_is_revoked_with_time() {
 
 #[test]
 fn rsa_crl_and_whole_path() {
-    let p = pki_with(&PKCS_RSA_SHA256, |lp| {
-        lp.serial_number = Some(SerialNumber::from_slice(&LEAF_SERIAL))
-    });
+    let p = pki_with(&PKCS_RSA_SHA256, |lp| lp.serial_number = Some(SerialNumber::from_slice(&LEAF_SERIAL)));
     let t = now();
-    let ca_crl = crl(
-        &p.ca,
-        t - Duration::hours(1),
-        t + Duration::days(7),
-        &[(&[1, 2], t)],
-    );
+    let ca_crl = crl(&p.ca, t - Duration::hours(1), t + Duration::days(7), &[(&[1, 2], t)]);
     let root_crl = crl(&p.root, t - Duration::hours(1), t + Duration::days(7), &[]);
     let mut trust = chain_check::TrustStore::new();
     trust.add([p.root.cert()]);
-    let path = chain_check::PathBuilder::new(&trust)
-        .with_intermediates([p.ca.cert()])
-        .build(&p.leaf.cert(), t)
-        .unwrap();
-    let statuses = revocation::check_path(
-        &path,
-        t,
-        &offline(vec![], vec![root_crl.clone(), ca_crl.clone()]),
-    );
+    let path = chain_check::PathBuilder::new(&trust).with_intermediates([p.ca.cert()]).build(&p.leaf.cert(), t).unwrap();
+    let statuses = revocation::check_path(&path, t, &offline(vec![], vec![root_crl.clone(), ca_crl.clone()]));
     assert_eq!(statuses.len(), 2);
     assert!(statuses.iter().all(|s| s.is_good()), "{statuses:?}");
     // Without the root's CRL the issuing CA's status is unknown.
@@ -144,24 +103,9 @@ fn rsa_crl_and_whole_path() {
 fn crl_without_the_serial_is_good() {
     let p = test_pki();
     let t = now();
-    let der = crl(
-        &p.ca,
-        t - Duration::hours(1),
-        t + Duration::days(7),
-        &[(&[9, 9], t)],
-    );
-    match revocation::check(
-        &p.leaf.cert(),
-        &p.ca.cert(),
-        t,
-        &offline(vec![], vec![der.clone()]),
-    ) {
-        RevocationStatus::Good {
-            source,
-            this_update,
-            next_update,
-            evidence_der,
-        } => {
+    let der = crl(&p.ca, t - Duration::hours(1), t + Duration::days(7), &[(&[9, 9], t)]);
+    match revocation::check(&p.leaf.cert(), &p.ca.cert(), t, &offline(vec![], vec![der.clone()])) {
+        RevocationStatus::Good { source, this_update, next_update, evidence_der } => {
             assert_eq!(source, Source::EmbeddedCrl);
             assert_eq!(this_update, t - Duration::hours(1));
             assert_eq!(next_update, Some(t + Duration::days(7)));
@@ -170,17 +114,8 @@ fn crl_without_the_serial_is_good() {
         s => panic!("expected Good, got {s:?}"),
     }
     // PEM is accepted too.
-    let pem = format!(
-        "-----BEGIN X509 CRL-----\n{}\n-----END X509 CRL-----\n",
-        base64(&der)
-    );
-    assert!(revocation::check(
-        &p.leaf.cert(),
-        &p.ca.cert(),
-        t,
-        &offline(vec![], vec![pem.into_bytes()])
-    )
-    .is_good());
+    let pem = format!("-----BEGIN X509 CRL-----\n{}\n-----END X509 CRL-----\n", base64(&der));
+    assert!(revocation::check(&p.leaf.cert(), &p.ca.cert(), t, &offline(vec![], vec![pem.into_bytes()])).is_good());
 }
 
 #[test]
@@ -188,37 +123,17 @@ fn crl_signed_by_the_wrong_key_is_not_accepted() {
     let p = test_pki();
     let t = now();
     // Same issuer name, different key.
-    let impostor = self_signed(
-        ca_params(
-            "Test Issuing CA",
-            t - Duration::days(1),
-            t + Duration::days(1),
-        ),
-        key(&PKCS_ECDSA_P256_SHA256),
-    );
-    let der = crl(
-        &impostor,
-        t - Duration::hours(1),
-        t + Duration::days(7),
-        &[],
-    );
+    let impostor = self_signed(ca_params("Test Issuing CA", t - Duration::days(1), t + Duration::days(1)), key(&PKCS_ECDSA_P256_SHA256));
+    let der = crl(&impostor, t - Duration::hours(1), t + Duration::days(7), &[]);
     match revocation::check(&p.leaf.cert(), &p.ca.cert(), t, &offline(vec![], vec![der])) {
         RevocationStatus::Unknown { reasons } => {
-            assert!(
-                reasons
-                    .iter()
-                    .any(|r| r.contains("not signed by the issuer")),
-                "{reasons:?}"
-            );
+            assert!(reasons.iter().any(|r| r.contains("not signed by the issuer")), "{reasons:?}");
         }
         s => panic!("expected Unknown, got {s:?}"),
     }
     // A CRL of another CA entirely.
     let der = crl(&p.root, t - Duration::hours(1), t + Duration::days(7), &[]);
-    assert!(matches!(
-        revocation::check(&p.leaf.cert(), &p.ca.cert(), t, &offline(vec![], vec![der])),
-        RevocationStatus::Unknown { .. }
-    ));
+    assert!(matches!(revocation::check(&p.leaf.cert(), &p.ca.cert(), t, &offline(vec![], vec![der])), RevocationStatus::Unknown { .. }));
 }
 
 #[test]
@@ -228,31 +143,13 @@ fn crl_time_rules() {
     let (leaf, ca) = (p.leaf.cert(), p.ca.cert());
     // Stale for "now", fine for a time it covered.
     let stale = crl(&p.ca, t - Duration::days(10), t - Duration::days(3), &[]);
-    assert!(matches!(
-        revocation::check(&leaf, &ca, t, &offline(vec![], vec![stale.clone()])),
-        RevocationStatus::Unknown { .. }
-    ));
-    assert!(revocation::check(
-        &leaf,
-        &ca,
-        t - Duration::days(5),
-        &offline(vec![], vec![stale.clone()])
-    )
-    .is_good());
+    assert!(matches!(revocation::check(&leaf, &ca, t, &offline(vec![], vec![stale.clone()])), RevocationStatus::Unknown { .. }));
+    assert!(revocation::check(&leaf, &ca, t - Duration::days(5), &offline(vec![], vec![stale.clone()])).is_good());
     // Issued after the time of interest: proves nothing was revoked before it.
-    assert!(revocation::check(
-        &leaf,
-        &ca,
-        t - Duration::days(20),
-        &offline(vec![], vec![stale])
-    )
-    .is_good());
+    assert!(revocation::check(&leaf, &ca, t - Duration::days(20), &offline(vec![], vec![stale])).is_good());
     // From the future.
     let future = crl(&p.ca, t + Duration::days(1), t + Duration::days(8), &[]);
-    assert!(matches!(
-        revocation::check(&leaf, &ca, t, &offline(vec![], vec![future])),
-        RevocationStatus::Unknown { .. }
-    ));
+    assert!(matches!(revocation::check(&leaf, &ca, t, &offline(vec![], vec![future])), RevocationStatus::Unknown { .. }));
     // Issued after the certificate expired: not proof of anything.
     let late = crl(&p.ca, t - Duration::hours(1), t + Duration::days(7), &[]);
     let expired_leaf = signed_by(
@@ -265,12 +162,7 @@ fn crl_time_rules() {
         &p.ca,
     );
     assert!(matches!(
-        revocation::check(
-            &expired_leaf.cert(),
-            &ca,
-            t - Duration::days(3),
-            &offline(vec![], vec![late])
-        ),
+        revocation::check(&expired_leaf.cert(), &ca, t - Duration::days(3), &offline(vec![], vec![late])),
         RevocationStatus::Unknown { .. }
     ));
 }
@@ -279,28 +171,12 @@ fn crl_time_rules() {
 fn garbage_evidence_is_unknown_not_a_panic() {
     let p = test_pki();
     let t = now();
-    let junk: Vec<Vec<u8>> = vec![
-        vec![],
-        vec![0x30],
-        vec![0x30, 0x80, 0, 0],
-        b"hello".to_vec(),
-        vec![0x30, 0x03, 0x0a, 0x01, 0x00],
-    ];
-    match revocation::check(
-        &p.leaf.cert(),
-        &p.ca.cert(),
-        t,
-        &offline(junk.clone(), junk),
-    ) {
+    let junk: Vec<Vec<u8>> = vec![vec![], vec![0x30], vec![0x30, 0x80, 0, 0], b"hello".to_vec(), vec![0x30, 0x03, 0x0a, 0x01, 0x00]];
+    match revocation::check(&p.leaf.cert(), &p.ca.cert(), t, &offline(junk.clone(), junk)) {
         RevocationStatus::Unknown { reasons } => assert_eq!(reasons.len(), 10),
         s => panic!("{s:?}"),
     }
-    match revocation::check(
-        &p.leaf.cert(),
-        &p.ca.cert(),
-        t,
-        &RevocationSources::default(),
-    ) {
+    match revocation::check(&p.leaf.cert(), &p.ca.cert(), t, &RevocationSources::default()) {
         RevocationStatus::Unknown { reasons } => assert_eq!(reasons.len(), 1),
         s => panic!("{s:?}"),
     }
@@ -314,10 +190,7 @@ struct OcspLab {
 }
 
 fn asn1_time(t: OffsetDateTime) -> String {
-    let f = time::format_description::parse_borrowed::<2>(
-        "[year repr:last_two][month][day][hour][minute][second]Z",
-    )
-    .unwrap();
+    let f = time::format_description::parse_borrowed::<2>("[year repr:last_two][month][day][hour][minute][second]Z").unwrap();
     t.format(&f).unwrap()
 }
 
@@ -340,15 +213,10 @@ impl OcspLab {
         for (c, rev) in entries {
             let exp = asn1_time(cert::not_after(c));
             match rev {
-                None => s.push_str(&format!(
-                    "V\t{exp}\t\t{}\tunknown\t/CN=x\n",
-                    cert::serial_hex(c)
-                )),
-                Some((when, reason)) => s.push_str(&format!(
-                    "R\t{exp}\t{},{reason}\t{}\tunknown\t/CN=x\n",
-                    asn1_time(*when),
-                    cert::serial_hex(c)
-                )),
+                None => s.push_str(&format!("V\t{exp}\t\t{}\tunknown\t/CN=x\n", cert::serial_hex(c))),
+                Some((when, reason)) => {
+                    s.push_str(&format!("R\t{exp}\t{},{reason}\t{}\tunknown\t/CN=x\n", asn1_time(*when), cert::serial_hex(c)))
+                }
             }
         }
         std::fs::write(self.path("index.txt"), s).unwrap();
@@ -385,11 +253,7 @@ fn responder_for(ca: &Node, name: &str, ocsp_eku: bool) -> Node {
     let t = now();
     let mut p = leaf_params(name, t - Duration::days(30), t + Duration::days(30));
     p.key_usages = vec![KeyUsagePurpose::DigitalSignature];
-    p.extended_key_usages = if ocsp_eku {
-        vec![ExtendedKeyUsagePurpose::OcspSigning]
-    } else {
-        vec![ExtendedKeyUsagePurpose::ClientAuth]
-    };
+    p.extended_key_usages = if ocsp_eku { vec![ExtendedKeyUsagePurpose::OcspSigning] } else { vec![ExtendedKeyUsagePurpose::ClientAuth] };
     signed_by(p, key(&PKCS_ECDSA_P256_SHA256), ca)
 }
 
@@ -404,12 +268,7 @@ fn ocsp_good_and_revoked() {
     lab.index(&[(&leaf, None)]);
     let resp = lab.respond(&req);
     match revocation::check(&leaf, &ca, t, &offline(vec![resp.clone()], vec![])) {
-        RevocationStatus::Good {
-            source,
-            next_update,
-            evidence_der,
-            this_update,
-        } => {
+        RevocationStatus::Good { source, next_update, evidence_der, this_update } => {
             assert_eq!(source, Source::EmbeddedOcsp);
             assert_eq!(evidence_der, resp);
             assert!(next_update.is_some());
@@ -419,27 +278,12 @@ fn ocsp_good_and_revoked() {
     }
     // Stale after nextUpdate (30 days); fine for an earlier signing time.
     assert!(matches!(
-        revocation::check(
-            &leaf,
-            &ca,
-            t + Duration::days(40),
-            &offline(vec![resp.clone()], vec![])
-        ),
+        revocation::check(&leaf, &ca, t + Duration::days(40), &offline(vec![resp.clone()], vec![])),
         RevocationStatus::Unknown { .. }
     ));
-    assert!(revocation::check(
-        &leaf,
-        &ca,
-        t - Duration::days(100),
-        &offline(vec![resp.clone()], vec![])
-    )
-    .is_good());
+    assert!(revocation::check(&leaf, &ca, t - Duration::days(100), &offline(vec![resp.clone()], vec![])).is_good());
     // A good response about another certificate of the same CA is not evidence.
-    let other = signed_by(
-        leaf_params("Someone Else", t - Duration::days(1), t + Duration::days(1)),
-        key(&PKCS_ECDSA_P256_SHA256),
-        &p.ca,
-    );
+    let other = signed_by(leaf_params("Someone Else", t - Duration::days(1), t + Duration::days(1)), key(&PKCS_ECDSA_P256_SHA256), &p.ca);
     match revocation::check(&other.cert(), &ca, t, &offline(vec![resp.clone()], vec![])) {
         RevocationStatus::Unknown { reasons } => {
             assert!(reasons[0].contains("CertID"), "{reasons:?}")
@@ -451,11 +295,7 @@ fn ocsp_good_and_revoked() {
     lab.index(&[(&leaf, Some((when, "keyCompromise")))]);
     let resp = lab.respond(&req);
     match revocation::check(&leaf, &ca, t, &offline(vec![resp], vec![])) {
-        RevocationStatus::Revoked {
-            revoked_at,
-            reason,
-            source,
-        } => {
+        RevocationStatus::Revoked { revoked_at, reason, source } => {
             assert_eq!(revoked_at, when);
             assert_eq!(reason.as_deref(), Some("keyCompromise"));
             assert_eq!(source, Source::EmbeddedOcsp);
@@ -466,34 +306,20 @@ fn ocsp_good_and_revoked() {
     // Serial not in the index: openssl answers "unknown".
     lab.index(&[(&other.cert(), None)]);
     let resp = lab.respond(&req);
-    assert!(matches!(
-        revocation::check(&leaf, &ca, t, &offline(vec![resp], vec![])),
-        RevocationStatus::Unknown { .. }
-    ));
+    assert!(matches!(revocation::check(&leaf, &ca, t, &offline(vec![resp], vec![])), RevocationStatus::Unknown { .. }));
 }
 
 #[test]
 fn ocsp_signed_by_the_issuer_itself_and_sha256_certid() {
-    let p = pki_with(&PKCS_RSA_SHA256, |lp| {
-        lp.serial_number = Some(SerialNumber::from_slice(&LEAF_SERIAL))
-    });
+    let p = pki_with(&PKCS_RSA_SHA256, |lp| lp.serial_number = Some(SerialNumber::from_slice(&LEAF_SERIAL)));
     let (leaf, ca) = (p.leaf.cert(), p.ca.cert());
     let dir = tempfile::tempdir().unwrap();
-    for (name, body) in [
-        ("ca.pem", p.ca.pem()),
-        ("ocsp.pem", p.ca.pem()),
-        ("ocsp.key", p.ca.key_pem()),
-        ("leaf.pem", p.leaf.pem()),
-    ] {
+    for (name, body) in [("ca.pem", p.ca.pem()), ("ocsp.pem", p.ca.pem()), ("ocsp.key", p.ca.key_pem()), ("leaf.pem", p.leaf.pem())] {
         std::fs::write(dir.path().join(name), body).unwrap();
     }
     std::fs::write(
         dir.path().join("index.txt"),
-        format!(
-            "V\t{}\t\t{}\tunknown\t/CN=x\n",
-            asn1_time(cert::not_after(&leaf)),
-            cert::serial_hex(&leaf)
-        ),
+        format!("V\t{}\t\t{}\tunknown\t/CN=x\n", asn1_time(cert::not_after(&leaf)), cert::serial_hex(&leaf)),
     )
     .unwrap();
     // The request made by openssl itself, with a SHA-256 CertID.
@@ -522,18 +348,12 @@ fn ocsp_bad_responders_are_not_accepted() {
 
     // Responder with id-kp-OCSPSigning, but issued by another CA.
     let stranger = pki(&PKCS_ECDSA_P256_SHA256);
-    let lab = OcspLab::new(
-        &p.ca,
-        &responder_for(&stranger.ca, "Foreign Responder", true),
-    );
+    let lab = OcspLab::new(&p.ca, &responder_for(&stranger.ca, "Foreign Responder", true));
     lab.index(&[(&leaf, None)]);
     let resp = lab.respond(&req);
     match revocation::check(&leaf, &ca, t, &offline(vec![resp], vec![])) {
         RevocationStatus::Unknown { reasons } => {
-            assert!(
-                reasons[0].contains("not issued by the certificate's issuer"),
-                "{reasons:?}"
-            )
+            assert!(reasons[0].contains("not issued by the certificate's issuer"), "{reasons:?}")
         }
         s => panic!("expected Unknown, got {s:?}"),
     }
@@ -558,10 +378,7 @@ fn ocsp_bad_responders_are_not_accepted() {
     let pos = resp.windows(sig.len()).position(|w| w == sig).unwrap();
     let mut broken = resp.clone();
     broken[pos + sig.len() - 1] ^= 1;
-    assert!(matches!(
-        revocation::check(&leaf, &ca, t, &offline(vec![broken], vec![])),
-        RevocationStatus::Unknown { .. }
-    ));
+    assert!(matches!(revocation::check(&leaf, &ca, t, &offline(vec![broken], vec![])), RevocationStatus::Unknown { .. }));
     assert!(revocation::check(&leaf, &ca, t, &offline(vec![resp], vec![])).is_good());
 }
 
@@ -573,29 +390,13 @@ fn revoked_evidence_before_the_time_wins_over_good() {
     let lab = OcspLab::new(&p.ca, &responder_for(&p.ca, "OCSP Responder", true));
     lab.index(&[(&leaf, None)]);
     let good = lab.respond(&ocsp::build_request(&leaf, &ca, None).unwrap());
-    let revoked_crl = crl(
-        &p.ca,
-        t - Duration::hours(1),
-        t + Duration::days(7),
-        &[(&LEAF_SERIAL, t - Duration::days(1))],
-    );
+    let revoked_crl = crl(&p.ca, t - Duration::hours(1), t + Duration::days(7), &[(&LEAF_SERIAL, t - Duration::days(1))]);
     assert!(matches!(
-        revocation::check(
-            &leaf,
-            &ca,
-            t,
-            &offline(vec![good.clone()], vec![revoked_crl.clone()])
-        ),
+        revocation::check(&leaf, &ca, t, &offline(vec![good.clone()], vec![revoked_crl.clone()])),
         RevocationStatus::Revoked { .. }
     ));
     // For a time before the revocation, the good OCSP response decides.
-    assert!(revocation::check(
-        &leaf,
-        &ca,
-        t - Duration::days(2),
-        &offline(vec![good], vec![revoked_crl])
-    )
-    .is_good());
+    assert!(revocation::check(&leaf, &ca, t - Duration::days(2), &offline(vec![good], vec![revoked_crl])).is_good());
 }
 
 // ---------------------------------------------------------------------------------------
@@ -605,19 +406,8 @@ fn revoked_evidence_before_the_time_wins_over_good() {
 fn online_ocsp_from_aia() {
     let t = now();
     let alg = &PKCS_ECDSA_P256_SHA256;
-    let root = self_signed(
-        ca_params(
-            "Online Root",
-            t - Duration::days(10),
-            t + Duration::days(10),
-        ),
-        key(alg),
-    );
-    let ca = signed_by(
-        ca_params("Online CA", t - Duration::days(10), t + Duration::days(10)),
-        key(alg),
-        &root,
-    );
+    let root = self_signed(ca_params("Online Root", t - Duration::days(10), t + Duration::days(10)), key(alg));
+    let ca = signed_by(ca_params("Online CA", t - Duration::days(10), t + Duration::days(10)), key(alg), &root);
     let dir = tempfile::tempdir().unwrap();
     let dir_path = dir.path().to_path_buf();
     let responder = responder_for(&ca, "Online Responder", true);
@@ -627,15 +417,8 @@ fn online_ocsp_from_aia() {
     let served_dir = dir_path.clone();
     let base = serve(4, move |req| {
         assert!(req.head.starts_with("POST /ocsp "), "{}", req.head);
-        assert!(req
-            .head
-            .to_ascii_lowercase()
-            .contains("content-type: application/ocsp-request"));
-        Reply::Full(
-            200,
-            vec![("Content-Type".into(), "application/ocsp-response".into())],
-            respond_in(&served_dir, &req.body),
-        )
+        assert!(req.head.to_ascii_lowercase().contains("content-type: application/ocsp-request"));
+        Reply::Full(200, vec![("Content-Type".into(), "application/ocsp-response".into())], respond_in(&served_dir, &req.body))
     });
     let url = format!("{base}/ocsp");
     let leaf = signed_by(
@@ -650,18 +433,11 @@ fn online_ocsp_from_aia() {
     let leaf_cert = leaf.cert();
     std::fs::write(
         dir_path.join("index.txt"),
-        format!(
-            "V\t{}\t\t{}\tunknown\t/CN=x\n",
-            asn1_time(cert::not_after(&leaf_cert)),
-            cert::serial_hex(&leaf_cert)
-        ),
+        format!("V\t{}\t\t{}\tunknown\t/CN=x\n", asn1_time(cert::not_after(&leaf_cert)), cert::serial_hex(&leaf_cert)),
     )
     .unwrap();
 
-    let sources = RevocationSources {
-        online: true,
-        ..RevocationSources::default()
-    };
+    let sources = RevocationSources { online: true, ..RevocationSources::default() };
     match revocation::check(&leaf_cert, &ca.cert(), t, &sources) {
         RevocationStatus::Good { source, .. } => {
             assert_eq!(source, Source::FetchedOcsp { url: url.clone() })
@@ -671,22 +447,14 @@ fn online_ocsp_from_aia() {
     let der = revocation::fetch_ocsp(&leaf_cert, &ca.cert(), &HttpLimits::default()).unwrap();
     assert!(ocsp::evaluate(&der, &leaf_cert, &ca.cert(), t, t).is_ok());
     // Offline, the same certificate has no evidence.
-    assert!(matches!(
-        revocation::check(&leaf_cert, &ca.cert(), t, &RevocationSources::default()),
-        RevocationStatus::Unknown { .. }
-    ));
+    assert!(matches!(revocation::check(&leaf_cert, &ca.cert(), t, &RevocationSources::default()), RevocationStatus::Unknown { .. }));
 }
 
 #[test]
 fn online_crl_from_cdp() {
     let p = test_pki();
     let t = now();
-    let revoked_crl = crl(
-        &p.ca,
-        t - Duration::hours(1),
-        t + Duration::days(7),
-        &[(&LEAF_SERIAL, t - Duration::days(1))],
-    );
+    let revoked_crl = crl(&p.ca, t - Duration::hours(1), t + Duration::days(7), &[(&LEAF_SERIAL, t - Duration::days(1))]);
     let body = revoked_crl.clone();
     let base = serve(2, move |req| {
         assert!(req.head.starts_with("GET /ca.crl "), "{}", req.head);
@@ -703,20 +471,14 @@ fn online_crl_from_cdp() {
         key(&PKCS_ECDSA_P256_SHA256),
         &p.ca,
     );
-    let sources = RevocationSources {
-        online: true,
-        ..RevocationSources::default()
-    };
+    let sources = RevocationSources { online: true, ..RevocationSources::default() };
     match revocation::check(&leaf.cert(), &p.ca.cert(), t, &sources) {
         RevocationStatus::Revoked { source, .. } => {
             assert_eq!(source, Source::FetchedCrl { url: url.clone() })
         }
         s => panic!("expected Revoked, got {s:?}"),
     }
-    assert_eq!(
-        revocation::fetch_crl(&url, &HttpLimits::default()).unwrap(),
-        revoked_crl
-    );
+    assert_eq!(revocation::fetch_crl(&url, &HttpLimits::default()).unwrap(), revoked_crl);
 }
 
 #[test]
@@ -727,12 +489,7 @@ fn mutated_ocsp_responses_and_crls_never_panic() {
     let lab = OcspLab::new(&p.ca, &responder_for(&p.ca, "OCSP Responder", true));
     lab.index(&[(&leaf, None)]);
     let resp = lab.respond(&ocsp::build_request(&leaf, &ca, None).unwrap());
-    let list = crl(
-        &p.ca,
-        t - Duration::hours(1),
-        t + Duration::days(7),
-        &[(&LEAF_SERIAL, t)],
-    );
+    let list = crl(&p.ca, t - Duration::hours(1), t + Duration::days(7), &[(&LEAF_SERIAL, t)]);
     let mut accepted = 0;
     for original in [&resp, &list] {
         for pos in 0..original.len() {

@@ -10,8 +10,15 @@ fn main() {
         };
         match pdf_raw::RawPdf::parse(&bytes) {
             Ok(raw) => {
-                let revs: Vec<String> = raw.revisions.iter().map(|r| format!("{}..{} {:?} ({} objs)", r.start, r.end, r.kind, r.entries.len())).collect();
-                println!("{path}: v{} len {} {}{}", raw.header_version, raw.len, revs.join(" | "), if raw.startxref_repaired { " [repaired]" } else { "" });
+                let revs: Vec<String> =
+                    raw.revisions.iter().map(|r| format!("{}..{} {:?} ({} objs)", r.start, r.end, r.kind, r.entries.len())).collect();
+                println!(
+                    "{path}: v{} len {} {}{}",
+                    raw.header_version,
+                    raw.len,
+                    revs.join(" | "),
+                    if raw.startxref_repaired { " [repaired]" } else { "" }
+                );
             }
             Err(e) => println!("{path}: ERROR {e}"),
         }

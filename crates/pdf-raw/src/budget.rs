@@ -115,7 +115,8 @@ mod tests {
             z.write_all(header.as_bytes()).unwrap();
             z.write_all(&payload).unwrap();
             let c = z.finish().unwrap();
-            let mut body = format!("<< /Type /ObjStm /N 1 /First {} /Filter /FlateDecode /Length {} >>\nstream\n", header.len(), c.len()).into_bytes();
+            let mut body =
+                format!("<< /Type /ObjStm /N 1 /First {} /Filter /FlateDecode /Length {} >>\nstream\n", header.len(), c.len()).into_bytes();
             body.extend_from_slice(&c);
             body.extend_from_slice(b"\nendstream");
             add(&mut out, 10 + i, &body);
@@ -137,7 +138,10 @@ mod tests {
             rows.extend_from_slice(&f2.to_be_bytes());
             rows.extend_from_slice(&f3.to_be_bytes());
         }
-        out.extend_from_slice(format!("{xref_num} 0 obj\n<< /Type /XRef /Size {} /W [1 4 2] /Root 1 0 R /Length {} >>\nstream\n", xref_num + 1, rows.len()).as_bytes());
+        out.extend_from_slice(
+            format!("{xref_num} 0 obj\n<< /Type /XRef /Size {} /W [1 4 2] /Root 1 0 R /Length {} >>\nstream\n", xref_num + 1, rows.len())
+                .as_bytes(),
+        );
         out.extend_from_slice(&rows);
         out.extend_from_slice(format!("\nendstream\nendobj\nstartxref\n{xref_off}\n%%EOF\n").as_bytes());
         out

@@ -127,7 +127,13 @@ impl<'a> RevisionLoader<'a> {
 
     /// Object `num` as revision `upto`'s xref `entry` gives it; None when free or stale.
     /// `entries`: every object's entry as of `upto`, when the caller has them.
-    fn object(&mut self, upto: usize, num: u32, entry: XrefEntry, entries: Option<&BTreeMap<u32, XrefEntry>>) -> Result<Option<(lopdf::ObjectId, Object)>, RawError> {
+    fn object(
+        &mut self,
+        upto: usize,
+        num: u32,
+        entry: XrefEntry,
+        entries: Option<&BTreeMap<u32, XrefEntry>>,
+    ) -> Result<Option<(lopdf::ObjectId, Object)>, RawError> {
         let bad = |offset: usize, why: String| RawError::Syntax { offset, why };
         let rev = self.revision(upto)?;
         let bytes = &self.bytes[..rev.end.min(self.bytes.len())];
@@ -190,7 +196,9 @@ fn object_stream(bytes: &[u8], holder: u32, offset: usize, limits: &Limits, infl
     let lstream = Stream { dict: dictionary(&d), content: bytes[span].to_vec(), allows_compression: true, start_position: None };
     let left = limits.max_object_streams_bytes.saturating_sub(*inflated_total);
     let data = if lstream.dict.has(b"Filter") {
-        lstream.decompressed_content_with_limit(usize::try_from(left).unwrap_or(usize::MAX)).map_err(|e| bad(format!("object stream {holder}: {e}")))?
+        lstream
+            .decompressed_content_with_limit(usize::try_from(left).unwrap_or(usize::MAX))
+            .map_err(|e| bad(format!("object stream {holder}: {e}")))?
     } else {
         lstream.content
     };

@@ -164,10 +164,12 @@ mod tests {
             let input = Input::open(&path).unwrap();
             assert_eq!(input.bytes(), &data[..]);
             let mut seen = Vec::new();
-            input.for_each_chunk(3..len - 1, |at, piece| {
-                assert_eq!(at, 3 + seen.len());
-                seen.extend_from_slice(piece);
-            }).unwrap();
+            input
+                .for_each_chunk(3..len - 1, |at, piece| {
+                    assert_eq!(at, 3 + seen.len());
+                    seen.extend_from_slice(piece);
+                })
+                .unwrap();
             assert_eq!(seen, &data[3..len - 1]);
             let out_path = dir.join(format!("o{len}"));
             let mut out = File::create(&out_path).unwrap();

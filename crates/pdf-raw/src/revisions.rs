@@ -159,13 +159,8 @@ impl RawPdf {
 
     /// The next free object number for an incremental update.
     pub fn next_object_number(&self) -> u32 {
-        let by_size = self
-            .revisions
-            .iter()
-            .filter_map(|r| r.trailer.get_int(b"Size"))
-            .filter_map(|s| u32::try_from(s).ok())
-            .max()
-            .unwrap_or(1);
+        let by_size =
+            self.revisions.iter().filter_map(|r| r.trailer.get_int(b"Size")).filter_map(|s| u32::try_from(s).ok()).max().unwrap_or(1);
         let by_entries = self.revisions.iter().filter_map(|r| r.entries.keys().next_back()).max().map_or(1, |m| m + 1);
         by_size.max(by_entries).max(1)
     }
@@ -257,7 +252,9 @@ mod tests {
     fn prev_loop_is_an_error_not_a_hang() {
         let mut pdf = simple_pdf();
         let x = pdf.len();
-        pdf.extend_from_slice(format!("xref\n0 1\n0000000000 65535 f \ntrailer\n<< /Size 3 /Root 1 0 R /Prev {x} >>\nstartxref\n{x}\n%%EOF\n").as_bytes());
+        pdf.extend_from_slice(
+            format!("xref\n0 1\n0000000000 65535 f \ntrailer\n<< /Size 3 /Root 1 0 R /Prev {x} >>\nstartxref\n{x}\n%%EOF\n").as_bytes(),
+        );
         assert_eq!(RawPdf::parse(&pdf).unwrap_err(), RawError::PrevLoop(x));
     }
 
@@ -286,7 +283,9 @@ mod tests {
         assert!(RawPdf::parse(pdf).is_err());
         let mut with_prev = simple_pdf();
         let x = with_prev.len();
-        with_prev.extend_from_slice(format!("xref\n0 1\n0000000000 65535 f \ntrailer\n<< /Size 3 /Root 1 0 R /Prev 999999 >>\nstartxref\n{x}\n%%EOF\n").as_bytes());
+        with_prev.extend_from_slice(
+            format!("xref\n0 1\n0000000000 65535 f \ntrailer\n<< /Size 3 /Root 1 0 R /Prev 999999 >>\nstartxref\n{x}\n%%EOF\n").as_bytes(),
+        );
         assert!(RawPdf::parse(&with_prev).is_err());
         let mut lx = crate::lexer::Lexer::new(b"abc", 10, 4);
         assert_eq!(lx.token(), b"");

@@ -10,9 +10,15 @@ use crate::{Limits, RawError};
 pub enum XrefEntry {
     Free,
     /// At a byte offset, with its generation.
-    InFile { offset: usize, gen: u16 },
+    InFile {
+        offset: usize,
+        gen: u16,
+    },
     /// The `index`-th object of object stream `stream`.
-    InStream { stream: u32, index: u32 },
+    InStream {
+        stream: u32,
+        index: u32,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -64,7 +70,8 @@ pub(crate) fn read_section(bytes: &[u8], offset: usize, limits: &Limits) -> Resu
         return Ok(XrefSection { offset, is_stream: false, entries, end: lx.pos, trailer });
     }
 
-    let obj = indirect_object_at(bytes, offset, limits.max_depth).map_err(|e| bad(format!("no 'xref' keyword and no xref stream ({e})")))?;
+    let obj =
+        indirect_object_at(bytes, offset, limits.max_depth).map_err(|e| bad(format!("no 'xref' keyword and no xref stream ({e})")))?;
     let Obj::Dict(dict) = obj.obj else {
         return Err(bad("the object here is not an xref stream".into()));
     };
@@ -196,7 +203,13 @@ fn png_unpredict(data: &[u8], columns: usize) -> Result<Vec<u8>, String> {
                 4 => {
                     let p = i16::from(left) + i16::from(up) - i16::from(up_left);
                     let (pa, pb, pc) = ((p - i16::from(left)).abs(), (p - i16::from(up)).abs(), (p - i16::from(up_left)).abs());
-                    let pred = if pa <= pb && pa <= pc { left } else if pb <= pc { up } else { up_left };
+                    let pred = if pa <= pb && pa <= pc {
+                        left
+                    } else if pb <= pc {
+                        up
+                    } else {
+                        up_left
+                    };
                     cur[i].wrapping_add(pred)
                 }
                 k => return Err(format!("bad PNG predictor type {k}")),

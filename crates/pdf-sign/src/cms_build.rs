@@ -101,7 +101,10 @@ fn signature_algorithm(kind: KeyKind, digest: DigestAlg, padding: RsaPadding) ->
         (KeyKind::Rsa { .. }, RsaPadding::Pss) => {
             let params = PssParams {
                 hash: digest_alg_id(digest),
-                mgf: AlgorithmIdentifierOwned { oid: ID_MGF1, parameters: Some(Any::encode_from(&digest_alg_id(digest)).map_err(internal)?) },
+                mgf: AlgorithmIdentifierOwned {
+                    oid: ID_MGF1,
+                    parameters: Some(Any::encode_from(&digest_alg_id(digest)).map_err(internal)?),
+                },
                 salt_length: digest.digest(b"").len() as u32,
             };
             AlgorithmIdentifierOwned { oid: ID_RSASSA_PSS, parameters: Some(Any::encode_from(&params).map_err(internal)?) }

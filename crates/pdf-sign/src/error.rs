@@ -38,6 +38,14 @@ pub enum SignError {
 impl SignError {
     /// True when the problem lies with the input document (as opposed to keys, network…).
     pub fn is_input_problem(&self) -> bool {
-        matches!(self, SignError::BadInput(_) | SignError::Appearance(_) | SignError::Encrypted | SignError::CertifiedNoChanges | SignError::Io { .. } | SignError::OutputExists(_))
+        matches!(
+            self,
+            SignError::BadInput(_)
+                | SignError::Appearance(_)
+                | SignError::Encrypted
+                | SignError::CertifiedNoChanges
+                | SignError::Io { .. }
+                | SignError::OutputExists(_)
+        )
     }
 }

@@ -109,7 +109,9 @@ impl P12Key {
                     SignError::Key(format!("{}: not a usable PKCS#12 file: {text}", path.display()))
                 }
             })?;
-            let (_, key_chain) = store.private_key_chain().ok_or_else(|| SignError::Key(format!("{}: no private key with a certificate inside", path.display())))?;
+            let (_, key_chain) = store
+                .private_key_chain()
+                .ok_or_else(|| SignError::Key(format!("{}: no private key with a certificate inside", path.display())))?;
             let chain = key_chain
                 .certs()
                 .iter()
@@ -135,7 +137,11 @@ impl P12Key {
         let cert_key = self.chain[0].tbs_certificate.subject_public_key_info.subject_public_key.raw_bytes();
         let ours: Vec<u8> = match &self.key {
             LoadedKey::Rsa(k) => k.public_key().as_ref().to_vec(),
-            LoadedKey::Ec { pkcs8, kind } => ec_pair(pkcs8, *kind, kind.required_digest().unwrap_or(DigestAlg::Sha256)).map_err(|e| e.to_string())?.public_key().as_ref().to_vec(),
+            LoadedKey::Ec { pkcs8, kind } => ec_pair(pkcs8, *kind, kind.required_digest().unwrap_or(DigestAlg::Sha256))
+                .map_err(|e| e.to_string())?
+                .public_key()
+                .as_ref()
+                .to_vec(),
         };
         if cert_key == ours.as_slice() {
             Ok(())
@@ -208,7 +214,8 @@ impl KeySource for P12Key {
 /// Puts the end-entity certificate (the one that issued none of the others) first, then
 /// each issuer in turn, as CMS readers expect.
 fn order_chain(mut certs: Vec<Certificate>) -> Vec<Certificate> {
-    let issuer_of_someone = |c: &Certificate, all: &[Certificate]| all.iter().any(|o| o.tbs_certificate.issuer == c.tbs_certificate.subject && o != c);
+    let issuer_of_someone =
+        |c: &Certificate, all: &[Certificate]| all.iter().any(|o| o.tbs_certificate.issuer == c.tbs_certificate.subject && o != c);
     let Some(leaf_idx) = certs.iter().position(|c| !issuer_of_someone(c, &certs)) else {
         return certs;
     };
@@ -266,7 +273,10 @@ impl Pkcs11Key {
             labels.push(label);
         }
         let slot = chosen.ok_or_else(|| match &opts.token_label {
-            Some(l) => SignError::Key(format!("no token labelled {l:?} (tokens present: {})", if labels.is_empty() { "none".into() } else { labels.join(", ") })),
+            Some(l) => SignError::Key(format!(
+                "no token labelled {l:?} (tokens present: {})",
+                if labels.is_empty() { "none".into() } else { labels.join(", ") }
+            )),
             None => SignError::Key("no token present".into()),
         })?;
         let session = ctx.open_ro_session(slot).map_err(|e| key_err("cannot open a session", e))?;
@@ -275,7 +285,9 @@ impl Pkcs11Key {
         // before the PIN is asked for and the key touched.
         let public_certs = read_certificates(&session, opts.key_label.as_deref());
         let Some((first, _)) = public_certs.first() else {
-            return Err(SignError::Key("no certificate visible on the token before login; vbdt runs the Điều 29 checks before touching the key".into()));
+            return Err(SignError::Key(
+                "no certificate visible on the token before login; vbdt runs the Điều 29 checks before touching the key".into(),
+            ));
         };
         let checked_leaf = first.clone();
         check(&assemble_chain(checked_leaf.clone(), public_certs.iter().map(|(c, _)| c.clone()).collect(), &opts.extra_certs))?;
@@ -293,7 +305,9 @@ impl Pkcs11Key {
             (n, None) => return Err(SignError::Key(format!("{n} private keys on the token; choose one with --key LABEL"))),
             (_, Some(l)) => return Err(SignError::Key(format!("several private keys labelled {l:?}"))),
         };
-        let attrs = session.get_attributes(key, &[AttributeType::Id, AttributeType::KeyType, AttributeType::Label]).map_err(|e| key_err("cannot read key attributes", e))?;
+        let attrs = session
+            .get_attributes(key, &[AttributeType::Id, AttributeType::KeyType, AttributeType::Label])
+            .map_err(|e| key_err("cannot read key attributes", e))?;
         let mut id = None;
         let mut key_type = None;
         for a in attrs {
@@ -311,7 +325,9 @@ impl Pkcs11Key {
             .map(|(c, _)| c.clone())
             .ok_or_else(|| SignError::Key("the token holds no certificate for this key (same CKA_ID)".into()))?;
         if leaf != checked_leaf {
-            return Err(SignError::Key("the certificate checked before login does not belong to the chosen key; choose it with --key LABEL".into()));
+            return Err(SignError::Key(
+                "the certificate checked before login does not belong to the chosen key; choose it with --key LABEL".into(),
+            ));
         }
         let ordered = assemble_chain(leaf, all_certs.into_iter().map(|(c, _)| c).collect(), &opts.extra_certs);
 
@@ -321,7 +337,13 @@ impl Pkcs11Key {
                 KeyKind::Rsa { bits: rsa_bits(spki.subject_public_key.raw_bytes()) }
             }
             Some(KeyType::EC) => {
-                let params = ordered[0].tbs_certificate.subject_public_key_info.algorithm.parameters.as_ref().and_then(|p| p.decode_as::<der::asn1::ObjectIdentifier>().ok());
+                let params = ordered[0]
+                    .tbs_certificate
+                    .subject_public_key_info
+                    .algorithm
+                    .parameters
+                    .as_ref()
+                    .and_then(|p| p.decode_as::<der::asn1::ObjectIdentifier>().ok());
                 match params.map(|o| o.to_string()).as_deref() {
                     Some("1.2.840.10045.3.1.7") => KeyKind::EcP256,
                     Some("1.3.132.0.34") => KeyKind::EcP384,
@@ -384,12 +406,13 @@ fn read_certificates(session: &Session, label: Option<&str>) -> Vec<(Certificate
 fn assemble_chain(leaf: Certificate, pool: Vec<Certificate>, extra: &[Certificate]) -> Vec<Certificate> {
     let mut rest: Vec<Certificate> = pool.into_iter().chain(extra.iter().cloned()).filter(|c| c != &leaf).collect();
     let mut ordered = vec![leaf];
-    while let Some(pos) = rest.iter().position(|c| ordered.last().is_some_and(|l| l.tbs_certificate.issuer == c.tbs_certificate.subject && l != c)) {
+    while let Some(pos) =
+        rest.iter().position(|c| ordered.last().is_some_and(|l| l.tbs_certificate.issuer == c.tbs_certificate.subject && l != c))
+    {
         ordered.push(rest.remove(pos));
     }
     ordered
 }
-
 
 /// Bit length of an RSA modulus from an RSAPublicKey DER (0 when unreadable).
 fn rsa_bits(rsa_public_key: &[u8]) -> usize {
@@ -437,7 +460,9 @@ impl KeySource for Pkcs11Key {
         let session = self.session.lock().map_err(|_| SignError::Internal("token session poisoned".into()))?;
         let token_err = |e: cryptoki::error::Error| SignError::Key(format!("the token failed to sign: {e}"));
         match (self.kind, padding) {
-            (KeyKind::Rsa { .. }, RsaPadding::Pkcs1v15) => session.sign(&Mechanism::RsaPkcs, self.key, &digest_info(digest, &hash)?).map_err(token_err),
+            (KeyKind::Rsa { .. }, RsaPadding::Pkcs1v15) => {
+                session.sign(&Mechanism::RsaPkcs, self.key, &digest_info(digest, &hash)?).map_err(token_err)
+            }
             (KeyKind::Rsa { .. }, RsaPadding::Pss) => {
                 let (hash_alg, mgf) = mech_type(digest);
                 let params = PkcsPssParams { hash_alg, mgf, s_len: (hash.len() as u64).into() };

@@ -133,7 +133,9 @@ fn hash_all(alg: DigestAlg, bytes: &[u8]) -> chain_check::digest::Hasher {
 pub fn sign_input(input: &Input, key: &dyn KeySource, opts: &SignOptions) -> Result<SignedUpdate, SignError> {
     let hash = |alg: DigestAlg| {
         let mut h = alg.hasher();
-        input.for_each_chunk(0..input.len(), |_, c| h.update(c)).map_err(|e| SignError::Internal(format!("cannot read the input again: {e}")))?;
+        input
+            .for_each_chunk(0..input.len(), |_, c| h.update(c))
+            .map_err(|e| SignError::Internal(format!("cannot read the input again: {e}")))?;
         Ok(h)
     };
     sign_with(input.bytes(), &hash, key, opts)
@@ -175,7 +177,13 @@ fn sign_with(input: &[u8], input_hash: &InputHash<'_>, key: &dyn KeySource, opts
 
 /// Reads `input_path`, signs it, and writes the result to `output_path` atomically
 /// (temporary file in the same directory, fsync, rename). The input is never modified.
-pub fn sign_file(input_path: &Path, output_path: &Path, force: bool, key: &dyn KeySource, opts: &SignOptions) -> Result<SignedUpdate, SignError> {
+pub fn sign_file(
+    input_path: &Path,
+    output_path: &Path,
+    force: bool,
+    key: &dyn KeySource,
+    opts: &SignOptions,
+) -> Result<SignedUpdate, SignError> {
     let input = Input::open(input_path).map_err(|e| SignError::Io { path: input_path.to_path_buf(), why: e.to_string() })?;
     if !force && output_path.exists() {
         return Err(SignError::OutputExists(output_path.to_path_buf()));
@@ -186,7 +194,15 @@ pub fn sign_file(input_path: &Path, output_path: &Path, force: bool, key: &dyn K
 
 /// Signs `input` (a whole PDF, opened or built by the caller) and writes it with its
 /// update to `output_path` atomically.
-pub fn sign_to_file(input: &Input, output_path: &Path, force: bool, key: &dyn KeySource, opts: &SignOptions, permissions: Option<std::fs::Permissions>, durability: Durability) -> Result<SignedUpdate, SignError> {
+pub fn sign_to_file(
+    input: &Input,
+    output_path: &Path,
+    force: bool,
+    key: &dyn KeySource,
+    opts: &SignOptions,
+    permissions: Option<std::fs::Permissions>,
+    durability: Durability,
+) -> Result<SignedUpdate, SignError> {
     if !force && output_path.exists() {
         return Err(SignError::OutputExists(output_path.to_path_buf()));
     }

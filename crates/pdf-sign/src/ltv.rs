@@ -42,7 +42,6 @@ pub struct DssAddition {
 const TOKEN_CAPACITY: usize = 12_000;
 const BYTE_RANGE_PLACEHOLDER: &str = "/ByteRange [0 0000000000 0000000000 0000000000]";
 
-
 /// The input read twice: raw revisions (xref kind, trailer) and objects.
 struct Input<'a> {
     bytes: &'a [u8],
@@ -117,7 +116,9 @@ impl Writer {
                 self.offsets.push((own, 0, xref_at));
                 self.offsets.sort();
                 let (index, data) = sections(&self.offsets, true);
-                self.out.extend_from_slice(format!("{own} 0 obj\n<</Type /XRef /W [1 5 2] /Index [{index}] /Length {} /Size {}", data.len(), own + 1).as_bytes());
+                self.out.extend_from_slice(
+                    format!("{own} 0 obj\n<</Type /XRef /W [1 5 2] /Index [{index}] /Length {} /Size {}", data.len(), own + 1).as_bytes(),
+                );
                 self.out.extend_from_slice(&trailer);
                 self.out.extend_from_slice(b">>\nstream\n");
                 self.out.extend_from_slice(&data);
@@ -402,7 +403,10 @@ pub fn doc_timestamp_update(input: &[u8], tsa_url: &str, http: &HttpLimits) -> R
     let imprint = h.finish();
     let token = crate::tsa::request_token(tsa_url, &imprint, DigestAlg::Sha256, http)?;
     if token.len() > TOKEN_CAPACITY {
-        return Err(SignError::Timestamp(format!("{tsa_url}: the token ({} bytes) is larger than the {TOKEN_CAPACITY} bytes reserved", token.len())));
+        return Err(SignError::Timestamp(format!(
+            "{tsa_url}: the token ({} bytes) is larger than the {TOKEN_CAPACITY} bytes reserved",
+            token.len()
+        )));
     }
     let hex = hex::encode_upper(&token);
     out[hole_start + 1..hole_start + 1 + hex.len()].copy_from_slice(hex.as_bytes());

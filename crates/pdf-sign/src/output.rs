@@ -20,7 +20,14 @@ pub fn write_atomically(path: &Path, parts: &[&[u8]], force: bool, permissions: 
 
 /// [`write_atomically`] for a signed file: the input (copied by the kernel when it is a
 /// mapped file) followed by its update.
-pub fn write_input_and_update(path: &Path, input: &pdf_raw::Input, update: &[u8], force: bool, permissions: Option<std::fs::Permissions>, durability: Durability) -> Result<(), SignError> {
+pub fn write_input_and_update(
+    path: &Path,
+    input: &pdf_raw::Input,
+    update: &[u8],
+    force: bool,
+    permissions: Option<std::fs::Permissions>,
+    durability: Durability,
+) -> Result<(), SignError> {
     write_with(path, force, permissions, durability, &mut |file| {
         input.copy_to(file)?;
         file.write_all(update)
@@ -46,7 +53,13 @@ pub fn sync_dir(dir: &Path) {
     }
 }
 
-fn write_with(path: &Path, force: bool, permissions: Option<std::fs::Permissions>, durability: Durability, write: &mut dyn FnMut(&mut std::fs::File) -> std::io::Result<()>) -> Result<(), SignError> {
+fn write_with(
+    path: &Path,
+    force: bool,
+    permissions: Option<std::fs::Permissions>,
+    durability: Durability,
+    write: &mut dyn FnMut(&mut std::fs::File) -> std::io::Result<()>,
+) -> Result<(), SignError> {
     let mut out = PendingOutput::create(path, force, permissions, durability)?;
     write(out.file()).map_err(|e| out.io(e))?;
     out.commit()
@@ -64,7 +77,11 @@ pub struct PendingOutput {
 
 impl PendingOutput {
     pub fn create(path: &Path, force: bool, permissions: Option<std::fs::Permissions>, durability: Durability) -> Result<Self, SignError> {
-        let tmp = tempfile::Builder::new().prefix(".vbdt-").suffix(".tmp").tempfile_in(parent_dir(path)).map_err(|e| SignError::Io { path: path.to_path_buf(), why: e.to_string() })?;
+        let tmp = tempfile::Builder::new()
+            .prefix(".vbdt-")
+            .suffix(".tmp")
+            .tempfile_in(parent_dir(path))
+            .map_err(|e| SignError::Io { path: path.to_path_buf(), why: e.to_string() })?;
         Ok(PendingOutput { tmp, path: path.to_path_buf(), force, permissions, durability })
     }
 

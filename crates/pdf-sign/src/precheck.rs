@@ -28,7 +28,8 @@ pub fn check_signer(chain: &[Certificate], opts: &PrecheckOptions) -> Result<Vec
     let leaf = chain.first().ok_or_else(|| SignError::Certificate("no signer certificate".into()))?;
     let who = chain_check::cert::subject(leaf);
     article31::check_validity(leaf, opts.at).map_err(|p| SignError::Certificate(format!("Điều 31.1.a: signer certificate {who}: {p}")))?;
-    article31::check_usage(leaf, Purpose::DocumentSigning).map_err(|p| SignError::Certificate(format!("Điều 31.1.b: signer certificate {who}: {p}")))?;
+    article31::check_usage(leaf, Purpose::DocumentSigning)
+        .map_err(|p| SignError::Certificate(format!("Điều 31.1.b: signer certificate {who}: {p}")))?;
 
     // Điều 32: the chain must be complete; with --trust, anchored too.
     let issuer = match &opts.trust {
@@ -42,8 +43,9 @@ pub fn check_signer(chain: &[Certificate], opts: &PrecheckOptions) -> Result<Vec
                 if pair[0].tbs_certificate.issuer != pair[1].tbs_certificate.subject {
                     break;
                 }
-                article31::check_validity(&pair[1], opts.at)
-                    .map_err(|p| SignError::Certificate(format!("Điều 32: CA certificate {}: {p}", chain_check::cert::subject(&pair[1]))))?;
+                article31::check_validity(&pair[1], opts.at).map_err(|p| {
+                    SignError::Certificate(format!("Điều 32: CA certificate {}: {p}", chain_check::cert::subject(&pair[1])))
+                })?;
             }
             let complete = chain.windows(2).all(|p| p[0].tbs_certificate.issuer == p[1].tbs_certificate.subject)
                 && chain.last().is_some_and(|c| c.tbs_certificate.issuer == c.tbs_certificate.subject);
@@ -58,13 +60,16 @@ pub fn check_signer(chain: &[Certificate], opts: &PrecheckOptions) -> Result<Vec
 
     let mut warnings = Vec::new();
     if let Some(issuer) = issuer {
-        let sources = RevocationSources { ocsp_responses: Vec::new(), crls: opts.crls.clone(), online: opts.online_revocation, limits: opts.http };
+        let sources =
+            RevocationSources { ocsp_responses: Vec::new(), crls: opts.crls.clone(), online: opts.online_revocation, limits: opts.http };
         if opts.online_revocation || !opts.crls.is_empty() {
             match revocation::check(leaf, &issuer, opts.at, &sources) {
                 RevocationStatus::Revoked { revoked_at, .. } if revoked_at <= opts.at => {
                     return Err(SignError::Certificate(format!("Điều 31.1.c: signer certificate {who} was revoked on {revoked_at}")));
                 }
-                RevocationStatus::Unknown { reasons } => warnings.push(format!("Điều 31.1.c: revocation status of {who} could not be checked: {}", reasons.join("; "))),
+                RevocationStatus::Unknown { reasons } => {
+                    warnings.push(format!("Điều 31.1.c: revocation status of {who} could not be checked: {}", reasons.join("; ")))
+                }
                 _ => {}
             }
         }

@@ -85,9 +85,10 @@ pub(crate) fn prepare(input: &[u8], key: &dyn KeySource, opts: &SignOptions) -> 
     let pages = doc.get_pages();
     let page_id = match &opts.appearance {
         stamp_layout::Appearance::Invisible => *pages.values().next().ok_or_else(|| bad("the document has no pages"))?,
-        stamp_layout::Appearance::Visible(v) => {
-            *pages.values().nth(v.page).ok_or_else(|| bad(format!("the appearance is on page {}, the document has {} page(s)", v.page + 1, pages.len())))?
-        }
+        stamp_layout::Appearance::Visible(v) => *pages
+            .values()
+            .nth(v.page)
+            .ok_or_else(|| bad(format!("the appearance is on page {}, the document has {} page(s)", v.page + 1, pages.len())))?,
     };
     let page = doc.get_dictionary(page_id).map_err(|_| bad("the page to sign on cannot be read"))?.clone();
 
@@ -136,7 +137,11 @@ pub(crate) fn prepare(input: &[u8], key: &dyn KeySource, opts: &SignOptions) -> 
     let mut new_acroform = acroform.clone();
     match acroform.get(b"Fields") {
         Ok(Object::Reference(fields_id)) => {
-            let mut arr = doc.get_object(*fields_id).and_then(Object::as_array).map_err(|_| bad("the AcroForm /Fields array cannot be read"))?.clone();
+            let mut arr = doc
+                .get_object(*fields_id)
+                .and_then(Object::as_array)
+                .map_err(|_| bad("the AcroForm /Fields array cannot be read"))?
+                .clone();
             arr.push(widget_ref.clone());
             updated.push((*fields_id, Object::Array(arr)));
         }
@@ -221,13 +226,7 @@ pub(crate) fn prepare(input: &[u8], key: &dyn KeySource, opts: &SignOptions) -> 
     }
     tail.extend_from_slice(b">>");
 
-    let trailer_copy = raw
-        .trailer()
-        .entries
-        .iter()
-        .filter(|(k, _)| matches!(k.as_slice(), b"Root" | b"Info" | b"ID"))
-        .cloned()
-        .collect();
+    let trailer_copy = raw.trailer().entries.iter().filter(|(k, _)| matches!(k.as_slice(), b"Root" | b"Info" | b"ID")).cloned().collect();
     Ok(Prepared {
         field_name,
         input_len: input.len(),
@@ -299,7 +298,11 @@ fn field_names(doc: &Document, acroform: &Dictionary) -> Result<BTreeSet<String>
     let mut names = BTreeSet::new();
     let mut seen = BTreeSet::new();
     let mut stack: Vec<(Object, String, usize)> = match acroform.get(b"Fields") {
-        Ok(Object::Reference(id)) => doc.get_object(*id).and_then(Object::as_array).map(|a| a.iter().map(|o| (o.clone(), String::new(), 0)).collect()).unwrap_or_default(),
+        Ok(Object::Reference(id)) => doc
+            .get_object(*id)
+            .and_then(Object::as_array)
+            .map(|a| a.iter().map(|o| (o.clone(), String::new(), 0)).collect())
+            .unwrap_or_default(),
         Ok(Object::Array(a)) => a.iter().map(|o| (o.clone(), String::new(), 0)).collect(),
         _ => Vec::new(),
     };
@@ -443,7 +446,9 @@ impl Prepared {
             }
             i = j;
         }
-        out.extend_from_slice(format!("{own} 0 obj\n<</Type /XRef /W [1 5 2] /Index [{}] /Length {} ", index.join(" "), data.len()).as_bytes());
+        out.extend_from_slice(
+            format!("{own} 0 obj\n<</Type /XRef /W [1 5 2] /Index [{}] /Length {} ", index.join(" "), data.len()).as_bytes(),
+        );
         out.extend_from_slice(&self.trailer_entries(own + 1));
         out.extend_from_slice(b">>\nstream\n");
         out.extend_from_slice(&data);
@@ -476,10 +481,17 @@ impl Placeholder {
 
 /// Adds `annot` to the page's `/Annots`: the array object rewritten when the page refers to
 /// one, else the page with the longer array.
-pub(crate) fn add_annotation(doc: &Document, page_id: ObjectId, page: &Dictionary, annot: Object, updated: &mut Vec<(ObjectId, Object)>) -> Result<(), SignError> {
+pub(crate) fn add_annotation(
+    doc: &Document,
+    page_id: ObjectId,
+    page: &Dictionary,
+    annot: Object,
+    updated: &mut Vec<(ObjectId, Object)>,
+) -> Result<(), SignError> {
     match page.get(b"Annots") {
         Ok(Object::Reference(annots_id)) => {
-            let mut arr = doc.get_object(*annots_id).and_then(Object::as_array).map_err(|_| bad("the page's /Annots array cannot be read"))?.clone();
+            let mut arr =
+                doc.get_object(*annots_id).and_then(Object::as_array).map_err(|_| bad("the page's /Annots array cannot be read"))?.clone();
             arr.push(annot);
             updated.push((*annots_id, Object::Array(arr)));
         }

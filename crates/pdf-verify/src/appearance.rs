@@ -36,20 +36,11 @@ fn rect_from_object(doc: &Document, o: &Object) -> Option<Rect> {
     if a.len() != 4 {
         return None;
     }
-    let v: Vec<f32> = a
-        .iter()
-        .filter_map(|x| pdfobj::resolve(doc, x)?.as_float().ok())
-        .filter(|x| x.is_finite())
-        .collect();
+    let v: Vec<f32> = a.iter().filter_map(|x| pdfobj::resolve(doc, x)?.as_float().ok()).filter(|x| x.is_finite()).collect();
     if v.len() != 4 {
         return None;
     }
-    Some(Rect {
-        x0: v[0].min(v[2]),
-        y0: v[1].min(v[3]),
-        x1: v[0].max(v[2]),
-        y1: v[1].max(v[3]),
-    })
+    Some(Rect { x0: v[0].min(v[2]), y0: v[1].min(v[3]), x1: v[0].max(v[2]), y1: v[1].max(v[3]) })
 }
 
 /// Where a widget is on its page as the page is displayed (its `/Rotate` applied), in
@@ -71,10 +62,7 @@ pub struct Placement {
 impl Placement {
     /// The widget lies on the page (0.5 mm tolerance).
     pub fn inside(&self) -> bool {
-        self.top_mm >= -0.5
-            && self.right_mm >= -0.5
-            && self.left_mm >= -0.5
-            && self.bottom_mm <= self.page_height_mm + 0.5
+        self.top_mm >= -0.5 && self.right_mm >= -0.5 && self.left_mm >= -0.5 && self.bottom_mm <= self.page_height_mm + 0.5
     }
     /// The widget's horizontal centre, from the page's left edge.
     pub fn centre_x_mm(&self) -> f32 {
@@ -113,18 +101,10 @@ pub struct Widget {
 impl Widget {
     /// Shown at all: a rectangle with an area, an appearance, not hidden.
     pub fn visible(&self) -> bool {
-        !self.hidden
-            && self.has_appearance
-            && self
-                .rect
-                .is_some_and(|r| r.width() > 0.5 && r.height() > 0.5)
+        !self.hidden && self.has_appearance && self.rect.is_some_and(|r| r.width() > 0.5 && r.height() > 0.5)
     }
     pub fn text(&self) -> String {
-        self.lines
-            .iter()
-            .map(|l| l.text.as_str())
-            .collect::<Vec<_>>()
-            .join("\n")
+        self.lines.iter().map(|l| l.text.as_str()).collect::<Vec<_>>().join("\n")
     }
 }
 
@@ -170,11 +150,7 @@ pub fn widgets(doc: &Document, field_id: Option<ObjectId>, index: &AnnotIndex) -
     if field.has(b"Rect") || pdfobj::dict_get_name(doc, field, b"Subtype") == Some(b"Widget") {
         ids.push((Some(field_id), field));
     }
-    for kid in pdfobj::dict_get_array(doc, field, b"Kids")
-        .unwrap_or(&[])
-        .iter()
-        .take(MAX_WIDGETS)
-    {
+    for kid in pdfobj::dict_get_array(doc, field, b"Kids").unwrap_or(&[]).iter().take(MAX_WIDGETS) {
         let Some(d) = pdfobj::as_dict(doc, kid) else {
             continue;
         };
@@ -187,18 +163,14 @@ pub fn widgets(doc: &Document, field_id: Option<ObjectId>, index: &AnnotIndex) -
         };
         ids.push((id, d));
     }
-    ids.into_iter()
-        .map(|(id, d)| widget(doc, id, d, index))
-        .collect()
+    ids.into_iter().map(|(id, d)| widget(doc, id, d, index)).collect()
 }
 
 fn widget(doc: &Document, id: Option<ObjectId>, d: &Dictionary, index: &AnnotIndex) -> Widget {
-    let page = id
-        .and_then(|id| index.by_annot.get(&id).copied())
-        .or_else(|| {
-            let p = pdfobj::ref_of(d, b"P")?;
-            index.pages.iter().position(|x| *x == p).map(|i| i + 1)
-        });
+    let page = id.and_then(|id| index.by_annot.get(&id).copied()).or_else(|| {
+        let p = pdfobj::ref_of(d, b"P")?;
+        index.pages.iter().position(|x| *x == p).map(|i| i + 1)
+    });
     let flags = pdfobj::dict_get_int(doc, d, b"F").unwrap_or(0);
     let mut w = Widget {
         page,
@@ -226,9 +198,7 @@ fn widget(doc: &Document, id: Option<ObjectId>, d: &Dictionary, index: &AnnotInd
             w.hidden = true;
         }
     }
-    w.has_appearance = normal
-        .and_then(|n| pdfobj::resolve(doc, n))
-        .is_some_and(|n| matches!(n, Object::Stream(_) | Object::Dictionary(_)));
+    w.has_appearance = normal.and_then(|n| pdfobj::resolve(doc, n)).is_some_and(|n| matches!(n, Object::Stream(_) | Object::Dictionary(_)));
     match find_image(doc, ap) {
         Ok(found) => w.image = found,
         Err(why) => w.unreadable = Some(why),
@@ -260,14 +230,10 @@ fn widget(doc: &Document, id: Option<ObjectId>, d: &Dictionary, index: &AnnotInd
                 lines
                     .into_iter()
                     .filter(|l| !l.text.trim().is_empty())
-                    .map(|l| TextLine {
-                        text: l.text.trim().to_string(),
-                        size_pt: l.size * scale,
-                    }),
+                    .map(|l| TextLine { text: l.text.trim().to_string(), size_pt: l.size * scale }),
             ),
             Err(e) => {
-                w.unreadable
-                    .get_or_insert_with(|| format!("the appearance's text cannot be read: {e}"));
+                w.unreadable.get_or_insert_with(|| format!("the appearance's text cannot be read: {e}"));
             }
         }
     }
@@ -277,39 +243,21 @@ fn widget(doc: &Document, id: Option<ObjectId>, d: &Dictionary, index: &AnnotInd
 /// How much the appearance is scaled vertically to fit the widget's rectangle (its
 /// `/BBox` transformed by `/Matrix` is mapped onto `/Rect`).
 fn appearance_scale(doc: &Document, form: &lopdf::Stream, rect: Rect) -> f32 {
-    let Some(bbox) = form
-        .dict
-        .get(b"BBox")
-        .ok()
-        .and_then(|b| rect_from_object(doc, b))
-    else {
+    let Some(bbox) = form.dict.get(b"BBox").ok().and_then(|b| rect_from_object(doc, b)) else {
         return 1.0;
     };
-    let m: Vec<f32> = match form
-        .dict
-        .get(b"Matrix")
-        .ok()
-        .and_then(|m| pdfobj::resolve(doc, m))
-    {
-        Some(Object::Array(a)) if a.len() == 6 => {
-            a.iter().filter_map(|x| x.as_float().ok()).collect()
-        }
+    let m: Vec<f32> = match form.dict.get(b"Matrix").ok().and_then(|m| pdfobj::resolve(doc, m)) {
+        Some(Object::Array(a)) if a.len() == 6 => a.iter().filter_map(|x| x.as_float().ok()).collect(),
         _ => vec![1.0, 0.0, 0.0, 1.0, 0.0, 0.0],
     };
     if m.len() != 6 {
         return 1.0;
     }
-    let ys: Vec<f32> = [
-        (bbox.x0, bbox.y0),
-        (bbox.x1, bbox.y0),
-        (bbox.x0, bbox.y1),
-        (bbox.x1, bbox.y1),
-    ]
-    .iter()
-    .map(|(x, y)| m[1] * x + m[3] * y + m[5])
-    .collect();
-    let h =
-        ys.iter().copied().fold(f32::MIN, f32::max) - ys.iter().copied().fold(f32::MAX, f32::min);
+    let ys: Vec<f32> = [(bbox.x0, bbox.y0), (bbox.x1, bbox.y0), (bbox.x0, bbox.y1), (bbox.x1, bbox.y1)]
+        .iter()
+        .map(|(x, y)| m[1] * x + m[3] * y + m[5])
+        .collect();
+    let h = ys.iter().copied().fold(f32::MIN, f32::max) - ys.iter().copied().fold(f32::MAX, f32::min);
     if h > 0.0 && h.is_finite() {
         rect.height() / h
     } else {
@@ -333,65 +281,23 @@ fn inherited<'a>(doc: &'a Document, page: ObjectId, key: &[u8]) -> Option<&'a Ob
 /// The widget's place on the displayed page: the visible box (CropBox within MediaBox)
 /// turned by `/Rotate` (clockwise, a multiple of 90).
 fn placement(doc: &Document, page: ObjectId, r: Rect) -> Option<Placement> {
-    let media = inherited(doc, page, b"MediaBox")
-        .and_then(|o| rect_from_object(doc, o))
-        .unwrap_or(Rect {
-            x0: 0.0,
-            y0: 0.0,
-            x1: 612.0,
-            y1: 792.0,
-        });
+    let media =
+        inherited(doc, page, b"MediaBox").and_then(|o| rect_from_object(doc, o)).unwrap_or(Rect { x0: 0.0, y0: 0.0, x1: 612.0, y1: 792.0 });
     let b = match inherited(doc, page, b"CropBox").and_then(|o| rect_from_object(doc, o)) {
-        Some(c) => Rect {
-            x0: c.x0.max(media.x0),
-            y0: c.y0.max(media.y0),
-            x1: c.x1.min(media.x1),
-            y1: c.y1.min(media.y1),
-        },
+        Some(c) => Rect { x0: c.x0.max(media.x0), y0: c.y0.max(media.y0), x1: c.x1.min(media.x1), y1: c.y1.min(media.y1) },
         None => media,
     };
     if b.width() <= 0.0 || b.height() <= 0.0 {
         return None;
     }
-    let rotate = inherited(doc, page, b"Rotate")
-        .and_then(|o| o.as_i64().ok())
-        .unwrap_or(0)
-        .rem_euclid(360);
+    let rotate = inherited(doc, page, b"Rotate").and_then(|o| o.as_i64().ok()).unwrap_or(0).rem_euclid(360);
     // Distances from the displayed page's top, right, left edges and its height, in points.
     let (w, h, top, bottom, right, left) = match rotate {
         // Turned clockwise: the user-space left edge is shown at the top, the top at the right.
-        90 => (
-            b.height(),
-            b.width(),
-            r.x0 - b.x0,
-            r.x1 - b.x0,
-            b.y1 - r.y1,
-            r.y0 - b.y0,
-        ),
-        180 => (
-            b.width(),
-            b.height(),
-            r.y0 - b.y0,
-            r.y1 - b.y0,
-            r.x0 - b.x0,
-            b.x1 - r.x1,
-        ),
-        270 => (
-            b.height(),
-            b.width(),
-            b.x1 - r.x1,
-            b.x1 - r.x0,
-            r.y0 - b.y0,
-            b.y1 - r.y1,
-        ),
-        _ => (
-            b.width(),
-            b.height(),
-            b.y1 - r.y1,
-            b.y1 - r.y0,
-            b.x1 - r.x1,
-            r.x0 - b.x0,
-        ),
+        90 => (b.height(), b.width(), r.x0 - b.x0, r.x1 - b.x0, b.y1 - r.y1, r.y0 - b.y0),
+        180 => (b.width(), b.height(), r.y0 - b.y0, r.y1 - b.y0, r.x0 - b.x0, b.x1 - r.x1),
+        270 => (b.height(), b.width(), b.x1 - r.x1, b.x1 - r.x0, r.y0 - b.y0, b.y1 - r.y1),
+        _ => (b.width(), b.height(), b.y1 - r.y1, b.y1 - r.y0, b.x1 - r.x1, r.x0 - b.x0),
     };
     let mm = |pt: f32| pt / PT_PER_MM;
     Some(Placement {
@@ -448,11 +354,9 @@ fn find_image(doc: &Document, ap: &Dictionary) -> Result<Option<String>, String>
                     || path.starts_with("/AP") && depth <= 1;
                 if drawn {
                     let budget = MAX_APPEARANCE_CONTENT.saturating_sub(content_bytes);
-                    let data = s.decompressed_content_with_limit(budget).map_err(|e| {
-                        format!(
-                            "a content stream of the appearance ({path}) cannot be decoded: {e}"
-                        )
-                    })?;
+                    let data = s
+                        .decompressed_content_with_limit(budget)
+                        .map_err(|e| format!("a content stream of the appearance ({path}) cannot be decoded: {e}"))?;
                     content_bytes += data.len();
                     for op in Content::decode_iter(&data) {
                         match op {
@@ -478,18 +382,10 @@ fn find_image(doc: &Document, ap: &Dictionary) -> Result<Option<String>, String>
 
 /// Only containers and references can lead to an image.
 fn may_hold_image(o: &Object) -> bool {
-    matches!(
-        o,
-        Object::Reference(_) | Object::Dictionary(_) | Object::Array(_) | Object::Stream(_)
-    )
+    matches!(o, Object::Reference(_) | Object::Dictionary(_) | Object::Array(_) | Object::Stream(_))
 }
 
-fn push_dict<'a>(
-    d: &'a Dictionary,
-    path: &str,
-    depth: usize,
-    stack: &mut Vec<(&'a Object, String, usize)>,
-) {
+fn push_dict<'a>(d: &'a Dictionary, path: &str, depth: usize, stack: &mut Vec<(&'a Object, String, usize)>) {
     for (k, v) in d.iter() {
         // Links back up the document (to the page, the parent field) lead out of the
         // appearance; number arrays (glyph widths, boxes, matrices) hold nothing drawn.
@@ -515,11 +411,7 @@ fn push_dict<'a>(
         {
             continue;
         }
-        stack.push((
-            v,
-            format!("{path} /{}", String::from_utf8_lossy(k)),
-            depth + 1,
-        ));
+        stack.push((v, format!("{path} /{}", String::from_utf8_lossy(k)), depth + 1));
     }
 }
 
@@ -561,7 +453,10 @@ fn oc_visible(doc: &Document, oc: &Object, group_on: &dyn Fn(ObjectId) -> bool, 
             }
             let groups: Vec<ObjectId> = match d.get(b"OCGs") {
                 Ok(Object::Reference(id)) => vec![*id],
-                Ok(other) => pdfobj::resolve(doc, other).and_then(|o| o.as_array().ok()).map(|a| a.iter().filter_map(|o| o.as_reference().ok()).collect()).unwrap_or_default(),
+                Ok(other) => pdfobj::resolve(doc, other)
+                    .and_then(|o| o.as_array().ok())
+                    .map(|a| a.iter().filter_map(|o| o.as_reference().ok()).collect())
+                    .unwrap_or_default(),
                 Err(_) => Vec::new(),
             };
             if groups.is_empty() {
@@ -635,7 +530,10 @@ mod tests {
         let all_off = md(&mut doc, dictionary! { "P" => "AllOff" });
         let not_off = md(&mut doc, dictionary! { "VE" => vec![Object::Name(b"Not".to_vec()), Object::Reference(off)] });
         let and = md(&mut doc, dictionary! { "VE" => vec![Object::Name(b"And".to_vec()), Object::Reference(on), Object::Reference(off)] });
-        let nested = md(&mut doc, dictionary! { "VE" => vec![Object::Name(b"Or".to_vec()), Object::Reference(off), Object::Array(vec![Object::Name(b"Not".to_vec()), Object::Reference(on)])] });
+        let nested = md(
+            &mut doc,
+            dictionary! { "VE" => vec![Object::Name(b"Or".to_vec()), Object::Reference(off), Object::Array(vec![Object::Name(b"Not".to_vec()), Object::Reference(on)])] },
+        );
         assert!(!optional_content_off(&doc, &any_on));
         assert!(optional_content_off(&doc, &all_on));
         assert!(!optional_content_off(&doc, &any_off));
@@ -670,87 +568,31 @@ mod tests {
     #[test]
     fn placement_follows_the_displayed_page() {
         // 100 x 20 pt, 10 pt from the user-space top and right edges.
-        let top_right = Rect {
-            x0: 485.0,
-            y0: 812.0,
-            x1: 585.0,
-            y1: 832.0,
-        };
+        let top_right = Rect { x0: 485.0, y0: 812.0, x1: 585.0, y1: 832.0 };
         let (doc, id) = page(0);
         let p = placement(&doc, id, top_right).unwrap();
-        assert!(
-            near(p.top_mm, 10.0 / PT_PER_MM) && near(p.right_mm, 10.0 / PT_PER_MM),
-            "{p:?}"
-        );
+        assert!(near(p.top_mm, 10.0 / PT_PER_MM) && near(p.right_mm, 10.0 / PT_PER_MM), "{p:?}");
         assert!(p.inside() && p.centre_x_mm() > p.page_width_mm / 2.0);
         // Turned 90° clockwise: the user-space top left is shown at the top right.
         let (doc, id) = page(90);
-        let user_top_left = Rect {
-            x0: 10.0,
-            y0: 732.0,
-            x1: 30.0,
-            y1: 832.0,
-        };
+        let user_top_left = Rect { x0: 10.0, y0: 732.0, x1: 30.0, y1: 832.0 };
         let p = placement(&doc, id, user_top_left).unwrap();
-        assert!(
-            near(p.page_width_mm, 842.0 / PT_PER_MM) && near(p.page_height_mm, 595.0 / PT_PER_MM),
-            "{p:?}"
-        );
-        assert!(
-            near(p.top_mm, 10.0 / PT_PER_MM) && near(p.right_mm, 10.0 / PT_PER_MM),
-            "{p:?}"
-        );
+        assert!(near(p.page_width_mm, 842.0 / PT_PER_MM) && near(p.page_height_mm, 595.0 / PT_PER_MM), "{p:?}");
+        assert!(near(p.top_mm, 10.0 / PT_PER_MM) && near(p.right_mm, 10.0 / PT_PER_MM), "{p:?}");
         // ... and the user-space top right is shown at the bottom right.
         let p = placement(&doc, id, top_right).unwrap();
         assert!(p.top_mm > 150.0, "{p:?}");
         // 180°: the user-space bottom left is shown at the top right.
         let (doc, id) = page(180);
-        let p = placement(
-            &doc,
-            id,
-            Rect {
-                x0: 10.0,
-                y0: 10.0,
-                x1: 110.0,
-                y1: 30.0,
-            },
-        )
-        .unwrap();
-        assert!(
-            near(p.top_mm, 10.0 / PT_PER_MM) && near(p.right_mm, 10.0 / PT_PER_MM),
-            "{p:?}"
-        );
+        let p = placement(&doc, id, Rect { x0: 10.0, y0: 10.0, x1: 110.0, y1: 30.0 }).unwrap();
+        assert!(near(p.top_mm, 10.0 / PT_PER_MM) && near(p.right_mm, 10.0 / PT_PER_MM), "{p:?}");
         // 270° (or -90°): the user-space bottom right is shown at the top right.
         let (doc, id) = page(-90);
-        let p = placement(
-            &doc,
-            id,
-            Rect {
-                x0: 565.0,
-                y0: 10.0,
-                x1: 585.0,
-                y1: 110.0,
-            },
-        )
-        .unwrap();
-        assert!(
-            near(p.top_mm, 10.0 / PT_PER_MM) && near(p.right_mm, 10.0 / PT_PER_MM),
-            "{p:?}"
-        );
+        let p = placement(&doc, id, Rect { x0: 565.0, y0: 10.0, x1: 585.0, y1: 110.0 }).unwrap();
+        assert!(near(p.top_mm, 10.0 / PT_PER_MM) && near(p.right_mm, 10.0 / PT_PER_MM), "{p:?}");
         // Off the page.
         let (doc, id) = page(0);
-        assert!(!placement(
-            &doc,
-            id,
-            Rect {
-                x0: 585.0,
-                y0: 812.0,
-                x1: 685.0,
-                y1: 832.0
-            }
-        )
-        .unwrap()
-        .inside());
+        assert!(!placement(&doc, id, Rect { x0: 585.0, y0: 812.0, x1: 685.0, y1: 832.0 }).unwrap().inside());
     }
 
     #[test]
@@ -769,32 +611,28 @@ mod tests {
             b"/F Do".to_vec(),
         );
         let outer = doc.add_object(outer);
-        let found = find_image(&doc, &dictionary! { "N" => outer })
-            .unwrap()
-            .unwrap();
-        assert!(
-            found.contains("/XObject /F") && found.contains("/XObject /I"),
-            "{found}"
-        );
+        let found = find_image(&doc, &dictionary! { "N" => outer }).unwrap().unwrap();
+        assert!(found.contains("/XObject /F") && found.contains("/XObject /I"), "{found}");
         // Text only: nothing.
-        let text = doc.add_object(lopdf::Stream::new(
-            dictionary! { "Subtype" => "Form" },
-            b"BT /F0 10 Tf (a) Tj ET".to_vec(),
-        ));
+        let text = doc.add_object(lopdf::Stream::new(dictionary! { "Subtype" => "Form" }, b"BT /F0 10 Tf (a) Tj ET".to_vec()));
         assert_eq!(find_image(&doc, &dictionary! { "N" => text }), Ok(None));
         // An inline image.
-        let inline = doc.add_object(lopdf::Stream::new(
-            dictionary! { "Subtype" => "Form" },
-            b"q BI /W 1 /H 1 /CS /G /BPC 8 ID \x00 EI Q".to_vec(),
-        ));
-        assert!(find_image(&doc, &dictionary! { "N" => inline })
-            .unwrap()
-            .unwrap()
-            .contains("inline"));
+        let inline =
+            doc.add_object(lopdf::Stream::new(dictionary! { "Subtype" => "Form" }, b"q BI /W 1 /H 1 /CS /G /BPC 8 ID \x00 EI Q".to_vec()));
+        assert!(find_image(&doc, &dictionary! { "N" => inline }).unwrap().unwrap().contains("inline"));
         // A cycle of forms is walked once and ends.
         let a = doc.new_object_id();
-        let b = doc.add_object(lopdf::Stream::new(dictionary! { "Subtype" => "Form", "Resources" => dictionary! { "XObject" => dictionary! { "A" => a } } }, b"/A Do".to_vec()));
-        doc.objects.insert(a, Object::Stream(lopdf::Stream::new(dictionary! { "Subtype" => "Form", "Resources" => dictionary! { "XObject" => dictionary! { "B" => b } } }, b"/B Do".to_vec())));
+        let b = doc.add_object(lopdf::Stream::new(
+            dictionary! { "Subtype" => "Form", "Resources" => dictionary! { "XObject" => dictionary! { "A" => a } } },
+            b"/A Do".to_vec(),
+        ));
+        doc.objects.insert(
+            a,
+            Object::Stream(lopdf::Stream::new(
+                dictionary! { "Subtype" => "Form", "Resources" => dictionary! { "XObject" => dictionary! { "B" => b } } },
+                b"/B Do".to_vec(),
+            )),
+        );
         assert_eq!(find_image(&doc, &dictionary! { "N" => a }), Ok(None));
     }
 }

@@ -96,9 +96,13 @@ pub fn decide(main: &Outcome, main_text: &str, attachments: &[(&Outcome, String)
     };
     for o in std::iter::once(main).chain(attachments.iter().map(|(o, _)| *o)) {
         match o {
-            Outcome::Report(r) if r.verdict == Verdict::Valid => {
-                checks.push(check("B1", &r.file, RuleStatus::Pass, "the file and its signatures are valid".into(), "tệp và các chữ ký hợp lệ".into()))
-            }
+            Outcome::Report(r) if r.verdict == Verdict::Valid => checks.push(check(
+                "B1",
+                &r.file,
+                RuleStatus::Pass,
+                "the file and its signatures are valid".into(),
+                "tệp và các chữ ký hợp lệ".into(),
+            )),
             Outcome::Report(r) => checks.push(check(
                 "B1",
                 &r.file,
@@ -106,7 +110,13 @@ pub fn decide(main: &Outcome, main_text: &str, attachments: &[(&Outcome, String)
                 format!("the file is not valid ({})", r.verdict.label(Lang::En)),
                 format!("tệp không đạt ({})", r.verdict.label(Lang::Vi)),
             )),
-            Outcome::Error(e) => checks.push(check("B1", &e.file, RuleStatus::Fail, format!("the file cannot be read: {}", e.error), format!("không đọc được tệp: {}", e.error))),
+            Outcome::Error(e) => checks.push(check(
+                "B1",
+                &e.file,
+                RuleStatus::Fail,
+                format!("the file cannot be read: {}", e.error),
+                format!("không đọc được tệp: {}", e.error),
+            )),
         }
     }
 
@@ -130,7 +140,13 @@ pub fn decide(main: &Outcome, main_text: &str, attachments: &[(&Outcome, String)
         let Outcome::Report(r) = o else { continue };
         // B3: signed by the same organization as the main document.
         match (&main_org, organization_signer(r)) {
-            (Some(m), Some(a)) if *m == a => checks.push(check("B3", &r.file, RuleStatus::Pass, format!("signed by the same organization ({a})"), format!("được ký bởi cùng cơ quan, tổ chức ({a})"))),
+            (Some(m), Some(a)) if *m == a => checks.push(check(
+                "B3",
+                &r.file,
+                RuleStatus::Pass,
+                format!("signed by the same organization ({a})"),
+                format!("được ký bởi cùng cơ quan, tổ chức ({a})"),
+            )),
             (Some(m), Some(a)) => checks.push(check(
                 "B3",
                 &r.file,
@@ -138,20 +154,44 @@ pub fn decide(main: &Outcome, main_text: &str, attachments: &[(&Outcome, String)
                 format!("signed by {a}, not by the main document's organization {m}"),
                 format!("được ký bởi {a}, không phải cơ quan, tổ chức của văn bản chính {m}"),
             )),
-            (_, None) => checks.push(check("B3", &r.file, RuleStatus::Fail, "the attachment is not signed".into(), "văn bản kèm theo chưa được ký".into())),
-            (None, Some(_)) => checks.push(check("B3", &r.file, RuleStatus::Fail, "the main document has no organization signature to compare with".into(), "văn bản chính không có chữ ký của cơ quan, tổ chức để đối chiếu".into())),
+            (_, None) => checks.push(check(
+                "B3",
+                &r.file,
+                RuleStatus::Fail,
+                "the attachment is not signed".into(),
+                "văn bản kèm theo chưa được ký".into(),
+            )),
+            (None, Some(_)) => checks.push(check(
+                "B3",
+                &r.file,
+                RuleStatus::Fail,
+                "the main document has no organization signature to compare with".into(),
+                "văn bản chính không có chữ ký của cơ quan, tổ chức để đối chiếu".into(),
+            )),
         }
         // B4: carries the main document's number and symbol, on its pages or in its stamp.
         if let Some(n) = &number {
             let text = &shown_text(r, text);
             let carries = text.contains(n.as_str());
             if carries {
-                checks.push(check("B4", &r.file, RuleStatus::Pass, format!("carries the number and symbol {n}"), format!("có số và ký hiệu {n}")));
+                checks.push(check(
+                    "B4",
+                    &r.file,
+                    RuleStatus::Pass,
+                    format!("carries the number and symbol {n}"),
+                    format!("có số và ký hiệu {n}"),
+                ));
             } else {
                 let carried = document_number(text).or_else(|| crate::rules::number_tokens(text).into_iter().next());
                 let other = carried.as_ref().map(|o| format!(" (it carries {o})")).unwrap_or_default();
                 let other_vi = carried.as_ref().map(|o| format!(" (tệp ghi {o})")).unwrap_or_default();
-                checks.push(check("B4", &r.file, RuleStatus::Fail, format!("does not carry the main document's number and symbol {n}{other}"), format!("không có số và ký hiệu {n} của văn bản chính{other_vi}")));
+                checks.push(check(
+                    "B4",
+                    &r.file,
+                    RuleStatus::Fail,
+                    format!("does not carry the main document's number and symbol {n}{other}"),
+                    format!("không có số và ký hiệu {n} của văn bản chính{other_vi}"),
+                ));
             }
         }
     }
@@ -206,6 +246,10 @@ mod tests {
         assert_eq!(document_number("ỦY BAN NHÂN DÂN Số: 62/2025/QĐ-UBND Điện Biên, ngày"), Some("62/2025/QĐ-UBND".into()));
         assert_eq!(document_number("Số:1234/SKHCN-VP V/v triển khai"), Some("1234/SKHCN-VP".into()));
         assert_eq!(document_number("Số lượng 5 bản"), None);
-        assert_eq!(document_number("(Kèm theo Quyết định số 62/2025/QĐ-UBND ngày 30)"), None, "lower-case 'số' in running text is not the number line");
+        assert_eq!(
+            document_number("(Kèm theo Quyết định số 62/2025/QĐ-UBND ngày 30)"),
+            None,
+            "lower-case 'số' in running text is not the number line"
+        );
     }
 }

@@ -20,7 +20,10 @@ pub struct Attribute {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SignerId {
     /// Issuer name (raw DER of the Name) and serial number (INTEGER content octets).
-    IssuerSerial { issuer: Vec<u8>, serial: Vec<u8> },
+    IssuerSerial {
+        issuer: Vec<u8>,
+        serial: Vec<u8>,
+    },
     SubjectKeyId(Vec<u8>),
 }
 

@@ -28,7 +28,9 @@ pub fn check_byte_range(sig: &FoundSignature, raw: &RawPdf, file_len: usize) -> 
     let fail = |m: Msg| (Check::new("byte_range", ARTICLE, CheckStatus::Fail, m), None);
     let rd = match &sig.raw {
         Ok(r) => r,
-        Err(e) => return fail(Msg::new(format!("the signature dictionary cannot be used: {e}"), format!("không dùng được từ điển chữ ký: {e}"))),
+        Err(e) => {
+            return fail(Msg::new(format!("the signature dictionary cannot be used: {e}"), format!("không dùng được từ điển chữ ký: {e}")))
+        }
     };
     let Some(br) = &rd.byte_range else {
         let why = rd.byte_range_problem.clone().unwrap_or_else(|| "no /ByteRange".into());
@@ -45,7 +47,10 @@ pub fn check_byte_range(sig: &FoundSignature, raw: &RawPdf, file_len: usize) -> 
     };
     let (s1, l1, s2, l2) = (v[0], v[1], v[2], v[3]);
     if s1 != 0 {
-        return fail(Msg::new(format!("the byte range starts at byte {s1}, not at 0"), format!("đoạn được ký bắt đầu ở byte {s1}, không phải byte 0")));
+        return fail(Msg::new(
+            format!("the byte range starts at byte {s1}, not at 0"),
+            format!("đoạn được ký bắt đầu ở byte {s1}, không phải byte 0"),
+        ));
     }
     if l1 == 0 && l2 == 0 {
         return fail(Msg::new("the byte range is empty (zeroed)", "đoạn được ký rỗng (toàn số 0)"));
@@ -67,7 +72,10 @@ pub fn check_byte_range(sig: &FoundSignature, raw: &RawPdf, file_len: usize) -> 
         let ends: Vec<String> = raw.revisions.iter().map(|r| r.end.to_string()).collect();
         return fail(Msg::new(
             format!("the byte range ends at byte {end}, which is not the end of any revision (revisions end at {})", ends.join(", ")),
-            format!("đoạn được ký kết thúc ở byte {end}, không trùng điểm kết thúc của phiên bản nào (các phiên bản kết thúc ở {})", ends.join(", ")),
+            format!(
+                "đoạn được ký kết thúc ở byte {end}, không trùng điểm kết thúc của phiên bản nào (các phiên bản kết thúc ở {})",
+                ends.join(", ")
+            ),
         ));
     };
     if let Some(dr) = sig.dict_revision {
@@ -79,7 +87,10 @@ pub fn check_byte_range(sig: &FoundSignature, raw: &RawPdf, file_len: usize) -> 
         }
     }
     if rd.dict_span.start < rev.start || rd.dict_span.end > rev.end {
-        return fail(Msg::new("the signature dictionary lies outside the revision it signs", "từ điển chữ ký nằm ngoài phiên bản mà nó ký"));
+        return fail(Msg::new(
+            "the signature dictionary lies outside the revision it signs",
+            "từ điển chữ ký nằm ngoài phiên bản mà nó ký",
+        ));
     }
     let cov = Coverage { ranges: [(s1, l1), (s2, l2)], revision: rev.index };
     let of = raw.revisions.len();
@@ -213,15 +224,35 @@ pub fn verify_signer(sd: &SignedData, si: &SignerInfo, content: Content<'_>, ext
     let message: Vec<u8>;
     if let Some(attrs_der) = &si.signed_attrs_der {
         match si.signed_attr(&oids::ATTR_MESSAGE_DIGEST) {
-            Some(a) if a.values.len() == 1 && si.signed_attr_count(&oids::ATTR_MESSAGE_DIGEST) == 1 => match cms::octet_string_value(&a.values[0]) {
-                Ok(md) if md == content_digest => {
-                    out.digest = pass(format!("the {alg} message digest matches the signed bytes"), format!("giá trị băm {alg} khớp với dữ liệu được ký"))
+            Some(a) if a.values.len() == 1 && si.signed_attr_count(&oids::ATTR_MESSAGE_DIGEST) == 1 => {
+                match cms::octet_string_value(&a.values[0]) {
+                    Ok(md) if md == content_digest => {
+                        out.digest = pass(
+                            format!("the {alg} message digest matches the signed bytes"),
+                            format!("giá trị băm {alg} khớp với dữ liệu được ký"),
+                        )
+                    }
+                    Ok(_) => {
+                        out.digest = fail(
+                            format!("the {alg} message digest does not match the signed bytes"),
+                            format!("giá trị băm {alg} không khớp với dữ liệu được ký"),
+                        )
+                    }
+                    Err(e) => {
+                        out.digest =
+                            fail(format!("malformed message-digest attribute: {e}"), format!("thuộc tính message-digest sai cấu trúc: {e}"))
+                    }
                 }
-                Ok(_) => out.digest = fail(format!("the {alg} message digest does not match the signed bytes"), format!("giá trị băm {alg} không khớp với dữ liệu được ký")),
-                Err(e) => out.digest = fail(format!("malformed message-digest attribute: {e}"), format!("thuộc tính message-digest sai cấu trúc: {e}")),
-            },
-            Some(_) => out.digest = fail("the message-digest attribute occurs more than once or holds several values", "thuộc tính message-digest xuất hiện nhiều lần"),
-            None => out.digest = fail("the signed attributes lack the message-digest attribute", "các thuộc tính được ký thiếu message-digest"),
+            }
+            Some(_) => {
+                out.digest = fail(
+                    "the message-digest attribute occurs more than once or holds several values",
+                    "thuộc tính message-digest xuất hiện nhiều lần",
+                )
+            }
+            None => {
+                out.digest = fail("the signed attributes lack the message-digest attribute", "các thuộc tính được ký thiếu message-digest")
+            }
         }
         out.attributes = check_attributes(sd, si, out.cert.as_ref(), cades);
         if let Some(st) = si.signed_attr(&oids::ATTR_SIGNING_TIME).and_then(|a| a.values.first()) {
@@ -232,7 +263,10 @@ pub fn verify_signer(sd: &SignedData, si: &SignerInfo, content: Content<'_>, ext
         if cades {
             out.attributes = fail("a CAdES signature must have signed attributes", "chữ ký CAdES phải có thuộc tính được ký");
         }
-        out.digest = pass(format!("no signed attributes: the signature is over the content directly ({alg})"), format!("không có thuộc tính được ký: chữ ký trực tiếp trên nội dung ({alg})"));
+        out.digest = pass(
+            format!("no signed attributes: the signature is over the content directly ({alg})"),
+            format!("không có thuộc tính được ký: chữ ký trực tiếp trên nội dung ({alg})"),
+        );
         message = match (&content, encapsulated) {
             (Content::Detached(p), _) => p.concat(),
             (Content::Encapsulated, Some(e)) => e.to_vec(),
@@ -241,16 +275,25 @@ pub fn verify_signer(sd: &SignedData, si: &SignerInfo, content: Content<'_>, ext
     }
 
     let Some(cert) = &out.cert else {
-        out.signature = indet("the signer certificate is not in the signature, the DSS or the given certificates", "không tìm thấy chứng thư của người ký trong chữ ký, DSS hay các chứng thư được cung cấp");
+        out.signature = indet(
+            "the signer certificate is not in the signature, the DSS or the given certificates",
+            "không tìm thấy chứng thư của người ký trong chữ ký, DSS hay các chứng thư được cung cấp",
+        );
         return out;
     };
     let spki = &cert.tbs_certificate.subject_public_key_info;
     out.signature = match chain_check::sigalg::verify_signature(spki, &si.signature_alg, Some(alg), &message, &si.signature) {
         Ok(()) => {
             let name = chain_check::sigalg::alg_name(&si.signature_alg.oid);
-            pass(format!("the CMS signature ({name}) verifies with the signer certificate's public key"), format!("chữ ký CMS ({name}) được xác thực bằng khóa công khai trên chứng thư của người ký"))
+            pass(
+                format!("the CMS signature ({name}) verifies with the signer certificate's public key"),
+                format!("chữ ký CMS ({name}) được xác thực bằng khóa công khai trên chứng thư của người ký"),
+            )
         }
-        Err(SignatureError::Invalid) => fail("the CMS signature does not verify with the signer certificate's public key", "chữ ký CMS không khớp với khóa công khai trên chứng thư của người ký"),
+        Err(SignatureError::Invalid) => fail(
+            "the CMS signature does not verify with the signer certificate's public key",
+            "chữ ký CMS không khớp với khóa công khai trên chứng thư của người ký",
+        ),
         Err(e) => indet(format!("the signature cannot be checked: {e}"), format!("không kiểm tra được chữ ký: {e}")),
     };
     out
@@ -260,10 +303,20 @@ fn check_attributes(sd: &SignedData, si: &SignerInfo, cert: Option<&Certificate>
     match si.signed_attr(&oids::ATTR_CONTENT_TYPE).and_then(|a| a.values.first()) {
         Some(v) => match cms::oid_value(v) {
             Ok(ct) if ct == sd.econtent_type => {}
-            Ok(ct) => return fail(format!("the content-type attribute ({ct}) differs from the signed content's type ({})", sd.econtent_type), format!("thuộc tính content-type ({ct}) khác kiểu nội dung được ký ({})", sd.econtent_type)),
+            Ok(ct) => {
+                return fail(
+                    format!("the content-type attribute ({ct}) differs from the signed content's type ({})", sd.econtent_type),
+                    format!("thuộc tính content-type ({ct}) khác kiểu nội dung được ký ({})", sd.econtent_type),
+                )
+            }
             Err(e) => return fail(format!("malformed content-type attribute: {e}"), format!("thuộc tính content-type sai cấu trúc: {e}")),
         },
-        None => return fail("the signed attributes lack the content-type attribute (RFC 5652 §11.1)", "các thuộc tính được ký thiếu content-type (RFC 5652 §11.1)"),
+        None => {
+            return fail(
+                "the signed attributes lack the content-type attribute (RFC 5652 §11.1)",
+                "các thuộc tính được ký thiếu content-type (RFC 5652 §11.1)",
+            )
+        }
     }
     let v2 = si.signed_attr(&oids::ATTR_SIGNING_CERTIFICATE_V2);
     let v1 = si.signed_attr(&oids::ATTR_SIGNING_CERTIFICATE);
@@ -274,30 +327,53 @@ fn check_attributes(sd: &SignedData, si: &SignerInfo, cert: Option<&Certificate>
             return if cades {
                 fail("a CAdES signature lacks the signing-certificate attribute", "chữ ký CAdES thiếu thuộc tính signing-certificate")
             } else {
-                pass("content type matches; no signing-certificate attribute (not required for this SubFilter)", "kiểu nội dung khớp; không có thuộc tính signing-certificate (không bắt buộc với SubFilter này)")
+                pass(
+                    "content type matches; no signing-certificate attribute (not required for this SubFilter)",
+                    "kiểu nội dung khớp; không có thuộc tính signing-certificate (không bắt buộc với SubFilter này)",
+                )
             };
         }
     };
     let Some(cert) = cert else {
-        return indet("the signing-certificate attribute cannot be checked without the signer certificate", "không kiểm tra được thuộc tính signing-certificate khi thiếu chứng thư người ký");
+        return indet(
+            "the signing-certificate attribute cannot be checked without the signer certificate",
+            "không kiểm tra được thuộc tính signing-certificate khi thiếu chứng thư người ký",
+        );
     };
     let Some(raw) = attr.values.first() else {
         return fail("empty signing-certificate attribute", "thuộc tính signing-certificate rỗng");
     };
     let ids = match cms::ess_cert_ids(raw, is_v2) {
         Ok(ids) => ids,
-        Err(e) => return fail(format!("malformed signing-certificate attribute: {e}"), format!("thuộc tính signing-certificate sai cấu trúc: {e}")),
+        Err(e) => {
+            return fail(
+                format!("malformed signing-certificate attribute: {e}"),
+                format!("thuộc tính signing-certificate sai cấu trúc: {e}"),
+            )
+        }
     };
     let Some(first) = ids.first() else {
-        return fail("the signing-certificate attribute names no certificate", "thuộc tính signing-certificate không chỉ tới chứng thư nào");
+        return fail(
+            "the signing-certificate attribute names no certificate",
+            "thuộc tính signing-certificate không chỉ tới chứng thư nào",
+        );
     };
     let Ok(der) = cert.to_der() else {
         return indet("the signer certificate cannot be re-encoded", "không mã hóa lại được chứng thư người ký");
     };
     match cms::ess_matches(first, &der, cert) {
-        Some(true) => pass("content type matches; the signing-certificate attribute names the signer certificate", "kiểu nội dung khớp; thuộc tính signing-certificate chỉ đúng chứng thư người ký"),
-        Some(false) => fail("the signing-certificate attribute names another certificate than the one that signed", "thuộc tính signing-certificate chỉ tới chứng thư khác với chứng thư đã ký"),
-        None => indet(format!("the signing-certificate attribute uses an unsupported hash {}", first.hash_alg_oid), format!("thuộc tính signing-certificate dùng thuật toán băm không hỗ trợ {}", first.hash_alg_oid)),
+        Some(true) => pass(
+            "content type matches; the signing-certificate attribute names the signer certificate",
+            "kiểu nội dung khớp; thuộc tính signing-certificate chỉ đúng chứng thư người ký",
+        ),
+        Some(false) => fail(
+            "the signing-certificate attribute names another certificate than the one that signed",
+            "thuộc tính signing-certificate chỉ tới chứng thư khác với chứng thư đã ký",
+        ),
+        None => indet(
+            format!("the signing-certificate attribute uses an unsupported hash {}", first.hash_alg_oid),
+            format!("thuộc tính signing-certificate dùng thuật toán băm không hỗ trợ {}", first.hash_alg_oid),
+        ),
     }
 }
 
@@ -312,7 +388,13 @@ pub struct Integrity {
 
 /// Parses the CMS of a signature and verifies it over its byte range (not for document
 /// timestamps, which [`crate::timestamps`] handles).
-pub fn verify(sig: &FoundSignature, bytes: &[u8], raw: &RawPdf, extra_certs: &[Certificate], known: Vec<(DigestAlg, Vec<u8>)>) -> Integrity {
+pub fn verify(
+    sig: &FoundSignature,
+    bytes: &[u8],
+    raw: &RawPdf,
+    extra_certs: &[Certificate],
+    known: Vec<(DigestAlg, Vec<u8>)>,
+) -> Integrity {
     let (byte_range, coverage) = check_byte_range(sig, raw, bytes.len());
     let cms = parse_cms(sig);
     let outcome = match (&cms, &coverage, &sig.raw) {
@@ -334,7 +416,13 @@ pub fn parse_cms(sig: &FoundSignature) -> Result<SignedData, String> {
     cms::parse_content_info(der).map_err(|e| format!("malformed CMS SignedData: {e}"))
 }
 
-fn verify_pdf_signer(sd: &SignedData, sub_filter: Option<&str>, kind: SignatureKind, p: &SignedBytes<'_>, extra: &[Certificate]) -> SignerOutcome {
+fn verify_pdf_signer(
+    sd: &SignedData,
+    sub_filter: Option<&str>,
+    kind: SignatureKind,
+    p: &SignedBytes<'_>,
+    extra: &[Certificate],
+) -> SignerOutcome {
     let bail = |j: Judgement| SignerOutcome {
         digest: j.clone(),
         attributes: (CheckStatus::Skipped, Msg::new("not checked", "không kiểm tra")),
@@ -348,7 +436,10 @@ fn verify_pdf_signer(sd: &SignedData, sub_filter: Option<&str>, kind: SignatureK
         return bail(fail("the CMS object has no SignerInfo", "đối tượng CMS không có SignerInfo"));
     };
     if sd.signers.len() > 1 {
-        return bail(fail(format!("the CMS object has {} SignerInfos; a PDF signature has exactly one", sd.signers.len()), format!("đối tượng CMS có {} SignerInfo; chữ ký PDF chỉ có một", sd.signers.len())));
+        return bail(fail(
+            format!("the CMS object has {} SignerInfos; a PDF signature has exactly one", sd.signers.len()),
+            format!("đối tượng CMS có {} SignerInfo; chữ ký PDF chỉ có một", sd.signers.len()),
+        ));
     }
     if kind == SignatureKind::DocumentTimestamp {
         return bail(indet("document timestamps are verified as timestamps", "dấu thời gian tài liệu được kiểm tra như dấu thời gian"));
@@ -376,11 +467,16 @@ fn verify_pdf_signer(sd: &SignedData, sub_filter: Option<&str>, kind: SignatureK
                 }
                 Some(_) => {
                     let mut o = verify_signer(sd, si, Content::Encapsulated, extra, false);
-                    o.digest = fail("the encapsulated SHA-1 digest does not match the signed bytes", "giá trị băm SHA-1 được bọc không khớp với dữ liệu được ký");
+                    o.digest = fail(
+                        "the encapsulated SHA-1 digest does not match the signed bytes",
+                        "giá trị băm SHA-1 được bọc không khớp với dữ liệu được ký",
+                    );
                     o.sha1 = true;
                     o
                 }
-                None => bail(fail("adbe.pkcs7.sha1 signature without encapsulated digest", "chữ ký adbe.pkcs7.sha1 thiếu giá trị băm được bọc")),
+                None => {
+                    bail(fail("adbe.pkcs7.sha1 signature without encapsulated digest", "chữ ký adbe.pkcs7.sha1 thiếu giá trị băm được bọc"))
+                }
             }
         }
         Some(other) => bail(indet(format!("unsupported SubFilter /{other}"), format!("SubFilter /{other} không được hỗ trợ"))),

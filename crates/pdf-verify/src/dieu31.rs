@@ -4,7 +4,7 @@
 //! module turns its answers into report checks.
 
 use chain_check::revocation::{self, RevocationSources, RevocationStatus};
-use chain_check::{Certificate, CertProblem, Purpose};
+use chain_check::{CertProblem, Certificate, Purpose};
 use time::OffsetDateTime;
 
 use crate::report::fmt_time;
@@ -19,10 +19,18 @@ fn vi_problem(p: &CertProblem) -> String {
     match p {
         CertProblem::NotYetValid { subject, not_before } => format!("chứng thư \"{subject}\" chỉ có hiệu lực từ {}", fmt_time(*not_before)),
         CertProblem::Expired { subject, not_after } => format!("chứng thư \"{subject}\" đã hết hạn lúc {}", fmt_time(*not_after)),
-        CertProblem::KeyUsageNotAllowed { subject, key_usage, .. } => format!("mục đích sử dụng khóa của chứng thư \"{subject}\" ({key_usage}) không cho phép dùng vào việc này"),
-        CertProblem::CaOnlyCertificate { subject } => format!("chứng thư \"{subject}\" là chứng thư của tổ chức cung cấp dịch vụ (CA), không phải chứng thư ký văn bản"),
-        CertProblem::ExtendedKeyUsageNotAllowed { subject, ekus, .. } => format!("mục đích sử dụng mở rộng của chứng thư \"{subject}\" ({ekus}) không cho phép dùng vào việc này"),
-        CertProblem::ExtendedKeyUsageMissing { subject, required, .. } => format!("chứng thư \"{subject}\" thiếu mục đích sử dụng mở rộng {required}"),
+        CertProblem::KeyUsageNotAllowed { subject, key_usage, .. } => {
+            format!("mục đích sử dụng khóa của chứng thư \"{subject}\" ({key_usage}) không cho phép dùng vào việc này")
+        }
+        CertProblem::CaOnlyCertificate { subject } => {
+            format!("chứng thư \"{subject}\" là chứng thư của tổ chức cung cấp dịch vụ (CA), không phải chứng thư ký văn bản")
+        }
+        CertProblem::ExtendedKeyUsageNotAllowed { subject, ekus, .. } => {
+            format!("mục đích sử dụng mở rộng của chứng thư \"{subject}\" ({ekus}) không cho phép dùng vào việc này")
+        }
+        CertProblem::ExtendedKeyUsageMissing { subject, required, .. } => {
+            format!("chứng thư \"{subject}\" thiếu mục đích sử dụng mở rộng {required}")
+        }
         CertProblem::NotACa { subject } => format!("chứng thư \"{subject}\" không phải chứng thư CA"),
         other => format!("chứng thư không phù hợp: {other}"),
     }
@@ -37,11 +45,24 @@ pub fn validity(cert: &Certificate, at: OffsetDateTime, what_en: &str, what_vi: 
             ART_VALIDITY,
             CheckStatus::Pass,
             Msg::new(
-                format!("the {what_en} certificate is valid at {t} ({} – {})", fmt_time(chain_check::cert::not_before(cert)), fmt_time(chain_check::cert::not_after(cert))),
-                format!("chứng thư {what_vi} còn hiệu lực lúc {t} ({} – {})", fmt_time(chain_check::cert::not_before(cert)), fmt_time(chain_check::cert::not_after(cert))),
+                format!(
+                    "the {what_en} certificate is valid at {t} ({} – {})",
+                    fmt_time(chain_check::cert::not_before(cert)),
+                    fmt_time(chain_check::cert::not_after(cert))
+                ),
+                format!(
+                    "chứng thư {what_vi} còn hiệu lực lúc {t} ({} – {})",
+                    fmt_time(chain_check::cert::not_before(cert)),
+                    fmt_time(chain_check::cert::not_after(cert))
+                ),
             ),
         ),
-        Err(p) => Check::new("validity", ART_VALIDITY, CheckStatus::Fail, Msg::new(format!("at {t}: {p}"), format!("lúc {t}: {}", vi_problem(&p)))),
+        Err(p) => Check::new(
+            "validity",
+            ART_VALIDITY,
+            CheckStatus::Fail,
+            Msg::new(format!("at {t}: {p}"), format!("lúc {t}: {}", vi_problem(&p))),
+        ),
     }
 }
 
@@ -93,7 +114,12 @@ pub fn revocation(
     let mut warnings = Vec::new();
     if mode == RevocationMode::Off {
         return (
-            Check::new("revocation", ART_REVOCATION, CheckStatus::Skipped, Msg::new("revocation checking is off (--revocation off)", "không kiểm tra tình trạng thu hồi (--revocation off)")),
+            Check::new(
+                "revocation",
+                ART_REVOCATION,
+                CheckStatus::Skipped,
+                Msg::new("revocation checking is off (--revocation off)", "không kiểm tra tình trạng thu hồi (--revocation off)"),
+            ),
             warnings,
         );
     }
@@ -138,11 +164,17 @@ pub fn revocation(
                 } else if basis == TimeBasis::Existence {
                     goods_en.push(format!("{role_en} \"{who}\" revoked at {rt}{r}, after the signature is proven to exist"));
                     goods_vi.push(format!("{role_vi} \"{who}\" bị thu hồi lúc {rt}{r}, sau thời điểm chữ ký được chứng minh đã tồn tại"));
-                    warnings.push(Msg::new(format!("{role_en} \"{who}\" was revoked at {rt}{r}, after the signature was made"), format!("{role_vi} \"{who}\" đã bị thu hồi lúc {rt}{r}, sau khi ký")));
+                    warnings.push(Msg::new(
+                        format!("{role_en} \"{who}\" was revoked at {rt}{r}, after the signature was made"),
+                        format!("{role_vi} \"{who}\" đã bị thu hồi lúc {rt}{r}, sau khi ký"),
+                    ));
                 } else if basis == TimeBasis::Timestamp {
                     goods_en.push(format!("{role_en} \"{who}\" revoked at {rt}{r}, after the timestamp-proven signing time"));
                     goods_vi.push(format!("{role_vi} \"{who}\" bị thu hồi lúc {rt}{r}, sau thời điểm ký được dấu thời gian chứng minh"));
-                    warnings.push(Msg::new(format!("{role_en} \"{who}\" was revoked at {rt}{r}, after the signature was made"), format!("{role_vi} \"{who}\" đã bị thu hồi lúc {rt}{r}, sau khi ký")));
+                    warnings.push(Msg::new(
+                        format!("{role_en} \"{who}\" was revoked at {rt}{r}, after the signature was made"),
+                        format!("{role_vi} \"{who}\" đã bị thu hồi lúc {rt}{r}, sau khi ký"),
+                    ));
                 } else {
                     if worst < CheckStatus::Indeterminate {
                         worst = CheckStatus::Indeterminate;
@@ -168,13 +200,29 @@ pub fn revocation(
         return match mode {
             RevocationMode::Prefer => {
                 warnings.push(Msg::new(en.clone(), vi.clone()));
-                (Check::new("revocation", ART_REVOCATION, CheckStatus::Pass, Msg::new(format!("accepted without revocation status (--revocation prefer): {en}"), format!("chấp nhận khi thiếu tình trạng thu hồi (--revocation prefer): {vi}"))), warnings)
+                (
+                    Check::new(
+                        "revocation",
+                        ART_REVOCATION,
+                        CheckStatus::Pass,
+                        Msg::new(
+                            format!("accepted without revocation status (--revocation prefer): {en}"),
+                            format!("chấp nhận khi thiếu tình trạng thu hồi (--revocation prefer): {vi}"),
+                        ),
+                    ),
+                    warnings,
+                )
             }
             _ => (Check::new("revocation", ART_REVOCATION, CheckStatus::Indeterminate, Msg::new(en, vi)), warnings),
         };
     }
     (
-        Check::new("revocation", ART_REVOCATION, CheckStatus::Pass, Msg::new(format!("not revoked at {t}: {}", goods_en.join("; ")), format!("chưa bị thu hồi lúc {t}: {}", goods_vi.join("; ")))),
+        Check::new(
+            "revocation",
+            ART_REVOCATION,
+            CheckStatus::Pass,
+            Msg::new(format!("not revoked at {t}: {}", goods_en.join("; ")), format!("chưa bị thu hồi lúc {t}: {}", goods_vi.join("; "))),
+        ),
         warnings,
     )
 }

@@ -15,7 +15,14 @@ pub const ARTICLE: &str = "Điều 32";
 const MAX_AIA_FETCHES: usize = 4;
 
 /// Builds the path; returns the check and the path when one was found.
-pub fn path(leaf: &Certificate, at: OffsetDateTime, trust: &TrustStore, pool: &[Certificate], online: bool, limits: &HttpLimits) -> (Check, Option<CertPath>) {
+pub fn path(
+    leaf: &Certificate,
+    at: OffsetDateTime,
+    trust: &TrustStore,
+    pool: &[Certificate],
+    online: bool,
+    limits: &HttpLimits,
+) -> (Check, Option<CertPath>) {
     let mut builder = PathBuilder::new(trust).with_intermediates(pool.iter().cloned());
     let mut result = builder.build(leaf, at);
     if online {
@@ -45,7 +52,8 @@ pub fn path(leaf: &Certificate, at: OffsetDateTime, trust: &TrustStore, pool: &[
     let t = fmt_time(at);
     match result {
         Ok(p) => {
-            let names: Vec<String> = p.certs.iter().map(|c| chain_check::cert::common_name(c).unwrap_or_else(|| chain_check::cert::subject(c))).collect();
+            let names: Vec<String> =
+                p.certs.iter().map(|c| chain_check::cert::common_name(c).unwrap_or_else(|| chain_check::cert::subject(c))).collect();
             let chain = names.join(" → ");
             (
                 Check::new(
@@ -57,7 +65,15 @@ pub fn path(leaf: &Certificate, at: OffsetDateTime, trust: &TrustStore, pool: &[
                 Some(p),
             )
         }
-        Err(e) if e.is_indeterminate() => (Check::new("path", ARTICLE, CheckStatus::Indeterminate, Msg::new(format!("at {t}: {e}"), format!("lúc {t}: {}", vi_path_error(&e)))), None),
+        Err(e) if e.is_indeterminate() => (
+            Check::new(
+                "path",
+                ARTICLE,
+                CheckStatus::Indeterminate,
+                Msg::new(format!("at {t}: {e}"), format!("lúc {t}: {}", vi_path_error(&e))),
+            ),
+            None,
+        ),
         Err(e) if !anchor_reachable(leaf, trust, &builder.intermediates) => {
             // The problem lies on a chain that does not lead to any trusted certificate:
             // nothing on it is trusted, so it proves nothing either way.
@@ -66,18 +82,26 @@ pub fn path(leaf: &Certificate, at: OffsetDateTime, trust: &TrustStore, pool: &[
                     "path",
                     ARTICLE,
                     CheckStatus::Indeterminate,
-                    Msg::new(format!("at {t}: no trusted path: the certificates lead to no trust anchor (and {e})"), format!("lúc {t}: không có đường dẫn tới chứng thư gốc tin cậy (và {})", vi_path_error(&e))),
+                    Msg::new(
+                        format!("at {t}: no trusted path: the certificates lead to no trust anchor (and {e})"),
+                        format!("lúc {t}: không có đường dẫn tới chứng thư gốc tin cậy (và {})", vi_path_error(&e)),
+                    ),
                 ),
                 None,
             )
         }
-        Err(e) => (Check::new("path", ARTICLE, CheckStatus::Fail, Msg::new(format!("at {t}: {e}"), format!("lúc {t}: {}", vi_path_error(&e)))), None),
+        Err(e) => (
+            Check::new("path", ARTICLE, CheckStatus::Fail, Msg::new(format!("at {t}: {e}"), format!("lúc {t}: {}", vi_path_error(&e)))),
+            None,
+        ),
     }
 }
 
 fn vi_path_error(e: &PathError) -> String {
     match e {
-        PathError::NoTrustAnchor { subject, issuer } => format!("không có đường dẫn tới chứng thư gốc tin cậy: không biết tổ chức cấp \"{issuer}\" của \"{subject}\""),
+        PathError::NoTrustAnchor { subject, issuer } => {
+            format!("không có đường dẫn tới chứng thư gốc tin cậy: không biết tổ chức cấp \"{issuer}\" của \"{subject}\"")
+        }
         PathError::BadSignature { subject } => format!("chữ ký trên chứng thư \"{subject}\" không khớp với khóa của tổ chức cấp"),
         PathError::CaNotValidAtTime { subject, .. } => format!("chứng thư CA \"{subject}\" không còn hiệu lực tại thời điểm ký ({e})"),
         PathError::NotACa { subject } => format!("chứng thư \"{subject}\" được dùng như CA nhưng không phải CA"),

@@ -74,9 +74,20 @@ pub fn soften_failures(checks: &mut [Check]) {
 /// `what`: whose certificate and what it signed (en, vi: "signer", "của người ký", "the
 /// signature", "chữ ký"); `claimed`: the time the checks were made at and what it is, e.g.
 /// the signer's claimed signing time; `later`: a proof of existence that came too late.
-pub fn expired_without_poe(checks: &mut Vec<Check>, expiry: &Expiry, now: OffsetDateTime, what: [&str; 4], claimed: (&str, &str), later: Option<&DocTimestampPoe>) {
+pub fn expired_without_poe(
+    checks: &mut Vec<Check>,
+    expiry: &Expiry,
+    now: OffsetDateTime,
+    what: [&str; 4],
+    claimed: (&str, &str),
+    later: Option<&DocTimestampPoe>,
+) {
     let (id, article) = if expiry.leaf { ("validity", dieu31::ART_VALIDITY) } else { ("path", dieu32::ARTICLE) };
-    let (cert_en, cert_vi) = if expiry.leaf { (format!("the {} certificate", what[0]), format!("chứng thư {}", what[1])) } else { ("the CA certificate".to_string(), "chứng thư CA".to_string()) };
+    let (cert_en, cert_vi) = if expiry.leaf {
+        (format!("the {} certificate", what[0]), format!("chứng thư {}", what[1]))
+    } else {
+        ("the CA certificate".to_string(), "chứng thư CA".to_string())
+    };
     let (who, exp, n) = (&expiry.who, fmt_time(expiry.at), fmt_time(now));
     let (late_en, late_vi) = match later {
         Some(p) => (
@@ -129,22 +140,46 @@ mod tests {
         let ok = |id| Check::new(id, "x", CheckStatus::Pass, Msg::new("ok", "ok"));
         let exp = Expiry { at: datetime!(2030-01-01 0:00 UTC), who: "An".into(), leaf: true };
         let mut checks = vec![ok("validity"), ok("path")];
-        expired_without_poe(&mut checks, &exp, datetime!(2031-01-01 0:00 UTC), ["signer", "của người ký", "the signature", "chữ ký"], ("claimed", "tự khai"), None);
+        expired_without_poe(
+            &mut checks,
+            &exp,
+            datetime!(2031-01-01 0:00 UTC),
+            ["signer", "của người ký", "the signature", "chữ ký"],
+            ("claimed", "tự khai"),
+            None,
+        );
         assert_eq!(checks[0].status, CheckStatus::Indeterminate);
         assert_eq!(checks[1].status, CheckStatus::Pass);
         // A failure stays a failure.
         let mut checks = vec![Check::new("validity", "x", CheckStatus::Fail, Msg::new("bad", "bad"))];
-        expired_without_poe(&mut checks, &exp, datetime!(2031-01-01 0:00 UTC), ["signer", "của người ký", "the signature", "chữ ký"], ("claimed", "tự khai"), None);
+        expired_without_poe(
+            &mut checks,
+            &exp,
+            datetime!(2031-01-01 0:00 UTC),
+            ["signer", "của người ký", "the signature", "chữ ký"],
+            ("claimed", "tự khai"),
+            None,
+        );
         assert_eq!(checks[0].status, CheckStatus::Fail);
         // A CA's expiry goes to the path check.
         let mut checks = vec![ok("validity"), ok("path")];
-        expired_without_poe(&mut checks, &Expiry { leaf: false, ..exp }, datetime!(2031-01-01 0:00 UTC), ["signer", "của người ký", "the signature", "chữ ký"], ("claimed", "tự khai"), None);
+        expired_without_poe(
+            &mut checks,
+            &Expiry { leaf: false, ..exp },
+            datetime!(2031-01-01 0:00 UTC),
+            ["signer", "của người ký", "the signature", "chữ ký"],
+            ("claimed", "tự khai"),
+            None,
+        );
         assert_eq!((checks[0].status, checks[1].status), (CheckStatus::Pass, CheckStatus::Indeterminate));
     }
 
     #[test]
     fn failures_at_a_proof_of_existence_are_indeterminate() {
-        let mut checks = vec![Check::new("validity", "x", CheckStatus::Fail, Msg::new("bad", "bad")), Check::new("usage", "x", CheckStatus::Pass, Msg::new("ok", "ok"))];
+        let mut checks = vec![
+            Check::new("validity", "x", CheckStatus::Fail, Msg::new("bad", "bad")),
+            Check::new("usage", "x", CheckStatus::Pass, Msg::new("ok", "ok")),
+        ];
         soften_failures(&mut checks);
         assert_eq!(worst(&checks), CheckStatus::Indeterminate);
         assert!(!all_pass(&checks));

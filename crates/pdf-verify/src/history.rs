@@ -183,7 +183,11 @@ fn read_dss(doc: &Document) -> DssData {
                 _ => None,
             };
             let Some(Object::Stream(s)) = pdfobj::resolve(doc, o) else { continue };
-            let data = if s.dict.has(b"Filter") { s.decompressed_content_with_limit(budget.min(crate::MAX_STREAM_BYTES)).ok() } else { Some(s.content.clone()) };
+            let data = if s.dict.has(b"Filter") {
+                s.decompressed_content_with_limit(budget.min(crate::MAX_STREAM_BYTES)).ok()
+            } else {
+                Some(s.content.clone())
+            };
             if let Some(d) = data {
                 if d.len() > budget {
                     break;
@@ -254,7 +258,16 @@ fn load(bytes: &[u8], password: Option<&str>) -> Result<Loaded, VerifyError> {
             let (_, cov) = dieu30::check_byte_range(&sig, &raw, bytes.len());
             let revision = cov.as_ref().map(|c| c.revision);
             let cms = dieu30::parse_cms(&sig);
-            let mut p = Parsed { revision, signer: None, token: None, cms_ocsps: Vec::new(), cms_crls: Vec::new(), claimed: (sig.claimed_time, if sig.claimed_time.is_some() { "pdf-m" } else { "none" }), cms: Err(String::new()), sig };
+            let mut p = Parsed {
+                revision,
+                signer: None,
+                token: None,
+                cms_ocsps: Vec::new(),
+                cms_crls: Vec::new(),
+                claimed: (sig.claimed_time, if sig.claimed_time.is_some() { "pdf-m" } else { "none" }),
+                cms: Err(String::new()),
+                sig,
+            };
             match (&cms, p.sig.kind) {
                 (Ok(sd), SignatureKind::Signature) => {
                     p.cms_ocsps.extend(sd.ocsp_responses.iter().cloned());
@@ -268,7 +281,9 @@ fn load(bytes: &[u8], password: Option<&str>) -> Result<Loaded, VerifyError> {
                                 p.cms_ocsps.extend(ocsps);
                             }
                         }
-                        if let Some(t) = si.signed_attr(&oids::ATTR_SIGNING_TIME).and_then(|a| a.values.first()).and_then(|v| cms::time_value(v).ok()) {
+                        if let Some(t) =
+                            si.signed_attr(&oids::ATTR_SIGNING_TIME).and_then(|a| a.values.first()).and_then(|v| cms::time_value(v).ok())
+                        {
                             p.claimed = (Some(t), "signing-time-attribute");
                         }
                         p.token = si.unsigned_attr(&oids::ATTR_TIMESTAMP_TOKEN).and_then(|a| a.values.first()).and_then(|v| parse_token(v));
@@ -287,7 +302,9 @@ fn load(bytes: &[u8], password: Option<&str>) -> Result<Loaded, VerifyError> {
             p
         })
         .collect();
-    parsed.sort_by_key(|p| (p.revision.or(p.sig.dict_revision).unwrap_or(usize::MAX), p.sig.raw.as_ref().map_or(0, |r| r.contents_span.start)));
+    parsed.sort_by_key(|p| {
+        (p.revision.or(p.sig.dict_revision).unwrap_or(usize::MAX), p.sig.raw.as_ref().map_or(0, |r| r.contents_span.start))
+    });
     Ok(Loaded { raw, dss, parsed })
 }
 
@@ -318,13 +335,22 @@ fn hex_upper(b: &[u8]) -> String {
 }
 
 /// The OCSP responses and CRLs that speak about `cert`, with what they say.
-fn evidence_for(cert: &Certificate, issuer: Option<&Certificate>, at: OffsetDateTime, now: OffsetDateTime, items: &[(EvidenceLocation, bool, &[u8])]) -> Vec<Evidence> {
+fn evidence_for(
+    cert: &Certificate,
+    issuer: Option<&Certificate>,
+    at: OffsetDateTime,
+    now: OffsetDateTime,
+    items: &[(EvidenceLocation, bool, &[u8])],
+) -> Vec<Evidence> {
     let serial = cert.tbs_certificate.serial_number.as_bytes().to_vec();
     let mut out = Vec::new();
     for (loc, is_ocsp, der) in items {
         if *is_ocsp {
             let Ok((basic, _)) = ocsp::parse_response(der) else { continue };
-            let Some(single) = basic.tbs_response_data.responses.iter().find(|s| s.cert_id.serial_number.as_bytes() == serial.as_slice()) else { continue };
+            let Some(single) = basic.tbs_response_data.responses.iter().find(|s| s.cert_id.serial_number.as_bytes() == serial.as_slice())
+            else {
+                continue;
+            };
             let status = match &single.cert_status {
                 x509_ocsp::CertStatus::Good(_) => "good",
                 x509_ocsp::CertStatus::Revoked(_) => "revoked",
@@ -339,14 +365,26 @@ fn evidence_for(cert: &Certificate, issuer: Option<&Certificate>, at: OffsetDate
                 },
                 None => (false, Some("the issuer certificate is not in the file".into())),
             };
-            out.push(Evidence { kind: "ocsp", location: *loc, status: status.into(), this_update: Some(tu), next_update: nu, covers_use_time: covers, note });
+            out.push(Evidence {
+                kind: "ocsp",
+                location: *loc,
+                status: status.into(),
+                this_update: Some(tu),
+                next_update: nu,
+                covers_use_time: covers,
+                note,
+            });
         } else {
             let der = crl::to_der(der);
             let Ok(list) = crl::parse(&der) else { continue };
             if !chain_check::cert::names_match(&list.tbs_cert_list.issuer, &cert.tbs_certificate.issuer) {
                 continue;
             }
-            let listed = list.tbs_cert_list.revoked_certificates.as_ref().is_some_and(|r| r.iter().any(|e| e.serial_number.as_bytes() == serial.as_slice()));
+            let listed = list
+                .tbs_cert_list
+                .revoked_certificates
+                .as_ref()
+                .is_some_and(|r| r.iter().any(|e| e.serial_number.as_bytes() == serial.as_slice()));
             let (tu, nu) = crl::summary(&der).map(|(_, t, n)| (Some(t), n)).unwrap_or((None, None));
             let (covers, note) = match issuer {
                 Some(i) => match crl::evaluate(&der, cert, i, at, now) {
@@ -355,7 +393,15 @@ fn evidence_for(cert: &Certificate, issuer: Option<&Certificate>, at: OffsetDate
                 },
                 None => (false, Some("the issuer certificate is not in the file".into())),
             };
-            out.push(Evidence { kind: "crl", location: *loc, status: if listed { "revoked" } else { "good" }.into(), this_update: tu, next_update: nu, covers_use_time: covers, note });
+            out.push(Evidence {
+                kind: "crl",
+                location: *loc,
+                status: if listed { "revoked" } else { "good" }.into(),
+                this_update: tu,
+                next_update: nu,
+                covers_use_time: covers,
+                note,
+            });
         }
     }
     out
@@ -372,12 +418,25 @@ struct Ctx<'a> {
     now: OffsetDateTime,
 }
 
-fn path_info(leaf: &Certificate, at: OffsetDateTime, vri: Option<&BTreeSet<u32>>, cms_ocsps: &[Vec<u8>], cms_crls: &[Vec<u8>], ctx: &Ctx<'_>) -> Vec<CertInfo> {
+fn path_info(
+    leaf: &Certificate,
+    at: OffsetDateTime,
+    vri: Option<&BTreeSet<u32>>,
+    cms_ocsps: &[Vec<u8>],
+    cms_crls: &[Vec<u8>],
+    ctx: &Ctx<'_>,
+) -> Vec<CertInfo> {
     let path = simple_path(leaf, ctx.pool, ctx.trust);
     let mut items: Vec<(EvidenceLocation, bool, &[u8])> = Vec::new();
     items.extend(cms_ocsps.iter().map(|d| (EvidenceLocation::Cms, true, d.as_slice())));
     items.extend(cms_crls.iter().map(|d| (EvidenceLocation::Cms, false, d.as_slice())));
-    let loc = |n: &Option<u32>| if n.is_some_and(|n| vri.is_some_and(|v| v.contains(&n))) { EvidenceLocation::DssVri } else { EvidenceLocation::Dss };
+    let loc = |n: &Option<u32>| {
+        if n.is_some_and(|n| vri.is_some_and(|v| v.contains(&n))) {
+            EvidenceLocation::DssVri
+        } else {
+            EvidenceLocation::Dss
+        }
+    };
     items.extend(ctx.dss.ocsps.iter().map(|(n, d)| (loc(n), true, d.as_slice())));
     items.extend(ctx.dss.crls.iter().map(|(n, d)| (loc(n), false, d.as_slice())));
     path.iter()
@@ -391,7 +450,11 @@ fn path_info(leaf: &Certificate, at: OffsetDateTime, vri: Option<&BTreeSet<u32>>
                 serial: chain_check::cert::serial_hex(c),
                 not_before: chain_check::cert::not_before(c),
                 not_after: chain_check::cert::not_after(c),
-                key_usage: chain_check::cert::key_usage(c).ok().flatten().map(|k| chain_check::cert::key_usage_names(&k).into_iter().map(String::from).collect()).unwrap_or_default(),
+                key_usage: chain_check::cert::key_usage(c)
+                    .ok()
+                    .flatten()
+                    .map(|k| chain_check::cert::key_usage_names(&k).into_iter().map(String::from).collect())
+                    .unwrap_or_default(),
                 policies: chain_check::cert::policy_oids(c).unwrap_or_default().iter().map(|o| o.to_string()).collect(),
                 sha256: chain_check::cert::sha256_fingerprint_hex(c).ok(),
                 anchor,
@@ -434,7 +497,11 @@ pub fn history(bytes: &[u8], name: &str, trust: &TrustStore, password: Option<&s
             time = Some(tst.gen_time);
             source = "timestamp";
             let path = tsa.as_ref().map(|c| path_info(c, tst.gen_time, vri, &[], &[], &ctx)).unwrap_or_default();
-            ts_info = Some(TimestampInfo { time: tst.gen_time, tsa: tsa.as_ref().map(|c| chain_check::cert::common_name(c).unwrap_or_else(|| chain_check::cert::subject(c))), path });
+            ts_info = Some(TimestampInfo {
+                time: tst.gen_time,
+                tsa: tsa.as_ref().map(|c| chain_check::cert::common_name(c).unwrap_or_else(|| chain_check::cert::subject(c))),
+                path,
+            });
         }
         let at = time.unwrap_or(now);
         let (signer, path, timestamp) = match p.sig.kind {
@@ -528,7 +595,13 @@ pub fn history(bytes: &[u8], name: &str, trust: &TrustStore, password: Option<&s
         sha256: hex_lower(&chain_check::DigestAlg::Sha256.digest(bytes)),
         revisions,
         signatures: sigs,
-        dss: DssSummary { present: l.dss.present, certs: l.dss.certs.len(), ocsps: l.dss.ocsps.len(), crls: l.dss.crls.len(), vri: l.dss.vri.len() },
+        dss: DssSummary {
+            present: l.dss.present,
+            certs: l.dss.certs.len(),
+            ocsps: l.dss.ocsps.len(),
+            crls: l.dss.crls.len(),
+            vri: l.dss.vri.len(),
+        },
         level,
         renewal_due,
     })

@@ -22,8 +22,8 @@ pub mod cms;
 pub mod dieu30;
 pub mod dieu31;
 pub mod dieu32;
-pub mod existence;
 mod digests;
+pub mod existence;
 pub mod history;
 pub mod modifications;
 mod oids;
@@ -48,7 +48,10 @@ use crate::dieu30::{Coverage, Judgement, SignerOutcome};
 use crate::dieu31::TimeBasis;
 use crate::existence::{DocTimestampPoe, Expiry};
 use crate::modifications::{ModSummary, Revisions};
-use crate::report::{fmt_time, CheckedAt, CheckedAtSource, FileError, FileReport, Outcome, Proof, ProofSource, RoleSource, SignatureReport, SignerSummary, TimeSource};
+use crate::report::{
+    fmt_time, CheckedAt, CheckedAtSource, FileError, FileReport, Outcome, Proof, ProofSource, RoleSource, SignatureReport, SignerSummary,
+    TimeSource,
+};
 use crate::rules::{IssueDateSource, KindSource, SigFacts};
 use crate::signatures::{DocumentKind, FoundSignature, SignatureKind};
 use crate::verdict::{Check, CheckStatus, Msg, Verdict};
@@ -155,7 +158,9 @@ pub fn verify_path(path: &Path, opts: &VerifyOptions) -> Outcome {
         Err(e) => Outcome::Error(FileError { file: name, sha256: None, error: format!("cannot read the file: {e}") }),
         Ok(input) => match verify_input(&input, &name, opts) {
             Ok(r) => Outcome::Report(Box::new(r)),
-            Err(e) => Outcome::Error(FileError { file: name, sha256: digests::file_sha256(&input).ok().map(|d| hex(&d)), error: e.to_string() }),
+            Err(e) => {
+                Outcome::Error(FileError { file: name, sha256: digests::file_sha256(&input).ok().map(|d| hex(&d)), error: e.to_string() })
+            }
         },
     }
 }
@@ -182,7 +187,11 @@ fn read_dss(doc: &Document) -> Dss {
         let mut out = Vec::new();
         for o in pdfobj::dict_get_array(doc, dss, key).unwrap_or(&[]).iter().take(MAX_DSS_ITEMS) {
             let Some(Object::Stream(s)) = pdfobj::resolve(doc, o) else { continue };
-            let data = if s.dict.has(b"Filter") { s.decompressed_content_with_limit(budget.min(MAX_STREAM_BYTES)).ok() } else { Some(s.content.clone()) };
+            let data = if s.dict.has(b"Filter") {
+                s.decompressed_content_with_limit(budget.min(MAX_STREAM_BYTES)).ok()
+            } else {
+                Some(s.content.clone())
+            };
             if let Some(d) = data {
                 if d.len() > budget {
                     break;
@@ -218,7 +227,9 @@ fn load_final(bytes: &[u8], raw: &RawPdf, password: Option<&str>, revs: &mut Rev
                 Ok(pdf_raw::Obj::Dict(d)) => d.get_name(b"Filter").map(|f| String::from_utf8_lossy(f).into_owned()),
                 _ => None,
             })
-            .or_else(|| raw.trailer().get_dict(b"Encrypt").and_then(|d| d.get_name(b"Filter")).map(|f| String::from_utf8_lossy(f).into_owned()));
+            .or_else(|| {
+                raw.trailer().get_dict(b"Encrypt").and_then(|d| d.get_name(b"Filter")).map(|f| String::from_utf8_lossy(f).into_owned())
+            });
         return Err(match filter.as_deref() {
             Some("Standard") | None => {
                 if password.is_some() {
@@ -277,7 +288,8 @@ pub fn verify_input(input: &pdf_raw::Input, name: &str, opts: &VerifyOptions) ->
     // Find and order the signatures (signing order: by the revision they cover).
     let found = signatures::find(&doc, bytes, &raw);
     // One pass over the file: its SHA-256 and every digest the signatures need.
-    let (file_sha256, mut known) = digests::compute(input, &raw, &found).map_err(|e| VerifyError::Unloadable(format!("cannot read the file: {e}")))?;
+    let (file_sha256, mut known) =
+        digests::compute(input, &raw, &found).map_err(|e| VerifyError::Unloadable(format!("cannot read the file: {e}")))?;
     let sha256 = hex(&file_sha256);
     let mut extra = dss.certs.clone();
     extra.extend(opts.extra_certs.iter().cloned());
@@ -289,13 +301,25 @@ pub fn verify_input(input: &pdf_raw::Input, name: &str, opts: &VerifyOptions) ->
             match sig.kind {
                 SignatureKind::Signature => {
                     let i = dieu30::verify(&sig, bytes, &raw, &extra, known);
-                    Prepared { sig, coverage: i.coverage, byte_range_check: i.byte_range, cms: i.cms, outcome: i.outcome, token: None, tsa: None }
+                    Prepared {
+                        sig,
+                        coverage: i.coverage,
+                        byte_range_check: i.byte_range,
+                        cms: i.cms,
+                        outcome: i.outcome,
+                        token: None,
+                        tsa: None,
+                    }
                 }
                 SignatureKind::DocumentTimestamp => {
                     let (br, cov) = dieu30::check_byte_range(&sig, &raw, bytes.len());
                     let cms = dieu30::parse_cms(&sig);
                     let token = match (&sig.raw, &cov) {
-                        (Ok(rd), Some(c)) => Some(timestamps::verify_token(&rd.contents, &dieu30::SignedBytes::new(&dieu30::pieces(bytes, c)).with_known(known), &extra)),
+                        (Ok(rd), Some(c)) => Some(timestamps::verify_token(
+                            &rd.contents,
+                            &dieu30::SignedBytes::new(&dieu30::pieces(bytes, c)).with_known(known),
+                            &extra,
+                        )),
                         _ => None,
                     };
                     Prepared { sig, coverage: cov, byte_range_check: br, cms, outcome: None, token, tsa: None }
@@ -303,7 +327,12 @@ pub fn verify_input(input: &pdf_raw::Input, name: &str, opts: &VerifyOptions) ->
             }
         })
         .collect();
-    prepared.sort_by_key(|p| (p.coverage.as_ref().map(|c| c.revision).or(p.sig.dict_revision).unwrap_or(usize::MAX), p.coverage.as_ref().map_or(0, |c| c.ranges[1].0)));
+    prepared.sort_by_key(|p| {
+        (
+            p.coverage.as_ref().map(|c| c.revision).or(p.sig.dict_revision).unwrap_or(usize::MAX),
+            p.coverage.as_ref().map_or(0, |c| c.ranges[1].0),
+        )
+    });
 
     // Certificates and revocation data from everywhere in the file.
     let mut pool: Vec<Certificate> = Vec::new();
@@ -357,7 +386,14 @@ pub fn verify_input(input: &pdf_raw::Input, name: &str, opts: &VerifyOptions) ->
     // Document rules.
     let facts: Vec<SigFacts> = reports
         .iter()
-        .map(|s| SigFacts { index: s.index, kind: s.kind, role: s.role, signing_time: s.signing_time, marked_kind: s.marked_kind, widgets: s.widgets.clone() })
+        .map(|s| SigFacts {
+            index: s.index,
+            kind: s.kind,
+            role: s.role,
+            signing_time: s.signing_time,
+            marked_kind: s.marked_kind,
+            widgets: s.widgets.clone(),
+        })
         .collect();
     let kind = rules::decide_kind(&facts, opts.expect);
     let has_org = facts.iter().any(|f| f.role == signatures::Role::Organization);
@@ -416,7 +452,14 @@ fn summary(cert: &Certificate) -> SignerSummary {
 
 /// Điều 31 and 32 on a certificate used at time `at` (standing for `basis`) for
 /// `purpose`; also the earliest expiry on its path (the leaf's alone without a path).
-fn chain_checks(cert: &Certificate, at: OffsetDateTime, basis: TimeBasis, purpose: Purpose, ctx: &Ctx<'_>, warnings: &mut Vec<Msg>) -> (Vec<Check>, Expiry) {
+fn chain_checks(
+    cert: &Certificate,
+    at: OffsetDateTime,
+    basis: TimeBasis,
+    purpose: Purpose,
+    ctx: &Ctx<'_>,
+    warnings: &mut Vec<Msg>,
+) -> (Vec<Check>, Expiry) {
     let (what_en, what_vi) = match purpose {
         Purpose::Timestamping => ("TSA", "của đơn vị cấp dấu thời gian"),
         _ => ("signer", "của người ký"),
@@ -434,7 +477,9 @@ fn chain_checks(cert: &Certificate, at: OffsetDateTime, basis: TimeBasis, purpos
     // Revocation of every certificate below the anchor; without a path, of the leaf with
     // whatever issuer the file provides.
     let pairs: Vec<(Certificate, Option<Certificate>)> = match &path {
-        Some(p) if p.certs.len() > 1 => (0..p.certs.len() - 1).filter_map(|i| Some((p.certs.get(i)?.clone(), p.issuer_of(i).cloned()))).collect(),
+        Some(p) if p.certs.len() > 1 => {
+            (0..p.certs.len() - 1).filter_map(|i| Some((p.certs.get(i)?.clone(), p.issuer_of(i).cloned()))).collect()
+        }
         Some(_) => Vec::new(),
         None => {
             let issuer = ctx.pool.iter().chain(ctx.opts.trust.anchors()).find(|c| chain_check::cert::issued_by(cert, c)).cloned();
@@ -442,7 +487,15 @@ fn chain_checks(cert: &Certificate, at: OffsetDateTime, basis: TimeBasis, purpos
         }
     };
     let (rev_check, mut rev_warnings) = if pairs.is_empty() {
-        (Check::new("revocation", dieu31::ART_REVOCATION, CheckStatus::Pass, Msg::new("the certificate is itself a trust anchor", "chứng thư chính là chứng thư tin cậy")), Vec::new())
+        (
+            Check::new(
+                "revocation",
+                dieu31::ART_REVOCATION,
+                CheckStatus::Pass,
+                Msg::new("the certificate is itself a trust anchor", "chứng thư chính là chứng thư tin cậy"),
+            ),
+            Vec::new(),
+        )
     } else {
         dieu31::revocation(&pairs, at, ctx.now, basis, ctx.opts.revocation, ctx.sources)
     };
@@ -462,7 +515,13 @@ fn chain_checks(cert: &Certificate, at: OffsetDateTime, basis: TimeBasis, purpos
 /// time is past the expiry of the TSA's path, the token's time counts only when `poe`
 /// (a verified document timestamp covering the token) proves the token existed before
 /// that expiry. Returns the checks and whether the proof was needed and found.
-fn tsa_checks(cert: &Certificate, gen: OffsetDateTime, poe: Option<&DocTimestampPoe>, ctx: &Ctx<'_>, warnings: &mut Vec<Msg>) -> (Vec<Check>, bool) {
+fn tsa_checks(
+    cert: &Certificate,
+    gen: OffsetDateTime,
+    poe: Option<&DocTimestampPoe>,
+    ctx: &Ctx<'_>,
+    warnings: &mut Vec<Msg>,
+) -> (Vec<Check>, bool) {
     let (mut checks, expiry) = chain_checks(cert, gen, TimeBasis::Timestamp, Purpose::Timestamping, ctx, warnings);
     if ctx.now <= expiry.at {
         return (checks, false);
@@ -473,8 +532,14 @@ fn tsa_checks(cert: &Certificate, gen: OffsetDateTime, poe: Option<&DocTimestamp
             let who = &expiry.who;
             let id = if expiry.leaf { "validity" } else { "path" };
             if let Some(c) = checks.iter_mut().find(|c| c.id == id) {
-                c.message.en.push_str(&format!(" (\"{who}\" expired at {e}; document timestamp {} proves the token existed at {t}, before that)", p.field));
-                c.message.vi.push_str(&format!(" (\"{who}\" hết hạn lúc {e}; dấu thời gian tài liệu {} chứng minh dấu thời gian này đã tồn tại lúc {t}, trước đó)", p.field));
+                c.message.en.push_str(&format!(
+                    " (\"{who}\" expired at {e}; document timestamp {} proves the token existed at {t}, before that)",
+                    p.field
+                ));
+                c.message.vi.push_str(&format!(
+                    " (\"{who}\" hết hạn lúc {e}; dấu thời gian tài liệu {} chứng minh dấu thời gian này đã tồn tại lúc {t}, trước đó)",
+                    p.field
+                ));
             }
             (checks, true)
         }
@@ -485,7 +550,10 @@ fn tsa_checks(cert: &Certificate, gen: OffsetDateTime, poe: Option<&DocTimestamp
                 &expiry,
                 ctx.now,
                 ["TSA", "của đơn vị cấp dấu thời gian", "the token", "dấu thời gian này"],
-                (&format!("the token's time {t} is only the TSA's own statement"), &format!("thời điểm {t} trong dấu thời gian chỉ do đơn vị cấp tự ghi")),
+                (
+                    &format!("the token's time {t} is only the TSA's own statement"),
+                    &format!("thời điểm {t} trong dấu thời gian chỉ do đơn vị cấp tự ghi"),
+                ),
                 later,
             );
             (checks, false)
@@ -507,7 +575,9 @@ fn evaluate_doc_timestamps(prepared: &mut [Prepared], ctx: &Ctx<'_>) -> Vec<DocT
         let (checks, _) = tsa_checks(cert, gen, poe.as_ref(), ctx, &mut warnings);
         // A proof from after the validation time proves nothing at it.
         let in_time = gen <= ctx.now + chain_check::revocation::SKEW;
-        if let (Some(r), true) = (revision, in_time && token.intact() && p.byte_range_check.status == CheckStatus::Pass && existence::all_pass(&checks)) {
+        if let (Some(r), true) =
+            (revision, in_time && token.intact() && p.byte_range_check.status == CheckStatus::Pass && existence::all_pass(&checks))
+        {
             verified.push(DocTimestampPoe { revision: r, time: gen, field: p.sig.field.clone() });
         }
         p.tsa = Some(TsaEval { checks, warnings, proof: poe });
@@ -533,7 +603,15 @@ fn timestamp_check(token: &timestamps::Token, poe: Option<&DocTimestampPoe>, ctx
         return (Check::new("timestamp", ART, integrity.0, integrity.1), None);
     }
     let (Some(cert), Some(gen)) = (token.tsa_cert(), gen) else {
-        return (Check::new("timestamp", ART, CheckStatus::Indeterminate, Msg::new("the TSA certificate is not available", "không có chứng thư của đơn vị cấp dấu thời gian")), None);
+        return (
+            Check::new(
+                "timestamp",
+                ART,
+                CheckStatus::Indeterminate,
+                Msg::new("the TSA certificate is not available", "không có chứng thư của đơn vị cấp dấu thời gian"),
+            ),
+            None,
+        );
     };
     let mut ignored = Vec::new();
     let (checks, by_poe) = tsa_checks(cert, gen, poe, ctx, &mut ignored);
@@ -553,7 +631,10 @@ fn timestamp_check(token: &timestamps::Token, poe: Option<&DocTimestampPoe>, ctx
                 "timestamp",
                 ART,
                 CheckStatus::Pass,
-                Msg::new(format!("timestamp {t} by \"{tsa}\": token, imprint and TSA certificate verify{later_en}"), format!("dấu thời gian {t} do \"{tsa}\" cấp: chữ ký, giá trị băm và chứng thư của đơn vị cấp đều hợp lệ{later_vi}")),
+                Msg::new(
+                    format!("timestamp {t} by \"{tsa}\": token, imprint and TSA certificate verify{later_en}"),
+                    format!("dấu thời gian {t} do \"{tsa}\" cấp: chữ ký, giá trị băm và chứng thư của đơn vị cấp đều hợp lệ{later_vi}"),
+                ),
             ),
             Some(gen),
         )
@@ -568,7 +649,10 @@ fn timestamp_check(token: &timestamps::Token, poe: Option<&DocTimestampPoe>, ctx
                 "timestamp",
                 ART,
                 worst,
-                Msg::new(format!("timestamp by \"{tsa}\" not trusted: {} {}", first.article, first.message.en), format!("dấu thời gian do \"{tsa}\" cấp không tin cậy được: {} {}", first.article, first.message.vi)),
+                Msg::new(
+                    format!("timestamp by \"{tsa}\" not trusted: {} {}", first.article, first.message.en),
+                    format!("dấu thời gian do \"{tsa}\" cấp không tin cậy được: {} {}", first.article, first.message.vi),
+                ),
             ),
             None,
         )
@@ -585,7 +669,13 @@ fn timestamp_check(token: &timestamps::Token, poe: Option<&DocTimestampPoe>, ctx
 ///   document timestamp proves the signature existed; failures there only make it
 ///   indeterminate (the signature may be older). Past the expiry without such a proof
 ///   before the expiry, the claimed time proves nothing: indeterminate.
-fn signer_checks_without_timestamp(cert: &Certificate, claimed: Option<OffsetDateTime>, poe: Option<&DocTimestampPoe>, ctx: &Ctx<'_>, warnings: &mut Vec<Msg>) -> (Vec<Check>, CheckedAt) {
+fn signer_checks_without_timestamp(
+    cert: &Certificate,
+    claimed: Option<OffsetDateTime>,
+    poe: Option<&DocTimestampPoe>,
+    ctx: &Ctx<'_>,
+    warnings: &mut Vec<Msg>,
+) -> (Vec<Check>, CheckedAt) {
     let at = claimed.unwrap_or(ctx.now);
     let source = if claimed.is_some() { CheckedAtSource::Claimed } else { CheckedAtSource::ValidationTime };
     let mut first_warnings = Vec::new();
@@ -602,10 +692,19 @@ fn signer_checks_without_timestamp(cert: &Certificate, claimed: Option<OffsetDat
         if expired_now {
             let t = fmt_time(at);
             let claim = match claimed {
-                Some(_) => (format!("the signing time {t} is only claimed by the signer"), format!("thời điểm ký {t} chỉ do người ký tự khai")),
+                Some(_) => {
+                    (format!("the signing time {t} is only claimed by the signer"), format!("thời điểm ký {t} chỉ do người ký tự khai"))
+                }
                 None => ("the signature states no signing time".to_string(), "chữ ký không ghi thời điểm ký".to_string()),
             };
-            existence::expired_without_poe(&mut checks, &expiry, ctx.now, ["signer", "của người ký", "the signature", "chữ ký"], (&claim.0, &claim.1), poe);
+            existence::expired_without_poe(
+                &mut checks,
+                &expiry,
+                ctx.now,
+                ["signer", "của người ký", "the signature", "chữ ký"],
+                (&claim.0, &claim.1),
+                poe,
+            );
         }
         warnings.append(&mut first_warnings);
         return (checks, as_claimed);
@@ -626,7 +725,11 @@ fn signer_checks_without_timestamp(cert: &Certificate, claimed: Option<OffsetDat
 /// The role of a signature: `/VBDT_Role` when vbdt made it, else what the signer
 /// certificate states (see [`role`]), else unknown. A certificate that contradicts
 /// `/VBDT_Role` is reported as a warning.
-fn signature_role(marked: signatures::Role, cert: Option<&Certificate>, warnings: &mut Vec<Msg>) -> (signatures::Role, Option<RoleSource>, Option<String>) {
+fn signature_role(
+    marked: signatures::Role,
+    cert: Option<&Certificate>,
+    warnings: &mut Vec<Msg>,
+) -> (signatures::Role, Option<RoleSource>, Option<String>) {
     let inferred = cert.and_then(role::from_certificate);
     if marked != signatures::Role::Unknown {
         if let Some(i) = inferred.filter(|i| i.role != marked) {
@@ -643,7 +746,14 @@ fn signature_role(marked: signatures::Role, cert: Option<&Certificate>, warnings
     }
 }
 
-fn signature_report(index: usize, p: Prepared, ctx: &Ctx<'_>, revs: &mut Revisions<'_>, poes: &[DocTimestampPoe], widgets: Vec<appearance::Widget>) -> SignatureReport {
+fn signature_report(
+    index: usize,
+    p: Prepared,
+    ctx: &Ctx<'_>,
+    revs: &mut Revisions<'_>,
+    poes: &[DocTimestampPoe],
+    widgets: Vec<appearance::Widget>,
+) -> SignatureReport {
     let sig = &p.sig;
     let mut warnings = Vec::new();
     let mut checks = Vec::new();
@@ -666,7 +776,11 @@ fn signature_report(index: usize, p: Prepared, ctx: &Ctx<'_>, revs: &mut Revisio
             let cert = o.and_then(|o| o.cert.as_ref());
             // The timestamp first: it decides the signing time.
             let si = p.cms.as_ref().ok().and_then(|sd| sd.signers.first());
-            let token = si.and_then(|si| si.unsigned_attr(&oids::ATTR_TIMESTAMP_TOKEN).and_then(|a| a.values.first()).map(|v| timestamps::verify_token(v, &dieu30::SignedBytes::new(&[&si.signature]), ctx.pool)));
+            let token = si.and_then(|si| {
+                si.unsigned_attr(&oids::ATTR_TIMESTAMP_TOKEN)
+                    .and_then(|a| a.values.first())
+                    .map(|v| timestamps::verify_token(v, &dieu30::SignedBytes::new(&[&si.signature]), ctx.pool))
+            });
             let ts_check = match &token {
                 Some(t) => {
                     let (c, proven) = timestamp_check(t, doc_poe, ctx);
@@ -677,18 +791,32 @@ fn signature_report(index: usize, p: Prepared, ctx: &Ctx<'_>, revs: &mut Revisio
                     }
                     c
                 }
-                None => Check::new("timestamp", "Điều 30 (V4)", CheckStatus::Skipped, Msg::new("no signature timestamp: the signing time is the signer's own claim", "không có dấu thời gian: thời điểm ký do người ký tự khai")),
+                None => Check::new(
+                    "timestamp",
+                    "Điều 30 (V4)",
+                    CheckStatus::Skipped,
+                    Msg::new(
+                        "no signature timestamp: the signing time is the signer's own claim",
+                        "không có dấu thời gian: thời điểm ký do người ký tự khai",
+                    ),
+                ),
             };
             if signing_time.is_none() {
                 signing_time = o.and_then(|o| o.signing_time_attr).or(sig.claimed_time);
             }
             let at = signing_time.unwrap_or(ctx.now);
             if signing_time.is_none() {
-                warnings.push(Msg::new(format!("the signature states no signing time; checked at {}", fmt_time(at)), format!("chữ ký không ghi thời điểm ký; kiểm tra tại {}", fmt_time(at))));
+                warnings.push(Msg::new(
+                    format!("the signature states no signing time; checked at {}", fmt_time(at)),
+                    format!("chữ ký không ghi thời điểm ký; kiểm tra tại {}", fmt_time(at)),
+                ));
             }
             if let Some(t) = signing_time {
                 if time_source == TimeSource::Claimed && t > ctx.now + time::Duration::minutes(5) {
-                    warnings.push(Msg::new(format!("the claimed signing time {} is in the future", fmt_time(t)), format!("thời điểm ký người ký khai {} ở tương lai", fmt_time(t))));
+                    warnings.push(Msg::new(
+                        format!("the claimed signing time {} is in the future", fmt_time(t)),
+                        format!("thời điểm ký người ký khai {} ở tương lai", fmt_time(t)),
+                    ));
                 }
             }
             if proof_of_existence.is_none() {
@@ -696,8 +824,18 @@ fn signature_report(index: usize, p: Prepared, ctx: &Ctx<'_>, revs: &mut Revisio
                     proof_of_existence = Some(Proof { time: d.time, source: ProofSource::DocumentTimestamp, field: d.field.clone() });
                     if let Some(t) = signing_time.filter(|t| *t > d.time + time::Duration::minutes(5)) {
                         warnings.push(Msg::new(
-                            format!("the claimed signing time {} is after document timestamp {} ({}), which already covers the signature", fmt_time(t), d.field, fmt_time(d.time)),
-                            format!("thời điểm ký người ký khai {} muộn hơn dấu thời gian tài liệu {} ({}) vốn đã bao phủ chữ ký", fmt_time(t), d.field, fmt_time(d.time)),
+                            format!(
+                                "the claimed signing time {} is after document timestamp {} ({}), which already covers the signature",
+                                fmt_time(t),
+                                d.field,
+                                fmt_time(d.time)
+                            ),
+                            format!(
+                                "thời điểm ký người ký khai {} muộn hơn dấu thời gian tài liệu {} ({}) vốn đã bao phủ chữ ký",
+                                fmt_time(t),
+                                d.field,
+                                fmt_time(d.time)
+                            ),
                         ));
                     }
                 }
@@ -715,8 +853,12 @@ fn signature_report(index: usize, p: Prepared, ctx: &Ctx<'_>, revs: &mut Revisio
                         checked_at = Some(when);
                     }
                 }
-                (None, Err(e)) => checks.extend(missing_cert_checks(&Msg::new(format!("no signer certificate: {e}"), format!("không có chứng thư người ký: {e}")))),
-                (None, Ok(_)) => checks.extend(missing_cert_checks(&Msg::new("the signer certificate is not available", "không có chứng thư của người ký"))),
+                (None, Err(e)) => checks.extend(missing_cert_checks(&Msg::new(
+                    format!("no signer certificate: {e}"),
+                    format!("không có chứng thư người ký: {e}"),
+                ))),
+                (None, Ok(_)) => checks
+                    .extend(missing_cert_checks(&Msg::new("the signer certificate is not available", "không có chứng thư của người ký"))),
             }
             checks.push(p.byte_range_check.clone());
             match (o, &p.cms) {
@@ -725,7 +867,10 @@ fn signature_report(index: usize, p: Prepared, ctx: &Ctx<'_>, revs: &mut Revisio
                     checks.push(check_of("signed_attributes", dieu30::ARTICLE, &o.attributes));
                     checks.push(check_of("signature", dieu30::ARTICLE, &o.signature));
                     if o.sha1 {
-                        warnings.push(Msg::new("SHA-1 is used for the document signature itself; it is no longer considered secure", "chữ ký văn bản dùng SHA-1, thuật toán không còn được coi là an toàn"));
+                        warnings.push(Msg::new(
+                            "SHA-1 is used for the document signature itself; it is no longer considered secure",
+                            "chữ ký văn bản dùng SHA-1, thuật toán không còn được coi là an toàn",
+                        ));
                     }
                 }
                 (None, Err(e)) => {
@@ -760,9 +905,13 @@ fn signature_report(index: usize, p: Prepared, ctx: &Ctx<'_>, revs: &mut Revisio
                             checks.extend(eval.checks);
                             warnings.append(&mut eval.warnings);
                             checked_at = Some(CheckedAt { time: g, source: CheckedAtSource::Timestamp });
-                            proof_of_existence = eval.proof.map(|d| Proof { time: d.time, source: ProofSource::DocumentTimestamp, field: d.field });
+                            proof_of_existence =
+                                eval.proof.map(|d| Proof { time: d.time, source: ProofSource::DocumentTimestamp, field: d.field });
                         }
-                        _ => checks.extend(missing_cert_checks(&Msg::new("the TSA certificate or the time is not available", "không có chứng thư của đơn vị cấp dấu thời gian hoặc thời điểm"))),
+                        _ => checks.extend(missing_cert_checks(&Msg::new(
+                            "the TSA certificate or the time is not available",
+                            "không có chứng thư của đơn vị cấp dấu thời gian hoặc thời điểm",
+                        ))),
                     }
                     checks.push(p.byte_range_check.clone());
                     let o = t.outcome.as_ref();
@@ -772,7 +921,8 @@ fn signature_report(index: usize, p: Prepared, ctx: &Ctx<'_>, revs: &mut Revisio
                         o.map(|o| o.digest.clone()).unwrap_or_else(|| t.imprint.clone())
                     };
                     checks.push(check_of("digest", dieu30::ARTICLE, &digest));
-                    let none = (CheckStatus::Fail, Msg::new("the token has no single SignerInfo", "dấu thời gian không có đúng một SignerInfo"));
+                    let none =
+                        (CheckStatus::Fail, Msg::new("the token has no single SignerInfo", "dấu thời gian không có đúng một SignerInfo"));
                     checks.push(check_of("signed_attributes", dieu30::ARTICLE, o.map_or(&none, |o| &o.attributes)));
                     checks.push(check_of("signature", dieu30::ARTICLE, o.map_or(&none, |o| &o.signature)));
                 }
@@ -800,20 +950,53 @@ fn signature_report(index: usize, p: Prepared, ctx: &Ctx<'_>, revs: &mut Revisio
                 let en: Vec<String> = disallowed.iter().take(5).map(|f| finding_prefix(f, false) + &f.message.en).collect();
                 let vi: Vec<String> = disallowed.iter().take(5).map(|f| finding_prefix(f, true) + &f.message.vi).collect();
                 let more = disallowed.len().saturating_sub(5);
-                let (me, mv) = if more > 0 { (format!("; and {more} more"), format!("; và {more} thay đổi khác")) } else { (String::new(), String::new()) };
-                Check::new("modifications", "Điều 30 (V5)", CheckStatus::Fail, Msg::new(format!("disallowed changes after signing: {}{me}", en.join("; ")), format!("có thay đổi không được phép sau khi ký: {}{mv}", vi.join("; "))))
+                let (me, mv) = if more > 0 {
+                    (format!("; and {more} more"), format!("; và {more} thay đổi khác"))
+                } else {
+                    (String::new(), String::new())
+                };
+                Check::new(
+                    "modifications",
+                    "Điều 30 (V5)",
+                    CheckStatus::Fail,
+                    Msg::new(
+                        format!("disallowed changes after signing: {}{me}", en.join("; ")),
+                        format!("có thay đổi không được phép sau khi ký: {}{mv}", vi.join("; ")),
+                    ),
+                )
             } else if let Some(m) = &a.incomplete {
                 Check::new("modifications", "Điều 30 (V5)", CheckStatus::Indeterminate, m.clone())
             } else if a.summary == ModSummary::Allowed {
                 let en: Vec<String> = a.findings.iter().map(|f| finding_prefix(f, false) + &f.message.en).collect();
                 let vi: Vec<String> = a.findings.iter().map(|f| finding_prefix(f, true) + &f.message.vi).collect();
-                Check::new("modifications", "Điều 30 (V5)", CheckStatus::Pass, Msg::new(format!("later changes are all allowed: {}", en.join("; ")), format!("các thay đổi sau đó đều được phép: {}", vi.join("; "))))
+                Check::new(
+                    "modifications",
+                    "Điều 30 (V5)",
+                    CheckStatus::Pass,
+                    Msg::new(
+                        format!("later changes are all allowed: {}", en.join("; ")),
+                        format!("các thay đổi sau đó đều được phép: {}", vi.join("; ")),
+                    ),
+                )
             } else {
                 let later = revs_after(revs, cov.revision);
                 if later == 0 {
-                    Check::new("modifications", "Điều 30 (V5)", CheckStatus::Pass, Msg::new("the signature covers the whole file", "chữ ký bao phủ toàn bộ tệp"))
+                    Check::new(
+                        "modifications",
+                        "Điều 30 (V5)",
+                        CheckStatus::Pass,
+                        Msg::new("the signature covers the whole file", "chữ ký bao phủ toàn bộ tệp"),
+                    )
                 } else {
-                    Check::new("modifications", "Điều 30 (V5)", CheckStatus::Pass, Msg::new(format!("{later} later revision(s) change nothing that was signed"), format!("{later} phiên bản sau không thay đổi gì đã được ký")))
+                    Check::new(
+                        "modifications",
+                        "Điều 30 (V5)",
+                        CheckStatus::Pass,
+                        Msg::new(
+                            format!("{later} later revision(s) change nothing that was signed"),
+                            format!("{later} phiên bản sau không thay đổi gì đã được ký"),
+                        ),
+                    )
                 }
             };
             checks.push(check);
@@ -821,7 +1004,12 @@ fn signature_report(index: usize, p: Prepared, ctx: &Ctx<'_>, revs: &mut Revisio
             (summary, a.findings)
         }
         None => {
-            checks.push(Check::new("modifications", "Điều 30 (V5)", CheckStatus::Skipped, Msg::new("not analysed: the byte range is unusable", "không phân tích: đoạn được ký không dùng được")));
+            checks.push(Check::new(
+                "modifications",
+                "Điều 30 (V5)",
+                CheckStatus::Skipped,
+                Msg::new("not analysed: the byte range is unusable", "không phân tích: đoạn được ký không dùng được"),
+            ));
             (ModSummary::Disallowed, Vec::new())
         }
     };

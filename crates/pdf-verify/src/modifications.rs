@@ -122,7 +122,15 @@ pub struct Revisions<'a> {
 
 impl<'a> Revisions<'a> {
     pub fn new(bytes: &'a [u8], raw: &'a RawPdf, password: Option<&'a str>) -> Self {
-        Revisions { bytes, fast: RevisionLoader::new(bytes, raw, &pdf_raw::Limits::default()), raw, password, states: BTreeMap::new(), steps: HashMap::new(), vri: HashMap::new() }
+        Revisions {
+            bytes,
+            fast: RevisionLoader::new(bytes, raw, &pdf_raw::Limits::default()),
+            raw,
+            password,
+            states: BTreeMap::new(),
+            steps: HashMap::new(),
+            vri: HashMap::new(),
+        }
     }
 
     fn load(&mut self, i: usize) {
@@ -249,7 +257,11 @@ pub fn load_doc_raw(bytes: &[u8], raw: &RawPdf, password: Option<&str>) -> Resul
 fn load_doc_lopdf(bytes: &[u8], password: Option<&str>) -> Result<Document, lopdf::Error> {
     // lopdf takes the password as an owned String and copies it inside; those copies are
     // freed without being cleared (docs/hardening.md, "Secrets").
-    let opts = LoadOptions { password: password.map(str::to_string), max_decompressed_size: Some(crate::MAX_STREAM_BYTES), ..LoadOptions::default() };
+    let opts = LoadOptions {
+        password: password.map(str::to_string),
+        max_decompressed_size: Some(crate::MAX_STREAM_BYTES),
+        ..LoadOptions::default()
+    };
     Document::load_mem_with_options(bytes, opts)
 }
 
@@ -291,7 +303,15 @@ fn fields(doc: &Document) -> Vec<FieldInfo> {
     out
 }
 
-fn walk(doc: &Document, obj: &Object, parent: &str, ft: Option<&[u8]>, seen: &mut HashSet<ObjectId>, out: &mut Vec<FieldInfo>, depth: usize) {
+fn walk(
+    doc: &Document,
+    obj: &Object,
+    parent: &str,
+    ft: Option<&[u8]>,
+    seen: &mut HashSet<ObjectId>,
+    out: &mut Vec<FieldInfo>,
+    depth: usize,
+) {
     if depth > 32 || seen.len() > 20_000 {
         return;
     }
@@ -420,7 +440,15 @@ fn roles(doc: &Document, fields: &[FieldInfo]) -> HashMap<ObjectId, String> {
             roles.entry(r).or_insert_with(|| format!("the resources of page {n}"));
         }
         if let Some(res) = pdfobj::dict_get_dict(doc, pd, b"Resources") {
-            for (key, what) in [(&b"Font"[..], "font"), (b"XObject", "XObject (image or form)"), (b"ExtGState", "graphics state"), (b"ColorSpace", "colour space"), (b"Pattern", "pattern"), (b"Shading", "shading"), (b"Properties", "marked-content properties")] {
+            for (key, what) in [
+                (&b"Font"[..], "font"),
+                (b"XObject", "XObject (image or form)"),
+                (b"ExtGState", "graphics state"),
+                (b"ColorSpace", "colour space"),
+                (b"Pattern", "pattern"),
+                (b"Shading", "shading"),
+                (b"Properties", "marked-content properties"),
+            ] {
                 if let Some(sub) = pdfobj::dict_get_dict(doc, res, key) {
                     if let Some(r) = pdfobj::ref_of(res, key) {
                         roles.entry(r).or_insert_with(|| format!("the {what} resources of page {n}"));
@@ -438,7 +466,11 @@ fn roles(doc: &Document, fields: &[FieldInfo]) -> HashMap<ObjectId, String> {
         }
         for a in pdfobj::dict_get_array(doc, pd, b"Annots").unwrap_or(&[]) {
             if let Object::Reference(r) = a {
-                let sub = pdfobj::get(doc, *r).and_then(|o| o.as_dict().ok()).and_then(|d| pdfobj::dict_get_name(doc, d, b"Subtype")).map(|s| String::from_utf8_lossy(s).into_owned()).unwrap_or_else(|| "?".into());
+                let sub = pdfobj::get(doc, *r)
+                    .and_then(|o| o.as_dict().ok())
+                    .and_then(|d| pdfobj::dict_get_name(doc, d, b"Subtype"))
+                    .map(|s| String::from_utf8_lossy(s).into_owned())
+                    .unwrap_or_else(|| "?".into());
                 roles.entry(*r).or_insert_with(|| format!("a /{sub} annotation on page {n}"));
             }
         }
@@ -531,7 +563,15 @@ fn compare(old: &RevState, new: &RevState, raw: &RawPdf, r: usize) -> Step {
             _ => None,
         })
         .collect();
-    let mut j = Judge { old, new, vri_changed: Vec::new(), revision: r + 1, pending: BTreeMap::new(), explained: HashMap::new(), findings: Vec::new() };
+    let mut j = Judge {
+        old,
+        new,
+        vri_changed: Vec::new(),
+        revision: r + 1,
+        pending: BTreeMap::new(),
+        explained: HashMap::new(),
+        findings: Vec::new(),
+    };
 
     // 1. What this revision writes.
     for (&num, entry) in &rev.entries {
@@ -543,7 +583,12 @@ fn compare(old: &RevState, new: &RevState, raw: &RawPdf, r: usize) -> Step {
                 if let Some(old_id) = old.by_num.get(&num) {
                     if !new.by_num.contains_key(&num) {
                         let role = old.role(*old_id);
-                        j.disallow("deleted-object", Level::Other, format!("{role} (object {num}) was deleted"), format!("{} (đối tượng {num}) bị xóa", vi_role(&role)));
+                        j.disallow(
+                            "deleted-object",
+                            Level::Other,
+                            format!("{role} (object {num}) was deleted"),
+                            format!("{} (đối tượng {num}) bị xóa", vi_role(&role)),
+                        );
                     }
                 }
                 continue;
@@ -559,7 +604,12 @@ fn compare(old: &RevState, new: &RevState, raw: &RawPdf, r: usize) -> Step {
         let new_id = if new.doc.objects.contains_key(&new_id) { new_id } else { new.by_num.get(&num).copied().unwrap_or(new_id) };
         let Some(new_obj) = new.doc.objects.get(&new_id) else {
             if old.by_num.contains_key(&num) {
-                j.disallow("unreadable-object", Level::Other, format!("object {num} is rewritten but cannot be read"), format!("đối tượng {num} được ghi lại nhưng không đọc được"));
+                j.disallow(
+                    "unreadable-object",
+                    Level::Other,
+                    format!("object {num} is rewritten but cannot be read"),
+                    format!("đối tượng {num} được ghi lại nhưng không đọc được"),
+                );
             }
             continue;
         };
@@ -604,7 +654,10 @@ fn compare(old: &RevState, new: &RevState, raw: &RawPdf, r: usize) -> Step {
             continue;
         }
         let (rule, en, vi) = if existed {
-            let keys = match (j.old_obj(id).and_then(|o| pdfobj::as_dict(&old.doc, o)), new.doc.objects.get(&id).and_then(|o| pdfobj::as_dict(&new.doc, o))) {
+            let keys = match (
+                j.old_obj(id).and_then(|o| pdfobj::as_dict(&old.doc, o)),
+                new.doc.objects.get(&id).and_then(|o| pdfobj::as_dict(&new.doc, o)),
+            ) {
                 (Some(a), Some(b)) => {
                     let k: Vec<String> = pdfobj::changed_keys(a, b).iter().map(|k| format!("/{}", String::from_utf8_lossy(k))).collect();
                     let stream_changed = matches!((j.old_obj(id), new.doc.objects.get(&id)), (Some(Object::Stream(x)), Some(Object::Stream(y))) if x.content != y.content);
@@ -612,11 +665,19 @@ fn compare(old: &RevState, new: &RevState, raw: &RawPdf, r: usize) -> Step {
                     if stream_changed {
                         parts.push("stream data".into());
                     }
-                    if parts.is_empty() { String::new() } else { format!(": {}", parts.join(", ")) }
+                    if parts.is_empty() {
+                        String::new()
+                    } else {
+                        format!(": {}", parts.join(", "))
+                    }
                 }
                 _ => String::new(),
             };
-            ("redefined-object", format!("{role} (object {}) was changed{keys}", id.0), format!("{} (đối tượng {}) bị thay đổi{}", vi_role(&role), id.0, keys.replace("stream data", "dữ liệu luồng")))
+            (
+                "redefined-object",
+                format!("{role} (object {}) was changed{keys}", id.0),
+                format!("{} (đối tượng {}) bị thay đổi{}", vi_role(&role), id.0, keys.replace("stream data", "dữ liệu luồng")),
+            )
         } else {
             ("new-object", format!("{role} (object {}) was added", id.0), format!("{} (đối tượng {}) được thêm vào", vi_role(&role), id.0))
         };
@@ -646,7 +707,10 @@ fn docmdp_findings(step: &Step, p: i64, revision: usize) -> impl Iterator<Item =
             Level::Other,
             false,
             "docmdp",
-            Msg::new(format!("the certification signature allows no {rule} changes (DocMDP P={p})"), format!("chữ ký chứng nhận không cho phép thay đổi loại {rule} (DocMDP P={p})")),
+            Msg::new(
+                format!("the certification signature allows no {rule} changes (DocMDP P={p})"),
+                format!("chữ ký chứng nhận không cho phép thay đổi loại {rule} (DocMDP P={p})"),
+            ),
         )
     })
 }
@@ -657,9 +721,8 @@ fn is_xref_stream(doc: &Document, id: ObjectId) -> bool {
 
 fn vi_role(role: &str) -> String {
     // Roles are built in English; give the common ones in Vietnamese.
-    
-    role
-        .replace("the document catalog", "danh mục tài liệu (catalog)")
+
+    role.replace("the document catalog", "danh mục tài liệu (catalog)")
         .replace("the page tree", "cây trang")
         .replace("the interactive form (/AcroForm)", "biểu mẫu (/AcroForm)")
         .replace("the document security store (/DSS)", "kho dữ liệu xác thực (/DSS)")
@@ -685,11 +748,20 @@ fn rule_catalog(j: &mut Judge<'_>) {
         return;
     };
     let changed = pdfobj::changed_keys(old_root, new_root);
-    let bad: Vec<String> = changed.iter().filter(|k| !CATALOG_MAY_CHANGE.contains(&k.as_slice())).map(|k| format!("/{}", String::from_utf8_lossy(k))).collect();
+    let bad: Vec<String> = changed
+        .iter()
+        .filter(|k| !CATALOG_MAY_CHANGE.contains(&k.as_slice()))
+        .map(|k| format!("/{}", String::from_utf8_lossy(k)))
+        .collect();
     if !bad.is_empty() {
         let list = bad.join(", ");
         let what_en = if bad.iter().any(|b| b == "/Pages") { " (the page tree was replaced)" } else { "" };
-        j.disallow("catalog", Level::Other, format!("document catalog entries changed: {list}{what_en}"), format!("các mục của danh mục tài liệu bị thay đổi: {list}"));
+        j.disallow(
+            "catalog",
+            Level::Other,
+            format!("document catalog entries changed: {list}{what_en}"),
+            format!("các mục của danh mục tài liệu bị thay đổi: {list}"),
+        );
     }
     if let Ok(Object::Reference(r)) = j.new.doc.trailer.get(b"Root") {
         let r = *r;
@@ -730,7 +802,12 @@ fn rule_dss(j: &mut Judge<'_>) {
         return;
     };
     let old_dss = root_dict(&j.old.doc).and_then(|r| pdfobj::dict_get_dict(&j.old.doc, r, b"DSS"));
-    let unexpected: Vec<String> = dss.iter().map(|(k, _)| k).filter(|k| !matches!(k.as_slice(), b"Type" | b"VRI" | b"Certs" | b"CRLs" | b"OCSPs")).map(|k| format!("/{}", String::from_utf8_lossy(k))).collect();
+    let unexpected: Vec<String> = dss
+        .iter()
+        .map(|(k, _)| k)
+        .filter(|k| !matches!(k.as_slice(), b"Type" | b"VRI" | b"Certs" | b"CRLs" | b"OCSPs"))
+        .map(|k| format!("/{}", String::from_utf8_lossy(k)))
+        .collect();
     if !unexpected.is_empty() {
         let l = unexpected.join(", ");
         j.disallow("dss", Level::Other, format!("unexpected entries in the DSS: {l}"), format!("DSS có mục không hợp lệ: {l}"));
@@ -748,7 +825,12 @@ fn rule_dss(j: &mut Judge<'_>) {
             }
             if !all_stream_refs(&j.new.doc, v) {
                 let k = String::from_utf8_lossy(key);
-                j.disallow("dss", Level::Other, format!("DSS /{k} is not an array of streams"), format!("DSS /{k} không phải mảng các luồng dữ liệu"));
+                j.disallow(
+                    "dss",
+                    Level::Other,
+                    format!("DSS /{k} is not an array of streams"),
+                    format!("DSS /{k} không phải mảng các luồng dữ liệu"),
+                );
             }
         }
     }
@@ -773,10 +855,20 @@ fn rule_dss(j: &mut Judge<'_>) {
                     j.explain(*id, Level::ValidationData, "dss");
                 }
                 if let Some(entry) = pdfobj::as_dict(&j.new.doc, v) {
-                    let bad: Vec<String> = entry.iter().map(|(k, _)| k).filter(|k| !matches!(k.as_slice(), b"Type" | b"TU" | b"TS" | b"Cert" | b"CRL" | b"OCSP")).map(|k| format!("/{}", String::from_utf8_lossy(k))).collect();
+                    let bad: Vec<String> = entry
+                        .iter()
+                        .map(|(k, _)| k)
+                        .filter(|k| !matches!(k.as_slice(), b"Type" | b"TU" | b"TS" | b"Cert" | b"CRL" | b"OCSP"))
+                        .map(|k| format!("/{}", String::from_utf8_lossy(k)))
+                        .collect();
                     if !bad.is_empty() {
                         let l = bad.join(", ");
-                        j.disallow("dss", Level::Other, format!("unexpected entries in a VRI dictionary: {l}"), format!("từ điển VRI có mục không hợp lệ: {l}"));
+                        j.disallow(
+                            "dss",
+                            Level::Other,
+                            format!("unexpected entries in a VRI dictionary: {l}"),
+                            format!("từ điển VRI có mục không hợp lệ: {l}"),
+                        );
                     }
                     for key in [&b"Cert"[..], b"CRL", b"OCSP", b"TS"] {
                         if let Ok(c) = entry.get(key) {
@@ -810,7 +902,9 @@ fn rule_dss(j: &mut Judge<'_>) {
 
 fn all_stream_refs(doc: &Document, v: &Object) -> bool {
     match pdfobj::resolve(doc, v) {
-        Some(Object::Array(items)) => items.iter().all(|i| matches!(i, Object::Reference(id) if matches!(doc.objects.get(id), Some(Object::Stream(_))))),
+        Some(Object::Array(items)) => {
+            items.iter().all(|i| matches!(i, Object::Reference(id) if matches!(doc.objects.get(id), Some(Object::Stream(_)))))
+        }
         _ => false,
     }
 }
@@ -822,10 +916,19 @@ fn rule_acroform(j: &mut Judge<'_>) {
     let empty = Dictionary::new();
     let old_af = root_dict(&j.old.doc).and_then(|r| pdfobj::dict_get_dict(&j.old.doc, r, b"AcroForm")).unwrap_or(&empty);
     let changed = pdfobj::changed_keys(old_af, new_af);
-    let bad: Vec<String> = changed.iter().filter(|k| !ACROFORM_MAY_CHANGE.contains(&k.as_slice())).map(|k| format!("/{}", String::from_utf8_lossy(k))).collect();
+    let bad: Vec<String> = changed
+        .iter()
+        .filter(|k| !ACROFORM_MAY_CHANGE.contains(&k.as_slice()))
+        .map(|k| format!("/{}", String::from_utf8_lossy(k)))
+        .collect();
     if !bad.is_empty() {
         let l = bad.join(", ");
-        j.disallow("acroform", Level::Other, format!("interactive form entries changed: {l}"), format!("các mục của biểu mẫu bị thay đổi: {l}"));
+        j.disallow(
+            "acroform",
+            Level::Other,
+            format!("interactive form entries changed: {l}"),
+            format!("các mục của biểu mẫu bị thay đổi: {l}"),
+        );
         return;
     }
     if let Object::Reference(id) = af_obj {
@@ -843,7 +946,10 @@ fn rule_acroform(j: &mut Judge<'_>) {
         if let Some(d) = pdfobj::as_dict(&j.new.doc, &dr) {
             for (_, v) in d.iter() {
                 if let Object::Reference(id) = v {
-                    if j.old.doc.objects.contains_key(id) && j.pending.contains_key(id) && matches!(pdfobj::get(&j.new.doc, *id), Some(Object::Dictionary(_))) {
+                    if j.old.doc.objects.contains_key(id)
+                        && j.pending.contains_key(id)
+                        && matches!(pdfobj::get(&j.new.doc, *id), Some(Object::Dictionary(_)))
+                    {
                         // a resource category dictionary (/Font …) of the form resources
                         j.explain(*id, Level::FormFilling, "signature-field");
                     }
@@ -860,7 +966,12 @@ fn rule_fields(j: &mut Judge<'_>) -> HashSet<ObjectId> {
     let new_fields: HashMap<&str, &FieldInfo> = j.new.fields.iter().map(|f| (f.name.as_str(), f)).collect();
     for f in &j.old.fields {
         if !new_fields.contains_key(f.name.as_str()) {
-            j.disallow("deleted-field", Level::Other, format!("form field \"{}\" was removed", f.name), format!("trường biểu mẫu \"{}\" bị xóa", f.name));
+            j.disallow(
+                "deleted-field",
+                Level::Other,
+                format!("form field \"{}\" was removed", f.name),
+                format!("trường biểu mẫu \"{}\" bị xóa", f.name),
+            );
         }
     }
     let new_list: Vec<FieldInfo> = j.new.fields.clone();
@@ -870,23 +981,51 @@ fn rule_fields(j: &mut Judge<'_>) -> HashSet<ObjectId> {
             None => {
                 if !is_sig {
                     let ft = f.ft.as_deref().map(|t| String::from_utf8_lossy(t).into_owned()).unwrap_or_else(|| "?".into());
-                    j.disallow("new-field", Level::Other, format!("a form field \"{}\" of type /{ft} was added", f.name), format!("trường biểu mẫu \"{}\" loại /{ft} được thêm vào", f.name));
+                    j.disallow(
+                        "new-field",
+                        Level::Other,
+                        format!("a form field \"{}\" of type /{ft} was added", f.name),
+                        format!("trường biểu mẫu \"{}\" loại /{ft} được thêm vào", f.name),
+                    );
                     continue;
                 }
-                let timestamp = f.value_ref.and_then(|v| pdfobj::get(&j.new.doc, v)).and_then(|o| pdfobj::as_dict(&j.new.doc, o)).is_some_and(|d| {
-                    pdfobj::dict_get_name(&j.new.doc, d, b"Type") == Some(b"DocTimeStamp") || pdfobj::dict_get_name(&j.new.doc, d, b"SubFilter") == Some(b"ETSI.RFC3161")
-                });
+                let timestamp =
+                    f.value_ref.and_then(|v| pdfobj::get(&j.new.doc, v)).and_then(|o| pdfobj::as_dict(&j.new.doc, o)).is_some_and(|d| {
+                        pdfobj::dict_get_name(&j.new.doc, d, b"Type") == Some(b"DocTimeStamp")
+                            || pdfobj::dict_get_name(&j.new.doc, d, b"SubFilter") == Some(b"ETSI.RFC3161")
+                    });
                 let rule = if timestamp { "document-timestamp" } else { "signature-field" };
-                let level = if f.visible { Level::FormFilling } else if timestamp { Level::ValidationData } else { Level::FormFilling };
+                let level = if f.visible {
+                    Level::FormFilling
+                } else if timestamp {
+                    Level::ValidationData
+                } else {
+                    Level::FormFilling
+                };
                 approve_field(j, f, level, rule, &mut approved);
                 let vis_en = if f.visible { "visible" } else { "invisible" };
                 let vis_vi = if f.visible { "hiển thị" } else { "ẩn" };
                 if timestamp {
-                    j.allow(rule, level, format!("document timestamp added in field \"{}\" ({vis_en})", f.name), format!("dấu thời gian tài liệu được thêm trong trường \"{}\" ({vis_vi})", f.name));
+                    j.allow(
+                        rule,
+                        level,
+                        format!("document timestamp added in field \"{}\" ({vis_en})", f.name),
+                        format!("dấu thời gian tài liệu được thêm trong trường \"{}\" ({vis_vi})", f.name),
+                    );
                 } else if f.has_value {
-                    j.allow(rule, level, format!("signature field \"{}\" added and signed ({vis_en})", f.name), format!("trường chữ ký \"{}\" được thêm và ký ({vis_vi})", f.name));
+                    j.allow(
+                        rule,
+                        level,
+                        format!("signature field \"{}\" added and signed ({vis_en})", f.name),
+                        format!("trường chữ ký \"{}\" được thêm và ký ({vis_vi})", f.name),
+                    );
                 } else {
-                    j.allow(rule, level, format!("empty signature field \"{}\" added ({vis_en})", f.name), format!("trường chữ ký trống \"{}\" được thêm ({vis_vi})", f.name));
+                    j.allow(
+                        rule,
+                        level,
+                        format!("empty signature field \"{}\" added ({vis_en})", f.name),
+                        format!("trường chữ ký trống \"{}\" được thêm ({vis_vi})", f.name),
+                    );
                 }
             }
             Some(old) => {
@@ -898,7 +1037,9 @@ fn rule_fields(j: &mut Judge<'_>) -> HashSet<ObjectId> {
                     // Signing a field that was empty at signing time.
                     let mut ok = true;
                     for id in f.id.iter().chain(f.widgets.iter()).copied().collect::<Vec<_>>() {
-                        if let (Some(o), Some(n)) = (j.old_obj(id).and_then(|o| o.as_dict().ok()), j.new.doc.objects.get(&id).and_then(|o| o.as_dict().ok())) {
+                        if let (Some(o), Some(n)) =
+                            (j.old_obj(id).and_then(|o| o.as_dict().ok()), j.new.doc.objects.get(&id).and_then(|o| o.as_dict().ok()))
+                        {
                             let changed = pdfobj::changed_keys(o, n);
                             if changed.iter().any(|k| !SIGN_FIELD_KEYS.contains(&k.as_slice())) {
                                 ok = false;
@@ -907,14 +1048,34 @@ fn rule_fields(j: &mut Judge<'_>) -> HashSet<ObjectId> {
                     }
                     if ok {
                         approve_field(j, f, Level::FormFilling, "sign-empty-field", &mut approved);
-                        j.allow("sign-empty-field", Level::FormFilling, format!("signature field \"{}\" was signed", f.name), format!("trường chữ ký \"{}\" được ký", f.name));
+                        j.allow(
+                            "sign-empty-field",
+                            Level::FormFilling,
+                            format!("signature field \"{}\" was signed", f.name),
+                            format!("trường chữ ký \"{}\" được ký", f.name),
+                        );
                     } else {
-                        j.disallow("field-changed", Level::Other, format!("signature field \"{}\" was changed beyond signing it", f.name), format!("trường chữ ký \"{}\" bị thay đổi ngoài việc ký", f.name));
+                        j.disallow(
+                            "field-changed",
+                            Level::Other,
+                            format!("signature field \"{}\" was changed beyond signing it", f.name),
+                            format!("trường chữ ký \"{}\" bị thay đổi ngoài việc ký", f.name),
+                        );
                     }
                 } else if is_sig && old.has_value && f.value_ref != old.value_ref {
-                    j.disallow("field-changed", Level::Other, format!("the value of signature field \"{}\" (an existing signature) was replaced", f.name), format!("giá trị của trường chữ ký \"{}\" (một chữ ký đã có) bị thay thế", f.name));
+                    j.disallow(
+                        "field-changed",
+                        Level::Other,
+                        format!("the value of signature field \"{}\" (an existing signature) was replaced", f.name),
+                        format!("giá trị của trường chữ ký \"{}\" (một chữ ký đã có) bị thay thế", f.name),
+                    );
                 } else if !is_sig {
-                    j.disallow("form-filling", Level::FormFilling, format!("form field \"{}\" was filled in or changed after signing", f.name), format!("trường biểu mẫu \"{}\" bị điền hoặc thay đổi sau khi ký", f.name));
+                    j.disallow(
+                        "form-filling",
+                        Level::FormFilling,
+                        format!("form field \"{}\" was filled in or changed after signing", f.name),
+                        format!("trường biểu mẫu \"{}\" bị điền hoặc thay đổi sau khi ký", f.name),
+                    );
                 }
             }
         }
@@ -971,7 +1132,9 @@ fn rule_pages(j: &mut Judge<'_>, approved: &HashSet<ObjectId>) {
         if !page_touched && !annots_touched {
             continue;
         }
-        let (Some(old_pd), Some(new_pd)) = (j.old_obj(*page).and_then(|o| o.as_dict().ok()), j.new.doc.objects.get(page).and_then(|o| o.as_dict().ok())) else {
+        let (Some(old_pd), Some(new_pd)) =
+            (j.old_obj(*page).and_then(|o| o.as_dict().ok()), j.new.doc.objects.get(page).and_then(|o| o.as_dict().ok()))
+        else {
             continue;
         };
         let changed = pdfobj::changed_keys(old_pd, new_pd);
@@ -983,8 +1146,13 @@ fn rule_pages(j: &mut Judge<'_>, approved: &HashSet<ObjectId>) {
             ok = false;
             let key = String::from_utf8_lossy(k);
             let (en, vi) = match k.as_slice() {
-                b"Contents" => (format!("page {n}: its content (/Contents) was replaced"), format!("trang {n}: nội dung (/Contents) bị thay thế")),
-                b"Resources" => (format!("page {n}: its resources (fonts, images) were changed"), format!("trang {n}: tài nguyên (phông chữ, hình ảnh) bị thay đổi")),
+                b"Contents" => {
+                    (format!("page {n}: its content (/Contents) was replaced"), format!("trang {n}: nội dung (/Contents) bị thay thế"))
+                }
+                b"Resources" => (
+                    format!("page {n}: its resources (fonts, images) were changed"),
+                    format!("trang {n}: tài nguyên (phông chữ, hình ảnh) bị thay đổi"),
+                ),
                 _ => (format!("page {n}: /{key} was changed"), format!("trang {n}: /{key} bị thay đổi")),
             };
             j.disallow("page-changed", Level::Other, en, vi);
@@ -997,18 +1165,38 @@ fn rule_pages(j: &mut Judge<'_>, approved: &HashSet<ObjectId>) {
         for gone in old_set.difference(&new_set) {
             ok = false;
             let role = j.old.role(*gone);
-            j.disallow("annotations", Level::Annotations, format!("page {n}: {role} was removed"), format!("trang {n}: {} bị xóa", vi_role(&role)));
+            j.disallow(
+                "annotations",
+                Level::Annotations,
+                format!("page {n}: {role} was removed"),
+                format!("trang {n}: {} bị xóa", vi_role(&role)),
+            );
         }
-        if new_annots.iter().any(|o| !matches!(o, Object::Reference(_))) && !pdfobj::obj_eq(&Object::Array(old_annots.clone()), &Object::Array(new_annots.clone())) {
+        if new_annots.iter().any(|o| !matches!(o, Object::Reference(_)))
+            && !pdfobj::obj_eq(&Object::Array(old_annots.clone()), &Object::Array(new_annots.clone()))
+        {
             ok = false;
-            j.disallow("annotations", Level::Annotations, format!("page {n}: a direct annotation was added"), format!("trang {n}: một chú thích trực tiếp được thêm"));
+            j.disallow(
+                "annotations",
+                Level::Annotations,
+                format!("page {n}: a direct annotation was added"),
+                format!("trang {n}: một chú thích trực tiếp được thêm"),
+            );
         }
         for added in new_set.difference(&old_set) {
             if approved.contains(added) {
                 continue;
             }
             ok = false;
-            let sub = j.new.doc.objects.get(added).and_then(|o| o.as_dict().ok()).and_then(|d| pdfobj::dict_get_name(&j.new.doc, d, b"Subtype")).map(|s| String::from_utf8_lossy(s).into_owned()).unwrap_or_else(|| "?".into());
+            let sub = j
+                .new
+                .doc
+                .objects
+                .get(added)
+                .and_then(|o| o.as_dict().ok())
+                .and_then(|d| pdfobj::dict_get_name(&j.new.doc, d, b"Subtype"))
+                .map(|s| String::from_utf8_lossy(s).into_owned())
+                .unwrap_or_else(|| "?".into());
             let vis = j.new.doc.objects.get(added).and_then(|o| o.as_dict().ok()).is_some_and(|d| annot_visible(&j.new.doc, d));
             let (ven, vvi) = if vis { ("visible", "hiển thị") } else { ("hidden", "ẩn") };
             j.disallow(
@@ -1094,15 +1282,28 @@ pub fn analyse(revs: &mut Revisions<'_>, signed: usize, docmdp: Option<i64>) -> 
                         // grades a rewrite OTHER); entries added since are validation data.
                         let key = String::from_utf8_lossy(k);
                         let (allowed, level, en, vi) = if signed_vri.contains(k) {
-                            (false, Level::Other, format!("VRI entry /{key} was changed or removed"), format!("mục VRI /{key} bị thay đổi hoặc xóa"))
+                            (
+                                false,
+                                Level::Other,
+                                format!("VRI entry /{key} was changed or removed"),
+                                format!("mục VRI /{key} bị thay đổi hoặc xóa"),
+                            )
                         } else {
-                            (true, Level::ValidationData, format!("VRI entry /{key}, added after this signature, was updated"), format!("mục VRI /{key}, thêm sau chữ ký này, được cập nhật"))
+                            (
+                                true,
+                                Level::ValidationData,
+                                format!("VRI entry /{key}, added after this signature, was updated"),
+                                format!("mục VRI /{key}, thêm sau chữ ký này, được cập nhật"),
+                            )
                         };
                         tally.keep(&mut findings, &Finding::new(r + 1, level, allowed, "dss", Msg::new(en, vi)));
                     }
                 }
                 Err(e) => {
-                    incomplete = Some(Msg::new(format!("revision {} cannot be read for comparison: {e}", r + 1), format!("không đọc được phiên bản {} để so sánh: {e}", r + 1)));
+                    incomplete = Some(Msg::new(
+                        format!("revision {} cannot be read for comparison: {e}", r + 1),
+                        format!("không đọc được phiên bản {} để so sánh: {e}", r + 1),
+                    ));
                     break;
                 }
             }

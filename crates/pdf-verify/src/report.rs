@@ -428,7 +428,13 @@ pub fn text(o: &Outcome, lang: Lang, style: Style) -> String {
         Outcome::Report(r) => r,
     };
     let n = r.signatures.len();
-    let count = if vi { format!("{n} chữ ký") } else if n == 1 { "1 signature".to_string() } else { format!("{n} signatures") };
+    let count = if vi {
+        format!("{n} chữ ký")
+    } else if n == 1 {
+        "1 signature".to_string()
+    } else {
+        format!("{n} signatures")
+    };
     let kind = match (r.document_kind, vi) {
         (None, _) => "",
         (Some(DocumentKind::Issued), true) => ", văn bản ban hành",
@@ -438,7 +444,14 @@ pub fn text(o: &Outcome, lang: Lang, style: Style) -> String {
         (Some(DocumentKind::Attachment), true) => ", văn bản kèm theo",
         (Some(DocumentKind::Attachment), false) => ", attachment",
     };
-    out.push_str(&format!("{}: {} ({count}, PDF {}, {} {}{kind})\n", r.file, style.verdict(r.verdict, lang), r.pdf_version, r.revisions, if vi { "phiên bản" } else { "revision(s)" }));
+    out.push_str(&format!(
+        "{}: {} ({count}, PDF {}, {} {}{kind})\n",
+        r.file,
+        style.verdict(r.verdict, lang),
+        r.pdf_version,
+        r.revisions,
+        if vi { "phiên bản" } else { "revision(s)" }
+    ));
     for s in &r.signatures {
         let kind = match (s.kind, vi) {
             (SignatureKind::Signature, true) => "Chữ ký",
@@ -476,7 +489,9 @@ pub fn text(o: &Outcome, lang: Lang, style: Style) -> String {
             let used = s.checked_at.is_some_and(|c| c.source == CheckedAtSource::DocumentTimestamp);
             let t = fmt_time(p.time);
             out.push_str(&match (vi, used) {
-                (true, true) => format!("    ⧗ đã tồn tại lúc {t} (dấu thời gian tài liệu [{}]); chứng thư được kiểm tra tại thời điểm này\n", p.field),
+                (true, true) => {
+                    format!("    ⧗ đã tồn tại lúc {t} (dấu thời gian tài liệu [{}]); chứng thư được kiểm tra tại thời điểm này\n", p.field)
+                }
                 (true, false) => format!("    ⧗ đã tồn tại lúc {t} (dấu thời gian tài liệu [{}])\n", p.field),
                 (false, true) => format!("    ⧗ existed by {t} (document timestamp [{}]); certificates checked at that time\n", p.field),
                 (false, false) => format!("    ⧗ existed by {t} (document timestamp [{}])\n", p.field),
@@ -486,7 +501,13 @@ pub fn text(o: &Outcome, lang: Lang, style: Style) -> String {
             out.push_str(&format!("    {} {} {} {}\n", style.status(c.status), pad(c.article, 18), pad(c.id, 17), c.message.get(lang)));
         }
         for f in s.modifications.iter().filter(|f| !f.allowed) {
-            let rev = if f.revision == 0 { String::new() } else if vi { format!("phiên bản {}: ", f.revision) } else { format!("revision {}: ", f.revision) };
+            let rev = if f.revision == 0 {
+                String::new()
+            } else if vi {
+                format!("phiên bản {}: ", f.revision)
+            } else {
+                format!("revision {}: ", f.revision)
+            };
             out.push_str(&format!("      {} {rev}{}\n", style.paint("31", "✗"), f.message.get(lang)));
         }
         for w in &s.warnings {
@@ -534,10 +555,13 @@ pub fn junit(outcomes: &[Outcome], lang: Lang) -> String {
     let (mut total, mut failures, mut errors) = (0usize, 0usize, 0usize);
     for o in outcomes {
         let (file, cases) = match o {
-            Outcome::Error(e) => (e.file.clone(), vec![Case { name: "file".into(), result: Some(("error", e.error.clone(), e.error.clone())) }]),
+            Outcome::Error(e) => {
+                (e.file.clone(), vec![Case { name: "file".into(), result: Some(("error", e.error.clone(), e.error.clone())) }])
+            }
             Outcome::Report(r) => {
                 let mut cases = Vec::new();
-                let failed_rules: Vec<String> = r.rules.iter().filter(|x| x.status == RuleStatus::Fail).map(|x| format!("{}: {}", x.id, x.message.get(lang))).collect();
+                let failed_rules: Vec<String> =
+                    r.rules.iter().filter(|x| x.status == RuleStatus::Fail).map(|x| format!("{}: {}", x.id, x.message.get(lang))).collect();
                 let file_result = match r.verdict {
                     Verdict::Valid => None,
                     Verdict::Unsigned => Some(("failure", "unsigned".to_string(), "the file has no signature".to_string())),
@@ -569,7 +593,11 @@ pub fn junit(outcomes: &[Outcome], lang: Lang) -> String {
         total += cases.len();
         failures += f;
         errors += e;
-        suites.push_str(&format!("  <testsuite name=\"{}\" tests=\"{}\" failures=\"{f}\" errors=\"{e}\">\n", xml_escape(&file), cases.len()));
+        suites.push_str(&format!(
+            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{f}\" errors=\"{e}\">\n",
+            xml_escape(&file),
+            cases.len()
+        ));
         for c in cases {
             let name = xml_escape(&c.name);
             let class = xml_escape(&file);

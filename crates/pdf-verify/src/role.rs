@@ -78,11 +78,7 @@ fn qc_statements(der: &[u8], out: &mut Vec<(Role, String)>) -> Result<(), asn1::
         let statement = list.require(0x30, "QCStatement")?;
         let mut parts = statement.children();
         let id = asn1::oid(&parts.require(0x06, "statementId")?)?;
-        let info = if parts.is_empty() {
-            None
-        } else {
-            Some(parts.next_any()?)
-        };
+        let info = if parts.is_empty() { None } else { Some(parts.next_any()?) };
         match (id, info) {
             (QCS_QC_TYPE, Some(info)) if info.tag == 0x30 => {
                 let mut types = info.children();
@@ -90,9 +86,7 @@ fn qc_statements(der: &[u8], out: &mut Vec<(Role, String)>) -> Result<(), asn1::
                     let t = asn1::oid(&types.require(0x06, "QcType")?)?;
                     match t {
                         QCT_ESIGN => out.push((Role::Personal, format!("ETSI QcType esign ({t})"))),
-                        QCT_ESEAL => {
-                            out.push((Role::Organization, format!("ETSI QcType eseal ({t})")))
-                        }
+                        QCT_ESEAL => out.push((Role::Organization, format!("ETSI QcType eseal ({t})"))),
                         _ => {}
                     }
                 }
@@ -101,16 +95,12 @@ fn qc_statements(der: &[u8], out: &mut Vec<(Role, String)>) -> Result<(), asn1::
                 let mut fields = Seq::new(info.value);
                 if let Some(sem) = fields.optional(0x06)? {
                     match asn1::oid(&sem)? {
-                        SEMANTICS_NATURAL => out.push((
-                            Role::Personal,
-                            format!(
-                                "ETSI semantics identifier natural person ({SEMANTICS_NATURAL})"
-                            ),
-                        )),
-                        SEMANTICS_LEGAL => out.push((
-                            Role::Organization,
-                            format!("ETSI semantics identifier legal person ({SEMANTICS_LEGAL})"),
-                        )),
+                        SEMANTICS_NATURAL => {
+                            out.push((Role::Personal, format!("ETSI semantics identifier natural person ({SEMANTICS_NATURAL})")))
+                        }
+                        SEMANTICS_LEGAL => {
+                            out.push((Role::Organization, format!("ETSI semantics identifier legal person ({SEMANTICS_LEGAL})")))
+                        }
                         _ => {}
                     }
                 }
@@ -128,26 +118,13 @@ pub fn from_certificate(cert: &Certificate) -> Option<InferredRole> {
     if found.iter().any(|(r, _)| *r != first.0) {
         return None;
     }
-    let evidence = found
-        .iter()
-        .map(|(_, e)| e.as_str())
-        .collect::<Vec<_>>()
-        .join(", ");
-    Some(InferredRole {
-        role: first.0,
-        evidence,
-    })
+    let evidence = found.iter().map(|(_, e)| e.as_str()).collect::<Vec<_>>().join(", ");
+    Some(InferredRole { role: first.0, evidence })
 }
 
 /// Why a certificate's statements leave the role unknown, when they conflict.
 pub fn conflict(cert: &Certificate) -> Option<String> {
     let found = statements(cert);
     let first = found.first()?;
-    found.iter().any(|(r, _)| *r != first.0).then(|| {
-        found
-            .iter()
-            .map(|(_, e)| e.as_str())
-            .collect::<Vec<_>>()
-            .join(", ")
-    })
+    found.iter().any(|(r, _)| *r != first.0).then(|| found.iter().map(|(_, e)| e.as_str()).collect::<Vec<_>>().join(", "))
 }

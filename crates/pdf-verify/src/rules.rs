@@ -141,7 +141,12 @@ pub fn s7(sigs: &[SigFacts], issue_date: Option<(Date, IssueDateSource)>, kind: 
     };
     for s in &orgs {
         let Some(t) = s.signing_time else {
-            return rule("S7", RuleStatus::Skipped, format!("signature {} has no signing time", s.index), format!("chữ ký {} không có thời điểm ký", s.index));
+            return rule(
+                "S7",
+                RuleStatus::Skipped,
+                format!("signature {} has no signing time", s.index),
+                format!("chữ ký {} không có thời điểm ký", s.index),
+            );
         };
         let local = t.to_offset(vn_offset()).date();
         if local != date {
@@ -179,14 +184,24 @@ pub fn s8(header_version: &str, doc: Option<&Document>) -> RuleOutcome {
         (h, c) => h.or(c),
     };
     match effective {
-        Some(v) if v >= (1, 4) => rule("S8", RuleStatus::Pass, format!("PDF version {}.{} (1.4 or later)", v.0, v.1), format!("phiên bản PDF {}.{} (từ 1.4 trở lên)", v.0, v.1)),
+        Some(v) if v >= (1, 4) => rule(
+            "S8",
+            RuleStatus::Pass,
+            format!("PDF version {}.{} (1.4 or later)", v.0, v.1),
+            format!("phiên bản PDF {}.{} (từ 1.4 trở lên)", v.0, v.1),
+        ),
         Some(v) => rule(
             "S8",
             RuleStatus::Fail,
             format!("PDF version {}.{} is older than the required 1.4", v.0, v.1),
             format!("phiên bản PDF {}.{} cũ hơn mức tối thiểu 1.4", v.0, v.1),
         ),
-        None => rule("S8", RuleStatus::Fail, format!("unreadable PDF version \"{header_version}\""), format!("không đọc được phiên bản PDF \"{header_version}\"")),
+        None => rule(
+            "S8",
+            RuleStatus::Fail,
+            format!("unreadable PDF version \"{header_version}\""),
+            format!("không đọc được phiên bản PDF \"{header_version}\""),
+        ),
     }
 }
 
@@ -226,7 +241,8 @@ impl KindDecision {
 /// Decides what the file is: what the user (or the bundle) expects, else what the last
 /// marked signature says; unknown without either.
 pub fn decide_kind(sigs: &[SigFacts], expected: Option<(DocumentKind, KindSource)>) -> KindDecision {
-    let marked_by = sigs.iter().filter(|s| s.kind == SignatureKind::Signature).filter_map(|s| s.marked_kind.map(|k| (s.index, k))).next_back();
+    let marked_by =
+        sigs.iter().filter(|s| s.kind == SignatureKind::Signature).filter_map(|s| s.marked_kind.map(|k| (s.index, k))).next_back();
     let (kind, source) = match (expected, marked_by) {
         (Some((e, _)), Some((_, m))) if e == m => (Some(e), Some(KindSource::Marker)),
         (Some((e, src)), _) => (Some(e), Some(src)),
@@ -284,7 +300,12 @@ const STAMP_TEXT_TOLERANCE_PT: f32 = 0.5;
 fn plain(s: &str) -> String {
     use unicode_normalization::char::is_combining_mark;
     use unicode_normalization::UnicodeNormalization;
-    let folded: String = s.nfd().filter(|c| !is_combining_mark(*c)).map(|c| if c == 'đ' || c == 'Đ' { 'd' } else { c }).flat_map(char::to_lowercase).collect();
+    let folded: String = s
+        .nfd()
+        .filter(|c| !is_combining_mark(*c))
+        .map(|c| if c == 'đ' || c == 'Đ' { 'd' } else { c })
+        .flat_map(char::to_lowercase)
+        .collect();
     folded.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
@@ -299,7 +320,10 @@ fn compact(s: &str) -> String {
 pub fn number_tokens(text: &str) -> Vec<String> {
     text.split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '(' | ')' | '"' | '“' | '”'))
         .map(|t| t.trim_end_matches(['.', ':']))
-        .filter(|t| t.chars().next().is_some_and(|c| c.is_ascii_digit()) && t.split_once('/').is_some_and(|(_, rest)| rest.chars().any(char::is_alphabetic)))
+        .filter(|t| {
+            t.chars().next().is_some_and(|c| c.is_ascii_digit())
+                && t.split_once('/').is_some_and(|(_, rest)| rest.chars().any(char::is_alphabetic))
+        })
         .map(str::to_string)
         .collect()
 }
@@ -340,7 +364,12 @@ fn appearance_rule(id: &'static str, want: DocumentKind, sigs: &[SigFacts], kind
         return match kind.kind {
             Some(k) => {
                 let (k_en, k_vi) = kind_words(k);
-                rule(id, RuleStatus::Skipped, format!("does not apply: the file is {k_en}, not {w_en}"), format!("không áp dụng: tệp là {k_vi}, không phải {w_vi}"))
+                rule(
+                    id,
+                    RuleStatus::Skipped,
+                    format!("does not apply: the file is {k_en}, not {w_en}"),
+                    format!("không áp dụng: tệp là {k_vi}, không phải {w_vi}"),
+                )
             }
             None => {
                 let flag = if want == DocumentKind::Copy { "copy" } else { "attachment" };
@@ -359,7 +388,12 @@ fn appearance_rule(id: &'static str, want: DocumentKind, sigs: &[SigFacts], kind
         _ => sigs.iter().rfind(|s| s.kind == SignatureKind::Signature),
     };
     let Some(t) = target else {
-        return rule(id, RuleStatus::Fail, format!("{what_en} needs the organization signature; the file has none"), format!("{what_vi} cần chữ ký của cơ quan, tổ chức; tệp không có chữ ký nào"));
+        return rule(
+            id,
+            RuleStatus::Fail,
+            format!("{what_en} needs the organization signature; the file has none"),
+            format!("{what_vi} cần chữ ký của cơ quan, tổ chức; tệp không có chữ ký nào"),
+        );
     };
     let i = t.index;
     let mut problems: Vec<(String, String)> = Vec::new();
@@ -387,7 +421,9 @@ fn appearance_rule(id: &'static str, want: DocumentKind, sigs: &[SigFacts], kind
     for w in &visible {
         match w.page {
             Some(1) => {}
-            Some(n) => problems.push((format!("it is on page {n}, not on the first page"), format!("nằm ở trang {n}, không phải trang đầu"))),
+            Some(n) => {
+                problems.push((format!("it is on page {n}, not on the first page"), format!("nằm ở trang {n}, không phải trang đầu")))
+            }
             None => problems.push(("the page it is on cannot be found".into(), "không xác định được trang chứa chữ ký".into())),
         }
         if let (Some(1), Some(p)) = (w.page, w.placement) {
@@ -396,7 +432,11 @@ fn appearance_rule(id: &'static str, want: DocumentKind, sigs: &[SigFacts], kind
             }
             if p.top_mm > STAMP_MAX_TOP_MM {
                 problems.push((
-                    format!("its top edge is {} mm below the top of the page (at most {} mm: the top margin)", mm(p.top_mm), mm(STAMP_MAX_TOP_MM)),
+                    format!(
+                        "its top edge is {} mm below the top of the page (at most {} mm: the top margin)",
+                        mm(p.top_mm),
+                        mm(STAMP_MAX_TOP_MM)
+                    ),
                     format!("mép trên cách mép trên trang {} mm (tối đa {} mm: lề trên)", mm(p.top_mm), mm(STAMP_MAX_TOP_MM)),
                 ));
             }
@@ -404,12 +444,20 @@ fn appearance_rule(id: &'static str, want: DocumentKind, sigs: &[SigFacts], kind
             if p.bottom_mm > max_bottom {
                 problems.push((
                     format!("it reaches {} mm down the page (at most a quarter of the page, {} mm)", mm(p.bottom_mm), mm(max_bottom)),
-                    format!("kéo xuống tới {} mm tính từ mép trên trang (tối đa một phần tư trang, {} mm)", mm(p.bottom_mm), mm(max_bottom)),
+                    format!(
+                        "kéo xuống tới {} mm tính từ mép trên trang (tối đa một phần tư trang, {} mm)",
+                        mm(p.bottom_mm),
+                        mm(max_bottom)
+                    ),
                 ));
             }
             if p.right_mm > STAMP_MAX_RIGHT_MM {
                 problems.push((
-                    format!("its right edge is {} mm from the right edge of the page (at most {} mm)", mm(p.right_mm), mm(STAMP_MAX_RIGHT_MM)),
+                    format!(
+                        "its right edge is {} mm from the right edge of the page (at most {} mm)",
+                        mm(p.right_mm),
+                        mm(STAMP_MAX_RIGHT_MM)
+                    ),
                     format!("mép phải cách mép phải trang {} mm (tối đa {} mm)", mm(p.right_mm), mm(STAMP_MAX_RIGHT_MM)),
                 ));
             }
@@ -418,7 +466,10 @@ fn appearance_rule(id: &'static str, want: DocumentKind, sigs: &[SigFacts], kind
             }
         }
         if let Some(where_) = &w.image {
-            problems.push((format!("its appearance draws an image ({where_}); {what_en} shows text only"), format!("hình thức hiển thị có hình ảnh ({where_}); {what_vi} chỉ hiển thị chữ")));
+            problems.push((
+                format!("its appearance draws an image ({where_}); {what_en} shows text only"),
+                format!("hình thức hiển thị có hình ảnh ({where_}); {what_vi} chỉ hiển thị chữ"),
+            ));
         }
         if let Some(why) = &w.unreadable {
             problems.push((why.clone(), format!("không đọc được hết hình thức hiển thị: {why}")));
@@ -434,12 +485,16 @@ fn appearance_rule(id: &'static str, want: DocumentKind, sigs: &[SigFacts], kind
             DocumentKind::Copy => {
                 let p = plain(&text);
                 if !["sao y", "sao luc", "trich sao"].iter().any(|k| p.contains(k)) {
-                    problems.push(("its text does not name the kind of copy (sao y, sao lục or trích sao)".into(), "phần chữ không ghi loại bản sao (sao y, sao lục hoặc trích sao)".into()));
+                    problems.push((
+                        "its text does not name the kind of copy (sao y, sao lục or trích sao)".into(),
+                        "phần chữ không ghi loại bản sao (sao y, sao lục hoặc trích sao)".into(),
+                    ));
                 }
             }
             _ => match reference {
                 Some(r) if !compact(&text).contains(&compact(r)) => {
-                    let other = number_tokens(&text).first().map(|o| (format!(" (it shows {o})"), format!(" (ghi {o})"))).unwrap_or_default();
+                    let other =
+                        number_tokens(&text).first().map(|o| (format!(" (it shows {o})"), format!(" (ghi {o})"))).unwrap_or_default();
                     problems.push((
                         format!("its text does not show the number and symbol {r} of the document it belongs to{}", other.0),
                         format!("phần chữ không ghi số và ký hiệu {r} của văn bản mà nó kèm theo{}", other.1),
@@ -454,19 +509,40 @@ fn appearance_rule(id: &'static str, want: DocumentKind, sigs: &[SigFacts], kind
             },
         }
         if !shows_s6_time(&text) {
-            notes.push(("its text does not show the signing time as S6 asks (YYYY-MM-DDThh:mm:ss+07:00)".into(), "phần chữ không hiển thị thời gian ký theo S6 (YYYY-MM-DDThh:mm:ss+07:00)".into()));
+            notes.push((
+                "its text does not show the signing time as S6 asks (YYYY-MM-DDThh:mm:ss+07:00)".into(),
+                "phần chữ không hiển thị thời gian ký theo S6 (YYYY-MM-DDThh:mm:ss+07:00)".into(),
+            ));
         }
-        let sizes: Vec<f32> = visible.iter().flat_map(|w| w.lines.iter().map(|l| l.size_pt)).filter(|s| (s - STAMP_TEXT_PT).abs() > STAMP_TEXT_TOLERANCE_PT).collect();
+        let sizes: Vec<f32> = visible
+            .iter()
+            .flat_map(|w| w.lines.iter().map(|l| l.size_pt))
+            .filter(|s| (s - STAMP_TEXT_PT).abs() > STAMP_TEXT_TOLERANCE_PT)
+            .collect();
         if let Some(s) = sizes.first() {
-            notes.push((format!("its text is {s:.1} pt; {id} asks for {STAMP_TEXT_PT} pt"), format!("chữ cỡ {s:.1} pt; {id} quy định {STAMP_TEXT_PT} pt")));
+            notes.push((
+                format!("its text is {s:.1} pt; {id} asks for {STAMP_TEXT_PT} pt"),
+                format!("chữ cỡ {s:.1} pt; {id} quy định {STAMP_TEXT_PT} pt"),
+            ));
         }
     }
-    let join = |v: &[(String, String)]| (v.iter().map(|x| x.0.as_str()).collect::<Vec<_>>().join("; "), v.iter().map(|x| x.1.as_str()).collect::<Vec<_>>().join("; "));
+    let join = |v: &[(String, String)]| {
+        (v.iter().map(|x| x.0.as_str()).collect::<Vec<_>>().join("; "), v.iter().map(|x| x.1.as_str()).collect::<Vec<_>>().join("; "))
+    };
     if !problems.is_empty() {
         let (en, vi) = join(&problems);
         return rule(id, RuleStatus::Fail, format!("signature {i} of {what_en}: {en}"), format!("chữ ký {i} của {what_vi}: {vi}"));
     }
-    let place = visible.iter().find_map(|w| w.placement).map(|p| (format!("{} mm from the top, {} mm from the right edge", mm(p.top_mm), mm(p.right_mm)), format!("cách mép trên {} mm, cách mép phải {} mm", mm(p.top_mm), mm(p.right_mm)))).unwrap_or_default();
+    let place = visible
+        .iter()
+        .find_map(|w| w.placement)
+        .map(|p| {
+            (
+                format!("{} mm from the top, {} mm from the right edge", mm(p.top_mm), mm(p.right_mm)),
+                format!("cách mép trên {} mm, cách mép phải {} mm", mm(p.top_mm), mm(p.right_mm)),
+            )
+        })
+        .unwrap_or_default();
     let compared = match (want, reference) {
         (DocumentKind::Attachment, Some(r)) => (format!("; shows the number and symbol {r}"), format!("; có số và ký hiệu {r}")),
         (DocumentKind::Attachment, None) => (
@@ -502,7 +578,9 @@ fn fold(s: &str) -> String {
     for c in s.chars().flat_map(char::to_lowercase) {
         let f = match c {
             '\u{0300}'..='\u{036f}' => continue,
-            'à' | 'á' | 'ả' | 'ã' | 'ạ' | 'ă' | 'ằ' | 'ắ' | 'ẳ' | 'ẵ' | 'ặ' | 'â' | 'ầ' | 'ấ' | 'ẩ' | 'ẫ' | 'ậ' => 'a',
+            'à' | 'á' | 'ả' | 'ã' | 'ạ' | 'ă' | 'ằ' | 'ắ' | 'ẳ' | 'ẵ' | 'ặ' | 'â' | 'ầ' | 'ấ' | 'ẩ' | 'ẫ' | 'ậ' => {
+                'a'
+            }
             'đ' => 'd',
             c if c.is_whitespace() => ' ',
             c => c,
@@ -551,7 +629,18 @@ mod tests {
     use time::macros::{date, datetime};
 
     fn facts(roles: &[Role]) -> Vec<SigFacts> {
-        roles.iter().enumerate().map(|(i, r)| SigFacts { index: i + 1, kind: SignatureKind::Signature, role: *r, signing_time: None, marked_kind: None, widgets: Vec::new() }).collect()
+        roles
+            .iter()
+            .enumerate()
+            .map(|(i, r)| SigFacts {
+                index: i + 1,
+                kind: SignatureKind::Signature,
+                role: *r,
+                signing_time: None,
+                marked_kind: None,
+                widgets: Vec::new(),
+            })
+            .collect()
     }
 
     #[test]

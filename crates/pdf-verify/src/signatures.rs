@@ -197,11 +197,7 @@ fn walk_field<'a>(
     let ft = pdfobj::dict_get_name(doc, d, b"FT").or(inherited_ft);
     let kids = pdfobj::dict_get_array(doc, d, b"Kids");
     // Kids that carry /T are fields; kids without /T are widgets of this field.
-    let field_kids: Vec<&Object> = kids
-        .unwrap_or(&[])
-        .iter()
-        .filter(|k| pdfobj::as_dict(doc, k).is_some_and(|kd| kd.has(b"T")))
-        .collect();
+    let field_kids: Vec<&Object> = kids.unwrap_or(&[]).iter().filter(|k| pdfobj::as_dict(doc, k).is_some_and(|kd| kd.has(b"T"))).collect();
     if ft == Some(b"Sig") && d.has(b"V") {
         out.push((if name.is_empty() { "(unnamed)".to_string() } else { name.clone() }, id, d));
     }
@@ -277,7 +273,17 @@ fn raw_sig_dict(d: &pdf_raw::Dict) -> Result<RawSigDict, String> {
         _ => None,
     };
     let sub_filter = d.get_name(b"SubFilter").map(|n| String::from_utf8_lossy(n).into_owned());
-    Ok(RawSigDict { contents, contents_span, contents_is_hex, byte_range, byte_range_problem, dict_span: d.span.clone(), sub_filter, role, marked_kind })
+    Ok(RawSigDict {
+        contents,
+        contents_span,
+        contents_is_hex,
+        byte_range,
+        byte_range_problem,
+        dict_span: d.span.clone(),
+        sub_filter,
+        role,
+        marked_kind,
+    })
 }
 
 /// Parses a PDF date `D:YYYYMMDDHHmmSSOHH'mm'` (all parts after the year optional).

@@ -58,7 +58,9 @@ impl Token {
     /// Whether the token itself (signature, digest, attributes, imprint) is sound.
     pub fn intact(&self) -> bool {
         self.imprint.0 == CheckStatus::Pass
-            && self.outcome.as_ref().is_some_and(|o| o.digest.0 == CheckStatus::Pass && o.signature.0 == CheckStatus::Pass && o.attributes.0 != CheckStatus::Fail)
+            && self.outcome.as_ref().is_some_and(|o| {
+                o.digest.0 == CheckStatus::Pass && o.signature.0 == CheckStatus::Pass && o.attributes.0 != CheckStatus::Fail
+            })
     }
 
     /// The first problem of the token itself, or a summary when sound.
@@ -99,7 +101,10 @@ pub fn verify_token(token_der: &[u8], signed: &dieu30::SignedBytes<'_>, extra: &
         Err(e) => return fail(format!("malformed timestamp token: {e}"), format!("dấu thời gian sai cấu trúc: {e}")),
     };
     if sd.econtent_type != oids::TST_INFO {
-        return fail(format!("the token's content is {}, not TSTInfo", sd.econtent_type), format!("nội dung dấu thời gian là {}, không phải TSTInfo", sd.econtent_type));
+        return fail(
+            format!("the token's content is {}, not TSTInfo", sd.econtent_type),
+            format!("nội dung dấu thời gian là {}, không phải TSTInfo", sd.econtent_type),
+        );
     }
     let Some(econtent) = sd.econtent.clone() else {
         return fail("the token has no TSTInfo".into(), "dấu thời gian không có TSTInfo".into());
@@ -109,14 +114,22 @@ pub fn verify_token(token_der: &[u8], signed: &dieu30::SignedBytes<'_>, extra: &
         Err(e) => return fail(format!("malformed TSTInfo: {e}"), format!("TSTInfo sai cấu trúc: {e}")),
     };
     let imprint = match DigestAlg::from_oid(&tst.imprint_alg) {
-        Some(alg) if signed.digest(alg) == tst.imprint => (CheckStatus::Pass, Msg::new(format!("the {alg} imprint matches"), format!("giá trị băm {alg} khớp"))),
+        Some(alg) if signed.digest(alg) == tst.imprint => {
+            (CheckStatus::Pass, Msg::new(format!("the {alg} imprint matches"), format!("giá trị băm {alg} khớp")))
+        }
         Some(alg) => (
             CheckStatus::Fail,
-            Msg::new(format!("the timestamp's {alg} imprint does not match the timestamped data"), format!("giá trị băm {alg} trong dấu thời gian không khớp với dữ liệu được đóng dấu")),
+            Msg::new(
+                format!("the timestamp's {alg} imprint does not match the timestamped data"),
+                format!("giá trị băm {alg} trong dấu thời gian không khớp với dữ liệu được đóng dấu"),
+            ),
         ),
         None => (
             CheckStatus::Indeterminate,
-            Msg::new(format!("unsupported imprint algorithm {}", tst.imprint_alg), format!("thuật toán băm {} không được hỗ trợ", tst.imprint_alg)),
+            Msg::new(
+                format!("unsupported imprint algorithm {}", tst.imprint_alg),
+                format!("thuật toán băm {} không được hỗ trợ", tst.imprint_alg),
+            ),
         ),
     };
     let outcome = match sd.signers.as_slice() {

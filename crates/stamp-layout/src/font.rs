@@ -73,7 +73,12 @@ impl TextFont {
 
     /// The bundled Liberation Serif.
     pub fn bundled() -> TextFont {
-        TextFont { data: Arc::new(LIBERATION_SERIF.to_vec()), name: "LiberationSerif".into(), source: "bundled Liberation Serif".into(), units_per_em: 2048.0 }
+        TextFont {
+            data: Arc::new(LIBERATION_SERIF.to_vec()),
+            name: "LiberationSerif".into(),
+            source: "bundled Liberation Serif".into(),
+            units_per_em: 2048.0,
+        }
     }
 
     pub fn from_bytes(data: Vec<u8>, source: String) -> Result<TextFont, LayoutError> {
@@ -90,7 +95,8 @@ impl TextFont {
         face.maxp().map_err(|e| unusable(format!("maxp table: {e}")))?;
         face.hmtx().map_err(|e| unusable(format!("hmtx table: {e}")))?;
         face.cmap().map_err(|e| unusable(format!("cmap table: {e}")))?;
-        let name = face.localized_strings(StringId::POSTSCRIPT_NAME).english_or_first().map(|n| n.to_string()).unwrap_or_else(|| "Font".into());
+        let name =
+            face.localized_strings(StringId::POSTSCRIPT_NAME).english_or_first().map(|n| n.to_string()).unwrap_or_else(|| "Font".into());
         let name: String = name.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').collect();
         let units_per_em = f32::from(units_per_em);
         Ok(TextFont { data: Arc::new(data), name, source, units_per_em })
@@ -147,7 +153,8 @@ impl TextFont {
             map.insert(*gid, new);
             chars.entry(new).or_insert((*ch, *adv));
         }
-        let subset = subsetter::subset(&self.data, 0, &remapper).map_err(|e| LayoutError::Font(format!("cannot subset {}: {e}", self.name)))?;
+        let subset =
+            subsetter::subset(&self.data, 0, &remapper).map_err(|e| LayoutError::Font(format!("cannot subset {}: {e}", self.name)))?;
         let mut cmap = UnicodeCmap::new(Name(b"Custom"), SystemInfo { registry: Str(b"Adobe"), ordering: Str(b"UCS"), supplement: 0 });
         for (cid, (ch, _)) in &chars {
             cmap.pair(*cid, *ch);
@@ -237,9 +244,14 @@ mod tests {
 
     #[test]
     fn bytes_that_are_no_font_are_a_font_error_naming_the_source() {
-        for (bytes, what) in [(b"%PDF-1.7 not a font".to_vec(), "text"), (LIBERATION_SERIF[..4096].to_vec(), "truncated font"), (Vec::new(), "empty file")] {
+        for (bytes, what) in
+            [(b"%PDF-1.7 not a font".to_vec(), "text"), (LIBERATION_SERIF[..4096].to_vec(), "truncated font"), (Vec::new(), "empty file")]
+        {
             let err = TextFont::from_bytes(bytes, "/tmp/x.ttf".into()).unwrap_err();
-            assert!(matches!(&err, LayoutError::Font(m) if m.starts_with("/tmp/x.ttf is not a usable TrueType/OpenType font")), "{what}: {err}");
+            assert!(
+                matches!(&err, LayoutError::Font(m) if m.starts_with("/tmp/x.ttf is not a usable TrueType/OpenType font")),
+                "{what}: {err}"
+            );
         }
     }
 
@@ -251,8 +263,9 @@ mod tests {
         assert!(objs.font_file.len() < 20_000, "{}", objs.font_file.len());
         assert_eq!(map.len(), g.iter().map(|x| x.0).collect::<std::collections::BTreeSet<_>>().len());
         assert_eq!(objs.base_font.len(), "ABCDEF+LiberationSerif".len());
-        assert!(String::from_utf8_lossy(&objs.to_unicode).contains("beginbfchar") || String::from_utf8_lossy(&objs.to_unicode).contains("beginbfrange"));
+        assert!(
+            String::from_utf8_lossy(&objs.to_unicode).contains("beginbfchar")
+                || String::from_utf8_lossy(&objs.to_unicode).contains("beginbfrange")
+        );
     }
 }
-
-

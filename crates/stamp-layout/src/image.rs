@@ -100,7 +100,11 @@ impl StampImage {
             width: info.width,
             height: info.height,
             dpi: info.dpi,
-            data: ImageData::Jpeg { bytes: bytes.to_vec(), components: info.components, adobe_inverted: info.adobe && info.components == 4 },
+            data: ImageData::Jpeg {
+                bytes: bytes.to_vec(),
+                components: info.components,
+                adobe_inverted: info.adobe && info.components == 4,
+            },
         })
     }
 

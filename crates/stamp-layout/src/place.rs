@@ -69,7 +69,9 @@ impl std::str::FromStr for Place {
 fn load(pdf: &[u8]) -> Result<Document, LayoutError> {
     // The newest revision through our own reader (large images stay in the file); lopdf's
     // loader, which repairs broken xref data, when that fails.
-    let fast = pdf_raw::RawPdf::parse(pdf).ok().and_then(|raw| pdf_raw::RevisionLoader::new(pdf, &raw, &pdf_raw::Limits::default()).load(raw.revisions.len() - 1).ok());
+    let fast = pdf_raw::RawPdf::parse(pdf)
+        .ok()
+        .and_then(|raw| pdf_raw::RevisionLoader::new(pdf, &raw, &pdf_raw::Limits::default()).load(raw.revisions.len() - 1).ok());
     let doc = match fast {
         Some(d) => d,
         None => Document::load_mem(pdf).map_err(|e| LayoutError::Pdf(e.to_string()))?,
@@ -139,7 +141,12 @@ fn image_appearance(page: usize, rect: Rect, image: &StampImage) -> Result<Appea
     content.transform([w, 0.0, 0.0, h, 0.0, 0.0]);
     content.x_object(Name(b"Im0"));
     content.restore_state();
-    let form = FormXObject { bbox: Rect { x0: 0.0, y0: 0.0, x1: w, y1: h }, content: content.finish().into_vec(), images: vec![("Im0".into(), image.to_xobject()?)], fonts: Vec::new() };
+    let form = FormXObject {
+        bbox: Rect { x0: 0.0, y0: 0.0, x1: w, y1: h },
+        content: content.finish().into_vec(),
+        images: vec![("Im0".into(), image.to_xobject()?)],
+        fonts: Vec::new(),
+    };
     Ok(Appearance::Visible(Visible { page, rect, form }))
 }
 
@@ -273,7 +280,11 @@ pub fn organization(pdf: &[u8], seal: &StampImage, size_mm: Option<f32>) -> Resu
     let rect = Rect { x0: x1 - w, y0: cy - h / 2.0, x1, y1: cy + h / 2.0 };
     let mut warnings = Vec::new();
     warnings.extend(seal.color_warning(ColorCheck::Red));
-    Ok(Placed { appearance: image_appearance(page, rect, seal)?, warnings, description: format!("page {}, {:.1}×{:.1} mm over the left third of the personal signature", page + 1, mm(w), mm(h)) })
+    Ok(Placed {
+        appearance: image_appearance(page, rect, seal)?,
+        warnings,
+        description: format!("page {}, {:.1}×{:.1} mm over the left third of the personal signature", page + 1, mm(w), mm(h)),
+    })
 }
 
 fn seal_size(seal: &StampImage, size_mm: Option<f32>) -> Result<(f32, f32), LayoutError> {
@@ -287,7 +298,9 @@ fn seal_size(seal: &StampImage, size_mm: Option<f32>) -> Result<(f32, f32), Layo
             }
         }
         Some(s) => Err(LayoutError::Place(format!("a seal of {s} mm is not plausible"))),
-        None => seal.natural_size_pt().ok_or_else(|| LayoutError::Image("the seal image does not say its resolution (PNG pHYs); give --seal-size 36mm".into())),
+        None => seal
+            .natural_size_pt()
+            .ok_or_else(|| LayoutError::Image("the seal image does not say its resolution (PNG pHYs); give --seal-size 36mm".into())),
     }
 }
 
@@ -298,7 +311,9 @@ fn personal_signature_rect(doc: &Document) -> Result<Option<(usize, Rect)>, Layo
     let mut visible = Vec::new();
     for (index, (_, page_id)) in doc.get_pages().iter().enumerate() {
         let Ok(page) = doc.get_dictionary(*page_id) else { continue };
-        let Some(annots) = page.get(b"Annots").ok().and_then(|o| doc.dereference(o).ok()).and_then(|(_, o)| o.as_array().ok()) else { continue };
+        let Some(annots) = page.get(b"Annots").ok().and_then(|o| doc.dereference(o).ok()).and_then(|(_, o)| o.as_array().ok()) else {
+            continue;
+        };
         for a in annots.iter().take(10_000) {
             let Some(w) = doc.dereference(a).ok().and_then(|(_, o)| o.as_dict().ok()) else { continue };
             if w.get(b"Subtype").and_then(Object::as_name).ok() != Some(b"Widget".as_slice()) {
@@ -338,7 +353,16 @@ pub fn explicit(pdf: &[u8], image: &StampImage, place: Place, check: Option<Colo
     let pbox = page_box(&doc, page_id(&doc, place.page - 1)?)?;
     let (bx, by_top, bw, bh) = (pbox.x0 + place.x * PT_PER_MM, pbox.y1 - place.y * PT_PER_MM, place.w * PT_PER_MM, place.h * PT_PER_MM);
     if bx + bw > pbox.x1 + 0.5 || by_top - bh < pbox.y0 - 0.5 {
-        return Err(LayoutError::Place(format!("the box {},{},{},{} mm does not fit on page {} ({:.0}×{:.0} mm)", place.x, place.y, place.w, place.h, place.page, mm(pbox.width()), mm(pbox.height()))));
+        return Err(LayoutError::Place(format!(
+            "the box {},{},{},{} mm does not fit on page {} ({:.0}×{:.0} mm)",
+            place.x,
+            place.y,
+            place.w,
+            place.h,
+            place.page,
+            mm(pbox.width()),
+            mm(pbox.height())
+        )));
     }
     let (mut w, mut h) = (bw, bw / image.aspect());
     if h > bh {
@@ -348,7 +372,11 @@ pub fn explicit(pdf: &[u8], image: &StampImage, place: Place, check: Option<Colo
     let (cx, cy) = (bx + bw / 2.0, by_top - bh / 2.0);
     let rect = Rect { x0: cx - w / 2.0, y0: cy - h / 2.0, x1: cx + w / 2.0, y1: cy + h / 2.0 };
     let warnings = check.and_then(|c| image.color_warning(c)).into_iter().collect();
-    Ok(Placed { appearance: image_appearance(place.page - 1, rect, image)?, warnings, description: format!("page {}, at {},{} mm", place.page, place.x, place.y) })
+    Ok(Placed {
+        appearance: image_appearance(place.page - 1, rect, image)?,
+        warnings,
+        description: format!("page {}, at {},{} mm", place.page, place.x, place.y),
+    })
 }
 
 /// S4/S5: lines of text, right-aligned at the top right of page 1 inside the top margin,
@@ -382,17 +410,29 @@ pub fn text_stamp(pdf: &[u8], lines: &[String], font: &TextFont) -> Result<Place
         90 => {
             let x0 = pbox.x0 + top_gap;
             let y1 = pbox.y1 - right_gap;
-            (Rect { x0, y0: y1 - block_w, x1: x0 + block_h, y1 }, Some([0.0, 1.0, -1.0, 0.0, block_h, 0.0]), Rect { x0: 0.0, y0: 0.0, x1: block_h, y1: block_w })
+            (
+                Rect { x0, y0: y1 - block_w, x1: x0 + block_h, y1 },
+                Some([0.0, 1.0, -1.0, 0.0, block_h, 0.0]),
+                Rect { x0: 0.0, y0: 0.0, x1: block_h, y1: block_w },
+            )
         }
         180 => {
             let y0 = pbox.y0 + top_gap;
             let x0 = pbox.x0 + right_gap;
-            (Rect { x0, y0, x1: x0 + block_w, y1: y0 + block_h }, Some([-1.0, 0.0, 0.0, -1.0, block_w, block_h]), Rect { x0: 0.0, y0: 0.0, x1: block_w, y1: block_h })
+            (
+                Rect { x0, y0, x1: x0 + block_w, y1: y0 + block_h },
+                Some([-1.0, 0.0, 0.0, -1.0, block_w, block_h]),
+                Rect { x0: 0.0, y0: 0.0, x1: block_w, y1: block_h },
+            )
         }
         270 => {
             let x1 = pbox.x1 - top_gap;
             let y0 = pbox.y0 + right_gap;
-            (Rect { x0: x1 - block_h, y0, x1, y1: y0 + block_w }, Some([0.0, -1.0, 1.0, 0.0, 0.0, block_w]), Rect { x0: 0.0, y0: 0.0, x1: block_h, y1: block_w })
+            (
+                Rect { x0: x1 - block_h, y0, x1, y1: y0 + block_w },
+                Some([0.0, -1.0, 1.0, 0.0, 0.0, block_w]),
+                Rect { x0: 0.0, y0: 0.0, x1: block_h, y1: block_w },
+            )
         }
         _ => {
             let right = pbox.x1 - right_gap;
@@ -406,9 +446,15 @@ pub fn text_stamp(pdf: &[u8], lines: &[String], font: &TextFont) -> Result<Place
     // The top margin should be empty; say so when the page's own text is under the stamp.
     let mut warnings = Vec::new();
     if let Ok(lines) = page_lines(&doc, 0) {
-        let under: Vec<&str> = lines.iter().filter(|l| l.x0 < rect.x1 && l.x1 > rect.x0 && l.bottom < rect.y1 && l.top > rect.y0).map(|l| l.text.as_str()).collect();
+        let under: Vec<&str> = lines
+            .iter()
+            .filter(|l| l.x0 < rect.x1 && l.x1 > rect.x0 && l.bottom < rect.y1 && l.top > rect.y0)
+            .map(|l| l.text.as_str())
+            .collect();
         if let Some(first) = under.first() {
-            warnings.push(format!("the stamp at the top right of page 1 overlaps the page's own text ({first:?}); the document's top margin may be too small"));
+            warnings.push(format!(
+                "the stamp at the top right of page 1 overlaps the page's own text ({first:?}); the document's top margin may be too small"
+            ));
         }
     }
     let mut content = Content::new();

@@ -101,7 +101,8 @@ impl Matrix {
 pub fn page_lines(doc: &Document, page_index: usize) -> Result<Vec<Line>, LayoutError> {
     let pages = doc.get_pages();
     let page_id = *pages.values().nth(page_index).ok_or(LayoutError::NoSuchPage { asked: page_index + 1, pages: pages.len() })?;
-    let content = doc.get_page_content_with_limit(page_id, MAX_CONTENT_BYTES).map_err(|e| LayoutError::Limit(format!("page content: {e}")))?;
+    let content =
+        doc.get_page_content_with_limit(page_id, MAX_CONTENT_BYTES).map_err(|e| LayoutError::Limit(format!("page content: {e}")))?;
     let resources = page_resources(doc, page_id);
     let mut reader = Reader { doc, glyphs: Vec::new(), ops: 0, bytes: content.len(), fonts: HashMap::new() };
     reader.run(&content, &resources, Matrix::IDENTITY, 0)?;
@@ -113,10 +114,12 @@ pub fn page_lines(doc: &Document, page_index: usize) -> Result<Vec<Line>, Layout
 /// (a multiple of 90: the page's `/Rotate`, so that lines are read as they are shown),
 /// with the same bounds as a page.
 pub fn form_lines(doc: &Document, form: &lopdf::Stream, rotate: i64) -> Result<Vec<Line>, LayoutError> {
-    let content = form.decompressed_content_with_limit(MAX_CONTENT_BYTES).map_err(|e| LayoutError::Limit(format!("appearance content: {e}")))?;
+    let content =
+        form.decompressed_content_with_limit(MAX_CONTENT_BYTES).map_err(|e| LayoutError::Limit(format!("appearance content: {e}")))?;
     let empty = Dictionary::new();
     let resources = form.dict.get(b"Resources").ok().and_then(|r| resolve_dict(doc, r)).unwrap_or(&empty);
-    let matrix = form.dict.get(b"Matrix").ok().and_then(|m| m.as_array().ok()).and_then(|a| Matrix::from_operands(a)).unwrap_or(Matrix::IDENTITY);
+    let matrix =
+        form.dict.get(b"Matrix").ok().and_then(|m| m.as_array().ok()).and_then(|a| Matrix::from_operands(a)).unwrap_or(Matrix::IDENTITY);
     let turn = match rotate.rem_euclid(360) {
         90 => Matrix([0.0, -1.0, 1.0, 0.0, 0.0, 0.0]),
         180 => Matrix([-1.0, 0.0, 0.0, -1.0, 0.0, 0.0]),
@@ -209,7 +212,10 @@ impl<'a> Reader<'a> {
     }
 
     fn run(&mut self, content: &[u8], resources: &Dictionary, ctm: Matrix, depth: usize) -> Result<(), LayoutError> {
-        let mut gs = GState { ctm, text: TextState { font: None, size: 0.0, char_spacing: 0.0, word_spacing: 0.0, scale: 1.0, leading: 0.0, rise: 0.0 } };
+        let mut gs = GState {
+            ctm,
+            text: TextState { font: None, size: 0.0, char_spacing: 0.0, word_spacing: 0.0, scale: 1.0, leading: 0.0, rise: 0.0 },
+        };
         let mut stack: Vec<GState> = Vec::new();
         let mut tm = Matrix::IDENTITY;
         let mut tlm = Matrix::IDENTITY;
@@ -320,12 +326,24 @@ impl<'a> Reader<'a> {
             return Ok(());
         }
         let remaining = MAX_CONTENT_BYTES.saturating_sub(self.bytes);
-        let data = stream.decompressed_content_with_limit(remaining).or_else(|_| if stream.content.len() <= remaining { Ok(stream.content.clone()) } else { Err(()) });
+        let data = stream.decompressed_content_with_limit(remaining).or_else(|_| {
+            if stream.content.len() <= remaining {
+                Ok(stream.content.clone())
+            } else {
+                Err(())
+            }
+        });
         let Ok(data) = data else {
             return Err(LayoutError::Limit(format!("more than {MAX_CONTENT_BYTES} bytes of content")));
         };
         self.bytes += data.len();
-        let matrix = stream.dict.get(b"Matrix").ok().and_then(|m| m.as_array().ok()).and_then(|a| Matrix::from_operands(a)).unwrap_or(Matrix::IDENTITY);
+        let matrix = stream
+            .dict
+            .get(b"Matrix")
+            .ok()
+            .and_then(|m| m.as_array().ok())
+            .and_then(|a| Matrix::from_operands(a))
+            .unwrap_or(Matrix::IDENTITY);
         let own = stream.dict.get(b"Resources").ok().and_then(|r| resolve_dict(self.doc, r));
         self.run(&data, own.unwrap_or(resources), matrix.then(&gs.ctm), depth + 1)
     }
@@ -344,7 +362,15 @@ impl<'a> Reader<'a> {
             if self.glyphs.len() >= MAX_GLYPHS {
                 return Err(LayoutError::Limit(format!("more than {MAX_GLYPHS} glyphs")));
             }
-            self.glyphs.push(Glyph { text, x0: sx.min(ex), x1: sx.max(ex), baseline: sy, size, ascent: font.ascent, descent: font.descent });
+            self.glyphs.push(Glyph {
+                text,
+                x0: sx.min(ex),
+                x1: sx.max(ex),
+                baseline: sy,
+                size,
+                ascent: font.ascent,
+                descent: font.descent,
+            });
             let spacing = t.char_spacing + if len == 1 && code == 32 { t.word_spacing } else { 0.0 };
             let tx = (w0 * t.size + spacing) * t.scale;
             *tm = Matrix::translate(tx, 0.0).then(tm);
@@ -370,7 +396,16 @@ struct FontInfo {
 impl FontInfo {
     fn read(doc: &Document, font: &Dictionary) -> FontInfo {
         let subtype = font.get(b"Subtype").and_then(Object::as_name).unwrap_or(b"");
-        let mut info = FontInfo { codespace: vec![(1, 0, 0xFF)], to_unicode: HashMap::new(), simple_encoding: None, widths: HashMap::new(), default_width: 0.0, width_scale: 0.001, ascent: 0.9, descent: -0.22 };
+        let mut info = FontInfo {
+            codespace: vec![(1, 0, 0xFF)],
+            to_unicode: HashMap::new(),
+            simple_encoding: None,
+            widths: HashMap::new(),
+            default_width: 0.0,
+            width_scale: 0.001,
+            ascent: 0.9,
+            descent: -0.22,
+        };
         let mut descriptor = font.get(b"FontDescriptor").ok().and_then(|o| resolve_dict(doc, o));
         if subtype == b"Type0" {
             info.codespace = vec![(2, 0, 0xFFFF)];
@@ -384,7 +419,13 @@ impl FontInfo {
                     }
                 }
             }
-            let descendant = font.get(b"DescendantFonts").ok().map(|o| resolve(doc, o)).and_then(|o| o.as_array().ok()).and_then(|a| a.first()).and_then(|o| resolve_dict(doc, o));
+            let descendant = font
+                .get(b"DescendantFonts")
+                .ok()
+                .map(|o| resolve(doc, o))
+                .and_then(|o| o.as_array().ok())
+                .and_then(|a| a.first())
+                .and_then(|o| resolve_dict(doc, o));
             info.default_width = 1000.0;
             if let Some(cid) = descendant {
                 if descriptor.is_none() {
@@ -406,7 +447,11 @@ impl FontInfo {
                     }
                 }
             }
-            info.default_width = descriptor.and_then(|d| d.get(b"MissingWidth").ok()).and_then(num).unwrap_or(if info.widths.is_empty() { 500.0 } else { 0.0 });
+            info.default_width = descriptor.and_then(|d| d.get(b"MissingWidth").ok()).and_then(num).unwrap_or(if info.widths.is_empty() {
+                500.0
+            } else {
+                0.0
+            });
             info.simple_encoding = Some(simple_encoding(doc, font));
             if subtype == b"Type3" {
                 if let Some(fm) = font.get(b"FontMatrix").ok().and_then(|o| o.as_array().ok()).and_then(|a| a.first()).and_then(num) {
@@ -841,7 +886,10 @@ impl Line {
         if n.is_empty() || hay.len() < n.len() {
             return Vec::new();
         }
-        (0..=hay.len() - n.len()).filter(|&i| hay[i..i + n.len()] == n[..]).map(|i| (self.chars[i].x0, self.chars[i + n.len() - 1].x1)).collect()
+        (0..=hay.len() - n.len())
+            .filter(|&i| hay[i..i + n.len()] == n[..])
+            .map(|i| (self.chars[i].x0, self.chars[i + n.len() - 1].x1))
+            .collect()
     }
 }
 

@@ -63,7 +63,12 @@ fn personal_and_seal_placement_on_the_decision() {
 #[test]
 fn text_stamp_fits_top_right() {
     let pdf = fixture("documents/phu-luc.pdf");
-    let placed = text_stamp(&pdf, &["Sao y".into(), "Văn phòng Ủy ban nhân dân tỉnh Điện Biên".into(), "2025-09-30T14:05:09+07:00".into()], &TextFont::bundled()).unwrap();
+    let placed = text_stamp(
+        &pdf,
+        &["Sao y".into(), "Văn phòng Ủy ban nhân dân tỉnh Điện Biên".into(), "2025-09-30T14:05:09+07:00".into()],
+        &TextFont::bundled(),
+    )
+    .unwrap();
     let Appearance::Visible(v) = &placed.appearance else { panic!() };
     assert_eq!(v.page, 0);
     assert!(v.rect.y1 <= 841.89 && v.rect.y0 > 841.89 - 20.0 * stamp_layout::PT_PER_MM, "{:?}", v.rect);
@@ -126,7 +131,12 @@ fn poppler_words(path: &std::path::Path, page: usize) -> Option<Vec<(String, f32
             .filter_map(|l| {
                 let rest = l.trim().strip_prefix("<word ")?;
                 let close = rest.find('>')?;
-                let word = rest[close + 1..].strip_suffix("</word>")?.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"");
+                let word = rest[close + 1..]
+                    .strip_suffix("</word>")?
+                    .replace("&amp;", "&")
+                    .replace("&lt;", "<")
+                    .replace("&gt;", ">")
+                    .replace("&quot;", "\"");
                 let tag = &rest[..close];
                 Some((word, attr(tag, "xMin"), attr(tag, "xMax"), attr(tag, "yMin")))
             })
@@ -157,18 +167,36 @@ fn text_positions_agree_with_poppler() {
         let d = lopdf::Document::load(&path).unwrap();
         // Fonts' ascent (which sets a line's top) differs a little between readers.
         let id = *d.get_pages().values().nth(page - 1).unwrap();
-        let height = d.get_dictionary(id).unwrap().get(b"MediaBox").ok().and_then(|o| o.as_array().ok()).map(|a| a[3].as_float().unwrap()).unwrap_or(842.0);
+        let height = d
+            .get_dictionary(id)
+            .unwrap()
+            .get(b"MediaBox")
+            .ok()
+            .and_then(|o| o.as_array().ok())
+            .map(|a| a[3].as_float().unwrap())
+            .unwrap_or(842.0);
         let lines = page_lines(&d, page - 1).unwrap();
         let words: Vec<_> = words.into_iter().filter(|w| w.0.chars().count() >= 2).collect();
         let mut missed = Vec::new();
         for (w, x0, x1, y0) in &words {
-            let hit = lines.iter().any(|l| (height - l.top - y0).abs() < (0.25 * l.size).max(2.5) && l.x0 - 1.5 <= *x0 && l.x1 + 1.5 >= *x1 && l.find_all(w).iter().any(|(a, b)| (a - x0).abs() < 1.5 && (b - x1).abs() < 1.5));
+            let hit = lines.iter().any(|l| {
+                (height - l.top - y0).abs() < (0.25 * l.size).max(2.5)
+                    && l.x0 - 1.5 <= *x0
+                    && l.x1 + 1.5 >= *x1
+                    && l.find_all(w).iter().any(|(a, b)| (a - x0).abs() < 1.5 && (b - x1).abs() < 1.5)
+            });
             if !hit {
                 missed.push(w.clone());
             }
         }
         assert!(!words.is_empty());
-        assert!(missed.len() * 100 <= words.len() * 3, "{}: {} of {} words differ from poppler: {missed:?}", path.display(), missed.len(), words.len());
+        assert!(
+            missed.len() * 100 <= words.len() * 3,
+            "{}: {} of {} words differ from poppler: {missed:?}",
+            path.display(),
+            missed.len(),
+            words.len()
+        );
     }
 }
 
@@ -185,7 +213,7 @@ fn self_drawing_forms_and_deep_nesting_are_bounded() {
     form_content.extend(b"/X Do ".repeat(1000));
     let form = Stream::new(
         dictionary! { "Type" => "XObject", "Subtype" => "Form", "BBox" => vec![0.into(), 0.into(), 100.into(), 100.into()],
-            "Resources" => dictionary! { "XObject" => dictionary! { "X" => form_id }, "Font" => dictionary! { "F1" => font_id } } },
+        "Resources" => dictionary! { "XObject" => dictionary! { "X" => form_id }, "Font" => dictionary! { "F1" => font_id } } },
         form_content,
     );
     doc.objects.insert(form_id, Object::Stream(form));

@@ -52,7 +52,11 @@ pub fn run(args: &ChainArgs) -> u8 {
     let bytes = match std::fs::read(&args.file) {
         Ok(b) => b,
         Err(e) => {
-            eprintln!("vbdt chain: {}: {}", args.file.display(), if vi { format!("không đọc được tệp: {e}") } else { format!("cannot read the file: {e}") });
+            eprintln!(
+                "vbdt chain: {}: {}",
+                args.file.display(),
+                if vi { format!("không đọc được tệp: {e}") } else { format!("cannot read the file: {e}") }
+            );
             return exit::BAD_INPUT;
         }
     };
@@ -152,7 +156,12 @@ fn path_text(out: &mut String, path: &[CertInfo], indent: &str, vi: bool) {
     for (i, c) in path.iter().enumerate() {
         let last = i + 1 == path.len();
         let (branch, cont) = if last { ("└─ ", "   ") } else { ("├─ ", "│  ") };
-        let _ = writeln!(out, "{indent}{branch}{}{}", c.subject, if c.anchor { t(vi, " [gốc tin cậy]", " [trust anchor]") } else { String::new() });
+        let _ = writeln!(
+            out,
+            "{indent}{branch}{}{}",
+            c.subject,
+            if c.anchor { t(vi, " [gốc tin cậy]", " [trust anchor]") } else { String::new() }
+        );
         let p = format!("{indent}{cont}");
         let _ = writeln!(out, "{p}{} {}", t(vi, "cấp bởi:", "issuer:"), c.issuer);
         let _ = writeln!(out, "{p}{} {}", t(vi, "số sê-ri:", "serial:"), c.serial);
@@ -167,7 +176,12 @@ fn path_text(out: &mut String, path: &[CertInfo], indent: &str, vi: bool) {
             continue;
         }
         if c.revocation.is_empty() {
-            let _ = writeln!(out, "{p}{} {}", t(vi, "thu hồi:", "revocation:"), t(vi, "không có bằng chứng trong tệp", "no evidence in the file"));
+            let _ = writeln!(
+                out,
+                "{p}{} {}",
+                t(vi, "thu hồi:", "revocation:"),
+                t(vi, "không có bằng chứng trong tệp", "no evidence in the file")
+            );
         }
         for e in &c.revocation {
             let loc = match e.location {
@@ -180,8 +194,24 @@ fn path_text(out: &mut String, path: &[CertInfo], indent: &str, vi: bool) {
                 "revoked" => t(vi, "đã thu hồi", "revoked"),
                 _ => t(vi, "không rõ", "unknown"),
             };
-            let covers = if e.covers_use_time { t(vi, "đủ cho thời điểm sử dụng", "covers the time of use") } else { format!("{}{}", t(vi, "không đủ cho thời điểm sử dụng", "does not cover the time of use"), e.note.as_ref().map(|n| format!(": {n}")).unwrap_or_default()) };
-            let _ = writeln!(out, "{p}{} {} {loc}: {status}, {} {} → {}; {covers}", t(vi, "thu hồi:", "revocation:"), e.kind.to_uppercase(), t(vi, "hiệu lực", "valid"), opt_time(e.this_update, vi), opt_time(e.next_update, vi));
+            let covers = if e.covers_use_time {
+                t(vi, "đủ cho thời điểm sử dụng", "covers the time of use")
+            } else {
+                format!(
+                    "{}{}",
+                    t(vi, "không đủ cho thời điểm sử dụng", "does not cover the time of use"),
+                    e.note.as_ref().map(|n| format!(": {n}")).unwrap_or_default()
+                )
+            };
+            let _ = writeln!(
+                out,
+                "{p}{} {} {loc}: {status}, {} {} → {}; {covers}",
+                t(vi, "thu hồi:", "revocation:"),
+                e.kind.to_uppercase(),
+                t(vi, "hiệu lực", "valid"),
+                opt_time(e.this_update, vi),
+                opt_time(e.next_update, vi)
+            );
         }
     }
 }
@@ -236,11 +266,28 @@ pub fn text(h: &History, vi: bool) -> String {
             SignatureKind::Signature => t(vi, "Chữ ký", "Signature"),
             SignatureKind::DocumentTimestamp => t(vi, "Dấu thời gian tài liệu", "Document timestamp"),
         };
-        let _ = writeln!(out, "● {} {} {} \"{}\"{}", kind, s.index, t(vi, "trường", "field"), s.field, s.revision.map(|r| format!(", {} {r}", t(vi, "phủ phiên bản", "covers revision"))).unwrap_or_default());
+        let _ = writeln!(
+            out,
+            "● {} {} {} \"{}\"{}",
+            kind,
+            s.index,
+            t(vi, "trường", "field"),
+            s.field,
+            s.revision.map(|r| format!(", {} {r}", t(vi, "phủ phiên bản", "covers revision"))).unwrap_or_default()
+        );
         if s.kind == SignatureKind::Signature {
             let _ = writeln!(out, "   {} {}", t(vi, "vai trò:", "role:"), role_name(s.role, vi));
         }
-        let _ = writeln!(out, "   {} {}", if s.kind == SignatureKind::Signature { t(vi, "người ký:", "signer:") } else { t(vi, "đơn vị cấp dấu thời gian:", "TSA:") }, s.signer.clone().unwrap_or_else(|| t(vi, "không rõ", "unknown")));
+        let _ = writeln!(
+            out,
+            "   {} {}",
+            if s.kind == SignatureKind::Signature {
+                t(vi, "người ký:", "signer:")
+            } else {
+                t(vi, "đơn vị cấp dấu thời gian:", "TSA:")
+            },
+            s.signer.clone().unwrap_or_else(|| t(vi, "không rõ", "unknown"))
+        );
         let _ = writeln!(out, "   {} {} ({})", t(vi, "thời điểm:", "time:"), opt_time(s.signing_time, vi), source_name(s.time_source, vi));
         let _ = writeln!(out, "   VRI: {}", if s.has_vri { t(vi, "có", "present") } else { t(vi, "không có", "none") });
         if let Some(e) = &s.error {
@@ -249,7 +296,14 @@ pub fn text(h: &History, vi: bool) -> String {
         let _ = writeln!(out, "   {}", t(vi, "đường dẫn chứng thực:", "certification path:"));
         path_text(&mut out, &s.path, "   ", vi);
         if let Some(ts) = &s.timestamp {
-            let _ = writeln!(out, "   {} {} {} {}", t(vi, "dấu thời gian chữ ký:", "signature timestamp:"), fmt_time(ts.time), t(vi, "do", "by"), ts.tsa.clone().unwrap_or_default());
+            let _ = writeln!(
+                out,
+                "   {} {} {} {}",
+                t(vi, "dấu thời gian chữ ký:", "signature timestamp:"),
+                fmt_time(ts.time),
+                t(vi, "do", "by"),
+                ts.tsa.clone().unwrap_or_default()
+            );
             path_text(&mut out, &ts.path, "   ", vi);
         }
     }
@@ -261,7 +315,16 @@ pub fn text(h: &History, vi: bool) -> String {
     }
     match h.renewal_due {
         Some(due) => {
-            let _ = writeln!(out, "{} {}", t(vi, "Cần gia hạn (thêm dấu thời gian tài liệu mới, vbdt ltv --lta) trước:", "Renew (add a new document timestamp, vbdt ltv --lta) before:"), fmt_time(due));
+            let _ = writeln!(
+                out,
+                "{} {}",
+                t(
+                    vi,
+                    "Cần gia hạn (thêm dấu thời gian tài liệu mới, vbdt ltv --lta) trước:",
+                    "Renew (add a new document timestamp, vbdt ltv --lta) before:"
+                ),
+                fmt_time(due)
+            );
         }
         None => {
             let _ = writeln!(out, "{}", t(vi, "Không có dấu thời gian: chưa có hạn gia hạn", "No timestamp: no renewal date"));

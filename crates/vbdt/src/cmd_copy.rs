@@ -93,7 +93,15 @@ pub fn attach_lines(reference: &str, t: time::OffsetDateTime) -> Vec<String> {
 
 /// Signs each job with the organization's key and a text stamp; the signature records
 /// `kind` (`/VBDT_Kind`) so that `vbdt verify` checks the S4/S5 appearance.
-fn text_jobs(cmd: &str, kind: DocumentKind, jobs: &[Job], force: bool, key: &KeyArgs, font: Option<&std::path::Path>, lines: &(dyn Fn(time::OffsetDateTime) -> Vec<String> + Sync)) -> u8 {
+fn text_jobs(
+    cmd: &str,
+    kind: DocumentKind,
+    jobs: &[Job],
+    force: bool,
+    key: &KeyArgs,
+    font: Option<&std::path::Path>,
+    lines: &(dyn Fn(time::OffsetDateTime) -> Vec<String> + Sync),
+) -> u8 {
     let font = match TextFont::choose(font) {
         Ok(f) => f,
         Err(e) => {
@@ -192,5 +200,7 @@ pub fn run_attach(args: &AttachArgs) -> u8 {
         }
     };
     let reference = args.reference.clone();
-    text_jobs("attach", DocumentKind::Attachment, &jobs, args.out.force, &args.key, args.font.as_deref(), &move |t| attach_lines(&reference, t))
+    text_jobs("attach", DocumentKind::Attachment, &jobs, args.out.force, &args.key, args.font.as_deref(), &move |t| {
+        attach_lines(&reference, t)
+    })
 }

@@ -139,7 +139,11 @@ fn collect(bytes: &[u8], s: &Settings) -> Result<DssAddition, LtvFailure> {
                     }
                     chain_check::RevocationStatus::Revoked { revoked_at, .. } => {
                         let t = pdf_verify::report::fmt_time(revoked_at);
-                        return Err(LtvFailure::Evidence(if s.vi { format!("chứng thư \"{who}\" đã bị thu hồi lúc {t}") } else { format!("the certificate \"{who}\" was revoked at {t}") }));
+                        return Err(LtvFailure::Evidence(if s.vi {
+                            format!("chứng thư \"{who}\" đã bị thu hồi lúc {t}")
+                        } else {
+                            format!("the certificate \"{who}\" was revoked at {t}")
+                        }));
                     }
                     chain_check::RevocationStatus::Unknown { reasons } => {
                         return Err(LtvFailure::Evidence(if s.vi {
@@ -226,7 +230,8 @@ pub fn run(args: &LtvArgs) -> u8 {
             }
         }
     }
-    let settings = Settings { trust, extra, crls, tsa: if args.lta { args.tsa.clone() } else { None }, http: chain_check::HttpLimits::default(), vi };
+    let settings =
+        Settings { trust, extra, crls, tsa: if args.lta { args.tsa.clone() } else { None }, http: chain_check::HttpLimits::default(), vi };
     let bar = if std::io::stderr().is_terminal() && jobs.len() > 1 && !args.quiet {
         let bar = ProgressBar::new(jobs.len() as u64);
         if let Ok(style) = ProgressStyle::with_template("{spinner} [{bar:40}] {pos}/{len} {elapsed_precise} {msg}") {
@@ -277,9 +282,19 @@ pub fn run(args: &LtvArgs) -> u8 {
                         (None, _) => String::new(),
                     };
                     if vi {
-                        println!("Đã bổ sung dữ liệu xác thực dài hạn {} → {} ({} OCSP/CRL{ts})", job.input.display(), job.output.display(), d.dss_items);
+                        println!(
+                            "Đã bổ sung dữ liệu xác thực dài hạn {} → {} ({} OCSP/CRL{ts})",
+                            job.input.display(),
+                            job.output.display(),
+                            d.dss_items
+                        );
                     } else {
-                        println!("Added long-term validation data {} → {} ({} OCSP/CRL{ts})", job.input.display(), job.output.display(), d.dss_items);
+                        println!(
+                            "Added long-term validation data {} → {} ({} OCSP/CRL{ts})",
+                            job.input.display(),
+                            job.output.display(),
+                            d.dss_items
+                        );
                     }
                 }
             }

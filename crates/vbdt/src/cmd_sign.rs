@@ -107,13 +107,15 @@ pub fn run(args: &SignArgs) -> u8 {
         }
     };
     let image = match &image_path {
-        Some(path) => match std::fs::read(path).map_err(|e| e.to_string()).and_then(|b| StampImage::from_bytes(&b).map_err(|e| e.to_string())) {
-            Ok(img) => Some(img),
-            Err(e) => {
-                eprintln!("vbdt sign: {}: {e}", path.display());
-                return exit::BAD_INPUT;
+        Some(path) => {
+            match std::fs::read(path).map_err(|e| e.to_string()).and_then(|b| StampImage::from_bytes(&b).map_err(|e| e.to_string())) {
+                Ok(img) => Some(img),
+                Err(e) => {
+                    eprintln!("vbdt sign: {}: {e}", path.display());
+                    return exit::BAD_INPUT;
+                }
             }
-        },
+        }
         None => None,
     };
     let key = match signing::open_key_or_report("sign", &args.key) {
@@ -126,7 +128,12 @@ pub fn run(args: &SignArgs) -> u8 {
     };
     let mut base = args.key.sign_options(role);
     base.field_name = args.field.clone();
-    let signer_name = args.signer_name.clone().or_else(|| profile.personal.name.clone()).or_else(|| key.chain().first().and_then(chain_check::cert::common_name)).unwrap_or_default();
+    let signer_name = args
+        .signer_name
+        .clone()
+        .or_else(|| profile.personal.name.clone())
+        .or_else(|| key.chain().first().and_then(chain_check::cert::common_name))
+        .unwrap_or_default();
     let prepare = |_job: &signing::Job, input: &[u8]| -> signing::Prepared {
         let mut opts = base.clone();
         opts.signing_time = time::OffsetDateTime::now_utc();

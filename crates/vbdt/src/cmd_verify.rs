@@ -119,7 +119,8 @@ pub enum Format {
 }
 
 fn parse_rfc3339(s: &str) -> Result<OffsetDateTime, String> {
-    OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339).map_err(|e| format!("not an RFC 3339 time ({e}); e.g. 2025-09-30T14:05:09+07:00"))
+    OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339)
+        .map_err(|e| format!("not an RFC 3339 time ({e}); e.g. 2025-09-30T14:05:09+07:00"))
 }
 
 fn parse_date(s: &str) -> Result<Date, String> {
@@ -155,7 +156,9 @@ fn options(args: &VerifyArgs) -> Result<VerifyOptions, (u8, String)> {
     }
     let password = match &args.password_env {
         // Wrapped at once: the String std::env::var returns is the only copy vbdt makes.
-        Some(var) => Some(Password::new(Zeroizing::new(std::env::var(var).map_err(|_| (exit::USAGE, format!("--password-env: the environment variable {var} is not set")))?))),
+        Some(var) => Some(Password::new(Zeroizing::new(
+            std::env::var(var).map_err(|_| (exit::USAGE, format!("--password-env: the environment variable {var} is not set")))?,
+        ))),
         None => None,
     };
     Ok(VerifyOptions {
@@ -234,10 +237,20 @@ pub fn run(args: &VerifyArgs) -> u8 {
     };
     // In a bundle the first file is the issued document and the others its attachments,
     // whose stamps must show the main document's number and symbol (S5).
-    let main_text = if args.bundle { std::fs::read(&args.files[0]).map(|b| pdf_verify::bundle::first_pages_text(&b, opts.password.as_ref().map(Password::as_str))).unwrap_or_default() } else { String::new() };
+    let main_text = if args.bundle {
+        std::fs::read(&args.files[0])
+            .map(|b| pdf_verify::bundle::first_pages_text(&b, opts.password.as_ref().map(Password::as_str)))
+            .unwrap_or_default()
+    } else {
+        String::new()
+    };
     let (main_opts, attachment_opts) = if args.bundle {
         let main = VerifyOptions { expect: Some((DocumentKind::Issued, KindSource::Bundle)), ..opts.clone() };
-        let attachment = VerifyOptions { expect: Some((DocumentKind::Attachment, KindSource::Bundle)), reference: pdf_verify::bundle::document_number(&main_text), ..opts.clone() };
+        let attachment = VerifyOptions {
+            expect: Some((DocumentKind::Attachment, KindSource::Bundle)),
+            reference: pdf_verify::bundle::document_number(&main_text),
+            ..opts.clone()
+        };
         (Some(main), Some(attachment))
     } else {
         (None, None)
@@ -309,7 +322,12 @@ pub fn run(args: &VerifyArgs) -> u8 {
 
 /// The bundle decision: the first file is the main document, the rest its attachments.
 fn decide_bundle(args: &VerifyArgs, outcomes: &[Outcome], main_text: &str, password: Option<&str>) -> pdf_verify::bundle::BundleReport {
-    let texts: Vec<String> = args.files.iter().skip(1).map(|f| std::fs::read(f).map(|b| pdf_verify::bundle::first_pages_text(&b, password)).unwrap_or_default()).collect();
+    let texts: Vec<String> = args
+        .files
+        .iter()
+        .skip(1)
+        .map(|f| std::fs::read(f).map(|b| pdf_verify::bundle::first_pages_text(&b, password)).unwrap_or_default())
+        .collect();
     let attachments: Vec<(&Outcome, String)> = outcomes.iter().skip(1).zip(texts).collect();
     // clap requires at least one FILE, so there is a first outcome.
     pdf_verify::bundle::decide(&outcomes[0], main_text, &attachments)

@@ -46,7 +46,13 @@ pub fn run(args: &DemoArgs) -> anyhow::Result<u8> {
     let mut trust = chain_check::TrustStore::new();
     trust.add(chain_check::cert::parse_certificates(&std::fs::read(pki.root())?).map_err(|e| anyhow::anyhow!("{e}"))?);
     let crls = vec![std::fs::read(pki.crl("root"))?, std::fs::read(pki.crl("ca"))?];
-    let pre = PrecheckOptions { at: time::OffsetDateTime::now_utc(), trust: Some(trust), online_revocation: false, crls: crls.clone(), http: chain_check::HttpLimits::default() };
+    let pre = PrecheckOptions {
+        at: time::OffsetDateTime::now_utc(),
+        trust: Some(trust),
+        online_revocation: false,
+        crls: crls.clone(),
+        http: chain_check::HttpLimits::default(),
+    };
 
     let personal_out = dir.join("quyet-dinh.ca-nhan.pdf");
     let signed_out = dir.join("quyet-dinh.da-ky.pdf");
@@ -82,14 +88,26 @@ pub fn run(args: &DemoArgs) -> anyhow::Result<u8> {
         println!("  sau chữ ký cá nhân:     {}", personal_out.display());
         println!("  đã ký (cá nhân + cơ quan): {}", signed_out.display());
         println!("  PKI thử nghiệm:         {}", pki_dir.display());
-        println!("Kiểm tra lại: vbdt verify --trust {} --crl {} --crl {} {}", pki.root().display(), pki.crl("root").display(), pki.crl("ca").display(), signed_out.display());
+        println!(
+            "Kiểm tra lại: vbdt verify --trust {} --crl {} --crl {} {}",
+            pki.root().display(),
+            pki.crl("root").display(),
+            pki.crl("ca").display(),
+            signed_out.display()
+        );
     } else {
         println!("Directory: {}", dir.display());
         println!("  original:                    {}", original.display());
         println!("  after the personal signature: {}", personal_out.display());
         println!("  signed (personal + organization): {}", signed_out.display());
         println!("  test PKI:                    {}", pki_dir.display());
-        println!("Verify again: vbdt verify --trust {} --crl {} --crl {} {}", pki.root().display(), pki.crl("root").display(), pki.crl("ca").display(), signed_out.display());
+        println!(
+            "Verify again: vbdt verify --trust {} --crl {} --crl {} {}",
+            pki.root().display(),
+            pki.crl("root").display(),
+            pki.crl("ca").display(),
+            signed_out.display()
+        );
     }
     Ok(code)
 }

@@ -149,7 +149,9 @@ impl Profile {
 
 fn default_locations() -> Vec<PathBuf> {
     let mut v = vec![PathBuf::from("vbdt.toml")];
-    let config = std::env::var_os("XDG_CONFIG_HOME").map(PathBuf::from).or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")));
+    let config = std::env::var_os("XDG_CONFIG_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")));
     if let Some(c) = config {
         v.push(c.join("vbdt").join("vbdt.toml"));
     }

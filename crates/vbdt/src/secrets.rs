@@ -40,7 +40,8 @@ impl<'a> SecretSource<'a> {
                 Err(_) => bail!("environment variable {var} is not set"),
             },
             SecretSource::File(path) => {
-                let bytes = read_secret_file(path, MAX_SECRET_FILE_BYTES).with_context(|| format!("cannot read the secret file {}", path.display()))?;
+                let bytes = read_secret_file(path, MAX_SECRET_FILE_BYTES)
+                    .with_context(|| format!("cannot read the secret file {}", path.display()))?;
                 let Ok(text) = std::str::from_utf8(&bytes) else {
                     bail!("cannot read the secret file {}: it is not UTF-8 text", path.display());
                 };

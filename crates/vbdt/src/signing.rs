@@ -145,7 +145,9 @@ pub fn describe(err: &SignError, vi: bool) -> String {
     match err {
         SignError::BadInput(why) => format!("không ký được: {why}"),
         SignError::Encrypted => "tệp đã mã hóa; vbdt không ký tệp PDF mã hóa".into(),
-        SignError::CertifiedNoChanges => "văn bản đã được chứng thực không cho phép thay đổi (DocMDP P=1); ký thêm sẽ làm hỏng chữ ký đó".into(),
+        SignError::CertifiedNoChanges => {
+            "văn bản đã được chứng thực không cho phép thay đổi (DocMDP P=1); ký thêm sẽ làm hỏng chữ ký đó".into()
+        }
         SignError::OutputExists(p) => format!("{} đã tồn tại (dùng --force để ghi đè)", p.display()),
         SignError::BadSecret(why) => format!("mã PIN hoặc mật khẩu sai, không thử lại ({why})"),
         SignError::Certificate(why) => format!("chứng thư số không đạt: {why}"),
@@ -229,7 +231,13 @@ pub fn precheck_options(args: &KeyArgs) -> anyhow::Result<PrecheckOptions> {
     for path in &args.crl {
         crls.push(std::fs::read(path).with_context(|| format!("cannot read the CRL {}", path.display()))?);
     }
-    Ok(PrecheckOptions { at: time::OffsetDateTime::now_utc(), trust, online_revocation: !args.offline, crls, http: chain_check::HttpLimits::default() })
+    Ok(PrecheckOptions {
+        at: time::OffsetDateTime::now_utc(),
+        trust,
+        online_revocation: !args.offline,
+        crls,
+        http: chain_check::HttpLimits::default(),
+    })
 }
 
 /// Opens the key, running the Điều 29 pre-checks before the token is used.
@@ -239,7 +247,8 @@ pub fn open_key(args: &KeyArgs, pre: &PrecheckOptions, warnings: &mut Vec<String
     let usage = |e: anyhow::Error| (exit::KEY_OR_NETWORK, format!("{e:#}"));
     let extra = load_certs(&args.certs).map_err(|e| (exit::BAD_INPUT, format!("{e:#}")))?;
     if let Some(p12) = &args.p12 {
-        let password = SecretSource::choose(args.pass_env.as_deref(), args.pass_file.as_deref(), "PKCS#12 password").read().map_err(usage)?;
+        let password =
+            SecretSource::choose(args.pass_env.as_deref(), args.pass_file.as_deref(), "PKCS#12 password").read().map_err(usage)?;
         let key = P12Key::open(p12, &password).map_err(fail)?;
         let mut chain = key.chain().to_vec();
         for c in extra {
@@ -250,7 +259,10 @@ pub fn open_key(args: &KeyArgs, pre: &PrecheckOptions, warnings: &mut Vec<String
         warnings.extend(pdf_sign::precheck::check_signer(&chain, pre).map_err(fail)?);
         return Ok(Box::new(key));
     }
-    let module = args.pkcs11.clone().ok_or((exit::USAGE, "give --p12 FILE or --pkcs11 MODULE (or a [key] section in the profile, see docs/profile.md)".to_string()))?;
+    let module = args
+        .pkcs11
+        .clone()
+        .ok_or((exit::USAGE, "give --p12 FILE or --pkcs11 MODULE (or a [key] section in the profile, see docs/profile.md)".to_string()))?;
     let opts = Pkcs11Options { module, token_label: args.token.clone(), key_label: args.key_label.clone(), extra_certs: extra };
     let mut found_warnings = Vec::new();
     let key = Pkcs11Key::open(
@@ -259,7 +271,11 @@ pub fn open_key(args: &KeyArgs, pre: &PrecheckOptions, warnings: &mut Vec<String
             found_warnings = pdf_sign::precheck::check_signer(chain, pre)?;
             Ok(())
         },
-        || SecretSource::choose(args.pin_env.as_deref(), args.pin_file.as_deref(), "Token PIN").read().map_err(|e| SignError::Key(format!("{e:#}"))),
+        || {
+            SecretSource::choose(args.pin_env.as_deref(), args.pin_file.as_deref(), "Token PIN")
+                .read()
+                .map_err(|e| SignError::Key(format!("{e:#}")))
+        },
     )
     .map_err(fail)?;
     warnings.extend(found_warnings);
@@ -310,7 +326,14 @@ pub type Prepared = Result<(SignOptions, Vec<String>), SignError>;
 
 /// Signs every job in parallel with one key, a progress bar on a terminal, and a summary
 /// naming each failure; returns the exit code (the worst of all files).
-pub fn run_batch(cmd: &str, jobs: &[Job], force: bool, key: &dyn KeySource, args: &KeyArgs, prepare: &(dyn Fn(&Job, &[u8]) -> Prepared + Sync)) -> u8 {
+pub fn run_batch(
+    cmd: &str,
+    jobs: &[Job],
+    force: bool,
+    key: &dyn KeySource,
+    args: &KeyArgs,
+    prepare: &(dyn Fn(&Job, &[u8]) -> Prepared + Sync),
+) -> u8 {
     let vi = args.vi();
     let bar = if std::io::stderr().is_terminal() && jobs.len() > 1 && !args.quiet {
         let bar = ProgressBar::new(jobs.len() as u64);
@@ -362,7 +385,8 @@ pub fn run_batch(cmd: &str, jobs: &[Job], force: bool, key: &dyn KeySource, args
     });
     bar.finish_and_clear();
     if durability == pdf_sign::Durability::DirectoryLater {
-        let dirs: std::collections::BTreeSet<&Path> = results.iter().filter(|(_, r)| r.is_ok()).filter_map(|(i, _)| jobs[*i].output.parent()).collect();
+        let dirs: std::collections::BTreeSet<&Path> =
+            results.iter().filter(|(_, r)| r.is_ok()).filter_map(|(i, _)| jobs[*i].output.parent()).collect();
         for d in dirs {
             pdf_sign::sync_dir(d);
         }
@@ -381,8 +405,23 @@ pub fn run_batch(cmd: &str, jobs: &[Job], force: bool, key: &dyn KeySource, args
                     }
                 }
                 if !args.quiet && jobs.len() == 1 {
-                    let ts = if signed.timestamped { if vi { ", có dấu thời gian" } else { ", timestamped" } } else { "" };
-                    println!("{} {} → {} ({} {}{ts})", if vi { "Đã ký" } else { "Signed" }, job.input.display(), job.output.display(), if vi { "trường" } else { "field" }, signed.field_name);
+                    let ts = if signed.timestamped {
+                        if vi {
+                            ", có dấu thời gian"
+                        } else {
+                            ", timestamped"
+                        }
+                    } else {
+                        ""
+                    };
+                    println!(
+                        "{} {} → {} ({} {}{ts})",
+                        if vi { "Đã ký" } else { "Signed" },
+                        job.input.display(),
+                        job.output.display(),
+                        if vi { "trường" } else { "field" },
+                        signed.field_name
+                    );
                 }
             }
             Err(e) => {

@@ -14,9 +14,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{anyhow, bail, Context, Result};
 use rcgen::{
-    BasicConstraints, CertificateParams, CertificateRevocationListParams, CrlDistributionPoint,
-    CustomExtension, DistinguishedName, DnType, DnValue, ExtendedKeyUsagePurpose, IsCa, Issuer,
-    KeyIdMethod, KeyPair, KeyUsagePurpose, RevocationReason, RevokedCertParams, RsaKeySize,
+    BasicConstraints, CertificateParams, CertificateRevocationListParams, CrlDistributionPoint, CustomExtension, DistinguishedName, DnType,
+    DnValue, ExtendedKeyUsagePurpose, IsCa, Issuer, KeyIdMethod, KeyPair, KeyUsagePurpose, RevocationReason, RevokedCertParams, RsaKeySize,
     SerialNumber, SignatureAlgorithm,
 };
 use time::{Duration, OffsetDateTime};
@@ -71,13 +70,7 @@ pub struct TestPkiOptions {
 impl TestPkiOptions {
     /// Options writing into `out`, with no URLs, the default password and no key cache.
     pub fn new(out: impl Into<PathBuf>) -> Self {
-        Self {
-            out: out.into(),
-            ocsp_url: None,
-            crl_base_url: None,
-            password: DEFAULT_PASSWORD.to_owned(),
-            key_cache: None,
-        }
+        Self { out: out.into(), ocsp_url: None, crl_base_url: None, password: DEFAULT_PASSWORD.to_owned(), key_cache: None }
     }
 }
 
@@ -147,11 +140,7 @@ pub fn run(args: &crate::cli::TestpkiArgs) -> Result<()> {
     let files = generate(&opts)?;
     println!("test PKI written to {}", files.dir.display());
     println!("  trust anchor: {}", files.root().display());
-    println!(
-        "  PKCS#12 files: {}/NAME.p12, password in {}",
-        files.dir.display(),
-        files.password_file().display()
-    );
+    println!("  PKCS#12 files: {}/NAME.p12, password in {}", files.dir.display(), files.password_file().display());
     Ok(())
 }
 
@@ -230,10 +219,7 @@ fn obtain_key(name: &str, cache: Option<&Path>) -> Result<KeyPair> {
 
 /// All keys, generated two at a time (RSA key generation dominates the run time).
 fn obtain_keys(names: &[&str], cache: Option<&Path>) -> Result<BTreeMap<String, KeyPair>> {
-    let workers = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1)
-        .clamp(1, 4);
+    let workers = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).clamp(1, 4);
     // Biggest keys first so that the slow ones do not end up last on one thread.
     let mut order: Vec<&str> = names.to_vec();
     order.sort_by_key(|n| match key_kind(n) {
@@ -250,20 +236,10 @@ fn obtain_keys(names: &[&str], cache: Option<&Path>) -> Result<BTreeMap<String, 
         let handles: Vec<_> = lanes
             .iter()
             .map(|lane| {
-                scope.spawn(move || {
-                    lane.iter()
-                        .map(|name| Ok(((*name).to_owned(), obtain_key(name, cache)?)))
-                        .collect::<Result<Vec<_>>>()
-                })
+                scope.spawn(move || lane.iter().map(|name| Ok(((*name).to_owned(), obtain_key(name, cache)?))).collect::<Result<Vec<_>>>())
             })
             .collect();
-        handles
-            .into_iter()
-            .map(|h| {
-                h.join()
-                    .unwrap_or_else(|_| Err(anyhow!("key generation thread panicked")))
-            })
-            .collect()
+        handles.into_iter().map(|h| h.join().unwrap_or_else(|_| Err(anyhow!("key generation thread panicked")))).collect()
     });
     let mut keys = BTreeMap::new();
     for lane in results {
@@ -278,18 +254,11 @@ pub fn generate(opts: &TestPkiOptions) -> Result<TestPkiFiles> {
         bail!("the PKCS#12 password must be one non-empty line");
     }
     fs::create_dir_all(&opts.out).with_context(|| format!("creating {}", opts.out.display()))?;
-    let dir =
-        fs::canonicalize(&opts.out).with_context(|| format!("resolving {}", opts.out.display()))?;
-    let crl_url = |name: &str| {
-        opts.crl_base_url
-            .as_ref()
-            .map(|base| format!("{base}{name}"))
-    };
+    let dir = fs::canonicalize(&opts.out).with_context(|| format!("resolving {}", opts.out.display()))?;
+    let crl_url = |name: &str| opts.crl_base_url.as_ref().map(|base| format!("{base}{name}"));
 
     // Whole seconds: certificates and the OpenSSL database carry no fractions.
-    let now = OffsetDateTime::now_utc()
-        .replace_nanosecond(0)
-        .map_err(|e| anyhow!("clock: {e}"))?;
+    let now = OffsetDateTime::now_utc().replace_nanosecond(0).map_err(|e| anyhow!("clock: {e}"))?;
     let day = Duration::days(1);
     let year = Duration::days(365);
 
@@ -306,10 +275,7 @@ pub fn generate(opts: &TestPkiOptions) -> Result<TestPkiFiles> {
     let mut root_params = CertificateParams::default();
     root_params.distinguished_name = dn(&[
         (DnType::CountryName, "VN"),
-        (
-            DnType::OrganizationName,
-            "Ban Cơ yếu Chính phủ (thử nghiệm)",
-        ),
+        (DnType::OrganizationName, "Ban Cơ yếu Chính phủ (thử nghiệm)"),
         (DnType::CommonName, "vbdt Test Root CA"),
     ])?;
     root_params.not_before = root_from;
@@ -319,23 +285,15 @@ pub fn generate(opts: &TestPkiOptions) -> Result<TestPkiFiles> {
     root_params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
     root_params.key_identifier_method = KeyIdMethod::Sha256;
     let root_key = key("root")?;
-    let root_cert = root_params
-        .self_signed(root_key)
-        .context("signing the root certificate")?;
+    let root_cert = root_params.self_signed(root_key).context("signing the root certificate")?;
     let root_issuer = Issuer::from_params(&root_params, root_key);
 
     // Issuing CA.
     let mut ca_params = CertificateParams::default();
     ca_params.distinguished_name = dn(&[
         (DnType::CountryName, "VN"),
-        (
-            DnType::OrganizationName,
-            "Ban Cơ yếu Chính phủ (thử nghiệm)",
-        ),
-        (
-            DnType::CommonName,
-            "vbdt Test CA phục vụ các cơ quan Nhà nước",
-        ),
+        (DnType::OrganizationName, "Ban Cơ yếu Chính phủ (thử nghiệm)"),
+        (DnType::CommonName, "vbdt Test CA phục vụ các cơ quan Nhà nước"),
     ])?;
     ca_params.not_before = root_from;
     ca_params.not_after = root_from + 17 * year;
@@ -346,31 +304,19 @@ pub fn generate(opts: &TestPkiOptions) -> Result<TestPkiFiles> {
     if let Some(url) = crl_url("root.crl") {
         ca_params.crl_distribution_points = vec![CrlDistributionPoint { uris: vec![url] }];
     }
-    ca_params
-        .custom_extensions
-        .push(cert_policies(ANY_POLICY_OID));
+    ca_params.custom_extensions.push(cert_policies(ANY_POLICY_OID));
     let ca_key = key("ca")?;
-    let ca_cert = ca_params
-        .signed_by(ca_key, &root_issuer)
-        .context("signing the CA certificate")?;
+    let ca_cert = ca_params.signed_by(ca_key, &root_issuer).context("signing the CA certificate")?;
     let ca_issuer = Issuer::from_params(&ca_params, ca_key);
 
     write_file(&dir.join("root.pem"), root_cert.pem().as_bytes())?;
-    write_secret(
-        &dir.join("root.key.pem"),
-        root_key.serialize_pem().as_bytes(),
-    )?;
+    write_secret(&dir.join("root.key.pem"), root_key.serialize_pem().as_bytes())?;
     write_file(&dir.join("ca.pem"), ca_cert.pem().as_bytes())?;
     write_secret(&dir.join("ca.key.pem"), ca_key.serialize_pem().as_bytes())?;
-    write_file(
-        &dir.join("chain.pem"),
-        format!("{}{}", ca_cert.pem(), root_cert.pem()).as_bytes(),
-    )?;
+    write_file(&dir.join("chain.pem"), format!("{}{}", ca_cert.pem(), root_cert.pem()).as_bytes())?;
 
-    let p12_root = p12_keystore::Certificate::from_der(root_cert.der())
-        .map_err(|e| anyhow!("re-reading the root certificate: {e}"))?;
-    let p12_ca = p12_keystore::Certificate::from_der(ca_cert.der())
-        .map_err(|e| anyhow!("re-reading the CA certificate: {e}"))?;
+    let p12_root = p12_keystore::Certificate::from_der(root_cert.der()).map_err(|e| anyhow!("re-reading the root certificate: {e}"))?;
+    let p12_ca = p12_keystore::Certificate::from_der(ca_cert.der()).map_err(|e| anyhow!("re-reading the CA certificate: {e}"))?;
 
     // The official of the fixture quyet-dinh.pdf and the clerk's agency.
     let personal_dn: &[(DnType, &str)] = &[
@@ -381,14 +327,7 @@ pub fn generate(opts: &TestPkiOptions) -> Result<TestPkiFiles> {
         (DnType::CommonName, "Nguyễn Văn An"),
     ];
     let test_ca_dn = |cn: &'static str| -> Vec<(DnType, &'static str)> {
-        vec![
-            (DnType::CountryName, "VN"),
-            (
-                DnType::OrganizationName,
-                "Ban Cơ yếu Chính phủ (thử nghiệm)",
-            ),
-            (DnType::CommonName, cn),
-        ]
+        vec![(DnType::CountryName, "VN"), (DnType::OrganizationName, "Ban Cơ yếu Chính phủ (thử nghiệm)"), (DnType::CommonName, cn)]
     };
 
     let revoked_at = now - day;
@@ -403,14 +342,8 @@ pub fn generate(opts: &TestPkiOptions) -> Result<TestPkiFiles> {
         p.not_after = ee_to;
         p.is_ca = IsCa::ExplicitNoCa;
         p.use_authority_key_identifier_extension = true;
-        p.key_usages = vec![
-            KeyUsagePurpose::DigitalSignature,
-            KeyUsagePurpose::ContentCommitment,
-        ];
-        p.extended_key_usages = vec![
-            ExtendedKeyUsagePurpose::EmailProtection,
-            ExtendedKeyUsagePurpose::ClientAuth,
-        ];
+        p.key_usages = vec![KeyUsagePurpose::DigitalSignature, KeyUsagePurpose::ContentCommitment];
+        p.extended_key_usages = vec![ExtendedKeyUsagePurpose::EmailProtection, ExtendedKeyUsagePurpose::ClientAuth];
         let mut revocation_info = true;
         let mut policy = true;
         let subject: Vec<(DnType, &str)> = match name {
@@ -422,10 +355,7 @@ pub fn generate(opts: &TestPkiOptions) -> Result<TestPkiFiles> {
             "personal2" => vec![
                 (DnType::CountryName, "VN"),
                 (DnType::StateOrProvinceName, "Lai Châu"),
-                (
-                    DnType::OrganizationName,
-                    "Sở Khoa học và Công nghệ tỉnh Lai Châu",
-                ),
+                (DnType::OrganizationName, "Sở Khoa học và Công nghệ tỉnh Lai Châu"),
                 (DnType::CustomDnType(OID_TITLE.to_vec()), "Chánh Văn phòng"),
                 (DnType::CommonName, "Trần Thị Bình"),
             ],
@@ -455,10 +385,7 @@ pub fn generate(opts: &TestPkiOptions) -> Result<TestPkiFiles> {
                 p.key_usages = vec![KeyUsagePurpose::DigitalSignature];
                 p.extended_key_usages = vec![ExtendedKeyUsagePurpose::OcspSigning];
                 // id-pkix-ocsp-nocheck, value NULL: clients need not check the responder's status.
-                p.custom_extensions.push(CustomExtension::from_oid_content(
-                    OID_OCSP_NOCHECK,
-                    vec![0x05, 0x00],
-                ));
+                p.custom_extensions.push(CustomExtension::from_oid_content(OID_OCSP_NOCHECK, vec![0x05, 0x00]));
                 revocation_info = false;
                 policy = false;
             }
@@ -467,10 +394,7 @@ pub fn generate(opts: &TestPkiOptions) -> Result<TestPkiFiles> {
                 // RFC 3161 §2.3: the timeStamping EKU must be the only one, and critical;
                 // rcgen writes EKU non-critical, so it goes in as a custom extension.
                 p.extended_key_usages = Vec::new();
-                let mut eku = CustomExtension::from_oid_content(
-                    OID_EXT_KEY_USAGE,
-                    der_seq(&[der_oid(OID_KP_TIMESTAMPING)]),
-                );
+                let mut eku = CustomExtension::from_oid_content(OID_EXT_KEY_USAGE, der_seq(&[der_oid(OID_KP_TIMESTAMPING)]));
                 eku.set_criticality(true);
                 p.custom_extensions.push(eku);
                 policy = false;
@@ -492,29 +416,14 @@ pub fn generate(opts: &TestPkiOptions) -> Result<TestPkiFiles> {
         }
 
         let ee_key = key(name)?;
-        let cert = p
-            .signed_by(ee_key, &ca_issuer)
-            .with_context(|| format!("signing the {name} certificate"))?;
+        let cert = p.signed_by(ee_key, &ca_issuer).with_context(|| format!("signing the {name} certificate"))?;
         write_file(&dir.join(format!("{name}.pem")), cert.pem().as_bytes())?;
-        write_secret(
-            &dir.join(format!("{name}.key.pem")),
-            ee_key.serialize_pem().as_bytes(),
-        )?;
+        write_secret(&dir.join(format!("{name}.key.pem")), ee_key.serialize_pem().as_bytes())?;
 
-        let serial_bytes = p
-            .serial_number
-            .as_ref()
-            .map(|s| s.to_bytes())
-            .unwrap_or_default();
-        let leaf = p12_keystore::Certificate::from_der(cert.der())
-            .map_err(|e| anyhow!("re-reading the {name} certificate: {e}"))?;
-        let p12_key = p12_keystore::PrivateKey::from_der(ee_key.serialized_der())
-            .map_err(|e| anyhow!("re-reading the {name} key: {e}"))?;
-        let chain = p12_keystore::PrivateKeyChain::new(
-            serial_bytes.clone(),
-            p12_key,
-            [leaf, p12_ca.clone(), p12_root.clone()],
-        );
+        let serial_bytes = p.serial_number.as_ref().map(|s| s.to_bytes()).unwrap_or_default();
+        let leaf = p12_keystore::Certificate::from_der(cert.der()).map_err(|e| anyhow!("re-reading the {name} certificate: {e}"))?;
+        let p12_key = p12_keystore::PrivateKey::from_der(ee_key.serialized_der()).map_err(|e| anyhow!("re-reading the {name} key: {e}"))?;
+        let chain = p12_keystore::PrivateKeyChain::new(serial_bytes.clone(), p12_key, [leaf, p12_ca.clone(), p12_root.clone()]);
         let mut store = p12_keystore::KeyStore::new();
         store.add_entry(name, p12_keystore::KeyStoreEntry::PrivateKeyChain(chain));
         let p12 = store
@@ -530,26 +439,15 @@ pub fn generate(opts: &TestPkiOptions) -> Result<TestPkiFiles> {
         let subject_line = openssl_oneline(&subject);
         let expiry = openssl_time(p.not_after)?;
         if name == "revoked" {
-            writeln!(
-                index,
-                "R\t{expiry}\t{},keyCompromise\t{serial_hex}\tunknown\t{subject_line}",
-                openssl_time(revoked_at)?
-            )?;
+            writeln!(index, "R\t{expiry}\t{},keyCompromise\t{serial_hex}\tunknown\t{subject_line}", openssl_time(revoked_at)?)?;
             revoked_serial = Some(serial_bytes);
         } else {
-            writeln!(
-                index,
-                "V\t{expiry}\t\t{serial_hex}\tunknown\t{subject_line}"
-            )?;
+            writeln!(index, "V\t{expiry}\t\t{serial_hex}\tunknown\t{subject_line}")?;
         }
     }
 
     // CRLs: empty one from the root, one from the CA listing `revoked`.
-    let crl_number = SerialNumber::from_slice(
-        &u64::try_from(now.unix_timestamp())
-            .unwrap_or(1)
-            .to_be_bytes(),
-    );
+    let crl_number = SerialNumber::from_slice(&u64::try_from(now.unix_timestamp()).unwrap_or(1).to_be_bytes());
     let root_crl = CertificateRevocationListParams {
         this_update: now - Duration::minutes(5),
         next_update: now + 10 * year,
@@ -560,8 +458,7 @@ pub fn generate(opts: &TestPkiOptions) -> Result<TestPkiFiles> {
     }
     .signed_by(&root_issuer)
     .context("signing root.crl")?;
-    let revoked_serial =
-        revoked_serial.ok_or_else(|| anyhow!("no revoked certificate was made"))?;
+    let revoked_serial = revoked_serial.ok_or_else(|| anyhow!("no revoked certificate was made"))?;
     let ca_crl = CertificateRevocationListParams {
         this_update: now - Duration::minutes(5),
         next_update: now + 10 * year,
@@ -584,17 +481,10 @@ pub fn generate(opts: &TestPkiOptions) -> Result<TestPkiFiles> {
     write_file(&dir.join("index.txt.attr"), b"unique_subject = no\n")?;
     write_file(&dir.join("tsaserial"), b"01\n")?;
     write_file(&dir.join("tsa.cnf"), tsa_config(&dir)?.as_bytes())?;
-    write_file(
-        &dir.join("password.txt"),
-        format!("{}\n", opts.password).as_bytes(),
-    )?;
+    write_file(&dir.join("password.txt"), format!("{}\n", opts.password).as_bytes())?;
     write_file(&dir.join("README.txt"), readme(opts).as_bytes())?;
 
-    Ok(TestPkiFiles {
-        dir,
-        password: opts.password.clone(),
-        serials,
-    })
+    Ok(TestPkiFiles { dir, password: opts.password.clone(), serials })
 }
 
 /// A distinguished name in the given order; countryName as PrintableString (RFC 5280),
@@ -603,8 +493,7 @@ fn dn(entries: &[(DnType, &str)]) -> Result<DistinguishedName> {
     let mut name = DistinguishedName::new();
     for (ty, value) in entries {
         if *ty == DnType::CountryName {
-            let printable = rcgen::string::PrintableString::try_from(*value)
-                .map_err(|e| anyhow!("country name {value:?}: {e}"))?;
+            let printable = rcgen::string::PrintableString::try_from(*value).map_err(|e| anyhow!("country name {value:?}: {e}"))?;
             name.push(ty.clone(), DnValue::PrintableString(printable));
         } else {
             name.push(ty.clone(), DnValue::Utf8String((*value).to_owned()));
@@ -624,13 +513,11 @@ fn new_serial(serials: &mut BTreeMap<String, String>, name: &str) -> Result<Seri
 }
 
 fn hex_upper(bytes: &[u8]) -> String {
-    bytes
-        .iter()
-        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
-            // Writing into a String cannot fail.
-            let _ = write!(s, "{b:02X}");
-            s
-        })
+    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+        // Writing into a String cannot fail.
+        let _ = write!(s, "{b:02X}");
+        s
+    })
 }
 
 /// OpenSSL's `YYMMDDHHMMSSZ` (UTCTime up to 2049, GeneralizedTime after, as in `openssl ca`).
@@ -719,16 +606,11 @@ fn cert_policies(policy: &[u64]) -> CustomExtension {
 /// authorityInfoAccess with one OCSP URI.
 fn aia_ocsp(url: &str) -> CustomExtension {
     let location = der_tlv(0x86, url.as_bytes()); // [6] IMPLICIT IA5String
-    CustomExtension::from_oid_content(
-        OID_AIA,
-        der_seq(&[der_seq(&[der_oid(OID_AD_OCSP), location])]),
-    )
+    CustomExtension::from_oid_content(OID_AIA, der_seq(&[der_seq(&[der_oid(OID_AD_OCSP), location])]))
 }
 
 fn tsa_config(dir: &Path) -> Result<String> {
-    let d = dir
-        .to_str()
-        .ok_or_else(|| anyhow!("{} is not UTF-8", dir.display()))?;
+    let d = dir.to_str().ok_or_else(|| anyhow!("{} is not UTF-8", dir.display()))?;
     if d.contains(['"', '$', '\\', '\n']) {
         bail!("{d} cannot be written into an OpenSSL configuration file");
     }
@@ -792,11 +674,8 @@ fn write_secret(path: &Path, data: &[u8]) -> Result<()> {
         use std::os::unix::fs::OpenOptionsExt;
         options.mode(0o600);
     }
-    let mut file = options
-        .open(path)
-        .with_context(|| format!("writing {}", path.display()))?;
-    file.write_all(data)
-        .with_context(|| format!("writing {}", path.display()))?;
+    let mut file = options.open(path).with_context(|| format!("writing {}", path.display()))?;
+    file.write_all(data).with_context(|| format!("writing {}", path.display()))?;
     Ok(())
 }
 
@@ -823,23 +702,15 @@ mod tests {
     }
 
     fn openssl(args: &[&str]) -> (bool, String) {
-        let out = Command::new("openssl")
-            .args(args)
-            .output()
-            .expect("run openssl");
-        let text = format!(
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
+        let out = Command::new("openssl").args(args).output().expect("run openssl");
+        let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
         (out.status.success(), text)
     }
 
     fn parse_pem_cert(path: &Path) -> x509_cert::Certificate {
         use x509_cert::der::DecodePem;
         let pem = fs::read_to_string(path).expect("read cert");
-        x509_cert::Certificate::from_pem(pem.as_bytes())
-            .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        x509_cert::Certificate::from_pem(pem.as_bytes()).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
     }
 
     #[test]
@@ -851,33 +722,15 @@ mod tests {
             assert_eq!(Some(&serial), f.serials.get(*name), "{name} serial");
             assert!(f.key(name).is_file(), "{name}.key.pem");
             let key = fs::read_to_string(f.key(name)).unwrap();
-            assert!(
-                key.starts_with("-----BEGIN PRIVATE KEY-----"),
-                "{name}: PKCS#8 PEM"
-            );
+            assert!(key.starts_with("-----BEGIN PRIVATE KEY-----"), "{name}: PKCS#8 PEM");
         }
         for name in END_ENTITIES {
             assert!(f.p12(name).is_file(), "{name}.p12");
         }
-        for file in [
-            "root.crl",
-            "ca.crl",
-            "index.txt",
-            "index.txt.attr",
-            "tsa.cnf",
-            "chain.pem",
-            "password.txt",
-            "README.txt",
-        ] {
+        for file in ["root.crl", "ca.crl", "index.txt", "index.txt.attr", "tsa.cnf", "chain.pem", "password.txt", "README.txt"] {
             assert!(f.dir.join(file).is_file(), "{file}");
         }
-        assert_eq!(
-            fs::read_to_string(f.password_file())
-                .unwrap()
-                .lines()
-                .next(),
-            Some(DEFAULT_PASSWORD)
-        );
+        assert_eq!(fs::read_to_string(f.password_file()).unwrap().lines().next(), Some(DEFAULT_PASSWORD));
         // Distinct serials everywhere.
         let mut all: Vec<_> = f.serials.values().collect();
         all.sort();
@@ -902,28 +755,11 @@ mod tests {
             text.contains("C=PRINTABLESTRING:VN, ST=UTF8STRING:Điện Biên, O=UTF8STRING:Ủy ban nhân dân tỉnh Điện Biên, title=UTF8STRING:Phó Chủ tịch, CN=UTF8STRING:Nguyễn Văn An"),
             "{text}"
         );
-        let (ok, text) = openssl(&[
-            "x509",
-            "-in",
-            f.root().to_str().unwrap(),
-            "-noout",
-            "-subject",
-            "-nameopt",
-            "utf8,sep_comma_plus_space",
-        ]);
-        assert!(
-            ok && text.contains("C=VN, O=Ban Cơ yếu Chính phủ (thử nghiệm), CN=vbdt Test Root CA"),
-            "{text}"
-        );
-        let (ok, text) = openssl(&[
-            "x509",
-            "-in",
-            f.cert("personal2").to_str().unwrap(),
-            "-noout",
-            "-subject",
-            "-nameopt",
-            "utf8,sep_comma_plus_space",
-        ]);
+        let (ok, text) =
+            openssl(&["x509", "-in", f.root().to_str().unwrap(), "-noout", "-subject", "-nameopt", "utf8,sep_comma_plus_space"]);
+        assert!(ok && text.contains("C=VN, O=Ban Cơ yếu Chính phủ (thử nghiệm), CN=vbdt Test Root CA"), "{text}");
+        let (ok, text) =
+            openssl(&["x509", "-in", f.cert("personal2").to_str().unwrap(), "-noout", "-subject", "-nameopt", "utf8,sep_comma_plus_space"]);
         assert!(ok && text.contains("CN=Trần Thị Bình"), "{text}");
     }
 
@@ -934,30 +770,16 @@ mod tests {
         let ca = f.ca();
         let verify = |name: &str, purpose: Option<&str>| {
             let cert = f.cert(name);
-            let mut args = vec![
-                "verify",
-                "-CAfile",
-                root.to_str().unwrap(),
-                "-untrusted",
-                ca.to_str().unwrap(),
-            ];
+            let mut args = vec!["verify", "-CAfile", root.to_str().unwrap(), "-untrusted", ca.to_str().unwrap()];
             if let Some(p) = purpose {
                 args.extend(["-purpose", p]);
             }
             args.push(cert.to_str().unwrap());
             openssl(&args)
         };
-        for name in [
-            "personal",
-            "organization",
-            "personal-ec256",
-            "personal-ec384",
-            "personal-rsa4096",
-            "personal2",
-            "revoked",
-            "wrongku",
-            "ocsp",
-        ] {
+        for name in
+            ["personal", "organization", "personal-ec256", "personal-ec384", "personal-rsa4096", "personal2", "revoked", "wrongku", "ocsp"]
+        {
             let (ok, text) = verify(name, None);
             assert!(ok, "{name}: {text}");
         }
@@ -968,10 +790,7 @@ mod tests {
         let (ok, text) = verify("expired", None);
         assert!(!ok && text.contains("expired"), "expired must fail: {text}");
         let (ok, text) = verify("notyet", None);
-        assert!(
-            !ok && text.contains("not yet valid"),
-            "notyet must fail: {text}"
-        );
+        assert!(!ok && text.contains("not yet valid"), "notyet must fail: {text}");
         let (ok, text) = verify("wrongku", Some("smimesign"));
         assert!(!ok, "wrongku must not pass as a signer: {text}");
         // The CRL makes `revoked` fail.
@@ -979,15 +798,7 @@ mod tests {
         let root_crl = fs::read(f.crl("root")).unwrap();
         let tmp = tempfile::tempdir().unwrap();
         let crls = tmp.path().join("crls.pem");
-        fs::write(
-            &crls,
-            format!(
-                "{}{}",
-                der_to_pem("X509 CRL", &crl),
-                der_to_pem("X509 CRL", &root_crl)
-            ),
-        )
-        .unwrap();
+        fs::write(&crls, format!("{}{}", der_to_pem("X509 CRL", &crl), der_to_pem("X509 CRL", &root_crl))).unwrap();
         let revoked = f.cert("revoked");
         let args = [
             "verify",
@@ -1000,10 +811,7 @@ mod tests {
             ca.to_str().unwrap(),
         ];
         let (ok, text) = openssl(&[&args[..], &[revoked.to_str().unwrap()]].concat());
-        assert!(
-            !ok && text.contains("revoked"),
-            "revoked must fail with CRLs: {text}"
-        );
+        assert!(!ok && text.contains("revoked"), "revoked must fail with CRLs: {text}");
         let personal = f.cert("personal");
         let (ok, text) = openssl(&[&args[..], &[personal.to_str().unwrap()]].concat());
         assert!(ok, "personal passes with CRLs: {text}");
@@ -1013,10 +821,7 @@ mod tests {
         const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
         let mut b64 = String::new();
         for chunk in der.chunks(3) {
-            let n = chunk
-                .iter()
-                .enumerate()
-                .fold(0u32, |n, (i, b)| n | (u32::from(*b) << (16 - 8 * i)));
+            let n = chunk.iter().enumerate().fold(0u32, |n, (i, b)| n | (u32::from(*b) << (16 - 8 * i)));
             for i in 0..4 {
                 if i <= chunk.len() {
                     b64.push(T[((n >> (18 - 6 * i)) & 63) as usize] as char);
@@ -1025,76 +830,37 @@ mod tests {
                 }
             }
         }
-        let lines: Vec<&str> = b64
-            .as_bytes()
-            .chunks(64)
-            .map(|c| std::str::from_utf8(c).unwrap())
-            .collect();
-        format!(
-            "-----BEGIN {label}-----\n{}\n-----END {label}-----\n",
-            lines.join("\n")
-        )
+        let lines: Vec<&str> = b64.as_bytes().chunks(64).map(|c| std::str::from_utf8(c).unwrap()).collect();
+        format!("-----BEGIN {label}-----\n{}\n-----END {label}-----\n", lines.join("\n"))
     }
 
     #[test]
     fn extensions_are_as_specified() {
         let (_, f) = pki();
         let text = |name: &str| {
-            let (ok, t) = openssl(&[
-                "x509",
-                "-in",
-                f.cert(name).to_str().unwrap(),
-                "-noout",
-                "-text",
-            ]);
+            let (ok, t) = openssl(&["x509", "-in", f.cert(name).to_str().unwrap(), "-noout", "-text"]);
             assert!(ok, "{t}");
             t
         };
         let personal = text("personal");
-        assert!(
-            personal.contains(
-                "X509v3 Key Usage: critical\n                Digital Signature, Non Repudiation"
-            ),
-            "{personal}"
-        );
-        assert!(
-            personal.contains("E-mail Protection, TLS Web Client Authentication"),
-            "{personal}"
-        );
-        assert!(
-            personal.contains("OCSP - URI:http://127.0.0.1:9/ocsp"),
-            "{personal}"
-        );
-        assert!(
-            personal.contains("URI:http://127.0.0.1:9/crl/ca.crl"),
-            "{personal}"
-        );
-        assert!(
-            personal.contains("Policy: 2.16.704.1.1.1.1.1"),
-            "{personal}"
-        );
+        assert!(personal.contains("X509v3 Key Usage: critical\n                Digital Signature, Non Repudiation"), "{personal}");
+        assert!(personal.contains("E-mail Protection, TLS Web Client Authentication"), "{personal}");
+        assert!(personal.contains("OCSP - URI:http://127.0.0.1:9/ocsp"), "{personal}");
+        assert!(personal.contains("URI:http://127.0.0.1:9/crl/ca.crl"), "{personal}");
+        assert!(personal.contains("Policy: 2.16.704.1.1.1.1.1"), "{personal}");
         assert!(personal.contains("Public-Key: (2048 bit)"), "{personal}");
         let ca = text("ca");
         assert!(ca.contains("CA:TRUE, pathlen:0"), "{ca}");
         assert!(ca.contains("Certificate Sign, CRL Sign"), "{ca}");
         assert!(ca.contains("URI:http://127.0.0.1:9/crl/root.crl"), "{ca}");
         let tsa = text("tsa");
-        assert!(
-            tsa.contains("X509v3 Extended Key Usage: critical\n                Time Stamping"),
-            "{tsa}"
-        );
+        assert!(tsa.contains("X509v3 Extended Key Usage: critical\n                Time Stamping"), "{tsa}");
         let ocsp = text("ocsp");
         assert!(ocsp.contains("OCSP Signing"), "{ocsp}");
         assert!(ocsp.contains("OCSP No Check"), "{ocsp}");
         let wrongku = text("wrongku");
-        assert!(
-            wrongku.contains("Key Encipherment") && !wrongku.contains("Digital Signature"),
-            "{wrongku}"
-        );
-        assert!(
-            wrongku.contains("TLS Web Server Authentication") && !wrongku.contains("E-mail"),
-            "{wrongku}"
-        );
+        assert!(wrongku.contains("Key Encipherment") && !wrongku.contains("Digital Signature"), "{wrongku}");
+        assert!(wrongku.contains("TLS Web Server Authentication") && !wrongku.contains("E-mail"), "{wrongku}");
         assert!(text("personal-ec256").contains("NIST CURVE: P-256"));
         assert!(text("personal-ec384").contains("NIST CURVE: P-384"));
         assert!(text("personal-rsa4096").contains("Public-Key: (4096 bit)"));
@@ -1107,88 +873,34 @@ mod tests {
         let pass = format!("pass:{}", f.password);
         for name in ["personal", "personal-ec384", "organization"] {
             let p12 = f.p12(name);
-            let (ok, text) = openssl(&[
-                "pkcs12",
-                "-info",
-                "-noout",
-                "-passin",
-                &pass,
-                "-in",
-                p12.to_str().unwrap(),
-            ]);
+            let (ok, text) = openssl(&["pkcs12", "-info", "-noout", "-passin", &pass, "-in", p12.to_str().unwrap()]);
             assert!(ok, "{name}.p12: {text}");
-            assert!(
-                text.contains("PBES2") && text.contains("AES-256-CBC"),
-                "{name}.p12 encryption: {text}"
-            );
-            let (ok, text) = openssl(&[
-                "pkcs12",
-                "-nodes",
-                "-passin",
-                &pass,
-                "-in",
-                p12.to_str().unwrap(),
-            ]);
+            assert!(text.contains("PBES2") && text.contains("AES-256-CBC"), "{name}.p12 encryption: {text}");
+            let (ok, text) = openssl(&["pkcs12", "-nodes", "-passin", &pass, "-in", p12.to_str().unwrap()]);
             assert!(ok, "{text}");
-            assert_eq!(
-                text.matches("BEGIN CERTIFICATE").count(),
-                3,
-                "leaf + ca + root: {text}"
-            );
+            assert_eq!(text.matches("BEGIN CERTIFICATE").count(), 3, "leaf + ca + root: {text}");
             assert_eq!(text.matches("BEGIN PRIVATE KEY").count(), 1, "{text}");
             assert!(text.contains(&format!("friendlyName: {name}")), "{text}");
         }
         let p12 = f.p12("personal");
-        let (ok, _) = openssl(&[
-            "pkcs12",
-            "-info",
-            "-noout",
-            "-passin",
-            "pass:wrong",
-            "-in",
-            p12.to_str().unwrap(),
-        ]);
+        let (ok, _) = openssl(&["pkcs12", "-info", "-noout", "-passin", "pass:wrong", "-in", p12.to_str().unwrap()]);
         assert!(!ok, "a wrong password must fail");
     }
 
     #[test]
     fn revoked_is_in_the_ca_crl_and_the_root_crl_is_empty() {
         let (_, f) = pki();
-        let (ok, text) = openssl(&[
-            "crl",
-            "-inform",
-            "DER",
-            "-in",
-            f.crl("ca").to_str().unwrap(),
-            "-noout",
-            "-text",
-        ]);
+        let (ok, text) = openssl(&["crl", "-inform", "DER", "-in", f.crl("ca").to_str().unwrap(), "-noout", "-text"]);
         assert!(ok, "{text}");
         let serial = &f.serials["revoked"];
         assert!(text.contains(&format!("Serial Number: {serial}")), "{text}");
         assert!(text.contains("Key Compromise"), "{text}");
         assert!(!text.contains(&f.serials["personal"]), "{text}");
-        let (ok, text) = openssl(&[
-            "crl",
-            "-inform",
-            "DER",
-            "-in",
-            f.crl("root").to_str().unwrap(),
-            "-noout",
-            "-text",
-        ]);
+        let (ok, text) = openssl(&["crl", "-inform", "DER", "-in", f.crl("root").to_str().unwrap(), "-noout", "-text"]);
         assert!(ok && text.contains("No Revoked Certificates"), "{text}");
         // Signed by the right issuers.
-        let (ok, text) = openssl(&[
-            "crl",
-            "-inform",
-            "DER",
-            "-in",
-            f.crl("ca").to_str().unwrap(),
-            "-noout",
-            "-CAfile",
-            f.ca().to_str().unwrap(),
-        ]);
+        let (ok, text) =
+            openssl(&["crl", "-inform", "DER", "-in", f.crl("ca").to_str().unwrap(), "-noout", "-CAfile", f.ca().to_str().unwrap()]);
         assert!(ok && text.contains("verify OK"), "{text}");
     }
 
@@ -1202,33 +914,18 @@ mod tests {
             assert_eq!(cols.len(), 6, "{line:?}");
             assert!(cols[1].len() == 13 && cols[1].ends_with('Z'), "{line:?}");
         }
-        let revoked = index
-            .lines()
-            .find(|l| l.starts_with("R\t"))
-            .expect("an R line");
+        let revoked = index.lines().find(|l| l.starts_with("R\t")).expect("an R line");
         assert!(revoked.contains(&f.serials["revoked"]), "{revoked}");
         assert!(index.contains("/C=VN/ST=Điện Biên/O=Ủy ban nhân dân tỉnh Điện Biên/title=Phó Chủ tịch/CN=Nguyễn Văn An"));
     }
 
     #[test]
     fn der_helpers_encode_known_values() {
-        assert_eq!(
-            der_oid(&[1, 3, 6, 1, 5, 5, 7, 48, 1, 5]),
-            vec![0x06, 0x09, 0x2b, 6, 1, 5, 5, 7, 48, 1, 5]
-        );
-        assert_eq!(
-            der_oid(&[2, 16, 704, 1]),
-            vec![0x06, 0x04, 0x60, 0x85, 0x40, 0x01]
-        );
+        assert_eq!(der_oid(&[1, 3, 6, 1, 5, 5, 7, 48, 1, 5]), vec![0x06, 0x09, 0x2b, 6, 1, 5, 5, 7, 48, 1, 5]);
+        assert_eq!(der_oid(&[2, 16, 704, 1]), vec![0x06, 0x04, 0x60, 0x85, 0x40, 0x01]);
         assert_eq!(der_tlv(0x04, &[0u8; 200])[..3], [0x04, 0x81, 200]);
-        assert_eq!(
-            openssl_time(time::macros::datetime!(2030-01-02 03:04:05 UTC)).unwrap(),
-            "300102030405Z"
-        );
-        assert_eq!(
-            openssl_time(time::macros::datetime!(2051-01-02 03:04:05 UTC)).unwrap(),
-            "20510102030405Z"
-        );
+        assert_eq!(openssl_time(time::macros::datetime!(2030-01-02 03:04:05 UTC)).unwrap(), "300102030405Z");
+        assert_eq!(openssl_time(time::macros::datetime!(2051-01-02 03:04:05 UTC)).unwrap(), "20510102030405Z");
     }
 
     #[test]

@@ -74,13 +74,7 @@ fn idp_uris(idp: &IssuingDistributionPoint) -> Vec<String> {
 }
 
 /// What the CRL in `der` says about `cert` (issued by `issuer`) at `at`, or why it cannot be used.
-pub fn evaluate(
-    der: &[u8],
-    cert: &Certificate,
-    issuer: &Certificate,
-    at: OffsetDateTime,
-    now: OffsetDateTime,
-) -> Result<Finding, String> {
+pub fn evaluate(der: &[u8], cert: &Certificate, issuer: &Certificate, at: OffsetDateTime, now: OffsetDateTime) -> Result<Finding, String> {
     let crl = parse(der)?;
     let tbs = &crl.tbs_cert_list;
     if !cert::names_match(&tbs.issuer, &cert.tbs_certificate.issuer) {
@@ -90,10 +84,7 @@ pub fn evaluate(
             cert::issuer(cert)
         ));
     }
-    if !cert::names_match(
-        &issuer.tbs_certificate.subject,
-        &cert.tbs_certificate.issuer,
-    ) {
+    if !cert::names_match(&issuer.tbs_certificate.subject, &cert.tbs_certificate.issuer) {
         return Err("the given issuer certificate is not the certificate's issuer".into());
     }
     // Signature by the issuer's key.
@@ -101,22 +92,11 @@ pub fn evaluate(
         return Err("signature algorithm inside and outside the CRL differ".into());
     }
     let signed = der_util::signed_part(der).ok_or("cannot locate the signed part of the CRL")?;
-    let sig = crl
-        .signature
-        .as_bytes()
-        .ok_or("CRL signature has unused bits")?;
-    sigalg::verify_signature(
-        &issuer.tbs_certificate.subject_public_key_info,
-        &crl.signature_algorithm,
-        None,
-        signed,
-        sig,
-    )
-    .map_err(|e| format!("not signed by the issuer's key: {e}"))?;
+    let sig = crl.signature.as_bytes().ok_or("CRL signature has unused bits")?;
+    sigalg::verify_signature(&issuer.tbs_certificate.subject_public_key_info, &crl.signature_algorithm, None, signed, sig)
+        .map_err(|e| format!("not signed by the issuer's key: {e}"))?;
     match cert::key_usage(issuer) {
-        Ok(Some(ku)) if !ku.crl_sign() => {
-            return Err("the issuer's key usage does not allow signing CRLs".into())
-        }
+        Ok(Some(ku)) if !ku.crl_sign() => return Err("the issuer's key usage does not allow signing CRLs".into()),
         Err(e) => return Err(format!("issuer certificate: {e}")),
         _ => {}
     }
@@ -127,10 +107,7 @@ pub fn evaluate(
             return Err("delta CRLs are not used".into());
         }
         if ext.critical && !KNOWN_CRL_EXTS.contains(&ext.extn_id) {
-            return Err(format!(
-                "unsupported critical CRL extension {}",
-                ext.extn_id
-            ));
+            return Err(format!("unsupported critical CRL extension {}", ext.extn_id));
         }
         if ext.extn_id == oids::EXT_EXPIRED_CERTS_ON_CRL {
             if let Ok(t) = der::asn1::GeneralizedTime::from_der(ext.extn_value.as_bytes()) {
@@ -164,10 +141,7 @@ pub fn evaluate(
     let this_update = der_util::x509_time(&tbs.this_update);
     let next_update = tbs.next_update.as_ref().map(der_util::x509_time);
     if this_update > now + SKEW {
-        return Err(format!(
-            "thisUpdate {} is in the future",
-            rfc3339(&this_update)
-        ));
+        return Err(format!("thisUpdate {} is in the future", rfc3339(&this_update)));
     }
     // Status.
     let serial = &cert.tbs_certificate.serial_number;
@@ -181,10 +155,7 @@ pub fn evaluate(
                 return Err("indirect CRL entry (certificateIssuer) is not used".into());
             }
             if ext.critical && !KNOWN_ENTRY_EXTS.contains(&ext.extn_id) {
-                return Err(format!(
-                    "unsupported critical CRL entry extension {}",
-                    ext.extn_id
-                ));
+                return Err(format!("unsupported critical CRL entry extension {}", ext.extn_id));
             }
             if ext.extn_id == oids::EXT_CRL_REASON {
                 if let Ok(r) = CrlReason::from_der(ext.extn_value.as_bytes()) {
@@ -196,25 +167,15 @@ pub fn evaluate(
             // Only meaningful in delta CRLs (excluded above); treat as not listed.
             continue;
         }
-        return Ok(Finding::Revoked {
-            revoked_at: der_util::x509_time(&entry.revocation_date),
-            reason,
-        });
+        return Ok(Finding::Revoked { revoked_at: der_util::x509_time(&entry.revocation_date), reason });
     }
     good_covers(cert, this_update, next_update, at, expired_kept_since)?;
-    Ok(Finding::Good {
-        this_update,
-        next_update,
-    })
+    Ok(Finding::Good { this_update, next_update })
 }
 
 /// The CRL's issuer, thisUpdate and nextUpdate, for reports.
 pub fn summary(der: &[u8]) -> Result<(String, OffsetDateTime, Option<OffsetDateTime>), String> {
     let crl = parse(der)?;
     let t = &crl.tbs_cert_list;
-    Ok((
-        cert::name_to_string(&t.issuer),
-        der_util::x509_time(&t.this_update),
-        t.next_update.as_ref().map(der_util::x509_time),
-    ))
+    Ok((cert::name_to_string(&t.issuer), der_util::x509_time(&t.this_update), t.next_update.as_ref().map(der_util::x509_time)))
 }

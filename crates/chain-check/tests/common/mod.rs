@@ -8,8 +8,8 @@ use std::time::Duration as StdDuration;
 use chain_check::Certificate;
 use der::{Decode, Encode};
 use rcgen::{
-    BasicConstraints, CertificateParams, CrlDistributionPoint, CustomExtension, DistinguishedName,
-    DnType, ExtendedKeyUsagePurpose, IsCa, Issuer, KeyPair, KeyUsagePurpose, SignatureAlgorithm,
+    BasicConstraints, CertificateParams, CrlDistributionPoint, CustomExtension, DistinguishedName, DnType, ExtendedKeyUsagePurpose, IsCa,
+    Issuer, KeyPair, KeyUsagePurpose, SignatureAlgorithm,
 };
 use time::{Duration, OffsetDateTime};
 
@@ -55,16 +55,8 @@ pub fn base64(data: &[u8]) -> String {
         let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
         out.push(T[(n >> 18) as usize & 63] as char);
         out.push(T[(n >> 12) as usize & 63] as char);
-        out.push(if c.len() > 1 {
-            T[(n >> 6) as usize & 63] as char
-        } else {
-            '='
-        });
-        out.push(if c.len() > 2 {
-            T[n as usize & 63] as char
-        } else {
-            '='
-        });
+        out.push(if c.len() > 1 { T[(n >> 6) as usize & 63] as char } else { '=' });
+        out.push(if c.len() > 2 { T[n as usize & 63] as char } else { '=' });
     }
     out
 }
@@ -76,10 +68,7 @@ pub fn key(alg: &'static SignatureAlgorithm) -> KeyPair {
 pub fn dn(cn: &str) -> DistinguishedName {
     let mut d = DistinguishedName::new();
     d.push(DnType::CountryName, "VN");
-    d.push(
-        DnType::OrganizationName,
-        "Ban Cơ yếu Chính phủ (thử nghiệm)",
-    );
+    d.push(DnType::OrganizationName, "Ban Cơ yếu Chính phủ (thử nghiệm)");
     d.push(DnType::CommonName, cn);
     d
 }
@@ -99,14 +88,8 @@ pub fn leaf_params(cn: &str, nb: OffsetDateTime, na: OffsetDateTime) -> Certific
     let mut p = CertificateParams::default();
     p.distinguished_name = dn(cn);
     p.is_ca = IsCa::ExplicitNoCa;
-    p.key_usages = vec![
-        KeyUsagePurpose::DigitalSignature,
-        KeyUsagePurpose::ContentCommitment,
-    ];
-    p.extended_key_usages = vec![
-        ExtendedKeyUsagePurpose::ClientAuth,
-        ExtendedKeyUsagePurpose::EmailProtection,
-    ];
+    p.key_usages = vec![KeyUsagePurpose::DigitalSignature, KeyUsagePurpose::ContentCommitment];
+    p.extended_key_usages = vec![ExtendedKeyUsagePurpose::ClientAuth, ExtendedKeyUsagePurpose::EmailProtection];
     p.not_before = nb;
     p.not_after = na;
     p.use_authority_key_identifier_extension = true;
@@ -118,22 +101,13 @@ pub fn aia_ocsp(params: &mut CertificateParams, url: &str) {
     use x509_cert::ext::pkix::{name::GeneralName, AccessDescription, AuthorityInfoAccessSyntax};
     let aia = AuthorityInfoAccessSyntax(vec![AccessDescription {
         access_method: chain_check::oids::AD_OCSP,
-        access_location: GeneralName::UniformResourceIdentifier(
-            der::asn1::Ia5String::new(url).unwrap(),
-        ),
+        access_location: GeneralName::UniformResourceIdentifier(der::asn1::Ia5String::new(url).unwrap()),
     }]);
-    params
-        .custom_extensions
-        .push(CustomExtension::from_oid_content(
-            &[1, 3, 6, 1, 5, 5, 7, 1, 1],
-            aia.to_der().unwrap(),
-        ));
+    params.custom_extensions.push(CustomExtension::from_oid_content(&[1, 3, 6, 1, 5, 5, 7, 1, 1], aia.to_der().unwrap()));
 }
 
 pub fn cdp(params: &mut CertificateParams, url: &str) {
-    params.crl_distribution_points.push(CrlDistributionPoint {
-        uris: vec![url.to_string()],
-    });
+    params.crl_distribution_points.push(CrlDistributionPoint { uris: vec![url.to_string()] });
 }
 
 pub fn self_signed(params: CertificateParams, key: KeyPair) -> Node {
@@ -142,11 +116,7 @@ pub fn self_signed(params: CertificateParams, key: KeyPair) -> Node {
 }
 
 pub fn signed_by(params: CertificateParams, key: KeyPair, issuer: &Node) -> Node {
-    let der = params
-        .signed_by(&key, &issuer.issuer())
-        .unwrap()
-        .der()
-        .to_vec();
+    let der = params.signed_by(&key, &issuer.issuer()).unwrap().der().to_vec();
     Node { params, key, der }
 }
 
@@ -161,33 +131,11 @@ pub fn pki(alg: &'static SignatureAlgorithm) -> Pki {
     pki_with(alg, |_| {})
 }
 
-pub fn pki_with(
-    alg: &'static SignatureAlgorithm,
-    leaf_tweak: impl FnOnce(&mut CertificateParams),
-) -> Pki {
+pub fn pki_with(alg: &'static SignatureAlgorithm, leaf_tweak: impl FnOnce(&mut CertificateParams)) -> Pki {
     let t = now();
-    let root = self_signed(
-        ca_params(
-            "Test RootCA",
-            t - Duration::days(3650),
-            t + Duration::days(3650),
-        ),
-        key(alg),
-    );
-    let ca = signed_by(
-        ca_params(
-            "Test Issuing CA",
-            t - Duration::days(730),
-            t + Duration::days(1825),
-        ),
-        key(alg),
-        &root,
-    );
-    let mut lp = leaf_params(
-        "Nguyễn Văn An",
-        t - Duration::days(365),
-        t + Duration::days(365),
-    );
+    let root = self_signed(ca_params("Test RootCA", t - Duration::days(3650), t + Duration::days(3650)), key(alg));
+    let ca = signed_by(ca_params("Test Issuing CA", t - Duration::days(730), t + Duration::days(1825)), key(alg), &root);
+    let mut lp = leaf_params("Nguyễn Văn An", t - Duration::days(365), t + Duration::days(365));
     leaf_tweak(&mut lp);
     let leaf = signed_by(lp, key(alg), &ca);
     Pki { root, ca, leaf }
@@ -231,9 +179,7 @@ fn read_request(s: &mut TcpStream) -> Option<Req> {
         .lines()
         .find_map(|l| {
             let (k, v) = l.split_once(':')?;
-            k.trim()
-                .eq_ignore_ascii_case("content-length")
-                .then(|| v.trim().parse::<usize>().ok())?
+            k.trim().eq_ignore_ascii_case("content-length").then(|| v.trim().parse::<usize>().ok())?
         })
         .unwrap_or(0);
     let mut body = buf[head_end..].to_vec();
@@ -274,10 +220,7 @@ where
             };
             match handler(&req) {
                 Reply::Full(status, headers, body) => {
-                    let mut out = format!(
-                        "HTTP/1.1 {status} X\r\nContent-Length: {}\r\nConnection: close\r\n",
-                        body.len()
-                    );
+                    let mut out = format!("HTTP/1.1 {status} X\r\nContent-Length: {}\r\nConnection: close\r\n", body.len());
                     for (k, v) in headers {
                         out.push_str(&format!("{k}: {v}\r\n"));
                     }
@@ -299,10 +242,6 @@ where
 /// Run a command, panicking with its stderr on failure.
 pub fn run(cmd: &mut std::process::Command) -> std::process::Output {
     let out = cmd.output().expect("spawn");
-    assert!(
-        out.status.success(),
-        "{cmd:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{cmd:?} failed: {}", String::from_utf8_lossy(&out.stderr));
     out
 }
