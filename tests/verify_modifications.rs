@@ -836,3 +836,24 @@ fn a_prev_into_a_section_planted_before_signing_is_never_valid() {
         assert_ne!(s["verdict"], "valid", "{s:#}");
     }
 }
+
+#[test]
+fn an_annotation_list_grown_by_tens_of_thousands_is_never_valid() {
+    let (dir, bytes, args) = base();
+    let (page, _, _) = page_one(&bytes);
+    let text = raw_object_text(&bytes, page);
+    let refs: String = (0..50_000).map(|i| format!("{} 0 R ", 100_000 + i)).collect();
+    let new_page = match text.find("/Annots [") {
+        Some(_) => text.replacen("/Annots [", &format!("/Annots [{refs}"), 1),
+        None => format!("{} /Annots [{refs}] >>", &text[..text.rfind(">>").unwrap()]),
+    };
+    let mut u = Update::new(&bytes);
+    u.object(page, new_page.as_bytes(), true);
+    let out = u.finish_table("");
+    let path = dir.path().join("annots.pdf");
+    std::fs::write(&path, &out).unwrap();
+    let (code, report, o) = verify_json(&args, &[&path]);
+    assert_ne!(code, 0, "{}", output_text(&o));
+    assert_ne!(report["files"][0]["verdict"], "valid", "{report:#}");
+    assert!(report.to_string().contains("too many to analyse"), "{report:#}");
+}
