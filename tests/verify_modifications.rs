@@ -857,3 +857,59 @@ fn an_annotation_list_grown_by_tens_of_thousands_is_never_valid() {
     assert_ne!(report["files"][0]["verdict"], "valid", "{report:#}");
     assert!(report.to_string().contains("too many to analyse"), "{report:#}");
 }
+
+// ---------------------------------------------------------------------------------------
+// Weak algorithms (ETSI cryptographic constraints): never silently valid.
+
+fn pyhanko_sign_with(pki: &TestPki, input: &Path, output: &Path, digest: &str) {
+    require_tool("pyhanko");
+    let mut cmd = std::process::Command::new(require_tool("python3"));
+    cmd.arg(repo_root().join("tests/tools/pyhanko_sign_digest.py"))
+        .arg(pki.key("personal"))
+        .arg(pki.cert("personal"))
+        .arg(pki.cert("ca"))
+        .arg(input)
+        .arg(output)
+        .arg(digest);
+    let out = run(&mut cmd);
+    assert!(out.status.success(), "{}", output_text(&out));
+}
+
+#[test]
+fn a_sha1_document_signature_without_proof_of_existence_is_indeterminate() {
+    let pki = TestPki::shared();
+    let dir = tmp();
+    let out = dir.path().join("sha1.pdf");
+    pyhanko_sign_with(pki, &fixture_document("quyet-dinh.pdf"), &out, "sha1");
+    let (code, report, o) = verify_json(&offline_args(pki), &[&out]);
+    assert_eq!(code, 3, "{}\n{report:#}", output_text(&o));
+    let s = sig(&report, 1);
+    assert_eq!(s["verdict"], "indeterminate", "{s:#}");
+    assert_eq!(check_status(s, "algorithms"), "indeterminate", "{s:#}");
+    assert!(check_message(s, "algorithms").contains("SHA-1"), "{s:#}");
+    // The same document signed with SHA-256 passes the check.
+    let out = dir.path().join("sha256.pdf");
+    pyhanko_sign_with(pki, &fixture_document("quyet-dinh.pdf"), &out, "sha256");
+    let (_, report, _) = verify_json(&offline_args(pki), &[&out]);
+    assert_eq!(check_status(sig(&report, 1), "algorithms"), "pass", "{report:#}");
+}
+
+#[test]
+fn a_cms_whose_digest_algorithms_disagree_with_its_signer_is_invalid() {
+    // digestAlgorithms is not signed: rewriting it leaves the signature intact.
+    let pki = TestPki::shared();
+    let dir = tmp();
+    let signed = dir.path().join("signed.pdf");
+    pyhanko_sign_with(pki, &fixture_document("quyet-dinh.pdf"), &signed, "sha256");
+    let mut bytes = std::fs::read(&signed).unwrap();
+    let sha256_oid = b"0609608648016503040201";
+    let at = bytes.windows(sha256_oid.len()).position(|w| w.eq_ignore_ascii_case(sha256_oid)).expect("the SHA-256 OID in /Contents");
+    bytes[at + sha256_oid.len() - 1] = b'3'; // 2.16.840.1.101.3.4.2.3: SHA-512
+    let path = dir.path().join("digest-algorithms.pdf");
+    std::fs::write(&path, &bytes).unwrap();
+    let (code, report, o) = verify_json(&offline_args(pki), &[&path]);
+    assert_eq!(code, 1, "{}\n{report:#}", output_text(&o));
+    let s = sig(&report, 1);
+    assert_eq!(check_status(s, "algorithms"), "fail", "{s:#}");
+    assert!(check_message(s, "algorithms").contains("SHA-512"), "{s:#}");
+}
