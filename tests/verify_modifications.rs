@@ -1261,3 +1261,33 @@ fn filling_a_field_whose_old_appearance_the_page_also_draws_is_invalid() {
     u.object(ap, &stream_of("/Type /XObject /Subtype /Form /BBox [0 0 70 16]", CANCELLED), true);
     attack(dir.path(), "fill-shared.pdf", &u.finish_table(""), &args, &["shared-object", "XObject (image or form) /Box used on page 1"]);
 }
+
+#[test]
+fn a_field_replaced_by_a_new_object_of_the_same_name_is_invalid() {
+    // "Filling" by swapping in another field object named like the signed one, with its
+    // own widget anywhere on the page.
+    let dir = tmp();
+    let args = offline_args(TestPki::shared());
+    let signed = sign_prepared(dir.path(), &with_text_field(&fixture_bytes()), &args);
+    let (old, _) = fields(&signed).into_iter().find(|(_, n)| n == "So").unwrap();
+    let (page, _, _) = page_one(&signed);
+    let mut u = Update::new(&signed);
+    let (f, ap) = (u.next(), u.next());
+    let (af_num, af_text) = acroform_with(&signed, None, "");
+    let af_text = af_text.replacen(&format!("{} 0 R", old.0), &format!("{f} 0 R"), 1);
+    let (annots_num, annots_text) = page_with_annot(&signed, page, f);
+    u.object(
+        f,
+        format!(
+            "<< /Type /Annot /Subtype /Widget /FT /Tx /T (So) /V (25) /Rect [50 500 550 700] /F 4 /P {page} 0 R /AP << /N {ap} 0 R >> >>"
+        )
+        .as_bytes(),
+        true,
+    );
+    u.object(ap, &stream_of("/Type /XObject /Subtype /Form /BBox [0 0 500 200]", CANCELLED), true);
+    u.object(af_num, af_text.as_bytes(), true);
+    if annots_num != af_num {
+        u.object(annots_num, annots_text.as_bytes(), true);
+    }
+    attack(dir.path(), "field-swap.pdf", &u.finish_table(""), &args, &["other objects or widgets"]);
+}
