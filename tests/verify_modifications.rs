@@ -1291,3 +1291,28 @@ fn a_field_replaced_by_a_new_object_of_the_same_name_is_invalid() {
     }
     attack(dir.path(), "field-swap.pdf", &u.finish_table(""), &args, &["other objects or widgets"]);
 }
+
+#[test]
+fn new_signature_fields_with_colours_or_actions_are_invalid() {
+    let (dir, bytes, args) = base();
+    let (page, _, _) = page_one(&bytes);
+    for (name, extra, needle) in [
+        ("mk", "/MK << /BG [1 1 1] >>", "draws on the page"),
+        ("action", "/AA << /PO << /S /JavaScript /JS (this.getField\\('So'\\).value = '25') >> >>", "actions"),
+    ] {
+        let mut u = Update::new(&bytes);
+        let n = u.next();
+        let (af_num, af_text) = acroform_with(&bytes, Some(n), "");
+        let (annots_num, annots_text) = page_with_annot(&bytes, page, n);
+        u.object(
+            n,
+            format!("<< /Type /Annot /Subtype /Widget /FT /Sig /T (Extra) /Rect [50 500 550 700] /F 4 /P {page} 0 R {extra} >>").as_bytes(),
+            true,
+        );
+        u.object(af_num, af_text.as_bytes(), true);
+        if annots_num != af_num {
+            u.object(annots_num, annots_text.as_bytes(), true);
+        }
+        attack(dir.path(), &format!("field-{name}.pdf"), &u.finish_table(""), &args, &[needle]);
+    }
+}

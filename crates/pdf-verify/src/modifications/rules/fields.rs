@@ -109,6 +109,17 @@ fn new_field(j: &mut Judge<'_>, f: &FieldInfo, values: &HashMap<ObjectId, usize>
         ghost(j, f, v);
         return;
     }
+    let with_actions =
+        f.id.iter().chain(&f.widgets).any(|id| j.new_obj(*id).and_then(|o| o.as_dict().ok()).is_some_and(|d| d.has(b"A") || d.has(b"AA")));
+    if with_actions {
+        j.disallow(
+            Rule::NewField,
+            Level::Other,
+            format!("signature field \"{}\" was added with actions (/A or /AA) that run in the viewer", f.name),
+            format!("trường chữ ký \"{}\" được thêm kèm hành động (/A hoặc /AA) chạy trong trình xem", f.name),
+        );
+        return;
+    }
     if !f.has_value
         && f.visible
         && f.widgets.iter().any(|w| j.new_obj(*w).and_then(|o| o.as_dict().ok()).is_some_and(|d| paints(&j.new.doc, d)))
@@ -312,10 +323,15 @@ fn approve_field(j: &mut Judge<'_>, f: &FieldInfo, old: Option<&FieldInfo>, leve
     }
 }
 
-/// Whether a widget's normal appearance paints anything.
+/// Whether a widget's normal appearance paints anything (without one, whether viewers
+/// would draw its `/MK` background or border colour).
 fn paints(doc: &Document, widget: &Dictionary) -> bool {
-    let Some(ap) = pdfobj::dict_get_dict(doc, widget, b"AP") else { return false };
-    let Ok(n) = ap.get(b"N") else { return false };
+    let mk_colours = || {
+        pdfobj::dict_get_dict(doc, widget, b"MK")
+            .is_some_and(|mk| [&b"BG"[..], b"BC"].iter().any(|k| pdfobj::dict_get_array(doc, mk, k).is_some_and(|a| !a.is_empty())))
+    };
+    let Some(ap) = pdfobj::dict_get_dict(doc, widget, b"AP") else { return mk_colours() };
+    let Ok(n) = ap.get(b"N") else { return mk_colours() };
     let streams: Vec<&Object> = match pdfobj::resolve(doc, n) {
         Some(Object::Dictionary(states)) => states.iter().filter_map(|(_, v)| pdfobj::resolve(doc, v)).collect(),
         Some(o) => vec![o],
