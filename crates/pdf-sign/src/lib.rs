@@ -4,6 +4,7 @@
 
 mod cms_build;
 mod error;
+mod form_fields;
 pub mod keys;
 pub mod ltv;
 mod output;
@@ -15,6 +16,7 @@ use std::path::Path;
 
 pub use chain_check::digest::DigestAlg;
 pub use error::SignError;
+pub use form_fields::FieldFill;
 pub use keys::{KeySource, P12Key, Pkcs11Key, Pkcs11Options};
 pub use output::{sync_dir, write_atomically, write_input_and_update, Durability};
 pub use pdf_raw::Input;
@@ -86,6 +88,12 @@ pub struct SignOptions {
     /// The claimed signing time written in `/M` (a timestamp, when asked for, proves it).
     pub signing_time: OffsetDateTime,
     pub http: chain_check::http::HttpLimits,
+    /// Blanks (S11) to reserve as empty read-only text fields inside this signature's own
+    /// revision: the personal signature over a document whose number and date are blank.
+    pub reserve_blanks: Vec<stamp_layout::blanks::Blank>,
+    /// Reserved fields to fill inside this signature's own revision: the clerk's number and
+    /// issue date, covered by the organization signature.
+    pub fill_fields: Vec<FieldFill>,
 }
 
 impl SignOptions {
@@ -103,6 +111,8 @@ impl SignOptions {
             field_name: None,
             signing_time: OffsetDateTime::now_utc(),
             http: chain_check::http::HttpLimits::default(),
+            reserve_blanks: Vec::new(),
+            fill_fields: Vec::new(),
         }
     }
 }

@@ -26,6 +26,8 @@ pub struct Profile {
     pub key: KeySection,
     #[serde(default)]
     pub signature: SignatureSection,
+    #[serde(default)]
+    pub issue: IssueSection,
     /// Where it was read from (relative paths are resolved against its directory).
     #[serde(skip)]
     pub path: Option<PathBuf>,
@@ -73,6 +75,15 @@ pub struct KeySection {
     pub certs: Vec<PathBuf>,
     #[serde(default)]
     pub trust: Vec<PathBuf>,
+}
+
+/// The clerk's issuing step (rules.md S11).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IssueSection {
+    /// The list of `FILE NUMBER` lines used by `vbdt sign --role organization` when no
+    /// number flag is given (`--numbers`).
+    pub numbers: Option<PathBuf>,
 }
 
 #[derive(Debug, Default, Deserialize)]

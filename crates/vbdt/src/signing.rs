@@ -153,6 +153,8 @@ pub fn describe(err: &SignError, vi: bool) -> String {
         SignError::Certificate(why) => format!("chứng thư số không đạt: {why}"),
         SignError::Timestamp(why) => format!("dịch vụ dấu thời gian: {why}"),
         SignError::Appearance(why) => format!("hình thức chữ ký: {why}"),
+        SignError::Issue(why) => format!("số và ngày ban hành (S11): {why}"),
+        SignError::ClerkCheck(why) => format!("văn thư kiểm tra trước khi ký (S12): văn bản không hợp lệ: {why}"),
         other => other.to_string(),
     }
 }
