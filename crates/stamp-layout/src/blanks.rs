@@ -341,7 +341,8 @@ pub fn reserved_blanks(pdf: &[u8]) -> Result<Vec<ReservedBlank>, LayoutError> {
     Ok(reserved_in_doc(&doc))
 }
 
-fn reserved_in_doc(doc: &Document) -> Vec<ReservedBlank> {
+/// [`reserved_blanks`] of a document already loaded.
+pub fn reserved_in_doc(doc: &Document) -> Vec<ReservedBlank> {
     let deref = |o: &Object| doc.dereference(o).map(|(_, o)| o.clone()).ok();
     let Some(root) = doc.trailer.get(b"Root").ok().and_then(deref) else { return Vec::new() };
     let Some(af) = root.as_dict().ok().and_then(|r| r.get(b"AcroForm").ok()).and_then(deref) else { return Vec::new() };
