@@ -293,7 +293,7 @@ fn append_update(pdf: &[u8], objects: &[(u32, Vec<u8>)]) -> Vec<u8> {
     let text = String::from_utf8_lossy(&pdf[pdf.len() - 64..]).into_owned();
     let prev: usize = text.rsplit("startxref").next().unwrap().split_whitespace().next().unwrap().parse().unwrap();
     let root = doc.trailer.get(b"Root").unwrap().as_reference().unwrap();
-    let size = doc.max_id + 1 + objects.len() as u32;
+    let size = objects.iter().map(|(n, _)| *n).chain([doc.max_id]).max().unwrap() + 1;
     let mut out = pdf.to_vec();
     out.push(b'\n');
     let mut offsets = Vec::new();
@@ -343,8 +343,13 @@ fn a_changed_number_is_invalid_and_a_broken_input_is_refused() {
     changed.set("AP", lopdf::Object::Dictionary(apd));
     let mut body = Vec::new();
     lopdf::Writer::write_object(&mut body, &lopdf::Object::Dictionary(changed)).unwrap();
-    let stream = b"<</Type /XObject /Subtype /Form /BBox [0 0 32 15] /Resources <</Font <</F1 <</Type /Font /Subtype /Type1 /BaseFont /Times-Roman>>>>>> /Length 35>>\nstream\nBT /F1 13 Tf 18 3 Td (63) Tj ET\nendstream".to_vec();
-    let forged = dir.path().join("forged.pdf");
+    let content = "BT /F1 13 Tf 18 3 Td (63) Tj ET";
+    let stream = format!(
+        "<</Type /XObject /Subtype /Form /BBox [0 0 32 15] /Resources <</Font <</F1 <</Type /Font /Subtype /Type1 /BaseFont /Times-Roman>>>>>> /Length {}>>\nstream\n{content}\nendstream",
+        content.len()
+    )
+    .into_bytes();
+    let forged = std::env::var_os("VBDT_KEEP_FORGED").map(PathBuf::from).unwrap_or_else(|| dir.path().join("forged.pdf"));
     std::fs::write(&forged, append_update(&bytes, &[(id.0, body), (ap, stream)])).unwrap();
     assert!(pdftotext_layout(&forged).contains("63"), "the forged file must show the new number");
     let v = verify_json(pki, &forged);
@@ -360,6 +365,14 @@ fn a_changed_number_is_invalid_and_a_broken_input_is_refused() {
         .map(|m| m["message"].as_str().unwrap_or_default().to_string())
         .collect();
     assert!(disallowed.iter().any(|m| m.contains("VBDT_So")), "{disallowed:?}");
+    // pyHanko too: the organization signature locks the fields it filled (FieldMDP).
+    let (ok, text) = pyhanko_validate(&forged, &pki.root());
+    let org_line = text.lines().find(|l| l.starts_with("Sig_Organization:")).unwrap_or_default();
+    assert!(
+        !ok && org_line.contains(":INTACT:") && !org_line.contains("ACCEPTABLE_MODIFICATIONS"),
+        "pyHanko on the changed number:\n{text}"
+    );
+    assert!(qpdf_check(&forged).0, "the forged file must be well formed");
 
     // A broken personal signature: one byte of the signed page content changed.
     let mut broken = std::fs::read(&p).unwrap();

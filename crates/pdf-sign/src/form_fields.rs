@@ -138,6 +138,11 @@ pub(crate) fn with_da_font(doc: &Document, acroform: &mut Dictionary) {
     acroform.set("DR", Object::Dictionary(dr));
 }
 
+/// The names of the fields filled, as a PDF array of strings (None when none is).
+pub(crate) fn filled_names(fills: &[FieldFill]) -> Option<Object> {
+    (!fills.is_empty()).then(|| Object::Array(fills.iter().map(|f| lopdf::text_string(&f.name)).collect()))
+}
+
 /// The top-level fields of the form by name, with their object ids.
 fn fields_by_name(doc: &Document, acroform: &Dictionary) -> Vec<(String, ObjectId)> {
     let arr = match acroform.get(b"Fields") {

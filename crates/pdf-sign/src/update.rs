@@ -206,6 +206,15 @@ pub(crate) fn prepare(input: &[u8], key: &dyn KeySource, opts: &SignOptions) -> 
         }
     }
     widget.set("P", Object::Reference(page_id));
+    // The fields this signature fills are locked by it (FieldMDP): a later change to them
+    // breaks it in every validator that honours locks, as it does in vbdt.
+    if let Some(fields) = crate::form_fields::filled_names(&opts.fill_fields) {
+        let mut lock = Dictionary::new();
+        lock.set("Type", Object::Name(b"SigFieldLock".to_vec()));
+        lock.set("Action", Object::Name(b"Include".to_vec()));
+        lock.set("Fields", fields);
+        widget.set("Lock", Object::Dictionary(lock));
+    }
     let mut objects = vec![(widget_object, 0u16, serialize(&Object::Dictionary(widget))?)];
     for (n, obj) in &appearance_objects {
         objects.push((*n, 0, serialize(obj)?));
@@ -236,6 +245,13 @@ pub(crate) fn prepare(input: &[u8], key: &dyn KeySource, opts: &SignOptions) -> 
         tail.extend_from_slice(&serialize(&lopdf::text_string(&signer_name))?);
     }
     tail.extend_from_slice(format!(" /Prop_Build <</App <</Name /vbdt /REx ({})>>>>", env!("CARGO_PKG_VERSION")).as_bytes());
+    if let Some(fields) = crate::form_fields::filled_names(&opts.fill_fields) {
+        tail.extend_from_slice(
+            format!(" /Reference [<</Type /SigRef /TransformMethod /FieldMDP /Data {} {} R /TransformParams <</Type /TransformParams /Action /Include /V /1.2 /Fields ", root_id.0, root_id.1).as_bytes(),
+        );
+        tail.extend_from_slice(&serialize(&fields)?);
+        tail.extend_from_slice(b">>>>]");
+    }
     tail.extend_from_slice(format!(" /VBDT_Role /{}", opts.role.pdf_name()).as_bytes());
     if let Some(kind) = opts.document_kind {
         tail.extend_from_slice(format!(" /VBDT_Kind /{}", kind.pdf_name()).as_bytes());
