@@ -191,11 +191,14 @@ mod tests {
             pin_env = "TOKEN_PIN"
             [signature]
             tsa = "http://tsa.example/"
+            [issue]
+            numbers = "so-van-ban.txt"
             "#,
         )
         .unwrap();
         assert_eq!(p.organization.seal_size.as_deref(), Some("36mm"));
         assert_eq!(p.key.token.as_deref(), Some("UBND"));
+        assert_eq!(p.issue.numbers.as_deref(), Some(Path::new("so-van-ban.txt")));
         assert!(toml::from_str::<Profile>("[organisation]\nname = \"x\"").is_err());
     }
 }
