@@ -25,11 +25,13 @@ fn image(shared: &Path, name: &str) -> PathBuf {
 }
 
 /// `vbdt sign` with the test PKI's key `key`, its root as trust anchor (for the Điều 29
-/// pre-check and the clerk's S12 check), English messages.
+/// pre-check and the clerk's S12 check), English messages unless `extra` says otherwise.
 fn sign(pki: &TestPki, key: &str, role: &str, inputs: &[&Path], extra: &[&str]) -> Output {
     let mut cmd = vbdt(["sign"]);
+    let lang = if extra.contains(&"--lang") { &[][..] } else { &["--lang", "en"][..] };
     cmd.args(inputs)
-        .args(["--role", role, "--lang", "en"])
+        .args(["--role", role])
+        .args(lang)
         .arg("--p12")
         .arg(pki.p12(key))
         .arg("--pass-file")
@@ -487,4 +489,35 @@ fn batches_number_each_file() {
     let out = run(&mut cmd);
     assert_eq!(out.status.code(), Some(2), "{}", output_text(&out));
     assert!(output_text(&out).contains("two files"));
+}
+
+/// Blanks the personal signature did not reserve (another program's signature, here the
+/// library without reservation) cannot be filled without breaking it: refused, saying so.
+/// A number wider than its blank is refused, in either language.
+#[test]
+fn unreserved_blanks_and_numbers_too_wide_are_refused() {
+    let Some(shared) = shared_or_skip("unreserved_blanks_and_numbers_too_wide_are_refused") else { return };
+    let pki = TestPki::shared();
+    let dir = tmp();
+    let p = dir.path().join("p.pdf");
+    let key = pdf_sign::P12Key::open(&pki.p12("personal"), pki.password()).unwrap();
+    let blank = blank_fixture(&shared, "quyet-dinh-chua-cap-so.pdf");
+    pdf_sign::sign_file(&blank, &p, false, &key, &pdf_sign::SignOptions::new(pdf_sign::Role::Personal)).unwrap();
+    let out_path = dir.path().join("po.pdf");
+    let out = sign(pki, "organization", "organization", &[&p], &["-o", out_path.to_str().unwrap(), "--number", "62"]);
+    let text = output_text(&out);
+    assert_eq!(out.status.code(), Some(4), "{text}");
+    assert!(text.contains("did not reserve") && text.contains("change what the official signed"), "{text}");
+    assert!(!out_path.exists());
+
+    let p = dir.path().join("reserved.pdf");
+    personal(pki, &shared, &blank, &p, "Nguyễn Văn An");
+    for (lang, want) in [("en", "the blank for the number is"), ("vi", "chỗ trống cho số chỉ rộng")] {
+        let out =
+            sign(pki, "organization", "organization", &[&p], &["-o", out_path.to_str().unwrap(), "--number", "123456789", "--lang", lang]);
+        let text = output_text(&out);
+        assert_eq!(out.status.code(), Some(4), "{text}");
+        assert!(text.contains(want), "{lang}: {text}");
+        assert!(!out_path.exists());
+    }
 }

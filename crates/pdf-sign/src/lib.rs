@@ -125,6 +125,10 @@ pub struct SignedUpdate {
     pub field_name: String,
     pub byte_range: [usize; 4],
     pub timestamped: bool,
+    /// The fields filled in this signature's revision, with their values (S11).
+    pub filled: Vec<(String, String)>,
+    /// The fields reserved in this signature's revision (S11).
+    pub reserved: Vec<String>,
 }
 
 /// Signs `input` (a whole PDF) and returns the incremental update to append.
@@ -178,6 +182,8 @@ fn sign_with(input: &[u8], input_hash: &InputHash<'_>, key: &dyn KeySource, opts
                 byte_range: placeholder.byte_range,
                 update: placeholder.bytes,
                 timestamped: cms.timestamped,
+                filled: opts.fill_fields.iter().map(|f| (f.name.clone(), f.value.clone())).collect(),
+                reserved: opts.reserve_blanks.iter().map(|b| b.kind.field_name().to_string()).collect(),
             });
         }
         capacity = cms.der.len() + 4096;

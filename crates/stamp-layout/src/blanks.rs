@@ -71,6 +71,16 @@ impl BlankKind {
 
     /// How the value sits in the blank: the number against the printed "/SYMBOL" after it,
     /// the date parts centred.
+    /// Its name in messages: English, Vietnamese.
+    pub fn words(self) -> (&'static str, &'static str) {
+        match self {
+            BlankKind::Number => ("number", "số"),
+            BlankKind::Day => ("day", "ngày"),
+            BlankKind::Month => ("month", "tháng"),
+            BlankKind::Year => ("year", "năm"),
+        }
+    }
+
     pub fn align(self) -> Align {
         match self {
             BlankKind::Number => Align::Right,
@@ -397,15 +407,7 @@ pub fn fill_appearance(blank: &Blank, text: &str, font: &TextFont) -> Result<For
     let width = glyphs.iter().map(|g| g.2).sum::<f32>() * size / 1000.0;
     let room = blank.rect.width();
     if width > room + 0.01 {
-        return Err(LayoutError::Place(format!(
-            "{text:?} is {width:.1} pt wide at {size:.1} pt; the blank for the {} is {room:.1} pt wide",
-            match blank.kind {
-                BlankKind::Number => "number",
-                BlankKind::Day => "day",
-                BlankKind::Month => "month",
-                BlankKind::Year => "year",
-            }
-        )));
+        return Err(LayoutError::BlankTooNarrow { text: text.to_string(), kind: blank.kind, width, size, room });
     }
     let x = match blank.align {
         Align::Left => (room - width).min(0.25 * size),

@@ -174,13 +174,13 @@ pub fn fills(input: &[u8], number: Option<&str>, when: OffsetDateTime, font: &Te
                 format!("trang 1 có chỗ trống số và ngày nhưng chữ ký cá nhân không dành trường cho chúng (ký bằng phần mềm khác hoặc vbdt cũ): ghi số {n} vào trang lúc này sẽ thay đổi nội dung người có thẩm quyền đã ký; cần ký cá nhân lại bằng vbdt"),
             ));
         }
-        let seen = match (&page.number_line, &page.date_line) {
-            (Some(l), _) => format!(" (found {l:?})"),
-            _ => String::new(),
+        let (seen, seen_vi) = match &page.number_line {
+            Some(l) => (format!(" (found {l:?})"), format!(" (thấy {l:?})")),
+            None => (String::new(), String::new()),
         };
         return Err(issue(
             format!("--number {n}: the document has no blank to fill; looked for {}{seen}", blanks::LOOKED_FOR),
-            format!("--number {n}: văn bản không có chỗ trống để điền; đã tìm {}{seen}", blanks::LOOKED_FOR_VI),
+            format!("--number {n}: văn bản không có chỗ trống để điền; đã tìm {}{seen_vi}", blanks::LOOKED_FOR_VI),
         ));
     }
     if let Some(r) = reserved.iter().find(|r| r.value.is_some()) {
@@ -235,7 +235,13 @@ pub fn fills(input: &[u8], number: Option<&str>, when: OffsetDateTime, font: &Te
             BlankKind::Month => parts[1].clone(),
             BlankKind::Year => parts[2].clone(),
         };
-        let appearance = blanks::fill_appearance(&r.blank, &value, font).map_err(|e| issue(e.to_string(), e.to_string()))?;
+        let appearance = blanks::fill_appearance(&r.blank, &value, font).map_err(|e| match &e {
+            stamp_layout::LayoutError::BlankTooNarrow { text, kind, width, size, room } => issue(
+                e.to_string(),
+                format!("{text:?} rộng {width:.1} pt ở cỡ chữ {size:.1} pt; chỗ trống cho {} chỉ rộng {room:.1} pt", kind.words().1),
+            ),
+            _ => issue(e.to_string(), e.to_string()),
+        })?;
         out.push(FieldFill { name: r.name.clone(), value, appearance });
     }
     Ok(out)

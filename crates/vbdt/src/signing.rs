@@ -424,6 +424,22 @@ pub fn run_batch(
                         if vi { "trường" } else { "field" },
                         signed.field_name
                     );
+                    if !signed.reserved.is_empty() {
+                        let names = signed.reserved.join(", ");
+                        if vi {
+                            println!("  Dành sẵn chỗ trống số và ngày cho văn thư (S11): {names}");
+                        } else {
+                            println!("  Number and date blanks reserved for the clerk (S11): {names}");
+                        }
+                    }
+                    if !signed.filled.is_empty() {
+                        let values = signed.filled.iter().map(|(n, v)| format!("{n} = {v}")).collect::<Vec<_>>().join(", ");
+                        if vi {
+                            println!("  Văn thư cấp số, ngày ban hành (S11): {values}");
+                        } else {
+                            println!("  Number and issue date assigned by the clerk (S11): {values}");
+                        }
+                    }
                 }
             }
             Err(e) => {
