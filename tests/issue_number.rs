@@ -286,6 +286,19 @@ fn the_clerk_fills_number_and_date_between_the_two_signatures() {
             let r = f["rules"].as_array().unwrap().iter().find(|r| r["id"] == id).unwrap();
             assert_eq!(r["status"], "pass", "{file}: {r:#}");
         }
+
+        // --bundle reads the document's number and symbol from the filled field.
+        let appendix = dir.path().join(format!("{file}.phu-luc.pdf"));
+        let number = format!("62{symbol}");
+        let mut cmd = vbdt(["attach", "--lang", "en", "--ref", &number, "-o"]);
+        cmd.arg(&appendix).arg(shared.join("fixtures/documents/phu-luc.pdf")).arg("--p12").arg(pki.p12("organization"));
+        cmd.arg("--pass-file").arg(pki.password_file());
+        assert_ok(&run(&mut cmd));
+        let mut cmd = vbdt(["verify", "--bundle", "--format", "json", "--lang", "en", "--trust"]);
+        cmd.arg(pki.root()).arg(&po).arg(&appendix);
+        let out = run(&mut cmd);
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", output_text(&out)));
+        assert_eq!(v["bundle"]["number"], number.as_str(), "{file}: {:#}", v["bundle"]);
     }
 }
 

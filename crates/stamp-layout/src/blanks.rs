@@ -311,7 +311,8 @@ pub fn find_issue_blanks(pdf: &[u8]) -> Result<IssueBlanks, LayoutError> {
     find_in_doc(&doc)
 }
 
-pub(crate) fn find_in_doc(doc: &Document) -> Result<IssueBlanks, LayoutError> {
+/// [`find_issue_blanks`] of a document already loaded.
+pub fn find_in_doc(doc: &Document) -> Result<IssueBlanks, LayoutError> {
     let mut out = IssueBlanks::default();
     if doc.get_pages().is_empty() {
         return Ok(out);
