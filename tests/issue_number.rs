@@ -534,3 +534,35 @@ fn unreserved_blanks_and_numbers_too_wide_are_refused() {
         assert!(!out_path.exists());
     }
 }
+
+/// A reserved field moved after the personal signature (over the body text) is not filled:
+/// the clerk's step refuses, naming the field.
+#[test]
+fn a_field_moved_after_the_personal_signature_is_refused() {
+    let Some(shared) = shared_or_skip("a_field_moved_after_the_personal_signature_is_refused") else { return };
+    let pki = TestPki::shared();
+    let dir = tmp();
+    let p = dir.path().join("p.pdf");
+    personal(pki, &shared, &blank_fixture(&shared, "quyet-dinh-chua-cap-so.pdf"), &p, "Nguyễn Văn An");
+    let bytes = std::fs::read(&p).unwrap();
+    let doc = lopdf::Document::load_mem(&bytes).unwrap();
+    let (id, mut field) = doc
+        .objects
+        .iter()
+        .find_map(|(id, o)| {
+            let d = o.as_dict().ok()?;
+            (d.get(b"T").ok()?.as_str().ok()? == b"VBDT_So").then(|| (*id, d.clone()))
+        })
+        .expect("the number field");
+    field.set("Rect", lopdf::Object::Array(vec![100.into(), 600.into(), 300.into(), 620.into()]));
+    let mut body = Vec::new();
+    lopdf::Writer::write_object(&mut body, &lopdf::Object::Dictionary(field)).unwrap();
+    let moved = dir.path().join("moved.pdf");
+    std::fs::write(&moved, append_update(&bytes, &[(id.0, body)])).unwrap();
+    let out_path = dir.path().join("po.pdf");
+    let out = organization(pki, &shared, &moved, &out_path, &["--number", "62"]);
+    let text = output_text(&out);
+    assert_eq!(out.status.code(), Some(4), "{text}");
+    assert!(text.contains("VBDT_So"), "{text}");
+    assert!(!out_path.exists());
+}

@@ -202,9 +202,10 @@ pub fn run(args: &SignArgs) -> u8 {
             }
             Some(check) => {
                 let name = job.input.display().to_string();
-                warnings.extend(crate::issuing::clerk_check(input, &name, check, image.is_some(), vi)?);
+                let checked = crate::issuing::clerk_check(input, &name, check, image.is_some(), vi)?;
+                warnings.extend(checked.warnings);
                 let number = numbers.get(&job.input).map(String::as_str);
-                opts.fill_fields = crate::issuing::fills(input, number, opts.signing_time, &fill_font, vi)?;
+                opts.fill_fields = crate::issuing::fills(input, checked.personal_signed, number, opts.signing_time, &fill_font, vi)?;
             }
         }
         let Some(img) = &image else { return Ok((opts, warnings)) };

@@ -95,10 +95,11 @@ pub fn run(args: &DemoArgs) -> anyhow::Result<u8> {
                 );
             }
             Role::Organization => {
-                for w in crate::issuing::clerk_check(&pdf, &input.display().to_string(), &check, true, vi)? {
+                let checked = crate::issuing::clerk_check(&pdf, &input.display().to_string(), &check, true, vi)?;
+                for w in &checked.warnings {
                     say(&format!("   cảnh báo: {w}"), &format!("   warning: {w}"));
                 }
-                opts.fill_fields = crate::issuing::fills(&pdf, Some(DEMO_NUMBER), opts.signing_time, &font, vi)?;
+                opts.fill_fields = crate::issuing::fills(&pdf, checked.personal_signed, Some(DEMO_NUMBER), opts.signing_time, &font, vi)?;
                 let day = stamp_layout::blanks::date_parts(opts.signing_time.to_offset(stamp_layout::VIETNAM).date());
                 say(
                     &format!(

@@ -161,10 +161,34 @@ pub fn blanks_to_reserve(input: &[u8], vi: bool) -> (Vec<blanks::Blank>, Vec<Str
 
 /// The organization step: the values and appearances of the reserved fields, the date being
 /// `when` in Vietnam time; checks that the number is given exactly when a number blank is
-/// reserved, and that printed date parts agree with the issue date.
-pub fn fills(input: &[u8], number: Option<&str>, when: OffsetDateTime, font: &TextFont, vi: bool) -> Result<Vec<FieldFill>, SignError> {
+/// reserved, that printed date parts agree with the issue date, and that every field is
+/// exactly as it was in the first `signed_len` bytes (the revision the official signed):
+/// a field added or moved later could put the number anywhere on the page.
+pub fn fills(
+    input: &[u8],
+    signed_len: Option<usize>,
+    number: Option<&str>,
+    when: OffsetDateTime,
+    font: &TextFont,
+    vi: bool,
+) -> Result<Vec<FieldFill>, SignError> {
     let issue = |en: String, v: String| SignError::Issue(say(vi, en, v));
     let reserved = blanks::reserved_blanks(input).map_err(|e| SignError::Appearance(e.to_string()))?;
+    if !reserved.is_empty() {
+        let signed = signed_len.and_then(|l| input.get(..l)).map(blanks::reserved_blanks).transpose();
+        let signed = signed.map_err(|e| SignError::Appearance(e.to_string()))?.unwrap_or_default();
+        for r in &reserved {
+            if !signed.iter().any(|s| s.name == r.name && s.blank == r.blank && s.value.is_none()) {
+                return Err(issue(
+                    format!("the field {} is not as the official signed it (added, moved or filled after the personal signature)", r.name),
+                    format!(
+                        "trường {} không còn như khi người có thẩm quyền ký (được thêm, di chuyển hoặc điền sau chữ ký cá nhân)",
+                        r.name
+                    ),
+                ));
+            }
+        }
+    }
     if reserved.is_empty() {
         let Some(n) = number else { return Ok(Vec::new()) };
         let page = blanks::find_issue_blanks(input).unwrap_or_default();
@@ -273,7 +297,7 @@ pub fn check_options(args: &KeyArgs) -> anyhow::Result<VerifyOptions> {
 /// signature yet, S8; with a visible seal also the S2 image). A document that is not valid
 /// is refused with the verifier's reasons; what could not be established (an unanchored
 /// path, revocation unreachable) is returned as warnings.
-pub fn clerk_check(input: &[u8], name: &str, opts: &VerifyOptions, seal_visible: bool, vi: bool) -> Result<Vec<String>, SignError> {
+pub fn clerk_check(input: &[u8], name: &str, opts: &VerifyOptions, seal_visible: bool, vi: bool) -> Result<Checked, SignError> {
     let lang = if vi { Lang::Vi } else { Lang::En };
     let refuse = |en: String, v: String| SignError::ClerkCheck(say(vi, en, v));
     let report = pdf_verify::verify_bytes(input, name, opts).map_err(|e| refuse(e.to_string(), e.to_string()))?;
@@ -324,12 +348,26 @@ pub fn clerk_check(input: &[u8], name: &str, opts: &VerifyOptions, seal_visible:
     if !reasons.is_empty() {
         return Err(SignError::ClerkCheck(reasons.join("; ")));
     }
-    Ok(warnings
+    let personal_signed = personal.and_then(|s| s.byte_range.as_ref()).and_then(|br| {
+        let (start, len) = (*br.get(2)?, *br.get(3)?);
+        usize::try_from(start.checked_add(len)?).ok()
+    });
+    let warnings = warnings
         .into_iter()
         .map(|w| {
             say(vi, format!("the clerk's check (S12) could not establish: {w}"), format!("văn thư kiểm tra (S12) chưa xác định được: {w}"))
         })
-        .collect())
+        .collect();
+    Ok(Checked { warnings, personal_signed })
+}
+
+/// What the clerk's check found besides refusals.
+#[derive(Debug, Clone, Default)]
+pub struct Checked {
+    /// What could not be established, to show as warnings.
+    pub warnings: Vec<String>,
+    /// How many bytes the personal signature covers: the revision the official signed.
+    pub personal_signed: Option<usize>,
 }
 
 #[cfg(test)]
