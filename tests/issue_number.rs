@@ -282,6 +282,10 @@ fn the_clerk_fills_number_and_date_between_the_two_signatures() {
         for field in ["VBDT_So", "VBDT_Ngay", "VBDT_Thang", "VBDT_Nam"] {
             assert!(mentioned.contains(field), "{file}: {field} not listed among {mentioned}");
         }
+        // The clerk's four fills and the organization signature, nothing else.
+        let rules: Vec<&str> = mods.iter().map(|m| m["rule"].as_str().unwrap_or_default()).collect();
+        assert_eq!(rules.iter().filter(|r| **r == "form-filling").count(), 4, "{file}: {mods:#?}");
+        assert!(rules.iter().all(|r| *r == "form-filling" || *r == "signature-field"), "{file}: {mods:#?}");
         for id in ["S1", "S7"] {
             let r = f["rules"].as_array().unwrap().iter().find(|r| r["id"] == id).unwrap();
             assert_eq!(r["status"], "pass", "{file}: {r:#}");
