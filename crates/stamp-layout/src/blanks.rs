@@ -335,6 +335,18 @@ pub fn find_in_doc(doc: &Document) -> Result<IssueBlanks, LayoutError> {
     Ok(out)
 }
 
+/// What the personal signing step needs, from one reading of the document: the blanks
+/// reserved already (a second personal signature reserves nothing) and, when there are
+/// none, the blanks on page 1.
+pub fn for_personal_signature(pdf: &[u8]) -> Result<(Vec<ReservedBlank>, IssueBlanks), LayoutError> {
+    let doc = crate::place::load(pdf)?;
+    let reserved = reserved_in_doc(&doc);
+    if !reserved.is_empty() {
+        return Ok((reserved, IssueBlanks::default()));
+    }
+    Ok((reserved, find_in_doc(&doc)?))
+}
+
 /// A blank reserved as a text field, as read back from the document.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReservedBlank {

@@ -142,12 +142,9 @@ pub fn read_number_list(list: &Path) -> anyhow::Result<Vec<(PathBuf, String)>> {
 /// The personal step: the blanks on page 1 to reserve (none when the number and date are
 /// printed, or when the document has reserved fields already).
 pub fn blanks_to_reserve(input: &[u8], vi: bool) -> (Vec<blanks::Blank>, Vec<String>) {
-    match blanks::reserved_blanks(input) {
-        Ok(r) if !r.is_empty() => return (Vec::new(), Vec::new()),
-        _ => {}
-    }
-    match blanks::find_issue_blanks(input) {
-        Ok(found) => (found.blanks, Vec::new()),
+    match blanks::for_personal_signature(input) {
+        Ok((reserved, _)) if !reserved.is_empty() => (Vec::new(), Vec::new()),
+        Ok((_, found)) => (found.blanks, Vec::new()),
         Err(e) => (
             Vec::new(),
             vec![say(
