@@ -176,6 +176,23 @@ fn existing_field(j: &mut Judge<'_>, f: &FieldInfo, old: &FieldInfo, values: &Ha
     if !objects.iter().any(|id| j.pending.contains_key(id)) {
         return;
     }
+    // Signing or filling a field keeps its objects: a field of the same name made of other
+    // objects (or with other widgets) could draw anywhere on the page.
+    let same_widgets = {
+        let (mut a, mut b) = (f.widgets.clone(), old.widgets.clone());
+        a.sort();
+        b.sort();
+        a == b
+    };
+    if f.id != old.id || !same_widgets {
+        j.disallow(
+            Rule::FieldChanged,
+            Level::Other,
+            format!("form field \"{}\" is now made of other objects or widgets than when signed", f.name),
+            format!("trường biểu mẫu \"{}\" nay gồm đối tượng hoặc ô hiển thị khác với khi ký", f.name),
+        );
+        return;
+    }
     let keys = if f.is_signature() { SIGN_FIELD_KEYS } else { FILL_KEYS };
     let mut beyond: Vec<String> = Vec::new();
     for id in f.id.iter().chain(f.widgets.iter()) {
