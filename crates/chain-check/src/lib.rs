@@ -26,6 +26,6 @@ pub use article32::{Budget, CertPath, PathBuilder, PathError};
 pub use cert::{CertError, Certificate};
 pub use digest::{DigestAlg, Hasher};
 pub use http::{HttpError, HttpLimits};
-pub use revocation::{RevocationError, RevocationSources, RevocationStatus, Source};
+pub use revocation::{RevocationError, RevocationSources, RevocationStatus, Source, TimeKind};
 pub use sigalg::SignatureError;
 pub use trust::{TrustError, TrustStore};

@@ -167,7 +167,7 @@ pub fn evaluate(der: &[u8], cert: &Certificate, issuer: &Certificate, at: Offset
             // Only meaningful in delta CRLs (excluded above); treat as not listed.
             continue;
         }
-        return Ok(Finding::Revoked { revoked_at: der_util::x509_time(&entry.revocation_date), reason });
+        return Ok(Finding::Revoked { revoked_at: der_util::x509_time(&entry.revocation_date), reason, this_update });
     }
     good_covers(cert, this_update, next_update, at, expired_kept_since)?;
     Ok(Finding::Good { this_update, next_update })
