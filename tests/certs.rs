@@ -347,3 +347,30 @@ fn issuers_named_by_aia_are_fetched_once_kept_and_embedded() {
     assert_eq!(fetches(), before);
     let _ = code;
 }
+
+/// Attack: the caIssuers address (plain HTTP) answers with a certificate of the same name
+/// as the real issuer but another key (a foreign PKI's CA). The path is never valid, the
+/// answer is not kept, and once the real issuer is served again the next run finds it.
+#[test]
+fn a_forged_issuer_from_aia_is_neither_trusted_nor_kept() {
+    let mut pki = TestPki::with_aia("vgca");
+    let foreign = TestPki::new_foreign();
+    let dir = tmp();
+    let signed = dir.path().join("signed.pdf");
+    sign_pyhanko(&pki, "personal", &fixture_document("quyet-dinh.pdf"), &signed, false, None);
+    let forged = std::fs::read(foreign.dir().join("ca.crt")).unwrap();
+    pki.services_mut().set_fault("/crt/ca.crt", Some(Fault::Body(forged)));
+    let base = vec!["--trust".to_string(), arg(&pki.root()), "--issued-on".into(), today_vn()];
+    let cache = dir.path().join("cache");
+    let (code, report, out) = verify_with_cache(&base, &cache, &signed);
+    let s = sig(&report, 1);
+    assert_ne!(s["verdict"], "valid", "{}", output_text(&out));
+    assert_ne!(code, 0);
+    assert_eq!(check_status(s, "path"), "indeterminate", "{s:#}");
+    assert!(check_message(s, "path").contains("does not contain the issuer"), "{}", check_message(s, "path"));
+    // Nothing kept: the real issuer is fetched next time.
+    pki.services_mut().set_fault("/crt/ca.crt", None);
+    let (_, report, out) = verify_with_cache(&base, &cache, &signed);
+    assert_eq!(check_status(sig(&report, 1), "path"), "pass", "{}", output_text(&out));
+    assert!(check_message(sig(&report, 1), "path").contains("fetched from"), "{report:#}");
+}

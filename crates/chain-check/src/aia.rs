@@ -11,7 +11,11 @@
 //!
 //! Nothing from the cache is trusted: a fetched certificate is only a candidate issuer for
 //! [`crate::PathBuilder`], which checks every signature and validity up to a trust anchor.
-//! A wrong or hostile answer can make a path fail to build, never make one valid.
+//! A wrong or hostile answer can make a path fail to build, never make one valid; and it is
+//! not kept: an answer is used and cached only when one of its certificates is the
+//! issuer of the certificate that named the address (its name, and its key verifies that
+//! certificate's signature), so that a bad answer (plain HTTP can be tampered with) cannot
+//! block the real issuer for the cache's lifetime.
 //!
 //! Where: `$VBDT_CACHE_DIR/issuers` when that variable is set (tests point it at a
 //! temporary directory), else `$XDG_CACHE_HOME/vbdt/issuers`, else
@@ -66,6 +70,9 @@ pub enum AiaError {
     Offline { url: String },
     #[error(transparent)]
     Http(#[from] HttpError),
+    /// No certificate of the answer issued the certificate that named the address.
+    #[error("{url}: the answer does not contain the issuer of \"{subject}\"")]
+    NotTheIssuer { url: String, subject: String },
     #[error("{url}: not a certificate or a PKCS#7 certs-only bundle: {source}")]
     NotCertificates {
         url: String,
@@ -126,14 +133,16 @@ impl IssuerCache {
         self.dir.as_deref()
     }
 
-    /// The certificates published at `url`: from memory, else from the disk cache (not
-    /// expired at `now`), else — when `online` — fetched and kept.
-    pub fn get(&self, url: &str, online: bool, limits: &HttpLimits, now: OffsetDateTime) -> Result<Answer, AiaError> {
+    /// The certificates published at `url`, named as where the issuer of `child` is: from
+    /// memory, else from the disk cache (not expired at `now`), else — when `online` —
+    /// fetched and kept. An answer without `child`'s issuer is neither used nor kept.
+    pub fn get(&self, url: &str, child: &Certificate, online: bool, limits: &HttpLimits, now: OffsetDateTime) -> Result<Answer, AiaError> {
         let url = url.trim();
-        if let Some(e) = self.memory.lock().ok().and_then(|m| m.get(url).cloned()) {
+        let has_issuer = |e: &Entry| e.certs.iter().any(|c| cert::issued_by(child, c));
+        if let Some(e) = self.memory.lock().ok().and_then(|m| m.get(url).cloned()).filter(has_issuer) {
             return Ok(answer(url, e));
         }
-        if let Some(e) = self.read_disk(url, now) {
+        if let Some(e) = self.read_disk(url, now).filter(has_issuer) {
             if let Ok(mut m) = self.memory.lock() {
                 m.insert(url.to_string(), e.clone());
             }
@@ -148,6 +157,9 @@ impl IssuerCache {
         let earliest = certs.iter().map(cert::not_after).min().unwrap_or(now);
         let expires = (now + self.ttl).min(earliest.max(now));
         let e = Entry { certs, fetched_at: now, expires, fresh: true };
+        if !has_issuer(&e) {
+            return Err(AiaError::NotTheIssuer { url: url.to_string(), subject: cert::subject(child) });
+        }
         self.write_disk(url, &e);
         if let Ok(mut m) = self.memory.lock() {
             m.insert(url.to_string(), e.clone());
@@ -216,10 +228,57 @@ mod tests {
     #[test]
     fn offline_and_empty_names_the_url() {
         let c = IssuerCache::memory_only();
-        match c.get("http://127.0.0.1:9/ca.crt", false, &HttpLimits::default(), OffsetDateTime::now_utc()) {
+        let child = &crate::trust::profile("vgca").unwrap()[1];
+        match c.get("http://127.0.0.1:9/ca.crt", child, false, &HttpLimits::default(), OffsetDateTime::now_utc()) {
             Err(AiaError::Offline { url }) => assert_eq!(url, "http://127.0.0.1:9/ca.crt"),
             other => panic!("{other:?}"),
         }
+    }
+
+    /// What the disk gives back: only an unexpired entry written for exactly this URL,
+    /// reported as coming from the cache; anything else is a miss (then, offline, the URL
+    /// is named), never an error or a panic.
+    #[test]
+    fn the_disk_cache_is_keyed_by_url_and_expires() {
+        let dir = tempfile::tempdir().unwrap();
+        let certs = crate::trust::profile("vgca").unwrap();
+        // g1-chinh-phu (index 1) is issued by the G1 root (index 0).
+        let child = &certs[1];
+        assert!(cert::issued_by(child, &certs[0]));
+        let now = OffsetDateTime::now_utc().replace_nanosecond(0).unwrap();
+        let url = "http://127.0.0.1:9/ca.crt";
+        let writer = IssuerCache::new(Some(dir.path().to_path_buf()));
+        let entry =
+            Entry { certs: certs[..2].to_vec(), fetched_at: now - Duration::days(1), expires: now + Duration::days(1), fresh: true };
+        writer.write_disk(url, &entry);
+        let limits = HttpLimits::default();
+        // A new run (another cache object) reads it, offline too.
+        let reader = IssuerCache::new(Some(dir.path().to_path_buf()));
+        let a = reader.get(url, child, false, &limits, now).unwrap();
+        assert_eq!(a.certs, certs[..2].to_vec());
+        assert!(
+            matches!(a.origin, Origin::Cache { ref url, fetched_at, .. } if url == "http://127.0.0.1:9/ca.crt" && fetched_at == now - Duration::days(1))
+        );
+        // Expired: a miss.
+        let later = IssuerCache::new(Some(dir.path().to_path_buf()));
+        assert!(matches!(later.get(url, child, false, &limits, now + Duration::days(2)), Err(AiaError::Offline { .. })));
+        // Another URL: a miss; a file renamed to another URL's key: a miss (the URL inside is checked).
+        assert!(matches!(later.get("http://127.0.0.1:9/other.crt", child, false, &limits, now), Err(AiaError::Offline { .. })));
+        let other = "http://127.0.0.1:9/other.crt";
+        std::fs::copy(dir.path().join(format!("{}.pem", key_of(url))), dir.path().join(format!("{}.pem", key_of(other)))).unwrap();
+        assert!(matches!(later.get(other, child, false, &limits, now), Err(AiaError::Offline { .. })));
+        // Not the issuer of the certificate asking: a miss.
+        let stranger = &crate::trust::profile("neac").unwrap()[0];
+        assert!(matches!(
+            IssuerCache::new(Some(dir.path().to_path_buf())).get(url, stranger, false, &limits, now),
+            Err(AiaError::Offline { .. })
+        ));
+        // Garbage: a miss.
+        std::fs::write(dir.path().join(format!("{}.pem", key_of(url))), b"# url: http://127.0.0.1:9/ca.crt\nrubbish").unwrap();
+        assert!(matches!(
+            IssuerCache::new(Some(dir.path().to_path_buf())).get(url, child, false, &limits, now),
+            Err(AiaError::Offline { .. })
+        ));
     }
 
     #[test]

@@ -53,18 +53,19 @@ pub fn path(
     let mut looked = Looked::default();
     let mut tried: Vec<String> = Vec::new();
     while let Err(PathError::NoTrustAnchor { .. }) = &result {
-        // The caIssuers of the leaf and of every intermediate we hold.
-        let mut urls: Vec<String> = chain_check::cert::ca_issuer_urls(leaf);
-        for c in &builder.intermediates {
-            urls.extend(chain_check::cert::ca_issuer_urls(c));
+        // The caIssuers of the leaf and of every intermediate we hold, with who names it.
+        let mut urls: Vec<(String, &Certificate)> = chain_check::cert::ca_issuer_urls(leaf).into_iter().map(|u| (u, leaf)).collect();
+        let held = builder.intermediates.clone();
+        for c in &held {
+            urls.extend(chain_check::cert::ca_issuer_urls(c).into_iter().map(|u| (u, c)));
         }
-        urls.retain(|u| !tried.contains(u));
-        let Some(url) = urls.into_iter().next() else { break };
+        urls.retain(|(u, _)| !tried.contains(u));
+        let Some((url, child)) = urls.into_iter().next() else { break };
         if tried.len() >= MAX_AIA_FETCHES {
             break;
         }
         tried.push(url.clone());
-        match fetch.cache.get(&url, fetch.online, fetch.limits, fetch.now) {
+        match fetch.cache.get(&url, child, fetch.online, fetch.limits, fetch.now) {
             Ok(answer) => {
                 for c in &answer.certs {
                     if !pool.contains(c) && !trust.contains(c) {

@@ -117,7 +117,7 @@ pub fn fetch_issuers(
             }
             let Some(url) = chain_check::cert::ca_issuer_urls(top).into_iter().find(|u| !tried.contains(u)) else { break };
             tried.push(url.clone());
-            match src.cache.get(&url, src.online, src.limits, now) {
+            match src.cache.get(&url, top, src.online, src.limits, now) {
                 Ok(answer) => {
                     for c in answer.certs {
                         if !all.contains(&c) {
