@@ -301,7 +301,7 @@ pub fn check_at(
     now: OffsetDateTime,
     sources: &RevocationSources,
 ) -> RevocationStatus {
-    let mut w = Weigh { at, kind, cands: Vec::new(), reasons: Vec::new() };
+    let mut w = Weigh { at, kind, cands: Vec::new(), reasons: Vec::new(), elsewhere: 0 };
     for (i, der) in sources.ocsp_responses.iter().enumerate() {
         let r = ocsp::evaluate(der, cert, issuer, at, now);
         w.consider(format!("OCSP response #{}", i + 1), r, Source::EmbeddedOcsp, der.clone());
@@ -314,12 +314,16 @@ pub fn check_at(
     if sources.online {
         fetch_into(&mut w, cert, issuer, now, &sources.limits);
     }
-    let Weigh { cands, mut reasons, .. } = w;
+    let Weigh { cands, mut reasons, elsewhere, .. } = w;
     if let Some(status) = decide(cands, at) {
         return status;
     }
     if reasons.is_empty() {
-        reasons.push("no OCSP response or CRL available and online checking is off".into());
+        reasons.push(match (elsewhere, sources.online) {
+            (0, false) => "no OCSP response or CRL available and online checking is off".to_string(),
+            (n, false) => format!("no OCSP response or CRL about this certificate ({n} from other issuers) and online checking is off"),
+            (_, true) => "no OCSP response or CRL about this certificate".to_string(),
+        });
     }
     RevocationStatus::Unknown { reasons }
 }
@@ -330,6 +334,9 @@ struct Weigh {
     kind: TimeKind,
     cands: Vec<Candidate>,
     reasons: Vec<String>,
+    /// CRLs of other issuers (e.g. the root's CRL when checking the signer): not a reason
+    /// worth reporting for this certificate, only counted.
+    elsewhere: usize,
 }
 
 impl Weigh {
@@ -339,6 +346,10 @@ impl Weigh {
             Ok(finding) => {
                 self.cands.push(Candidate { finding, source, der });
                 true
+            }
+            Err(r) if r.starts_with(crl::OTHER_ISSUER) => {
+                self.elsewhere += 1;
+                false
             }
             Err(r) => {
                 self.reasons.push(format!("{what}: {r}"));
