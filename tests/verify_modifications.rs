@@ -1170,3 +1170,149 @@ fn signing_a_prepared_empty_field_with_an_indirect_appearance_stays_valid() {
     let report = all_signatures_valid(dir.path(), "org-signed.pdf", &std::fs::read(&out).unwrap(), &args);
     assert!(report.to_string().contains("signature field \\\"Org\\\" was signed"), "{report:#}");
 }
+
+// ---------------------------------------------------------------------------------------
+// Each allow rule, attacked: content the signed revision shows, passed off as the kind of
+// change the rule allows.
+
+#[test]
+fn dss_pointed_at_page_content_and_rewritten_is_invalid() {
+    let (dir, bytes, args) = base();
+    let (_, contents, _) = page_one(&bytes);
+    let root = root_num(&bytes);
+    let root_text = raw_object_text(&bytes, root);
+    let end = root_text.rfind(">>").unwrap();
+    let mut u = Update::new(&bytes);
+    let dss = u.next();
+    u.object(root, format!("{} /DSS {dss} 0 R >>", &root_text[..end]).as_bytes(), true);
+    u.object(dss, format!("<< /Certs [{contents} 0 R] >>").as_bytes(), true);
+    u.object(contents, &stream_body(NEW_TEXT), true);
+    attack(dir.path(), "dss-content.pdf", &u.finish_table(""), &args, &["content stream of page 1", "shared-object", "as dss"]);
+}
+
+#[test]
+fn catalog_extensions_pointed_at_page_content_and_rewritten_is_invalid() {
+    let (dir, bytes, args) = base();
+    let (_, contents, _) = page_one(&bytes);
+    let root = root_num(&bytes);
+    let root_text = raw_object_text(&bytes, root);
+    let end = root_text.rfind(">>").unwrap();
+    let mut u = Update::new(&bytes);
+    u.object(root, format!("{} /Extensions {contents} 0 R >>", &root_text[..end]).as_bytes(), true);
+    u.object(contents, &stream_body(NEW_TEXT), true);
+    attack(dir.path(), "extensions-content.pdf", &u.finish_table(""), &args, &["content stream of page 1", "shared-object", "as catalog"]);
+}
+
+#[test]
+fn form_resources_shared_with_the_page_and_rewritten_are_invalid() {
+    // Prepared: the form's /DR /Font is the page's own font dictionary.
+    let dir = tmp();
+    let args = offline_args(TestPki::shared());
+    let fixture = with_text_field(&fixture_bytes());
+    let d = doc(&fixture);
+    let page = pdf_verify::pdfobj::pages(&d)[0];
+    let res = pdf_verify::pdfobj::dict_get_dict(&d, dict(&d, page), b"Resources").unwrap();
+    let fonts = res.get(b"Font").unwrap().as_reference().expect("an indirect font dictionary in the fixture").0;
+    let root = root_num(&fixture);
+    let root_text = raw_object_text(&fixture, root);
+    let at = root_text.find("/DR").unwrap();
+    let end = at + root_text[at..].find(">> >>").unwrap() + 5;
+    let mut u = Update::new(&fixture);
+    u.object(root, format!("{}/DR << /Font {fonts} 0 R >>{}", &root_text[..at], &root_text[end..]).as_bytes(), true);
+    let signed = sign_prepared(dir.path(), &u.finish_table(""), &args);
+    // After signing: the "form's" font dictionary maps the page's font names elsewhere.
+    let fonts_text = raw_object_text(&signed, fonts);
+    let courier = "<< /Type /Font /Subtype /Type1 /BaseFont /Courier >>";
+    let name = fonts_text.split('/').nth(1).unwrap().split_whitespace().next().unwrap().to_string();
+    let mut u = Update::new(&signed);
+    u.object(fonts, format!("<< /{name} {courier} >>").as_bytes(), true);
+    attack(dir.path(), "dr-shared.pdf", &u.finish_table(""), &args, &["shared-object", "font resources of page 1"]);
+}
+
+#[test]
+fn filling_a_field_whose_old_appearance_the_page_also_draws_is_invalid() {
+    // Prepared: the text field's empty appearance is also drawn by the page as an XObject;
+    // "filling" the field rewrites that stream in place.
+    let dir = tmp();
+    let args = offline_args(TestPki::shared());
+    let fixture = with_text_field(&fixture_bytes());
+    let (field, _) = fields(&fixture).into_iter().find(|(_, n)| n == "So").unwrap();
+    let d = doc(&fixture);
+    let ap = pdf_verify::pdfobj::dict_get_dict(&d, dict(&d, field), b"AP").unwrap().get(b"N").unwrap().as_reference().unwrap().0;
+    let page = pdf_verify::pdfobj::pages(&d)[0];
+    let res = dict(&d, page).get(b"Resources").unwrap().as_reference().unwrap().0;
+    let contents = dict(&d, page).get(b"Contents").unwrap().as_reference().unwrap().0;
+    let res_text = raw_object_text(&fixture, res);
+    let page_text = raw_object_text(&fixture, page.0);
+    let mut u = Update::new(&fixture);
+    let c = u.next();
+    let end = res_text.rfind(">>").unwrap();
+    u.object(res, format!("{} /XObject << /Box {ap} 0 R >> >>", &res_text[..end]).as_bytes(), true);
+    u.object(c, &stream_body("q 5 0 0 5 100 300 cm /Box Do Q"), true);
+    u.object(
+        page.0,
+        page_text.replacen(&format!("/Contents {contents} 0 R"), &format!("/Contents [{contents} 0 R {c} 0 R]"), 1).as_bytes(),
+        true,
+    );
+    let signed = sign_prepared(dir.path(), &u.finish_table(""), &args);
+    let text = raw_object_text(&signed, field.0);
+    let mut u = Update::new(&signed);
+    u.object(field.0, text.replacen("/AP", "/V (62) /AP", 1).as_bytes(), true);
+    u.object(ap, &stream_of("/Type /XObject /Subtype /Form /BBox [0 0 70 16]", CANCELLED), true);
+    attack(dir.path(), "fill-shared.pdf", &u.finish_table(""), &args, &["shared-object", "XObject (image or form) /Box used on page 1"]);
+}
+
+#[test]
+fn a_field_replaced_by_a_new_object_of_the_same_name_is_invalid() {
+    // "Filling" by swapping in another field object named like the signed one, with its
+    // own widget anywhere on the page.
+    let dir = tmp();
+    let args = offline_args(TestPki::shared());
+    let signed = sign_prepared(dir.path(), &with_text_field(&fixture_bytes()), &args);
+    let (old, _) = fields(&signed).into_iter().find(|(_, n)| n == "So").unwrap();
+    let (page, _, _) = page_one(&signed);
+    let mut u = Update::new(&signed);
+    let (f, ap) = (u.next(), u.next());
+    let (af_num, af_text) = acroform_with(&signed, None, "");
+    let af_text = af_text.replacen(&format!("{} 0 R", old.0), &format!("{f} 0 R"), 1);
+    let (annots_num, annots_text) = page_with_annot(&signed, page, f);
+    u.object(
+        f,
+        format!(
+            "<< /Type /Annot /Subtype /Widget /FT /Tx /T (So) /V (25) /Rect [50 500 550 700] /F 4 /P {page} 0 R /AP << /N {ap} 0 R >> >>"
+        )
+        .as_bytes(),
+        true,
+    );
+    u.object(ap, &stream_of("/Type /XObject /Subtype /Form /BBox [0 0 500 200]", CANCELLED), true);
+    u.object(af_num, af_text.as_bytes(), true);
+    if annots_num != af_num {
+        u.object(annots_num, annots_text.as_bytes(), true);
+    }
+    attack(dir.path(), "field-swap.pdf", &u.finish_table(""), &args, &["other objects or widgets"]);
+}
+
+#[test]
+fn new_signature_fields_with_colours_or_actions_are_invalid() {
+    let (dir, bytes, args) = base();
+    let (page, _, _) = page_one(&bytes);
+    for (name, extra, needle) in [
+        ("mk", "/MK << /BG [1 1 1] >>", "draws on the page"),
+        ("action", "/AA << /PO << /S /JavaScript /JS (this.getField\\('So'\\).value = '25') >> >>", "actions"),
+    ] {
+        let mut u = Update::new(&bytes);
+        let n = u.next();
+        let (af_num, af_text) = acroform_with(&bytes, Some(n), "");
+        let (annots_num, annots_text) = page_with_annot(&bytes, page, n);
+        u.object(
+            n,
+            format!("<< /Type /Annot /Subtype /Widget /FT /Sig /T (Extra) /Rect [50 500 550 700] /F 4 /P {page} 0 R {extra} >>").as_bytes(),
+            true,
+        );
+        u.object(af_num, af_text.as_bytes(), true);
+        if annots_num != af_num {
+            u.object(annots_num, annots_text.as_bytes(), true);
+        }
+        attack(dir.path(), &format!("field-{name}.pdf"), &u.finish_table(""), &args, &[needle]);
+    }
+}
