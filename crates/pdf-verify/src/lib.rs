@@ -218,10 +218,11 @@ fn read_dss(doc: &Document) -> Dss {
 }
 
 fn load_final(bytes: &[u8], raw: &RawPdf, password: Option<&str>, revs: &mut Revisions<'_>) -> Result<Document, VerifyError> {
+    use modifications::LoadError;
     let doc = match revs.newest_document() {
         Ok(d) => d,
-        Err(lopdf::Error::InvalidPassword) if password.is_some() => return Err(VerifyError::WrongPassword),
-        Err(lopdf::Error::InvalidPassword) => return Err(VerifyError::PasswordNeeded),
+        Err(LoadError::Lopdf(lopdf::Error::InvalidPassword)) if password.is_some() => return Err(VerifyError::WrongPassword),
+        Err(LoadError::Lopdf(lopdf::Error::InvalidPassword)) => return Err(VerifyError::PasswordNeeded),
         Err(e) => return Err(VerifyError::Unloadable(e.to_string())),
     };
     if raw.is_encrypted() && doc.encryption_state.is_none() {
