@@ -779,203 +779,279 @@ fn signature_role(
 
 fn signature_report(
     index: usize,
-    p: Prepared,
+    mut p: Prepared,
     ctx: &Ctx<'_>,
     revs: &mut Revisions<'_>,
     poes: &[DocTimestampPoe],
     widgets: Vec<appearance::Widget>,
 ) -> SignatureReport {
-    let sig = &p.sig;
-    let mut warnings = Vec::new();
-    let mut checks = Vec::new();
-    let mut signer = None;
-    let mut path_service = None;
-    let mut signing_time = None;
-    let mut time_source = TimeSource::Claimed;
-    let mut checked_at = None;
-    let mut proof_of_existence = None;
     // The earliest verified document timestamp over a later revision.
     let doc_poe = existence::earliest_covering(poes, p.coverage.as_ref().map(|c| c.revision));
-    let raw_ok = sig.raw.as_ref().ok();
+    let raw_ok = p.sig.raw.as_ref().ok();
     let sub_filter = raw_ok.and_then(|r| r.sub_filter.clone());
     let marked_role = raw_ok.map_or(signatures::Role::Unknown, |r| r.role);
     let marked_kind = raw_ok.and_then(|r| r.marked_kind);
-    let mut role = (signatures::Role::Unknown, None, None);
+    let byte_range = raw_ok.and_then(|r| r.byte_range.clone());
+    let mut part = match p.sig.kind {
+        SignatureKind::Signature => signature_part(&p, ctx, doc_poe, marked_role),
+        SignatureKind::DocumentTimestamp => timestamp_part(&mut p),
+    };
+    let (check, modifications_after, modifications) = modifications_part(&p, ctx, revs);
+    part.checks.push(check);
+    if part.role.1.is_none() {
+        part.role = signature_role(marked_role, None, &mut part.warnings);
+    }
+    let verdict = verdict::signature_verdict(&part.checks);
+    SignatureReport {
+        index,
+        field: p.sig.field.clone(),
+        kind: p.sig.kind,
+        role: part.role.0,
+        role_source: part.role.1,
+        role_evidence: part.role.2,
+        marked_kind,
+        widgets,
+        sub_filter,
+        signer: part.signer,
+        service: part.path_service,
+        signing_time: part.signing_time,
+        time_source: part.time_source,
+        checked_at: part.checked_at,
+        proof_of_existence: part.proof_of_existence,
+        byte_range,
+        revision: p.coverage.as_ref().map(|c| c.revision + 1),
+        modifications_after,
+        modifications,
+        checks: part.checks,
+        warnings: part.warnings,
+        verdict,
+    }
+}
 
-    match sig.kind {
-        SignatureKind::Signature => {
-            let o = p.outcome.as_ref();
-            let cert = o.and_then(|o| o.cert.as_ref());
-            // The timestamp first: it decides the signing time.
-            let si = p.cms.as_ref().ok().and_then(|sd| sd.signers.first());
-            let token = si.and_then(|si| {
-                si.unsigned_attr(&oids::ATTR_TIMESTAMP_TOKEN)
-                    .and_then(|a| a.values.first())
-                    .map(|v| timestamps::verify_token(v, &dieu30::SignedBytes::new(&[&si.signature]), ctx.pool))
-            });
-            let ts_check = match &token {
-                Some(t) => {
-                    let (c, proven) = timestamp_check(t, doc_poe, ctx);
-                    if let Some(t) = proven {
-                        signing_time = Some(t);
-                        time_source = TimeSource::Timestamp;
-                        proof_of_existence = Some(Proof { time: t, source: ProofSource::Timestamp, field: sig.field.clone() });
-                    }
-                    c
-                }
-                None => Check::new(
-                    "timestamp",
-                    "Điều 30 (V4)",
-                    CheckStatus::Skipped,
-                    Msg::new(
-                        "no signature timestamp: the signing time is the signer's own claim",
-                        "không có dấu thời gian: thời điểm ký do người ký tự khai",
-                    ),
-                ),
-            };
-            if signing_time.is_none() {
-                signing_time = o.and_then(|o| o.signing_time_attr).or(sig.claimed_time);
+/// What the checks of one signature or document timestamp found, before the report.
+struct Part {
+    checks: Vec<Check>,
+    warnings: Vec<Msg>,
+    signer: Option<SignerSummary>,
+    path_service: Option<crate::service::PathService>,
+    signing_time: Option<OffsetDateTime>,
+    time_source: TimeSource,
+    checked_at: Option<CheckedAt>,
+    proof_of_existence: Option<Proof>,
+    role: (signatures::Role, Option<RoleSource>, Option<String>),
+}
+
+impl Default for Part {
+    fn default() -> Self {
+        Part {
+            checks: Vec::new(),
+            warnings: Vec::new(),
+            signer: None,
+            path_service: None,
+            signing_time: None,
+            time_source: TimeSource::Claimed,
+            checked_at: None,
+            proof_of_existence: None,
+            role: (signatures::Role::Unknown, None, None),
+        }
+    }
+}
+
+/// The checks of a document signature: timestamp first (it decides the signing time),
+/// then the certificate and path at that time, then Điều 30's byte-range, digest,
+/// attribute, signature and algorithm checks.
+fn signature_part(p: &Prepared, ctx: &Ctx<'_>, doc_poe: Option<&DocTimestampPoe>, marked_role: signatures::Role) -> Part {
+    let sig = &p.sig;
+    let mut part = Part::default();
+    let o = p.outcome.as_ref();
+    let cert = o.and_then(|o| o.cert.as_ref());
+    // The timestamp first: it decides the signing time.
+    let si = p.cms.as_ref().ok().and_then(|sd| sd.signers.first());
+    let token = si.and_then(|si| {
+        si.unsigned_attr(&oids::ATTR_TIMESTAMP_TOKEN)
+            .and_then(|a| a.values.first())
+            .map(|v| timestamps::verify_token(v, &dieu30::SignedBytes::new(&[&si.signature]), ctx.pool))
+    });
+    let ts_check = match &token {
+        Some(t) => {
+            let (c, proven) = timestamp_check(t, doc_poe, ctx);
+            if let Some(t) = proven {
+                part.signing_time = Some(t);
+                part.time_source = TimeSource::Timestamp;
+                part.proof_of_existence = Some(Proof { time: t, source: ProofSource::Timestamp, field: sig.field.clone() });
             }
-            let at = signing_time.unwrap_or(ctx.now);
-            if signing_time.is_none() {
-                warnings.push(Msg::new(
-                    format!("the signature states no signing time; checked at {}", fmt_time(at)),
-                    format!("chữ ký không ghi thời điểm ký; kiểm tra tại {}", fmt_time(at)),
+            c
+        }
+        None => Check::new(
+            "timestamp",
+            "Điều 30 (V4)",
+            CheckStatus::Skipped,
+            Msg::new(
+                "no signature timestamp: the signing time is the signer's own claim",
+                "không có dấu thời gian: thời điểm ký do người ký tự khai",
+            ),
+        ),
+    };
+    if part.signing_time.is_none() {
+        part.signing_time = o.and_then(|o| o.signing_time_attr).or(sig.claimed_time);
+    }
+    let at = part.signing_time.unwrap_or(ctx.now);
+    if part.signing_time.is_none() {
+        part.warnings.push(Msg::new(
+            format!("the signature states no signing time; checked at {}", fmt_time(at)),
+            format!("chữ ký không ghi thời điểm ký; kiểm tra tại {}", fmt_time(at)),
+        ));
+    }
+    if let Some(t) = part.signing_time {
+        if part.time_source == TimeSource::Claimed && t > ctx.now + time::Duration::minutes(5) {
+            part.warnings.push(Msg::new(
+                format!("the claimed signing time {} is in the future", fmt_time(t)),
+                format!("thời điểm ký người ký khai {} ở tương lai", fmt_time(t)),
+            ));
+        }
+    }
+    if part.proof_of_existence.is_none() {
+        if let Some(d) = doc_poe {
+            part.proof_of_existence = Some(Proof { time: d.time, source: ProofSource::DocumentTimestamp, field: d.field.clone() });
+            if let Some(t) = part.signing_time.filter(|t| *t > d.time + time::Duration::minutes(5)) {
+                part.warnings.push(Msg::new(
+                    format!(
+                        "the claimed signing time {} is after document timestamp {} ({}), which already covers the signature",
+                        fmt_time(t),
+                        d.field,
+                        fmt_time(d.time)
+                    ),
+                    format!(
+                        "thời điểm ký người ký khai {} muộn hơn dấu thời gian tài liệu {} ({}) vốn đã bao phủ chữ ký",
+                        fmt_time(t),
+                        d.field,
+                        fmt_time(d.time)
+                    ),
                 ));
             }
-            if let Some(t) = signing_time {
-                if time_source == TimeSource::Claimed && t > ctx.now + time::Duration::minutes(5) {
-                    warnings.push(Msg::new(
-                        format!("the claimed signing time {} is in the future", fmt_time(t)),
-                        format!("thời điểm ký người ký khai {} ở tương lai", fmt_time(t)),
-                    ));
-                }
-            }
-            if proof_of_existence.is_none() {
-                if let Some(d) = doc_poe {
-                    proof_of_existence = Some(Proof { time: d.time, source: ProofSource::DocumentTimestamp, field: d.field.clone() });
-                    if let Some(t) = signing_time.filter(|t| *t > d.time + time::Duration::minutes(5)) {
-                        warnings.push(Msg::new(
-                            format!(
-                                "the claimed signing time {} is after document timestamp {} ({}), which already covers the signature",
-                                fmt_time(t),
-                                d.field,
-                                fmt_time(d.time)
-                            ),
-                            format!(
-                                "thời điểm ký người ký khai {} muộn hơn dấu thời gian tài liệu {} ({}) vốn đã bao phủ chữ ký",
-                                fmt_time(t),
-                                d.field,
-                                fmt_time(d.time)
-                            ),
-                        ));
-                    }
-                }
-            }
-            match (cert, &p.cms) {
-                (Some(c), _) => {
-                    signer = Some(summary(c));
-                    role = signature_role(marked_role, Some(c), &mut warnings);
-                    if time_source == TimeSource::Timestamp {
-                        let (cs, _, svc) = chain_checks(c, at, TimeBasis::Timestamp, Purpose::DocumentSigning, ctx, &mut warnings);
-                        checks.extend(cs);
-                        path_service = svc;
-                        checked_at = Some(CheckedAt { time: at, source: CheckedAtSource::Timestamp });
-                    } else {
-                        let (cs, when, svc) = signer_checks_without_timestamp(c, signing_time, doc_poe, ctx, &mut warnings);
-                        checks.extend(cs);
-                        path_service = svc;
-                        checked_at = Some(when);
-                    }
-                }
-                (None, Err(e)) => checks.extend(missing_cert_checks(&Msg::new(
-                    format!("no signer certificate: {e}"),
-                    format!("không có chứng thư người ký: {e}"),
-                ))),
-                (None, Ok(_)) => checks
-                    .extend(missing_cert_checks(&Msg::new("the signer certificate is not available", "không có chứng thư của người ký"))),
-            }
-            checks.push(p.byte_range_check.clone());
-            match (o, &p.cms) {
-                (Some(o), _) => {
-                    checks.push(check_of("digest", dieu30::ARTICLE, &o.digest));
-                    checks.push(check_of("signed_attributes", dieu30::ARTICLE, &o.attributes));
-                    checks.push(check_of("signature", dieu30::ARTICLE, &o.signature));
-                    if let (Ok(sd), Some(si)) = (&p.cms, si) {
-                        let proof = proof_of_existence.as_ref().map(|pr: &Proof| pr.time);
-                        checks.push(check_of("algorithms", dieu30::ARTICLE, &dieu30::algorithms(o, sd, si, proof)));
-                    }
-                }
-                (None, Err(e)) => {
-                    let m = Msg::new(e.clone(), e.clone());
-                    checks.push(Check::new("digest", dieu30::ARTICLE, CheckStatus::Fail, m.clone()));
-                    checks.push(Check::new("signed_attributes", dieu30::ARTICLE, CheckStatus::Fail, m.clone()));
-                    checks.push(Check::new("signature", dieu30::ARTICLE, CheckStatus::Fail, m));
-                }
-                (None, Ok(_)) => {
-                    let m = Msg::new("not checked: the byte range is unusable", "không kiểm tra: đoạn được ký không dùng được");
-                    for id in ["digest", "signed_attributes", "signature"] {
-                        checks.push(Check::new(id, dieu30::ARTICLE, CheckStatus::Fail, m.clone()));
-                    }
-                }
-            }
-            checks.push(ts_check);
         }
-        SignatureKind::DocumentTimestamp => {
-            time_source = TimeSource::Claimed;
-            match &p.token {
-                Some(t) => {
-                    let gen = t.tst.as_ref().map(|x| x.gen_time);
-                    if t.intact() {
-                        signing_time = gen;
-                        time_source = TimeSource::Timestamp;
-                    } else {
-                        signing_time = gen;
-                    }
-                    match (t.tsa_cert(), gen, p.tsa) {
-                        (Some(c), Some(g), Some(mut eval)) => {
-                            signer = Some(summary(c));
-                            checks.extend(eval.checks);
-                            warnings.append(&mut eval.warnings);
-                            checked_at = Some(CheckedAt { time: g, source: CheckedAtSource::Timestamp });
-                            proof_of_existence =
-                                eval.proof.map(|d| Proof { time: d.time, source: ProofSource::DocumentTimestamp, field: d.field });
-                        }
-                        _ => checks.extend(missing_cert_checks(&Msg::new(
-                            "the TSA certificate or the time is not available",
-                            "không có chứng thư của đơn vị cấp dấu thời gian hoặc thời điểm",
-                        ))),
-                    }
-                    checks.push(p.byte_range_check.clone());
-                    let o = t.outcome.as_ref();
-                    let digest = if t.imprint.0 != CheckStatus::Pass {
-                        t.imprint.clone()
-                    } else {
-                        o.map(|o| o.digest.clone()).unwrap_or_else(|| t.imprint.clone())
-                    };
-                    checks.push(check_of("digest", dieu30::ARTICLE, &digest));
-                    let none =
-                        (CheckStatus::Fail, Msg::new("the token has no single SignerInfo", "dấu thời gian không có đúng một SignerInfo"));
-                    checks.push(check_of("signed_attributes", dieu30::ARTICLE, o.map_or(&none, |o| &o.attributes)));
-                    checks.push(check_of("signature", dieu30::ARTICLE, o.map_or(&none, |o| &o.signature)));
+    }
+    match (cert, &p.cms) {
+        (Some(c), _) => {
+            part.signer = Some(summary(c));
+            part.role = signature_role(marked_role, Some(c), &mut part.warnings);
+            if part.time_source == TimeSource::Timestamp {
+                let (cs, _, svc) = chain_checks(c, at, TimeBasis::Timestamp, Purpose::DocumentSigning, ctx, &mut part.warnings);
+                part.checks.extend(cs);
+                part.path_service = svc;
+                part.checked_at = Some(CheckedAt { time: at, source: CheckedAtSource::Timestamp });
+            } else {
+                let (cs, when, svc) = signer_checks_without_timestamp(c, part.signing_time, doc_poe, ctx, &mut part.warnings);
+                part.checks.extend(cs);
+                part.path_service = svc;
+                part.checked_at = Some(when);
+            }
+        }
+        (None, Err(e)) => part
+            .checks
+            .extend(missing_cert_checks(&Msg::new(format!("no signer certificate: {e}"), format!("không có chứng thư người ký: {e}")))),
+        (None, Ok(_)) => {
+            part.checks.extend(missing_cert_checks(&Msg::new("the signer certificate is not available", "không có chứng thư của người ký")))
+        }
+    }
+    dieu30_checks(p, o, si, &mut part);
+    part.checks.push(ts_check);
+
+    part
+}
+
+/// Điều 30's checks of a document signature: the byte range, the message digest, the
+/// signed attributes, the signature, and its algorithms (with the proof of existence
+/// found so far).
+fn dieu30_checks(p: &Prepared, o: Option<&dieu30::SignerOutcome>, si: Option<&cms::SignerInfo>, part: &mut Part) {
+    part.checks.push(p.byte_range_check.clone());
+    match (o, &p.cms) {
+        (Some(o), _) => {
+            part.checks.push(check_of("digest", dieu30::ARTICLE, &o.digest));
+            part.checks.push(check_of("signed_attributes", dieu30::ARTICLE, &o.attributes));
+            part.checks.push(check_of("signature", dieu30::ARTICLE, &o.signature));
+            if let (Ok(sd), Some(si)) = (&p.cms, si) {
+                let proof = part.proof_of_existence.as_ref().map(|pr: &Proof| pr.time);
+                part.checks.push(check_of("algorithms", dieu30::ARTICLE, &dieu30::algorithms(o, sd, si, proof)));
+            }
+        }
+        (None, Err(e)) => {
+            let m = Msg::new(e.clone(), e.clone());
+            part.checks.push(Check::new("digest", dieu30::ARTICLE, CheckStatus::Fail, m.clone()));
+            part.checks.push(Check::new("signed_attributes", dieu30::ARTICLE, CheckStatus::Fail, m.clone()));
+            part.checks.push(Check::new("signature", dieu30::ARTICLE, CheckStatus::Fail, m));
+        }
+        (None, Ok(_)) => {
+            let m = Msg::new("not checked: the byte range is unusable", "không kiểm tra: đoạn được ký không dùng được");
+            for id in ["digest", "signed_attributes", "signature"] {
+                part.checks.push(Check::new(id, dieu30::ARTICLE, CheckStatus::Fail, m.clone()));
+            }
+        }
+    }
+}
+
+/// The checks of a document timestamp: its TSA's checks (made before the reports), the
+/// byte range, and the token's imprint, attributes and signature.
+fn timestamp_part(p: &mut Prepared) -> Part {
+    let mut part = Part::default();
+    let tsa = p.tsa.take();
+    part.time_source = TimeSource::Claimed;
+    match &p.token {
+        Some(t) => {
+            let gen = t.tst.as_ref().map(|x| x.gen_time);
+            if t.intact() {
+                part.signing_time = gen;
+                part.time_source = TimeSource::Timestamp;
+            } else {
+                part.signing_time = gen;
+            }
+            match (t.tsa_cert(), gen, tsa) {
+                (Some(c), Some(g), Some(mut eval)) => {
+                    part.signer = Some(summary(c));
+                    part.checks.extend(eval.checks);
+                    part.warnings.append(&mut eval.warnings);
+                    part.checked_at = Some(CheckedAt { time: g, source: CheckedAtSource::Timestamp });
+                    part.proof_of_existence =
+                        eval.proof.map(|d| Proof { time: d.time, source: ProofSource::DocumentTimestamp, field: d.field });
                 }
-                None => {
-                    checks.extend(missing_cert_checks(&Msg::new("the timestamp token cannot be read", "không đọc được dấu thời gian")));
-                    checks.push(p.byte_range_check.clone());
-                    let why = match &p.cms {
-                        Err(e) => e.clone(),
-                        Ok(_) => "not checked: the byte range is unusable".to_string(),
-                    };
-                    for id in ["digest", "signed_attributes", "signature"] {
-                        checks.push(Check::new(id, dieu30::ARTICLE, CheckStatus::Fail, Msg::new(why.clone(), why.clone())));
-                    }
-                }
+                _ => part.checks.extend(missing_cert_checks(&Msg::new(
+                    "the TSA certificate or the time is not available",
+                    "không có chứng thư của đơn vị cấp dấu thời gian hoặc thời điểm",
+                ))),
+            }
+            part.checks.push(p.byte_range_check.clone());
+            let o = t.outcome.as_ref();
+            let digest = if t.imprint.0 != CheckStatus::Pass {
+                t.imprint.clone()
+            } else {
+                o.map(|o| o.digest.clone()).unwrap_or_else(|| t.imprint.clone())
+            };
+            part.checks.push(check_of("digest", dieu30::ARTICLE, &digest));
+            let none = (CheckStatus::Fail, Msg::new("the token has no single SignerInfo", "dấu thời gian không có đúng một SignerInfo"));
+            part.checks.push(check_of("signed_attributes", dieu30::ARTICLE, o.map_or(&none, |o| &o.attributes)));
+            part.checks.push(check_of("signature", dieu30::ARTICLE, o.map_or(&none, |o| &o.signature)));
+        }
+        None => {
+            part.checks.extend(missing_cert_checks(&Msg::new("the timestamp token cannot be read", "không đọc được dấu thời gian")));
+            part.checks.push(p.byte_range_check.clone());
+            let why = match &p.cms {
+                Err(e) => e.clone(),
+                Ok(_) => "not checked: the byte range is unusable".to_string(),
+            };
+            for id in ["digest", "signed_attributes", "signature"] {
+                part.checks.push(Check::new(id, dieu30::ARTICLE, CheckStatus::Fail, Msg::new(why.clone(), why.clone())));
             }
         }
     }
 
-    // V5: what happened afterwards.
-    let (modifications_after, modifications) = match &p.coverage {
+    part
+}
+
+/// V5: the modification analysis after the signature's revision, as a check, the summary
+/// and the changes listed under the signature.
+fn modifications_part(p: &Prepared, ctx: &Ctx<'_>, revs: &mut Revisions<'_>) -> (Check, ModSummary, Vec<modifications::Finding>) {
+    let sig = &p.sig;
+    match &p.coverage {
         Some(cov) => {
             let permits = modifications::Permits {
                 docmdp: ctx.certification.filter(|(rev, _)| *rev <= cov.revision).map(|(_, p)| p),
@@ -1036,48 +1112,19 @@ fn signature_report(
                     )
                 }
             };
-            checks.push(check);
             let summary = if a.incomplete.is_some() && a.summary != ModSummary::Disallowed { ModSummary::Disallowed } else { a.summary };
-            (summary, a.findings)
+            (check, summary, a.findings)
         }
-        None => {
-            checks.push(Check::new(
+        None => (
+            Check::new(
                 "modifications",
                 "Điều 30 (V5)",
                 CheckStatus::Skipped,
                 Msg::new("not analysed: the byte range is unusable", "không phân tích: đoạn được ký không dùng được"),
-            ));
-            (ModSummary::Disallowed, Vec::new())
-        }
-    };
-
-    if role.1.is_none() {
-        role = signature_role(marked_role, None, &mut warnings);
-    }
-    let verdict = verdict::signature_verdict(&checks);
-    SignatureReport {
-        index,
-        field: sig.field.clone(),
-        kind: sig.kind,
-        role: role.0,
-        role_source: role.1,
-        role_evidence: role.2,
-        marked_kind,
-        widgets,
-        sub_filter,
-        signer,
-        service: path_service,
-        signing_time,
-        time_source,
-        checked_at,
-        proof_of_existence,
-        byte_range: raw_ok.and_then(|r| r.byte_range.clone()),
-        revision: p.coverage.as_ref().map(|c| c.revision + 1),
-        modifications_after,
-        modifications,
-        checks,
-        warnings,
-        verdict,
+            ),
+            ModSummary::Disallowed,
+            Vec::new(),
+        ),
     }
 }
 
