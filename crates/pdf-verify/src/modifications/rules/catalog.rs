@@ -41,6 +41,14 @@ pub(super) fn catalog(j: &mut Judge<'_>) {
             format!("các mục của danh mục tài liệu bị thay đổi: {list}{what_vi}"),
         );
     }
+    if changed.iter().any(|k| k.as_slice() == b"Metadata") && new_root.get(b"Metadata").map_or(true, |m| !is_xmp(j, m)) {
+        j.disallow(
+            Rule::Metadata,
+            Level::Other,
+            "the catalog's /Metadata was removed or replaced by something that is not an XMP metadata stream".into(),
+            "/Metadata của danh mục tài liệu bị xóa hoặc thay bằng thứ không phải luồng siêu dữ liệu XMP".into(),
+        );
+    }
     let Ok(Object::Reference(r)) = j.new.doc.trailer.get(b"Root") else { return };
     let r = *r;
     if bad.is_empty() {
@@ -79,8 +87,30 @@ pub(super) fn info_and_metadata(j: &mut Judge<'_>) {
     }
     let Some(root) = root_dict(&j.new.doc) else { return };
     let Some(m) = pdfobj::ref_of(root, b"Metadata") else { return };
-    let is_xmp = matches!(j.new_obj(m), Some(Object::Stream(s)) if s.dict.get(b"Subtype").and_then(Object::as_name).ok() == Some(b"XML"));
-    if is_xmp {
+    if is_xmp(j, &Object::Reference(m)) {
         j.explain(m, Level::ValidationData, Rule::Metadata, Via::none());
     }
+}
+
+/// Whether `m` is (a reference to) an XMP metadata stream: `/Subtype /XML`, `/Type
+/// /Metadata` if typed, and data that is an XMP packet (pyHanko also refuses a metadata
+/// stream that is not XML). A rewrite into anything else is left unexplained.
+fn is_xmp(j: &Judge<'_>, m: &Object) -> bool {
+    let Object::Reference(id) = m else { return false };
+    let Some(Object::Stream(s)) = j.new_obj(*id) else { return false };
+    let name = |k: &[u8]| s.dict.get(k).and_then(Object::as_name).ok();
+    if name(b"Subtype") != Some(b"XML") || name(b"Type").is_some_and(|t| t != b"Metadata") {
+        return false;
+    }
+    let data = if s.dict.has(b"Filter") {
+        match s.decompressed_content_with_limit(crate::MAX_STREAM_BYTES) {
+            Ok(d) => d,
+            Err(_) => return false,
+        }
+    } else {
+        s.content.clone()
+    };
+    let text = String::from_utf8_lossy(&data);
+    let body = text.trim_start_matches('\u{feff}').trim_start();
+    body.starts_with('<') && text.contains("xmpmeta") && text.contains("rdf:RDF")
 }
