@@ -869,11 +869,9 @@ fn signature_report(
                     checks.push(check_of("digest", dieu30::ARTICLE, &o.digest));
                     checks.push(check_of("signed_attributes", dieu30::ARTICLE, &o.attributes));
                     checks.push(check_of("signature", dieu30::ARTICLE, &o.signature));
-                    if o.sha1 {
-                        warnings.push(Msg::new(
-                            "SHA-1 is used for the document signature itself; it is no longer considered secure",
-                            "chữ ký văn bản dùng SHA-1, thuật toán không còn được coi là an toàn",
-                        ));
+                    if let (Ok(sd), Some(si)) = (&p.cms, si) {
+                        let proof = proof_of_existence.as_ref().map(|pr: &Proof| pr.time);
+                        checks.push(check_of("algorithms", dieu30::ARTICLE, &dieu30::algorithms(o, sd, si, proof)));
                     }
                 }
                 (None, Err(e)) => {

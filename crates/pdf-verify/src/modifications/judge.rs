@@ -171,9 +171,13 @@ pub(super) struct Step {
 }
 
 /// Compares revision `r` (0-based) with revision `r - 1`.
-pub(super) fn compare(old: &RevState, new: &RevState, raw: &RawPdf, bytes: &[u8], r: usize) -> Result<Step, String> {
+pub(super) fn compare(old: &RevState, new: &RevState, raw: &RawPdf, bytes: &[u8], r: usize) -> Result<Step, Msg> {
     if !old.uses().complete {
-        return Err(format!("revision {} has more than {} references: too large to analyse", r, super::refs::MAX_EDGES));
+        let max = super::refs::MAX_EDGES;
+        return Err(Msg::new(
+            format!("revision {r} has more than {max} references: too large to analyse"),
+            format!("phiên bản {r} có hơn {max} tham chiếu: quá lớn để phân tích"),
+        ));
     }
     let mut j = Judge {
         old,
@@ -185,6 +189,7 @@ pub(super) fn compare(old: &RevState, new: &RevState, raw: &RawPdf, bytes: &[u8]
         findings: Vec::new(),
         filled: Vec::new(),
     };
+    too_many_annotations(old, new)?;
     let structural = xref_checks::check(&mut j, raw, bytes, r);
     collect_pending(&mut j, raw, r, &structural);
     if j.pending.is_empty() && j.findings.is_empty() {
@@ -202,6 +207,32 @@ pub(super) fn compare(old: &RevState, new: &RevState, raw: &RawPdf, bytes: &[u8]
         *l = (*l).max(f.level);
     }
     Ok(Step { findings: j.findings, vri_changed: j.vri_changed, allowed_levels, filled: j.filled })
+}
+
+/// New annotations one page may gain in one revision and still be analysed one by one.
+const MAX_NEW_ANNOTATIONS: usize = 10_000;
+
+/// A page whose `/Annots` grew past [`MAX_NEW_ANNOTATIONS`]: too large to analyse.
+fn too_many_annotations(old: &RevState, new: &RevState) -> Result<(), Msg> {
+    let count = |s: &RevState, page: ObjectId| {
+        s.doc
+            .objects
+            .get(&page)
+            .and_then(|o| o.as_dict().ok())
+            .and_then(|d| pdfobj::dict_get_array(&s.doc, d, b"Annots"))
+            .map_or(0, <[Object]>::len)
+    };
+    for (n, page) in pdfobj::pages(&new.doc).into_iter().enumerate() {
+        let (before, after) = (old.by_num.get(&page.0).map_or(0, |p| count(old, *p)), count(new, page));
+        if after > before + MAX_NEW_ANNOTATIONS {
+            let n = n + 1;
+            return Err(Msg::new(
+                format!("page {n} lists {after} annotations ({before} before): more than {MAX_NEW_ANNOTATIONS} new ones are too many to analyse"),
+                format!("trang {n} có {after} chú thích (trước đó {before}): hơn {MAX_NEW_ANNOTATIONS} chú thích mới là quá nhiều để phân tích"),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Step 1: the objects revision `r` writes or frees that differ from the revision before.

@@ -162,7 +162,7 @@ pub struct Revisions<'a> {
     states: BTreeMap<usize, Result<RevState, String>>,
     /// What each revision changed relative to the one before: computed once, shared by
     /// the analyses of all earlier signatures.
-    steps: HashMap<usize, Result<Step, String>>,
+    steps: HashMap<usize, Result<Step, Msg>>,
     /// The VRI keys of each revision loaded so far (kept when its document is dropped).
     vri: HashMap<usize, HashSet<Vec<u8>>>,
 }
@@ -213,18 +213,29 @@ impl<'a> Revisions<'a> {
     }
 
     /// What revision `r` (0-based, at least 1) changed relative to revision `r - 1`.
-    fn step(&mut self, r: usize) -> Result<&Step, String> {
+    fn step(&mut self, r: usize) -> Result<&Step, Msg> {
         let key = r;
         if !self.steps.contains_key(&key) {
             let written = self.raw.revisions.get(r).map_or(0, |rev| rev.entries.len());
             let found = if written > MAX_UPDATE_OBJECTS {
-                Err(format!("it writes {written} objects, more than the {MAX_UPDATE_OBJECTS} this analysis takes: too large to analyse"))
+                Err(Msg::new(
+                    format!("it writes {written} objects, more than the {MAX_UPDATE_OBJECTS} this analysis takes: too large to analyse"),
+                    format!("nó ghi {written} đối tượng, nhiều hơn {MAX_UPDATE_OBJECTS} mà phép phân tích nhận: quá lớn để phân tích"),
+                ))
             } else {
                 self.load(r - 1);
                 self.load(r);
                 match (self.get(r - 1), self.get(r)) {
                     (Ok(old), Ok(new)) => compare(old, new, self.raw, self.bytes, r),
-                    (Err(e), _) | (_, Err(e)) => Err(e),
+                    (Err(e), _) | (_, Err(e)) => {
+                        // Unreadable; its cross-reference contradictions are still named.
+                        let findings = xref_checks::without_documents(&self.raw.revisions[r], self.bytes, &HashSet::new());
+                        if findings.is_empty() {
+                            Err(Msg::new(format!("it cannot be read: {e}"), format!("không đọc được: {e}")))
+                        } else {
+                            Ok(Step { findings, ..Step::default() })
+                        }
+                    }
                 }
             };
             self.steps.insert(key, found);
@@ -235,7 +246,7 @@ impl<'a> Revisions<'a> {
         match self.steps.get(&key) {
             Some(Ok(f)) => Ok(f),
             Some(Err(e)) => Err(e.clone()),
-            None => Err(format!("revision {} not compared", r + 1)),
+            None => Err(Msg::new("not compared", "chưa được so sánh")),
         }
     }
 
@@ -352,8 +363,8 @@ pub fn analyse(revs: &mut Revisions<'_>, signed: usize, permits: &Permits) -> An
                 }
                 Err(e) => {
                     incomplete = Some(Msg::new(
-                        format!("revision {} cannot be analysed: {e}", r + 1),
-                        format!("không phân tích được phiên bản {}: {e}", r + 1),
+                        format!("revision {} cannot be analysed: {}", r + 1, e.en),
+                        format!("không phân tích được phiên bản {}: {}", r + 1, e.vi),
                     ));
                     break;
                 }

@@ -36,20 +36,35 @@ pub(super) fn check(j: &mut Judge<'_>, raw: &RawPdf, bytes: &[u8], r: usize) -> 
     let mut structural = HashSet::new();
     xref_streams(j, rev, bytes, &mut structural);
     object_streams(j, rev, &mut structural);
-    entry_targets(j, rev, bytes, &structural);
-    definitions(j, rev, bytes);
+    unlisted_definitions(j, rev, bytes);
+    j.findings.extend(without_documents(rev, bytes, &structural));
+    structural
+}
+
+/// The checks that need no document: run on their own when a revision cannot be loaded
+/// (its contradictions are still named, and make it disallowed rather than unreadable).
+pub(super) fn without_documents(rev: &Revision, bytes: &[u8], structural: &HashSet<u32>) -> Vec<Finding> {
+    let r = rev.index + 1;
+    let mut out = Vec::new();
+    let mut bad = |en: String, vi: String| out.push(Finding::new(r, Level::Other, false, Rule::Xref, Msg::new(en, vi)));
+    for (&num, e) in &rev.entries {
+        if matches!(e, XrefEntry::InStream { stream, .. } if *stream == num) {
+            bad(
+                format!("revision {r}: object {num} is said to be stored inside itself"),
+                format!("phiên bản {r}: đối tượng {num} được khai là nằm trong chính nó"),
+            );
+        }
+    }
+    entry_targets(rev, bytes, structural, &mut bad);
+    duplicate_definitions(rev, bytes, &mut bad);
     for num in rev.hybrid_conflicts.iter().take(20) {
-        j.disallow(
-            Rule::Xref,
-            Level::Other,
-            format!("object {num}: the cross-reference table and stream of revision {} disagree about where it is", r + 1),
-            format!("đối tượng {num}: bảng và luồng tham chiếu chéo của phiên bản {} mâu thuẫn về vị trí của nó", r + 1),
+        bad(
+            format!("object {num}: the cross-reference table and stream of revision {r} disagree about where it is"),
+            format!("đối tượng {num}: bảng và luồng tham chiếu chéo của phiên bản {r} mâu thuẫn về vị trí của nó"),
         );
     }
-    if let Some(f) = startxref_mismatch(bytes, rev) {
-        j.findings.push(f);
-    }
-    structural
+    out.extend(startxref_mismatch(bytes, rev));
+    out
 }
 
 /// Whether `num` is something the earlier revision has or refers to.
@@ -105,14 +120,6 @@ fn object_streams(j: &mut Judge<'_>, rev: &Revision, structural: &mut HashSet<u3
     let mut containers: HashSet<u32> = HashSet::new();
     for (&num, e) in &rev.entries {
         if let XrefEntry::InStream { stream, .. } = e {
-            if *stream == num {
-                j.disallow(
-                    Rule::Xref,
-                    Level::Other,
-                    format!("revision {}: object {num} is said to be stored inside itself", j.revision),
-                    format!("phiên bản {}: đối tượng {num} được khai là nằm trong chính nó", j.revision),
-                );
-            }
             if rev.entries.contains_key(stream) {
                 containers.insert(*stream);
             }
@@ -134,62 +141,70 @@ fn object_streams(j: &mut Judge<'_>, rev: &Revision, structural: &mut HashSet<u3
 }
 
 /// Each offset entry must point at the header of the object it names.
-fn entry_targets(j: &mut Judge<'_>, rev: &Revision, bytes: &[u8], structural: &HashSet<u32>) {
-    let mut bad = 0;
+fn entry_targets(rev: &Revision, bytes: &[u8], structural: &HashSet<u32>, bad: &mut impl FnMut(String, String)) {
+    let r = rev.index + 1;
+    let mut count = 0;
     for (&num, e) in &rev.entries {
         let XrefEntry::InFile { offset, gen } = *e else { continue };
-        if num == 0 || bad >= 20 {
+        if num == 0 || count >= 20 {
             continue;
         }
         let found = object_header_at(bytes, offset);
         if found == Some((num, gen)) || (structural.contains(&num) && found.is_some_and(|f| f.0 == num)) {
             continue;
         }
-        bad += 1;
-        let r = j.revision;
-        let (en, vi) = match found {
-            Some((other, _)) => (
+        count += 1;
+        match found {
+            Some((other, _)) => bad(
                 format!("revision {r}: the cross-reference entry for object {num} points at the bytes of object {other}"),
                 format!("phiên bản {r}: mục tham chiếu chéo của đối tượng {num} trỏ vào dữ liệu của đối tượng {other}"),
             ),
-            None => (
+            None => bad(
                 format!("revision {r}: the cross-reference entry for object {num} points at offset {offset}, where no object starts"),
                 format!("phiên bản {r}: mục tham chiếu chéo của đối tượng {num} trỏ vào vị trí {offset}, nơi không có đối tượng nào"),
             ),
-        };
-        j.disallow(Rule::Xref, Level::Other, en, vi);
+        }
     }
 }
 
-/// Objects defined twice in the revision's bytes, or defined there but not listed.
-fn definitions(j: &mut Judge<'_>, rev: &Revision, bytes: &[u8]) {
-    let headers = object_headers(bytes, rev.start..rev.end, MAX_HEADERS);
+fn header_counts(rev: &Revision, bytes: &[u8]) -> HashMap<u32, usize> {
     let mut count: HashMap<u32, usize> = HashMap::new();
-    for (_, num, _) in &headers {
-        *count.entry(*num).or_default() += 1;
+    for (_, num, _) in object_headers(bytes, rev.start..rev.end, MAX_HEADERS) {
+        *count.entry(num).or_default() += 1;
     }
+    count
+}
+
+/// Objects defined twice in the revision's bytes.
+fn duplicate_definitions(rev: &Revision, bytes: &[u8], bad: &mut impl FnMut(String, String)) {
+    let r = rev.index + 1;
+    let mut twice: Vec<(u32, usize)> = header_counts(rev, bytes).into_iter().filter(|(_, n)| *n > 1).collect();
+    twice.sort();
+    for (num, n) in twice.into_iter().take(20) {
+        bad(
+            format!("revision {r} defines object {num} {n} times: readers that rebuild the cross-reference table may use another definition than the one listed"),
+            format!("phiên bản {r} định nghĩa đối tượng {num} {n} lần: trình đọc dựng lại bảng tham chiếu chéo có thể dùng định nghĩa khác với định nghĩa được liệt kê"),
+        );
+    }
+}
+
+/// Objects the revision defines without listing them, where the earlier revision has or
+/// refers to that number.
+fn unlisted_definitions(j: &mut Judge<'_>, rev: &Revision, bytes: &[u8]) {
     let r = j.revision;
-    let mut reported = 0;
-    for (num, n) in count {
-        if reported >= 20 {
-            break;
-        }
-        let listed = rev.entries.get(&num).is_some_and(|e| matches!(e, XrefEntry::InFile { .. }));
-        let (en, vi) = if n > 1 {
-            (
-                format!("revision {r} defines object {num} {n} times: readers that rebuild the cross-reference table may use another definition than the one listed"),
-                format!("phiên bản {r} định nghĩa đối tượng {num} {n} lần: trình đọc dựng lại bảng tham chiếu chéo có thể dùng định nghĩa khác với định nghĩa được liệt kê"),
-            )
-        } else if !listed && used_before(j, num).is_some() {
-            (
-                format!("revision {r} defines object {num} without listing it: readers that rebuild the cross-reference table use it instead of the signed one"),
-                format!("phiên bản {r} định nghĩa đối tượng {num} mà không liệt kê: trình đọc dựng lại bảng tham chiếu chéo sẽ dùng nó thay cho đối tượng đã ký"),
-            )
-        } else {
-            continue;
-        };
-        reported += 1;
-        j.disallow(Rule::Xref, Level::Other, en, vi);
+    let mut unlisted: Vec<u32> = header_counts(rev, bytes)
+        .into_keys()
+        .filter(|num| !rev.entries.get(num).is_some_and(|e| matches!(e, XrefEntry::InFile { .. })))
+        .collect();
+    unlisted.sort();
+    unlisted.retain(|n| used_before(j, *n).is_some());
+    for num in unlisted.into_iter().take(20) {
+        j.disallow(
+            Rule::Xref,
+            Level::Other,
+            format!("revision {r} defines object {num} without listing it: readers that rebuild the cross-reference table use it instead of the signed one"),
+            format!("phiên bản {r} định nghĩa đối tượng {num} mà không liệt kê: trình đọc dựng lại bảng tham chiếu chéo sẽ dùng nó thay cho đối tượng đã ký"),
+        );
     }
 }
 
