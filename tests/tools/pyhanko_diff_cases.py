@@ -38,6 +38,8 @@ TSA_URL = None
 SIGNER = None
 
 A, S = "accepted", "suspicious"
+# The user password of the encrypted cases (written to the manifest for the verifier).
+PASSWORDS = {"test_signed_file_diff_proxied_objs": "secret"}
 
 
 # ---------------------------------------------------------------------------
@@ -1071,6 +1073,116 @@ def _(p):
     return update(out, lambda w: w.update_container(w.root["/Foo"]), strict=False), {"Sig1": A}
 
 
+@case("test_signature_without_type_is_form_filling")
+def _(p):
+    # pyHanko's stored file: a second signature whose dictionary has no /Type /Sig.
+    from pyhanko.sign.signers import pdf_byterange
+
+    out = sign(doc_fields(["Sig1", "Sig2"]), "Sig1")
+    original = pdf_byterange.PdfSignedData.__init__
+
+    def init(self, *a, **kw):
+        original(self, *a, **kw)
+        del self["/Type"]
+
+    pdf_byterange.PdfSignedData.__init__ = init
+    try:
+        return sign(out, "Sig2"), {"Sig1": A}
+    finally:
+        pdf_byterange.PdfSignedData.__init__ = original
+
+
+def _separate_annot_indirect_kids(w, name, box):
+    fields.append_signature_field(w, SigFieldSpec(name, combine_annotation=False, box=box))
+    for f in w.root["/AcroForm"]["/Fields"]:
+        f = f.get_object()
+        if f.get("/T") == name and not isinstance(f.raw_get("/Kids"), generic.IndirectObject):
+            f["/Kids"] = w.add_object(generic.ArrayObject(list(f.raw_get("/Kids"))))
+
+
+@case("test_validate_separate_annot_with_indir_kids")
+def _(p):
+    # pyHanko's stored file: two signatures in fields whose widgets are separate
+    # annotations listed by an indirect /Kids array.
+    w = writer(doc_minimal())
+    _separate_annot_indirect_kids(w, "Sig1", (20, 20, 80, 40))
+    out = sign(None, "Sig1", writer=w, existing_only=True)
+    w = writer(out)
+    _separate_annot_indirect_kids(w, "Sig2", (20, 120, 80, 140))
+    return sign(None, "Sig2", writer=w, existing_only=True), {"Sig1": A, "Sig2": A}
+
+
+@case("test_signed_file_diff_proxied_objs")
+def _(p):
+    # Encrypted (AES-256, user password "secret"), /Fields indirect, tagged; certified
+    # (P=2), then signed again.
+    from pyhanko.pdf_utils.writer import copy_into_new_writer
+
+    w = copy_into_new_writer(PdfFileReader(BytesIO(doc_fields(["Sig1"], tagged=True))))
+    w.encrypt("secret", "secret")
+    arr = w.root["/AcroForm"]["/Fields"]
+    w.root["/AcroForm"]["/Fields"] = w.add_object(arr)
+    out = _finish(w)
+    w = writer(out)
+    w.encrypt("secret")
+    out = sign(None, "Sig1", certify=True, perm=MDPPerm.FILL_FORMS, writer=w, subfilter=fields.SigSeedSubFilter.PADES)
+    w = writer(out)
+    w.encrypt("secret")
+    return sign(None, "SigNew", writer=w, subfilter=fields.SigSeedSubFilter.PADES), {"Sig1": A}
+
+
+def _raw_pdf(objects, root=1):
+    """A one-revision PDF from object bodies numbered from 1."""
+    out = b"%PDF-1.7\n"
+    offsets = []
+    for i, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (i, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<</Size %d/Root %d 0 R>>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, root, xref)
+    return out
+
+
+PAGE = b"<</Type/Page/Parent 2 0 R/Resources<</Font<</F1<</Type/Font/Subtype/Type1/BaseFont/Times-Roman>>>>>>/Contents 4 0 R%s>>"
+CONTENT = b"<</Length 43>>\nstream\nBT /F1 18 Tf 10 60 Td (Hello World) Tj ET\nendstream"
+
+
+@case("test_diff_analysis_circular_page_tree")
+def _(p):
+    # A page tree that lists itself among its kids; signed, then an update with one
+    # new object. pyHanko refuses to analyse it ("Circular reference in page tree").
+    base = _raw_pdf(
+        [
+            b"<</Type/Catalog/Pages 2 0 R>>",
+            b"<</Type/Pages/Kids[3 0 R 2 0 R]/Count 1/MediaBox[0 0 300 144]>>",
+            PAGE % b"",
+            CONTENT,
+        ]
+    )
+    out = sign(base, "Sig1")
+    return update(out, lambda w: w.add_object(generic.NullObject())), {"Sig1": S}
+
+
+@case("test_diff_analysis_circular_structure_tree")
+def _(p):
+    # A structure tree whose element is its own kid; signed, then an update with one
+    # new object. pyHanko refuses to analyse it ("Circular reference in struct tree").
+    base = _raw_pdf(
+        [
+            b"<</Type/Catalog/Pages 2 0 R/MarkInfo<</Marked true>>/StructTreeRoot 5 0 R>>",
+            b"<</Type/Pages/Kids[3 0 R]/Count 1/MediaBox[0 0 300 144]>>",
+            PAGE % b"/StructParents 0",
+            CONTENT,
+            b"<</Type/StructTreeRoot/K[6 0 R]/ParentTree<</Nums[0[6 0 R]]>>/ParentTreeNextKey 1>>",
+            b"<</Type/StructElem/S/P/P 5 0 R/Pg 3 0 R/K[0 6 0 R]>>",
+        ]
+    )
+    out = sign(base, "Sig1")
+    return update(out, lambda w: w.add_object(generic.NullObject())), {"Sig1": S}
+
+
 # ---- validation data (PAdES B-LT: the DSS), with the PKI's OCSP, CRLs and TSA ----
 
 
@@ -1238,18 +1350,61 @@ def _(p):
     return update(out, add_cert), {"Sig1": A, "Sig2": A}
 
 
+@case("test_pades_sign_twice_indirect_arrs")
+def _(p):
+    # pyHanko's stored file has a PAdES signature whose DSS arrays are indirect; here an
+    # LTV update makes them so, then a second PAdES B-LT signature follows.
+    out = _lt(doc_fields(["Sig1", "Sig2"]), "Sig1")
+
+    def indirect(w):
+        dss = w.root["/DSS"]
+        for k in ("/Certs", "/OCSPs", "/CRLs"):
+            if k in dss and not isinstance(dss.raw_get(k), generic.IndirectObject):
+                dss[k] = w.add_object(generic.ArrayObject(list(dss.raw_get(k))))
+        w.update_container(dss)
+
+    return _lt(update(out, indirect), "Sig2"), {"Sig1": A, "Sig2": A}
+
+
+@case("test_indir_ref_in_sigref_dict")
+def _(p):
+    # pyHanko's stored file: a certification signature whose /Reference dictionary holds
+    # indirect objects (here its /TransformParams), then a document timestamp.
+    from pyhanko.sign.signers import cms_embedder
+    from pyhanko.sign.timestamps import HTTPTimeStamper
+
+    w = writer(doc_fields(["Sig1"]))
+    original = cms_embedder.docmdp_reference_dictionary
+
+    def indirect_params(perm):
+        ref = original(perm)
+        ref["/TransformParams"] = w.add_object(ref["/TransformParams"])
+        return ref
+
+    cms_embedder.docmdp_reference_dictionary = indirect_params
+    try:
+        out = sign(None, "Sig1", certify=True, perm=MDPPerm.FILL_FORMS, writer=w)
+    finally:
+        cms_embedder.docmdp_reference_dictionary = original
+    ts = signers.PdfTimeStamper(timestamper=HTTPTimeStamper(TSA_URL))
+    out = ts.timestamp_pdf(writer(out), md_algorithm="sha256", validation_context=validation_context()).getvalue()
+    return out, {"Sig1": A}
+
+
 # ---------------------------------------------------------------------------
 # pyHanko's own verdict on the rebuilt files
 # ---------------------------------------------------------------------------
 
 
-def pyhanko_verdicts(data, judged):
+def pyhanko_verdicts(data, judged, password=None):
     from pyhanko.sign.diff_analysis import SuspiciousModification
     from pyhanko.sign.validation import validate_pdf_signature
 
     result = {}
     try:
         r = PdfFileReader(BytesIO(data), strict=False)
+        if password is not None:
+            r.decrypt(password)
         sigs = {s.field_name: s for s in r.embedded_signatures}
     except Exception as e:  # pyHanko cannot read the file at all
         return {name: "error: %s" % e for name in judged}
@@ -1299,7 +1454,8 @@ def main(argv):
             with open(os.path.join(out_dir, entry["file"]), "wb") as f:
                 f.write(data)
             entry["expect"] = judged
-            entry["pyhanko"] = pyhanko_verdicts(data, judged)
+            entry["password"] = PASSWORDS.get(test)
+            entry["pyhanko"] = pyhanko_verdicts(data, judged, entry["password"])
         except Exception:
             entry["error"] = traceback.format_exc()
         manifest.append(entry)
