@@ -87,8 +87,23 @@ pub(super) fn info_and_metadata(j: &mut Judge<'_>) {
     }
     let Some(root) = root_dict(&j.new.doc) else { return };
     let Some(m) = pdfobj::ref_of(root, b"Metadata") else { return };
-    if is_xmp(j, &Object::Reference(m)) {
-        j.explain(m, Level::ValidationData, Rule::Metadata, Via::none());
+    let Some(Object::Stream(s)) = j.new_obj(m) else { return };
+    if s.dict.get(b"Subtype").and_then(Object::as_name).ok() != Some(b"XML") {
+        return;
+    }
+    // Explained as metadata (so that a use of it elsewhere in the signed revision is
+    // still named), but a rewrite into data that is not XMP is disallowed.
+    j.explain(m, Level::ValidationData, Rule::Metadata, Via::none());
+    if j.pending.contains_key(&m) && !is_xmp(j, &Object::Reference(m)) {
+        j.disallow(
+            Rule::Metadata,
+            Level::Other,
+            format!("the XMP metadata stream (object {}) was rewritten with data that is not XMP (path: trailer /Root /Metadata)", m.0),
+            format!(
+                "luồng siêu dữ liệu XMP (đối tượng {}) bị ghi lại bằng dữ liệu không phải XMP (đường dẫn: trailer /Root /Metadata)",
+                m.0
+            ),
+        );
     }
 }
 
