@@ -4,7 +4,8 @@
 //! (judged by their own rules), `/Extensions`, `/MarkInfo`, `/Metadata`, `/Version`.
 //! `/Extensions` and `/MarkInfo` objects are plain data: they may be rewritten as long as
 //! the signed revision used them nowhere else. The trailer's `/Info` dictionary and the
-//! catalog's XMP `/Metadata` stream may be rewritten likewise; the signed revision is
+//! catalog's XMP `/Metadata` stream may be rewritten likewise, into an XMP packet only
+//! (removing it, or writing anything else, is disallowed); the signed revision is
 //! walked without entering them ([`super::super::refs`]), so an update that points
 //! `/Info` at a page's content stream and rewrites it is a change to that content.
 

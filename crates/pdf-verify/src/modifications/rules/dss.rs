@@ -2,7 +2,9 @@
 //! CRLs, VRI entries) may be added, and rewritten, in later revisions. Everything the new
 //! `/DSS` reaches is explained, as long as the signed revision used none of it outside
 //! its own DSS. VRI entries that existed when a signature was made are held to that
-//! signature's revision by [`super::super::analyse`].
+//! signature's revision by [`super::super::analyse`], including when the whole `/VRI` or
+//! `/DSS` goes. `/VRI` must be a dictionary keyed by SHA-1 hashes, each entry a dictionary
+//! whose `/Cert`, `/CRL`, `/OCSP` are arrays of streams.
 
 use lopdf::{Document, Object};
 
