@@ -155,6 +155,7 @@ fn judge_case(case: &Case, args: &[String]) -> Vec<String> {
             failures.push(format!("{label}: the signature is not otherwise valid: {broken:?} do not pass"));
         }
         let mods_check = check_status(s, "modifications");
+        println!("| {} | {field} | {ph} | {} {after} | {disallowed:?}", case.label, s["verdict"].as_str().unwrap_or(""));
         if PYHANKO_READ_ERRORS.contains(&case.label.as_str()) {
             if !ph.starts_with("error") || after != "none" {
                 failures.push(format!("{label}: expected a pyHanko read error and no change in vbdt; pyHanko {ph}, vbdt {after}"));

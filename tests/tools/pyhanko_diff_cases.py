@@ -76,8 +76,6 @@ def _finish(w):
 
 
 def _new_doc(pages=1, xref_stream=False):
-    from pyhanko.pdf_utils.writer import PageObject  # noqa: F401 (the writer's page type)
-
     w = PdfFileWriter(stream_xrefs=xref_stream)
     for i in range(pages):
         w.insert_page(_page(w, "Hello World %d" % (i + 1)))
@@ -1087,9 +1085,12 @@ def _(p):
 
     pdf_byterange.PdfSignedData.__init__ = init
     try:
-        return sign(out, "Sig2"), {"Sig1": A}
+        out = sign(out, "Sig2")
     finally:
         pdf_byterange.PdfSignedData.__init__ = original
+    sigs = PdfFileReader(BytesIO(out)).embedded_signatures
+    assert "/Type" not in sigs[1].sig_object and "/Type" in sigs[0].sig_object
+    return out, {"Sig1": A}
 
 
 def _separate_annot_indirect_kids(w, name, box):
@@ -1109,7 +1110,10 @@ def _(p):
     out = sign(None, "Sig1", writer=w, existing_only=True)
     w = writer(out)
     _separate_annot_indirect_kids(w, "Sig2", (20, 120, 80, 140))
-    return sign(None, "Sig2", writer=w, existing_only=True), {"Sig1": A, "Sig2": A}
+    out = sign(None, "Sig2", writer=w, existing_only=True)
+    for s in PdfFileReader(BytesIO(out)).embedded_signatures:
+        assert isinstance(s.sig_field.raw_get("/Kids"), generic.IndirectObject), s.field_name
+    return out, {"Sig1": A, "Sig2": A}
 
 
 @case("test_signed_file_diff_proxied_objs")
@@ -1388,6 +1392,9 @@ def _(p):
         cms_embedder.docmdp_reference_dictionary = original
     ts = signers.PdfTimeStamper(timestamper=HTTPTimeStamper(TSA_URL))
     out = ts.timestamp_pdf(writer(out), md_algorithm="sha256", validation_context=validation_context()).getvalue()
+    sigs = PdfFileReader(BytesIO(out)).embedded_signatures
+    assert len(sigs) == 2 and sigs[1].sig_object["/Type"] == "/DocTimeStamp", "no document timestamp"
+    assert isinstance(sigs[0].sig_object["/Reference"][0].raw_get("/TransformParams"), generic.IndirectObject)
     return out, {"Sig1": A}
 
 
