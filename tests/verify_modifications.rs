@@ -166,8 +166,14 @@ fn acroform_with(bytes: &[u8], add_field: Option<u32>, extra: &str) -> (u32, Str
     }
 }
 
-/// Page 1's text with `n 0 R` added to its /Annots.
+/// Page 1's text with `n 0 R` added to its /Annots (the page, or its /Annots array).
 fn page_with_annot(bytes: &[u8], page: u32, n: u32) -> (u32, String) {
+    let (num, text) = page_with_annot_text(bytes, page, n);
+    assert!(text.contains(&format!("{n} 0 R")), "could not add {n} to the annotations of page object {page}: {text}");
+    (num, text)
+}
+
+fn page_with_annot_text(bytes: &[u8], page: u32, n: u32) -> (u32, String) {
     let d = doc(bytes);
     let text = raw_object_text(bytes, page);
     match dict(&d, (page, 0)).get(b"Annots") {
@@ -176,7 +182,11 @@ fn page_with_annot(bytes: &[u8], page: u32, n: u32) -> (u32, String) {
             let open = t.find('[').unwrap();
             (a.0, format!("{}{n} 0 R {}", &t[..=open], &t[open + 1..]))
         }
-        Ok(_) => (page, text.replacen("/Annots [", &format!("/Annots [{n} 0 R "), 1)),
+        Ok(_) => {
+            let at = text.find("/Annots").unwrap();
+            let open = at + text[at..].find('[').unwrap();
+            (page, format!("{}{n} 0 R {}", &text[..=open], &text[open + 1..]))
+        }
         Err(_) => {
             let end = text.rfind(">>").unwrap();
             (page, format!("{} /Annots [{n} 0 R] >>", &text[..end]))
@@ -912,4 +922,397 @@ fn a_cms_whose_digest_algorithms_disagree_with_its_signer_is_invalid() {
     let s = sig(&report, 1);
     assert_eq!(check_status(s, "algorithms"), "fail", "{s:#}");
     assert!(check_message(s, "algorithms").contains("SHA-512"), "{s:#}");
+}
+
+// ---------------------------------------------------------------------------------------
+// Honest updates: validation data, form filling, annotations, signing a prepared field.
+
+/// Every signature valid with nothing disallowed after it (document rules aside: files
+/// made by other software have no roles).
+fn all_signatures_valid(dir: &Path, name: &str, bytes: &[u8], args: &[String]) -> serde_json::Value {
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).unwrap();
+    let (_, report, out) = verify_json(args, &[&path]);
+    let sigs = report["files"][0]["signatures"].as_array().unwrap_or_else(|| panic!("{name}: {}", output_text(&out)));
+    assert!(!sigs.is_empty(), "{name}: no signature:\n{report:#}");
+    for s in sigs {
+        assert_eq!(s["verdict"], "valid", "{name}:\n{s:#}");
+        assert_ne!(s["modifications_after"], "disallowed", "{name}:\n{s:#}");
+    }
+    report
+}
+
+fn certify(pki: &TestPki, input: &Path, output: &Path, p: u8) {
+    require_tool("pyhanko");
+    let mut cmd = std::process::Command::new(require_tool("python3"));
+    cmd.arg(repo_root().join("tests/tools/pyhanko_certify.py"))
+        .arg(pki.key("organization"))
+        .arg(pki.cert("organization"))
+        .arg(pki.cert("ca"))
+        .arg(input)
+        .arg(output)
+        .arg(p.to_string());
+    let out = run(&mut cmd);
+    assert!(out.status.success(), "{}", output_text(&out));
+}
+
+/// The fixture with an empty text field "So" on page 1 (the form created with it).
+fn with_text_field(fixture: &[u8]) -> Vec<u8> {
+    let (page, _, _) = page_one(fixture);
+    let root = root_num(fixture);
+    let mut u = Update::new(fixture);
+    let (t, e, helv) = (u.next(), u.next(), u.next());
+    let root_text = raw_object_text(fixture, root);
+    let end = root_text.rfind(">>").unwrap();
+    u.object(
+        root,
+        format!("{} /AcroForm << /Fields [{t} 0 R] /DA (/Helv 0 Tf 0 g) /DR << /Font << /Helv {helv} 0 R >> >> >> >>", &root_text[..end])
+            .as_bytes(),
+        true,
+    );
+    u.object(helv, b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>", true);
+    u.object(t, format!("<< /Type /Annot /Subtype /Widget /FT /Tx /T (So) /Rect [90 760 160 776] /F 4 /P {page} 0 R /DA (/Helv 12 Tf 0 g) /AP << /N {e} 0 R >> >>").as_bytes(), true);
+    u.object(e, &stream_of("/Type /XObject /Subtype /Form /BBox [0 0 70 16]", "/Tx BMC EMC"), true);
+    let (pnum, ptext) = page_with_annot(fixture, page, t);
+    u.object(pnum, ptext.as_bytes(), true);
+    u.finish_table("")
+}
+
+/// Fills the text field "So" with `value` in a new update.
+fn fill(bytes: &[u8], value: &str) -> Vec<u8> {
+    let (field, _) = fields(bytes).into_iter().find(|(_, n)| n == "So").expect("field So");
+    let text = raw_object_text(bytes, field.0);
+    let mut u = Update::new(bytes);
+    let ap = u.next();
+    let at = text.find("/AP").unwrap();
+    let end = at + text[at..].find(">>").unwrap() + 2;
+    let filled = format!("{}/V ({value}) /AP << /N {ap} 0 R >>{}", &text[..at], &text[end..]);
+    u.object(field.0, filled.as_bytes(), true);
+    let helv = "<< /Font << /Helv << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> >> >>";
+    u.object(
+        ap,
+        &stream_of(
+            &format!("/Type /XObject /Subtype /Form /BBox [0 0 70 16] /Resources {helv}"),
+            &format!("/Tx BMC BT /Helv 12 Tf 2 4 Td ({value}) Tj ET EMC"),
+        ),
+        true,
+    );
+    u.finish_table("")
+}
+
+#[test]
+fn ltv_after_a_p1_certification_stays_valid() {
+    let pki = TestPki::shared();
+    let dir = tmp();
+    let certified = dir.path().join("certified.pdf");
+    certify(pki, &fixture_document("quyet-dinh.pdf"), &certified, 1);
+    let ltv = dir.path().join("ltv.pdf");
+    let out = run(vbdt(["ltv", "--lang", "en", "--trust"]).arg(pki.root()).arg(&certified).arg("-o").arg(&ltv));
+    assert!(out.status.success(), "{}", output_text(&out));
+    let report = all_signatures_valid(dir.path(), "ltv-p1.pdf", &std::fs::read(&ltv).unwrap(), &offline_args(pki));
+    assert!(report.to_string().contains("validation data (DSS) added"), "{report:#}");
+    // A second LTV update keeps it valid too.
+    let again = dir.path().join("ltv2.pdf");
+    let out = run(vbdt(["ltv", "--lang", "en", "--trust"]).arg(pki.root()).arg(&ltv).arg("-o").arg(&again));
+    assert!(out.status.success(), "{}", output_text(&out));
+    all_signatures_valid(dir.path(), "ltv-p1-twice.pdf", &std::fs::read(&again).unwrap(), &offline_args(pki));
+}
+
+#[test]
+fn a_later_ltv_update_rewriting_a_dss_stream_stays_valid() {
+    let pki = TestPki::shared();
+    let (dir, bytes, args) = base();
+    let signed = dir.path().join("b.pdf");
+    std::fs::write(&signed, &bytes).unwrap();
+    let ltv = dir.path().join("ltv.pdf");
+    let out = run(vbdt(["ltv", "--lang", "en", "--trust"]).arg(pki.root()).arg(&signed).arg("-o").arg(&ltv));
+    assert!(out.status.success(), "{}", output_text(&out));
+    let ltv = std::fs::read(&ltv).unwrap();
+    let d = doc(&ltv);
+    let root = dict(&d, (root_num(&ltv), 0));
+    let dss = pdf_verify::pdfobj::dict_get_dict(&d, root, b"DSS").expect("DSS");
+    let cert = pdf_verify::pdfobj::dict_get_array(&d, dss, b"Certs").expect("Certs")[0].as_reference().unwrap();
+    let text = raw_object_text(&ltv, cert.0);
+    let mut u = Update::new(&ltv);
+    // The same certificate, its stream dictionary written anew.
+    u.object(cert.0, text.replacen("<<", "<< /Rewritten true", 1).as_bytes(), true);
+    let report = all_signatures_valid(dir.path(), "dss-rewrite.pdf", &u.finish_table(""), &args);
+    assert!(report.to_string().contains("validation data (DSS) updated"), "{report:#}");
+}
+
+#[test]
+fn form_filling_after_a_p2_certification_is_allowed_and_listed() {
+    let pki = TestPki::shared();
+    let dir = tmp();
+    let prepared = dir.path().join("form.pdf");
+    std::fs::write(&prepared, with_text_field(&fixture_bytes())).unwrap();
+    let args = offline_args(pki);
+    for (p, allowed) in [(2u8, true), (1u8, false)] {
+        let certified = dir.path().join(format!("certified-p{p}.pdf"));
+        certify(pki, &prepared, &certified, p);
+        let filled = fill(&std::fs::read(&certified).unwrap(), "62");
+        if allowed {
+            let report = all_signatures_valid(dir.path(), "filled-p2.pdf", &filled, &args);
+            assert!(report.to_string().contains("form field \\\"So\\\" filled in: (empty) → \\\"62\\\""), "{report:#}");
+        } else {
+            let text = attack(dir.path(), "filled-p1.pdf", &filled, &args, &["docmdp"]);
+            assert!(text.contains("DocMDP P=1"), "{text}");
+        }
+    }
+}
+
+#[test]
+fn form_filling_after_an_approval_signature_is_allowed_and_listed() {
+    let dir = tmp();
+    let args = offline_args(TestPki::shared());
+    let signed = sign_prepared(dir.path(), &with_text_field(&fixture_bytes()), &args);
+    let report = all_signatures_valid(dir.path(), "filled.pdf", &fill(&signed, "62"), &args);
+    let text = report.to_string();
+    assert!(text.contains("\"rule\":\"form-filling\"") && text.contains("\\\"62\\\""), "{report:#}");
+}
+
+#[test]
+fn filling_a_field_the_signature_locks_is_invalid() {
+    let pki = TestPki::shared();
+    let dir = tmp();
+    let prepared = dir.path().join("form.pdf");
+    std::fs::write(&prepared, with_text_field(&fixture_bytes())).unwrap();
+    let signed = dir.path().join("locked.pdf");
+    let mut cmd = std::process::Command::new(require_tool("python3"));
+    cmd.arg(repo_root().join("tests/tools/pyhanko_sign_digest.py"))
+        .arg(pki.key("personal"))
+        .arg(pki.cert("personal"))
+        .arg(pki.cert("ca"))
+        .arg(&prepared)
+        .arg(&signed)
+        .args(["sha256", "So"]);
+    let out = run(&mut cmd);
+    assert!(out.status.success(), "{}", output_text(&out));
+    let args = offline_args(pki);
+    all_signatures_valid(dir.path(), "locked-before.pdf", &std::fs::read(&signed).unwrap(), &args);
+    let filled = fill(&std::fs::read(&signed).unwrap(), "62");
+    attack(dir.path(), "locked-filled.pdf", &filled, &args, &["field-lock", "locked by this signature"]);
+}
+
+/// Adds a new /Text annotation to page 1.
+fn with_note(bytes: &[u8]) -> Vec<u8> {
+    let (page, _, _) = page_one(bytes);
+    let mut u = Update::new(bytes);
+    let a = u.next();
+    let (pnum, ptext) = page_with_annot(bytes, page, a);
+    u.object(a, format!("<< /Type /Annot /Subtype /Text /Rect [20 800 40 820] /Contents (ghi chu) /P {page} 0 R >>").as_bytes(), true);
+    u.object(pnum, ptext.as_bytes(), true);
+    u.finish_table("")
+}
+
+#[test]
+fn annotations_are_allowed_after_a_p3_certification_only() {
+    let pki = TestPki::shared();
+    let dir = tmp();
+    let args = offline_args(pki);
+    for p in [3u8, 2] {
+        let certified = dir.path().join(format!("certified-p{p}.pdf"));
+        certify(pki, &fixture_document("quyet-dinh.pdf"), &certified, p);
+        let noted = with_note(&std::fs::read(&certified).unwrap());
+        if p == 3 {
+            let report = all_signatures_valid(dir.path(), "note-p3.pdf", &noted, &args);
+            assert!(report.to_string().contains("/Text annotation"), "{report:#}");
+        } else {
+            attack(dir.path(), "note-p2.pdf", &noted, &args, &["docmdp", "/Text annotation"]);
+        }
+    }
+    // After approval signatures (no certification), an annotation is beyond form filling.
+    let (dir, bytes, args) = base();
+    attack(dir.path(), "note-approval.pdf", &with_note(&bytes), &args, &["permission", "/Text annotation"]);
+}
+
+#[test]
+fn signing_a_prepared_empty_field_with_an_indirect_appearance_stays_valid() {
+    let pki = TestPki::shared();
+    let dir = tmp();
+    let args = offline_args(pki);
+    let personal = dir.path().join("personal.pdf");
+    sign_vbdt(pki, "personal", "personal", &fixture_document("quyet-dinh.pdf"), &personal, &[]);
+    let bytes = std::fs::read(&personal).unwrap();
+    let (page, _, _) = page_one(&bytes);
+    let mut u = Update::new(&bytes);
+    let (f, apd, aps) = (u.next(), u.next(), u.next());
+    let (af_num, af_text) = acroform_with(&bytes, Some(f), "");
+    let (annots_num, annots_text) = page_with_annot(&bytes, page, f);
+    u.object(
+        f,
+        format!("<< /Type /Annot /Subtype /Widget /FT /Sig /T (Org) /Rect [300 100 500 160] /F 4 /P {page} 0 R /AP {apd} 0 R >>")
+            .as_bytes(),
+        true,
+    );
+    u.object(apd, format!("<< /N {aps} 0 R >>").as_bytes(), true);
+    u.object(aps, &stream_of("/Type /XObject /Subtype /Form /BBox [0 0 200 60]", ""), true);
+    u.object(af_num, af_text.as_bytes(), true);
+    if annots_num != af_num {
+        u.object(annots_num, annots_text.as_bytes(), true);
+    }
+    let prepared = dir.path().join("prepared-field.pdf");
+    std::fs::write(&prepared, u.finish_table("")).unwrap();
+    all_signatures_valid(dir.path(), "prepared-check.pdf", &std::fs::read(&prepared).unwrap(), &args);
+    let out = dir.path().join("org.pdf");
+    let mut cmd = std::process::Command::new(require_tool("pyhanko"));
+    cmd.args(["sign", "addsig", "--field", "Org", "pemder", "--key"])
+        .arg(pki.key("organization"))
+        .arg("--cert")
+        .arg(pki.cert("organization"))
+        .arg("--chain")
+        .arg(pki.cert("ca"))
+        .arg("--no-pass")
+        .arg(&prepared)
+        .arg(&out);
+    let o = run(&mut cmd);
+    assert!(o.status.success(), "{}", output_text(&o));
+    let report = all_signatures_valid(dir.path(), "org-signed.pdf", &std::fs::read(&out).unwrap(), &args);
+    assert!(report.to_string().contains("signature field \\\"Org\\\" was signed"), "{report:#}");
+}
+
+// ---------------------------------------------------------------------------------------
+// Each allow rule, attacked: content the signed revision shows, passed off as the kind of
+// change the rule allows.
+
+#[test]
+fn dss_pointed_at_page_content_and_rewritten_is_invalid() {
+    let (dir, bytes, args) = base();
+    let (_, contents, _) = page_one(&bytes);
+    let root = root_num(&bytes);
+    let root_text = raw_object_text(&bytes, root);
+    let end = root_text.rfind(">>").unwrap();
+    let mut u = Update::new(&bytes);
+    let dss = u.next();
+    u.object(root, format!("{} /DSS {dss} 0 R >>", &root_text[..end]).as_bytes(), true);
+    u.object(dss, format!("<< /Certs [{contents} 0 R] >>").as_bytes(), true);
+    u.object(contents, &stream_body(NEW_TEXT), true);
+    attack(dir.path(), "dss-content.pdf", &u.finish_table(""), &args, &["content stream of page 1", "shared-object", "as dss"]);
+}
+
+#[test]
+fn catalog_extensions_pointed_at_page_content_and_rewritten_is_invalid() {
+    let (dir, bytes, args) = base();
+    let (_, contents, _) = page_one(&bytes);
+    let root = root_num(&bytes);
+    let root_text = raw_object_text(&bytes, root);
+    let end = root_text.rfind(">>").unwrap();
+    let mut u = Update::new(&bytes);
+    u.object(root, format!("{} /Extensions {contents} 0 R >>", &root_text[..end]).as_bytes(), true);
+    u.object(contents, &stream_body(NEW_TEXT), true);
+    attack(dir.path(), "extensions-content.pdf", &u.finish_table(""), &args, &["content stream of page 1", "shared-object", "as catalog"]);
+}
+
+#[test]
+fn form_resources_shared_with_the_page_and_rewritten_are_invalid() {
+    // Prepared: the form's /DR /Font is the page's own font dictionary.
+    let dir = tmp();
+    let args = offline_args(TestPki::shared());
+    let fixture = with_text_field(&fixture_bytes());
+    let d = doc(&fixture);
+    let page = pdf_verify::pdfobj::pages(&d)[0];
+    let res = pdf_verify::pdfobj::dict_get_dict(&d, dict(&d, page), b"Resources").unwrap();
+    let fonts = res.get(b"Font").unwrap().as_reference().expect("an indirect font dictionary in the fixture").0;
+    let root = root_num(&fixture);
+    let root_text = raw_object_text(&fixture, root);
+    let at = root_text.find("/DR").unwrap();
+    let end = at + root_text[at..].find(">> >>").unwrap() + 5;
+    let mut u = Update::new(&fixture);
+    u.object(root, format!("{}/DR << /Font {fonts} 0 R >>{}", &root_text[..at], &root_text[end..]).as_bytes(), true);
+    let signed = sign_prepared(dir.path(), &u.finish_table(""), &args);
+    // After signing: the "form's" font dictionary maps the page's font names elsewhere.
+    let fonts_text = raw_object_text(&signed, fonts);
+    let courier = "<< /Type /Font /Subtype /Type1 /BaseFont /Courier >>";
+    let name = fonts_text.split('/').nth(1).unwrap().split_whitespace().next().unwrap().to_string();
+    let mut u = Update::new(&signed);
+    u.object(fonts, format!("<< /{name} {courier} >>").as_bytes(), true);
+    attack(dir.path(), "dr-shared.pdf", &u.finish_table(""), &args, &["shared-object", "font resources of page 1"]);
+}
+
+#[test]
+fn filling_a_field_whose_old_appearance_the_page_also_draws_is_invalid() {
+    // Prepared: the text field's empty appearance is also drawn by the page as an XObject;
+    // "filling" the field rewrites that stream in place.
+    let dir = tmp();
+    let args = offline_args(TestPki::shared());
+    let fixture = with_text_field(&fixture_bytes());
+    let (field, _) = fields(&fixture).into_iter().find(|(_, n)| n == "So").unwrap();
+    let d = doc(&fixture);
+    let ap = pdf_verify::pdfobj::dict_get_dict(&d, dict(&d, field), b"AP").unwrap().get(b"N").unwrap().as_reference().unwrap().0;
+    let page = pdf_verify::pdfobj::pages(&d)[0];
+    let res = dict(&d, page).get(b"Resources").unwrap().as_reference().unwrap().0;
+    let contents = dict(&d, page).get(b"Contents").unwrap().as_reference().unwrap().0;
+    let res_text = raw_object_text(&fixture, res);
+    let page_text = raw_object_text(&fixture, page.0);
+    let mut u = Update::new(&fixture);
+    let c = u.next();
+    let end = res_text.rfind(">>").unwrap();
+    u.object(res, format!("{} /XObject << /Box {ap} 0 R >> >>", &res_text[..end]).as_bytes(), true);
+    u.object(c, &stream_body("q 5 0 0 5 100 300 cm /Box Do Q"), true);
+    u.object(
+        page.0,
+        page_text.replacen(&format!("/Contents {contents} 0 R"), &format!("/Contents [{contents} 0 R {c} 0 R]"), 1).as_bytes(),
+        true,
+    );
+    let signed = sign_prepared(dir.path(), &u.finish_table(""), &args);
+    let text = raw_object_text(&signed, field.0);
+    let mut u = Update::new(&signed);
+    u.object(field.0, text.replacen("/AP", "/V (62) /AP", 1).as_bytes(), true);
+    u.object(ap, &stream_of("/Type /XObject /Subtype /Form /BBox [0 0 70 16]", CANCELLED), true);
+    attack(dir.path(), "fill-shared.pdf", &u.finish_table(""), &args, &["shared-object", "XObject (image or form) /Box used on page 1"]);
+}
+
+#[test]
+fn a_field_replaced_by_a_new_object_of_the_same_name_is_invalid() {
+    // "Filling" by swapping in another field object named like the signed one, with its
+    // own widget anywhere on the page.
+    let dir = tmp();
+    let args = offline_args(TestPki::shared());
+    let signed = sign_prepared(dir.path(), &with_text_field(&fixture_bytes()), &args);
+    let (old, _) = fields(&signed).into_iter().find(|(_, n)| n == "So").unwrap();
+    let (page, _, _) = page_one(&signed);
+    let mut u = Update::new(&signed);
+    let (f, ap) = (u.next(), u.next());
+    let (af_num, af_text) = acroform_with(&signed, None, "");
+    let af_text = af_text.replacen(&format!("{} 0 R", old.0), &format!("{f} 0 R"), 1);
+    let (annots_num, annots_text) = page_with_annot(&signed, page, f);
+    u.object(
+        f,
+        format!(
+            "<< /Type /Annot /Subtype /Widget /FT /Tx /T (So) /V (25) /Rect [50 500 550 700] /F 4 /P {page} 0 R /AP << /N {ap} 0 R >> >>"
+        )
+        .as_bytes(),
+        true,
+    );
+    u.object(ap, &stream_of("/Type /XObject /Subtype /Form /BBox [0 0 500 200]", CANCELLED), true);
+    u.object(af_num, af_text.as_bytes(), true);
+    if annots_num != af_num {
+        u.object(annots_num, annots_text.as_bytes(), true);
+    }
+    attack(dir.path(), "field-swap.pdf", &u.finish_table(""), &args, &["other objects or widgets"]);
+}
+
+#[test]
+fn new_signature_fields_with_colours_or_actions_are_invalid() {
+    let (dir, bytes, args) = base();
+    let (page, _, _) = page_one(&bytes);
+    for (name, extra, needle) in [
+        ("mk", "/MK << /BG [1 1 1] >>", "draws on the page"),
+        ("action", "/AA << /PO << /S /JavaScript /JS (this.getField\\('So'\\).value = '25') >> >>", "actions"),
+    ] {
+        let mut u = Update::new(&bytes);
+        let n = u.next();
+        let (af_num, af_text) = acroform_with(&bytes, Some(n), "");
+        let (annots_num, annots_text) = page_with_annot(&bytes, page, n);
+        u.object(
+            n,
+            format!("<< /Type /Annot /Subtype /Widget /FT /Sig /T (Extra) /Rect [50 500 550 700] /F 4 /P {page} 0 R {extra} >>").as_bytes(),
+            true,
+        );
+        u.object(af_num, af_text.as_bytes(), true);
+        if annots_num != af_num {
+            u.object(annots_num, annots_text.as_bytes(), true);
+        }
+        attack(dir.path(), &format!("field-{name}.pdf"), &u.finish_table(""), &args, &[needle]);
+    }
 }

@@ -400,7 +400,9 @@ pub fn verify_input(input: &pdf_raw::Input, name: &str, opts: &VerifyOptions) ->
     let has_org = facts.iter().any(|f| f.role == signatures::Role::Organization);
     let issue = match opts.issued_on {
         Some(d) => Some((d, IssueDateSource::Option)),
-        None if has_org => rules::issue_date_from_document(&doc).map(|d| (d, IssueDateSource::Document)),
+        None if has_org => rules::issue_date_from_fields(&doc)
+            .map(|d| (d, IssueDateSource::Filled))
+            .or_else(|| rules::issue_date_from_document(&doc).map(|d| (d, IssueDateSource::Document))),
         None => None,
     };
     let rule_list = vec![

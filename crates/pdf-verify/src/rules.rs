@@ -45,6 +45,9 @@ pub struct SigFacts {
 pub enum IssueDateSource {
     Option,
     Document,
+    /// The day, month and year the clerk filled into the fields vbdt's personal signature
+    /// reserved (rules.md S11).
+    Filled,
 }
 
 pub fn s1(sigs: &[SigFacts], kind: &KindDecision) -> RuleOutcome {
@@ -138,6 +141,10 @@ pub fn s7(sigs: &[SigFacts], issue_date: Option<(Date, IssueDateSource)>, kind: 
     let (src_en, src_vi) = match source {
         IssueDateSource::Option => ("--issued-on", "--issued-on"),
         IssueDateSource::Document => ("the document's date line", "dòng ngày tháng của văn bản"),
+        IssueDateSource::Filled => (
+            "the date the clerk filled in, fields VBDT_Ngay, VBDT_Thang, VBDT_Nam",
+            "ngày văn thư điền vào các trường VBDT_Ngay, VBDT_Thang, VBDT_Nam",
+        ),
     };
     for s in &orgs {
         let Some(t) = s.signing_time else {
@@ -604,6 +611,18 @@ pub fn find_date_line(text: &str) -> Option<Date> {
         }
     }
     None
+}
+
+/// The issue date the clerk filled in (rules.md S11): the day, month and year fields that
+/// vbdt's personal signature reserved, when all three hold a date. Whether they were filled
+/// in an allowed way is the modification analysis' business (V5).
+pub fn issue_date_from_fields(doc: &Document) -> Option<Date> {
+    use stamp_layout::blanks::BlankKind;
+    let fields = stamp_layout::blanks::reserved_in_doc(doc);
+    let value = |kind: BlankKind| fields.iter().find(|f| f.blank.kind == kind).and_then(|f| f.value.as_deref()?.trim().parse::<u32>().ok());
+    let (d, m, y) = (value(BlankKind::Day)?, value(BlankKind::Month)?, value(BlankKind::Year)?);
+    let month = time::Month::try_from(u8::try_from(m).ok()?).ok()?;
+    Date::from_calendar_date(i32::try_from(y).ok()?, month, u8::try_from(d).ok()?).ok()
 }
 
 /// The issue date read from the first page's text.

@@ -198,7 +198,9 @@ pub(super) fn compare(old: &RevState, new: &RevState, raw: &RawPdf, bytes: &[u8]
     rules::apply(&mut j);
     judge_pending(&mut j);
     let mut allowed_levels: BTreeMap<Rule, Level> = BTreeMap::new();
-    for e in j.explained.values() {
+    // Only what this revision changed counts (rules also explain the containers they
+    // inspect, changed or not).
+    for (_, e) in j.explained.iter().filter(|(id, _)| j.pending.contains_key(id)) {
         let l = allowed_levels.entry(e.rule).or_insert(e.level);
         *l = (*l).max(e.level);
     }

@@ -55,6 +55,8 @@ pub(super) struct FieldInfo {
     pub value_ref: Option<ObjectId>,
     /// The value as text, for reports (a signature value is not shown).
     pub value_text: Option<String>,
+    /// `/VBDT_Blank /Kind` of a field vbdt reserved for the clerk's number and date (S11).
+    pub blank: Option<Vec<u8>>,
     pub widgets: Vec<ObjectId>,
     pub visible: bool,
 }
@@ -135,6 +137,7 @@ fn walk(
             has_value: d.has(b"V"),
             value_ref: pdfobj::ref_of(d, b"V"),
             value_text: value_text(doc, d),
+            blank: pdfobj::dict_get_dict(doc, d, b"VBDT_Blank").and_then(|b| pdfobj::dict_get_name(doc, b, b"Kind")).map(<[u8]>::to_vec),
             widgets,
             visible,
         });

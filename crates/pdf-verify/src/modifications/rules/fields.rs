@@ -110,6 +110,17 @@ fn new_field(j: &mut Judge<'_>, f: &FieldInfo, values: &HashMap<ObjectId, usize>
         ghost(j, f, v);
         return;
     }
+    let with_actions =
+        f.id.iter().chain(&f.widgets).any(|id| j.new_obj(*id).and_then(|o| o.as_dict().ok()).is_some_and(|d| d.has(b"A") || d.has(b"AA")));
+    if with_actions {
+        j.disallow(
+            Rule::NewField,
+            Level::Other,
+            format!("signature field \"{}\" was added with actions (/A or /AA) that run in the viewer", f.name),
+            format!("trường chữ ký \"{}\" được thêm kèm hành động (/A hoặc /AA) chạy trong trình xem", f.name),
+        );
+        return;
+    }
     if !f.has_value
         && f.visible
         && f.widgets.iter().any(|w| j.new_obj(*w).and_then(|o| o.as_dict().ok()).is_some_and(|d| paints(&j.new.doc, d)))
@@ -177,6 +188,23 @@ fn existing_field(j: &mut Judge<'_>, f: &FieldInfo, old: &FieldInfo, values: &Ha
     if !objects.iter().any(|id| j.pending.contains_key(id)) {
         return;
     }
+    // Signing or filling a field keeps its objects: a field of the same name made of other
+    // objects (or with other widgets) could draw anywhere on the page.
+    let same_widgets = {
+        let (mut a, mut b) = (f.widgets.clone(), old.widgets.clone());
+        a.sort();
+        b.sort();
+        a == b
+    };
+    if f.id != old.id || !same_widgets {
+        j.disallow(
+            Rule::FieldChanged,
+            Level::Other,
+            format!("form field \"{}\" is now made of other objects or widgets than when signed", f.name),
+            format!("trường biểu mẫu \"{}\" nay gồm đối tượng hoặc ô hiển thị khác với khi ký", f.name),
+        );
+        return;
+    }
     let keys = if f.is_signature() { SIGN_FIELD_KEYS } else { FILL_KEYS };
     let mut beyond: Vec<String> = Vec::new();
     for id in f.id.iter().chain(f.widgets.iter()) {
@@ -238,11 +266,16 @@ fn existing_field(j: &mut Judge<'_>, f: &FieldInfo, old: &FieldInfo, values: &Ha
         approve_field(j, f, Some(old), Level::FormFilling, Rule::FormFilling, out);
         let show = |v: &Option<String>| v.as_ref().map_or_else(|| "(empty)".to_string(), |s| format!("\"{s}\""));
         let hien = |v: &Option<String>| v.as_ref().map_or_else(|| "(trống)".to_string(), |s| format!("\"{s}\""));
+        let (what_en, what_vi) = match f.blank.as_deref() {
+            Some(b"Number") => ("the clerk's number (S11), field", "văn thư cấp số (S11), trường"),
+            Some(b"Day" | b"Month" | b"Year") => ("the clerk's issue date (S11), field", "văn thư ghi ngày ban hành (S11), trường"),
+            _ => ("form field", "trường biểu mẫu"),
+        };
         j.allow(
             Rule::FormFilling,
             Level::FormFilling,
-            format!("form field \"{}\" filled in: {} → {}", f.name, show(&old.value_text), show(&f.value_text)),
-            format!("trường biểu mẫu \"{}\" được điền: {} → {}", f.name, hien(&old.value_text), hien(&f.value_text)),
+            format!("{what_en} \"{}\" filled in: {} → {}", f.name, show(&old.value_text), show(&f.value_text)),
+            format!("{what_vi} \"{}\" được điền: {} → {}", f.name, hien(&old.value_text), hien(&f.value_text)),
         );
         j.filled.push(f.name.clone());
     }
@@ -308,10 +341,15 @@ fn approve_field(j: &mut Judge<'_>, f: &FieldInfo, old: Option<&FieldInfo>, leve
     }
 }
 
-/// Whether a widget's normal appearance paints anything.
+/// Whether a widget's normal appearance paints anything (without one, whether viewers
+/// would draw its `/MK` background or border colour).
 fn paints(doc: &Document, widget: &Dictionary) -> bool {
-    let Some(ap) = pdfobj::dict_get_dict(doc, widget, b"AP") else { return false };
-    let Ok(n) = ap.get(b"N") else { return false };
+    let mk_colours = || {
+        pdfobj::dict_get_dict(doc, widget, b"MK")
+            .is_some_and(|mk| [&b"BG"[..], b"BC"].iter().any(|k| pdfobj::dict_get_array(doc, mk, k).is_some_and(|a| !a.is_empty())))
+    };
+    let Some(ap) = pdfobj::dict_get_dict(doc, widget, b"AP") else { return mk_colours() };
+    let Ok(n) = ap.get(b"N") else { return mk_colours() };
     let streams: Vec<&Object> = match pdfobj::resolve(doc, n) {
         Some(Object::Dictionary(states)) => states.iter().filter_map(|(_, v)| pdfobj::resolve(doc, v)).collect(),
         Some(o) => vec![o],
