@@ -11,6 +11,7 @@
 //! - [`rules`]: S1, S4, S5, S7, S8, and what the file is (issued, copy, attachment);
 //! - [`appearance`]: what a signature's widget shows (page, place, images, text), for S4/S5;
 //! - [`role`]: the role of other software's signatures, where the certificate states it;
+//! - [`service`]: V7 — official-duty (vgca) or public (neac) signatures;
 //! - [`verdict`], [`report`]: outcomes and their text, JSON and JUnit renderings.
 //!
 //! Entry points: [`verify_bytes`] and [`verify_path`].
@@ -31,6 +32,7 @@ pub mod pdfobj;
 pub mod report;
 pub mod role;
 pub mod rules;
+pub mod service;
 pub mod signatures;
 pub mod timestamps;
 pub mod verdict;
@@ -93,6 +95,9 @@ pub struct VerifyOptions {
     pub crls: Vec<Vec<u8>>,
     /// Fetch OCSP, CRLs and AIA certificates over the network.
     pub online: bool,
+    /// Issuers fetched through AIA caIssuers, shared by every file of a run (and kept on
+    /// disk); None: a cache in memory for this file only.
+    pub issuers: Option<std::sync::Arc<chain_check::IssuerCache>>,
     pub revocation: RevocationMode,
     /// Validation time ("now"); the real clock when None.
     pub at: Option<OffsetDateTime>,
@@ -373,8 +378,16 @@ pub fn verify_input(input: &pdf_raw::Input, name: &str, opts: &VerifyOptions) ->
     sources.crls.truncate(MAX_REVOCATION_ITEMS);
     // --crl files are the user's own: always used.
     sources.crls.extend(opts.crls.iter().cloned());
+    let own_cache;
+    let issuers = match &opts.issuers {
+        Some(c) => c.as_ref(),
+        None => {
+            own_cache = chain_check::IssuerCache::memory_only();
+            &own_cache
+        }
+    };
     let certification = prepared.iter().find_map(|p| Some((p.coverage.as_ref()?.revision, p.sig.docmdp?)));
-    let ctx = Ctx { opts, now, pool: &pool, sources: &sources, certification };
+    let ctx = Ctx { opts, issuers, now, pool: &pool, sources: &sources, certification };
     let poes = evaluate_doc_timestamps(&mut prepared, &ctx);
 
     let annots = appearance::AnnotIndex::new(&doc);
@@ -397,6 +410,8 @@ pub fn verify_input(input: &pdf_raw::Input, name: &str, opts: &VerifyOptions) ->
         })
         .collect();
     let kind = rules::decide_kind(&facts, opts.expect);
+    let service_facts: Vec<service::ServiceFact> =
+        reports.iter().map(|s| service::ServiceFact { index: s.index, kind: s.kind, service: s.service.clone() }).collect();
     let has_org = facts.iter().any(|f| f.role == signatures::Role::Organization);
     let issue = match opts.issued_on {
         Some(d) => Some((d, IssueDateSource::Option)),
@@ -411,6 +426,7 @@ pub fn verify_input(input: &pdf_raw::Input, name: &str, opts: &VerifyOptions) ->
         rules::s5(&facts, &kind, opts.reference.as_deref()),
         rules::s7(&facts, issue, &kind),
         rules::s8(&raw.header_version, Some(&doc)),
+        service::v7(&service_facts, opts.expect == Some((DocumentKind::Issued, KindSource::Expect))),
     ];
 
     let verdicts: Vec<Verdict> = reports.iter().map(|s| s.verdict).collect();
@@ -432,6 +448,7 @@ pub fn verify_input(input: &pdf_raw::Input, name: &str, opts: &VerifyOptions) ->
 
 struct Ctx<'a> {
     opts: &'a VerifyOptions,
+    issuers: &'a chain_check::IssuerCache,
     now: OffsetDateTime,
     pool: &'a [Certificate],
     sources: &'a RevocationSources,
@@ -452,11 +469,13 @@ fn summary(cert: &Certificate) -> SignerSummary {
         not_before: chain_check::cert::not_before(cert),
         not_after: chain_check::cert::not_after(cert),
         sha256: chain_check::cert::sha256_fingerprint_hex(cert).ok(),
+        policies: chain_check::cert::policy_oids(cert).unwrap_or_default().iter().map(|o| o.to_string()).collect(),
     }
 }
 
 /// Điều 31 and 32 on a certificate used at time `at` (standing for `basis`) for
 /// `purpose`; also the earliest expiry on its path (the leaf's alone without a path).
+/// Also where the path ends (V7), when there is one.
 fn chain_checks(
     cert: &Certificate,
     at: OffsetDateTime,
@@ -464,13 +483,18 @@ fn chain_checks(
     purpose: Purpose,
     ctx: &Ctx<'_>,
     warnings: &mut Vec<Msg>,
-) -> (Vec<Check>, Expiry) {
+) -> (Vec<Check>, Expiry, Option<service::PathService>) {
     let (what_en, what_vi) = match purpose {
         Purpose::Timestamping => ("TSA", "của đơn vị cấp dấu thời gian"),
         _ => ("signer", "của người ký"),
     };
     let mut checks = vec![dieu31::validity(cert, at, what_en, what_vi), dieu31::usage(cert, purpose)];
-    let (path_check, path) = dieu32::path(cert, at, &ctx.opts.trust, ctx.pool, ctx.opts.online, &ctx.opts.http);
+    let fetch = dieu32::IssuerFetch { cache: ctx.issuers, online: ctx.opts.online, limits: &ctx.opts.http, now: ctx.now };
+    let (path_check, path) = dieu32::path(cert, at, &ctx.opts.trust, ctx.pool, &fetch);
+    if let (Some(p), Purpose::DocumentSigning) = (&path, purpose) {
+        dieu31::required_policies(&mut checks, cert, p, &ctx.opts.trust);
+    }
+    let path_service = path.as_ref().and_then(|p| service::classify(p, &ctx.opts.trust));
     let name = |c: &Certificate| chain_check::cert::common_name(c).unwrap_or_else(|| chain_check::cert::subject(c));
     let mut expiry = Expiry { at: chain_check::cert::not_after(cert), who: name(cert), leaf: true };
     for c in path.iter().flat_map(|p| p.certs.iter().skip(1)) {
@@ -513,7 +537,7 @@ fn chain_checks(
     }
     checks.push(rev_check);
     checks.push(path_check);
-    (checks, expiry)
+    (checks, expiry, path_service)
 }
 
 /// A TSA's checks at the token's time `gen`, then past validation: once the validation
@@ -527,7 +551,7 @@ fn tsa_checks(
     ctx: &Ctx<'_>,
     warnings: &mut Vec<Msg>,
 ) -> (Vec<Check>, bool) {
-    let (mut checks, expiry) = chain_checks(cert, gen, TimeBasis::Timestamp, Purpose::Timestamping, ctx, warnings);
+    let (mut checks, expiry, _) = chain_checks(cert, gen, TimeBasis::Timestamp, Purpose::Timestamping, ctx, warnings);
     if ctx.now <= expiry.at {
         return (checks, false);
     }
@@ -680,17 +704,18 @@ fn signer_checks_without_timestamp(
     poe: Option<&DocTimestampPoe>,
     ctx: &Ctx<'_>,
     warnings: &mut Vec<Msg>,
-) -> (Vec<Check>, CheckedAt) {
+) -> (Vec<Check>, CheckedAt, Option<service::PathService>) {
     let at = claimed.unwrap_or(ctx.now);
     let source = if claimed.is_some() { CheckedAtSource::Claimed } else { CheckedAtSource::ValidationTime };
     let mut first_warnings = Vec::new();
-    let (mut checks, expiry) = chain_checks(cert, at, TimeBasis::Claimed, Purpose::DocumentSigning, ctx, &mut first_warnings);
+    let basis = if claimed.is_some() { TimeBasis::Claimed } else { TimeBasis::ValidationTime };
+    let (mut checks, expiry, path_service) = chain_checks(cert, at, basis, Purpose::DocumentSigning, ctx, &mut first_warnings);
     let worst = existence::worst(&checks);
     let expired_now = ctx.now > expiry.at;
     let as_claimed = CheckedAt { time: at, source };
     if worst == CheckStatus::Fail || (worst <= CheckStatus::Skipped && !expired_now) {
         warnings.append(&mut first_warnings);
-        return (checks, as_claimed);
+        return (checks, as_claimed, path_service);
     }
     let usable = poe.filter(|p| !expired_now || p.time <= expiry.at);
     let Some(p) = usable else {
@@ -712,19 +737,19 @@ fn signer_checks_without_timestamp(
             );
         }
         warnings.append(&mut first_warnings);
-        return (checks, as_claimed);
+        return (checks, as_claimed, path_service);
     };
     let mut poe_warnings = Vec::new();
-    let (mut at_poe, _) = chain_checks(cert, p.time, TimeBasis::Existence, Purpose::DocumentSigning, ctx, &mut poe_warnings);
+    let (mut at_poe, _, poe_service) = chain_checks(cert, p.time, TimeBasis::Existence, Purpose::DocumentSigning, ctx, &mut poe_warnings);
     existence::soften_failures(&mut at_poe);
     if !existence::all_pass(&at_poe) && !expired_now {
         // The proof did not help: the claimed time's result is the clearer one.
         warnings.append(&mut first_warnings);
-        return (checks, as_claimed);
+        return (checks, as_claimed, path_service);
     }
     existence::note_poe(&mut at_poe, "validity", p);
     warnings.append(&mut poe_warnings);
-    (at_poe, CheckedAt { time: p.time, source: CheckedAtSource::DocumentTimestamp })
+    (at_poe, CheckedAt { time: p.time, source: CheckedAtSource::DocumentTimestamp }, poe_service.or(path_service))
 }
 
 /// The role of a signature: `/VBDT_Role` when vbdt made it, else what the signer
@@ -763,6 +788,7 @@ fn signature_report(
     let mut warnings = Vec::new();
     let mut checks = Vec::new();
     let mut signer = None;
+    let mut path_service = None;
     let mut signing_time = None;
     let mut time_source = TimeSource::Claimed;
     let mut checked_at = None;
@@ -850,11 +876,14 @@ fn signature_report(
                     signer = Some(summary(c));
                     role = signature_role(marked_role, Some(c), &mut warnings);
                     if time_source == TimeSource::Timestamp {
-                        checks.extend(chain_checks(c, at, TimeBasis::Timestamp, Purpose::DocumentSigning, ctx, &mut warnings).0);
+                        let (cs, _, svc) = chain_checks(c, at, TimeBasis::Timestamp, Purpose::DocumentSigning, ctx, &mut warnings);
+                        checks.extend(cs);
+                        path_service = svc;
                         checked_at = Some(CheckedAt { time: at, source: CheckedAtSource::Timestamp });
                     } else {
-                        let (cs, when) = signer_checks_without_timestamp(c, signing_time, doc_poe, ctx, &mut warnings);
+                        let (cs, when, svc) = signer_checks_without_timestamp(c, signing_time, doc_poe, ctx, &mut warnings);
                         checks.extend(cs);
+                        path_service = svc;
                         checked_at = Some(when);
                     }
                 }
@@ -1036,6 +1065,7 @@ fn signature_report(
         widgets,
         sub_filter,
         signer,
+        service: path_service,
         signing_time,
         time_source,
         checked_at,

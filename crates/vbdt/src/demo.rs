@@ -116,6 +116,9 @@ pub fn run(args: &DemoArgs) -> anyhow::Result<u8> {
         pdf_sign::sign_file(input, output, true, &key, &opts)?;
     }
 
+    // The CA publishes its next CRLs: the signatures carry no timestamp, so only status
+    // evidence issued after their claimed signing times proves anything at those times.
+    testpki::reissue_crls(&pki_dir, &pki_dir, &[])?;
     say("4. Kiểm tra chữ ký:", "4. Verifying:");
     let today = time::OffsetDateTime::now_utc().to_offset(stamp_layout::VIETNAM).date();
     let code = verify_signed(&signed_out, &pki.root(), &[pki.crl("root"), pki.crl("ca")], today, args.lang)?;

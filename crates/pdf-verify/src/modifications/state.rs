@@ -9,6 +9,9 @@ use lopdf::{Dictionary, Document, Object, ObjectId};
 use super::refs::Uses;
 use crate::pdfobj;
 
+/// Annotations of one page given a role for messages, at most.
+const MAX_NAMED_ANNOTATIONS: usize = 20_000;
+
 /// A revision loaded with lopdf, plus what this module derives from it.
 pub(super) struct RevState {
     pub doc: Document,
@@ -263,7 +266,9 @@ fn roles(doc: &Document, fields: &[FieldInfo]) -> HashMap<ObjectId, String> {
         if let Some(r) = pdfobj::ref_of(pd, b"Annots") {
             roles.entry(r).or_insert_with(|| format!("the annotation list of page {n}"));
         }
-        for a in pdfobj::dict_get_array(doc, pd, b"Annots").unwrap_or(&[]) {
+        // Named for messages: the first annotations of a page (a page with more is too
+        // large to analyse, see judge.rs).
+        for a in pdfobj::dict_get_array(doc, pd, b"Annots").unwrap_or(&[]).iter().take(MAX_NAMED_ANNOTATIONS) {
             if let Object::Reference(r) = a {
                 let sub = pdfobj::get(doc, *r)
                     .and_then(|o| o.as_dict().ok())

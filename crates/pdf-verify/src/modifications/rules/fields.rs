@@ -39,8 +39,9 @@ pub(super) struct FieldOutcome {
 
 pub(super) fn fields(j: &mut Judge<'_>) -> FieldOutcome {
     let mut out = FieldOutcome { widgets: HashSet::new(), level: Level::None, rule: Rule::DocumentTimestamp };
-    let new_names: HashSet<&str> = j.new.fields.iter().map(|f| f.name.as_str()).collect();
-    for f in &j.old.fields {
+    let (old_state, new_state) = (j.old, j.new);
+    let new_names: HashSet<&str> = new_state.fields.iter().map(|f| f.name.as_str()).collect();
+    for f in &old_state.fields {
         if !new_names.contains(f.name.as_str()) {
             j.disallow(
                 Rule::DeletedField,
@@ -50,17 +51,17 @@ pub(super) fn fields(j: &mut Judge<'_>) -> FieldOutcome {
             );
         }
     }
-    let old_fields: HashMap<String, FieldInfo> = j.old.fields.iter().map(|f| (f.name.clone(), f.clone())).collect();
+    let old_fields: HashMap<&str, &FieldInfo> = old_state.fields.iter().map(|f| (f.name.as_str(), f)).collect();
     let mut values: HashMap<ObjectId, usize> = HashMap::new();
-    for f in &j.new.fields {
+    for f in &new_state.fields {
         if let Some(v) = f.value_ref.filter(|_| f.is_signature()) {
             *values.entry(v).or_default() += 1;
         }
     }
-    for f in j.new.fields.clone() {
-        match old_fields.get(&f.name) {
-            None => new_field(j, &f, &values, &mut out),
-            Some(old) => existing_field(j, &f, old, &values, &mut out),
+    for f in &new_state.fields {
+        match old_fields.get(f.name.as_str()) {
+            None => new_field(j, f, &values, &mut out),
+            Some(old) => existing_field(j, f, old, &values, &mut out),
         }
     }
     if out.level == Level::None {
