@@ -20,8 +20,9 @@ use super::super::state::FieldInfo;
 use super::super::Level;
 use crate::pdfobj;
 
-/// Keys an unsigned signature field may gain or change when it is signed.
-const SIGN_FIELD_KEYS: &[&[u8]] = &[b"V", b"AP", b"AS", b"F", b"DA", b"Q", b"Ff", b"Type", b"Lock", b"SV"];
+/// Keys an unsigned signature field may gain or change when it is signed (and `/Type`,
+/// which it may only gain or keep as `/Annot`: see [`type_changed`]).
+const SIGN_FIELD_KEYS: &[&[u8]] = &[b"V", b"AP", b"AS", b"F", b"DA", b"Q", b"Ff", b"Lock", b"SV"];
 /// Keys a text, choice or button field (and its widgets) may change when it is filled.
 const FILL_KEYS: &[&[u8]] = &[b"V", b"AP", b"AS", b"I"];
 /// Content stream operators that paint.
@@ -212,7 +213,7 @@ fn existing_field(j: &mut Judge<'_>, f: &FieldInfo, old: &FieldInfo, values: &Ha
             beyond.extend(
                 pdfobj::changed_keys(o, n)
                     .iter()
-                    .filter(|k| !keys.contains(&k.as_slice()))
+                    .filter(|k| !keys.contains(&k.as_slice()) && (k.as_slice() != b"Type" || type_changed(j, n)))
                     .map(|k| format!("/{}", String::from_utf8_lossy(k))),
             );
         }
@@ -281,6 +282,13 @@ fn existing_field(j: &mut Judge<'_>, f: &FieldInfo, old: &FieldInfo, values: &Ha
     }
 }
 
+/// Whether a changed `/Type` of a field or widget dictionary is more than signing it may
+/// do: a signature field may gain `/Type /Annot` (its widget's type), nothing else
+/// (pyHanko: "/Type of form field altered / deleted / set to something other than /Annot").
+fn type_changed(j: &Judge<'_>, new: &Dictionary) -> bool {
+    pdfobj::dict_get_name(&j.new.doc, new, b"Type") != Some(b"Annot")
+}
+
 /// Explains a field's dictionaries, its appearance objects and the new objects they
 /// reach. The field and widget dictionaries were checked key by key; an appearance object
 /// the earlier revision had may be replaced only where that revision used it as this
@@ -315,6 +323,11 @@ fn approve_field(j: &mut Judge<'_>, f: &FieldInfo, old: Option<&FieldInfo>, leve
         for s in streams {
             if j.pending.contains_key(&s) {
                 j.explain(s, level, rule, Via::Only(via.clone()));
+                // An old appearance stream overwritten with the new appearance brings its
+                // own new objects (fonts, nested forms), as a new stream would.
+                if let Some(o) = j.new_obj(s) {
+                    j.explain_new_deps(o, level, rule);
+                }
             }
         }
         to_scan.push(ap);
