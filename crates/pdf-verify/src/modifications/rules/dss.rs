@@ -3,7 +3,7 @@
 //! `/DSS` reaches is explained, as long as the signed revision used none of it outside
 //! its own DSS. VRI entries that existed when a signature was made are held to that
 //! signature's revision by [`super::super::analyse`], including when the whole `/VRI` or
-//! `/DSS` goes. `/VRI` must be a dictionary keyed by SHA-1 hashes, each entry a dictionary
+//! `/DSS` goes. `/VRI` must be a dictionary keyed by SHA-1 (or SHA-256) hashes, each entry a dictionary
 //! whose `/Cert`, `/CRL`, `/OCSP` are arrays of streams.
 
 use lopdf::{Document, Object};
@@ -91,8 +91,8 @@ pub(super) fn dss(j: &mut Judge<'_>) {
                     j.disallow(
                         Rule::Dss,
                         Level::Other,
-                        format!("VRI entry /{key} is not a dictionary under a SHA-1 hash"),
-                        format!("mục VRI /{key} không phải từ điển dưới một giá trị băm SHA-1"),
+                        format!("VRI entry /{key} is not a dictionary under a SHA-1 or SHA-256 hash"),
+                        format!("mục VRI /{key} không phải từ điển dưới một giá trị băm SHA-1 hoặc SHA-256"),
                     );
                     continue;
                 };
@@ -161,9 +161,11 @@ fn vri_removed(j: &mut Judge<'_>, old_dss: Option<&lopdf::Dictionary>) {
     j.vri_changed.extend(keys);
 }
 
-/// A VRI key: the SHA-1 hash of a signature's value, 40 hexadecimal digits.
+/// A VRI key: the hash of a signature's value in hexadecimal: SHA-1 (40 digits) as PAdES
+/// says, or SHA-256 (64 digits), which some signing software writes (corpus:
+/// Signature-P-SK-6.pdf, accepted by pyHanko).
 fn is_vri_key(k: &[u8]) -> bool {
-    k.len() == 40 && k.iter().all(u8::is_ascii_hexdigit)
+    (k.len() == 40 || k.len() == 64) && k.iter().all(u8::is_ascii_hexdigit)
 }
 
 fn all_stream_refs(doc: &Document, v: &Object) -> bool {
