@@ -450,6 +450,27 @@ fn judged(step: &Step, permits: &Permits, revision: usize) -> Vec<Finding> {
             ));
         }
     }
+    // A certification permits signing, but a new visible signature field paints on the
+    // certified page (the "sneaky signature" attack, Rohlmann et al. 2021): only /P 3,
+    // which permits annotations, lets it in.
+    if let Some(p) = permits.docmdp.filter(|p| *p < 3) {
+        for name in &step.new_visible_fields {
+            out.push(Finding::new(
+                revision,
+                Level::Annotations,
+                false,
+                Rule::Docmdp,
+                Msg::new(
+                    format!(
+                        "visible signature field \"{name}\" was added: it draws on the certified page, which DocMDP P={p} does not permit"
+                    ),
+                    format!(
+                        "trường chữ ký hiển thị \"{name}\" được thêm: nó vẽ lên trang đã được chứng nhận, điều DocMDP P={p} không cho phép"
+                    ),
+                ),
+            ));
+        }
+    }
     if let Some(lock) = &permits.lock {
         for name in step.filled.iter().filter(|n| lock.covers(n)) {
             out.push(Finding::new(

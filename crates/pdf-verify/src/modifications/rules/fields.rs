@@ -139,6 +139,9 @@ fn new_field(j: &mut Judge<'_>, f: &FieldInfo, values: &HashMap<ObjectId, usize>
             || pdfobj::dict_get_name(&j.new.doc, d, b"SubFilter") == Some(b"ETSI.RFC3161")
     });
     let rule = if timestamp { Rule::DocumentTimestamp } else { Rule::SignatureField };
+    if f.visible {
+        j.new_visible_fields.push(f.name.clone());
+    }
     let level = if timestamp && !f.visible { Level::ValidationData } else { Level::FormFilling };
     approve_field(j, f, None, level, rule, out);
     let (vis_en, vis_vi) = if f.visible { ("visible", "hiển thị") } else { ("invisible", "ẩn") };
