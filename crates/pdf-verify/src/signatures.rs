@@ -129,7 +129,7 @@ pub fn find(doc: &Document, bytes: &[u8], raw: &RawPdf) -> Vec<FoundSignature> {
             SignatureKind::Signature
         };
         let (dict_revision, raw_dict) = match sig_id {
-            Some(id) => raw_object(bytes, raw, id),
+            Some(id) => signed_definition(bytes, raw, id),
             None => match field_id {
                 Some(fid) => match raw_object(bytes, raw, fid) {
                     (rev, Ok(Obj::Dict(fd))) => match fd.get(b"V") {
@@ -273,6 +273,39 @@ pub fn raw_object(bytes: &[u8], raw: &RawPdf, id: ObjectId) -> (Option<usize>, R
             Err(format!("the signature dictionary (object {}) is compressed inside object stream {stream}; its /Contents cannot be excluded from a byte range", id.0)),
         ),
         XrefEntry::Free => (Some(rev), Err(format!("object {} {} is marked free", id.0, id.1))),
+    }
+}
+
+/// The definition of signature dictionary `id` that was signed: the newest one whose
+/// `/ByteRange` leaves out exactly its own `/Contents`. A later revision that rewrites the
+/// dictionary (its copy's `/Contents` then lies elsewhere) does not replace what was
+/// signed: the signature is checked from its signed definition, and the rewrite is a
+/// change the modification analysis judges.
+fn signed_definition(bytes: &[u8], raw: &RawPdf, id: ObjectId) -> (Option<usize>, Result<Obj, String>) {
+    let newest = raw_object(bytes, raw, id);
+    if matches!(&newest.1, Ok(Obj::Dict(d)) if leaves_out_its_contents(d)) {
+        return newest;
+    }
+    let before = newest.0.unwrap_or(0);
+    for k in (0..before).rev() {
+        let Some(XrefEntry::InFile { offset, .. }) = raw.revisions[k].entries.get(&id.0) else { continue };
+        if let Ok(o) = pdf_raw::lexer::indirect_object_at(bytes, *offset, 64) {
+            if o.num == id.0 && matches!(&o.obj, Obj::Dict(d) if leaves_out_its_contents(d)) {
+                return (Some(k), Ok(o.obj));
+            }
+        }
+    }
+    newest
+}
+
+/// Whether a signature dictionary's `/ByteRange` gap is exactly its `/Contents` string.
+fn leaves_out_its_contents(d: &pdf_raw::Dict) -> bool {
+    let Ok(r) = raw_sig_dict(d) else { return false };
+    match r.byte_range.as_deref() {
+        Some([a, b, c, _]) => {
+            usize::try_from(a + b).is_ok_and(|s| s == r.contents_span.start) && usize::try_from(*c).is_ok_and(|e| e == r.contents_span.end)
+        }
+        _ => false,
     }
 }
 

@@ -213,6 +213,9 @@ fn roles(doc: &Document, fields: &[FieldInfo]) -> HashMap<ObjectId, String> {
         for w in &f.widgets {
             roles.entry(*w).or_insert_with(|| format!("the widget of form field \"{}\"", f.name));
         }
+        if let Some(v) = f.value_ref.filter(|_| f.is_signature()) {
+            roles.entry(v).or_insert_with(|| format!("the signature dictionary of field \"{}\"", f.name));
+        }
     }
     for (n, page) in pdfobj::pages(doc).into_iter().enumerate() {
         let n = n + 1;
