@@ -261,11 +261,12 @@ fn collect_pending(j: &mut Judge<'_>, raw: &RawPdf, r: usize, structural: &HashS
                 if let Some(old_id) = old.by_num.get(&num) {
                     if !new.by_num.contains_key(&num) {
                         let role = old.role(*old_id);
+                        let path = old.uses().path(num);
                         j.disallow(
                             Rule::DeletedObject,
                             Level::Other,
-                            format!("{role} (object {num}) was deleted"),
-                            format!("{} (đối tượng {num}) bị xóa", vi_role(&role)),
+                            format!("{role} (object {num}) was deleted (path when signed: {path})"),
+                            format!("{} (đối tượng {num}) bị xóa (đường dẫn khi ký: {path})", vi_role(&role)),
                         );
                     }
                 }
@@ -366,7 +367,13 @@ fn unexplained(j: &mut Judge<'_>, id: ObjectId, existed: bool, role: &str) {
             format!("đối tượng {} chưa được định nghĩa khi ký nhưng đã được tham chiếu{vpath}; phiên bản sau định nghĩa nó", id.0),
         )
     } else {
-        (Rule::NewObject, format!("{role} (object {}) was added", id.0), format!("{} (đối tượng {}) được thêm vào", vi_role(role), id.0))
+        // Where the new revision reaches it (computed only for such a finding).
+        let path = j.new.uses().path(id.0);
+        (
+            Rule::NewObject,
+            format!("{role} (object {}) was added (path: {path})", id.0),
+            format!("{} (đối tượng {}) được thêm vào (đường dẫn: {path})", vi_role(role), id.0),
+        )
     };
     j.disallow(rule, Level::Other, en, vi);
 }
