@@ -283,8 +283,11 @@ fn the_clerk_fills_number_and_date_between_the_two_signatures() {
             assert!(mentioned.contains(field), "{file}: {field} not listed among {mentioned}");
         }
         // Named as the clerk's step (S11), with the values written.
-        assert!(mentioned.contains("the clerk's number (S11), field \"VBDT_So\" filled in: (empty) → \"62\""), "{file}: {mentioned}");
-        assert!(mentioned.contains("the clerk's issue date (S11)"), "{file}: {mentioned}");
+        assert!(
+            mentioned.contains("number and issue date assigned by the clerk (S11): field \"VBDT_So\" filled in: (empty) → \"62\""),
+            "{file}: {mentioned}"
+        );
+        assert!(mentioned.contains("assigned by the clerk (S11): field \"VBDT_Nam\""), "{file}: {mentioned}");
         // The clerk's four fills and the organization signature, nothing else.
         let rules: Vec<&str> = mods.iter().map(|m| m["rule"].as_str().unwrap_or_default()).collect();
         assert_eq!(rules.iter().filter(|r| **r == "form-filling").count(), 4, "{file}: {mods:#?}");

@@ -157,11 +157,25 @@ pub fn s7(sigs: &[SigFacts], issue_date: Option<(Date, IssueDateSource)>, kind: 
         };
         let local = t.to_offset(vn_offset()).date();
         if local != date {
+            // A date read from the page text is a hint (another program's page may carry
+            // other dates, such as "Căn cứ … ngày 05 tháng 3 năm 2020"): a warning, not a
+            // failure; --issued-on and the clerk's filled date decide.
+            let (status, hint_en, hint_vi) = match source {
+                IssueDateSource::Document => (
+                    RuleStatus::Warn,
+                    "; read from the page text, so only a warning: give --issued-on to decide",
+                    "; đọc từ chữ trên trang nên chỉ là cảnh báo: dùng --issued-on để kết luận",
+                ),
+                _ => (RuleStatus::Fail, "", ""),
+            };
             return rule(
                 "S7",
-                RuleStatus::Fail,
-                format!("the organization signature {} was made on {local} (Vietnam time), not on the issue date {date} ({src_en})", s.index),
-                format!("chữ ký của cơ quan, tổ chức (chữ ký {}) được ký ngày {local} (giờ Việt Nam), không đúng ngày ban hành {date} ({src_vi})", s.index),
+                status,
+                format!("the organization signature {} was made on {local} (Vietnam time), not on the issue date {date} ({src_en}){hint_en}", s.index),
+                format!(
+                    "chữ ký của cơ quan, tổ chức (chữ ký {}) được ký ngày {local} (giờ Việt Nam), không đúng ngày ban hành {date} ({src_vi}){hint_vi}",
+                    s.index
+                ),
             );
         }
     }
@@ -680,6 +694,10 @@ mod tests {
         assert_eq!(s7(&f, Some((date!(2025 - 10 - 01), IssueDateSource::Option)), &k).status, RuleStatus::Pass);
         assert_eq!(s7(&f, Some((date!(2025 - 09 - 30), IssueDateSource::Option)), &k).status, RuleStatus::Fail);
         assert_eq!(s7(&f, None, &k).status, RuleStatus::Skipped);
+        // A date read from the page text is a hint: a mismatch warns; the clerk's filled
+        // date decides like --issued-on.
+        assert_eq!(s7(&f, Some((date!(2025 - 09 - 30), IssueDateSource::Document)), &k).status, RuleStatus::Warn);
+        assert_eq!(s7(&f, Some((date!(2025 - 09 - 30), IssueDateSource::Filled)), &k).status, RuleStatus::Fail);
         // A copy is signed when it is copied, not on the original's issue date.
         let copy = KindDecision { kind: Some(DocumentKind::Copy), ..KindDecision::default() };
         assert_eq!(s7(&f, Some((date!(2025 - 09 - 30), IssueDateSource::Option)), &copy).status, RuleStatus::Skipped);

@@ -270,10 +270,9 @@ fn existing_field(j: &mut Judge<'_>, f: &FieldInfo, old: &FieldInfo, values: &Ha
         approve_field(j, f, Some(old), Level::FormFilling, Rule::FormFilling, out);
         let show = |v: &Option<String>| v.as_ref().map_or_else(|| "(empty)".to_string(), |s| format!("\"{s}\""));
         let hien = |v: &Option<String>| v.as_ref().map_or_else(|| "(trống)".to_string(), |s| format!("\"{s}\""));
-        let (what_en, what_vi) = match f.blank.as_deref() {
-            Some(b"Number") => ("the clerk's number (S11), field", "văn thư cấp số (S11), trường"),
-            Some(b"Day" | b"Month" | b"Year") => ("the clerk's issue date (S11), field", "văn thư ghi ngày ban hành (S11), trường"),
-            _ => ("form field", "trường biểu mẫu"),
+        let (what_en, what_vi) = match f.blank {
+            Some(_) => ("number and issue date assigned by the clerk (S11): field", "văn thư cấp số, ngày ban hành (S11): trường"),
+            None => ("form field", "trường biểu mẫu"),
         };
         j.allow(
             Rule::FormFilling,
