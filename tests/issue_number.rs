@@ -576,3 +576,29 @@ fn a_field_moved_after_the_personal_signature_is_refused() {
     assert!(text.contains("VBDT_So"), "{text}");
     assert!(!out_path.exists());
 }
+
+/// Issue 15, item 5: the clerk's check can be overridden explicitly, for exceptional
+/// cases; the reason is recorded inside the organization signature and shown by verify.
+#[test]
+fn the_clerks_check_can_be_overridden_and_the_reason_is_kept() {
+    let pki = TestPki::shared();
+    let dir = tmp();
+    // An unsigned document: the check refuses it (no personal signature)...
+    let input = fixture_document("quyet-dinh.pdf");
+    let out_path = dir.path().join("overridden.pdf");
+    let o = out_path.to_str().unwrap();
+    let refused = sign(pki, "organization", "organization", &[&input], &["-o", o, "--invisible"]);
+    assert_eq!(refused.status.code(), Some(4), "{}", output_text(&refused));
+    assert!(!out_path.exists());
+    // ...unless the clerk overrides it, with a reason.
+    let reason = "chữ ký cá nhân trên bản giấy, đã đối chiếu";
+    let out = sign(pki, "organization", "organization", &[&input], &["-o", o, "--invisible", "--override-check", reason]);
+    let text = output_text(&out);
+    assert!(out.status.success(), "{text}");
+    assert!(text.contains("--override-check") && text.contains(reason), "{text}");
+    let signed = std::fs::read(&out_path).unwrap();
+    assert!(signed.windows(14).any(|w| w == b"/VBDT_Override"), "the reason is recorded in the signature dictionary");
+    let report = verify_json(pki, &out_path);
+    let warnings = report["files"][0]["signatures"][0]["warnings"].to_string();
+    assert!(warnings.contains("S12") && warnings.contains(reason), "{report:#}");
+}

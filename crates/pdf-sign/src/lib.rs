@@ -94,6 +94,9 @@ pub struct SignOptions {
     /// Reserved fields to fill inside this signature's own revision: the clerk's number and
     /// issue date, covered by the organization signature.
     pub fill_fields: Vec<FieldFill>,
+    /// The clerk signed although the check before signing (rules.md S12) refused the input,
+    /// for this reason: recorded as `/VBDT_Override` inside the signed bytes.
+    pub check_override: Option<String>,
 }
 
 impl SignOptions {
@@ -113,6 +116,7 @@ impl SignOptions {
             http: chain_check::http::HttpLimits::default(),
             reserve_blanks: Vec::new(),
             fill_fields: Vec::new(),
+            check_override: None,
         }
     }
 }

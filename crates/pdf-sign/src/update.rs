@@ -253,6 +253,10 @@ pub(crate) fn prepare(input: &[u8], key: &dyn KeySource, opts: &SignOptions) -> 
         tail.extend_from_slice(b">>>>]");
     }
     tail.extend_from_slice(format!(" /VBDT_Role /{}", opts.role.pdf_name()).as_bytes());
+    if let Some(reason) = &opts.check_override {
+        tail.extend_from_slice(b" /VBDT_Override ");
+        tail.extend_from_slice(&serialize(&lopdf::text_string(reason))?);
+    }
     if let Some(kind) = opts.document_kind {
         tail.extend_from_slice(format!(" /VBDT_Kind /{}", kind.pdf_name()).as_bytes());
     }

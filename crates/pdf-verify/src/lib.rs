@@ -792,10 +792,17 @@ fn signature_report(
     let marked_role = raw_ok.map_or(signatures::Role::Unknown, |r| r.role);
     let marked_kind = raw_ok.and_then(|r| r.marked_kind);
     let byte_range = raw_ok.and_then(|r| r.byte_range.clone());
+    let check_override = raw_ok.and_then(|r| r.check_override.clone());
     let mut part = match p.sig.kind {
         SignatureKind::Signature => signature_part(&p, ctx, doc_poe, marked_role),
         SignatureKind::DocumentTimestamp => timestamp_part(&mut p),
     };
+    if let Some(reason) = check_override {
+        part.warnings.push(Msg::new(
+            format!("the clerk signed although the check before signing (S12) refused the document, giving the reason: {reason}"),
+            format!("văn thư đã ký dù kiểm tra trước khi ký (S12) từ chối văn bản, với lý do: {reason}"),
+        ));
+    }
     let (check, modifications_after, modifications) = modifications_part(&p, ctx, revs);
     part.checks.push(check);
     if part.role.1.is_none() {

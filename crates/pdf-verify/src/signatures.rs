@@ -64,6 +64,9 @@ pub struct RawSigDict {
     pub role: Role,
     /// `/VBDT_Kind`: the file is a copy or an attachment (vbdt copy, vbdt attach).
     pub marked_kind: Option<DocumentKind>,
+    /// `/VBDT_Override`: the clerk signed although the check before signing (S12) refused
+    /// the document, for this reason.
+    pub check_override: Option<String>,
 }
 
 /// A signature field with its value.
@@ -339,6 +342,10 @@ fn raw_sig_dict(d: &pdf_raw::Dict) -> Result<RawSigDict, String> {
         _ => None,
     };
     let sub_filter = d.get_name(b"SubFilter").map(|n| String::from_utf8_lossy(n).into_owned());
+    let check_override = match d.get(b"VBDT_Override") {
+        Some(Obj::Str(s)) => Some(pdfobj::decode_text(&s.bytes)),
+        _ => None,
+    };
     Ok(RawSigDict {
         contents,
         contents_span,
@@ -349,6 +356,7 @@ fn raw_sig_dict(d: &pdf_raw::Dict) -> Result<RawSigDict, String> {
         sub_filter,
         role,
         marked_kind,
+        check_override,
     })
 }
 

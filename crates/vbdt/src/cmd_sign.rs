@@ -66,6 +66,11 @@ pub struct SignArgs {
     /// directory); without inputs on the command line, the list's files are signed.
     #[arg(long, value_name = "FILE", help_heading = "Number and issue date (S11)")]
     pub numbers: Option<PathBuf>,
+    /// With --role organization: sign although the clerk's check of the input (rules.md
+    /// S12) refuses it, for exceptional cases; REASON is recorded inside the signature
+    /// (`/VBDT_Override`), printed, and shown by `vbdt verify`.
+    #[arg(long, value_name = "REASON", help_heading = "Number and issue date (S11)")]
+    pub override_check: Option<String>,
 }
 
 /// `36mm`, `36 mm` or `36`.
@@ -202,7 +207,20 @@ pub fn run(args: &SignArgs) -> u8 {
             }
             Some(check) => {
                 let name = job.input.display().to_string();
-                let checked = crate::issuing::clerk_check(input, &name, check, image.is_some(), vi)?;
+                let checked = match (crate::issuing::clerk_check(input, &name, check, image.is_some(), vi), &args.override_check) {
+                    (Ok(c), _) => c,
+                    (Err(SignError::ClerkCheck(why)), Some(reason)) => {
+                        // Signed all the same, as the clerk decided: said here and in the file.
+                        warnings.push(if vi {
+                            format!("văn thư kiểm tra (S12) từ chối văn bản nhưng được bỏ qua theo --override-check ({reason}): {why}")
+                        } else {
+                            format!("the clerk's check (S12) refuses the document, overridden with --override-check ({reason}): {why}")
+                        });
+                        opts.check_override = Some(reason.clone());
+                        crate::issuing::Checked::default()
+                    }
+                    (Err(e), _) => return Err(e),
+                };
                 warnings.extend(checked.warnings);
                 let number = numbers.get(&job.input).map(String::as_str);
                 opts.fill_fields = crate::issuing::fills(input, checked.personal_signed, number, opts.signing_time, &fill_font, vi)?;
