@@ -299,14 +299,69 @@ pub fn verify_input(input: &pdf_raw::Input, name: &str, opts: &VerifyOptions) ->
     let sha256 = hex(&file_sha256);
     let mut extra = dss.certs.clone();
     extra.extend(opts.extra_certs.iter().cloned());
-    let mut prepared: Vec<Prepared> = found
+    let mut prepared = prepare_signatures(found, bytes, &raw, &extra, &mut known);
+    prepared.sort_by_key(|p| {
+        (
+            p.coverage.as_ref().map(|c| c.revision).or(p.sig.dict_revision).unwrap_or(usize::MAX),
+            p.coverage.as_ref().map_or(0, |c| c.ranges[1].0),
+        )
+    });
+
+    let (pool, sources) = evidence(&prepared, &dss, opts);
+    let own_cache;
+    let issuers = match &opts.issuers {
+        Some(c) => c.as_ref(),
+        None => {
+            own_cache = chain_check::IssuerCache::memory_only();
+            &own_cache
+        }
+    };
+    let certification = prepared.iter().find_map(|p| Some((p.coverage.as_ref()?.revision, p.sig.docmdp?)));
+    let ctx = Ctx { opts, issuers, now, pool: &pool, sources: &sources, certification };
+    let poes = evaluate_doc_timestamps(&mut prepared, &ctx);
+
+    let annots = appearance::AnnotIndex::new(&doc);
+    let mut reports = Vec::new();
+    for (i, p) in prepared.into_iter().enumerate() {
+        let widgets = appearance::widgets(&doc, p.sig.field_id, &annots);
+        reports.push(signature_report(i + 1, p, &ctx, &mut revs, &poes, widgets));
+    }
+
+    let (rule_list, kind) = document_rules(&reports, &doc, &raw, opts);
+    let verdicts: Vec<Verdict> = reports.iter().map(|s| s.verdict).collect();
+    let statuses: Vec<_> = rule_list.iter().map(|r| r.status).collect();
+    let verdict = verdict::file_verdict(&verdicts, &statuses, false);
+    Ok(FileReport {
+        file: name.to_string(),
+        sha256,
+        pdf_version: raw.header_version.clone(),
+        revisions: raw.revisions.len(),
+        verdict,
+        signatures: reports,
+        rules: if verdict == Verdict::Unsigned { vec![rules::s8(&raw.header_version, Some(&doc))] } else { rule_list },
+        document_kind: kind.kind,
+        document_kind_source: kind.source,
+        changes: revs.changes(),
+    })
+}
+
+/// Each signature's Điều 30 checks (document signatures) or token check (document
+/// timestamps), from the digests computed in one pass over the file.
+fn prepare_signatures(
+    found: Vec<FoundSignature>,
+    bytes: &[u8],
+    raw: &RawPdf,
+    extra: &[Certificate],
+    known: &mut [digests::Known],
+) -> Vec<Prepared> {
+    found
         .into_iter()
         .enumerate()
         .map(|(i, sig)| {
             let known = std::mem::take(&mut known[i]);
             match sig.kind {
                 SignatureKind::Signature => {
-                    let i = dieu30::verify(&sig, bytes, &raw, &extra, known);
+                    let i = dieu30::verify(&sig, bytes, raw, extra, known);
                     Prepared {
                         sig,
                         coverage: i.coverage,
@@ -318,13 +373,13 @@ pub fn verify_input(input: &pdf_raw::Input, name: &str, opts: &VerifyOptions) ->
                     }
                 }
                 SignatureKind::DocumentTimestamp => {
-                    let (br, cov) = dieu30::check_byte_range(&sig, &raw, bytes.len());
+                    let (br, cov) = dieu30::check_byte_range(&sig, raw, bytes.len());
                     let cms = dieu30::parse_cms(&sig);
                     let token = match (&sig.raw, &cov) {
                         (Ok(rd), Some(c)) => Some(timestamps::verify_token(
                             &rd.contents,
                             &dieu30::SignedBytes::new(&dieu30::pieces(bytes, c)).with_known(known),
-                            &extra,
+                            extra,
                         )),
                         _ => None,
                     };
@@ -332,18 +387,16 @@ pub fn verify_input(input: &pdf_raw::Input, name: &str, opts: &VerifyOptions) ->
                 }
             }
         })
-        .collect();
-    prepared.sort_by_key(|p| {
-        (
-            p.coverage.as_ref().map(|c| c.revision).or(p.sig.dict_revision).unwrap_or(usize::MAX),
-            p.coverage.as_ref().map_or(0, |c| c.ranges[1].0),
-        )
-    });
+        .collect()
+}
 
+/// Certificates and revocation data from everywhere in the file (every CMS, its signature
+/// timestamps, the DSS) and the user's own, each kept once.
+fn evidence(prepared: &[Prepared], dss: &Dss, opts: &VerifyOptions) -> (Vec<Certificate>, RevocationSources) {
     // Certificates and revocation data from everywhere in the file.
     let mut pool: Vec<Certificate> = Vec::new();
     let mut sources = RevocationSources { online: opts.online, limits: opts.http, ..RevocationSources::default() };
-    for p in &prepared {
+    for p in prepared {
         if let Ok(sd) = &p.cms {
             pool.extend(sd.certificates.iter().cloned());
             sources.crls.extend(sd.crls.iter().cloned());
@@ -379,26 +432,16 @@ pub fn verify_input(input: &pdf_raw::Input, name: &str, opts: &VerifyOptions) ->
     sources.crls.truncate(MAX_REVOCATION_ITEMS);
     // --crl files are the user's own: always used.
     sources.crls.extend(opts.crls.iter().cloned());
-    let own_cache;
-    let issuers = match &opts.issuers {
-        Some(c) => c.as_ref(),
-        None => {
-            own_cache = chain_check::IssuerCache::memory_only();
-            &own_cache
-        }
-    };
-    let certification = prepared.iter().find_map(|p| Some((p.coverage.as_ref()?.revision, p.sig.docmdp?)));
-    let ctx = Ctx { opts, issuers, now, pool: &pool, sources: &sources, certification };
-    let poes = evaluate_doc_timestamps(&mut prepared, &ctx);
+    (pool, sources)
+}
 
-    let annots = appearance::AnnotIndex::new(&doc);
-    let mut reports = Vec::new();
-    for (i, p) in prepared.into_iter().enumerate() {
-        let widgets = appearance::widgets(&doc, p.sig.field_id, &annots);
-        reports.push(signature_report(i + 1, p, &ctx, &mut revs, &poes, widgets));
-    }
-
-    // Document rules.
+/// The document rules (S1, S4, S5, S7, S8, V7) and the document's kind.
+fn document_rules(
+    reports: &[SignatureReport],
+    doc: &Document,
+    raw: &RawPdf,
+    opts: &VerifyOptions,
+) -> (Vec<rules::RuleOutcome>, rules::KindDecision) {
     let facts: Vec<SigFacts> = reports
         .iter()
         .map(|s| SigFacts {
@@ -416,9 +459,9 @@ pub fn verify_input(input: &pdf_raw::Input, name: &str, opts: &VerifyOptions) ->
     let has_org = facts.iter().any(|f| f.role == signatures::Role::Organization);
     let issue = match opts.issued_on {
         Some(d) => Some((d, IssueDateSource::Option)),
-        None if has_org => rules::issue_date_from_fields(&doc)
+        None if has_org => rules::issue_date_from_fields(doc)
             .map(|d| (d, IssueDateSource::Filled))
-            .or_else(|| rules::issue_date_from_document(&doc).map(|d| (d, IssueDateSource::Document))),
+            .or_else(|| rules::issue_date_from_document(doc).map(|d| (d, IssueDateSource::Document))),
         None => None,
     };
     let rule_list = vec![
@@ -426,25 +469,11 @@ pub fn verify_input(input: &pdf_raw::Input, name: &str, opts: &VerifyOptions) ->
         rules::s4(&facts, &kind),
         rules::s5(&facts, &kind, opts.reference.as_deref()),
         rules::s7(&facts, issue, &kind),
-        rules::s8(&raw.header_version, Some(&doc)),
+        rules::s8(&raw.header_version, Some(doc)),
         service::v7(&service_facts, opts.expect == Some((DocumentKind::Issued, KindSource::Expect))),
     ];
 
-    let verdicts: Vec<Verdict> = reports.iter().map(|s| s.verdict).collect();
-    let statuses: Vec<_> = rule_list.iter().map(|r| r.status).collect();
-    let verdict = verdict::file_verdict(&verdicts, &statuses, false);
-    Ok(FileReport {
-        file: name.to_string(),
-        sha256,
-        pdf_version: raw.header_version.clone(),
-        revisions: raw.revisions.len(),
-        verdict,
-        signatures: reports,
-        rules: if verdict == Verdict::Unsigned { vec![rules::s8(&raw.header_version, Some(&doc))] } else { rule_list },
-        document_kind: kind.kind,
-        document_kind_source: kind.source,
-        changes: revs.changes(),
-    })
+    (rule_list, kind)
 }
 
 struct Ctx<'a> {
