@@ -381,27 +381,7 @@ fn appearance_rule(id: &'static str, want: DocumentKind, sigs: &[SigFacts], kind
         }
     }
     if kind.kind != Some(want) {
-        let (w_en, w_vi) = kind_words(want);
-        return match kind.kind {
-            Some(k) => {
-                let (k_en, k_vi) = kind_words(k);
-                rule(
-                    id,
-                    RuleStatus::Skipped,
-                    format!("does not apply: the file is {k_en}, not {w_en}"),
-                    format!("không áp dụng: tệp là {k_vi}, không phải {w_vi}"),
-                )
-            }
-            None => {
-                let flag = if want == DocumentKind::Copy { "copy" } else { "attachment" };
-                rule(
-                    id,
-                    RuleStatus::Skipped,
-                    format!("the file is not marked as {w_en} (vbdt marks the ones it signs); to check another program's file, say what it is with --expect {flag}"),
-                    format!("tệp không được ghi nhận là {w_vi} (vbdt ghi nhận tệp do nó ký); để kiểm tra tệp của phần mềm khác, cho biết loại tệp bằng --expect {flag}"),
-                )
-            }
-        };
+        return not_this_kind(id, want, kind);
     }
     let (what_en, what_vi) = kind_words(want);
     let target = match kind.marked_by {
@@ -440,62 +420,130 @@ fn appearance_rule(id: &'static str, want: DocumentKind, sigs: &[SigFacts], kind
         ));
     }
     for w in &visible {
-        match w.page {
-            Some(1) => {}
-            Some(n) => {
-                problems.push((format!("it is on page {n}, not on the first page"), format!("nằm ở trang {n}, không phải trang đầu")))
-            }
-            None => problems.push(("the page it is on cannot be found".into(), "không xác định được trang chứa chữ ký".into())),
+        problems.extend(widget_problems(w, what_en, what_vi));
+    }
+    let shown = stamp_text(id, want, &visible, reference, &mut problems, &mut notes);
+    let join = |v: &[(String, String)]| {
+        (v.iter().map(|x| x.0.as_str()).collect::<Vec<_>>().join("; "), v.iter().map(|x| x.1.as_str()).collect::<Vec<_>>().join("; "))
+    };
+    if !problems.is_empty() {
+        let (en, vi) = join(&problems);
+        return rule(id, RuleStatus::Fail, format!("signature {i} of {what_en}: {en}"), format!("chữ ký {i} của {what_vi}: {vi}"));
+    }
+    let place = visible
+        .iter()
+        .find_map(|w| w.placement)
+        .map(|p| {
+            (
+                format!("{} mm from the top, {} mm from the right edge", mm(p.top_mm), mm(p.right_mm)),
+                format!("cách mép trên {} mm, cách mép phải {} mm", mm(p.top_mm), mm(p.right_mm)),
+            )
+        })
+        .unwrap_or_default();
+    let compared = match (want, reference) {
+        (DocumentKind::Attachment, Some(r)) => (format!("; shows the number and symbol {r}"), format!("; có số và ký hiệu {r}")),
+        (DocumentKind::Attachment, None) => (
+            "; the number and symbol is not compared with the main document's (give --ref or use --bundle)".into(),
+            "; số và ký hiệu chưa được đối chiếu với văn bản chính (dùng --ref hoặc --bundle)".into(),
+        ),
+        _ => Default::default(),
+    };
+    let base_en = format!("signature {i}: page 1, top right ({}), no image, text \"{shown}\"{}", place.0, compared.0);
+    let base_vi = format!("chữ ký {i}: trang 1, góc trên bên phải ({}), không có hình ảnh, nội dung \"{shown}\"{}", place.1, compared.1);
+    if notes.is_empty() {
+        rule(id, RuleStatus::Pass, base_en, base_vi)
+    } else {
+        let (en, vi) = join(&notes);
+        rule(id, RuleStatus::Warn, format!("{base_en}; but {en}"), format!("{base_vi}; nhưng {vi}"))
+    }
+}
+
+/// The appearance rule of a kind the file is not: skipped, saying why.
+fn not_this_kind(id: &'static str, want: DocumentKind, kind: &KindDecision) -> RuleOutcome {
+    let (w_en, w_vi) = kind_words(want);
+    match kind.kind {
+        Some(k) => {
+            let (k_en, k_vi) = kind_words(k);
+            rule(
+                id,
+                RuleStatus::Skipped,
+                format!("does not apply: the file is {k_en}, not {w_en}"),
+                format!("không áp dụng: tệp là {k_vi}, không phải {w_vi}"),
+            )
         }
-        if let (Some(1), Some(p)) = (w.page, w.placement) {
-            if !p.inside() {
-                problems.push(("it lies partly outside the page".into(), "nằm một phần ngoài trang".into()));
-            }
-            if p.top_mm > STAMP_MAX_TOP_MM {
-                problems.push((
-                    format!(
-                        "its top edge is {} mm below the top of the page (at most {} mm: the top margin)",
-                        mm(p.top_mm),
-                        mm(STAMP_MAX_TOP_MM)
-                    ),
-                    format!("mép trên cách mép trên trang {} mm (tối đa {} mm: lề trên)", mm(p.top_mm), mm(STAMP_MAX_TOP_MM)),
-                ));
-            }
-            let max_bottom = p.page_height_mm * STAMP_MAX_BOTTOM_SHARE;
-            if p.bottom_mm > max_bottom {
-                problems.push((
-                    format!("it reaches {} mm down the page (at most a quarter of the page, {} mm)", mm(p.bottom_mm), mm(max_bottom)),
-                    format!(
-                        "kéo xuống tới {} mm tính từ mép trên trang (tối đa một phần tư trang, {} mm)",
-                        mm(p.bottom_mm),
-                        mm(max_bottom)
-                    ),
-                ));
-            }
-            if p.right_mm > STAMP_MAX_RIGHT_MM {
-                problems.push((
-                    format!(
-                        "its right edge is {} mm from the right edge of the page (at most {} mm)",
-                        mm(p.right_mm),
-                        mm(STAMP_MAX_RIGHT_MM)
-                    ),
-                    format!("mép phải cách mép phải trang {} mm (tối đa {} mm)", mm(p.right_mm), mm(STAMP_MAX_RIGHT_MM)),
-                ));
-            }
-            if p.centre_x_mm() < p.page_width_mm / 2.0 {
-                problems.push(("its centre lies in the left half of the page".into(), "tâm nằm ở nửa trái của trang".into()));
-            }
-        }
-        if let Some(where_) = &w.image {
-            problems.push((
-                format!("its appearance draws an image ({where_}); {what_en} shows text only"),
-                format!("hình thức hiển thị có hình ảnh ({where_}); {what_vi} chỉ hiển thị chữ"),
-            ));
-        }
-        if let Some(why) = &w.unreadable {
-            problems.push((why.clone(), format!("không đọc được hết hình thức hiển thị: {why}")));
+        None => {
+            let flag = if want == DocumentKind::Copy { "copy" } else { "attachment" };
+            rule(
+                id,
+                RuleStatus::Skipped,
+                format!("the file is not marked as {w_en} (vbdt marks the ones it signs); to check another program's file, say what it is with --expect {flag}"),
+                format!("tệp không được ghi nhận là {w_vi} (vbdt ghi nhận tệp do nó ký); để kiểm tra tệp của phần mềm khác, cho biết loại tệp bằng --expect {flag}"),
+            )
         }
     }
+}
+
+/// Where a shown stamp sits and what it draws (S4, S5): page 1, top right, no image.
+fn widget_problems(w: &Widget, what_en: &str, what_vi: &str) -> Vec<(String, String)> {
+    let mut problems = Vec::new();
+    match w.page {
+        Some(1) => {}
+        Some(n) => problems.push((format!("it is on page {n}, not on the first page"), format!("nằm ở trang {n}, không phải trang đầu"))),
+        None => problems.push(("the page it is on cannot be found".into(), "không xác định được trang chứa chữ ký".into())),
+    }
+    if let (Some(1), Some(p)) = (w.page, w.placement) {
+        if !p.inside() {
+            problems.push(("it lies partly outside the page".into(), "nằm một phần ngoài trang".into()));
+        }
+        if p.top_mm > STAMP_MAX_TOP_MM {
+            problems.push((
+                format!(
+                    "its top edge is {} mm below the top of the page (at most {} mm: the top margin)",
+                    mm(p.top_mm),
+                    mm(STAMP_MAX_TOP_MM)
+                ),
+                format!("mép trên cách mép trên trang {} mm (tối đa {} mm: lề trên)", mm(p.top_mm), mm(STAMP_MAX_TOP_MM)),
+            ));
+        }
+        let max_bottom = p.page_height_mm * STAMP_MAX_BOTTOM_SHARE;
+        if p.bottom_mm > max_bottom {
+            problems.push((
+                format!("it reaches {} mm down the page (at most a quarter of the page, {} mm)", mm(p.bottom_mm), mm(max_bottom)),
+                format!("kéo xuống tới {} mm tính từ mép trên trang (tối đa một phần tư trang, {} mm)", mm(p.bottom_mm), mm(max_bottom)),
+            ));
+        }
+        if p.right_mm > STAMP_MAX_RIGHT_MM {
+            problems.push((
+                format!("its right edge is {} mm from the right edge of the page (at most {} mm)", mm(p.right_mm), mm(STAMP_MAX_RIGHT_MM)),
+                format!("mép phải cách mép phải trang {} mm (tối đa {} mm)", mm(p.right_mm), mm(STAMP_MAX_RIGHT_MM)),
+            ));
+        }
+        if p.centre_x_mm() < p.page_width_mm / 2.0 {
+            problems.push(("its centre lies in the left half of the page".into(), "tâm nằm ở nửa trái của trang".into()));
+        }
+    }
+    if let Some(where_) = &w.image {
+        problems.push((
+            format!("its appearance draws an image ({where_}); {what_en} shows text only"),
+            format!("hình thức hiển thị có hình ảnh ({where_}); {what_vi} chỉ hiển thị chữ"),
+        ));
+    }
+    if let Some(why) = &w.unreadable {
+        problems.push((why.clone(), format!("không đọc được hết hình thức hiển thị: {why}")));
+    }
+    problems
+}
+
+/// What a shown stamp's text says (S4: the kind of copy; S5: the document's number and
+/// symbol; S6: the time; the size): problems and notes; returns the text as shown.
+fn stamp_text(
+    id: &'static str,
+    want: DocumentKind,
+    visible: &[&Widget],
+    reference: Option<&str>,
+    problems: &mut Vec<(String, String)>,
+    notes: &mut Vec<(String, String)>,
+) -> String {
     let text: String = visible.iter().map(|w| w.text()).filter(|t| !t.is_empty()).collect::<Vec<_>>().join("\n");
     let mut shown = String::new();
     if !visible.is_empty() && text.trim().is_empty() {
@@ -547,39 +595,7 @@ fn appearance_rule(id: &'static str, want: DocumentKind, sigs: &[SigFacts], kind
             ));
         }
     }
-    let join = |v: &[(String, String)]| {
-        (v.iter().map(|x| x.0.as_str()).collect::<Vec<_>>().join("; "), v.iter().map(|x| x.1.as_str()).collect::<Vec<_>>().join("; "))
-    };
-    if !problems.is_empty() {
-        let (en, vi) = join(&problems);
-        return rule(id, RuleStatus::Fail, format!("signature {i} of {what_en}: {en}"), format!("chữ ký {i} của {what_vi}: {vi}"));
-    }
-    let place = visible
-        .iter()
-        .find_map(|w| w.placement)
-        .map(|p| {
-            (
-                format!("{} mm from the top, {} mm from the right edge", mm(p.top_mm), mm(p.right_mm)),
-                format!("cách mép trên {} mm, cách mép phải {} mm", mm(p.top_mm), mm(p.right_mm)),
-            )
-        })
-        .unwrap_or_default();
-    let compared = match (want, reference) {
-        (DocumentKind::Attachment, Some(r)) => (format!("; shows the number and symbol {r}"), format!("; có số và ký hiệu {r}")),
-        (DocumentKind::Attachment, None) => (
-            "; the number and symbol is not compared with the main document's (give --ref or use --bundle)".into(),
-            "; số và ký hiệu chưa được đối chiếu với văn bản chính (dùng --ref hoặc --bundle)".into(),
-        ),
-        _ => Default::default(),
-    };
-    let base_en = format!("signature {i}: page 1, top right ({}), no image, text \"{shown}\"{}", place.0, compared.0);
-    let base_vi = format!("chữ ký {i}: trang 1, góc trên bên phải ({}), không có hình ảnh, nội dung \"{shown}\"{}", place.1, compared.1);
-    if notes.is_empty() {
-        rule(id, RuleStatus::Pass, base_en, base_vi)
-    } else {
-        let (en, vi) = join(&notes);
-        rule(id, RuleStatus::Warn, format!("{base_en}; but {en}"), format!("{base_vi}; nhưng {vi}"))
-    }
+    shown
 }
 
 /// S4: the appearance of a copy (bản sao định dạng điện tử).
