@@ -6,7 +6,7 @@
 //! `/DSS` goes. `/VRI` must be a dictionary keyed by SHA-1 (or SHA-256) hashes, each entry a dictionary
 //! whose `/Cert`, `/CRL`, `/OCSP` are arrays of streams.
 
-use lopdf::{Document, Object};
+use lopdf::{Dictionary, Document, Object};
 
 use super::super::judge::{root_dict, Judge, Via};
 use super::super::rule::Rule;
@@ -70,72 +70,8 @@ pub(super) fn dss(j: &mut Judge<'_>) {
             j.disallow(Rule::Dss, Level::Other, "DSS /VRI is not a dictionary".into(), "DSS /VRI không phải từ điển".into());
             return;
         };
-        {
-            let old_vri = old_dss.and_then(|d| pdfobj::dict_get_dict(&j.old.doc, d, b"VRI"));
-            if let Some(ov) = old_vri {
-                for (k, v) in ov.iter() {
-                    if !vri.get(k).is_ok_and(|w| pdfobj::obj_eq(v, w)) {
-                        j.vri_changed.push(k.clone());
-                    }
-                }
-            }
-            for (k, v) in vri.iter() {
-                if old_vri.is_some_and(|ov| ov.get(k).is_ok_and(|w| pdfobj::obj_eq(v, w))) {
-                    continue;
-                }
-                if let Object::Reference(id) = v {
-                    j.explain(*id, Level::ValidationData, Rule::Dss, Via::none());
-                }
-                let Some(entry) = pdfobj::as_dict(&j.new.doc, v).filter(|_| is_vri_key(k)) else {
-                    let key = String::from_utf8_lossy(k);
-                    j.disallow(
-                        Rule::Dss,
-                        Level::Other,
-                        format!("VRI entry /{key} is not a dictionary under a SHA-1 or SHA-256 hash"),
-                        format!("mục VRI /{key} không phải từ điển dưới một giá trị băm SHA-1 hoặc SHA-256"),
-                    );
-                    continue;
-                };
-                {
-                    for key in [&b"Cert"[..], b"CRL", b"OCSP"] {
-                        if entry.get(key).is_ok_and(|c| !all_stream_refs(&j.new.doc, c)) {
-                            let k = String::from_utf8_lossy(key);
-                            j.disallow(
-                                Rule::Dss,
-                                Level::Other,
-                                format!("a VRI /{k} is not an array of streams"),
-                                format!("VRI /{k} không phải mảng các luồng dữ liệu"),
-                            );
-                        }
-                    }
-                    let bad: Vec<String> = entry
-                        .iter()
-                        .map(|(k, _)| k)
-                        .filter(|k| !matches!(k.as_slice(), b"Type" | b"TU" | b"TS" | b"Cert" | b"CRL" | b"OCSP"))
-                        .map(|k| format!("/{}", String::from_utf8_lossy(k)))
-                        .collect();
-                    if !bad.is_empty() {
-                        let l = bad.join(", ");
-                        j.disallow(
-                            Rule::Dss,
-                            Level::Other,
-                            format!("unexpected entries in a VRI dictionary: {l}"),
-                            format!("từ điển VRI có mục không hợp lệ: {l}"),
-                        );
-                    }
-                    for key in [&b"Cert"[..], b"CRL", b"OCSP", b"TS"] {
-                        if let Ok(c) = entry.get(key) {
-                            if let Object::Reference(id) = c {
-                                if j.is_new(*id) {
-                                    j.explain(*id, Level::ValidationData, Rule::Dss, Via::none());
-                                }
-                            }
-                            containers.push(c.clone());
-                        }
-                    }
-                }
-            }
-        }
+        let old_vri = old_dss.and_then(|d| pdfobj::dict_get_dict(&j.old.doc, d, b"VRI"));
+        vri_entries(j, vri, old_vri, &mut containers);
     }
     for c in containers {
         j.explain_region(&c, Level::ValidationData, Rule::Dss);
@@ -159,6 +95,75 @@ fn vri_removed(j: &mut Judge<'_>, old_dss: Option<&lopdf::Dictionary>) {
     let Some(old_vri) = old_dss.and_then(|d| pdfobj::dict_get_dict(&j.old.doc, d, b"VRI")) else { return };
     let keys: Vec<Vec<u8>> = old_vri.iter().map(|(k, _)| k.clone()).collect();
     j.vri_changed.extend(keys);
+}
+
+/// The VRI entries: each one added or changed is typed (a dictionary under a hash, its
+/// `/Cert`, `/CRL`, `/OCSP` arrays of streams) and what it reaches is explained; entries
+/// the revision before had and this one changed are noted for each signature to judge.
+fn vri_entries<'d>(j: &mut Judge<'d>, vri: &'d Dictionary, old_vri: Option<&'d Dictionary>, containers: &mut Vec<Object>) {
+    if let Some(ov) = old_vri {
+        for (k, v) in ov.iter() {
+            if !vri.get(k).is_ok_and(|w| pdfobj::obj_eq(v, w)) {
+                j.vri_changed.push(k.clone());
+            }
+        }
+    }
+    for (k, v) in vri.iter() {
+        if old_vri.is_some_and(|ov| ov.get(k).is_ok_and(|w| pdfobj::obj_eq(v, w))) {
+            continue;
+        }
+        if let Object::Reference(id) = v {
+            j.explain(*id, Level::ValidationData, Rule::Dss, Via::none());
+        }
+        let Some(entry) = pdfobj::as_dict(&j.new.doc, v).filter(|_| is_vri_key(k)) else {
+            let key = String::from_utf8_lossy(k);
+            j.disallow(
+                Rule::Dss,
+                Level::Other,
+                format!("VRI entry /{key} is not a dictionary under a SHA-1 or SHA-256 hash"),
+                format!("mục VRI /{key} không phải từ điển dưới một giá trị băm SHA-1 hoặc SHA-256"),
+            );
+            continue;
+        };
+        {
+            for key in [&b"Cert"[..], b"CRL", b"OCSP"] {
+                if entry.get(key).is_ok_and(|c| !all_stream_refs(&j.new.doc, c)) {
+                    let k = String::from_utf8_lossy(key);
+                    j.disallow(
+                        Rule::Dss,
+                        Level::Other,
+                        format!("a VRI /{k} is not an array of streams"),
+                        format!("VRI /{k} không phải mảng các luồng dữ liệu"),
+                    );
+                }
+            }
+            let bad: Vec<String> = entry
+                .iter()
+                .map(|(k, _)| k)
+                .filter(|k| !matches!(k.as_slice(), b"Type" | b"TU" | b"TS" | b"Cert" | b"CRL" | b"OCSP"))
+                .map(|k| format!("/{}", String::from_utf8_lossy(k)))
+                .collect();
+            if !bad.is_empty() {
+                let l = bad.join(", ");
+                j.disallow(
+                    Rule::Dss,
+                    Level::Other,
+                    format!("unexpected entries in a VRI dictionary: {l}"),
+                    format!("từ điển VRI có mục không hợp lệ: {l}"),
+                );
+            }
+            for key in [&b"Cert"[..], b"CRL", b"OCSP", b"TS"] {
+                if let Ok(c) = entry.get(key) {
+                    if let Object::Reference(id) = c {
+                        if j.is_new(*id) {
+                            j.explain(*id, Level::ValidationData, Rule::Dss, Via::none());
+                        }
+                    }
+                    containers.push(c.clone());
+                }
+            }
+        }
+    }
 }
 
 /// A VRI key: the hash of a signature's value in hexadecimal: SHA-1 (40 digits) as PAdES
