@@ -9,6 +9,13 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 scripts/install-test-deps.sh
 
 status=0
+
+# Tests that cannot run here (no ../shared beside the clone, no tmpfs, ...) append one line
+# each to this file (tests/support/skip.rs); the summary at the end counts them.
+skip_log="$(mktemp "${TMPDIR:-/tmp}/vbdt-skips.XXXXXX")"
+trap 'rm -f "$skip_log"' EXIT
+export VBDT_SKIP_LOG="$skip_log"
+
 # Doc tests first (nextest does not run them), so that the test runner's summary is the last word.
 cargo test --workspace --doc || status=$?
 
@@ -35,6 +42,15 @@ fi
 
 if [ "${VBDT_CLIPPY:-0}" = "1" ]; then
     cargo clippy --workspace --all-targets -- -D warnings || status=$?
+fi
+
+# Skipped tests: how many, and why (one line each). A test retried by nextest logs twice.
+skips="$(sort -u "$skip_log")"
+n_skipped="$(printf '%s' "$skips" | grep -c '^skipped' || true)"
+n_partly="$(printf '%s' "$skips" | grep -c '^partly' || true)"
+echo "test.sh: $n_skipped test(s) skipped, $n_partly ran without part of their inputs" >&2
+if [ -n "$skips" ]; then
+    printf '%s\n' "$skips" | awk -F '\t' '{ printf "  %s %s: %s\n", ($1 == "partly" ? "PARTLY SKIPPED" : "SKIPPED"), $2, $3 }' >&2
 fi
 
 if [ "$status" -ne 0 ]; then

@@ -236,7 +236,7 @@ fn bad_inputs_get_one_line_errors_and_exit_4() {
     std::fs::write(&truncated, &doc[..doc.len() / 2]).unwrap();
     let missing = dir.path().join("missing.pdf");
     let mut inputs: Vec<PathBuf> = vec![not_pdf, truncated, missing];
-    if let Some(shared) = shared_dir() {
+    if let Some(shared) = shared_for_part("bad_inputs_get_one_line_errors_and_exit_4", "the encrypted corpus file") {
         inputs.push(shared.join("corpus/pyhanko/minimal-aes256.pdf"));
     }
     for input in inputs {

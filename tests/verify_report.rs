@@ -60,7 +60,7 @@ fn every_report_validates_against_the_schema() {
     assert_valid_report(&report);
     assert_eq!(report["files"][1]["document_kind"], "attachment");
     let mut files: Vec<std::path::PathBuf> = vec![signed, unsigned, not_pdf, copy, attachment];
-    if let Some(shared) = shared_dir() {
+    if let Some(shared) = shared_for_part("every_report_validates_against_the_schema", "four corpus files") {
         for f in [
             "dss-signed/PAdES-LT.pdf",
             "dss-signed/pkcs7_sha1.pdf",
