@@ -28,15 +28,41 @@ fi
 
 # Supply chain (deny.toml, docs/supply-chain.md): licences, bans and sources always.
 cargo deny --locked check licenses bans sources || status=$?
-# Advisories need the RustSec database, which is fetched from GitHub: where that cannot be
-# reached (this project's machines) the check is reported as NOT RUN, never as passed.
-if [ "${VBDT_DENY_ADVISORIES:-auto}" != "0" ]; then
-    if timeout 120 cargo deny --locked check advisories; then
-        :
-    elif [ "${VBDT_DENY_ADVISORIES:-auto}" = "1" ]; then
-        status=1
+# Advisories need the RustSec database (docs/supply-chain.md). With the snapshot
+# ../shared/advisory-db.bundle: checked offline against it, and said so with its date.
+# Without it: fetched from GitHub; where that cannot be reached, NOT RUN (never "passed").
+# VBDT_DENY_ADVISORIES=1: a check that cannot run fails the run; =0: not tried.
+advisories_mode="${VBDT_DENY_ADVISORIES:-auto}"
+advisory_bundle="../shared/advisory-db.bundle"
+if [ "$advisories_mode" != "0" ]; then
+    if [ -f "$advisory_bundle" ]; then
+        db_path="$(mktemp -d "${TMPDIR:-/tmp}/vbdt-advisory-dbs.XXXXXX")"
+        # The folder name cargo-deny 0.20 derives from deny.toml's db-urls.
+        db="$db_path/advisory-db-3157b0e258782691"
+        if git -c init.defaultBranch=main clone -q "$advisory_bundle" "$db" && cargo fetch --locked -q; then
+            snapshot="$(git -C "$db" log -1 --format='%cs, commit %h')"
+            if VBDT_ADVISORY_DB_PATH="$db_path" cargo deny --offline --locked check advisories; then
+                echo "test.sh: cargo deny check advisories: ok against the RustSec snapshot of $snapshot ($advisory_bundle); advisories published later are not covered" >&2
+            else
+                echo "test.sh: cargo deny check advisories: FAILED against the RustSec snapshot of $snapshot" >&2
+                status=1
+            fi
+        else
+            echo "test.sh: cargo deny check advisories: FAILED (cannot clone $advisory_bundle or fetch the crates of Cargo.lock)" >&2
+            status=1
+        fi
+        rm -rf "$db_path"
+    elif timeout 120 cargo deny --locked fetch db; then
+        # Fetched: from here a failure is a finding, never "not run".
+        if cargo fetch --locked -q && cargo deny --offline --locked check advisories; then
+            echo "test.sh: cargo deny check advisories: ok against the RustSec database fetched now" >&2
+        else
+            echo "test.sh: cargo deny check advisories: FAILED against the RustSec database fetched now" >&2
+            status=1
+        fi
     else
-        echo "test.sh: cargo deny check advisories: NOT RUN (the RustSec advisory database could not be fetched; see docs/supply-chain.md)" >&2
+        echo "test.sh: cargo deny check advisories: NOT RUN (no $advisory_bundle, and the RustSec advisory database could not be fetched; see docs/supply-chain.md)" >&2
+        if [ "$advisories_mode" = "1" ]; then status=1; fi
     fi
 fi
 
