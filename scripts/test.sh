@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite: installs what the tests need (idempotent), then runs every test.
-#   scripts/test.sh                 # all tests
-#   VBDT_CLIPPY=1 scripts/test.sh   # also clippy -D warnings (else: `just lint`)
-# Exits non-zero if anything failed.
+#   scripts/test.sh                 # all tests, cargo deny, cargo fmt --check, clippy -D warnings
+# Exits non-zero if anything failed; ends by saying which tests were skipped and why.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -66,8 +65,18 @@ if [ "$advisories_mode" != "0" ]; then
     fi
 fi
 
-if [ "${VBDT_CLIPPY:-0}" = "1" ]; then
-    cargo clippy --workspace --all-targets -- -D warnings || status=$?
+# The style gate (rustfmt.toml; [workspace.lints] in Cargo.toml): always.
+if cargo fmt --all -- --check --files-with-diff; then
+    echo "test.sh: cargo fmt --check: ok" >&2
+else
+    echo "test.sh: cargo fmt --check: FAILED (the files above; run cargo fmt)" >&2
+    status=1
+fi
+if cargo clippy --workspace --all-targets -- -D warnings; then
+    echo "test.sh: cargo clippy --workspace --all-targets -- -D warnings: ok" >&2
+else
+    echo "test.sh: cargo clippy: FAILED" >&2
+    status=1
 fi
 
 # Skipped tests: how many, and why (one line each). A test retried by nextest logs twice.
