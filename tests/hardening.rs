@@ -108,6 +108,9 @@ fn passwords_never_appear_in_argv_messages_or_reports() {
             let expected: &[i32] = if what == "right" { &[1, 3] } else { &[4] };
             assert!(code.is_some_and(|c| expected.contains(&c)), "{what} {format}: {code:?}: {}", output_text(&out));
             assert_no_secret(&format!("verify, {what} password, {format}"), &output_text(&out));
+            if format == "json" {
+                report_of(&out);
+            }
         }
         // chain reads the same variable: it lists the signature with the right password
         // and refuses the wrong one (4), echoing neither.

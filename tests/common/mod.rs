@@ -58,6 +58,10 @@ mod skip;
 #[allow(unused_imports)] // each test binary uses some of them
 pub use skip::{in_ci, shared_dir, shared_for_part, shared_or_skip, skip, skip_part};
 
+mod schema;
+#[allow(unused_imports)] // each test binary uses some of them
+pub use schema::{assert_schema_valid, chain_of, report_of, schema_errors, schema_json};
+
 /// A `Command` for the `vbdt` binary with a clean, explicit environment:
 /// only PATH, HOME and TMPDIR are kept; `LANG=C.UTF-8`, `TZ=UTC` (deliberately not
 /// Vietnam time, so that time-zone handling is exercised), no `LC_*`, no `VBDT_*`.
