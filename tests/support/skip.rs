@@ -33,7 +33,16 @@ pub fn in_ci() -> bool {
     std::env::var("CI").map(|v| !v.is_empty() && v != "false" && v != "0").unwrap_or(false)
 }
 
-fn record(kind: &str, test: &str, reason: &str) {
+/// `BINARY::TEST`: the test binary, and the running test's name (libtest names the test's
+/// thread after it; nextest runs one test per process through libtest), else `label`.
+fn test_name(label: &str) -> String {
+    let thread = std::thread::current();
+    let name = thread.name().filter(|n| *n != "main").unwrap_or(label);
+    format!("{}::{name}", env!("CARGO_CRATE_NAME"))
+}
+
+fn record(kind: &str, label: &str, reason: &str) {
+    let test = test_name(label);
     let reason = reason.replace(['\n', '\t'], " ");
     eprintln!("{} {test}: {reason}", if kind == "partly" { "PARTLY SKIPPED" } else { "SKIPPED" });
     let Some(log) = std::env::var_os("VBDT_SKIP_LOG").filter(|v| !v.is_empty()) else { return };
