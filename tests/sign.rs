@@ -136,6 +136,31 @@ fn wrong_pin_fails_once_with_a_clear_message() {
     assert_ok(&run(&mut cmd));
 }
 
+/// A token PIN variable that is not set is a usage error (2), as for every other secret,
+/// although the PIN is read inside the token session (after the certificate checks).
+#[test]
+fn an_unset_pin_variable_is_a_usage_error() {
+    let pki = TestPki::shared();
+    let hsm = SoftHsm::new(pki, &[("personal", "personal"), ("ca", "ca")]);
+    let dir = tmp();
+    let out = dir.path().join("out.pdf");
+    let mut cmd = vbdt(["sign"]);
+    cmd.arg(fixture_document("quyet-dinh.pdf"))
+        .arg("-o")
+        .arg(&out)
+        .arg("--pkcs11")
+        .arg(hsm.module_path())
+        .args(["--key", "personal", "--pin-env", "VBDT_TEST_PIN_NEVER_SET", "--lang", "en"])
+        .arg("--certs")
+        .arg(pki.root());
+    hsm.apply(&mut cmd);
+    let o = run(&mut cmd);
+    let text = output_text(&o);
+    assert_eq!(o.status.code(), Some(2), "{text}");
+    assert!(text.contains("VBDT_TEST_PIN_NEVER_SET") && text.trim().lines().count() == 1, "{text}");
+    assert!(!out.exists());
+}
+
 #[test]
 fn timestamped_signature_is_seen_by_pyhanko() {
     let pki = TestPki::shared();

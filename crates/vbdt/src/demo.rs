@@ -25,7 +25,7 @@ pub struct DemoArgs {
     pub lang: crate::cli::Lang,
 }
 
-pub fn run(args: &DemoArgs) -> anyhow::Result<u8> {
+pub fn run(args: &DemoArgs) -> anyhow::Result<crate::exit::Outcome> {
     let vi = matches!(args.lang, crate::cli::Lang::Vi);
     let say = |vi_text: &str, en_text: &str| println!("{}", if vi { vi_text } else { en_text });
     let dir = match &args.out {
@@ -115,7 +115,12 @@ pub fn run(args: &DemoArgs) -> anyhow::Result<u8> {
 /// Verifies the demo's output with the trust anchor and CRL of the test PKI. The demo
 /// plays the clerk who signs on the issue date, so today (Vietnam time) is the issue date
 /// for rule S7.
-fn verify_signed(file: &std::path::Path, root: &std::path::Path, crls: &[PathBuf], lang: crate::cli::Lang) -> anyhow::Result<u8> {
+fn verify_signed(
+    file: &std::path::Path,
+    root: &std::path::Path,
+    crls: &[PathBuf],
+    lang: crate::cli::Lang,
+) -> anyhow::Result<crate::exit::Outcome> {
     let today = time::OffsetDateTime::now_utc().to_offset(time::UtcOffset::from_hms(7, 0, 0)?).date();
     Ok(crate::cmd_verify::verify_files(&[file.to_path_buf()], &[root.to_path_buf()], crls, Some(today), lang))
 }
