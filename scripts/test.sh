@@ -79,6 +79,10 @@ else
     status=1
 fi
 
+# For information (issue 17, readable units): the longest functions; library functions
+# over 120 lines are flagged OVER. Not a failure.
+python3 scripts/longest-functions.py -n 15 >&2 || true
+
 # Skipped tests: how many, and why (one line each). A test retried by nextest logs twice.
 skips="$(sort -u "$skip_log")"
 n_skipped="$(printf '%s' "$skips" | grep -c '^skipped' || true)"
