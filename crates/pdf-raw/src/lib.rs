@@ -11,6 +11,7 @@ mod error;
 pub mod input;
 pub mod lexer;
 mod revisions;
+pub mod scan;
 mod xref;
 
 pub use doc::{ElidedStream, RevisionLoader};

@@ -31,6 +31,9 @@ pub struct Revision {
     pub trailer: Dict,
     /// Objects this revision's xref sections list, with where each lives.
     pub entries: BTreeMap<u32, XrefEntry>,
+    /// In a hybrid revision, the object numbers its table and its `/XRefStm` stream both
+    /// list, differently (readers that take the stream's word read other objects).
+    pub hybrid_conflicts: Vec<u32>,
 }
 
 /// The raw structure of a PDF file.
@@ -105,9 +108,16 @@ impl RawPdf {
                 (None, false) => XrefKind::Table,
             };
             let mut entries: BTreeMap<u32, XrefEntry> = BTreeMap::new();
+            let mut hybrid_conflicts = Vec::new();
             // In a hybrid file the table wins; the stream adds what the table lacks.
             if let Some(h) = &hybrid {
                 entries.extend(h.entries.iter().copied());
+                let in_stream: BTreeMap<u32, XrefEntry> = h.entries.iter().copied().collect();
+                for (num, e) in &section.entries {
+                    if *e != XrefEntry::Free && in_stream.get(num).is_some_and(|he| he != e && *he != XrefEntry::Free) {
+                        hybrid_conflicts.push(*num);
+                    }
+                }
             }
             for (num, e) in &section.entries {
                 if !(hybrid.is_some() && *e == XrefEntry::Free && entries.contains_key(num)) {
@@ -119,6 +129,7 @@ impl RawPdf {
                     for (num, e) in entries {
                         last.entries.entry(num).or_insert(e);
                     }
+                    last.hybrid_conflicts.extend(hybrid_conflicts);
                     // The newest section's trailer speaks for the revision.
                     last.trailer = section.trailer;
                     last.xref_offset = section.offset;
@@ -134,6 +145,7 @@ impl RawPdf {
                         kind,
                         trailer: section.trailer,
                         entries,
+                        hybrid_conflicts,
                     });
                 }
             }

@@ -67,6 +67,8 @@ pub struct SignedData {
     /// OCSP responses (DER OCSPResponse) from `crls` as other revocation info.
     pub ocsp_responses: Vec<Vec<u8>>,
     pub signers: Vec<SignerInfo>,
+    /// The `digestAlgorithms` set: the algorithms the signers say they used.
+    pub digest_algorithms: Vec<ObjectIdentifier>,
 }
 
 /// Cuts the zero padding after the DER object in a `/Contents` value.
@@ -95,7 +97,10 @@ pub fn parse_content_info(bytes: &[u8]) -> Result<SignedData, Asn1Error> {
 fn parse_signed_data(sd: &Tlv<'_>) -> Result<SignedData, Asn1Error> {
     let mut s = sd.children();
     s.require(0x02, "SignedData version")?;
-    s.require(0x31, "digestAlgorithms")?;
+    let mut digest_algorithms = Vec::new();
+    for a in s.require(0x31, "digestAlgorithms")?.children().all()? {
+        digest_algorithms.push(alg_id(&a, "digestAlgorithms")?.oid);
+    }
     let eci = s.require(0x30, "encapContentInfo")?;
     let mut e = eci.children();
     let econtent_type = asn1::oid(&e.require(0x06, "eContentType")?)?;
@@ -148,7 +153,7 @@ fn parse_signed_data(sd: &Tlv<'_>) -> Result<SignedData, Asn1Error> {
     for si in signer_set.children().all()? {
         signers.push(parse_signer_info(&si)?);
     }
-    Ok(SignedData { econtent_type, econtent, certificates, bad_certificates, crls, ocsp_responses, signers })
+    Ok(SignedData { econtent_type, econtent, certificates, bad_certificates, crls, ocsp_responses, signers, digest_algorithms })
 }
 
 fn alg_id(t: &Tlv<'_>, what: &str) -> Result<AlgorithmIdentifierOwned, Asn1Error> {

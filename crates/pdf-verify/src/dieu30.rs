@@ -181,6 +181,48 @@ pub struct SignerOutcome {
     pub signing_time_attr: Option<time::OffsetDateTime>,
 }
 
+/// When SHA-1 stopped being acceptable for document signatures: NIST SP 800-131A
+/// disallows it for signature generation after 2013, and ETSI TS 119 312 lists it as
+/// unsuitable for new signatures. A SHA-1 signature is valid only with proof that it
+/// existed before this time.
+pub const SHA1_SUNSET: time::OffsetDateTime = time::macros::datetime!(2014-01-01 00:00 +07:00);
+
+/// The algorithms of a document signature, as ETSI's cryptographic constraints treat
+/// them: the CMS must list the digest algorithm its signer used, and a SHA-1 signature
+/// needs proof (a timestamp, a later document timestamp) that it existed before
+/// [`SHA1_SUNSET`]; without it the result is indeterminate, never silently valid.
+pub fn algorithms(o: &SignerOutcome, sd: &SignedData, si: &SignerInfo, proof: Option<time::OffsetDateTime>) -> Judgement {
+    let used = &si.digest_alg.oid;
+    if !sd.digest_algorithms.contains(used) {
+        let listed: Vec<String> =
+            sd.digest_algorithms.iter().map(|a| DigestAlg::from_oid(a).map_or_else(|| a.to_string(), |d| d.to_string())).collect();
+        let used = DigestAlg::from_oid(used).map_or_else(|| used.to_string(), |d| d.to_string());
+        let listed = if listed.is_empty() { "nothing".to_string() } else { listed.join(", ") };
+        return fail(
+            format!("the CMS lists {listed} as its digest algorithms, but the signer used {used}"),
+            format!("CMS khai thuật toán băm là {listed}, nhưng người ký dùng {used}"),
+        );
+    }
+    let alg = o.digest_alg.map_or_else(|| si.digest_alg.oid.to_string(), |d| d.to_string());
+    if !o.sha1 {
+        return pass(format!("{alg}, an acceptable algorithm"), format!("{alg}, thuật toán được chấp nhận"));
+    }
+    let sunset = crate::report::fmt_time(SHA1_SUNSET);
+    match proof {
+        Some(t) if t < SHA1_SUNSET => {
+            let t = crate::report::fmt_time(t);
+            pass(
+                format!("made with SHA-1, proven to exist at {t}, before SHA-1's sunset for signatures ({sunset})"),
+                format!("ký bằng SHA-1, được chứng minh tồn tại lúc {t}, trước thời điểm SHA-1 hết được chấp nhận cho chữ ký ({sunset})"),
+            )
+        }
+        _ => indet(
+            format!("made with SHA-1, which is acceptable only for a signature proven to exist before {sunset} (by a timestamp or a later document timestamp); this one has no such proof"),
+            format!("ký bằng SHA-1, chỉ được chấp nhận khi chứng minh được chữ ký tồn tại trước {sunset} (bằng dấu thời gian hoặc dấu thời gian tài liệu sau đó); chữ ký này không có bằng chứng như vậy"),
+        ),
+    }
+}
+
 /// What the signer signed: detached pieces of the file, or the encapsulated content.
 pub enum Content<'a> {
     Detached(&'a SignedBytes<'a>),

@@ -373,7 +373,8 @@ pub fn verify_input(input: &pdf_raw::Input, name: &str, opts: &VerifyOptions) ->
     sources.crls.truncate(MAX_REVOCATION_ITEMS);
     // --crl files are the user's own: always used.
     sources.crls.extend(opts.crls.iter().cloned());
-    let ctx = Ctx { opts, now, pool: &pool, sources: &sources };
+    let certification = prepared.iter().find_map(|p| Some((p.coverage.as_ref()?.revision, p.sig.docmdp?)));
+    let ctx = Ctx { opts, now, pool: &pool, sources: &sources, certification };
     let poes = evaluate_doc_timestamps(&mut prepared, &ctx);
 
     let annots = appearance::AnnotIndex::new(&doc);
@@ -432,6 +433,8 @@ struct Ctx<'a> {
     now: OffsetDateTime,
     pool: &'a [Certificate],
     sources: &'a RevocationSources,
+    /// The certification signature's revision (0-based) and DocMDP `/P`, if there is one.
+    certification: Option<(usize, i64)>,
 }
 
 fn check_of(id: &'static str, article: &'static str, j: &Judgement) -> Check {
@@ -866,11 +869,9 @@ fn signature_report(
                     checks.push(check_of("digest", dieu30::ARTICLE, &o.digest));
                     checks.push(check_of("signed_attributes", dieu30::ARTICLE, &o.attributes));
                     checks.push(check_of("signature", dieu30::ARTICLE, &o.signature));
-                    if o.sha1 {
-                        warnings.push(Msg::new(
-                            "SHA-1 is used for the document signature itself; it is no longer considered secure",
-                            "chữ ký văn bản dùng SHA-1, thuật toán không còn được coi là an toàn",
-                        ));
+                    if let (Ok(sd), Some(si)) = (&p.cms, si) {
+                        let proof = proof_of_existence.as_ref().map(|pr: &Proof| pr.time);
+                        checks.push(check_of("algorithms", dieu30::ARTICLE, &dieu30::algorithms(o, sd, si, proof)));
                     }
                 }
                 (None, Err(e)) => {
@@ -944,7 +945,11 @@ fn signature_report(
     // V5: what happened afterwards.
     let (modifications_after, modifications) = match &p.coverage {
         Some(cov) => {
-            let a = modifications::analyse(revs, cov.revision, sig.docmdp);
+            let permits = modifications::Permits {
+                docmdp: ctx.certification.filter(|(rev, _)| *rev <= cov.revision).map(|(_, p)| p),
+                lock: sig.lock.clone(),
+            };
+            let a = modifications::analyse(revs, cov.revision, &permits);
             let disallowed: Vec<&modifications::Finding> = a.findings.iter().filter(|f| !f.allowed).collect();
             let check = if !disallowed.is_empty() {
                 let en: Vec<String> = disallowed.iter().take(5).map(|f| finding_prefix(f, false) + &f.message.en).collect();

@@ -85,6 +85,9 @@ pub struct FoundSignature {
     pub location: Option<String>,
     /// The DocMDP permission (1, 2 or 3) when this is a certification signature.
     pub docmdp: Option<i64>,
+    /// The fields this signature locks (its field's `/Lock`, or a FieldMDP transform in
+    /// its `/Reference`).
+    pub lock: Option<crate::modifications::FieldLock>,
 }
 
 /// Every filled signature field of the document, in field order.
@@ -159,6 +162,7 @@ pub fn find(doc: &Document, bytes: &[u8], raw: &RawPdf) -> Vec<FoundSignature> {
             reason: pdfobj::dict_get_text(doc, sig_dict, b"Reason"),
             location: pdfobj::dict_get_text(doc, sig_dict, b"Location"),
             docmdp,
+            lock: field_lock(doc, field_dict, sig_dict),
         });
     }
     out
@@ -210,6 +214,35 @@ fn walk_field<'a>(
 fn certification_sig(doc: &Document, root: &Dictionary) -> Option<ObjectId> {
     let perms = pdfobj::dict_get_dict(doc, root, b"Perms")?;
     pdfobj::ref_of(perms, b"DocMDP")
+}
+
+/// The FieldMDP lock of a signature: its field's `/Lock` dictionary, else a FieldMDP
+/// transform in the signature's `/Reference` array.
+fn field_lock(doc: &Document, field: &Dictionary, sig: &Dictionary) -> Option<crate::modifications::FieldLock> {
+    use crate::modifications::FieldLock;
+    let params = pdfobj::dict_get_dict(doc, field, b"Lock").or_else(|| {
+        pdfobj::dict_get_array(doc, sig, b"Reference")?.iter().find_map(|r| {
+            let rd = pdfobj::as_dict(doc, r)?;
+            (pdfobj::dict_get_name(doc, rd, b"TransformMethod") == Some(b"FieldMDP"))
+                .then(|| pdfobj::dict_get_dict(doc, rd, b"TransformParams"))?
+        })
+    })?;
+    let names = || -> Vec<String> {
+        pdfobj::dict_get_array(doc, params, b"Fields")
+            .unwrap_or(&[])
+            .iter()
+            .filter_map(|o| match pdfobj::resolve(doc, o) {
+                Some(Object::String(s, _)) => Some(pdfobj::decode_text(s)),
+                _ => None,
+            })
+            .collect()
+    };
+    match pdfobj::dict_get_name(doc, params, b"Action")? {
+        b"All" => Some(FieldLock::All),
+        b"Include" => Some(FieldLock::Include(names())),
+        b"Exclude" => Some(FieldLock::Exclude(names())),
+        _ => None,
+    }
 }
 
 /// `/P` of the DocMDP transform in a signature's `/Reference` array.
