@@ -97,6 +97,12 @@ fn decision_signed_on_softhsm_token_validates_everywhere() {
     assert_validates_everywhere(&signed, pki, 2);
 }
 
+/// Issue 17 item 9 (a failure seen once, its output not kept): 50 runs one after another
+/// with `cargo nextest run --retries 0` on 2026-12-02, under a load average of 8.7 to 10.9
+/// on 2 cores (other developers' builds), all passed (0.7 to 1.6 s each): not reproduced.
+/// A candidate cause, not shown: without --offline, the Điều 29 pre-check asks the test's
+/// OCSP responder (one `openssl ocsp` per request) before the PIN is read, so a stalled
+/// responder would end the run with a network error instead of "rejected the PIN".
 #[test]
 fn wrong_pin_fails_once_with_a_clear_message() {
     let pki = TestPki::shared();
