@@ -97,6 +97,21 @@ fn decision_signed_on_softhsm_token_validates_everywhere() {
     assert_validates_everywhere(&signed, pki, 2);
 }
 
+/// `vbdt sign` of the decision with the token's "personal" key, the PIN from `pin_env`.
+fn sign_on_token(pki: &TestPki, hsm: &SoftHsm, out: &Path, pin_env: &str) -> std::process::Command {
+    let mut cmd = vbdt(["sign"]);
+    cmd.arg(fixture_document("quyet-dinh.pdf"))
+        .arg("-o")
+        .arg(out)
+        .arg("--pkcs11")
+        .arg(hsm.module_path())
+        .args(["--key", "personal", "--pin-env", pin_env, "--lang", "en"])
+        .arg("--certs")
+        .arg(pki.root());
+    hsm.apply(&mut cmd);
+    cmd
+}
+
 /// Issue 17 item 9 (a failure seen once, its output not kept): 50 runs one after another
 /// with `cargo nextest run --retries 0` on 2026-12-02, under a load average of 8.7 to 10.9
 /// on 2 cores (other developers' builds), all passed (0.7 to 1.6 s each): not reproduced.
@@ -109,16 +124,7 @@ fn wrong_pin_fails_once_with_a_clear_message() {
     let hsm = SoftHsm::new(pki, &[("personal", "personal"), ("ca", "ca")]);
     let dir = tmp();
     let out = dir.path().join("out.pdf");
-    let mut cmd = vbdt(["sign"]);
-    cmd.arg(fixture_document("quyet-dinh.pdf"))
-        .arg("-o")
-        .arg(&out)
-        .arg("--pkcs11")
-        .arg(hsm.module_path())
-        .args(["--key", "personal", "--pin-env", "TOKEN_PIN", "--lang", "en"])
-        .arg("--certs")
-        .arg(pki.root());
-    hsm.apply(&mut cmd);
+    let mut cmd = sign_on_token(pki, &hsm, &out, "TOKEN_PIN");
     cmd.env("TOKEN_PIN", "0000-wrong");
     let o = run(&mut cmd);
     assert_eq!(o.status.code(), Some(5), "{}", output_text(&o));
@@ -128,16 +134,7 @@ fn wrong_pin_fails_once_with_a_clear_message() {
     assert_eq!(text.trim().lines().count(), 1, "not a one-line error: {text}");
     assert!(!out.exists());
     // The right PIN still works: the wrong one was tried exactly once, not until lockout.
-    let mut cmd = vbdt(["sign"]);
-    cmd.arg(fixture_document("quyet-dinh.pdf"))
-        .arg("-o")
-        .arg(&out)
-        .arg("--pkcs11")
-        .arg(hsm.module_path())
-        .args(["--key", "personal", "--pin-env", "TOKEN_PIN"])
-        .arg("--certs")
-        .arg(pki.root());
-    hsm.apply(&mut cmd);
+    let mut cmd = sign_on_token(pki, &hsm, &out, "TOKEN_PIN");
     cmd.env("TOKEN_PIN", hsm.pin());
     assert_ok(&run(&mut cmd));
 }
@@ -150,17 +147,7 @@ fn an_unset_pin_variable_is_a_usage_error() {
     let hsm = SoftHsm::new(pki, &[("personal", "personal"), ("ca", "ca")]);
     let dir = tmp();
     let out = dir.path().join("out.pdf");
-    let mut cmd = vbdt(["sign"]);
-    cmd.arg(fixture_document("quyet-dinh.pdf"))
-        .arg("-o")
-        .arg(&out)
-        .arg("--pkcs11")
-        .arg(hsm.module_path())
-        .args(["--key", "personal", "--pin-env", "VBDT_TEST_PIN_NEVER_SET", "--lang", "en"])
-        .arg("--certs")
-        .arg(pki.root());
-    hsm.apply(&mut cmd);
-    let o = run(&mut cmd);
+    let o = run(&mut sign_on_token(pki, &hsm, &out, "VBDT_TEST_PIN_NEVER_SET"));
     let text = output_text(&o);
     assert_eq!(o.status.code(), Some(2), "{text}");
     assert!(text.contains("VBDT_TEST_PIN_NEVER_SET") && text.trim().lines().count() == 1, "{text}");

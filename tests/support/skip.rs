@@ -64,28 +64,27 @@ pub fn skip_part(test: &str, reason: &str) {
     record("partly", test, reason);
 }
 
+/// `../shared`, or `None` after recording `kind`; under CI a missing shared/ is a failure.
+fn shared_or(kind: &str, test: &str, reason: &str) -> Option<PathBuf> {
+    let dir = shared_dir();
+    if dir.is_none() {
+        let beside = repo_root();
+        if in_ci() {
+            panic!("{test}: ../shared is missing beside {} and CI is set: corpus tests must not be skipped in CI", beside.display());
+        }
+        record(kind, test, &format!("{reason}../shared is not beside {}", beside.display()));
+    }
+    dir
+}
+
 /// For tests that need `../shared` (the corpus): `Some(dir)`, or `None` after recording
 /// the skip. Under CI a missing shared/ is a failure, never a skip.
 pub fn shared_or_skip(test: &str) -> Option<PathBuf> {
-    let dir = shared_dir();
-    if dir.is_none() {
-        if in_ci() {
-            panic!("{test}: ../shared is missing beside {} and CI is set: corpus tests must not be skipped in CI", repo_root().display());
-        }
-        skip(test, &format!("../shared is not beside {} (CI always has it)", repo_root().display()));
-    }
-    dir
+    shared_or("skipped", test, "")
 }
 
 /// For tests that use `../shared` for part of their inputs: `Some(dir)`, or `None` after
 /// recording that `what` was left out. Under CI a missing shared/ is a failure.
 pub fn shared_for_part(test: &str, what: &str) -> Option<PathBuf> {
-    let dir = shared_dir();
-    if dir.is_none() {
-        if in_ci() {
-            panic!("{test}: ../shared is missing beside {} and CI is set", repo_root().display());
-        }
-        skip_part(test, &format!("without {what}: ../shared is not beside {}", repo_root().display()));
-    }
-    dir
+    shared_or("partly", test, &format!("without {what}: "))
 }
