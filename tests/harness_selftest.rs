@@ -136,11 +136,29 @@ fn tsa_grants_a_verifiable_timestamp() {
 #[test]
 fn crls_are_served_and_nothing_else() {
     let pki = TestPki::shared();
+    let dir = tempfile::tempdir().unwrap();
     for name in ["ca", "root"] {
         let resp = http_get(&pki.crl_url(name)).unwrap();
         assert_eq!(resp.status, 200);
         assert_eq!(resp.header("content-type"), Some("application/pkix-crl"));
-        assert_eq!(resp.body, std::fs::read(pki.crl(name)).unwrap());
+        // Issued at the request (a CA that publishes often), by the same issuer, listing
+        // the same certificates as the file made with the PKI.
+        let served = dir.path().join(format!("{name}.served.crl"));
+        std::fs::write(&served, &resp.body).unwrap();
+        let show = |f: &Path, what: &str| {
+            run_ok(Command::new("openssl").args(["crl", "-inform", "DER", "-noout", what, "-in"]).arg(f))
+                .lines()
+                .next()
+                .unwrap_or("")
+                .to_owned()
+        };
+        assert_eq!(show(&served, "-issuer"), show(&pki.crl(name), "-issuer"));
+        let listed = |f: &Path| {
+            run_ok(Command::new("openssl").args(["crl", "-inform", "DER", "-noout", "-text", "-in"]).arg(f))
+                .matches("Serial Number")
+                .count()
+        };
+        assert_eq!(listed(&served), listed(&pki.crl(name)), "{name}");
     }
     assert!(pki.services().requests("/crl/ca.crl") >= 1);
     for path in ["/crl/ca.key.pem", "/crl/..%2Fca.crl", "/crl/", "/nothing"] {

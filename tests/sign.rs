@@ -313,10 +313,12 @@ fn batch_of_200_with_two_broken_inputs() {
         .arg("--out-dir")
         .arg(&out)
         .arg("--p12")
-        .arg(pki.p12("organization"))
+        .arg(pki.p12("personal"))
         .arg("--pass-file")
         .arg(pki.password_file())
-        .args(["--role", "organization", "--offline", "--lang", "en"]);
+        // Personal: an organization signature over an unsigned document is refused by the
+        // clerk's check (S12, tests/issue_number.rs).
+        .args(["--role", "personal", "--offline", "--lang", "en"]);
     let o = run(&mut cmd);
     let text = output_text(&o);
     assert_eq!(o.status.code(), Some(4), "{text}");

@@ -80,8 +80,17 @@ fn appendix_signed_without_the_s5_stamp_is_returned() {
     let main = issued_decision(pki, dir.path());
     // An organization signature with no visible stamp: the number is on the page, but S5
     // asks for it in the stamp at the top right of page 1.
+    // (Made with the library: `vbdt sign --role organization` refuses an unsigned file, S12.)
     let appendix = dir.path().join("phu-luc.pdf");
-    sign(pki, "organization", "organization", &fixture_document("phu-luc.pdf"), &appendix);
+    let key = pdf_sign::P12Key::open(&pki.p12("organization"), pki.password()).unwrap();
+    pdf_sign::sign_file(
+        &fixture_document("phu-luc.pdf"),
+        &appendix,
+        false,
+        &key,
+        &pdf_sign::SignOptions::new(pdf_sign::Role::Organization),
+    )
+    .unwrap();
     let (code, json) = verify_bundle(pki, &[&main, &appendix], "json");
     assert_eq!(code, Some(1), "{json}");
     let v: serde_json::Value = serde_json::from_str(json.lines().find(|l| l.starts_with('{')).unwrap()).unwrap();

@@ -1316,3 +1316,22 @@ fn new_signature_fields_with_colours_or_actions_are_invalid() {
         attack(dir.path(), &format!("field-{name}.pdf"), &u.finish_table(""), &args, &[needle]);
     }
 }
+
+#[test]
+fn an_array_of_millions_of_entries_is_refused_as_too_large_to_read() {
+    // Every entry would cost about 100 bytes in each copy of the document: the reader
+    // stops at a million and says so (exit 4, unreadable), without retrying with an
+    // unbounded parser.
+    let (dir, bytes, args) = base();
+    let (page, _, _) = page_one(&bytes);
+    let text = raw_object_text(&bytes, page);
+    let refs: String = (0..1_000_001u32).map(|i| format!("{} 0 R ", 100_000 + i)).collect();
+    let new_page = format!("{} /Annots [{refs}] >>", &text[..text.rfind(">>").unwrap()].replace("/Annots", "/OldAnnots"));
+    let mut u = Update::new(&bytes);
+    u.object(page, new_page.as_bytes(), true);
+    let path = dir.path().join("million.pdf");
+    std::fs::write(&path, u.finish_table("")).unwrap();
+    let (code, _, o) = verify_json(&args, &[&path]);
+    assert_eq!(code, 4, "{}", output_text(&o));
+    assert!(output_text(&o).contains("more than 1000000 entries"), "{}", output_text(&o));
+}

@@ -84,6 +84,8 @@ fn clean_env(cmd: &mut Command) {
         }
     }
     cmd.env("LANG", "C.UTF-8").env("TZ", "UTC").env("RUST_BACKTRACE", "1");
+    // The issuer cache (AIA caIssuers) of this test process, never the user's.
+    cmd.env("VBDT_CACHE_DIR", target_tmp().join(format!("vbdt-cache-{}", std::process::id())));
 }
 
 /// Runs a command, panicking with its output if it cannot be started.
@@ -254,7 +256,9 @@ struct Shared {
 /// | `POST /ocsp` (body: DER OCSPRequest) | `openssl ocsp -index DIR/index.txt -CA DIR/ca.pem -rsigner DIR/ocsp.pem -rkey DIR/ocsp.key.pem -reqin … -respout … -ndays 3650`, `application/ocsp-response` |
 /// | `GET /ocsp/<base64 of the request>` (RFC 6960 A.1) | the same |
 /// | `POST /tsa` (body: DER TimeStampReq) | `openssl ts -reply -config DIR/tsa.cnf -queryfile … -out …`, `application/timestamp-reply` |
-/// | `GET /crl/NAME.crl` | the file DIR/NAME.crl, `application/pkix-crl` |
+/// | `GET /crl/root.crl`, `GET /crl/ca.crl` | a CRL issued now (`vbdt testpki --reissue-crls`: what index.txt marks revoked), `application/pkix-crl`: like a CA that publishes often, so that the evidence is newer than any signature made before the request |
+/// | `GET /crl/NAME.crl` (other names) | the file DIR/NAME.crl |
+/// | `GET /crt/NAME` (`.crt`, `.cer`, `.p7c`, `.pem`) | the file DIR/NAME (`ca.crt`: the issuing CA, DER), `application/pkix-cert` (the caIssuers address of [`TestPki::with_aia`]) |
 ///
 /// Connections are handled one at a time and closed after each response; bodies
 /// over [`MAX_BODY`] get 413, requests without Content-Length get an empty body.
@@ -497,18 +501,48 @@ fn answer(req: &Request, route: &str, shared: &Shared) -> (u16, &'static str, Ve
         ("POST", "/tsa") => tsa(&req.body, shared),
         ("GET", r) if r.starts_with("/crl/") => {
             let name = &r["/crl/".len()..];
-            let safe = !name.is_empty()
-                && name.ends_with(".crl")
-                && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
-                && !name.contains("..");
-            match safe.then(|| std::fs::read(dir.join(name))) {
-                Some(Ok(bytes)) => (200, "application/pkix-crl", bytes),
-                _ => (404, "text/plain", format!("no CRL {name}").into_bytes()),
+            let safe = safe_file_name(name) && name.ends_with(".crl");
+            let bytes = match name {
+                "root.crl" | "ca.crl" => fresh_crl(name, shared),
+                _ => safe.then(|| std::fs::read(dir.join(name)).ok()).flatten(),
+            };
+            match bytes {
+                Some(bytes) => (200, "application/pkix-crl", bytes),
+                None => (404, "text/plain", format!("no CRL {name}").into_bytes()),
+            }
+        }
+        ("GET", r) if r.starts_with("/crt/") => {
+            let name = &r["/crt/".len()..];
+            let safe = safe_file_name(name) && [".crt", ".cer", ".p7c", ".pem"].iter().any(|e| name.ends_with(e));
+            match safe.then(|| std::fs::read(dir.join(name)).ok()).flatten() {
+                Some(bytes) => (200, "application/pkix-cert", bytes),
+                None => (404, "text/plain", format!("no certificate {name}").into_bytes()),
             }
         }
         (_, "/ocsp" | "/tsa") => (405, "text/plain", b"method not allowed".to_vec()),
         _ => (404, "text/plain", b"not found".to_vec()),
     }
+}
+
+fn safe_file_name(name: &str) -> bool {
+    !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_')) && !name.contains("..")
+}
+
+/// A CRL of the PKI issued now (`vbdt testpki --reissue-crls`).
+fn fresh_crl(name: &str, shared: &Shared) -> Option<Vec<u8>> {
+    let out = shared.work.path().join(format!("crl-{}", shared.seq.fetch_add(1, Ordering::SeqCst)));
+    let status = Command::new(vbdt_bin())
+        .args(["testpki", "--out"])
+        .arg(&shared.pki_dir)
+        .arg("--reissue-crls")
+        .arg(&out)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .ok()?;
+    let bytes = status.success().then(|| std::fs::read(out.join(name)).ok()).flatten();
+    let _ = std::fs::remove_dir_all(&out);
+    bytes
 }
 
 /// Runs `openssl` with the request in a file and returns the response file's bytes.
@@ -698,7 +732,24 @@ impl TestPki {
         Self::generate(dir, Some(&target_tmp().join("vbdt-testpki-keys")))
     }
 
+    /// A fresh PKI like [`TestPki::new`] whose end-entity certificates also name where
+    /// their issuer is published (AIA caIssuers: `/crt/ca.crt` on its [`Services`]), and
+    /// shaped like the government PKI (`"vgca"`) or the public CAs' (`"neac"`: other names,
+    /// its own keys, policy 2.999.704.2.1).
+    pub fn with_aia(shape: &str) -> TestPki {
+        let tmp = tempfile::Builder::new().prefix("vbdt-testpki-").tempdir().unwrap_or_else(|e| panic!("temporary directory: {e}"));
+        let dir = tmp.path().join("pki");
+        let cache = target_tmp().join(if shape == "vgca" { "vbdt-testpki-keys".to_string() } else { format!("vbdt-testpki-keys-{shape}") });
+        let mut pki = Self::generate_with(&dir, Some(&cache), &["--shape", shape], true);
+        pki._tmp = Some(tmp);
+        pki
+    }
+
     fn generate(dir: &Path, key_cache: Option<&Path>) -> TestPki {
+        Self::generate_with(dir, key_cache, &[], false)
+    }
+
+    fn generate_with(dir: &Path, key_cache: Option<&Path>, extra: &[&str], aia: bool) -> TestPki {
         let listener = Services::bind().unwrap_or_else(|e| panic!("binding 127.0.0.1: {e}"));
         std::fs::create_dir_all(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
         let services = Services::start(listener, dir).unwrap_or_else(|e| panic!("starting test services: {e}"));
@@ -708,7 +759,9 @@ impl TestPki {
             .arg(services.url("/ocsp"))
             .arg("--crl-base-url")
             .arg(services.url("/crl/"))
-            .args(key_cache.map(|dir| [OsStr::new("--key-cache"), dir.as_os_str()]).into_iter().flatten()));
+            .args(key_cache.map(|dir| [OsStr::new("--key-cache"), dir.as_os_str()]).into_iter().flatten())
+            .args(extra)
+            .args(if aia { vec!["--ca-issuers-url".to_string(), services.url("/crt/ca.crt")] } else { Vec::new() }));
         assert!(out.status.success(), "vbdt testpki failed ({}):\n{}", out.status, output_text(&out));
         let password = std::fs::read_to_string(dir.join("password.txt"))
             .ok()
@@ -765,6 +818,32 @@ impl TestPki {
     /// Only on a PKI from [`TestPki::new`]: the shared one is `&'static` and cannot be changed.
     pub fn services_mut(&mut self) -> &mut Services {
         &mut self.services
+    }
+    /// `ca.crt`: the issuing CA, DER, as served at the caIssuers address.
+    pub fn ca_issuers_url(&self) -> String {
+        self.services.url("/crt/ca.crt")
+    }
+    /// Fresh `root.crl` and `ca.crl`, issued now, in a new directory under `dir` (the PKI's
+    /// files are not changed): evidence newer than a signature made before the call.
+    pub fn fresh_crls(&self, dir: &Path) -> (PathBuf, PathBuf) {
+        self.reissue(dir, &[])
+    }
+    /// Revokes `name` now: marked revoked in index.txt (the OCSP responder answers
+    /// "revoked") and listed in the fresh CRLs written under `dir`; returns (root.crl,
+    /// ca.crl). Only on a PKI of its own ([`TestPki::new`], [`TestPki::with_aia`]).
+    pub fn revoke(&self, name: &str, dir: &Path) -> (PathBuf, PathBuf) {
+        self.reissue(dir, &[name])
+    }
+    fn reissue(&self, dir: &Path, revoke: &[&str]) -> (PathBuf, PathBuf) {
+        static SEQ: AtomicU64 = AtomicU64::new(0);
+        let out = dir.join(format!("crls-{}-{}", std::process::id(), SEQ.fetch_add(1, Ordering::SeqCst)));
+        let mut cmd = vbdt(["testpki", "--out"]);
+        cmd.arg(&self.dir).arg("--reissue-crls").arg(&out);
+        for name in revoke {
+            cmd.args(["--revoke", name]);
+        }
+        run_ok(&mut cmd);
+        (out.join("root.crl"), out.join("ca.crl"))
     }
     /// The certificate's serial number, upper-case hex as OpenSSL prints it.
     pub fn serial(&self, name: &str) -> String {

@@ -60,15 +60,20 @@ pub fn signed_decision(pki: &TestPki, dir: &Path) -> PathBuf {
     both
 }
 
-/// Offline trust settings for the PKI: its root, its CRLs.
+/// Offline trust settings for the PKI: its root, its CRLs as issued now (newer than any
+/// signature made before the call: a CRL from before a claimed signing time proves
+/// nothing at it).
 pub fn offline_args(pki: &TestPki) -> Vec<String> {
+    let dir = target_tmp().join("vbdt-fresh-crls");
+    let _ = std::fs::create_dir_all(&dir);
+    let (root_crl, ca_crl) = pki.fresh_crls(&dir);
     vec![
         "--trust".into(),
         pki.root().display().to_string(),
         "--crl".into(),
-        pki.crl("ca").display().to_string(),
+        ca_crl.display().to_string(),
         "--crl".into(),
-        pki.crl("root").display().to_string(),
+        root_crl.display().to_string(),
         "--offline".into(),
         "--issued-on".into(),
         today_vn(),

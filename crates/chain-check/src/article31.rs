@@ -176,11 +176,13 @@ fn eku_name(oid: &ObjectIdentifier) -> String {
     table.iter().find(|(o, _)| o == oid).map(|(_, n)| (*n).to_string()).unwrap_or_else(|| oid.to_string())
 }
 
-/// Extended key usages acceptable for a document-signing certificate.
+/// Extended key usages acceptable for a document-signing certificate. TLS client and
+/// server authentication are not among them: a certificate restricted to those may log in
+/// to a web site, not sign a document (Điều 31.1.b); one that also carries
+/// emailProtection (S/MIME signing, what Vietnamese CAs issue for signing) is accepted.
 pub const DOCUMENT_SIGNING_EKUS: &[ObjectIdentifier] = &[
     oids::EKU_ANY,
     oids::EKU_EMAIL_PROTECTION,
-    oids::EKU_CLIENT_AUTH,
     oids::EKU_DOCUMENT_SIGNING,
     oids::EKU_ADOBE_AUTHENTIC_DOCUMENTS_TRUST,
     oids::EKU_MS_DOCUMENT_SIGNING,
@@ -274,6 +276,32 @@ pub fn check_policy(c: &Certificate, allowed: &[ObjectIdentifier]) -> Result<(),
     let any_policy = ObjectIdentifier::new_unwrap("2.5.29.32.0");
     let have = cert::policy_oids(c).map_err(|e| malformed(c, e))?;
     if have.iter().any(|p| *p == any_policy || allowed.contains(p)) {
+        return Ok(());
+    }
+    Err(CertProblem::PolicyNotAllowed {
+        subject: cert::subject(c),
+        policies: if have.is_empty() { "none".into() } else { have.iter().map(|o| o.to_string()).collect::<Vec<_>>().join(", ") },
+    })
+}
+
+/// `oid` is `arc` or an OID below it ("the policy and what it defines").
+pub fn policy_within(oid: &ObjectIdentifier, arc: &ObjectIdentifier) -> bool {
+    let (o, a) = (oid.as_bytes(), arc.as_bytes());
+    // BER arcs: `a` is a prefix of `o` at an arc boundary (the last byte of an arc has
+    // its high bit clear).
+    o == a || (o.len() > a.len() && o.starts_with(a) && a.last().is_some_and(|b| b & 0x80 == 0))
+}
+
+/// Điều 31.1.b (policy part) as a trust profile requires it: the certificate carries one
+/// of `required` policies or a policy below one of them. anyPolicy does not satisfy a
+/// requirement here (a signer certificate names the policy it was issued under). An empty
+/// `required` accepts everything.
+pub fn check_required_policies(c: &Certificate, required: &[ObjectIdentifier]) -> Result<(), CertProblem> {
+    if required.is_empty() {
+        return Ok(());
+    }
+    let have = cert::policy_oids(c).map_err(|e| malformed(c, e))?;
+    if have.iter().any(|p| required.iter().any(|r| policy_within(p, r))) {
         return Ok(());
     }
     Err(CertProblem::PolicyNotAllowed {

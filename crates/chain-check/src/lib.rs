@@ -8,8 +8,10 @@
 //! - [`article32`]: Điều 32, building and checking the certification path;
 //! - [`revocation`]: Điều 31.1.c / 31.2, status by OCSP or CRL;
 //! - [`trust`]: the built-in trust profiles (`vgca`, `neac`);
-//! - [`http`]: a bounded HTTP client for OCSP and CRL fetching.
+//! - [`http`]: a bounded HTTP client for OCSP, CRL and issuer fetching;
+//! - [`aia`]: issuer certificates named by AIA caIssuers, fetched once and kept on disk.
 
+pub mod aia;
 pub mod article31;
 pub mod article32;
 pub mod cert;
@@ -21,11 +23,12 @@ pub mod revocation;
 pub mod sigalg;
 pub mod trust;
 
+pub use aia::{IssuerCache, Origin};
 pub use article31::{CertProblem, Purpose};
 pub use article32::{Budget, CertPath, PathBuilder, PathError};
 pub use cert::{CertError, Certificate};
 pub use digest::{DigestAlg, Hasher};
 pub use http::{HttpError, HttpLimits};
-pub use revocation::{RevocationError, RevocationSources, RevocationStatus, Source};
+pub use revocation::{RevocationError, RevocationSources, RevocationStatus, Source, TimeKind};
 pub use sigalg::SignatureError;
 pub use trust::{TrustError, TrustStore};

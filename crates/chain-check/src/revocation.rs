@@ -42,8 +42,27 @@
 //!    unless the CRL carries expiredCertsOnCRL or the OCSP response an archiveCutoff, at
 //!    or before the certificate's notAfter.
 //!
-//! When several pieces of evidence are available offline: a revocation at or before
-//! `at` wins over everything; else the first good evidence; else a later revocation.
+//! 5. *good* evidence used for a signing time that only the signer claims (no timestamp,
+//!    no proof of existence: [`TimeKind::Claimed`]) must be issued at or after it
+//!    (thisUpdate ≥ at − SKEW). A CRL or OCSP response from before a claimed time says
+//!    nothing about the days between its issue and the claim, and a back-dated claim
+//!    could otherwise pick the old evidence it likes. With a proven time (a timestamp, a
+//!    document timestamp over the signature, or the current clock) rule 3 applies as is.
+//!
+//! # Several pieces of evidence (ETSI EN 319 102-1 §5.2.6)
+//!
+//! Every source is consulted: embedded and `--crl` evidence, then — if
+//! [`RevocationSources::online`] — the OCSP responders, and the CRL distribution points
+//! when no responder gave an answer. Then:
+//! - a revocation (any reason but certificateHold) found in any trustworthy piece of
+//!   evidence decides, whatever "good" other pieces say: a CA does not un-revoke, so an
+//!   older "good" (for example one `vbdt ltv` embedded before the revocation) can never
+//!   hide it; the earliest revocation time is reported, and the caller compares it with
+//!   the time of interest;
+//! - a certificateHold decides the same way, unless newer good evidence shows the hold
+//!   was lifted and the hold began after the time of interest;
+//! - otherwise the newest good evidence decides.
+//!
 //! certificateHold is reported as `Revoked` with reason "certificateHold".
 
 pub mod crl;
@@ -134,8 +153,26 @@ pub enum RevocationError {
 /// Evidence found in one OCSP response or CRL.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Finding {
-    Good { this_update: OffsetDateTime, next_update: Option<OffsetDateTime> },
-    Revoked { revoked_at: OffsetDateTime, reason: Option<String> },
+    Good {
+        this_update: OffsetDateTime,
+        next_update: Option<OffsetDateTime>,
+    },
+    /// `this_update`: when the evidence itself was issued.
+    Revoked {
+        revoked_at: OffsetDateTime,
+        reason: Option<String>,
+        this_update: OffsetDateTime,
+    },
+}
+
+/// What the time of interest given to [`check_at`] stands for (time rule 5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TimeKind {
+    /// Proven by a timestamp or a proof of existence, or the current clock.
+    #[default]
+    Proven,
+    /// A signing time only the signer claims: good evidence must be issued at or after it.
+    Claimed,
 }
 
 /// Time rule 3 and 4 for good evidence (see the module docs).
@@ -181,28 +218,60 @@ struct Candidate {
     der: Vec<u8>,
 }
 
-fn decide(cands: Vec<Candidate>, at: OffsetDateTime) -> Option<RevocationStatus> {
-    let revoked = |c: &Candidate| match &c.finding {
-        Finding::Revoked { revoked_at, .. } => Some(*revoked_at),
-        Finding::Good { .. } => None,
-    };
-    let to_status = |c: Candidate| match c.finding {
+fn to_status(c: Candidate) -> RevocationStatus {
+    match c.finding {
         Finding::Good { this_update, next_update } => {
             RevocationStatus::Good { source: c.source, this_update, next_update, evidence_der: c.der }
         }
-        Finding::Revoked { revoked_at, reason } => RevocationStatus::Revoked { revoked_at, reason, source: c.source },
+        Finding::Revoked { revoked_at, reason, .. } => RevocationStatus::Revoked { revoked_at, reason, source: c.source },
+    }
+}
+
+/// The evidence that decides (see "Several pieces of evidence" in the module docs).
+fn decide(cands: Vec<Candidate>, at: OffsetDateTime) -> Option<RevocationStatus> {
+    let newest_good = cands
+        .iter()
+        .filter_map(|c| match c.finding {
+            Finding::Good { this_update, .. } => Some(this_update),
+            Finding::Revoked { .. } => None,
+        })
+        .max();
+    // Revocations that count: every permanent one; a hold unless lifted (newer good
+    // evidence) and begun after `at`.
+    let counts = |c: &Candidate| match &c.finding {
+        Finding::Revoked { revoked_at, reason, this_update } => {
+            let hold = reason.as_deref() == Some("certificateHold");
+            let lifted = newest_good.is_some_and(|g| g > *this_update);
+            (!hold || !lifted || *revoked_at <= at).then_some(*revoked_at)
+        }
+        Finding::Good { .. } => None,
     };
-    // 1. The earliest revocation at or before `at`.
-    let early = cands.iter().enumerate().filter_map(|(i, c)| revoked(c).filter(|t| *t <= at).map(|t| (t, i))).min();
-    let pick = if let Some((_, i)) = early {
-        Some(i)
-    } else if let Some(i) = cands.iter().position(|c| revoked(c).is_none()) {
-        Some(i)
-    } else {
-        cands.iter().enumerate().filter_map(|(i, c)| revoked(c).map(|t| (t, i))).min().map(|(_, i)| i)
+    let revoked = cands.iter().enumerate().filter_map(|(i, c)| counts(c).map(|t| (t, i))).min();
+    let pick = match revoked {
+        Some((_, i)) => i,
+        None => cands
+            .iter()
+            .enumerate()
+            .filter_map(|(i, c)| match c.finding {
+                Finding::Good { this_update, .. } => Some((this_update, std::cmp::Reverse(i))),
+                Finding::Revoked { .. } => None,
+            })
+            .max()
+            .map(|(_, std::cmp::Reverse(i))| i)?,
     };
-    let i = pick?;
-    cands.into_iter().nth(i).map(to_status)
+    cands.into_iter().nth(pick).map(to_status)
+}
+
+/// Time rule 5: good evidence issued before a claimed signing time proves nothing at it.
+fn claimed_rule(finding: &Finding, at: OffsetDateTime, kind: TimeKind) -> Result<(), String> {
+    match finding {
+        Finding::Good { this_update, .. } if kind == TimeKind::Claimed && *this_update < at - SKEW => Err(format!(
+            "issued at {}, before the signing time {}, which only the signer claims (no timestamp proves it): it does not prove the status at that time",
+            crate::article31::rfc3339(this_update),
+            crate::article31::rfc3339(&at)
+        )),
+        _ => Ok(()),
+    }
 }
 
 /// Status of `cert` (issued by `issuer`) at time `at`, using the current clock for the
@@ -219,67 +288,108 @@ pub fn check_with_clock(
     now: OffsetDateTime,
     sources: &RevocationSources,
 ) -> RevocationStatus {
-    let mut reasons = Vec::new();
-    let mut cands = Vec::new();
+    check_at(cert, issuer, at, TimeKind::Proven, now, sources)
+}
+
+/// Status of `cert` at `at`, which stands for `kind` (time rule 5), with the current time
+/// `now`. Every source is consulted and the evidence weighed as in the module docs.
+pub fn check_at(
+    cert: &Certificate,
+    issuer: &Certificate,
+    at: OffsetDateTime,
+    kind: TimeKind,
+    now: OffsetDateTime,
+    sources: &RevocationSources,
+) -> RevocationStatus {
+    let mut w = Weigh { at, kind, cands: Vec::new(), reasons: Vec::new(), elsewhere: 0 };
     for (i, der) in sources.ocsp_responses.iter().enumerate() {
-        match ocsp::evaluate(der, cert, issuer, at, now) {
-            Ok(finding) => cands.push(Candidate { finding, source: Source::EmbeddedOcsp, der: der.clone() }),
-            Err(r) => reasons.push(format!("OCSP response #{}: {r}", i + 1)),
-        }
+        let r = ocsp::evaluate(der, cert, issuer, at, now);
+        w.consider(format!("OCSP response #{}", i + 1), r, Source::EmbeddedOcsp, der.clone());
     }
     for (i, der) in sources.crls.iter().enumerate() {
         let der = crl::to_der(der);
-        match crl::evaluate(&der, cert, issuer, at, now) {
-            Ok(finding) => cands.push(Candidate { finding, source: Source::EmbeddedCrl, der }),
-            Err(r) => reasons.push(format!("CRL #{}: {r}", i + 1)),
-        }
+        let r = crl::evaluate(&der, cert, issuer, at, now);
+        w.consider(format!("CRL #{}", i + 1), r, Source::EmbeddedCrl, der);
     }
+    if sources.online {
+        fetch_into(&mut w, cert, issuer, now, &sources.limits);
+    }
+    let Weigh { cands, mut reasons, elsewhere, .. } = w;
     if let Some(status) = decide(cands, at) {
         return status;
     }
-    if !sources.online {
-        if reasons.is_empty() {
-            reasons.push("no OCSP response or CRL available and online checking is off".into());
+    if reasons.is_empty() {
+        reasons.push(match (elsewhere, sources.online) {
+            (0, false) => "no OCSP response or CRL available and online checking is off".to_string(),
+            (n, false) => format!("no OCSP response or CRL about this certificate ({n} from other issuers) and online checking is off"),
+            (_, true) => "no OCSP response or CRL about this certificate".to_string(),
+        });
+    }
+    RevocationStatus::Unknown { reasons }
+}
+
+/// The evidence gathered for one certificate, and why the rest was not used.
+struct Weigh {
+    at: OffsetDateTime,
+    kind: TimeKind,
+    cands: Vec<Candidate>,
+    reasons: Vec<String>,
+    /// CRLs of other issuers (e.g. the root's CRL when checking the signer): not a reason
+    /// worth reporting for this certificate, only counted.
+    elsewhere: usize,
+}
+
+impl Weigh {
+    /// Keeps usable evidence (true), or records why it is not used (false).
+    fn consider(&mut self, what: String, result: Result<Finding, String>, source: Source, der: Vec<u8>) -> bool {
+        match result.and_then(|f| claimed_rule(&f, self.at, self.kind).map(|()| f)) {
+            Ok(finding) => {
+                self.cands.push(Candidate { finding, source, der });
+                true
+            }
+            Err(r) if r.starts_with(crl::OTHER_ISSUER) => {
+                self.elsewhere += 1;
+                false
+            }
+            Err(r) => {
+                self.reasons.push(format!("{what}: {r}"));
+                false
+            }
         }
-        return RevocationStatus::Unknown { reasons };
     }
+}
+
+/// Online evidence: the OCSP responders in order until one gives usable evidence, else
+/// the CRL distribution points until one does.
+fn fetch_into(w: &mut Weigh, cert: &Certificate, issuer: &Certificate, now: OffsetDateTime, limits: &HttpLimits) {
+    let at = w.at;
     let ocsp_urls = cert::ocsp_urls(cert);
-    if ocsp_urls.is_empty() {
-        reasons.push("the certificate names no OCSP responder".into());
-    }
-    for url in ocsp_urls {
-        match fetch_ocsp_from(&url, cert, issuer, &sources.limits) {
-            Ok(der) => match ocsp::evaluate(&der, cert, issuer, at, now) {
-                Ok(finding) => {
-                    let source = Source::FetchedOcsp { url: url.clone() };
-                    if let Some(s) = decide(vec![Candidate { finding, source, der }], at) {
-                        return s;
-                    }
+    for url in &ocsp_urls {
+        match fetch_ocsp_from(url, cert, issuer, limits) {
+            Ok(der) => {
+                let r = ocsp::evaluate(&der, cert, issuer, at, now);
+                if w.consider(format!("OCSP {url}"), r, Source::FetchedOcsp { url: url.clone() }, der) {
+                    return;
                 }
-                Err(r) => reasons.push(format!("OCSP {url}: {r}")),
-            },
-            Err(e) => reasons.push(format!("OCSP {url}: {e}")),
+            }
+            Err(e) => w.reasons.push(format!("OCSP {url}: {e}")),
         }
     }
     let crl_urls = cert::crl_urls(cert);
-    if crl_urls.is_empty() {
-        reasons.push("the certificate names no CRL distribution point".into());
+    if ocsp_urls.is_empty() && crl_urls.is_empty() {
+        w.reasons.push("the certificate names no OCSP responder and no CRL distribution point".into());
     }
     for url in crl_urls {
-        match fetch_crl(&url, &sources.limits) {
-            Ok(der) => match crl::evaluate(&der, cert, issuer, at, now) {
-                Ok(finding) => {
-                    let source = Source::FetchedCrl { url: url.clone() };
-                    if let Some(s) = decide(vec![Candidate { finding, source, der }], at) {
-                        return s;
-                    }
+        match fetch_crl(&url, limits) {
+            Ok(der) => {
+                let r = crl::evaluate(&der, cert, issuer, at, now);
+                if w.consider(format!("CRL {url}"), r, Source::FetchedCrl { url: url.clone() }, der) {
+                    return;
                 }
-                Err(r) => reasons.push(format!("CRL {url}: {r}")),
-            },
-            Err(e) => reasons.push(format!("CRL {url}: {e}")),
+            }
+            Err(e) => w.reasons.push(format!("CRL {url}: {e}")),
         }
     }
-    RevocationStatus::Unknown { reasons }
 }
 
 /// [`check`] for every certificate of a path but its anchor, each against the next one

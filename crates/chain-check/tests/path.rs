@@ -313,6 +313,19 @@ fn usage_for_document_signing() {
     let e = article31::check_usage(&tls.leaf.cert(), Purpose::DocumentSigning).unwrap_err();
     assert!(matches!(e, CertProblem::ExtendedKeyUsageNotAllowed { .. }), "{e:?}");
 
+    // TLS client authentication only (or client and server): a login certificate, not a
+    // document-signing one (Điều 31.1.b). With emailProtection beside it: fine.
+    for ekus in [vec![ExtendedKeyUsagePurpose::ClientAuth], vec![ExtendedKeyUsagePurpose::ClientAuth, ExtendedKeyUsagePurpose::ServerAuth]]
+    {
+        let login = pki_with(&PKCS_ECDSA_P256_SHA256, |lp| lp.extended_key_usages = ekus.clone());
+        let e = article31::check_usage(&login.leaf.cert(), Purpose::DocumentSigning).unwrap_err();
+        assert!(matches!(e, CertProblem::ExtendedKeyUsageNotAllowed { ref ekus, .. } if ekus.contains("clientAuth")), "{e:?}");
+    }
+    let both = pki_with(&PKCS_ECDSA_P256_SHA256, |lp| {
+        lp.extended_key_usages = vec![ExtendedKeyUsagePurpose::ClientAuth, ExtendedKeyUsagePurpose::EmailProtection];
+    });
+    article31::check_usage(&both.leaf.cert(), Purpose::DocumentSigning).unwrap();
+
     // id-kp-documentSigning alone, nonRepudiation alone: fine.
     let ds = pki_with(&PKCS_ECDSA_P256_SHA256, |lp| {
         lp.key_usages = vec![KeyUsagePurpose::ContentCommitment];
@@ -494,4 +507,33 @@ fn remembered_signature_checks_never_accept_other_inputs() {
     assert!(cert::verify_issued_by(&corrupted, &ca).is_err());
     assert!(cert::verify_issued_by(&leaf, &p.root.cert()).is_err());
     assert!(cert::verify_issued_by(&leaf, &ca).is_ok());
+}
+
+/// Điều 31.1.b, policy part: a required policy is met by itself or an OID it defines
+/// (below it), never by a sibling, a shorter prefix or anyPolicy.
+#[test]
+fn required_policies_and_what_they_define() {
+    use const_oid::ObjectIdentifier as Oid;
+    let g2 = Oid::new_unwrap("2.16.704.1.1.1.1.1");
+    assert!(article31::policy_within(&Oid::new_unwrap("2.16.704.1.1.1.1.1"), &g2));
+    assert!(article31::policy_within(&Oid::new_unwrap("2.16.704.1.1.1.1.1.2"), &g2));
+    assert!(article31::policy_within(&Oid::new_unwrap("2.16.704.1.1.1.1.1.200.3"), &g2));
+    assert!(!article31::policy_within(&Oid::new_unwrap("2.16.704.1.1.1.1.10"), &g2));
+    assert!(!article31::policy_within(&Oid::new_unwrap("2.16.704.1.1.1.1"), &g2));
+    assert!(!article31::policy_within(&Oid::new_unwrap("2.16.704.1.1.1.1.2"), &g2));
+    let with = |oids: Vec<Vec<u64>>| {
+        pki_with(&PKCS_ECDSA_P256_SHA256, move |lp| {
+            lp.custom_extensions.push(common::policies_extension(&oids));
+        })
+    };
+    let ok = with(vec![vec![2, 16, 704, 1, 1, 1, 1, 1, 7]]);
+    article31::check_required_policies(&ok.leaf.cert(), &[g2]).unwrap();
+    let other = with(vec![vec![1, 3, 6, 1, 4, 1, 30339, 1, 9]]);
+    let e = article31::check_required_policies(&other.leaf.cert(), &[g2]).unwrap_err();
+    assert!(matches!(e, CertProblem::PolicyNotAllowed { ref policies, .. } if policies == "1.3.6.1.4.1.30339.1.9"), "{e:?}");
+    let any = with(vec![vec![2, 5, 29, 32, 0]]);
+    assert!(article31::check_required_policies(&any.leaf.cert(), &[g2]).is_err(), "anyPolicy does not name a policy");
+    let none = pki(&PKCS_ECDSA_P256_SHA256);
+    assert!(article31::check_required_policies(&none.leaf.cert(), &[g2]).is_err());
+    article31::check_required_policies(&none.leaf.cert(), &[]).unwrap();
 }

@@ -39,14 +39,26 @@ fn every_embedded_cert_is_pinned_by_the_manifest() {
 #[test]
 fn profiles() {
     assert_eq!(trust::profile("vgca").unwrap().len(), 9);
-    assert_eq!(trust::profile("neac").unwrap().len(), 1);
+    assert_eq!(trust::profile("neac").unwrap().len(), 9);
     assert_eq!(trust::profile("VGCA").unwrap().len(), 9);
     assert!(matches!(trust::profile("nope"), Err(trust::TrustError::UnknownProfile { .. })));
     let s = TrustStore::from_profiles(&["vgca", "neac"]).unwrap();
-    assert_eq!(s.len(), 10);
+    assert_eq!(s.len(), 18);
     let mut again = s.clone();
     again.add(trust::profile("neac").unwrap());
-    assert_eq!(again.len(), 10, "duplicates are ignored");
+    assert_eq!(again.len(), 18, "duplicates are ignored");
+    // Every anchor knows its profile; G2 requires its policy, G1 and neac nothing.
+    for c in s.anchors() {
+        let info = s.info(c).unwrap();
+        let name = cert::subject(c);
+        assert!(matches!(info.profile.as_deref(), Some("vgca" | "neac")), "{name}");
+        let g2 = name.contains("G2");
+        assert_eq!(
+            info.required_policies.iter().map(|o| o.to_string()).collect::<Vec<_>>(),
+            if g2 { vec![trust::VGCA_G2_POLICY.to_string()] } else { vec![] },
+            "{name}"
+        );
+    }
 }
 
 #[test]
@@ -132,4 +144,27 @@ fn rsa_4096_and_tampered_real_certificate() {
     trust.add([root]);
     let err = PathBuilder::new(&trust).build(&tampered, datetime!(2025-01-01 00:00 UTC)).unwrap_err();
     assert!(matches!(err, PathError::BadSignature { .. }), "{err:?}");
+}
+
+/// The eight earlier public-CA generations chain to the MIC root, each within its own
+/// validity (they are all expired today).
+#[test]
+fn earlier_public_ca_generations_chain_to_the_mic_root() {
+    let root = TrustStore::from_profile("neac").unwrap();
+    let only_root = {
+        let mut s = TrustStore::new();
+        s.add([embedded("neac/mic-national-root.pem")]);
+        s
+    };
+    let intermediates: Vec<_> =
+        trust::embedded().iter().filter(|e| e.profile == "neac" && e.file != "neac/mic-national-root.pem").collect();
+    assert_eq!(intermediates.len(), 8);
+    for e in intermediates {
+        let ca = embedded(e.file);
+        assert_eq!(root.info(&ca).and_then(|i| i.profile.as_deref()), Some("neac"), "{}", e.file);
+        let at = cert::not_before(&ca) + time::Duration::days(1);
+        let path = PathBuilder::new(&only_root).build(&ca, at).unwrap_or_else(|err| panic!("{}: {err}", e.file));
+        assert_eq!(path.certs.len(), 2, "{}", e.file);
+        assert!(cert::is_self_signed(&path.certs[1]));
+    }
 }

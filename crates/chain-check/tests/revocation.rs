@@ -395,8 +395,96 @@ fn revoked_evidence_before_the_time_wins_over_good() {
         revocation::check(&leaf, &ca, t, &offline(vec![good.clone()], vec![revoked_crl.clone()])),
         RevocationStatus::Revoked { .. }
     ));
-    // For a time before the revocation, the good OCSP response decides.
-    assert!(revocation::check(&leaf, &ca, t - Duration::days(2), &offline(vec![good], vec![revoked_crl])).is_good());
+    // For a time before the revocation the revocation is still reported (a CA does not
+    // un-revoke): the caller compares its time with what the time of interest stands for.
+    match revocation::check(&leaf, &ca, t - Duration::days(2), &offline(vec![good], vec![revoked_crl])) {
+        RevocationStatus::Revoked { revoked_at, .. } => assert_eq!(revoked_at.unix_timestamp(), (t - Duration::days(1)).unix_timestamp()),
+        other => panic!("{other:?}"),
+    }
+}
+
+/// The bug of issue 14: an old "good" (e.g. embedded by `vbdt ltv` before the revocation)
+/// must never hide a newer CRL that lists the revocation, in whatever order the evidence
+/// comes and whatever the time of interest.
+#[test]
+fn an_older_good_never_hides_a_newer_revocation() {
+    let p = test_pki();
+    let (leaf, ca) = (p.leaf.cert(), p.ca.cert());
+    let t = now();
+    let signed = t - Duration::days(10);
+    let old_good = crl(&p.ca, t - Duration::days(9), t + Duration::days(30), &[]);
+    let revoked_at = t - Duration::days(3);
+    let new_revoked = crl(&p.ca, t - Duration::hours(2), t + Duration::days(30), &[(&LEAF_SERIAL, revoked_at)]);
+    for crls in [vec![old_good.clone(), new_revoked.clone()], vec![new_revoked.clone(), old_good.clone()]] {
+        for at in [signed, t - Duration::days(4), t] {
+            for kind in [revocation::TimeKind::Proven, revocation::TimeKind::Claimed] {
+                match revocation::check_at(&leaf, &ca, at, kind, t, &offline(vec![], crls.clone())) {
+                    RevocationStatus::Revoked { revoked_at: r, .. } => assert_eq!(r.unix_timestamp(), revoked_at.unix_timestamp()),
+                    other => panic!("at {at}, {kind:?}: {other:?}"),
+                }
+            }
+        }
+    }
+    // Among good evidence, the newest decides.
+    let newer_good = crl(&p.ca, t - Duration::days(1), t + Duration::days(30), &[]);
+    match revocation::check(&leaf, &ca, signed, &offline(vec![], vec![old_good, newer_good])) {
+        RevocationStatus::Good { this_update, .. } => assert_eq!(this_update.unix_timestamp(), (t - Duration::days(1)).unix_timestamp()),
+        other => panic!("{other:?}"),
+    }
+}
+
+/// Evidence issued before a signing time that only the signer claims proves nothing at
+/// it; the same evidence counts for a proven time it covers.
+#[test]
+fn evidence_from_before_a_claimed_time_is_not_proof() {
+    let p = test_pki();
+    let (leaf, ca) = (p.leaf.cert(), p.ca.cert());
+    let t = now();
+    let early = crl(&p.ca, t - Duration::days(5), t + Duration::days(30), &[]);
+    let claimed = t - Duration::days(1);
+    match revocation::check_at(&leaf, &ca, claimed, revocation::TimeKind::Claimed, t, &offline(vec![], vec![early.clone()])) {
+        RevocationStatus::Unknown { reasons } => {
+            assert!(reasons.iter().any(|r| r.contains("before the signing time") && r.contains("only the signer claims")), "{reasons:?}")
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(revocation::check_at(&leaf, &ca, claimed, revocation::TimeKind::Proven, t, &offline(vec![], vec![early.clone()])).is_good());
+    // Issued after the claimed time: proof for it.
+    let later = crl(&p.ca, t - Duration::hours(1), t + Duration::days(30), &[]);
+    assert!(revocation::check_at(&leaf, &ca, claimed, revocation::TimeKind::Claimed, t, &offline(vec![], vec![early, later])).is_good());
+}
+
+/// A hold lifted later (newer good evidence) does not count for a time before the hold;
+/// a hold at or before the time of interest does.
+#[test]
+fn a_lifted_hold_counts_only_when_it_covers_the_time() {
+    let p = test_pki();
+    let (leaf, ca) = (p.leaf.cert(), p.ca.cert());
+    let t = now();
+    let hold_at = t - Duration::days(4);
+    let hold = CertificateRevocationListParams {
+        this_update: t - Duration::days(3),
+        next_update: t + Duration::days(30),
+        crl_number: SerialNumber::from_slice(&[2]),
+        issuing_distribution_point: None,
+        revoked_certs: vec![RevokedCertParams {
+            serial_number: SerialNumber::from_slice(&LEAF_SERIAL),
+            revocation_time: hold_at,
+            reason_code: Some(RevocationReason::CertificateHold),
+            invalidity_date: None,
+        }],
+        key_identifier_method: KeyIdMethod::Sha256,
+    }
+    .signed_by(&p.ca.issuer())
+    .unwrap()
+    .der()
+    .to_vec();
+    let lifted = crl(&p.ca, t - Duration::days(1), t + Duration::days(30), &[]);
+    let sources = offline(vec![], vec![hold.clone(), lifted.clone()]);
+    assert!(revocation::check(&leaf, &ca, t - Duration::days(6), &sources).is_good());
+    assert!(matches!(revocation::check(&leaf, &ca, t - Duration::days(2), &sources), RevocationStatus::Revoked { .. }));
+    // Not lifted: the hold is reported whatever the time.
+    assert!(matches!(revocation::check(&leaf, &ca, t - Duration::days(6), &offline(vec![], vec![hold])), RevocationStatus::Revoked { .. }));
 }
 
 // ---------------------------------------------------------------------------------------

@@ -22,4 +22,17 @@ pub enum RawError {
     StreamTooLarge(usize),
     #[error("the object streams decompress to more than {0} bytes in all (a decompression bomb?)")]
     ObjectStreamsTooLarge(u64),
+    #[error("an array or dictionary at byte {offset} has more than {max} entries: too large to read")]
+    TooManyEntries { offset: usize, max: usize },
+}
+
+impl RawError {
+    /// Whether the file breaks one of the size limits (rather than being malformed): a
+    /// reader must not retry it with an unbounded parser.
+    pub fn is_size_limit(&self) -> bool {
+        matches!(
+            self,
+            RawError::TooManyEntries { .. } | RawError::ObjectStreamsTooLarge(_) | RawError::StreamTooLarge(_) | RawError::TooDeep(_)
+        )
+    }
 }

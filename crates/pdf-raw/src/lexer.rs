@@ -137,6 +137,11 @@ pub fn write_name(name: &[u8], out: &mut Vec<u8>) {
     }
 }
 
+/// Entries one array or dictionary may hold: a reader's memory grows with them (each
+/// becomes an object of about 100 bytes in every copy of the document), and no real file
+/// comes near.
+pub const MAX_ENTRIES: usize = 1_000_000;
+
 pub(crate) fn is_whitespace(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'\x0c' | b'\0')
 }
@@ -256,6 +261,9 @@ impl<'a> Lexer<'a> {
                         }
                         Some(b'/') => {
                             self.pos += 1;
+                            if entries.len() >= MAX_ENTRIES {
+                                return Err(RawError::TooManyEntries { offset: start, max: MAX_ENTRIES });
+                            }
                             let key = self.name_body();
                             let value = self.object_at_depth(depth + 1)?;
                             entries.push((key, value));
@@ -277,7 +285,12 @@ impl<'a> Lexer<'a> {
                             self.pos += 1;
                             break;
                         }
-                        Some(_) => items.push(self.object_at_depth(depth + 1)?),
+                        Some(_) => {
+                            if items.len() >= MAX_ENTRIES {
+                                return Err(RawError::TooManyEntries { offset: start, max: MAX_ENTRIES });
+                            }
+                            items.push(self.object_at_depth(depth + 1)?)
+                        }
                     }
                 }
                 Ok(Obj::Array(items))

@@ -31,6 +31,15 @@ pub enum SignError {
     /// The visible appearance cannot be placed or drawn (name not found, bad image, …).
     #[error("appearance: {0}")]
     Appearance(String),
+    /// The number and issue date cannot be filled (rules.md S11): no blank, a value that
+    /// does not fit, a number missing for reserved blanks, … The message says what was
+    /// looked for, in the language the caller chose.
+    #[error("number and issue date (S11): {0}")]
+    Issue(String),
+    /// The clerk's check before the organization signature (rules.md S12) found the
+    /// document not valid; the message carries the verifier's reasons.
+    #[error("the clerk's check (S12) refuses the document: {0}")]
+    ClerkCheck(String),
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -42,6 +51,8 @@ impl SignError {
             self,
             SignError::BadInput(_)
                 | SignError::Appearance(_)
+                | SignError::Issue(_)
+                | SignError::ClerkCheck(_)
                 | SignError::Encrypted
                 | SignError::CertifiedNoChanges
                 | SignError::Io { .. }

@@ -4,6 +4,7 @@
 
 mod cms_build;
 mod error;
+mod form_fields;
 pub mod keys;
 pub mod ltv;
 mod output;
@@ -15,6 +16,7 @@ use std::path::Path;
 
 pub use chain_check::digest::DigestAlg;
 pub use error::SignError;
+pub use form_fields::FieldFill;
 pub use keys::{KeySource, P12Key, Pkcs11Key, Pkcs11Options};
 pub use output::{sync_dir, write_atomically, write_input_and_update, Durability};
 pub use pdf_raw::Input;
@@ -86,6 +88,15 @@ pub struct SignOptions {
     /// The claimed signing time written in `/M` (a timestamp, when asked for, proves it).
     pub signing_time: OffsetDateTime,
     pub http: chain_check::http::HttpLimits,
+    /// Blanks (S11) to reserve as empty read-only text fields inside this signature's own
+    /// revision: the personal signature over a document whose number and date are blank.
+    pub reserve_blanks: Vec<stamp_layout::blanks::Blank>,
+    /// Reserved fields to fill inside this signature's own revision: the clerk's number and
+    /// issue date, covered by the organization signature.
+    pub fill_fields: Vec<FieldFill>,
+    /// The clerk signed although the check before signing (rules.md S12) refused the input,
+    /// for this reason: recorded as `/VBDT_Override` inside the signed bytes.
+    pub check_override: Option<String>,
 }
 
 impl SignOptions {
@@ -103,6 +114,9 @@ impl SignOptions {
             field_name: None,
             signing_time: OffsetDateTime::now_utc(),
             http: chain_check::http::HttpLimits::default(),
+            reserve_blanks: Vec::new(),
+            fill_fields: Vec::new(),
+            check_override: None,
         }
     }
 }
@@ -115,6 +129,10 @@ pub struct SignedUpdate {
     pub field_name: String,
     pub byte_range: [usize; 4],
     pub timestamped: bool,
+    /// The fields filled in this signature's revision, with their values (S11).
+    pub filled: Vec<(String, String)>,
+    /// The fields reserved in this signature's revision (S11).
+    pub reserved: Vec<String>,
 }
 
 /// Signs `input` (a whole PDF) and returns the incremental update to append.
@@ -168,6 +186,8 @@ fn sign_with(input: &[u8], input_hash: &InputHash<'_>, key: &dyn KeySource, opts
                 byte_range: placeholder.byte_range,
                 update: placeholder.bytes,
                 timestamped: cms.timestamped,
+                filled: opts.fill_fields.iter().map(|f| (f.name.clone(), f.value.clone())).collect(),
+                reserved: opts.reserve_blanks.iter().map(|b| b.kind.field_name().to_string()).collect(),
             });
         }
         capacity = cms.der.len() + 4096;

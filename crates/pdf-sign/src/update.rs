@@ -90,7 +90,7 @@ pub(crate) fn prepare(input: &[u8], key: &dyn KeySource, opts: &SignOptions) -> 
             .nth(v.page)
             .ok_or_else(|| bad(format!("the appearance is on page {}, the document has {} page(s)", v.page + 1, pages.len())))?,
     };
-    let page = doc.get_dictionary(page_id).map_err(|_| bad("the page to sign on cannot be read"))?.clone();
+    doc.get_dictionary(page_id).map_err(|_| bad("the page to sign on cannot be read"))?;
 
     // New numbers must not collide with a dangling reference somewhere in the file: a
     // new object would silently give it a target in earlier revisions' eyes.
@@ -134,7 +134,17 @@ pub(crate) fn prepare(input: &[u8], key: &dyn KeySource, opts: &SignOptions) -> 
         }
     };
 
+    // --- the clerk's blanks (S11): reserved by the personal signature, filled by the organization's ---
+    let page_ids: Vec<ObjectId> = pages.values().copied().collect();
+    let reserved = crate::form_fields::reserve(&opts.reserve_blanks, &page_ids, &existing, &mut alloc)?;
+    let filled = crate::form_fields::fill(&doc, &acroform, &opts.fill_fields, &mut alloc)?;
+    let mut new_fields = vec![widget_ref.clone()];
+    new_fields.extend(reserved.fields.iter().cloned());
+
     let mut new_acroform = acroform.clone();
+    if !opts.reserve_blanks.is_empty() {
+        crate::form_fields::with_da_font(&doc, &mut new_acroform);
+    }
     match acroform.get(b"Fields") {
         Ok(Object::Reference(fields_id)) => {
             let mut arr = doc
@@ -142,15 +152,15 @@ pub(crate) fn prepare(input: &[u8], key: &dyn KeySource, opts: &SignOptions) -> 
                 .and_then(Object::as_array)
                 .map_err(|_| bad("the AcroForm /Fields array cannot be read"))?
                 .clone();
-            arr.push(widget_ref.clone());
+            arr.extend(new_fields.iter().cloned());
             updated.push((*fields_id, Object::Array(arr)));
         }
         Ok(Object::Array(arr)) => {
             let mut arr = arr.clone();
-            arr.push(widget_ref.clone());
+            arr.extend(new_fields.iter().cloned());
             new_acroform.set("Fields", Object::Array(arr));
         }
-        _ => new_acroform.set("Fields", Object::Array(vec![widget_ref.clone()])),
+        _ => new_acroform.set("Fields", Object::Array(new_fields.clone())),
     }
     new_acroform.set("SigFlags", Object::Integer(3));
     match acroform_id {
@@ -169,7 +179,10 @@ pub(crate) fn prepare(input: &[u8], key: &dyn KeySource, opts: &SignOptions) -> 
     }
 
     // --- the widget on its page ---
-    add_annotation(&doc, page_id, &page, widget_ref.clone(), &mut updated)?;
+    let mut annots = vec![(page_id, widget_ref.clone())];
+    annots.extend(reserved.annots.iter().cloned());
+    add_annotations(&doc, &annots, &mut updated)?;
+    updated.extend(filled.updated.iter().cloned());
 
     let mut widget = Dictionary::new();
     widget.set("Type", Object::Name(b"Annot".to_vec()));
@@ -193,9 +206,21 @@ pub(crate) fn prepare(input: &[u8], key: &dyn KeySource, opts: &SignOptions) -> 
         }
     }
     widget.set("P", Object::Reference(page_id));
+    // The fields this signature fills are locked by it (FieldMDP): a later change to them
+    // breaks it in every validator that honours locks, as it does in vbdt.
+    if let Some(fields) = crate::form_fields::filled_names(&opts.fill_fields) {
+        let mut lock = Dictionary::new();
+        lock.set("Type", Object::Name(b"SigFieldLock".to_vec()));
+        lock.set("Action", Object::Name(b"Include".to_vec()));
+        lock.set("Fields", fields);
+        widget.set("Lock", Object::Dictionary(lock));
+    }
     let mut objects = vec![(widget_object, 0u16, serialize(&Object::Dictionary(widget))?)];
     for (n, obj) in &appearance_objects {
         objects.push((*n, 0, serialize(obj)?));
+    }
+    for (n, body) in reserved.objects.into_iter().chain(filled.objects) {
+        objects.push((n, 0, body));
     }
     for ((n, g), obj) in &updated {
         objects.push((*n, *g, serialize(obj)?));
@@ -220,7 +245,18 @@ pub(crate) fn prepare(input: &[u8], key: &dyn KeySource, opts: &SignOptions) -> 
         tail.extend_from_slice(&serialize(&lopdf::text_string(&signer_name))?);
     }
     tail.extend_from_slice(format!(" /Prop_Build <</App <</Name /vbdt /REx ({})>>>>", env!("CARGO_PKG_VERSION")).as_bytes());
+    if let Some(fields) = crate::form_fields::filled_names(&opts.fill_fields) {
+        tail.extend_from_slice(
+            format!(" /Reference [<</Type /SigRef /TransformMethod /FieldMDP /Data {} {} R /TransformParams <</Type /TransformParams /Action /Include /V /1.2 /Fields ", root_id.0, root_id.1).as_bytes(),
+        );
+        tail.extend_from_slice(&serialize(&fields)?);
+        tail.extend_from_slice(b">>>>]");
+    }
     tail.extend_from_slice(format!(" /VBDT_Role /{}", opts.role.pdf_name()).as_bytes());
+    if let Some(reason) = &opts.check_override {
+        tail.extend_from_slice(b" /VBDT_Override ");
+        tail.extend_from_slice(&serialize(&lopdf::text_string(reason))?);
+    }
     if let Some(kind) = opts.document_kind {
         tail.extend_from_slice(format!(" /VBDT_Kind /{}", kind.pdf_name()).as_bytes());
     }
@@ -477,6 +513,44 @@ impl Placeholder {
         self.bytes[start..start + hex.len()].copy_from_slice(hex.as_bytes());
         Ok(())
     }
+}
+
+/// Adds each widget to its page's `/Annots`, every page rewritten once.
+pub(crate) fn add_annotations(
+    doc: &Document,
+    annots: &[(ObjectId, Object)],
+    updated: &mut Vec<(ObjectId, Object)>,
+) -> Result<(), SignError> {
+    let mut pages: Vec<ObjectId> = annots.iter().map(|(p, _)| *p).collect();
+    pages.dedup();
+    pages.sort();
+    pages.dedup();
+    for page_id in pages {
+        let page = doc.get_dictionary(page_id).map_err(|_| bad("a page to add a field to cannot be read"))?;
+        let mine: Vec<Object> = annots.iter().filter(|(p, _)| *p == page_id).map(|(_, a)| a.clone()).collect();
+        match page.get(b"Annots") {
+            Ok(Object::Reference(annots_id)) => {
+                let mut arr = doc
+                    .get_object(*annots_id)
+                    .and_then(Object::as_array)
+                    .map_err(|_| bad("the page's /Annots array cannot be read"))?
+                    .clone();
+                arr.extend(mine);
+                updated.push((*annots_id, Object::Array(arr)));
+            }
+            other => {
+                let mut arr = match other {
+                    Ok(Object::Array(a)) => a.clone(),
+                    _ => Vec::new(),
+                };
+                arr.extend(mine);
+                let mut new_page = page.clone();
+                new_page.set("Annots", Object::Array(arr));
+                updated.push((page_id, Object::Dictionary(new_page)));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Adds `annot` to the page's `/Annots`: the array object rewritten when the page refers to

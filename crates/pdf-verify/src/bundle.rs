@@ -66,7 +66,21 @@ pub fn first_pages_text(bytes: &[u8], password: Option<&str>) -> String {
     let numbers: Vec<u32> = (1..=pages.len().min(2) as u32).collect();
     let chunks = doc.extract_text_chunks_with_limit(&numbers, crate::MAX_STREAM_BYTES);
     let text: String = chunks.into_iter().filter_map(Result::ok).collect::<Vec<_>>().join(" ");
-    fold_spaces(&text)
+    match filled_number(&doc) {
+        // First, so that the number search finds it before the blank "Số: /QĐ-UBND".
+        Some(n) => fold_spaces(&format!("Số: {n} {text}")),
+        None => fold_spaces(&text),
+    }
+}
+
+/// The number the clerk filled into the field vbdt's personal signature reserved (rules.md
+/// S11), followed by the symbol printed after the blank: "62/QĐ-UBND". The page text holds
+/// only the blank; the value is in the field (whose later change V5 judges).
+fn filled_number(doc: &lopdf::Document) -> Option<String> {
+    use stamp_layout::blanks::{self, BlankKind};
+    let value = blanks::reserved_in_doc(doc).into_iter().find(|f| f.blank.kind == BlankKind::Number)?.value?;
+    let symbol = blanks::find_in_doc(doc).ok()?.symbol.unwrap_or_default();
+    Some(format!("{value}{symbol}"))
 }
 
 fn fold_spaces(s: &str) -> String {

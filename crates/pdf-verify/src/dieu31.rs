@@ -32,6 +32,9 @@ fn vi_problem(p: &CertProblem) -> String {
             format!("chứng thư \"{subject}\" thiếu mục đích sử dụng mở rộng {required}")
         }
         CertProblem::NotACa { subject } => format!("chứng thư \"{subject}\" không phải chứng thư CA"),
+        CertProblem::PolicyNotAllowed { subject, policies } => {
+            format!("chứng thư \"{subject}\" không mang chính sách chứng thư nào được yêu cầu (chứng thư có: {policies})")
+        }
         other => format!("chứng thư không phù hợp: {other}"),
     }
 }
@@ -85,13 +88,54 @@ pub fn usage(cert: &Certificate, purpose: Purpose) -> Check {
     }
 }
 
+/// 31.1.b, policy part: the certificate policies the trust anchors of `path` require
+/// ([`chain_check::trust::AnchorInfo::required_policies`]). A failure replaces a passing
+/// `usage` check; the policies required and found are named.
+pub fn required_policies(checks: &mut [Check], cert: &Certificate, path: &chain_check::CertPath, trust: &chain_check::TrustStore) {
+    let mut required: Vec<const_oid::ObjectIdentifier> = Vec::new();
+    for c in &path.certs {
+        for p in trust.info(c).map(|i| i.required_policies.as_slice()).unwrap_or(&[]) {
+            if !required.contains(p) {
+                required.push(*p);
+            }
+        }
+    }
+    if required.is_empty() {
+        return;
+    }
+    let names = required.iter().map(|o| o.to_string()).collect::<Vec<_>>().join(", ");
+    let Some(usage) = checks.iter_mut().find(|c| c.id == "usage") else { return };
+    match chain_check::article31::check_required_policies(cert, &required) {
+        Ok(()) => {
+            usage.message.en.push_str(&format!("; certificate policy as the trust anchor requires ({names})"));
+            usage.message.vi.push_str(&format!("; chính sách chứng thư đúng yêu cầu của chứng thư tin cậy ({names})"));
+        }
+        Err(p) if usage.status == CheckStatus::Pass => {
+            *usage = Check::new(
+                "usage",
+                ART_USAGE,
+                CheckStatus::Fail,
+                Msg::new(
+                    format!("{p}; the trust anchor requires {names}"),
+                    format!("{}; chứng thư tin cậy yêu cầu {names}", vi_problem(&p)),
+                ),
+            );
+        }
+        Err(_) => {}
+    }
+}
+
 /// What the time a certificate is judged at stands for, which decides what a revocation
 /// means.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TimeBasis {
-    /// The signer's own claim (signingTime, /M) or the validation time: a revocation after
-    /// it is not proven to come after the signature.
+    /// The signer's own claim (signingTime, /M): a revocation after it is not proven to
+    /// come after the signature, and good evidence issued before it proves nothing at it
+    /// ([`revocation::TimeKind::Claimed`]).
     Claimed,
+    /// The validation time (the signature states no signing time): like `Claimed` for a
+    /// revocation, but evidence valid at that time counts (the clock is not the signer's).
+    ValidationTime,
     /// The signing time fixed by a verified timestamp of the signature itself (or a
     /// timestamp token's own time): revoked at or before it fails, after it passes.
     Timestamp,
@@ -139,7 +183,8 @@ pub fn revocation(
             unknown_vi.push(format!("{role_vi} \"{who}\": không có chứng thư của tổ chức cấp"));
             continue;
         };
-        match revocation::check_with_clock(cert, issuer, at, now, sources) {
+        let kind = if basis == TimeBasis::Claimed { revocation::TimeKind::Claimed } else { revocation::TimeKind::Proven };
+        match revocation::check_at(cert, issuer, at, kind, now, sources) {
             RevocationStatus::Good { source, .. } => {
                 goods_en.push(format!("{role_en} \"{who}\" good ({source})"));
                 goods_vi.push(format!("{role_vi} \"{who}\" còn hiệu lực ({})", vi_source(&source)));

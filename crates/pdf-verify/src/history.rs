@@ -70,7 +70,66 @@ pub struct CertInfo {
     pub sha256: Option<String>,
     /// A trust anchor given with --trust, or self-signed.
     pub anchor: bool,
+    /// Not in the file: fetched through AIA caIssuers in this run, or from the cache.
+    pub fetched: Option<Fetched>,
     pub revocation: Vec<Evidence>,
+}
+
+/// Where a certificate that is not in the file came from.
+#[derive(Debug, Clone, Serialize)]
+pub struct Fetched {
+    /// The caIssuers address.
+    pub url: String,
+    /// It came from the cache (downloaded earlier), not from the network in this run.
+    pub cache: bool,
+    #[serde(serialize_with = "ser_time1")]
+    pub fetched_at: OffsetDateTime,
+}
+
+/// Where missing issuers may come from: AIA caIssuers through `cache`, downloaded only
+/// when `online` (see [`chain_check::aia`]).
+#[derive(Debug, Clone, Copy)]
+pub struct IssuerSource<'a> {
+    pub cache: &'a chain_check::IssuerCache,
+    pub online: bool,
+    pub limits: &'a chain_check::HttpLimits,
+}
+
+/// Issuers fetched through AIA for every leaf whose path stops short of an anchor (at most
+/// four addresses per leaf), with where each came from.
+pub fn fetch_issuers(
+    leaves: &[&Certificate],
+    pool: &[Certificate],
+    trust: &TrustStore,
+    src: &IssuerSource<'_>,
+    now: OffsetDateTime,
+) -> Vec<(Certificate, chain_check::Origin)> {
+    let mut got: Vec<(Certificate, chain_check::Origin)> = Vec::new();
+    let mut tried: Vec<String> = Vec::new();
+    for leaf in leaves {
+        for _ in 0..4 {
+            let mut all: Vec<Certificate> = pool.to_vec();
+            all.extend(got.iter().map(|(c, _)| c.clone()));
+            let path = simple_path(leaf, &all, trust);
+            let Some(top) = path.last() else { break };
+            if trust.contains(top) || chain_check::cert::is_self_signed(top) {
+                break;
+            }
+            let Some(url) = chain_check::cert::ca_issuer_urls(top).into_iter().find(|u| !tried.contains(u)) else { break };
+            tried.push(url.clone());
+            match src.cache.get(&url, top, src.online, src.limits, now) {
+                Ok(answer) => {
+                    for c in answer.certs {
+                        if !all.contains(&c) {
+                            got.push((c, answer.origin.clone()));
+                        }
+                    }
+                }
+                Err(_) => break,
+            }
+        }
+    }
+    got
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -413,6 +472,7 @@ fn gt(t: &der::asn1::GeneralizedTime) -> OffsetDateTime {
 
 struct Ctx<'a> {
     pool: &'a [Certificate],
+    fetched: &'a [(Certificate, chain_check::Origin)],
     trust: &'a TrustStore,
     dss: &'a DssData,
     now: OffsetDateTime,
@@ -458,6 +518,12 @@ fn path_info(
                 policies: chain_check::cert::policy_oids(c).unwrap_or_default().iter().map(|o| o.to_string()).collect(),
                 sha256: chain_check::cert::sha256_fingerprint_hex(c).ok(),
                 anchor,
+                fetched: ctx.fetched.iter().find(|(f, _)| f == c).map(|(_, o)| match o {
+                    chain_check::Origin::Fetched { url } => Fetched { url: url.clone(), cache: false, fetched_at: ctx.now },
+                    chain_check::Origin::Cache { url, fetched_at, .. } => {
+                        Fetched { url: url.clone(), cache: true, fetched_at: *fetched_at }
+                    }
+                }),
                 revocation: if anchor { Vec::new() } else { evidence_for(c, issuer, at, ctx.now, &items) },
             }
         })
@@ -466,6 +532,17 @@ fn path_info(
 
 /// The history of the file in `bytes`. `trust` only marks anchors and helps build paths.
 pub fn history(bytes: &[u8], name: &str, trust: &TrustStore, password: Option<&str>) -> Result<History, VerifyError> {
+    history_with(bytes, name, trust, password, None)
+}
+
+/// [`history`], completing paths with issuers named by AIA caIssuers from `issuers`.
+pub fn history_with(
+    bytes: &[u8],
+    name: &str,
+    trust: &TrustStore,
+    password: Option<&str>,
+    issuers: Option<&IssuerSource<'_>>,
+) -> Result<History, VerifyError> {
     let l = load(bytes, password)?;
     let now = OffsetDateTime::now_utc();
     let mut pool: Vec<Certificate> = Vec::new();
@@ -485,7 +562,16 @@ pub fn history(bytes: &[u8], name: &str, trust: &TrustStore, password: Option<&s
     for (_, der) in &l.dss.ocsps {
         pool.extend(ocsp::response_certs(der));
     }
-    let ctx = Ctx { pool: &pool, trust, dss: &l.dss, now };
+    let fetched = match issuers {
+        Some(src) => {
+            let leaves: Vec<&Certificate> =
+                l.parsed.iter().flat_map(|p| p.signer.iter().chain(p.token.iter().filter_map(|(_, tsa, _)| tsa.as_ref()))).collect();
+            fetch_issuers(&leaves, &pool, trust, src, now)
+        }
+        None => Vec::new(),
+    };
+    pool.extend(fetched.iter().map(|(c, _)| c.clone()));
+    let ctx = Ctx { pool: &pool, fetched: &fetched, trust, dss: &l.dss, now };
 
     let mut sigs = Vec::new();
     for (i, p) in l.parsed.iter().enumerate() {

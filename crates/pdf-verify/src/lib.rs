@@ -11,6 +11,7 @@
 //! - [`rules`]: S1, S4, S5, S7, S8, and what the file is (issued, copy, attachment);
 //! - [`appearance`]: what a signature's widget shows (page, place, images, text), for S4/S5;
 //! - [`role`]: the role of other software's signatures, where the certificate states it;
+//! - [`service`]: V7 — official-duty (vgca) or public (neac) signatures;
 //! - [`verdict`], [`report`]: outcomes and their text, JSON and JUnit renderings.
 //!
 //! Entry points: [`verify_bytes`] and [`verify_path`].
@@ -31,6 +32,7 @@ pub mod pdfobj;
 pub mod report;
 pub mod role;
 pub mod rules;
+pub mod service;
 pub mod signatures;
 pub mod timestamps;
 pub mod verdict;
@@ -93,6 +95,9 @@ pub struct VerifyOptions {
     pub crls: Vec<Vec<u8>>,
     /// Fetch OCSP, CRLs and AIA certificates over the network.
     pub online: bool,
+    /// Issuers fetched through AIA caIssuers, shared by every file of a run (and kept on
+    /// disk); None: a cache in memory for this file only.
+    pub issuers: Option<std::sync::Arc<chain_check::IssuerCache>>,
     pub revocation: RevocationMode,
     /// Validation time ("now"); the real clock when None.
     pub at: Option<OffsetDateTime>,
@@ -213,10 +218,11 @@ fn read_dss(doc: &Document) -> Dss {
 }
 
 fn load_final(bytes: &[u8], raw: &RawPdf, password: Option<&str>, revs: &mut Revisions<'_>) -> Result<Document, VerifyError> {
+    use modifications::LoadError;
     let doc = match revs.newest_document() {
         Ok(d) => d,
-        Err(lopdf::Error::InvalidPassword) if password.is_some() => return Err(VerifyError::WrongPassword),
-        Err(lopdf::Error::InvalidPassword) => return Err(VerifyError::PasswordNeeded),
+        Err(LoadError::Lopdf(lopdf::Error::InvalidPassword)) if password.is_some() => return Err(VerifyError::WrongPassword),
+        Err(LoadError::Lopdf(lopdf::Error::InvalidPassword)) => return Err(VerifyError::PasswordNeeded),
         Err(e) => return Err(VerifyError::Unloadable(e.to_string())),
     };
     if raw.is_encrypted() && doc.encryption_state.is_none() {
@@ -293,14 +299,69 @@ pub fn verify_input(input: &pdf_raw::Input, name: &str, opts: &VerifyOptions) ->
     let sha256 = hex(&file_sha256);
     let mut extra = dss.certs.clone();
     extra.extend(opts.extra_certs.iter().cloned());
-    let mut prepared: Vec<Prepared> = found
+    let mut prepared = prepare_signatures(found, bytes, &raw, &extra, &mut known);
+    prepared.sort_by_key(|p| {
+        (
+            p.coverage.as_ref().map(|c| c.revision).or(p.sig.dict_revision).unwrap_or(usize::MAX),
+            p.coverage.as_ref().map_or(0, |c| c.ranges[1].0),
+        )
+    });
+
+    let (pool, sources) = evidence(&prepared, &dss, opts);
+    let own_cache;
+    let issuers = match &opts.issuers {
+        Some(c) => c.as_ref(),
+        None => {
+            own_cache = chain_check::IssuerCache::memory_only();
+            &own_cache
+        }
+    };
+    let certification = prepared.iter().find_map(|p| Some((p.coverage.as_ref()?.revision, p.sig.docmdp?)));
+    let ctx = Ctx { opts, issuers, now, pool: &pool, sources: &sources, certification };
+    let poes = evaluate_doc_timestamps(&mut prepared, &ctx);
+
+    let annots = appearance::AnnotIndex::new(&doc);
+    let mut reports = Vec::new();
+    for (i, p) in prepared.into_iter().enumerate() {
+        let widgets = appearance::widgets(&doc, p.sig.field_id, &annots);
+        reports.push(signature_report(i + 1, p, &ctx, &mut revs, &poes, widgets));
+    }
+
+    let (rule_list, kind) = document_rules(&reports, &doc, &raw, opts);
+    let verdicts: Vec<Verdict> = reports.iter().map(|s| s.verdict).collect();
+    let statuses: Vec<_> = rule_list.iter().map(|r| r.status).collect();
+    let verdict = verdict::file_verdict(&verdicts, &statuses, false);
+    Ok(FileReport {
+        file: name.to_string(),
+        sha256,
+        pdf_version: raw.header_version.clone(),
+        revisions: raw.revisions.len(),
+        verdict,
+        signatures: reports,
+        rules: if verdict == Verdict::Unsigned { vec![rules::s8(&raw.header_version, Some(&doc))] } else { rule_list },
+        document_kind: kind.kind,
+        document_kind_source: kind.source,
+        changes: revs.changes(),
+    })
+}
+
+/// Each signature's Điều 30 checks (document signatures) or token check (document
+/// timestamps), from the digests computed in one pass over the file.
+fn prepare_signatures(
+    found: Vec<FoundSignature>,
+    bytes: &[u8],
+    raw: &RawPdf,
+    extra: &[Certificate],
+    known: &mut [digests::Known],
+) -> Vec<Prepared> {
+    found
         .into_iter()
         .enumerate()
         .map(|(i, sig)| {
             let known = std::mem::take(&mut known[i]);
             match sig.kind {
                 SignatureKind::Signature => {
-                    let i = dieu30::verify(&sig, bytes, &raw, &extra, known);
+                    let i = dieu30::verify(&sig, bytes, raw, extra, known);
                     Prepared {
                         sig,
                         coverage: i.coverage,
@@ -312,13 +373,13 @@ pub fn verify_input(input: &pdf_raw::Input, name: &str, opts: &VerifyOptions) ->
                     }
                 }
                 SignatureKind::DocumentTimestamp => {
-                    let (br, cov) = dieu30::check_byte_range(&sig, &raw, bytes.len());
+                    let (br, cov) = dieu30::check_byte_range(&sig, raw, bytes.len());
                     let cms = dieu30::parse_cms(&sig);
                     let token = match (&sig.raw, &cov) {
                         (Ok(rd), Some(c)) => Some(timestamps::verify_token(
                             &rd.contents,
                             &dieu30::SignedBytes::new(&dieu30::pieces(bytes, c)).with_known(known),
-                            &extra,
+                            extra,
                         )),
                         _ => None,
                     };
@@ -326,18 +387,16 @@ pub fn verify_input(input: &pdf_raw::Input, name: &str, opts: &VerifyOptions) ->
                 }
             }
         })
-        .collect();
-    prepared.sort_by_key(|p| {
-        (
-            p.coverage.as_ref().map(|c| c.revision).or(p.sig.dict_revision).unwrap_or(usize::MAX),
-            p.coverage.as_ref().map_or(0, |c| c.ranges[1].0),
-        )
-    });
+        .collect()
+}
 
+/// Certificates and revocation data from everywhere in the file (every CMS, its signature
+/// timestamps, the DSS) and the user's own, each kept once.
+fn evidence(prepared: &[Prepared], dss: &Dss, opts: &VerifyOptions) -> (Vec<Certificate>, RevocationSources) {
     // Certificates and revocation data from everywhere in the file.
     let mut pool: Vec<Certificate> = Vec::new();
     let mut sources = RevocationSources { online: opts.online, limits: opts.http, ..RevocationSources::default() };
-    for p in &prepared {
+    for p in prepared {
         if let Ok(sd) = &p.cms {
             pool.extend(sd.certificates.iter().cloned());
             sources.crls.extend(sd.crls.iter().cloned());
@@ -373,18 +432,16 @@ pub fn verify_input(input: &pdf_raw::Input, name: &str, opts: &VerifyOptions) ->
     sources.crls.truncate(MAX_REVOCATION_ITEMS);
     // --crl files are the user's own: always used.
     sources.crls.extend(opts.crls.iter().cloned());
-    let certification = prepared.iter().find_map(|p| Some((p.coverage.as_ref()?.revision, p.sig.docmdp?)));
-    let ctx = Ctx { opts, now, pool: &pool, sources: &sources, certification };
-    let poes = evaluate_doc_timestamps(&mut prepared, &ctx);
+    (pool, sources)
+}
 
-    let annots = appearance::AnnotIndex::new(&doc);
-    let mut reports = Vec::new();
-    for (i, p) in prepared.into_iter().enumerate() {
-        let widgets = appearance::widgets(&doc, p.sig.field_id, &annots);
-        reports.push(signature_report(i + 1, p, &ctx, &mut revs, &poes, widgets));
-    }
-
-    // Document rules.
+/// The document rules (S1, S4, S5, S7, S8, V7) and the document's kind.
+fn document_rules(
+    reports: &[SignatureReport],
+    doc: &Document,
+    raw: &RawPdf,
+    opts: &VerifyOptions,
+) -> (Vec<rules::RuleOutcome>, rules::KindDecision) {
     let facts: Vec<SigFacts> = reports
         .iter()
         .map(|s| SigFacts {
@@ -397,10 +454,14 @@ pub fn verify_input(input: &pdf_raw::Input, name: &str, opts: &VerifyOptions) ->
         })
         .collect();
     let kind = rules::decide_kind(&facts, opts.expect);
+    let service_facts: Vec<service::ServiceFact> =
+        reports.iter().map(|s| service::ServiceFact { index: s.index, kind: s.kind, service: s.service.clone() }).collect();
     let has_org = facts.iter().any(|f| f.role == signatures::Role::Organization);
     let issue = match opts.issued_on {
         Some(d) => Some((d, IssueDateSource::Option)),
-        None if has_org => rules::issue_date_from_document(&doc).map(|d| (d, IssueDateSource::Document)),
+        None if has_org => rules::issue_date_from_fields(doc)
+            .map(|d| (d, IssueDateSource::Filled))
+            .or_else(|| rules::issue_date_from_document(doc).map(|d| (d, IssueDateSource::Document))),
         None => None,
     };
     let rule_list = vec![
@@ -408,28 +469,16 @@ pub fn verify_input(input: &pdf_raw::Input, name: &str, opts: &VerifyOptions) ->
         rules::s4(&facts, &kind),
         rules::s5(&facts, &kind, opts.reference.as_deref()),
         rules::s7(&facts, issue, &kind),
-        rules::s8(&raw.header_version, Some(&doc)),
+        rules::s8(&raw.header_version, Some(doc)),
+        service::v7(&service_facts, opts.expect == Some((DocumentKind::Issued, KindSource::Expect))),
     ];
 
-    let verdicts: Vec<Verdict> = reports.iter().map(|s| s.verdict).collect();
-    let statuses: Vec<_> = rule_list.iter().map(|r| r.status).collect();
-    let verdict = verdict::file_verdict(&verdicts, &statuses, false);
-    Ok(FileReport {
-        file: name.to_string(),
-        sha256,
-        pdf_version: raw.header_version.clone(),
-        revisions: raw.revisions.len(),
-        verdict,
-        signatures: reports,
-        rules: if verdict == Verdict::Unsigned { vec![rules::s8(&raw.header_version, Some(&doc))] } else { rule_list },
-        document_kind: kind.kind,
-        document_kind_source: kind.source,
-        changes: revs.changes(),
-    })
+    (rule_list, kind)
 }
 
 struct Ctx<'a> {
     opts: &'a VerifyOptions,
+    issuers: &'a chain_check::IssuerCache,
     now: OffsetDateTime,
     pool: &'a [Certificate],
     sources: &'a RevocationSources,
@@ -450,11 +499,13 @@ fn summary(cert: &Certificate) -> SignerSummary {
         not_before: chain_check::cert::not_before(cert),
         not_after: chain_check::cert::not_after(cert),
         sha256: chain_check::cert::sha256_fingerprint_hex(cert).ok(),
+        policies: chain_check::cert::policy_oids(cert).unwrap_or_default().iter().map(|o| o.to_string()).collect(),
     }
 }
 
 /// Điều 31 and 32 on a certificate used at time `at` (standing for `basis`) for
 /// `purpose`; also the earliest expiry on its path (the leaf's alone without a path).
+/// Also where the path ends (V7), when there is one.
 fn chain_checks(
     cert: &Certificate,
     at: OffsetDateTime,
@@ -462,13 +513,18 @@ fn chain_checks(
     purpose: Purpose,
     ctx: &Ctx<'_>,
     warnings: &mut Vec<Msg>,
-) -> (Vec<Check>, Expiry) {
+) -> (Vec<Check>, Expiry, Option<service::PathService>) {
     let (what_en, what_vi) = match purpose {
         Purpose::Timestamping => ("TSA", "của đơn vị cấp dấu thời gian"),
         _ => ("signer", "của người ký"),
     };
     let mut checks = vec![dieu31::validity(cert, at, what_en, what_vi), dieu31::usage(cert, purpose)];
-    let (path_check, path) = dieu32::path(cert, at, &ctx.opts.trust, ctx.pool, ctx.opts.online, &ctx.opts.http);
+    let fetch = dieu32::IssuerFetch { cache: ctx.issuers, online: ctx.opts.online, limits: &ctx.opts.http, now: ctx.now };
+    let (path_check, path) = dieu32::path(cert, at, &ctx.opts.trust, ctx.pool, &fetch);
+    if let (Some(p), Purpose::DocumentSigning) = (&path, purpose) {
+        dieu31::required_policies(&mut checks, cert, p, &ctx.opts.trust);
+    }
+    let path_service = path.as_ref().and_then(|p| service::classify(p, &ctx.opts.trust));
     let name = |c: &Certificate| chain_check::cert::common_name(c).unwrap_or_else(|| chain_check::cert::subject(c));
     let mut expiry = Expiry { at: chain_check::cert::not_after(cert), who: name(cert), leaf: true };
     for c in path.iter().flat_map(|p| p.certs.iter().skip(1)) {
@@ -511,7 +567,7 @@ fn chain_checks(
     }
     checks.push(rev_check);
     checks.push(path_check);
-    (checks, expiry)
+    (checks, expiry, path_service)
 }
 
 /// A TSA's checks at the token's time `gen`, then past validation: once the validation
@@ -525,7 +581,7 @@ fn tsa_checks(
     ctx: &Ctx<'_>,
     warnings: &mut Vec<Msg>,
 ) -> (Vec<Check>, bool) {
-    let (mut checks, expiry) = chain_checks(cert, gen, TimeBasis::Timestamp, Purpose::Timestamping, ctx, warnings);
+    let (mut checks, expiry, _) = chain_checks(cert, gen, TimeBasis::Timestamp, Purpose::Timestamping, ctx, warnings);
     if ctx.now <= expiry.at {
         return (checks, false);
     }
@@ -678,17 +734,18 @@ fn signer_checks_without_timestamp(
     poe: Option<&DocTimestampPoe>,
     ctx: &Ctx<'_>,
     warnings: &mut Vec<Msg>,
-) -> (Vec<Check>, CheckedAt) {
+) -> (Vec<Check>, CheckedAt, Option<service::PathService>) {
     let at = claimed.unwrap_or(ctx.now);
     let source = if claimed.is_some() { CheckedAtSource::Claimed } else { CheckedAtSource::ValidationTime };
     let mut first_warnings = Vec::new();
-    let (mut checks, expiry) = chain_checks(cert, at, TimeBasis::Claimed, Purpose::DocumentSigning, ctx, &mut first_warnings);
+    let basis = if claimed.is_some() { TimeBasis::Claimed } else { TimeBasis::ValidationTime };
+    let (mut checks, expiry, path_service) = chain_checks(cert, at, basis, Purpose::DocumentSigning, ctx, &mut first_warnings);
     let worst = existence::worst(&checks);
     let expired_now = ctx.now > expiry.at;
     let as_claimed = CheckedAt { time: at, source };
     if worst == CheckStatus::Fail || (worst <= CheckStatus::Skipped && !expired_now) {
         warnings.append(&mut first_warnings);
-        return (checks, as_claimed);
+        return (checks, as_claimed, path_service);
     }
     let usable = poe.filter(|p| !expired_now || p.time <= expiry.at);
     let Some(p) = usable else {
@@ -710,19 +767,19 @@ fn signer_checks_without_timestamp(
             );
         }
         warnings.append(&mut first_warnings);
-        return (checks, as_claimed);
+        return (checks, as_claimed, path_service);
     };
     let mut poe_warnings = Vec::new();
-    let (mut at_poe, _) = chain_checks(cert, p.time, TimeBasis::Existence, Purpose::DocumentSigning, ctx, &mut poe_warnings);
+    let (mut at_poe, _, poe_service) = chain_checks(cert, p.time, TimeBasis::Existence, Purpose::DocumentSigning, ctx, &mut poe_warnings);
     existence::soften_failures(&mut at_poe);
     if !existence::all_pass(&at_poe) && !expired_now {
         // The proof did not help: the claimed time's result is the clearer one.
         warnings.append(&mut first_warnings);
-        return (checks, as_claimed);
+        return (checks, as_claimed, path_service);
     }
     existence::note_poe(&mut at_poe, "validity", p);
     warnings.append(&mut poe_warnings);
-    (at_poe, CheckedAt { time: p.time, source: CheckedAtSource::DocumentTimestamp })
+    (at_poe, CheckedAt { time: p.time, source: CheckedAtSource::DocumentTimestamp }, poe_service.or(path_service))
 }
 
 /// The role of a signature: `/VBDT_Role` when vbdt made it, else what the signer
@@ -751,199 +808,286 @@ fn signature_role(
 
 fn signature_report(
     index: usize,
-    p: Prepared,
+    mut p: Prepared,
     ctx: &Ctx<'_>,
     revs: &mut Revisions<'_>,
     poes: &[DocTimestampPoe],
     widgets: Vec<appearance::Widget>,
 ) -> SignatureReport {
-    let sig = &p.sig;
-    let mut warnings = Vec::new();
-    let mut checks = Vec::new();
-    let mut signer = None;
-    let mut signing_time = None;
-    let mut time_source = TimeSource::Claimed;
-    let mut checked_at = None;
-    let mut proof_of_existence = None;
     // The earliest verified document timestamp over a later revision.
     let doc_poe = existence::earliest_covering(poes, p.coverage.as_ref().map(|c| c.revision));
-    let raw_ok = sig.raw.as_ref().ok();
+    let raw_ok = p.sig.raw.as_ref().ok();
     let sub_filter = raw_ok.and_then(|r| r.sub_filter.clone());
     let marked_role = raw_ok.map_or(signatures::Role::Unknown, |r| r.role);
     let marked_kind = raw_ok.and_then(|r| r.marked_kind);
-    let mut role = (signatures::Role::Unknown, None, None);
+    let byte_range = raw_ok.and_then(|r| r.byte_range.clone());
+    let check_override = raw_ok.and_then(|r| r.check_override.clone());
+    let mut part = match p.sig.kind {
+        SignatureKind::Signature => signature_part(&p, ctx, doc_poe, marked_role),
+        SignatureKind::DocumentTimestamp => timestamp_part(&mut p),
+    };
+    if let Some(reason) = check_override {
+        part.warnings.push(Msg::new(
+            format!("the clerk signed although the check before signing (S12) refused the document, giving the reason: {reason}"),
+            format!("văn thư đã ký dù kiểm tra trước khi ký (S12) từ chối văn bản, với lý do: {reason}"),
+        ));
+    }
+    let (check, modifications_after, modifications) = modifications_part(&p, ctx, revs);
+    part.checks.push(check);
+    if part.role.1.is_none() {
+        part.role = signature_role(marked_role, None, &mut part.warnings);
+    }
+    let verdict = verdict::signature_verdict(&part.checks);
+    SignatureReport {
+        index,
+        field: p.sig.field.clone(),
+        kind: p.sig.kind,
+        role: part.role.0,
+        role_source: part.role.1,
+        role_evidence: part.role.2,
+        marked_kind,
+        widgets,
+        sub_filter,
+        signer: part.signer,
+        service: part.path_service,
+        signing_time: part.signing_time,
+        time_source: part.time_source,
+        checked_at: part.checked_at,
+        proof_of_existence: part.proof_of_existence,
+        byte_range,
+        revision: p.coverage.as_ref().map(|c| c.revision + 1),
+        modifications_after,
+        modifications,
+        checks: part.checks,
+        warnings: part.warnings,
+        verdict,
+    }
+}
 
-    match sig.kind {
-        SignatureKind::Signature => {
-            let o = p.outcome.as_ref();
-            let cert = o.and_then(|o| o.cert.as_ref());
-            // The timestamp first: it decides the signing time.
-            let si = p.cms.as_ref().ok().and_then(|sd| sd.signers.first());
-            let token = si.and_then(|si| {
-                si.unsigned_attr(&oids::ATTR_TIMESTAMP_TOKEN)
-                    .and_then(|a| a.values.first())
-                    .map(|v| timestamps::verify_token(v, &dieu30::SignedBytes::new(&[&si.signature]), ctx.pool))
-            });
-            let ts_check = match &token {
-                Some(t) => {
-                    let (c, proven) = timestamp_check(t, doc_poe, ctx);
-                    if let Some(t) = proven {
-                        signing_time = Some(t);
-                        time_source = TimeSource::Timestamp;
-                        proof_of_existence = Some(Proof { time: t, source: ProofSource::Timestamp, field: sig.field.clone() });
-                    }
-                    c
-                }
-                None => Check::new(
-                    "timestamp",
-                    "Điều 30 (V4)",
-                    CheckStatus::Skipped,
-                    Msg::new(
-                        "no signature timestamp: the signing time is the signer's own claim",
-                        "không có dấu thời gian: thời điểm ký do người ký tự khai",
-                    ),
-                ),
-            };
-            if signing_time.is_none() {
-                signing_time = o.and_then(|o| o.signing_time_attr).or(sig.claimed_time);
+/// What the checks of one signature or document timestamp found, before the report.
+struct Part {
+    checks: Vec<Check>,
+    warnings: Vec<Msg>,
+    signer: Option<SignerSummary>,
+    path_service: Option<crate::service::PathService>,
+    signing_time: Option<OffsetDateTime>,
+    time_source: TimeSource,
+    checked_at: Option<CheckedAt>,
+    proof_of_existence: Option<Proof>,
+    role: (signatures::Role, Option<RoleSource>, Option<String>),
+}
+
+impl Default for Part {
+    fn default() -> Self {
+        Part {
+            checks: Vec::new(),
+            warnings: Vec::new(),
+            signer: None,
+            path_service: None,
+            signing_time: None,
+            time_source: TimeSource::Claimed,
+            checked_at: None,
+            proof_of_existence: None,
+            role: (signatures::Role::Unknown, None, None),
+        }
+    }
+}
+
+/// The checks of a document signature: timestamp first (it decides the signing time),
+/// then the certificate and path at that time, then Điều 30's byte-range, digest,
+/// attribute, signature and algorithm checks.
+fn signature_part(p: &Prepared, ctx: &Ctx<'_>, doc_poe: Option<&DocTimestampPoe>, marked_role: signatures::Role) -> Part {
+    let sig = &p.sig;
+    let mut part = Part::default();
+    let o = p.outcome.as_ref();
+    let cert = o.and_then(|o| o.cert.as_ref());
+    // The timestamp first: it decides the signing time.
+    let si = p.cms.as_ref().ok().and_then(|sd| sd.signers.first());
+    let token = si.and_then(|si| {
+        si.unsigned_attr(&oids::ATTR_TIMESTAMP_TOKEN)
+            .and_then(|a| a.values.first())
+            .map(|v| timestamps::verify_token(v, &dieu30::SignedBytes::new(&[&si.signature]), ctx.pool))
+    });
+    let ts_check = match &token {
+        Some(t) => {
+            let (c, proven) = timestamp_check(t, doc_poe, ctx);
+            if let Some(t) = proven {
+                part.signing_time = Some(t);
+                part.time_source = TimeSource::Timestamp;
+                part.proof_of_existence = Some(Proof { time: t, source: ProofSource::Timestamp, field: sig.field.clone() });
             }
-            let at = signing_time.unwrap_or(ctx.now);
-            if signing_time.is_none() {
-                warnings.push(Msg::new(
-                    format!("the signature states no signing time; checked at {}", fmt_time(at)),
-                    format!("chữ ký không ghi thời điểm ký; kiểm tra tại {}", fmt_time(at)),
+            c
+        }
+        None => Check::new(
+            "timestamp",
+            "Điều 30 (V4)",
+            CheckStatus::Skipped,
+            Msg::new(
+                "no signature timestamp: the signing time is the signer's own claim",
+                "không có dấu thời gian: thời điểm ký do người ký tự khai",
+            ),
+        ),
+    };
+    if part.signing_time.is_none() {
+        part.signing_time = o.and_then(|o| o.signing_time_attr).or(sig.claimed_time);
+    }
+    let at = part.signing_time.unwrap_or(ctx.now);
+    if part.signing_time.is_none() {
+        part.warnings.push(Msg::new(
+            format!("the signature states no signing time; checked at {}", fmt_time(at)),
+            format!("chữ ký không ghi thời điểm ký; kiểm tra tại {}", fmt_time(at)),
+        ));
+    }
+    if let Some(t) = part.signing_time {
+        if part.time_source == TimeSource::Claimed && t > ctx.now + time::Duration::minutes(5) {
+            part.warnings.push(Msg::new(
+                format!("the claimed signing time {} is in the future", fmt_time(t)),
+                format!("thời điểm ký người ký khai {} ở tương lai", fmt_time(t)),
+            ));
+        }
+    }
+    if part.proof_of_existence.is_none() {
+        if let Some(d) = doc_poe {
+            part.proof_of_existence = Some(Proof { time: d.time, source: ProofSource::DocumentTimestamp, field: d.field.clone() });
+            if let Some(t) = part.signing_time.filter(|t| *t > d.time + time::Duration::minutes(5)) {
+                part.warnings.push(Msg::new(
+                    format!(
+                        "the claimed signing time {} is after document timestamp {} ({}), which already covers the signature",
+                        fmt_time(t),
+                        d.field,
+                        fmt_time(d.time)
+                    ),
+                    format!(
+                        "thời điểm ký người ký khai {} muộn hơn dấu thời gian tài liệu {} ({}) vốn đã bao phủ chữ ký",
+                        fmt_time(t),
+                        d.field,
+                        fmt_time(d.time)
+                    ),
                 ));
             }
-            if let Some(t) = signing_time {
-                if time_source == TimeSource::Claimed && t > ctx.now + time::Duration::minutes(5) {
-                    warnings.push(Msg::new(
-                        format!("the claimed signing time {} is in the future", fmt_time(t)),
-                        format!("thời điểm ký người ký khai {} ở tương lai", fmt_time(t)),
-                    ));
-                }
-            }
-            if proof_of_existence.is_none() {
-                if let Some(d) = doc_poe {
-                    proof_of_existence = Some(Proof { time: d.time, source: ProofSource::DocumentTimestamp, field: d.field.clone() });
-                    if let Some(t) = signing_time.filter(|t| *t > d.time + time::Duration::minutes(5)) {
-                        warnings.push(Msg::new(
-                            format!(
-                                "the claimed signing time {} is after document timestamp {} ({}), which already covers the signature",
-                                fmt_time(t),
-                                d.field,
-                                fmt_time(d.time)
-                            ),
-                            format!(
-                                "thời điểm ký người ký khai {} muộn hơn dấu thời gian tài liệu {} ({}) vốn đã bao phủ chữ ký",
-                                fmt_time(t),
-                                d.field,
-                                fmt_time(d.time)
-                            ),
-                        ));
-                    }
-                }
-            }
-            match (cert, &p.cms) {
-                (Some(c), _) => {
-                    signer = Some(summary(c));
-                    role = signature_role(marked_role, Some(c), &mut warnings);
-                    if time_source == TimeSource::Timestamp {
-                        checks.extend(chain_checks(c, at, TimeBasis::Timestamp, Purpose::DocumentSigning, ctx, &mut warnings).0);
-                        checked_at = Some(CheckedAt { time: at, source: CheckedAtSource::Timestamp });
-                    } else {
-                        let (cs, when) = signer_checks_without_timestamp(c, signing_time, doc_poe, ctx, &mut warnings);
-                        checks.extend(cs);
-                        checked_at = Some(when);
-                    }
-                }
-                (None, Err(e)) => checks.extend(missing_cert_checks(&Msg::new(
-                    format!("no signer certificate: {e}"),
-                    format!("không có chứng thư người ký: {e}"),
-                ))),
-                (None, Ok(_)) => checks
-                    .extend(missing_cert_checks(&Msg::new("the signer certificate is not available", "không có chứng thư của người ký"))),
-            }
-            checks.push(p.byte_range_check.clone());
-            match (o, &p.cms) {
-                (Some(o), _) => {
-                    checks.push(check_of("digest", dieu30::ARTICLE, &o.digest));
-                    checks.push(check_of("signed_attributes", dieu30::ARTICLE, &o.attributes));
-                    checks.push(check_of("signature", dieu30::ARTICLE, &o.signature));
-                    if let (Ok(sd), Some(si)) = (&p.cms, si) {
-                        let proof = proof_of_existence.as_ref().map(|pr: &Proof| pr.time);
-                        checks.push(check_of("algorithms", dieu30::ARTICLE, &dieu30::algorithms(o, sd, si, proof)));
-                    }
-                }
-                (None, Err(e)) => {
-                    let m = Msg::new(e.clone(), e.clone());
-                    checks.push(Check::new("digest", dieu30::ARTICLE, CheckStatus::Fail, m.clone()));
-                    checks.push(Check::new("signed_attributes", dieu30::ARTICLE, CheckStatus::Fail, m.clone()));
-                    checks.push(Check::new("signature", dieu30::ARTICLE, CheckStatus::Fail, m));
-                }
-                (None, Ok(_)) => {
-                    let m = Msg::new("not checked: the byte range is unusable", "không kiểm tra: đoạn được ký không dùng được");
-                    for id in ["digest", "signed_attributes", "signature"] {
-                        checks.push(Check::new(id, dieu30::ARTICLE, CheckStatus::Fail, m.clone()));
-                    }
-                }
-            }
-            checks.push(ts_check);
         }
-        SignatureKind::DocumentTimestamp => {
-            time_source = TimeSource::Claimed;
-            match &p.token {
-                Some(t) => {
-                    let gen = t.tst.as_ref().map(|x| x.gen_time);
-                    if t.intact() {
-                        signing_time = gen;
-                        time_source = TimeSource::Timestamp;
-                    } else {
-                        signing_time = gen;
-                    }
-                    match (t.tsa_cert(), gen, p.tsa) {
-                        (Some(c), Some(g), Some(mut eval)) => {
-                            signer = Some(summary(c));
-                            checks.extend(eval.checks);
-                            warnings.append(&mut eval.warnings);
-                            checked_at = Some(CheckedAt { time: g, source: CheckedAtSource::Timestamp });
-                            proof_of_existence =
-                                eval.proof.map(|d| Proof { time: d.time, source: ProofSource::DocumentTimestamp, field: d.field });
-                        }
-                        _ => checks.extend(missing_cert_checks(&Msg::new(
-                            "the TSA certificate or the time is not available",
-                            "không có chứng thư của đơn vị cấp dấu thời gian hoặc thời điểm",
-                        ))),
-                    }
-                    checks.push(p.byte_range_check.clone());
-                    let o = t.outcome.as_ref();
-                    let digest = if t.imprint.0 != CheckStatus::Pass {
-                        t.imprint.clone()
-                    } else {
-                        o.map(|o| o.digest.clone()).unwrap_or_else(|| t.imprint.clone())
-                    };
-                    checks.push(check_of("digest", dieu30::ARTICLE, &digest));
-                    let none =
-                        (CheckStatus::Fail, Msg::new("the token has no single SignerInfo", "dấu thời gian không có đúng một SignerInfo"));
-                    checks.push(check_of("signed_attributes", dieu30::ARTICLE, o.map_or(&none, |o| &o.attributes)));
-                    checks.push(check_of("signature", dieu30::ARTICLE, o.map_or(&none, |o| &o.signature)));
+    }
+    match (cert, &p.cms) {
+        (Some(c), _) => {
+            part.signer = Some(summary(c));
+            part.role = signature_role(marked_role, Some(c), &mut part.warnings);
+            if part.time_source == TimeSource::Timestamp {
+                let (cs, _, svc) = chain_checks(c, at, TimeBasis::Timestamp, Purpose::DocumentSigning, ctx, &mut part.warnings);
+                part.checks.extend(cs);
+                part.path_service = svc;
+                part.checked_at = Some(CheckedAt { time: at, source: CheckedAtSource::Timestamp });
+            } else {
+                let (cs, when, svc) = signer_checks_without_timestamp(c, part.signing_time, doc_poe, ctx, &mut part.warnings);
+                part.checks.extend(cs);
+                part.path_service = svc;
+                part.checked_at = Some(when);
+            }
+        }
+        (None, Err(e)) => part
+            .checks
+            .extend(missing_cert_checks(&Msg::new(format!("no signer certificate: {e}"), format!("không có chứng thư người ký: {e}")))),
+        (None, Ok(_)) => {
+            part.checks.extend(missing_cert_checks(&Msg::new("the signer certificate is not available", "không có chứng thư của người ký")))
+        }
+    }
+    dieu30_checks(p, o, si, &mut part);
+    part.checks.push(ts_check);
+
+    part
+}
+
+/// Điều 30's checks of a document signature: the byte range, the message digest, the
+/// signed attributes, the signature, and its algorithms (with the proof of existence
+/// found so far).
+fn dieu30_checks(p: &Prepared, o: Option<&dieu30::SignerOutcome>, si: Option<&cms::SignerInfo>, part: &mut Part) {
+    part.checks.push(p.byte_range_check.clone());
+    match (o, &p.cms) {
+        (Some(o), _) => {
+            part.checks.push(check_of("digest", dieu30::ARTICLE, &o.digest));
+            part.checks.push(check_of("signed_attributes", dieu30::ARTICLE, &o.attributes));
+            part.checks.push(check_of("signature", dieu30::ARTICLE, &o.signature));
+            if let (Ok(sd), Some(si)) = (&p.cms, si) {
+                let proof = part.proof_of_existence.as_ref().map(|pr: &Proof| pr.time);
+                part.checks.push(check_of("algorithms", dieu30::ARTICLE, &dieu30::algorithms(o, sd, si, proof)));
+            }
+        }
+        (None, Err(e)) => {
+            let m = Msg::new(e.clone(), e.clone());
+            part.checks.push(Check::new("digest", dieu30::ARTICLE, CheckStatus::Fail, m.clone()));
+            part.checks.push(Check::new("signed_attributes", dieu30::ARTICLE, CheckStatus::Fail, m.clone()));
+            part.checks.push(Check::new("signature", dieu30::ARTICLE, CheckStatus::Fail, m));
+        }
+        (None, Ok(_)) => {
+            let m = Msg::new("not checked: the byte range is unusable", "không kiểm tra: đoạn được ký không dùng được");
+            for id in ["digest", "signed_attributes", "signature"] {
+                part.checks.push(Check::new(id, dieu30::ARTICLE, CheckStatus::Fail, m.clone()));
+            }
+        }
+    }
+}
+
+/// The checks of a document timestamp: its TSA's checks (made before the reports), the
+/// byte range, and the token's imprint, attributes and signature.
+fn timestamp_part(p: &mut Prepared) -> Part {
+    let mut part = Part::default();
+    let tsa = p.tsa.take();
+    part.time_source = TimeSource::Claimed;
+    match &p.token {
+        Some(t) => {
+            let gen = t.tst.as_ref().map(|x| x.gen_time);
+            if t.intact() {
+                part.signing_time = gen;
+                part.time_source = TimeSource::Timestamp;
+            } else {
+                part.signing_time = gen;
+            }
+            match (t.tsa_cert(), gen, tsa) {
+                (Some(c), Some(g), Some(mut eval)) => {
+                    part.signer = Some(summary(c));
+                    part.checks.extend(eval.checks);
+                    part.warnings.append(&mut eval.warnings);
+                    part.checked_at = Some(CheckedAt { time: g, source: CheckedAtSource::Timestamp });
+                    part.proof_of_existence =
+                        eval.proof.map(|d| Proof { time: d.time, source: ProofSource::DocumentTimestamp, field: d.field });
                 }
-                None => {
-                    checks.extend(missing_cert_checks(&Msg::new("the timestamp token cannot be read", "không đọc được dấu thời gian")));
-                    checks.push(p.byte_range_check.clone());
-                    let why = match &p.cms {
-                        Err(e) => e.clone(),
-                        Ok(_) => "not checked: the byte range is unusable".to_string(),
-                    };
-                    for id in ["digest", "signed_attributes", "signature"] {
-                        checks.push(Check::new(id, dieu30::ARTICLE, CheckStatus::Fail, Msg::new(why.clone(), why.clone())));
-                    }
-                }
+                _ => part.checks.extend(missing_cert_checks(&Msg::new(
+                    "the TSA certificate or the time is not available",
+                    "không có chứng thư của đơn vị cấp dấu thời gian hoặc thời điểm",
+                ))),
+            }
+            part.checks.push(p.byte_range_check.clone());
+            let o = t.outcome.as_ref();
+            let digest = if t.imprint.0 != CheckStatus::Pass {
+                t.imprint.clone()
+            } else {
+                o.map(|o| o.digest.clone()).unwrap_or_else(|| t.imprint.clone())
+            };
+            part.checks.push(check_of("digest", dieu30::ARTICLE, &digest));
+            let none = (CheckStatus::Fail, Msg::new("the token has no single SignerInfo", "dấu thời gian không có đúng một SignerInfo"));
+            part.checks.push(check_of("signed_attributes", dieu30::ARTICLE, o.map_or(&none, |o| &o.attributes)));
+            part.checks.push(check_of("signature", dieu30::ARTICLE, o.map_or(&none, |o| &o.signature)));
+        }
+        None => {
+            part.checks.extend(missing_cert_checks(&Msg::new("the timestamp token cannot be read", "không đọc được dấu thời gian")));
+            part.checks.push(p.byte_range_check.clone());
+            let why = match &p.cms {
+                Err(e) => e.clone(),
+                Ok(_) => "not checked: the byte range is unusable".to_string(),
+            };
+            for id in ["digest", "signed_attributes", "signature"] {
+                part.checks.push(Check::new(id, dieu30::ARTICLE, CheckStatus::Fail, Msg::new(why.clone(), why.clone())));
             }
         }
     }
 
-    // V5: what happened afterwards.
-    let (modifications_after, modifications) = match &p.coverage {
+    part
+}
+
+/// V5: the modification analysis after the signature's revision, as a check, the summary
+/// and the changes listed under the signature.
+fn modifications_part(p: &Prepared, ctx: &Ctx<'_>, revs: &mut Revisions<'_>) -> (Check, ModSummary, Vec<modifications::Finding>) {
+    let sig = &p.sig;
+    match &p.coverage {
         Some(cov) => {
             let permits = modifications::Permits {
                 docmdp: ctx.certification.filter(|(rev, _)| *rev <= cov.revision).map(|(_, p)| p),
@@ -1004,47 +1148,19 @@ fn signature_report(
                     )
                 }
             };
-            checks.push(check);
             let summary = if a.incomplete.is_some() && a.summary != ModSummary::Disallowed { ModSummary::Disallowed } else { a.summary };
-            (summary, a.findings)
+            (check, summary, a.findings)
         }
-        None => {
-            checks.push(Check::new(
+        None => (
+            Check::new(
                 "modifications",
                 "Điều 30 (V5)",
                 CheckStatus::Skipped,
                 Msg::new("not analysed: the byte range is unusable", "không phân tích: đoạn được ký không dùng được"),
-            ));
-            (ModSummary::Disallowed, Vec::new())
-        }
-    };
-
-    if role.1.is_none() {
-        role = signature_role(marked_role, None, &mut warnings);
-    }
-    let verdict = verdict::signature_verdict(&checks);
-    SignatureReport {
-        index,
-        field: sig.field.clone(),
-        kind: sig.kind,
-        role: role.0,
-        role_source: role.1,
-        role_evidence: role.2,
-        marked_kind,
-        widgets,
-        sub_filter,
-        signer,
-        signing_time,
-        time_source,
-        checked_at,
-        proof_of_existence,
-        byte_range: raw_ok.and_then(|r| r.byte_range.clone()),
-        revision: p.coverage.as_ref().map(|c| c.revision + 1),
-        modifications_after,
-        modifications,
-        checks,
-        warnings,
-        verdict,
+            ),
+            ModSummary::Disallowed,
+            Vec::new(),
+        ),
     }
 }
 

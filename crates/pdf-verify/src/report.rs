@@ -94,6 +94,8 @@ pub struct SignerSummary {
     pub not_before: OffsetDateTime,
     pub not_after: OffsetDateTime,
     pub sha256: Option<String>,
+    /// The certificate policies it carries (dotted OIDs).
+    pub policies: Vec<String>,
 }
 
 /// One signature or document timestamp.
@@ -114,6 +116,8 @@ pub struct SignatureReport {
     pub widgets: Vec<Widget>,
     pub sub_filter: Option<String>,
     pub signer: Option<SignerSummary>,
+    /// Where the signer's certification path ends: official-duty, public or other (V7).
+    pub service: Option<crate::service::PathService>,
     pub signing_time: Option<OffsetDateTime>,
     pub time_source: TimeSource,
     /// When the certificate checks (Điều 31, 32) were made, and what that time is.
@@ -295,6 +299,13 @@ fn signature_json(s: &SignatureReport, lang: Lang) -> Value {
             "not_before": fmt_time(c.not_before),
             "not_after": fmt_time(c.not_after),
             "sha256": c.sha256,
+            "policies": c.policies,
+        })),
+        "service": s.service.as_ref().map(|p| json!({
+            "kind": p.service.as_str(),
+            "profile": p.profile,
+            "anchor": p.anchor,
+            "label": p.service.label().get(lang),
         })),
         "signing_time": s.signing_time.map(fmt_time),
         "time_source": match s.time_source { TimeSource::Timestamp => "timestamp", TimeSource::Claimed => "claimed" },
@@ -485,6 +496,11 @@ pub fn text(o: &Outcome, lang: Lang, style: Style) -> String {
             (None, _, _) => "?".into(),
         };
         out.push_str(&format!("  {kind} {} [{}] — {role} — {who} — {when}\n", s.index, s.field));
+        if let Some(p) = &s.service {
+            let (head, at) =
+                if vi { ("loại chữ ký", "đường dẫn kết thúc ở") } else { ("kind of signature", "path ends at") };
+            out.push_str(&format!("    ◆ {head}: {} ({at} \"{}\")\n", p.service.label().get(lang), p.anchor));
+        }
         if let Some(p) = s.proof_of_existence.as_ref().filter(|p| p.source == ProofSource::DocumentTimestamp) {
             let used = s.checked_at.is_some_and(|c| c.source == CheckedAtSource::DocumentTimestamp);
             let t = fmt_time(p.time);

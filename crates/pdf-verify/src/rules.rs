@@ -45,6 +45,9 @@ pub struct SigFacts {
 pub enum IssueDateSource {
     Option,
     Document,
+    /// The day, month and year the clerk filled into the fields vbdt's personal signature
+    /// reserved (rules.md S11).
+    Filled,
 }
 
 pub fn s1(sigs: &[SigFacts], kind: &KindDecision) -> RuleOutcome {
@@ -138,6 +141,10 @@ pub fn s7(sigs: &[SigFacts], issue_date: Option<(Date, IssueDateSource)>, kind: 
     let (src_en, src_vi) = match source {
         IssueDateSource::Option => ("--issued-on", "--issued-on"),
         IssueDateSource::Document => ("the document's date line", "dòng ngày tháng của văn bản"),
+        IssueDateSource::Filled => (
+            "the date the clerk filled in, fields VBDT_Ngay, VBDT_Thang, VBDT_Nam",
+            "ngày văn thư điền vào các trường VBDT_Ngay, VBDT_Thang, VBDT_Nam",
+        ),
     };
     for s in &orgs {
         let Some(t) = s.signing_time else {
@@ -150,11 +157,25 @@ pub fn s7(sigs: &[SigFacts], issue_date: Option<(Date, IssueDateSource)>, kind: 
         };
         let local = t.to_offset(vn_offset()).date();
         if local != date {
+            // A date read from the page text is a hint (another program's page may carry
+            // other dates, such as "Căn cứ … ngày 05 tháng 3 năm 2020"): a warning, not a
+            // failure; --issued-on and the clerk's filled date decide.
+            let (status, hint_en, hint_vi) = match source {
+                IssueDateSource::Document => (
+                    RuleStatus::Warn,
+                    "; read from the page text, so only a warning: give --issued-on to decide",
+                    "; đọc từ chữ trên trang nên chỉ là cảnh báo: dùng --issued-on để kết luận",
+                ),
+                _ => (RuleStatus::Fail, "", ""),
+            };
             return rule(
                 "S7",
-                RuleStatus::Fail,
-                format!("the organization signature {} was made on {local} (Vietnam time), not on the issue date {date} ({src_en})", s.index),
-                format!("chữ ký của cơ quan, tổ chức (chữ ký {}) được ký ngày {local} (giờ Việt Nam), không đúng ngày ban hành {date} ({src_vi})", s.index),
+                status,
+                format!("the organization signature {} was made on {local} (Vietnam time), not on the issue date {date} ({src_en}){hint_en}", s.index),
+                format!(
+                    "chữ ký của cơ quan, tổ chức (chữ ký {}) được ký ngày {local} (giờ Việt Nam), không đúng ngày ban hành {date} ({src_vi}){hint_vi}",
+                    s.index
+                ),
             );
         }
     }
@@ -360,27 +381,7 @@ fn appearance_rule(id: &'static str, want: DocumentKind, sigs: &[SigFacts], kind
         }
     }
     if kind.kind != Some(want) {
-        let (w_en, w_vi) = kind_words(want);
-        return match kind.kind {
-            Some(k) => {
-                let (k_en, k_vi) = kind_words(k);
-                rule(
-                    id,
-                    RuleStatus::Skipped,
-                    format!("does not apply: the file is {k_en}, not {w_en}"),
-                    format!("không áp dụng: tệp là {k_vi}, không phải {w_vi}"),
-                )
-            }
-            None => {
-                let flag = if want == DocumentKind::Copy { "copy" } else { "attachment" };
-                rule(
-                    id,
-                    RuleStatus::Skipped,
-                    format!("the file is not marked as {w_en} (vbdt marks the ones it signs); to check another program's file, say what it is with --expect {flag}"),
-                    format!("tệp không được ghi nhận là {w_vi} (vbdt ghi nhận tệp do nó ký); để kiểm tra tệp của phần mềm khác, cho biết loại tệp bằng --expect {flag}"),
-                )
-            }
-        };
+        return not_this_kind(id, want, kind);
     }
     let (what_en, what_vi) = kind_words(want);
     let target = match kind.marked_by {
@@ -419,62 +420,130 @@ fn appearance_rule(id: &'static str, want: DocumentKind, sigs: &[SigFacts], kind
         ));
     }
     for w in &visible {
-        match w.page {
-            Some(1) => {}
-            Some(n) => {
-                problems.push((format!("it is on page {n}, not on the first page"), format!("nằm ở trang {n}, không phải trang đầu")))
-            }
-            None => problems.push(("the page it is on cannot be found".into(), "không xác định được trang chứa chữ ký".into())),
+        problems.extend(widget_problems(w, what_en, what_vi));
+    }
+    let shown = stamp_text(id, want, &visible, reference, &mut problems, &mut notes);
+    let join = |v: &[(String, String)]| {
+        (v.iter().map(|x| x.0.as_str()).collect::<Vec<_>>().join("; "), v.iter().map(|x| x.1.as_str()).collect::<Vec<_>>().join("; "))
+    };
+    if !problems.is_empty() {
+        let (en, vi) = join(&problems);
+        return rule(id, RuleStatus::Fail, format!("signature {i} of {what_en}: {en}"), format!("chữ ký {i} của {what_vi}: {vi}"));
+    }
+    let place = visible
+        .iter()
+        .find_map(|w| w.placement)
+        .map(|p| {
+            (
+                format!("{} mm from the top, {} mm from the right edge", mm(p.top_mm), mm(p.right_mm)),
+                format!("cách mép trên {} mm, cách mép phải {} mm", mm(p.top_mm), mm(p.right_mm)),
+            )
+        })
+        .unwrap_or_default();
+    let compared = match (want, reference) {
+        (DocumentKind::Attachment, Some(r)) => (format!("; shows the number and symbol {r}"), format!("; có số và ký hiệu {r}")),
+        (DocumentKind::Attachment, None) => (
+            "; the number and symbol is not compared with the main document's (give --ref or use --bundle)".into(),
+            "; số và ký hiệu chưa được đối chiếu với văn bản chính (dùng --ref hoặc --bundle)".into(),
+        ),
+        _ => Default::default(),
+    };
+    let base_en = format!("signature {i}: page 1, top right ({}), no image, text \"{shown}\"{}", place.0, compared.0);
+    let base_vi = format!("chữ ký {i}: trang 1, góc trên bên phải ({}), không có hình ảnh, nội dung \"{shown}\"{}", place.1, compared.1);
+    if notes.is_empty() {
+        rule(id, RuleStatus::Pass, base_en, base_vi)
+    } else {
+        let (en, vi) = join(&notes);
+        rule(id, RuleStatus::Warn, format!("{base_en}; but {en}"), format!("{base_vi}; nhưng {vi}"))
+    }
+}
+
+/// The appearance rule of a kind the file is not: skipped, saying why.
+fn not_this_kind(id: &'static str, want: DocumentKind, kind: &KindDecision) -> RuleOutcome {
+    let (w_en, w_vi) = kind_words(want);
+    match kind.kind {
+        Some(k) => {
+            let (k_en, k_vi) = kind_words(k);
+            rule(
+                id,
+                RuleStatus::Skipped,
+                format!("does not apply: the file is {k_en}, not {w_en}"),
+                format!("không áp dụng: tệp là {k_vi}, không phải {w_vi}"),
+            )
         }
-        if let (Some(1), Some(p)) = (w.page, w.placement) {
-            if !p.inside() {
-                problems.push(("it lies partly outside the page".into(), "nằm một phần ngoài trang".into()));
-            }
-            if p.top_mm > STAMP_MAX_TOP_MM {
-                problems.push((
-                    format!(
-                        "its top edge is {} mm below the top of the page (at most {} mm: the top margin)",
-                        mm(p.top_mm),
-                        mm(STAMP_MAX_TOP_MM)
-                    ),
-                    format!("mép trên cách mép trên trang {} mm (tối đa {} mm: lề trên)", mm(p.top_mm), mm(STAMP_MAX_TOP_MM)),
-                ));
-            }
-            let max_bottom = p.page_height_mm * STAMP_MAX_BOTTOM_SHARE;
-            if p.bottom_mm > max_bottom {
-                problems.push((
-                    format!("it reaches {} mm down the page (at most a quarter of the page, {} mm)", mm(p.bottom_mm), mm(max_bottom)),
-                    format!(
-                        "kéo xuống tới {} mm tính từ mép trên trang (tối đa một phần tư trang, {} mm)",
-                        mm(p.bottom_mm),
-                        mm(max_bottom)
-                    ),
-                ));
-            }
-            if p.right_mm > STAMP_MAX_RIGHT_MM {
-                problems.push((
-                    format!(
-                        "its right edge is {} mm from the right edge of the page (at most {} mm)",
-                        mm(p.right_mm),
-                        mm(STAMP_MAX_RIGHT_MM)
-                    ),
-                    format!("mép phải cách mép phải trang {} mm (tối đa {} mm)", mm(p.right_mm), mm(STAMP_MAX_RIGHT_MM)),
-                ));
-            }
-            if p.centre_x_mm() < p.page_width_mm / 2.0 {
-                problems.push(("its centre lies in the left half of the page".into(), "tâm nằm ở nửa trái của trang".into()));
-            }
-        }
-        if let Some(where_) = &w.image {
-            problems.push((
-                format!("its appearance draws an image ({where_}); {what_en} shows text only"),
-                format!("hình thức hiển thị có hình ảnh ({where_}); {what_vi} chỉ hiển thị chữ"),
-            ));
-        }
-        if let Some(why) = &w.unreadable {
-            problems.push((why.clone(), format!("không đọc được hết hình thức hiển thị: {why}")));
+        None => {
+            let flag = if want == DocumentKind::Copy { "copy" } else { "attachment" };
+            rule(
+                id,
+                RuleStatus::Skipped,
+                format!("the file is not marked as {w_en} (vbdt marks the ones it signs); to check another program's file, say what it is with --expect {flag}"),
+                format!("tệp không được ghi nhận là {w_vi} (vbdt ghi nhận tệp do nó ký); để kiểm tra tệp của phần mềm khác, cho biết loại tệp bằng --expect {flag}"),
+            )
         }
     }
+}
+
+/// Where a shown stamp sits and what it draws (S4, S5): page 1, top right, no image.
+fn widget_problems(w: &Widget, what_en: &str, what_vi: &str) -> Vec<(String, String)> {
+    let mut problems = Vec::new();
+    match w.page {
+        Some(1) => {}
+        Some(n) => problems.push((format!("it is on page {n}, not on the first page"), format!("nằm ở trang {n}, không phải trang đầu"))),
+        None => problems.push(("the page it is on cannot be found".into(), "không xác định được trang chứa chữ ký".into())),
+    }
+    if let (Some(1), Some(p)) = (w.page, w.placement) {
+        if !p.inside() {
+            problems.push(("it lies partly outside the page".into(), "nằm một phần ngoài trang".into()));
+        }
+        if p.top_mm > STAMP_MAX_TOP_MM {
+            problems.push((
+                format!(
+                    "its top edge is {} mm below the top of the page (at most {} mm: the top margin)",
+                    mm(p.top_mm),
+                    mm(STAMP_MAX_TOP_MM)
+                ),
+                format!("mép trên cách mép trên trang {} mm (tối đa {} mm: lề trên)", mm(p.top_mm), mm(STAMP_MAX_TOP_MM)),
+            ));
+        }
+        let max_bottom = p.page_height_mm * STAMP_MAX_BOTTOM_SHARE;
+        if p.bottom_mm > max_bottom {
+            problems.push((
+                format!("it reaches {} mm down the page (at most a quarter of the page, {} mm)", mm(p.bottom_mm), mm(max_bottom)),
+                format!("kéo xuống tới {} mm tính từ mép trên trang (tối đa một phần tư trang, {} mm)", mm(p.bottom_mm), mm(max_bottom)),
+            ));
+        }
+        if p.right_mm > STAMP_MAX_RIGHT_MM {
+            problems.push((
+                format!("its right edge is {} mm from the right edge of the page (at most {} mm)", mm(p.right_mm), mm(STAMP_MAX_RIGHT_MM)),
+                format!("mép phải cách mép phải trang {} mm (tối đa {} mm)", mm(p.right_mm), mm(STAMP_MAX_RIGHT_MM)),
+            ));
+        }
+        if p.centre_x_mm() < p.page_width_mm / 2.0 {
+            problems.push(("its centre lies in the left half of the page".into(), "tâm nằm ở nửa trái của trang".into()));
+        }
+    }
+    if let Some(where_) = &w.image {
+        problems.push((
+            format!("its appearance draws an image ({where_}); {what_en} shows text only"),
+            format!("hình thức hiển thị có hình ảnh ({where_}); {what_vi} chỉ hiển thị chữ"),
+        ));
+    }
+    if let Some(why) = &w.unreadable {
+        problems.push((why.clone(), format!("không đọc được hết hình thức hiển thị: {why}")));
+    }
+    problems
+}
+
+/// What a shown stamp's text says (S4: the kind of copy; S5: the document's number and
+/// symbol; S6: the time; the size): problems and notes; returns the text as shown.
+fn stamp_text(
+    id: &'static str,
+    want: DocumentKind,
+    visible: &[&Widget],
+    reference: Option<&str>,
+    problems: &mut Vec<(String, String)>,
+    notes: &mut Vec<(String, String)>,
+) -> String {
     let text: String = visible.iter().map(|w| w.text()).filter(|t| !t.is_empty()).collect::<Vec<_>>().join("\n");
     let mut shown = String::new();
     if !visible.is_empty() && text.trim().is_empty() {
@@ -526,39 +595,7 @@ fn appearance_rule(id: &'static str, want: DocumentKind, sigs: &[SigFacts], kind
             ));
         }
     }
-    let join = |v: &[(String, String)]| {
-        (v.iter().map(|x| x.0.as_str()).collect::<Vec<_>>().join("; "), v.iter().map(|x| x.1.as_str()).collect::<Vec<_>>().join("; "))
-    };
-    if !problems.is_empty() {
-        let (en, vi) = join(&problems);
-        return rule(id, RuleStatus::Fail, format!("signature {i} of {what_en}: {en}"), format!("chữ ký {i} của {what_vi}: {vi}"));
-    }
-    let place = visible
-        .iter()
-        .find_map(|w| w.placement)
-        .map(|p| {
-            (
-                format!("{} mm from the top, {} mm from the right edge", mm(p.top_mm), mm(p.right_mm)),
-                format!("cách mép trên {} mm, cách mép phải {} mm", mm(p.top_mm), mm(p.right_mm)),
-            )
-        })
-        .unwrap_or_default();
-    let compared = match (want, reference) {
-        (DocumentKind::Attachment, Some(r)) => (format!("; shows the number and symbol {r}"), format!("; có số và ký hiệu {r}")),
-        (DocumentKind::Attachment, None) => (
-            "; the number and symbol is not compared with the main document's (give --ref or use --bundle)".into(),
-            "; số và ký hiệu chưa được đối chiếu với văn bản chính (dùng --ref hoặc --bundle)".into(),
-        ),
-        _ => Default::default(),
-    };
-    let base_en = format!("signature {i}: page 1, top right ({}), no image, text \"{shown}\"{}", place.0, compared.0);
-    let base_vi = format!("chữ ký {i}: trang 1, góc trên bên phải ({}), không có hình ảnh, nội dung \"{shown}\"{}", place.1, compared.1);
-    if notes.is_empty() {
-        rule(id, RuleStatus::Pass, base_en, base_vi)
-    } else {
-        let (en, vi) = join(&notes);
-        rule(id, RuleStatus::Warn, format!("{base_en}; but {en}"), format!("{base_vi}; nhưng {vi}"))
-    }
+    shown
 }
 
 /// S4: the appearance of a copy (bản sao định dạng điện tử).
@@ -604,6 +641,18 @@ pub fn find_date_line(text: &str) -> Option<Date> {
         }
     }
     None
+}
+
+/// The issue date the clerk filled in (rules.md S11): the day, month and year fields that
+/// vbdt's personal signature reserved, when all three hold a date. Whether they were filled
+/// in an allowed way is the modification analysis' business (V5).
+pub fn issue_date_from_fields(doc: &Document) -> Option<Date> {
+    use stamp_layout::blanks::BlankKind;
+    let fields = stamp_layout::blanks::reserved_in_doc(doc);
+    let value = |kind: BlankKind| fields.iter().find(|f| f.blank.kind == kind).and_then(|f| f.value.as_deref()?.trim().parse::<u32>().ok());
+    let (d, m, y) = (value(BlankKind::Day)?, value(BlankKind::Month)?, value(BlankKind::Year)?);
+    let month = time::Month::try_from(u8::try_from(m).ok()?).ok()?;
+    Date::from_calendar_date(i32::try_from(y).ok()?, month, u8::try_from(d).ok()?).ok()
 }
 
 /// The issue date read from the first page's text.
@@ -661,6 +710,10 @@ mod tests {
         assert_eq!(s7(&f, Some((date!(2025 - 10 - 01), IssueDateSource::Option)), &k).status, RuleStatus::Pass);
         assert_eq!(s7(&f, Some((date!(2025 - 09 - 30), IssueDateSource::Option)), &k).status, RuleStatus::Fail);
         assert_eq!(s7(&f, None, &k).status, RuleStatus::Skipped);
+        // A date read from the page text is a hint: a mismatch warns; the clerk's filled
+        // date decides like --issued-on.
+        assert_eq!(s7(&f, Some((date!(2025 - 09 - 30), IssueDateSource::Document)), &k).status, RuleStatus::Warn);
+        assert_eq!(s7(&f, Some((date!(2025 - 09 - 30), IssueDateSource::Filled)), &k).status, RuleStatus::Fail);
         // A copy is signed when it is copied, not on the original's issue date.
         let copy = KindDecision { kind: Some(DocumentKind::Copy), ..KindDecision::default() };
         assert_eq!(s7(&f, Some((date!(2025 - 09 - 30), IssueDateSource::Option)), &copy).status, RuleStatus::Skipped);

@@ -64,6 +64,9 @@ pub struct RawSigDict {
     pub role: Role,
     /// `/VBDT_Kind`: the file is a copy or an attachment (vbdt copy, vbdt attach).
     pub marked_kind: Option<DocumentKind>,
+    /// `/VBDT_Override`: the clerk signed although the check before signing (S12) refused
+    /// the document, for this reason.
+    pub check_override: Option<String>,
 }
 
 /// A signature field with its value.
@@ -129,7 +132,7 @@ pub fn find(doc: &Document, bytes: &[u8], raw: &RawPdf) -> Vec<FoundSignature> {
             SignatureKind::Signature
         };
         let (dict_revision, raw_dict) = match sig_id {
-            Some(id) => raw_object(bytes, raw, id),
+            Some(id) => signed_definition(bytes, raw, id),
             None => match field_id {
                 Some(fid) => match raw_object(bytes, raw, fid) {
                     (rev, Ok(Obj::Dict(fd))) => match fd.get(b"V") {
@@ -276,6 +279,39 @@ pub fn raw_object(bytes: &[u8], raw: &RawPdf, id: ObjectId) -> (Option<usize>, R
     }
 }
 
+/// The definition of signature dictionary `id` that was signed: the newest one whose
+/// `/ByteRange` leaves out exactly its own `/Contents`. A later revision that rewrites the
+/// dictionary (its copy's `/Contents` then lies elsewhere) does not replace what was
+/// signed: the signature is checked from its signed definition, and the rewrite is a
+/// change the modification analysis judges.
+fn signed_definition(bytes: &[u8], raw: &RawPdf, id: ObjectId) -> (Option<usize>, Result<Obj, String>) {
+    let newest = raw_object(bytes, raw, id);
+    if matches!(&newest.1, Ok(Obj::Dict(d)) if leaves_out_its_contents(d)) {
+        return newest;
+    }
+    let before = newest.0.unwrap_or(0);
+    for k in (0..before).rev() {
+        let Some(XrefEntry::InFile { offset, .. }) = raw.revisions[k].entries.get(&id.0) else { continue };
+        if let Ok(o) = pdf_raw::lexer::indirect_object_at(bytes, *offset, 64) {
+            if o.num == id.0 && matches!(&o.obj, Obj::Dict(d) if leaves_out_its_contents(d)) {
+                return (Some(k), Ok(o.obj));
+            }
+        }
+    }
+    newest
+}
+
+/// Whether a signature dictionary's `/ByteRange` gap is exactly its `/Contents` string.
+fn leaves_out_its_contents(d: &pdf_raw::Dict) -> bool {
+    let Ok(r) = raw_sig_dict(d) else { return false };
+    match r.byte_range.as_deref() {
+        Some([a, b, c, _]) => {
+            usize::try_from(a + b).is_ok_and(|s| s == r.contents_span.start) && usize::try_from(*c).is_ok_and(|e| e == r.contents_span.end)
+        }
+        _ => false,
+    }
+}
+
 fn raw_sig_dict(d: &pdf_raw::Dict) -> Result<RawSigDict, String> {
     let (contents, contents_span, contents_is_hex) = match d.get(b"Contents") {
         Some(Obj::Str(s)) => (s.bytes.clone(), s.span.clone(), s.hex),
@@ -306,6 +342,10 @@ fn raw_sig_dict(d: &pdf_raw::Dict) -> Result<RawSigDict, String> {
         _ => None,
     };
     let sub_filter = d.get_name(b"SubFilter").map(|n| String::from_utf8_lossy(n).into_owned());
+    let check_override = match d.get(b"VBDT_Override") {
+        Some(Obj::Str(s)) => Some(pdfobj::decode_text(&s.bytes)),
+        _ => None,
+    };
     Ok(RawSigDict {
         contents,
         contents_span,
@@ -316,6 +356,7 @@ fn raw_sig_dict(d: &pdf_raw::Dict) -> Result<RawSigDict, String> {
         sub_filter,
         role,
         marked_kind,
+        check_override,
     })
 }
 

@@ -33,6 +33,9 @@ pub enum LayoutError {
     /// A placement outside the page or otherwise unusable.
     #[error("placement: {0}")]
     Place(String),
+    /// A number or date part wider than the blank it goes into (rules.md S11).
+    #[error("{text:?} is {width:.1} pt wide at {size:.1} pt; the blank for the {} is {room:.1} pt wide", kind.words().0)]
+    BlankTooNarrow { text: String, kind: crate::blanks::BlankKind, width: f32, size: f32, room: f32 },
     /// Content too large or too deeply nested to read safely.
     #[error("the page content is beyond the limits vbdt reads ({0})")]
     Limit(String),

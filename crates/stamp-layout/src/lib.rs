@@ -11,8 +11,11 @@
 //!   personal signature's image.
 //! - [`text_stamp`] (S4, S5): lines of text, top right of page 1, in an embedded subset font.
 //! - [`explicit`]: an image in a box given in millimetres from the page's top-left corner.
+//! - [`blanks`] (S11): the number and date blanks the clerk fills, reserved as text fields
+//!   by the personal signing step, and the filled value's appearance.
 //! - [`scan::jpegs_to_pdf`]: a PDF made of scans, JPEG streams passed through.
 
+pub mod blanks;
 mod error;
 mod font;
 mod form;

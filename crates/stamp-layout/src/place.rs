@@ -66,7 +66,7 @@ impl std::str::FromStr for Place {
     }
 }
 
-fn load(pdf: &[u8]) -> Result<Document, LayoutError> {
+pub(crate) fn load(pdf: &[u8]) -> Result<Document, LayoutError> {
     // The newest revision through our own reader (large images stay in the file); lopdf's
     // loader, which repairs broken xref data, when that fails.
     let fast = pdf_raw::RawPdf::parse(pdf)
@@ -121,7 +121,7 @@ fn page_rotation(doc: &Document, page: ObjectId) -> i64 {
     0
 }
 
-fn rect_of(o: &Object) -> Option<Rect> {
+pub(crate) fn rect_of(o: &Object) -> Option<Rect> {
     let a = o.as_array().ok()?;
     if a.len() != 4 {
         return None;

@@ -109,6 +109,67 @@ pub fn page_lines(doc: &Document, page_index: usize) -> Result<Vec<Line>, Layout
     Ok(group_lines(reader.glyphs))
 }
 
+/// One baseline of page text, whole: both columns, and every glyph a space character is
+/// drawn with kept (a blank made of spaces, like "Số:      /QĐ-UBND", has its extent).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    /// One entry per character drawn, left to right; spaces included, not merged.
+    pub chars: Vec<CharBox>,
+    pub baseline: f32,
+    /// The largest font size in user space.
+    pub size: f32,
+    pub top: f32,
+    pub bottom: f32,
+}
+
+/// The rows of text on page `page_index` (0-based), top to bottom, with the same bounds
+/// as [`page_lines`]. Unlike lines, rows are not split at wide gaps and keep spaces.
+pub fn page_rows(doc: &Document, page_index: usize) -> Result<Vec<Row>, LayoutError> {
+    let pages = doc.get_pages();
+    let page_id = *pages.values().nth(page_index).ok_or(LayoutError::NoSuchPage { asked: page_index + 1, pages: pages.len() })?;
+    let content =
+        doc.get_page_content_with_limit(page_id, MAX_CONTENT_BYTES).map_err(|e| LayoutError::Limit(format!("page content: {e}")))?;
+    let resources = page_resources(doc, page_id);
+    let mut reader = Reader { doc, glyphs: Vec::new(), ops: 0, bytes: content.len(), fonts: HashMap::new() };
+    reader.run(&content, &resources, Matrix::IDENTITY, 0)?;
+    Ok(group_rows(reader.glyphs))
+}
+
+fn group_rows(glyphs: Vec<Glyph>) -> Vec<Row> {
+    let mut glyphs: Vec<Glyph> = glyphs.into_iter().filter(|g| g.size > 0.1 && g.x0.is_finite() && g.baseline.is_finite()).collect();
+    glyphs.sort_by(|a, b| b.baseline.total_cmp(&a.baseline).then(a.x0.total_cmp(&b.x0)));
+    let mut rows: Vec<Vec<Glyph>> = Vec::new();
+    for g in glyphs {
+        match rows.last_mut() {
+            Some(row) if (row[0].baseline - g.baseline).abs() <= 0.3 * row[0].size.max(g.size).max(1.0) => row.push(g),
+            _ => rows.push(vec![g]),
+        }
+    }
+    rows.into_iter()
+        .map(|mut row| {
+            row.sort_by(|a, b| a.x0.total_cmp(&b.x0));
+            let mut chars = Vec::new();
+            for g in &row {
+                let text: Vec<char> = g.text.nfc().collect();
+                let n = text.len().max(1) as f32;
+                let w = (g.x1 - g.x0) / n;
+                for (k, ch) in text.into_iter().enumerate() {
+                    let ch = if ch.is_whitespace() { ' ' } else { ch };
+                    chars.push(CharBox { ch, x0: g.x0 + w * k as f32, x1: g.x0 + w * (k as f32 + 1.0) });
+                }
+            }
+            Row {
+                baseline: row.iter().map(|g| g.baseline).sum::<f32>() / row.len().max(1) as f32,
+                size: row.iter().map(|g| g.size).fold(0.0, f32::max),
+                top: row.iter().map(|g| g.baseline + g.ascent * g.size).fold(f32::MIN, f32::max),
+                bottom: row.iter().map(|g| g.baseline + g.descent * g.size).fold(f32::MAX, f32::min),
+                chars,
+            }
+        })
+        .filter(|r| !r.chars.is_empty())
+        .collect()
+}
+
 /// The lines of text a form XObject draws (e.g. a signature widget's normal appearance),
 /// in the form's own space (its `/Matrix` applied) turned clockwise by `rotate` degrees
 /// (a multiple of 90: the page's `/Rotate`, so that lines are read as they are shown),

@@ -63,4 +63,17 @@ pub struct TestpkiArgs {
     /// Test suites use it to skip RSA key generation; never for real keys.
     #[arg(long, value_name = "DIR", hide = true)]
     pub key_cache: Option<PathBuf>,
+    /// Which real PKI the names and policy imitate: vgca (government CA) or neac (public CAs).
+    #[arg(long, value_enum, default_value_t = crate::testpki::Shape::Vgca)]
+    pub shape: crate::testpki::Shape,
+    /// caIssuers URL (where ca.crt is served) written into the certificates' AIA extension.
+    #[arg(long, value_name = "URL")]
+    pub ca_issuers_url: Option<String>,
+    /// Instead of a new PKI: write fresh root.crl and ca.crl (issued now) for the PKI in
+    /// --out into DIR.
+    #[arg(long, value_name = "DIR")]
+    pub reissue_crls: Option<PathBuf>,
+    /// With --reissue-crls: also revoke NAME now (listed in ca.crl, marked in index.txt).
+    #[arg(long, value_name = "NAME", requires = "reissue_crls")]
+    pub revoke: Vec<String>,
 }

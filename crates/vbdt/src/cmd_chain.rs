@@ -39,6 +39,9 @@ pub struct ChainArgs {
     /// Read the password of an encrypted PDF from this environment variable.
     #[arg(long, value_name = "VAR")]
     pub password_env: Option<String>,
+    /// Do not download issuers named by AIA caIssuers (the cache is still used).
+    #[arg(long)]
+    pub offline: bool,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -107,7 +110,10 @@ pub fn run(args: &ChainArgs) -> exit::Outcome {
         },
         None => None,
     };
-    let h = match history::history(&bytes, &args.file.display().to_string(), &trust, password.as_ref().map(|p| p.as_str())) {
+    let (cache, limits) = (chain_check::IssuerCache::default(), chain_check::HttpLimits::default());
+    let src = history::IssuerSource { cache: &cache, online: !args.offline, limits: &limits };
+    let h = match history::history_with(&bytes, &args.file.display().to_string(), &trust, password.as_ref().map(|p| p.as_str()), Some(&src))
+    {
         Ok(h) => h,
         Err(e) => {
             eprintln!("vbdt chain: {}: {e}", args.file.display());
@@ -171,6 +177,16 @@ fn path_text(out: &mut String, path: &[CertInfo], indent: &str, vi: bool) {
         }
         if !c.policies.is_empty() {
             let _ = writeln!(out, "{p}{} {}", t(vi, "chính sách:", "policies:"), c.policies.join(", "));
+        }
+        if let Some(f) = &c.fetched {
+            let when = fmt_time(f.fetched_at);
+            let line = match (f.cache, vi) {
+                (false, true) => format!("không có trong tệp: tải từ {} (AIA caIssuers)", f.url),
+                (false, false) => format!("not in the file: fetched from {} (AIA caIssuers)", f.url),
+                (true, true) => format!("không có trong tệp: lấy từ bộ nhớ đệm (đã tải từ {} lúc {when})", f.url),
+                (true, false) => format!("not in the file: from the cache (fetched from {} at {when})", f.url),
+            };
+            let _ = writeln!(out, "{p}{line}");
         }
         if c.anchor {
             continue;

@@ -84,6 +84,8 @@ struct Settings {
     crls: Vec<Vec<u8>>,
     tsa: Option<String>,
     http: chain_check::HttpLimits,
+    /// Issuers fetched through AIA caIssuers, shared by every file of the run.
+    issuers: chain_check::IssuerCache,
     vi: bool,
 }
 
@@ -101,6 +103,12 @@ fn collect(bytes: &[u8], s: &Settings) -> Result<DssAddition, LtvFailure> {
     }
     let mut pool = m.pool.clone();
     pool.extend(s.extra.iter().cloned());
+    // Issuers the file lacks, named by AIA caIssuers: fetched (or from the cache) and, on
+    // the paths below, embedded in the DSS so that the archived file validates offline.
+    let leaves: Vec<&chain_check::Certificate> = m.targets.iter().flat_map(|t| t.leaves.iter().map(|(l, _)| l)).collect();
+    let src = pdf_verify::history::IssuerSource { cache: &s.issuers, online: true, limits: &s.http };
+    let fetched = pdf_verify::history::fetch_issuers(&leaves, &pool, &s.trust, &src, time::OffsetDateTime::now_utc());
+    pool.extend(fetched.into_iter().map(|(c, _)| c));
     let mut crls = m.crls.clone();
     crls.extend(s.crls.iter().cloned());
     let sources = chain_check::RevocationSources { ocsp_responses: m.ocsps.clone(), crls, online: true, limits: s.http };
@@ -230,8 +238,15 @@ pub fn run(args: &LtvArgs) -> exit::Outcome {
             }
         }
     }
-    let settings =
-        Settings { trust, extra, crls, tsa: if args.lta { args.tsa.clone() } else { None }, http: chain_check::HttpLimits::default(), vi };
+    let settings = Settings {
+        trust,
+        extra,
+        crls,
+        tsa: if args.lta { args.tsa.clone() } else { None },
+        http: chain_check::HttpLimits::default(),
+        issuers: chain_check::IssuerCache::default(),
+        vi,
+    };
     let bar = if std::io::stderr().is_terminal() && jobs.len() > 1 && !args.quiet {
         let bar = ProgressBar::new(jobs.len() as u64);
         if let Ok(style) = ProgressStyle::with_template("{spinner} [{bar:40}] {pos}/{len} {elapsed_precise} {msg}") {

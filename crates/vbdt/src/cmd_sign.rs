@@ -12,8 +12,8 @@ use crate::signing::{self, KeyArgs, OutputArgs};
 
 #[derive(Args, Debug, Clone)]
 pub struct SignArgs {
-    /// PDF files to sign.
-    #[arg(required = true, value_name = "IN.pdf")]
+    /// PDF files to sign (with --numbers, by default the files the list names).
+    #[arg(required_unless_present = "numbers", value_name = "IN.pdf")]
     pub inputs: Vec<PathBuf>,
 
     #[command(flatten)]
@@ -52,6 +52,25 @@ pub struct SignArgs {
     /// The seal's diameter, e.g. `36mm` (default: from the PNG's resolution).
     #[arg(long, value_name = "SIZE", value_parser = parse_mm, help_heading = "Appearance")]
     pub seal_size: Option<f32>,
+
+    /// With --role organization: the number the clerk assigns (rules.md S11), filled into
+    /// the blank after "Số:" that the personal signature reserved; the issue date (this
+    /// signature's own date in Vietnam time) fills the date line's blanks. One input only.
+    #[arg(long, value_name = "N", conflicts_with_all = ["number_from", "numbers"], help_heading = "Number and issue date (S11)")]
+    pub number: Option<String>,
+    /// For a batch: the first file's number, counting up in the order the files are given
+    /// ("062" goes on as "063").
+    #[arg(long, value_name = "N", conflicts_with = "numbers", help_heading = "Number and issue date (S11)")]
+    pub number_from: Option<String>,
+    /// For a batch: a list of `FILE NUMBER` lines (relative files from the list's
+    /// directory); without inputs on the command line, the list's files are signed.
+    #[arg(long, value_name = "FILE", help_heading = "Number and issue date (S11)")]
+    pub numbers: Option<PathBuf>,
+    /// With --role organization: sign although the clerk's check of the input (rules.md
+    /// S12) refuses it, for exceptional cases; REASON is recorded inside the signature
+    /// (`/VBDT_Override`), printed, and shown by `vbdt verify`.
+    #[arg(long, value_name = "REASON", help_heading = "Number and issue date (S11)")]
+    pub override_check: Option<String>,
 }
 
 /// `36mm`, `36 mm` or `36`.
@@ -99,7 +118,31 @@ pub fn run(args: &SignArgs) -> exit::Outcome {
         },
         (None, None) => None,
     };
-    let jobs = match signing::plan(&args.inputs, &args.out) {
+    let number_args = crate::issuing::NumberArgs {
+        number: args.number.clone(),
+        number_from: args.number_from.clone(),
+        numbers: args.numbers.clone(),
+        // The profile's number list: for the clerk's organization signatures, when no number flag is given.
+        default_numbers: match args.role {
+            RoleArg::Organization => profile.issue.numbers.as_deref().map(|p| profile.resolve(p)),
+            RoleArg::Personal => None,
+        },
+    };
+    if number_args.any() && !matches!(args.role, RoleArg::Organization) {
+        eprintln!(
+            "vbdt sign: --number, --number-from and --numbers go with --role organization (the clerk assigns the number) / \
+             --number, --number-from, --numbers chỉ dùng với --role organization (văn thư cấp số)"
+        );
+        return exit::USAGE;
+    }
+    let (inputs, numbers) = match crate::issuing::plan_numbers(&args.inputs, &number_args) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("vbdt sign: {e:#}");
+            return exit::USAGE;
+        }
+    };
+    let jobs = match signing::plan(&inputs, &args.out) {
         Ok(j) => j,
         Err(e) => {
             eprintln!("vbdt sign: {e:#}");
@@ -134,10 +177,56 @@ pub fn run(args: &SignArgs) -> exit::Outcome {
         .or_else(|| profile.personal.name.clone())
         .or_else(|| key.chain().first().and_then(chain_check::cert::common_name))
         .unwrap_or_default();
-    let prepare = |_job: &signing::Job, input: &[u8]| -> signing::Prepared {
+    let vi = args.key.vi();
+    let check_opts = match role {
+        Role::Organization => match crate::issuing::check_options(&args.key) {
+            Ok(o) => Some(o),
+            Err(e) => {
+                eprintln!("vbdt sign: {e:#}");
+                return exit::BAD_INPUT;
+            }
+        },
+        Role::Personal => None,
+    };
+    let fill_font = match stamp_layout::TextFont::choose(profile.text.font.as_ref().map(|p| profile.resolve(p)).as_deref()) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("vbdt sign: {e}");
+            return exit::BAD_INPUT;
+        }
+    };
+    let prepare = |job: &signing::Job, input: &[u8]| -> signing::Prepared {
         let mut opts = base.clone();
         opts.signing_time = time::OffsetDateTime::now_utc();
-        let Some(img) = &image else { return Ok((opts, Vec::new())) };
+        let mut warnings = Vec::new();
+        match &check_opts {
+            None => {
+                let (blanks, w) = crate::issuing::blanks_to_reserve(input, vi);
+                opts.reserve_blanks = blanks;
+                warnings.extend(w);
+            }
+            Some(check) => {
+                let name = job.input.display().to_string();
+                let checked = match (crate::issuing::clerk_check(input, &name, check, image.is_some(), vi), &args.override_check) {
+                    (Ok(c), _) => c,
+                    (Err(SignError::ClerkCheck(why)), Some(reason)) => {
+                        // Signed all the same, as the clerk decided: said here and in the file.
+                        warnings.push(if vi {
+                            format!("văn thư kiểm tra (S12) từ chối văn bản nhưng được bỏ qua theo --override-check ({reason}): {why}")
+                        } else {
+                            format!("the clerk's check (S12) refuses the document, overridden with --override-check ({reason}): {why}")
+                        });
+                        opts.check_override = Some(reason.clone());
+                        crate::issuing::Checked::default()
+                    }
+                    (Err(e), _) => return Err(e),
+                };
+                warnings.extend(checked.warnings);
+                let number = numbers.get(&job.input).map(String::as_str);
+                opts.fill_fields = crate::issuing::fills(input, checked.personal_signed, number, opts.signing_time, &fill_font, vi)?;
+            }
+        }
+        let Some(img) = &image else { return Ok((opts, warnings)) };
         let placed = match (args.place, role) {
             (Some(place), Role::Personal) => stamp_layout::explicit(input, img, place, Some(ColorCheck::Blue)),
             (Some(place), _) => stamp_layout::explicit(input, img, place, Some(ColorCheck::Red)),
@@ -146,7 +235,8 @@ pub fn run(args: &SignArgs) -> exit::Outcome {
         }
         .map_err(|e| SignError::Appearance(e.to_string()))?;
         opts.appearance = placed.appearance;
-        Ok((opts, placed.warnings))
+        warnings.extend(placed.warnings);
+        Ok((opts, warnings))
     };
     signing::run_batch("sign", &jobs, args.out.force, key.as_ref(), &args.key, &prepare)
 }

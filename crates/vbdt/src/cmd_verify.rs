@@ -30,6 +30,14 @@ pub struct VerifyArgs {
     /// root of the public CAs). Default: vgca when no --trust is given.
     #[arg(long, value_enum, help_heading = "Trust")]
     pub trust_profile: Vec<TrustProfile>,
+    /// The --trust anchors stand for this built-in profile: their signatures are
+    /// official-duty (vgca) or public (neac) for rule V7 (e.g. a test PKI).
+    #[arg(long, value_enum, value_name = "PROFILE", requires = "trust", help_heading = "Trust")]
+    pub trust_as: Option<TrustProfile>,
+    /// A certificate policy OID signers below the --trust anchors must carry (or one below
+    /// it), for Điều 31.1.b. Repeatable: any one of them suffices.
+    #[arg(long, value_name = "OID", requires = "trust", help_heading = "Trust")]
+    pub require_policy: Vec<String>,
     /// Extra certificates for building certification paths (intermediate CAs).
     #[arg(long, value_name = "PEM|DIR", help_heading = "Trust")]
     pub certs: Vec<PathBuf>,
@@ -140,7 +148,13 @@ fn options(args: &VerifyArgs) -> Result<VerifyOptions, (exit::Outcome, String)> 
     }
     if !args.trust.is_empty() {
         let anchors = chain_check::cert::load_cert_sources(&args.trust).map_err(|e| (exit::BAD_INPUT, format!("--trust: {e}")))?;
-        trust.add(anchors);
+        let policies = args
+            .require_policy
+            .iter()
+            .map(|p| chain_check::trust::parse_policy(p))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| (exit::USAGE, format!("--require-policy: {e}")))?;
+        trust.add_as(anchors, args.trust_as.map(TrustProfile::name), policies).map_err(|e| (exit::USAGE, format!("--trust-as: {e}")))?;
     }
     let extra_certs = if args.certs.is_empty() {
         Vec::new()
@@ -166,6 +180,9 @@ fn options(args: &VerifyArgs) -> Result<VerifyOptions, (exit::Outcome, String)> 
         extra_certs,
         crls,
         online: !args.offline,
+        // One cache for every file of the run, kept on disk for the next (VBDT_CACHE_DIR,
+        // else the user's cache directory).
+        issuers: Some(std::sync::Arc::new(chain_check::IssuerCache::default())),
         revocation: match args.revocation {
             RevocationArg::Require => RevocationMode::Require,
             RevocationArg::Prefer => RevocationMode::Prefer,
@@ -334,6 +351,8 @@ pub fn verify_files(
         files: files.to_vec(),
         trust: trust.to_vec(),
         trust_profile: Vec::new(),
+        trust_as: None,
+        require_policy: Vec::new(),
         certs: Vec::new(),
         crl: crls.to_vec(),
         offline: false,

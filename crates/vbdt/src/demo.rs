@@ -1,6 +1,8 @@
-//! `vbdt demo`: the main job on an embedded default. Makes a throwaway test PKI, signs
-//! the sample decision with a personal then an organization signature, verifies it, and
-//! says where everything is.
+//! `vbdt demo`: the main job on an embedded default. Makes a throwaway test PKI, and runs
+//! the real workflow on the sample decision whose number and date are blank (rules.md
+//! S11): the official's personal signature (reserving the blanks), the clerk's check of it
+//! (S12), the number and issue date filled in with the organization signature, then
+//! verification; and says where everything is.
 
 use std::path::PathBuf;
 
@@ -9,8 +11,11 @@ use pdf_sign::{P12Key, PrecheckOptions, Role, SignOptions};
 
 use crate::testpki::{self, TestPkiOptions};
 
-/// The sample decision shipped in the repository (fixtures/documents/quyet-dinh.pdf).
-const SAMPLE_DECISION: &[u8] = include_bytes!("../../../fixtures/documents/quyet-dinh.pdf");
+/// The sample decision shipped in the repository, number and date blank
+/// (fixtures/documents/quyet-dinh-chua-cap-so.pdf).
+const SAMPLE_DECISION: &[u8] = include_bytes!("../../../fixtures/documents/quyet-dinh-chua-cap-so.pdf");
+/// The number the demo's clerk assigns.
+const DEMO_NUMBER: &str = "62";
 /// The sample signature image (blue) and seal (red), for visible appearances (S2, S3).
 const SAMPLE_SIGNATURE: &[u8] = include_bytes!("../../../fixtures/images/chu-ky-ca-nhan.png");
 const SAMPLE_SEAL: &[u8] = include_bytes!("../../../fixtures/images/dau-co-quan.png");
@@ -54,6 +59,13 @@ pub fn run(args: &DemoArgs) -> anyhow::Result<crate::exit::Outcome> {
         http: chain_check::HttpLimits::default(),
     };
 
+    let check = pdf_verify::VerifyOptions {
+        trust: pre.trust.clone().unwrap_or_default(),
+        crls: crls.clone(),
+        online: false,
+        ..pdf_verify::VerifyOptions::default()
+    };
+    let font = stamp_layout::TextFont::bundled();
     let personal_out = dir.join("quyet-dinh.ca-nhan.pdf");
     let signed_out = dir.join("quyet-dinh.da-ky.pdf");
     for (step, role, p12, input, output) in [
@@ -72,14 +84,44 @@ pub fn run(args: &DemoArgs) -> anyhow::Result<crate::exit::Outcome> {
         }
         .appearance;
         match role {
-            Role::Personal => say(&format!("{step}. Ký số cá nhân: {who}"), &format!("{step}. Personal signature: {who}")),
-            Role::Organization => say(&format!("{step}. Ký số cơ quan: {who}"), &format!("{step}. Organization signature: {who}")),
+            Role::Personal => {
+                opts.reserve_blanks = crate::issuing::blanks_to_reserve(&pdf, vi).0;
+                say(
+                    &format!("{step}. Ký số cá nhân: {who} (số và ngày còn để trống, {} trường được dành sẵn)", opts.reserve_blanks.len()),
+                    &format!(
+                        "{step}. Personal signature: {who} (number and date still blank, {} fields reserved)",
+                        opts.reserve_blanks.len()
+                    ),
+                );
+            }
+            Role::Organization => {
+                let checked = crate::issuing::clerk_check(&pdf, &input.display().to_string(), &check, true, vi)?;
+                for w in &checked.warnings {
+                    say(&format!("   cảnh báo: {w}"), &format!("   warning: {w}"));
+                }
+                opts.fill_fields = crate::issuing::fills(&pdf, checked.personal_signed, Some(DEMO_NUMBER), opts.signing_time, &font, vi)?;
+                let day = stamp_layout::blanks::date_parts(opts.signing_time.to_offset(stamp_layout::VIETNAM).date());
+                say(
+                    &format!(
+                        "{step}. Văn thư kiểm tra văn bản (S12), cấp số {DEMO_NUMBER}, ngày ban hành {} tháng {} năm {} (S11) và ký số cơ quan: {who}",
+                        day[0], day[1], day[2]
+                    ),
+                    &format!(
+                        "{step}. The clerk checks the document (S12), assigns number {DEMO_NUMBER} and the issue date (ngày {} tháng {} năm {}, S11), and signs for the organization: {who}",
+                        day[0], day[1], day[2]
+                    ),
+                );
+            }
         }
         pdf_sign::sign_file(input, output, true, &key, &opts)?;
     }
 
+    // The CA publishes its next CRLs: the signatures carry no timestamp, so only status
+    // evidence issued after their claimed signing times proves anything at those times.
+    testpki::reissue_crls(&pki_dir, &pki_dir, &[])?;
     say("4. Kiểm tra chữ ký:", "4. Verifying:");
-    let code = verify_signed(&signed_out, &pki.root(), &[pki.crl("root"), pki.crl("ca")], args.lang)?;
+    let today = time::OffsetDateTime::now_utc().to_offset(stamp_layout::VIETNAM).date();
+    let code = verify_signed(&signed_out, &pki.root(), &[pki.crl("root"), pki.crl("ca")], today, args.lang)?;
 
     println!();
     if vi {
@@ -89,7 +131,7 @@ pub fn run(args: &DemoArgs) -> anyhow::Result<crate::exit::Outcome> {
         println!("  đã ký (cá nhân + cơ quan): {}", signed_out.display());
         println!("  PKI thử nghiệm:         {}", pki_dir.display());
         println!(
-            "Kiểm tra lại: vbdt verify --trust {} --crl {} --crl {} {}",
+            "Kiểm tra lại: vbdt verify --issued-on {today} --trust {} --crl {} --crl {} {}",
             pki.root().display(),
             pki.crl("root").display(),
             pki.crl("ca").display(),
@@ -102,7 +144,7 @@ pub fn run(args: &DemoArgs) -> anyhow::Result<crate::exit::Outcome> {
         println!("  signed (personal + organization): {}", signed_out.display());
         println!("  test PKI:                    {}", pki_dir.display());
         println!(
-            "Verify again: vbdt verify --trust {} --crl {} --crl {} {}",
+            "Verify again: vbdt verify --issued-on {today} --trust {} --crl {} --crl {} {}",
             pki.root().display(),
             pki.crl("root").display(),
             pki.crl("ca").display(),
@@ -119,8 +161,8 @@ fn verify_signed(
     file: &std::path::Path,
     root: &std::path::Path,
     crls: &[PathBuf],
+    today: time::Date,
     lang: crate::cli::Lang,
 ) -> anyhow::Result<crate::exit::Outcome> {
-    let today = time::OffsetDateTime::now_utc().to_offset(time::UtcOffset::from_hms(7, 0, 0)?).date();
     Ok(crate::cmd_verify::verify_files(&[file.to_path_buf()], &[root.to_path_buf()], crls, Some(today), lang))
 }

@@ -26,6 +26,8 @@ pub struct Profile {
     pub key: KeySection,
     #[serde(default)]
     pub signature: SignatureSection,
+    #[serde(default)]
+    pub issue: IssueSection,
     /// Where it was read from (relative paths are resolved against its directory).
     #[serde(skip)]
     pub path: Option<PathBuf>,
@@ -73,6 +75,15 @@ pub struct KeySection {
     pub certs: Vec<PathBuf>,
     #[serde(default)]
     pub trust: Vec<PathBuf>,
+}
+
+/// The clerk's issuing step (rules.md S11).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IssueSection {
+    /// The list of `FILE NUMBER` lines used by `vbdt sign --role organization` when no
+    /// number flag is given (`--numbers`).
+    pub numbers: Option<PathBuf>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -180,11 +191,14 @@ mod tests {
             pin_env = "TOKEN_PIN"
             [signature]
             tsa = "http://tsa.example/"
+            [issue]
+            numbers = "so-van-ban.txt"
             "#,
         )
         .unwrap();
         assert_eq!(p.organization.seal_size.as_deref(), Some("36mm"));
         assert_eq!(p.key.token.as_deref(), Some("UBND"));
+        assert_eq!(p.issue.numbers.as_deref(), Some(Path::new("so-van-ban.txt")));
         assert!(toml::from_str::<Profile>("[organisation]\nname = \"x\"").is_err());
     }
 }

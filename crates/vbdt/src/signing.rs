@@ -153,6 +153,8 @@ pub fn describe(err: &SignError, vi: bool) -> String {
         SignError::Certificate(why) => format!("chứng thư số không đạt: {why}"),
         SignError::Timestamp(why) => format!("dịch vụ dấu thời gian: {why}"),
         SignError::Appearance(why) => format!("hình thức chữ ký: {why}"),
+        SignError::Issue(why) => format!("số và ngày ban hành (S11): {why}"),
+        SignError::ClerkCheck(why) => format!("văn thư kiểm tra trước khi ký (S12): văn bản không hợp lệ: {why}"),
         other => other.to_string(),
     }
 }
@@ -433,6 +435,22 @@ pub fn run_batch(
                         if vi { "trường" } else { "field" },
                         signed.field_name
                     );
+                    if !signed.reserved.is_empty() {
+                        let names = signed.reserved.join(", ");
+                        if vi {
+                            println!("  Dành sẵn chỗ trống số và ngày cho văn thư (S11): {names}");
+                        } else {
+                            println!("  Number and date blanks reserved for the clerk (S11): {names}");
+                        }
+                    }
+                    if !signed.filled.is_empty() {
+                        let values = signed.filled.iter().map(|(n, v)| format!("{n} = {v}")).collect::<Vec<_>>().join(", ");
+                        if vi {
+                            println!("  Văn thư cấp số, ngày ban hành (S11): {values}");
+                        } else {
+                            println!("  Number and issue date assigned by the clerk (S11): {values}");
+                        }
+                    }
                 }
             }
             Err(e) => {

@@ -35,17 +35,24 @@ pub const END_ENTITIES: &[&str] = &[
     "notyet",
     "revoked",
     "wrongku",
+    "clientauth",
     "ocsp",
     "tsa",
 ];
 
-/// Certificate policy written into end-entity certificates (the government PKI's arc).
-const POLICY_OID: &[u64] = &[2, 16, 704, 1, 1, 1, 1, 1];
+/// Certificate policy written into end-entity certificates of a `vgca`-shaped test PKI:
+/// its own, 1.3.6.1.4.1.32473.704.1.1 under IANA's enterprise number for documentation
+/// (RFC 5612), not the government's 2.16.704.1.1.1.1.1, so that a test of "the trust
+/// anchor requires a policy" proves something.
+const POLICY_OID: &[u64] = &[1, 3, 6, 1, 4, 1, 32473, 704, 1, 1];
+/// The same for a `neac`-shaped test PKI: 1.3.6.1.4.1.32473.704.2.1.
+const PUBLIC_POLICY_OID: &[u64] = &[1, 3, 6, 1, 4, 1, 32473, 704, 2, 1];
 const ANY_POLICY_OID: &[u64] = &[2, 5, 29, 32, 0];
 const OID_CERT_POLICIES: &[u64] = &[2, 5, 29, 32];
 const OID_EXT_KEY_USAGE: &[u64] = &[2, 5, 29, 37];
 const OID_AIA: &[u64] = &[1, 3, 6, 1, 5, 5, 7, 1, 1];
 const OID_AD_OCSP: &[u64] = &[1, 3, 6, 1, 5, 5, 7, 48, 1];
+const OID_AD_CA_ISSUERS: &[u64] = &[1, 3, 6, 1, 5, 5, 7, 48, 2];
 const OID_OCSP_NOCHECK: &[u64] = &[1, 3, 6, 1, 5, 5, 7, 48, 1, 5];
 const OID_KP_TIMESTAMPING: &[u64] = &[1, 3, 6, 1, 5, 5, 7, 3, 8];
 const OID_TITLE: &[u64] = &[2, 5, 4, 12];
@@ -61,6 +68,11 @@ pub struct TestPkiOptions {
     pub crl_base_url: Option<String>,
     /// Password of every `NAME.p12`, also written to `password.txt`.
     pub password: String,
+    /// Which real PKI the names imitate (the government CA, or the public CAs' root).
+    pub shape: Shape,
+    /// caIssuers URL written into the end-entity certificates' AIA extension (where the
+    /// issuing CA certificate, `ca.crt`, is served).
+    pub ca_issuers_url: Option<String>,
     /// Directory of cached private keys: a key found there (`NAME.KIND.key.pem`) is
     /// reused, a missing one is generated and stored there. Test suites use this to
     /// avoid paying for RSA key generation in every test process.
@@ -70,7 +82,69 @@ pub struct TestPkiOptions {
 impl TestPkiOptions {
     /// Options writing into `out`, with no URLs, the default password and no key cache.
     pub fn new(out: impl Into<PathBuf>) -> Self {
-        Self { out: out.into(), ocsp_url: None, crl_base_url: None, password: DEFAULT_PASSWORD.to_owned(), key_cache: None }
+        Self {
+            out: out.into(),
+            ocsp_url: None,
+            crl_base_url: None,
+            password: DEFAULT_PASSWORD.to_owned(),
+            shape: Shape::Vgca,
+            ca_issuers_url: None,
+            key_cache: None,
+        }
+    }
+}
+
+/// Which real PKI a test PKI imitates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Shape {
+    /// The government CA (Ban Cơ yếu Chính phủ): official-duty signatures.
+    #[default]
+    Vgca,
+    /// The national root of the licensed public CAs: public signatures.
+    Neac,
+}
+
+impl Shape {
+    fn name(self) -> &'static str {
+        match self {
+            Shape::Vgca => "vgca",
+            Shape::Neac => "neac",
+        }
+    }
+
+    fn parse(s: &str) -> Option<Shape> {
+        match s.trim() {
+            "vgca" => Some(Shape::Vgca),
+            "neac" => Some(Shape::Neac),
+            _ => None,
+        }
+    }
+
+    /// The CA organization, the root's and the issuing CA's common names.
+    fn names(self) -> (&'static str, &'static str, &'static str) {
+        match self {
+            Shape::Vgca => ("Ban Cơ yếu Chính phủ (thử nghiệm)", "vbdt Test Root CA", "vbdt Test CA phục vụ các cơ quan Nhà nước"),
+            Shape::Neac => {
+                ("Bộ Thông tin và Truyền thông (thử nghiệm)", "vbdt Test MIC National Root CA", "vbdt Test Public CA (VNPT-CA thử nghiệm)")
+            }
+        }
+    }
+
+    fn policy(self) -> &'static [u64] {
+        match self {
+            Shape::Vgca => POLICY_OID,
+            Shape::Neac => PUBLIC_POLICY_OID,
+        }
+    }
+
+    fn root_dn(self) -> Result<DistinguishedName> {
+        let (org, root, _) = self.names();
+        dn(&[(DnType::CountryName, "VN"), (DnType::OrganizationName, org), (DnType::CommonName, root)])
+    }
+
+    fn ca_dn(self) -> Result<DistinguishedName> {
+        let (org, _, ca) = self.names();
+        dn(&[(DnType::CountryName, "VN"), (DnType::OrganizationName, org), (DnType::CommonName, ca)])
     }
 }
 
@@ -137,6 +211,13 @@ pub fn run(args: &crate::cli::TestpkiArgs) -> Result<()> {
     opts.ocsp_url = args.ocsp_url.clone();
     opts.crl_base_url = args.crl_base_url.clone();
     opts.key_cache = args.key_cache.clone();
+    opts.shape = args.shape;
+    opts.ca_issuers_url = args.ca_issuers_url.clone();
+    if let Some(out) = &args.reissue_crls {
+        reissue_crls(&args.out, out, &args.revoke)?;
+        println!("fresh CRLs written to {}", out.display());
+        return Ok(());
+    }
     let files = generate(&opts)?;
     println!("test PKI written to {}", files.dir.display());
     println!("  trust anchor: {}", files.root().display());
@@ -273,11 +354,7 @@ pub fn generate(opts: &TestPkiOptions) -> Result<TestPkiFiles> {
     // fall inside the issuers' validity.
     let root_from = now - 2 * year;
     let mut root_params = CertificateParams::default();
-    root_params.distinguished_name = dn(&[
-        (DnType::CountryName, "VN"),
-        (DnType::OrganizationName, "Ban Cơ yếu Chính phủ (thử nghiệm)"),
-        (DnType::CommonName, "vbdt Test Root CA"),
-    ])?;
+    root_params.distinguished_name = opts.shape.root_dn()?;
     root_params.not_before = root_from;
     root_params.not_after = root_from + 20 * year;
     root_params.serial_number = Some(new_serial(&mut serials, "root")?);
@@ -290,11 +367,7 @@ pub fn generate(opts: &TestPkiOptions) -> Result<TestPkiFiles> {
 
     // Issuing CA.
     let mut ca_params = CertificateParams::default();
-    ca_params.distinguished_name = dn(&[
-        (DnType::CountryName, "VN"),
-        (DnType::OrganizationName, "Ban Cơ yếu Chính phủ (thử nghiệm)"),
-        (DnType::CommonName, "vbdt Test CA phục vụ các cơ quan Nhà nước"),
-    ])?;
+    ca_params.distinguished_name = opts.shape.ca_dn()?;
     ca_params.not_before = root_from;
     ca_params.not_after = root_from + 17 * year;
     ca_params.serial_number = Some(new_serial(&mut serials, "ca")?);
@@ -312,6 +385,9 @@ pub fn generate(opts: &TestPkiOptions) -> Result<TestPkiFiles> {
     write_file(&dir.join("root.pem"), root_cert.pem().as_bytes())?;
     write_secret(&dir.join("root.key.pem"), root_key.serialize_pem().as_bytes())?;
     write_file(&dir.join("ca.pem"), ca_cert.pem().as_bytes())?;
+    // DER, as CAs publish it at their caIssuers address.
+    write_file(&dir.join("ca.crt"), ca_cert.der())?;
+    write_file(&dir.join("shape.txt"), format!("{}\n", opts.shape.name()).as_bytes())?;
     write_secret(&dir.join("ca.key.pem"), ca_key.serialize_pem().as_bytes())?;
     write_file(&dir.join("chain.pem"), format!("{}{}", ca_cert.pem(), root_cert.pem()).as_bytes())?;
 
@@ -327,7 +403,7 @@ pub fn generate(opts: &TestPkiOptions) -> Result<TestPkiFiles> {
         (DnType::CommonName, "Nguyễn Văn An"),
     ];
     let test_ca_dn = |cn: &'static str| -> Vec<(DnType, &'static str)> {
-        vec![(DnType::CountryName, "VN"), (DnType::OrganizationName, "Ban Cơ yếu Chính phủ (thử nghiệm)"), (DnType::CommonName, cn)]
+        vec![(DnType::CountryName, "VN"), (DnType::OrganizationName, opts.shape.names().0), (DnType::CommonName, cn)]
     };
 
     let revoked_at = now - day;
@@ -376,6 +452,11 @@ pub fn generate(opts: &TestPkiOptions) -> Result<TestPkiFiles> {
                 p.key_usages = vec![KeyUsagePurpose::KeyEncipherment];
                 p.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
             }
+            "clientauth" => {
+                // A signing key usage, but an extended key usage of TLS client
+                // authentication only: a login certificate (Điều 31.1.b).
+                p.extended_key_usages = vec![ExtendedKeyUsagePurpose::ClientAuth];
+            }
             "ocsp" => {
                 // Responder and TSA outlive the signers (9 years, inside the CA's 17): an
                 // archive validated after a signer's expiry still has a valid latest
@@ -404,15 +485,15 @@ pub fn generate(opts: &TestPkiOptions) -> Result<TestPkiFiles> {
         p.distinguished_name = dn(&subject)?;
         p.serial_number = Some(new_serial(&mut serials, name)?);
         if revocation_info {
-            if let Some(url) = &opts.ocsp_url {
-                p.custom_extensions.push(aia_ocsp(url));
+            if let Some(ext) = aia(opts.ocsp_url.as_deref(), opts.ca_issuers_url.as_deref()) {
+                p.custom_extensions.push(ext);
             }
             if let Some(url) = crl_url("ca.crl") {
                 p.crl_distribution_points = vec![CrlDistributionPoint { uris: vec![url] }];
             }
         }
         if policy {
-            p.custom_extensions.push(cert_policies(POLICY_OID));
+            p.custom_extensions.push(cert_policies(opts.shape.policy()));
         }
 
         let ee_key = key(name)?;
@@ -447,35 +528,9 @@ pub fn generate(opts: &TestPkiOptions) -> Result<TestPkiFiles> {
     }
 
     // CRLs: empty one from the root, one from the CA listing `revoked`.
-    let crl_number = SerialNumber::from_slice(&u64::try_from(now.unix_timestamp()).unwrap_or(1).to_be_bytes());
-    let root_crl = CertificateRevocationListParams {
-        this_update: now - Duration::minutes(5),
-        next_update: now + 10 * year,
-        crl_number: crl_number.clone(),
-        issuing_distribution_point: None,
-        revoked_certs: Vec::new(),
-        key_identifier_method: KeyIdMethod::Sha256,
-    }
-    .signed_by(&root_issuer)
-    .context("signing root.crl")?;
     let revoked_serial = revoked_serial.ok_or_else(|| anyhow!("no revoked certificate was made"))?;
-    let ca_crl = CertificateRevocationListParams {
-        this_update: now - Duration::minutes(5),
-        next_update: now + 10 * year,
-        crl_number,
-        issuing_distribution_point: None,
-        revoked_certs: vec![RevokedCertParams {
-            serial_number: SerialNumber::from_slice(&revoked_serial),
-            revocation_time: revoked_at,
-            reason_code: Some(RevocationReason::KeyCompromise),
-            invalidity_date: None,
-        }],
-        key_identifier_method: KeyIdMethod::Sha256,
-    }
-    .signed_by(&ca_issuer)
-    .context("signing ca.crl")?;
-    write_file(&dir.join("root.crl"), root_crl.der())?;
-    write_file(&dir.join("ca.crl"), ca_crl.der())?;
+    let this_update = now - Duration::minutes(5);
+    write_crls(&dir, &root_issuer, &ca_issuer, this_update, &[(revoked_serial, revoked_at)])?;
 
     write_file(&dir.join("index.txt"), index.as_bytes())?;
     write_file(&dir.join("index.txt.attr"), b"unique_subject = no\n")?;
@@ -604,9 +659,152 @@ fn cert_policies(policy: &[u64]) -> CustomExtension {
 }
 
 /// authorityInfoAccess with one OCSP URI.
-fn aia_ocsp(url: &str) -> CustomExtension {
-    let location = der_tlv(0x86, url.as_bytes()); // [6] IMPLICIT IA5String
-    CustomExtension::from_oid_content(OID_AIA, der_seq(&[der_seq(&[der_oid(OID_AD_OCSP), location])]))
+/// An authorityInfoAccess extension with an OCSP and/or a caIssuers address.
+fn aia(ocsp: Option<&str>, ca_issuers: Option<&str>) -> Option<CustomExtension> {
+    let access = |method: &[u64], url: &str| der_seq(&[der_oid(method), der_tlv(0x86, url.as_bytes())]); // [6] IMPLICIT IA5String
+    let mut descriptions = Vec::new();
+    if let Some(url) = ocsp {
+        descriptions.push(access(OID_AD_OCSP, url));
+    }
+    if let Some(url) = ca_issuers {
+        descriptions.push(access(OID_AD_CA_ISSUERS, url));
+    }
+    (!descriptions.is_empty()).then(|| CustomExtension::from_oid_content(OID_AIA, der_seq(&descriptions)))
+}
+
+/// `root.crl` (empty) and `ca.crl` (listing `revoked`: serial and time) into `dir`,
+/// issued at `this_update`, valid ten years.
+fn write_crls(
+    dir: &Path,
+    root: &Issuer<'_, &KeyPair>,
+    ca: &Issuer<'_, &KeyPair>,
+    this_update: OffsetDateTime,
+    revoked: &[(Vec<u8>, OffsetDateTime)],
+) -> Result<()> {
+    let crl_number =
+        SerialNumber::from_slice(&u64::try_from(OffsetDateTime::now_utc().unix_timestamp_nanos() / 1000).unwrap_or(1).to_be_bytes());
+    let params = |revoked_certs| CertificateRevocationListParams {
+        this_update,
+        next_update: this_update + Duration::days(3650),
+        crl_number: crl_number.clone(),
+        issuing_distribution_point: None,
+        revoked_certs,
+        key_identifier_method: KeyIdMethod::Sha256,
+    };
+    let root_crl = params(Vec::new()).signed_by(root).context("signing root.crl")?;
+    let listed = revoked
+        .iter()
+        .map(|(serial, when)| RevokedCertParams {
+            serial_number: SerialNumber::from_slice(serial),
+            revocation_time: *when,
+            reason_code: Some(RevocationReason::KeyCompromise),
+            invalidity_date: None,
+        })
+        .collect();
+    let ca_crl = params(listed).signed_by(ca).context("signing ca.crl")?;
+    write_file(&dir.join("root.crl"), root_crl.der())?;
+    write_file(&dir.join("ca.crl"), ca_crl.der())
+}
+
+/// `vbdt testpki --out PKI --reissue-crls DIR [--revoke NAME]…`: fresh `root.crl` and
+/// `ca.crl` (issued now) for the test PKI in `pki` into `out`, listing what index.txt
+/// marks revoked and, revoked now, every certificate named in `revoke` (`NAME.pem` of the
+/// PKI; also marked revoked in the PKI's index.txt, so that its OCSP responder agrees).
+/// Tests use it for evidence issued after a signature, and to revoke a signer later.
+pub fn reissue_crls(pki: &Path, out: &Path, revoke: &[String]) -> Result<()> {
+    let shape_text = fs::read_to_string(pki.join("shape.txt")).unwrap_or_else(|_| "vgca".into());
+    let shape = Shape::parse(&shape_text).ok_or_else(|| anyhow!("{}: unknown shape {shape_text:?}", pki.join("shape.txt").display()))?;
+    let load_key = |name: &str| -> Result<KeyPair> {
+        let path = pki.join(format!("{name}.key.pem"));
+        let pem = fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+        KeyPair::from_pkcs8_pem_and_sign_algo(&pem, key_kind(name).alg()).with_context(|| format!("{} is not a usable key", path.display()))
+    };
+    let (root_key, ca_key) = (load_key("root")?, load_key("ca")?);
+    let issuer_params = |dn: DistinguishedName| {
+        let mut p = CertificateParams::default();
+        p.distinguished_name = dn;
+        p.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
+        p.key_identifier_method = KeyIdMethod::Sha256;
+        p
+    };
+    let (root_params, ca_params) = (issuer_params(shape.root_dn()?), issuer_params(shape.ca_dn()?));
+    let (root, ca) = (Issuer::from_params(&root_params, &root_key), Issuer::from_params(&ca_params, &ca_key));
+    let now = OffsetDateTime::now_utc().replace_nanosecond(0).map_err(|e| anyhow!("clock: {e}"))?;
+    let index_path = pki.join("index.txt");
+    let mut index = fs::read_to_string(&index_path).with_context(|| format!("reading {}", index_path.display()))?;
+    let mut revoked = Vec::new();
+    for name in revoke {
+        let serial = serial_of(&pki.join(format!("{name}.pem")))?;
+        let hex = hex_upper(&serial);
+        let stamp = openssl_time(now)?;
+        index = index
+            .lines()
+            .map(|l| {
+                let cols: Vec<&str> = l.split('\t').collect();
+                match cols.as_slice() {
+                    ["V", expiry, _, s, rest @ ..] if *s == hex => {
+                        format!("R\t{expiry}\t{stamp},keyCompromise\t{s}\t{}\n", rest.join("\t"))
+                    }
+                    _ => format!("{l}\n"),
+                }
+            })
+            .collect();
+    }
+    for line in index.lines() {
+        let cols: Vec<&str> = line.split('\t').collect();
+        if let ["R", _, when, serial, ..] = cols.as_slice() {
+            let when = when.split(',').next().unwrap_or("");
+            revoked.push((hex_decode(serial)?, parse_openssl_time(when)?));
+        }
+    }
+    if !revoke.is_empty() {
+        write_file(&index_path, index.as_bytes())?;
+    }
+    fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
+    write_crls(out, &root, &ca, now, &revoked)
+}
+
+/// The serial number of the certificate in a PEM file.
+fn serial_of(pem_path: &Path) -> Result<Vec<u8>> {
+    use x509_cert::der::DecodePem;
+    let pem = fs::read_to_string(pem_path).with_context(|| format!("reading {}", pem_path.display()))?;
+    let cert = x509_cert::Certificate::from_pem(pem.as_bytes()).map_err(|e| anyhow!("{}: {e}", pem_path.display()))?;
+    Ok(cert.tbs_certificate.serial_number.as_bytes().to_vec())
+}
+
+fn hex_decode(s: &str) -> Result<Vec<u8>> {
+    let s = s.trim();
+    if !s.len().is_multiple_of(2) {
+        bail!("odd-length serial {s:?} in index.txt");
+    }
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(s.get(i..i + 2).unwrap_or(""), 16).map_err(|e| anyhow!("serial {s:?}: {e}")))
+        .collect()
+}
+
+/// The inverse of [`openssl_time`].
+fn parse_openssl_time(s: &str) -> Result<OffsetDateTime> {
+    let digits = s.strip_suffix('Z').ok_or_else(|| anyhow!("time {s:?} in index.txt"))?;
+    let n = |r: std::ops::Range<usize>| -> Result<u32> {
+        digits.get(r).and_then(|d| d.parse().ok()).ok_or_else(|| anyhow!("time {s:?} in index.txt"))
+    };
+    let (year, rest) = match digits.len() {
+        12 => {
+            let y = n(0..2)?;
+            (if y >= 50 { 1900 + y } else { 2000 + y }, 2)
+        }
+        14 => (n(0..4)?, 4),
+        _ => bail!("time {s:?} in index.txt"),
+    };
+    let month = time::Month::try_from(u8::try_from(n(rest..rest + 2)?)?)?;
+    let date = time::Date::from_calendar_date(i32::try_from(year)?, month, u8::try_from(n(rest + 2..rest + 4)?)?)?;
+    let t = time::Time::from_hms(
+        u8::try_from(n(rest + 4..rest + 6)?)?,
+        u8::try_from(n(rest + 6..rest + 8)?)?,
+        u8::try_from(n(rest + 8..rest + 10)?)?,
+    )?;
+    Ok(date.with_time(t).assume_utc())
 }
 
 fn tsa_config(dir: &Path) -> Result<String> {
@@ -847,7 +1045,7 @@ mod tests {
         assert!(personal.contains("E-mail Protection, TLS Web Client Authentication"), "{personal}");
         assert!(personal.contains("OCSP - URI:http://127.0.0.1:9/ocsp"), "{personal}");
         assert!(personal.contains("URI:http://127.0.0.1:9/crl/ca.crl"), "{personal}");
-        assert!(personal.contains("Policy: 2.16.704.1.1.1.1.1"), "{personal}");
+        assert!(personal.contains("Policy: 1.3.6.1.4.1.32473.704.1.1"), "{personal}");
         assert!(personal.contains("Public-Key: (2048 bit)"), "{personal}");
         let ca = text("ca");
         assert!(ca.contains("CA:TRUE, pathlen:0"), "{ca}");

@@ -13,6 +13,9 @@ use super::{good_covers, Finding, SKEW};
 use crate::article31::rfc3339;
 use crate::{cert, der_util, oids, sigalg};
 
+/// How [`evaluate`]'s answer starts for a CRL of another issuer (not about the certificate).
+pub(crate) const OTHER_ISSUER: &str = "issued by";
+
 /// PEM `X509 CRL` to DER; anything else is returned as is.
 pub fn to_der(bytes: &[u8]) -> Vec<u8> {
     const BEGIN: &[u8] = b"-----BEGIN X509 CRL-----";
@@ -79,7 +82,7 @@ pub fn evaluate(der: &[u8], cert: &Certificate, issuer: &Certificate, at: Offset
     let tbs = &crl.tbs_cert_list;
     if !cert::names_match(&tbs.issuer, &cert.tbs_certificate.issuer) {
         return Err(format!(
-            "issued by \"{}\", not by the certificate's issuer \"{}\"",
+            "{OTHER_ISSUER} \"{}\", not by the certificate's issuer \"{}\"",
             cert::name_to_string(&tbs.issuer),
             cert::issuer(cert)
         ));
@@ -167,7 +170,7 @@ pub fn evaluate(der: &[u8], cert: &Certificate, issuer: &Certificate, at: Offset
             // Only meaningful in delta CRLs (excluded above); treat as not listed.
             continue;
         }
-        return Ok(Finding::Revoked { revoked_at: der_util::x509_time(&entry.revocation_date), reason });
+        return Ok(Finding::Revoked { revoked_at: der_util::x509_time(&entry.revocation_date), reason, this_update });
     }
     good_covers(cert, this_update, next_update, at, expired_kept_since)?;
     Ok(Finding::Good { this_update, next_update })

@@ -185,6 +185,7 @@ pub fn evaluate(der: &[u8], cert: &Certificate, issuer: &Certificate, at: Offset
         CertStatus::Revoked(info) => Ok(Finding::Revoked {
             revoked_at: der_util::generalized_time(&info.revocation_time.0),
             reason: info.revocation_reason.map(|r| super::crl::reason_name(r).to_string()),
+            this_update,
         }),
         CertStatus::Unknown(_) => Err("the responder does not know the certificate".into()),
         CertStatus::Good(_) => {

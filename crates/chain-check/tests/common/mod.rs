@@ -245,3 +245,17 @@ pub fn run(cmd: &mut std::process::Command) -> std::process::Output {
     assert!(out.status.success(), "{cmd:?} failed: {}", String::from_utf8_lossy(&out.stderr));
     out
 }
+
+/// A certificatePolicies extension naming `oids` (no qualifiers).
+pub fn policies_extension(oids: &[Vec<u64>]) -> CustomExtension {
+    use x509_cert::ext::pkix::{certpolicy::PolicyInformation, CertificatePolicies};
+    let policies = CertificatePolicies(
+        oids.iter()
+            .map(|arcs| {
+                let dotted = arcs.iter().map(u64::to_string).collect::<Vec<_>>().join(".");
+                PolicyInformation { policy_identifier: const_oid::ObjectIdentifier::new_unwrap(&dotted), policy_qualifiers: None }
+            })
+            .collect(),
+    );
+    CustomExtension::from_oid_content(&[2, 5, 29, 32], policies.to_der().unwrap())
+}

@@ -79,6 +79,9 @@ pub(super) struct Judge<'s> {
     /// Fields that existed before and were filled in this revision (for FieldMDP locks,
     /// judged per signature).
     pub filled: Vec<String>,
+    /// New visible signature fields: they paint on the page, which a certification
+    /// signature permits only with `/P 3` (judged per signature).
+    pub new_visible_fields: Vec<String>,
 }
 
 impl<'s> Judge<'s> {
@@ -168,6 +171,8 @@ pub(super) struct Step {
     pub allowed_levels: BTreeMap<Rule, Level>,
     /// Fields filled in this revision that existed in the one before.
     pub filled: Vec<String>,
+    /// New visible signature fields of this revision.
+    pub new_visible_fields: Vec<String>,
 }
 
 /// Compares revision `r` (0-based) with revision `r - 1`.
@@ -188,6 +193,7 @@ pub(super) fn compare(old: &RevState, new: &RevState, raw: &RawPdf, bytes: &[u8]
         explained: HashMap::new(),
         findings: Vec::new(),
         filled: Vec::new(),
+        new_visible_fields: Vec::new(),
     };
     too_many_annotations(old, new)?;
     let structural = xref_checks::check(&mut j, raw, bytes, r);
@@ -208,7 +214,13 @@ pub(super) fn compare(old: &RevState, new: &RevState, raw: &RawPdf, bytes: &[u8]
         let l = allowed_levels.entry(f.rule).or_insert(f.level);
         *l = (*l).max(f.level);
     }
-    Ok(Step { findings: j.findings, vri_changed: j.vri_changed, allowed_levels, filled: j.filled })
+    Ok(Step {
+        findings: j.findings,
+        vri_changed: j.vri_changed,
+        allowed_levels,
+        filled: j.filled,
+        new_visible_fields: j.new_visible_fields,
+    })
 }
 
 /// New annotations one page may gain in one revision and still be analysed one by one.
@@ -249,11 +261,12 @@ fn collect_pending(j: &mut Judge<'_>, raw: &RawPdf, r: usize, structural: &HashS
                 if let Some(old_id) = old.by_num.get(&num) {
                     if !new.by_num.contains_key(&num) {
                         let role = old.role(*old_id);
+                        let path = old.uses().path(num);
                         j.disallow(
                             Rule::DeletedObject,
                             Level::Other,
-                            format!("{role} (object {num}) was deleted"),
-                            format!("{} (đối tượng {num}) bị xóa", vi_role(&role)),
+                            format!("{role} (object {num}) was deleted (path when signed: {path})"),
+                            format!("{} (đối tượng {num}) bị xóa (đường dẫn khi ký: {path})", vi_role(&role)),
                         );
                     }
                 }
@@ -354,7 +367,13 @@ fn unexplained(j: &mut Judge<'_>, id: ObjectId, existed: bool, role: &str) {
             format!("đối tượng {} chưa được định nghĩa khi ký nhưng đã được tham chiếu{vpath}; phiên bản sau định nghĩa nó", id.0),
         )
     } else {
-        (Rule::NewObject, format!("{role} (object {}) was added", id.0), format!("{} (đối tượng {}) được thêm vào", vi_role(role), id.0))
+        // Where the new revision reaches it (computed only for such a finding).
+        let path = j.new.uses().path(id.0);
+        (
+            Rule::NewObject,
+            format!("{role} (object {}) was added (path: {path})", id.0),
+            format!("{} (đối tượng {}) được thêm vào (đường dẫn: {path})", vi_role(role), id.0),
+        )
     };
     j.disallow(rule, Level::Other, en, vi);
 }

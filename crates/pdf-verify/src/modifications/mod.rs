@@ -188,15 +188,25 @@ impl<'a> Revisions<'a> {
             None => Err(format!("no revision {}", i + 1)),
             Some(rev) => {
                 let end = rev.end.min(self.bytes.len());
-                let fast = if self.raw.is_encrypted() { None } else { self.advance_spare(i).or_else(|| self.fast.load(i).ok()) };
-                let is_fast = fast.is_some();
-                match fast.map_or_else(|| load_doc_lopdf(&self.bytes[..end], self.password), Ok) {
-                    Ok(doc) => {
-                        self.vri.insert(i, vri_keys(&doc));
-                        Ok(RevState::new(doc, is_fast))
+                let fast = if self.raw.is_encrypted() {
+                    None
+                } else {
+                    match self.advance_spare(i) {
+                        Some(doc) => Some(Ok(doc)),
+                        None => Some(self.fast.load(i)),
                     }
-                    Err(e) => Err(e.to_string()),
-                }
+                };
+                let is_fast = matches!(fast, Some(Ok(_)));
+                let doc = match fast {
+                    Some(Ok(doc)) => Ok(doc),
+                    // A file over a size limit is never handed to lopdf's unbounded parser.
+                    Some(Err(e)) if e.is_size_limit() => Err(e.to_string()),
+                    _ => load_doc_lopdf(&self.bytes[..end], self.password).map_err(|e| e.to_string()),
+                };
+                doc.map(|doc| {
+                    self.vri.insert(i, vri_keys(&doc));
+                    RevState::new(doc, is_fast)
+                })
             }
         };
         self.states.insert(i, state);
@@ -269,13 +279,15 @@ impl<'a> Revisions<'a> {
     /// The newest revision's document, read with the loader the analysis uses (so the
     /// objects it shares with earlier revisions are parsed once); lopdf's loader for
     /// encrypted files and files this reader cannot take.
-    pub fn newest_document(&mut self) -> Result<Document, lopdf::Error> {
+    pub fn newest_document(&mut self) -> Result<Document, LoadError> {
         if !self.raw.is_encrypted() {
-            if let Ok(doc) = self.fast.load(self.raw.revisions.len() - 1) {
-                return Ok(doc);
+            match self.fast.load(self.raw.revisions.len() - 1) {
+                Ok(doc) => return Ok(doc),
+                Err(e) if e.is_size_limit() => return Err(LoadError::TooLarge(e)),
+                Err(_) => {}
             }
         }
-        load_doc_lopdf(self.bytes, self.password)
+        Ok(load_doc_lopdf(self.bytes, self.password)?)
     }
 
     /// How many revisions the file has.
@@ -298,23 +310,37 @@ fn vri_keys(doc: &Document) -> HashSet<Vec<u8>> {
 }
 
 /// Loads a document's newest revision: see [`load_doc_raw`].
-pub fn load_doc(bytes: &[u8], password: Option<&str>) -> Result<Document, lopdf::Error> {
+pub fn load_doc(bytes: &[u8], password: Option<&str>) -> Result<Document, LoadError> {
     match RawPdf::parse(bytes) {
         Ok(raw) => load_doc_raw(bytes, &raw, password),
-        Err(_) => load_doc_lopdf(bytes, password),
+        Err(e) if e.is_size_limit() => Err(LoadError::TooLarge(e)),
+        Err(_) => Ok(load_doc_lopdf(bytes, password)?),
     }
 }
 
 /// Loads the newest revision through pdf-raw's reader (each object where the xref says,
 /// large image data left in the file); lopdf's loader, with decompression bounded, for
 /// encrypted files and files whose xref needs lopdf's repair.
-pub fn load_doc_raw(bytes: &[u8], raw: &RawPdf, password: Option<&str>) -> Result<Document, lopdf::Error> {
+pub fn load_doc_raw(bytes: &[u8], raw: &RawPdf, password: Option<&str>) -> Result<Document, LoadError> {
     if !raw.is_encrypted() {
-        if let Ok(doc) = RevisionLoader::new(bytes, raw, &pdf_raw::Limits::default()).load(raw.revisions.len() - 1) {
-            return Ok(doc);
+        match RevisionLoader::new(bytes, raw, &pdf_raw::Limits::default()).load(raw.revisions.len() - 1) {
+            Ok(doc) => return Ok(doc),
+            Err(e) if e.is_size_limit() => return Err(LoadError::TooLarge(e)),
+            Err(_) => {}
         }
     }
-    load_doc_lopdf(bytes, password)
+    Ok(load_doc_lopdf(bytes, password)?)
+}
+
+/// Why a document could not be loaded.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum LoadError {
+    /// Over one of pdf-raw's size limits: not retried with lopdf's unbounded parser.
+    #[error(transparent)]
+    TooLarge(pdf_raw::RawError),
+    #[error(transparent)]
+    Lopdf(#[from] lopdf::Error),
 }
 
 fn load_doc_lopdf(bytes: &[u8], password: Option<&str>) -> Result<Document, lopdf::Error> {
@@ -421,6 +447,27 @@ fn judged(step: &Step, permits: &Permits, revision: usize) -> Vec<Finding> {
                 false,
                 rule,
                 Msg::new(format!("a change of the kind {r}: {why_en}"), format!("một thay đổi loại {r}: {why_vi}")),
+            ));
+        }
+    }
+    // A certification permits signing, but a new visible signature field paints on the
+    // certified page (the "sneaky signature" attack, Rohlmann et al. 2021): only /P 3,
+    // which permits annotations, lets it in.
+    if let Some(p) = permits.docmdp.filter(|p| *p < 3) {
+        for name in &step.new_visible_fields {
+            out.push(Finding::new(
+                revision,
+                Level::Annotations,
+                false,
+                Rule::Docmdp,
+                Msg::new(
+                    format!(
+                        "visible signature field \"{name}\" was added: it draws on the certified page, which DocMDP P={p} does not permit"
+                    ),
+                    format!(
+                        "trường chữ ký hiển thị \"{name}\" được thêm: nó vẽ lên trang đã được chứng nhận, điều DocMDP P={p} không cho phép"
+                    ),
+                ),
             ));
         }
     }

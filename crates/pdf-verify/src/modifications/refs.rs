@@ -6,8 +6,8 @@
 //! used the object in no other role: an update that points `/Info` at a page's content
 //! stream and rewrites it must not pass as "metadata changed". So the signed revision is
 //! walked from its trailer, and every reference to every object is kept with the place it
-//! stands in ([`Edge`]: the holding object and the key). The walk starts at `/Root` and
-//! `/Encrypt` (what readers follow) and does not enter the
+//! stands in ([`Edge`]: the holding object and the key). The walk starts at every trailer
+//! key but `/Info` and does not enter the
 //! regions whose whole content an allow rule may replace (the trailer's `/Info`, the
 //! catalog's `/Metadata` and `/DSS`): an object reached only through them is free to
 //! change; one reached through anything else is *used*, and each of its uses must be one
@@ -58,11 +58,11 @@ impl Uses {
         };
         let mut queue: VecDeque<u32> = VecDeque::new();
         let mut edges = 0usize;
-        // Readers start from /Root (and decrypt with /Encrypt); /Info is a free region, and
-        // other trailer keys are read by no viewer.
-        for key in [&b"Root"[..], b"Encrypt"] {
-            if let Ok(v) = doc.trailer.get(key) {
-                uses.collect(Holder::Trailer, key, v, &mut queue, &mut edges, 0);
+        // Every trailer key but /Info (a free region): readers start from /Root and /Encrypt,
+        // and a key of another program's may be read by that program.
+        for (k, v) in doc.trailer.iter() {
+            if k.as_slice() != b"Info" {
+                uses.collect(Holder::Trailer, k, v, &mut queue, &mut edges, 0);
             }
         }
         while let Some(num) = queue.pop_front() {

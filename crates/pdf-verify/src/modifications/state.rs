@@ -9,6 +9,9 @@ use lopdf::{Dictionary, Document, Object, ObjectId};
 use super::refs::Uses;
 use crate::pdfobj;
 
+/// Annotations of one page given a role for messages, at most.
+const MAX_NAMED_ANNOTATIONS: usize = 20_000;
+
 /// A revision loaded with lopdf, plus what this module derives from it.
 pub(super) struct RevState {
     pub doc: Document,
@@ -55,6 +58,8 @@ pub(super) struct FieldInfo {
     pub value_ref: Option<ObjectId>,
     /// The value as text, for reports (a signature value is not shown).
     pub value_text: Option<String>,
+    /// `/VBDT_Blank /Kind` of a field vbdt reserved for the clerk's number and date (S11).
+    pub blank: Option<Vec<u8>>,
     pub widgets: Vec<ObjectId>,
     pub visible: bool,
 }
@@ -135,6 +140,7 @@ fn walk(
             has_value: d.has(b"V"),
             value_ref: pdfobj::ref_of(d, b"V"),
             value_text: value_text(doc, d),
+            blank: pdfobj::dict_get_dict(doc, d, b"VBDT_Blank").and_then(|b| pdfobj::dict_get_name(doc, b, b"Kind")).map(<[u8]>::to_vec),
             widgets,
             visible,
         });
@@ -207,6 +213,9 @@ fn roles(doc: &Document, fields: &[FieldInfo]) -> HashMap<ObjectId, String> {
         for w in &f.widgets {
             roles.entry(*w).or_insert_with(|| format!("the widget of form field \"{}\"", f.name));
         }
+        if let Some(v) = f.value_ref.filter(|_| f.is_signature()) {
+            roles.entry(v).or_insert_with(|| format!("the signature dictionary of field \"{}\"", f.name));
+        }
     }
     for (n, page) in pdfobj::pages(doc).into_iter().enumerate() {
         let n = n + 1;
@@ -260,7 +269,9 @@ fn roles(doc: &Document, fields: &[FieldInfo]) -> HashMap<ObjectId, String> {
         if let Some(r) = pdfobj::ref_of(pd, b"Annots") {
             roles.entry(r).or_insert_with(|| format!("the annotation list of page {n}"));
         }
-        for a in pdfobj::dict_get_array(doc, pd, b"Annots").unwrap_or(&[]) {
+        // Named for messages: the first annotations of a page (a page with more is too
+        // large to analyse, see judge.rs).
+        for a in pdfobj::dict_get_array(doc, pd, b"Annots").unwrap_or(&[]).iter().take(MAX_NAMED_ANNOTATIONS) {
             if let Object::Reference(r) = a {
                 let sub = pdfobj::get(doc, *r)
                     .and_then(|o| o.as_dict().ok())

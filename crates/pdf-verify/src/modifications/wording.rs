@@ -13,6 +13,7 @@ pub(super) fn vi_role(role: &str) -> String {
         .replace("the resources of page", "tài nguyên của trang")
         .replace("the annotation list of page", "danh sách chú thích của trang")
         .replace("the widget of form field", "ô hiển thị của trường")
+        .replace("the signature dictionary of field", "từ điển chữ ký của trường")
         .replace("form field", "trường biểu mẫu")
         .replace(" used on page ", " dùng trên trang ")
         .replace(" annotation on page ", " chú thích trên trang ")

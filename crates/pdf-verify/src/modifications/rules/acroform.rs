@@ -70,18 +70,25 @@ pub(super) fn acroform(j: &mut Judge<'_>, level: Level, rule: Rule) {
             _ => None,
         })
         .collect();
+    // Only what this revision changed is explained: an explanation is what a signature's
+    // permission is held to, and an unchanged /AcroForm is no signing (an /Info update
+    // after a P=1 certification was reported as a disallowed "signature-field" change).
     if let Object::Reference(id) = af_obj {
-        j.explain(*id, level, rule, Via::Any);
+        if j.pending.contains_key(id) {
+            j.explain(*id, level, rule, Via::Any);
+        }
         holders = vec![(Holder::Object(id.0), None)];
     }
-    if let Some(f) = pdfobj::ref_of(new_af, b"Fields") {
+    if let Some(f) = pdfobj::ref_of(new_af, b"Fields").filter(|f| j.pending.contains_key(f)) {
         j.explain(f, level, rule, Via::Only(holders.clone()));
     }
     if let Ok(dr) = new_af.get(b"DR") {
         let dr = dr.clone();
         let mut dr_holders = holders;
         if let Object::Reference(id) = dr {
-            j.explain(id, level, rule, Via::Only(dr_holders.clone()));
+            if j.pending.contains_key(&id) {
+                j.explain(id, level, rule, Via::Only(dr_holders.clone()));
+            }
             dr_holders.push((Holder::Object(id.0), None));
         }
         j.explain_new_deps(&dr, level, rule);

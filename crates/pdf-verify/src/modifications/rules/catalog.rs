@@ -4,7 +4,8 @@
 //! (judged by their own rules), `/Extensions`, `/MarkInfo`, `/Metadata`, `/Version`.
 //! `/Extensions` and `/MarkInfo` objects are plain data: they may be rewritten as long as
 //! the signed revision used them nowhere else. The trailer's `/Info` dictionary and the
-//! catalog's XMP `/Metadata` stream may be rewritten likewise; the signed revision is
+//! catalog's XMP `/Metadata` stream may be rewritten likewise, into an XMP packet only
+//! (removing it, or writing anything else, is disallowed); the signed revision is
 //! walked without entering them ([`super::super::refs`]), so an update that points
 //! `/Info` at a page's content stream and rewrites it is a change to that content.
 
@@ -39,6 +40,14 @@ pub(super) fn catalog(j: &mut Judge<'_>) {
             Level::Other,
             format!("document catalog entries changed: {list}{what_en}"),
             format!("các mục của danh mục tài liệu bị thay đổi: {list}{what_vi}"),
+        );
+    }
+    if changed.iter().any(|k| k.as_slice() == b"Metadata") && new_root.get(b"Metadata").map_or(true, |m| !is_xmp(j, m)) {
+        j.disallow(
+            Rule::Metadata,
+            Level::Other,
+            "the catalog's /Metadata was removed or replaced by something that is not an XMP metadata stream".into(),
+            "/Metadata của danh mục tài liệu bị xóa hoặc thay bằng thứ không phải luồng siêu dữ liệu XMP".into(),
         );
     }
     let Ok(Object::Reference(r)) = j.new.doc.trailer.get(b"Root") else { return };
@@ -79,8 +88,45 @@ pub(super) fn info_and_metadata(j: &mut Judge<'_>) {
     }
     let Some(root) = root_dict(&j.new.doc) else { return };
     let Some(m) = pdfobj::ref_of(root, b"Metadata") else { return };
-    let is_xmp = matches!(j.new_obj(m), Some(Object::Stream(s)) if s.dict.get(b"Subtype").and_then(Object::as_name).ok() == Some(b"XML"));
-    if is_xmp {
-        j.explain(m, Level::ValidationData, Rule::Metadata, Via::none());
+    let Some(Object::Stream(s)) = j.new_obj(m) else { return };
+    if s.dict.get(b"Subtype").and_then(Object::as_name).ok() != Some(b"XML") {
+        return;
     }
+    // Explained as metadata (so that a use of it elsewhere in the signed revision is
+    // still named), but a rewrite into data that is not XMP is disallowed.
+    j.explain(m, Level::ValidationData, Rule::Metadata, Via::none());
+    if j.pending.contains_key(&m) && !is_xmp(j, &Object::Reference(m)) {
+        j.disallow(
+            Rule::Metadata,
+            Level::Other,
+            format!("the XMP metadata stream (object {}) was rewritten with data that is not XMP (path: trailer /Root /Metadata)", m.0),
+            format!(
+                "luồng siêu dữ liệu XMP (đối tượng {}) bị ghi lại bằng dữ liệu không phải XMP (đường dẫn: trailer /Root /Metadata)",
+                m.0
+            ),
+        );
+    }
+}
+
+/// Whether `m` is (a reference to) an XMP metadata stream: `/Subtype /XML`, `/Type
+/// /Metadata` if typed, and data that is an XMP packet (pyHanko also refuses a metadata
+/// stream that is not XML). A rewrite into anything else is left unexplained.
+fn is_xmp(j: &Judge<'_>, m: &Object) -> bool {
+    let Object::Reference(id) = m else { return false };
+    let Some(Object::Stream(s)) = j.new_obj(*id) else { return false };
+    let name = |k: &[u8]| s.dict.get(k).and_then(Object::as_name).ok();
+    if name(b"Subtype") != Some(b"XML") || name(b"Type").is_some_and(|t| t != b"Metadata") {
+        return false;
+    }
+    let data = if s.dict.has(b"Filter") {
+        match s.decompressed_content_with_limit(crate::MAX_STREAM_BYTES) {
+            Ok(d) => d,
+            Err(_) => return false,
+        }
+    } else {
+        s.content.clone()
+    };
+    let text = String::from_utf8_lossy(&data);
+    let body = text.trim_start_matches('\u{feff}').trim_start();
+    body.starts_with('<') && text.contains("xmpmeta") && text.contains("rdf:RDF")
 }

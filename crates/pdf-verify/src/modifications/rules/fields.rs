@@ -20,8 +20,9 @@ use super::super::state::FieldInfo;
 use super::super::Level;
 use crate::pdfobj;
 
-/// Keys an unsigned signature field may gain or change when it is signed.
-const SIGN_FIELD_KEYS: &[&[u8]] = &[b"V", b"AP", b"AS", b"F", b"DA", b"Q", b"Ff", b"Type", b"Lock", b"SV"];
+/// Keys an unsigned signature field may gain or change when it is signed (and `/Type`,
+/// which it may only gain or keep as `/Annot`: see [`type_changed`]).
+const SIGN_FIELD_KEYS: &[&[u8]] = &[b"V", b"AP", b"AS", b"F", b"DA", b"Q", b"Ff", b"Lock", b"SV"];
 /// Keys a text, choice or button field (and its widgets) may change when it is filled.
 const FILL_KEYS: &[&[u8]] = &[b"V", b"AP", b"AS", b"I"];
 /// Content stream operators that paint.
@@ -38,8 +39,9 @@ pub(super) struct FieldOutcome {
 
 pub(super) fn fields(j: &mut Judge<'_>) -> FieldOutcome {
     let mut out = FieldOutcome { widgets: HashSet::new(), level: Level::None, rule: Rule::DocumentTimestamp };
-    let new_names: HashSet<&str> = j.new.fields.iter().map(|f| f.name.as_str()).collect();
-    for f in &j.old.fields {
+    let (old_state, new_state) = (j.old, j.new);
+    let new_names: HashSet<&str> = new_state.fields.iter().map(|f| f.name.as_str()).collect();
+    for f in &old_state.fields {
         if !new_names.contains(f.name.as_str()) {
             j.disallow(
                 Rule::DeletedField,
@@ -49,17 +51,17 @@ pub(super) fn fields(j: &mut Judge<'_>) -> FieldOutcome {
             );
         }
     }
-    let old_fields: HashMap<String, FieldInfo> = j.old.fields.iter().map(|f| (f.name.clone(), f.clone())).collect();
+    let old_fields: HashMap<&str, &FieldInfo> = old_state.fields.iter().map(|f| (f.name.as_str(), f)).collect();
     let mut values: HashMap<ObjectId, usize> = HashMap::new();
-    for f in &j.new.fields {
+    for f in &new_state.fields {
         if let Some(v) = f.value_ref.filter(|_| f.is_signature()) {
             *values.entry(v).or_default() += 1;
         }
     }
-    for f in j.new.fields.clone() {
-        match old_fields.get(&f.name) {
-            None => new_field(j, &f, &values, &mut out),
-            Some(old) => existing_field(j, &f, old, &values, &mut out),
+    for f in &new_state.fields {
+        match old_fields.get(f.name.as_str()) {
+            None => new_field(j, f, &values, &mut out),
+            Some(old) => existing_field(j, f, old, &values, &mut out),
         }
     }
     if out.level == Level::None {
@@ -137,6 +139,9 @@ fn new_field(j: &mut Judge<'_>, f: &FieldInfo, values: &HashMap<ObjectId, usize>
             || pdfobj::dict_get_name(&j.new.doc, d, b"SubFilter") == Some(b"ETSI.RFC3161")
     });
     let rule = if timestamp { Rule::DocumentTimestamp } else { Rule::SignatureField };
+    if f.visible {
+        j.new_visible_fields.push(f.name.clone());
+    }
     let level = if timestamp && !f.visible { Level::ValidationData } else { Level::FormFilling };
     approve_field(j, f, None, level, rule, out);
     let (vis_en, vis_vi) = if f.visible { ("visible", "hiển thị") } else { ("invisible", "ẩn") };
@@ -211,7 +216,7 @@ fn existing_field(j: &mut Judge<'_>, f: &FieldInfo, old: &FieldInfo, values: &Ha
             beyond.extend(
                 pdfobj::changed_keys(o, n)
                     .iter()
-                    .filter(|k| !keys.contains(&k.as_slice()))
+                    .filter(|k| !keys.contains(&k.as_slice()) && (k.as_slice() != b"Type" || type_changed(j, n)))
                     .map(|k| format!("/{}", String::from_utf8_lossy(k))),
             );
         }
@@ -265,14 +270,25 @@ fn existing_field(j: &mut Judge<'_>, f: &FieldInfo, old: &FieldInfo, values: &Ha
         approve_field(j, f, Some(old), Level::FormFilling, Rule::FormFilling, out);
         let show = |v: &Option<String>| v.as_ref().map_or_else(|| "(empty)".to_string(), |s| format!("\"{s}\""));
         let hien = |v: &Option<String>| v.as_ref().map_or_else(|| "(trống)".to_string(), |s| format!("\"{s}\""));
+        let (what_en, what_vi) = match f.blank {
+            Some(_) => ("number and issue date assigned by the clerk (S11): field", "văn thư cấp số, ngày ban hành (S11): trường"),
+            None => ("form field", "trường biểu mẫu"),
+        };
         j.allow(
             Rule::FormFilling,
             Level::FormFilling,
-            format!("form field \"{}\" filled in: {} → {}", f.name, show(&old.value_text), show(&f.value_text)),
-            format!("trường biểu mẫu \"{}\" được điền: {} → {}", f.name, hien(&old.value_text), hien(&f.value_text)),
+            format!("{what_en} \"{}\" filled in: {} → {}", f.name, show(&old.value_text), show(&f.value_text)),
+            format!("{what_vi} \"{}\" được điền: {} → {}", f.name, hien(&old.value_text), hien(&f.value_text)),
         );
         j.filled.push(f.name.clone());
     }
+}
+
+/// Whether a changed `/Type` of a field or widget dictionary is more than signing it may
+/// do: a signature field may gain `/Type /Annot` (its widget's type), nothing else
+/// (pyHanko: "/Type of form field altered / deleted / set to something other than /Annot").
+fn type_changed(j: &Judge<'_>, new: &Dictionary) -> bool {
+    pdfobj::dict_get_name(&j.new.doc, new, b"Type") != Some(b"Annot")
 }
 
 /// Explains a field's dictionaries, its appearance objects and the new objects they
@@ -309,6 +325,11 @@ fn approve_field(j: &mut Judge<'_>, f: &FieldInfo, old: Option<&FieldInfo>, leve
         for s in streams {
             if j.pending.contains_key(&s) {
                 j.explain(s, level, rule, Via::Only(via.clone()));
+                // An old appearance stream overwritten with the new appearance brings its
+                // own new objects (fonts, nested forms), as a new stream would.
+                if let Some(o) = j.new_obj(s) {
+                    j.explain_new_deps(o, level, rule);
+                }
             }
         }
         to_scan.push(ap);
