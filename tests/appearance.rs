@@ -467,7 +467,7 @@ fn copy_stamp_on_a_turned_page_reads_upright_at_the_shown_top_right() {
         let mut cmd = vbdt(["verify", "--format", "json", "--lang", "en", "--offline", "--revocation", "off", "--trust"]);
         cmd.arg(pki.root()).arg(&out);
         let o = run(&mut cmd);
-        let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", output_text(&o)));
+        let report = report_of(&o);
         let s4 = report["files"][0]["rules"].as_array().unwrap().iter().find(|r| r["id"] == "S4").unwrap();
         assert_eq!(s4["status"], "pass", "/Rotate {turn}: {s4}");
         if turn == 90 {

@@ -108,6 +108,9 @@ fn passwords_never_appear_in_argv_messages_or_reports() {
             let expected: &[i32] = if what == "right" { &[1, 3] } else { &[4] };
             assert!(code.is_some_and(|c| expected.contains(&c)), "{what} {format}: {code:?}: {}", output_text(&out));
             assert_no_secret(&format!("verify, {what} password, {format}"), &output_text(&out));
+            if format == "json" {
+                report_of(&out);
+            }
         }
         // chain reads the same variable: it lists the signature with the right password
         // and refuses the wrong one (4), echoing neither.
@@ -145,12 +148,44 @@ fn secret_files_may_be_pipes_and_are_bounded() {
         .arg(&input)
         .arg("-o")
         .arg(&out_zero));
-    assert_eq!(out.status.code(), Some(5), "{}", output_text(&out));
+    // A secret that cannot be had as the command line says is a usage error (README.md).
+    assert_eq!(out.status.code(), Some(2), "{}", output_text(&out));
     let text = String::from_utf8_lossy(&out.stderr);
     assert!(text.contains("/dev/zero") && text.contains("longer than"), "{text}");
     assert_eq!(text.trim_end().lines().count(), 1, "{text}");
     assert!(started.elapsed() < Duration::from_secs(5), "{:?}", started.elapsed());
     assert!(!out_zero.exists());
+}
+
+/// A secret variable that is not set is the same usage error (2) in every subcommand that
+/// reads one (it was 5 in sign and 2 in verify), with a one-line message naming it.
+#[test]
+fn an_unset_secret_variable_is_a_usage_error_everywhere() {
+    let pki = TestPki::shared();
+    let dir = tempfile::Builder::new().prefix("vbdt-unset-").tempdir().unwrap();
+    let input = fixture_document("quyet-dinh.pdf");
+    let var = "VBDT_TEST_NEVER_SET";
+    let out_pdf = dir.path().join("out.pdf");
+    let p12 = |cmd: &mut std::process::Command| {
+        cmd.arg("--p12").arg(pki.p12("organization")).arg("--pass-env").arg(var);
+    };
+    let mut sign = vbdt(["sign", "--offline", "--lang", "en", "--invisible"]);
+    sign.arg(&input).arg("-o").arg(&out_pdf);
+    p12(&mut sign);
+    let mut copy = vbdt(["copy", "--offline", "--lang", "en", "--kind", "sao-y", "--org", "Văn phòng"]);
+    copy.arg(&input).arg("-o").arg(&out_pdf);
+    p12(&mut copy);
+    let mut verify = vbdt(["verify", "--offline", "--password-env", var]);
+    verify.arg(&input);
+    let mut chain = vbdt(["chain", "--password-env", var]);
+    chain.arg(&input);
+    for (name, mut cmd) in [("sign", sign), ("copy", copy), ("verify", verify), ("chain", chain)] {
+        let out = run(&mut cmd);
+        let text = output_text(&out);
+        assert_eq!(out.status.code(), Some(2), "{name}: {text}");
+        assert!(text.contains(var) && text.trim().lines().count() == 1, "{name}: one line naming {var}: {text}");
+        assert!(!out_pdf.exists(), "{name} wrote an output");
+    }
 }
 
 /// A TSA that answers only after 25 s: the bounded client gives up (10 s by default)

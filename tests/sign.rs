@@ -97,22 +97,34 @@ fn decision_signed_on_softhsm_token_validates_everywhere() {
     assert_validates_everywhere(&signed, pki, 2);
 }
 
+/// `vbdt sign` of the decision with the token's "personal" key, the PIN from `pin_env`.
+fn sign_on_token(pki: &TestPki, hsm: &SoftHsm, out: &Path, pin_env: &str) -> std::process::Command {
+    let mut cmd = vbdt(["sign"]);
+    cmd.arg(fixture_document("quyet-dinh.pdf"))
+        .arg("-o")
+        .arg(out)
+        .arg("--pkcs11")
+        .arg(hsm.module_path())
+        .args(["--key", "personal", "--pin-env", pin_env, "--lang", "en"])
+        .arg("--certs")
+        .arg(pki.root());
+    hsm.apply(&mut cmd);
+    cmd
+}
+
+/// Issue 17 item 9 (a failure seen once, its output not kept): 50 runs one after another
+/// with `cargo nextest run --retries 0` on 2026-12-02, under a load average of 8.7 to 10.9
+/// on 2 cores (other developers' builds), all passed (0.7 to 1.6 s each): not reproduced.
+/// A candidate cause, not shown: without --offline, the Điều 29 pre-check asks the test's
+/// OCSP responder (one `openssl ocsp` per request) before the PIN is read, so a stalled
+/// responder would end the run with a network error instead of "rejected the PIN".
 #[test]
 fn wrong_pin_fails_once_with_a_clear_message() {
     let pki = TestPki::shared();
     let hsm = SoftHsm::new(pki, &[("personal", "personal"), ("ca", "ca")]);
     let dir = tmp();
     let out = dir.path().join("out.pdf");
-    let mut cmd = vbdt(["sign"]);
-    cmd.arg(fixture_document("quyet-dinh.pdf"))
-        .arg("-o")
-        .arg(&out)
-        .arg("--pkcs11")
-        .arg(hsm.module_path())
-        .args(["--key", "personal", "--pin-env", "TOKEN_PIN", "--lang", "en"])
-        .arg("--certs")
-        .arg(pki.root());
-    hsm.apply(&mut cmd);
+    let mut cmd = sign_on_token(pki, &hsm, &out, "TOKEN_PIN");
     cmd.env("TOKEN_PIN", "0000-wrong");
     let o = run(&mut cmd);
     assert_eq!(o.status.code(), Some(5), "{}", output_text(&o));
@@ -122,18 +134,24 @@ fn wrong_pin_fails_once_with_a_clear_message() {
     assert_eq!(text.trim().lines().count(), 1, "not a one-line error: {text}");
     assert!(!out.exists());
     // The right PIN still works: the wrong one was tried exactly once, not until lockout.
-    let mut cmd = vbdt(["sign"]);
-    cmd.arg(fixture_document("quyet-dinh.pdf"))
-        .arg("-o")
-        .arg(&out)
-        .arg("--pkcs11")
-        .arg(hsm.module_path())
-        .args(["--key", "personal", "--pin-env", "TOKEN_PIN"])
-        .arg("--certs")
-        .arg(pki.root());
-    hsm.apply(&mut cmd);
+    let mut cmd = sign_on_token(pki, &hsm, &out, "TOKEN_PIN");
     cmd.env("TOKEN_PIN", hsm.pin());
     assert_ok(&run(&mut cmd));
+}
+
+/// A token PIN variable that is not set is a usage error (2), as for every other secret,
+/// although the PIN is read inside the token session (after the certificate checks).
+#[test]
+fn an_unset_pin_variable_is_a_usage_error() {
+    let pki = TestPki::shared();
+    let hsm = SoftHsm::new(pki, &[("personal", "personal"), ("ca", "ca")]);
+    let dir = tmp();
+    let out = dir.path().join("out.pdf");
+    let o = run(&mut sign_on_token(pki, &hsm, &out, "VBDT_TEST_PIN_NEVER_SET"));
+    let text = output_text(&o);
+    assert_eq!(o.status.code(), Some(2), "{text}");
+    assert!(text.contains("VBDT_TEST_PIN_NEVER_SET") && text.trim().lines().count() == 1, "{text}");
+    assert!(!out.exists());
 }
 
 #[test]
@@ -236,7 +254,7 @@ fn bad_inputs_get_one_line_errors_and_exit_4() {
     std::fs::write(&truncated, &doc[..doc.len() / 2]).unwrap();
     let missing = dir.path().join("missing.pdf");
     let mut inputs: Vec<PathBuf> = vec![not_pdf, truncated, missing];
-    if let Some(shared) = shared_dir() {
+    if let Some(shared) = shared_for_part("bad_inputs_get_one_line_errors_and_exit_4", "the encrypted corpus file") {
         inputs.push(shared.join("corpus/pyhanko/minimal-aes256.pdf"));
     }
     for input in inputs {

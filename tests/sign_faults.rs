@@ -120,7 +120,7 @@ fn full_disk_gives_a_clear_error_and_no_partial_file() {
         if in_ci() {
             panic!("cannot mount a tmpfs to simulate a full disk (needs root)");
         }
-        eprintln!("SKIPPED full_disk_gives_a_clear_error_and_no_partial_file: cannot mount a tmpfs here");
+        skip("full_disk_gives_a_clear_error_and_no_partial_file", "cannot mount a tmpfs here (needs root)");
         return;
     }
     struct Unmount<'a>(&'a std::path::Path);

@@ -97,7 +97,7 @@ fn dss_signed_cli_exit_code_is_indeterminate_or_invalid_never_valid() {
     let out = run(&mut cmd);
     let code = out.status.code().unwrap();
     assert!(code == 1 || code == 3, "exit {code}:\n{}", output_text(&out));
-    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let report = report_of(&out);
     let listed: Vec<&str> = report["files"].as_array().unwrap().iter().map(|f| f["file"].as_str().unwrap()).collect();
     let given: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
     assert_eq!(listed, given, "results not in input order");

@@ -8,22 +8,28 @@ mod verify_util;
 use std::path::Path;
 
 use common::*;
-use serde_json::Value;
 use verify_util::*;
 
-fn assert_valid_report(report: &Value) {
-    let errors = schema_errors(report, "report-schema.json");
-    assert!(errors.is_empty(), "the report does not validate against docs/report-schema.json:\n{}\n{report:#}", errors.join("\n"));
-}
-
 #[test]
-fn the_schema_checker_rejects_what_it_should() {
-    let schema: Value = serde_json::from_str(&std::fs::read_to_string(repo_root().join("docs/report-schema.json")).unwrap()).unwrap();
+fn both_schemas_are_valid_schemas_and_reject_what_they_should() {
+    // Building the validators checks each schema against the 2020-12 meta-schema and
+    // compiles every `pattern` (a pattern that is not a regular expression fails here).
+    assert!(schema_errors(&serde_json::json!({}), "report-schema.json").iter().any(|e| e.contains("vbdt_report")));
+    assert!(schema_errors(&serde_json::json!({}), "chain-schema.json").iter().any(|e| e.contains("vbdt_chain")));
     let bad = serde_json::json!({"vbdt_report": 2, "files": [{"file": "a", "sha256": "x", "verdict": "great", "signatures": [], "rules": [{"id": "S9", "status": "pass"}]}], "extra": 1});
-    let mut errors = Vec::new();
-    validate(&bad, &schema, &schema, "$", &mut errors);
-    for needle in ["vbdt_report", "verdict", "S9", "message", "extra", "SHA-256"] {
+    let errors = schema_errors(&bad, "report-schema.json");
+    for needle in ["/vbdt_report", "/files/0/sha256", "/files/0/verdict", "/files/0/rules/0/id", "message", "extra"] {
         assert!(errors.iter().any(|e| e.contains(needle)), "no error about {needle}: {errors:#?}");
+    }
+    // Times: +07:00 only, and whole (the old hand-written checker took the chain schema's
+    // invalid pattern "+07:00$" for a substring test).
+    let renewal_due_errors = |t: &str| {
+        let errors = schema_errors(&serde_json::json!({ "renewal_due": t }), "chain-schema.json");
+        errors.iter().filter(|e| e.starts_with("/renewal_due")).count()
+    };
+    assert_eq!(renewal_due_errors("2026-01-02T03:04:05+07:00"), 0);
+    for wrong in ["2026-01-02T03:04:05Z", "2026-01-02T03:04:05+00:00", "x+07:00", "2026-01-02 03:04:05+07:00"] {
+        assert_eq!(renewal_due_errors(wrong), 1, "{wrong}");
     }
 }
 
@@ -56,11 +62,10 @@ fn every_report_validates_against_the_schema() {
     cmd.args(offline_args(pki)).arg(&signed).arg(&attachment);
     let out = run(&mut cmd);
     assert_eq!(out.status.code(), Some(0), "{}", output_text(&out));
-    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_valid_report(&report);
+    let report = report_of(&out);
     assert_eq!(report["files"][1]["document_kind"], "attachment");
     let mut files: Vec<std::path::PathBuf> = vec![signed, unsigned, not_pdf, copy, attachment];
-    if let Some(shared) = shared_dir() {
+    if let Some(shared) = shared_for_part("every_report_validates_against_the_schema", "four corpus files") {
         for f in [
             "dss-signed/PAdES-LT.pdf",
             "dss-signed/pkcs7_sha1.pdf",
@@ -78,8 +83,7 @@ fn every_report_validates_against_the_schema() {
         cmd.args(&args).args(&refs);
         let out = run(&mut cmd);
         assert_eq!(out.status.code(), Some(4), "an unreadable file makes the batch exit 4:\n{}", output_text(&out));
-        let report: Value = serde_json::from_slice(&out.stdout).unwrap();
-        assert_valid_report(&report);
+        let report = report_of(&out);
         let files = report["files"].as_array().unwrap();
         assert_eq!(files.len(), refs.len());
         assert_eq!(files[0]["verdict"], "valid");
@@ -215,8 +219,8 @@ fn many_signatures_list_each_change_once() {
         sign_vbdt(pki, "personal", "personal", &current, &next, &[]);
         current = next;
     }
+    // verify_json checks the report against docs/report-schema.json.
     let (_, report, out) = verify_json(&offline_args(pki), &[current.as_path()]);
-    assert_valid_report(&report);
     let file = &report["files"][0];
     let sigs = file["signatures"].as_array().unwrap();
     assert_eq!(sigs.len(), 12, "{}", output_text(&out));

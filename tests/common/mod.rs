@@ -52,31 +52,15 @@ pub fn target_tmp() -> PathBuf {
     PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
 }
 
-/// `../shared` beside the repository root, if it is there.
-pub fn shared_dir() -> Option<PathBuf> {
-    let dir = repo_root().parent()?.join("shared");
-    dir.is_dir().then_some(dir)
-}
+// Skips (`../shared` absent, a tool or right missing) are recorded for scripts/test.sh's summary.
+#[path = "../support/skip.rs"]
+mod skip;
+#[allow(unused_imports)] // each test binary uses some of them
+pub use skip::{in_ci, shared_dir, shared_for_part, shared_or_skip, skip, skip_part};
 
-/// `true` when running under CI (`CI` set to anything but empty / `false` / `0`).
-pub fn in_ci() -> bool {
-    std::env::var("CI").map(|v| !v.is_empty() && v != "false" && v != "0").unwrap_or(false)
-}
-
-/// For tests that need `../shared` (the corpus): `Some(dir)`, or `None` after printing
-/// why the test is skipped. Under CI a missing shared/ is a failure, never a skip.
-pub fn shared_or_skip(test: &str) -> Option<PathBuf> {
-    match shared_dir() {
-        Some(dir) => Some(dir),
-        None if in_ci() => {
-            panic!("{test}: ../shared is missing beside {} and CI is set: corpus tests must not be skipped in CI", repo_root().display())
-        }
-        None => {
-            eprintln!("SKIPPED {test}: ../shared is not beside {} (CI always has it)", repo_root().display());
-            None
-        }
-    }
-}
+mod schema;
+#[allow(unused_imports)] // each test binary uses some of them
+pub use schema::{assert_schema_valid, chain_of, report_of, schema_errors, schema_json};
 
 /// A `Command` for the `vbdt` binary with a clean, explicit environment:
 /// only PATH, HOME and TMPDIR are kept; `LANG=C.UTF-8`, `TZ=UTC` (deliberately not

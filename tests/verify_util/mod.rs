@@ -4,7 +4,6 @@
 
 use std::path::{Path, PathBuf};
 
-use serde_json::Value;
 use std::process::Output;
 
 use crate::common::*;
@@ -81,13 +80,14 @@ pub fn offline_args(pki: &TestPki) -> Vec<String> {
     ]
 }
 
-/// Runs `vbdt verify --format json` with `args`; the exit code and the parsed report.
+/// Runs `vbdt verify --format json` with `args`; the exit code and the parsed report,
+/// which must be valid against docs/report-schema.json.
 pub fn verify_json(args: &[String], files: &[&Path]) -> (i32, serde_json::Value, Output) {
     let mut cmd = vbdt(["verify", "--format", "json", "--lang", "en"]);
     cmd.args(args).args(files);
     let out = run(&mut cmd);
     let code = out.status.code().unwrap_or(-1);
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("not JSON ({e}):\n{}", output_text(&out)));
+    let json = report_of(&out);
     (code, json, out)
 }
 
@@ -174,101 +174,4 @@ pub fn page_one(pdf: &[u8]) -> (u32, u32, u32) {
 /// A content stream object body.
 pub fn stream_body(content: &str) -> Vec<u8> {
     format!("<< /Length {} >>\nstream\n{content}\nendstream", content.len()).into_bytes()
-}
-
-// ---------------------------------------------------------------------------------------
-// A small JSON Schema checker for the keywords docs/report-schema.json uses: type, enum,
-// required, properties, additionalProperties (false), items, minimum, $ref to #/$defs,
-// and the +07:00 time pattern (checked by hand: no regex engine here).
-
-pub fn type_ok(v: &Value, t: &str) -> bool {
-    match t {
-        "null" => v.is_null(),
-        "string" => v.is_string(),
-        "integer" => v.is_i64() || v.is_u64(),
-        "number" => v.is_number(),
-        "boolean" => v.is_boolean(),
-        "object" => v.is_object(),
-        "array" => v.is_array(),
-        _ => false,
-    }
-}
-
-pub fn is_vn_time(s: &str) -> bool {
-    let b = s.as_bytes();
-    b.len() == 25
-        && s.ends_with("+07:00")
-        && b.iter().enumerate().all(|(i, c)| match i {
-            4 | 7 => *c == b'-',
-            10 => *c == b'T',
-            13 | 16 => *c == b':',
-            19..=24 => true,
-            _ => c.is_ascii_digit(),
-        })
-}
-
-pub fn validate(v: &Value, schema: &Value, root: &Value, path: &str, errors: &mut Vec<String>) {
-    if let Some(r) = schema.get("$ref").and_then(Value::as_str) {
-        let name = r.trim_start_matches("#/$defs/");
-        return validate(v, &root["$defs"][name], root, path, errors);
-    }
-    if let Some(t) = schema.get("type") {
-        let ok = match t {
-            Value::String(s) => type_ok(v, s),
-            Value::Array(ts) => ts.iter().filter_map(Value::as_str).any(|s| type_ok(v, s)),
-            _ => true,
-        };
-        if !ok {
-            errors.push(format!("{path}: {v} is not of type {t}"));
-            return;
-        }
-    }
-    if let Some(e) = schema.get("enum").and_then(Value::as_array) {
-        if !e.contains(v) {
-            errors.push(format!("{path}: {v} is not one of {e:?}"));
-        }
-    }
-    if let (Some(p), Some(s)) = (schema.get("pattern").and_then(Value::as_str), v.as_str()) {
-        if p.contains("+07:00") && !is_vn_time(s) {
-            errors.push(format!("{path}: {s} is not a +07:00 time"));
-        }
-        if p.contains("[0-9a-f]{64}") && !(s.len() == 64 && s.bytes().all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase())) {
-            errors.push(format!("{path}: {s} is not a SHA-256 hex digest"));
-        }
-    }
-    if let (Some(m), Some(n)) = (schema.get("minimum").and_then(Value::as_i64), v.as_i64()) {
-        if n < m {
-            errors.push(format!("{path}: {n} < {m}"));
-        }
-    }
-    if let Some(obj) = v.as_object() {
-        for r in schema.get("required").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str) {
-            if !obj.contains_key(r) {
-                errors.push(format!("{path}: missing required key {r}"));
-            }
-        }
-        let props = schema.get("properties").and_then(Value::as_object);
-        for (k, val) in obj {
-            match props.and_then(|p| p.get(k)) {
-                Some(s) => validate(val, s, root, &format!("{path}.{k}"), errors),
-                None if schema.get("additionalProperties") == Some(&Value::Bool(false)) => {
-                    errors.push(format!("{path}: unexpected key {k}"))
-                }
-                None => {}
-            }
-        }
-    }
-    if let (Some(items), Some(arr)) = (schema.get("items"), v.as_array()) {
-        for (i, item) in arr.iter().enumerate() {
-            validate(item, items, root, &format!("{path}[{i}]"), errors);
-        }
-    }
-}
-
-/// Validates `value` against the schema in `docs/NAME`; the list of errors.
-pub fn schema_errors(value: &serde_json::Value, name: &str) -> Vec<String> {
-    let schema: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(repo_root().join("docs").join(name)).unwrap()).unwrap();
-    let mut errors = Vec::new();
-    validate(value, &schema, &schema, "$", &mut errors);
-    errors
 }

@@ -1,6 +1,9 @@
 //! Layout on the project's sample documents (LibreOffice output: subset TrueType fonts
 //! with ToUnicode maps, Vietnamese diacritics).
 
+#[path = "../../../tests/support/skip.rs"]
+mod skip;
+
 use std::path::PathBuf;
 
 use stamp_layout::text::page_lines;
@@ -81,12 +84,8 @@ fn text_stamp_fits_top_right() {
 /// "PDF 101" talk): reading text and trying each placement never panics.
 #[test]
 fn shared_corpus_never_panics() {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus");
-    if !root.is_dir() {
-        assert!(std::env::var("CI").map(|v| v.is_empty() || v == "false" || v == "0").unwrap_or(true), "CI without ../shared");
-        eprintln!("SKIPPED shared_corpus_never_panics: no ../shared");
-        return;
-    }
+    let Some(shared) = skip::shared_or_skip("shared_corpus_never_panics") else { return };
+    let root = shared.join("corpus");
     let img = StampImage::from_png(&fixture("images/chu-ky-ca-nhan.png")).unwrap();
     let font = TextFont::bundled();
     let mut stack = vec![root];
@@ -153,15 +152,15 @@ fn text_positions_agree_with_poppler() {
         (PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/documents/quyet-dinh.pdf"), 2),
         (PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/documents/cong-van.pdf"), 1),
     ];
-    let shared = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/dss-signed");
-    for word_pdf in ["adbe_ocsp_signed.pdf", "dss-2554__certified-no-change-permitted.pdf"] {
-        if shared.join(word_pdf).is_file() {
-            files.push((shared.join(word_pdf), 1));
+    if let Some(shared) = skip::shared_for_part("text_positions_agree_with_poppler", "the Word files of the corpus") {
+        let dss = shared.join("corpus/dss-signed");
+        for word_pdf in ["adbe_ocsp_signed.pdf", "dss-2554__certified-no-change-permitted.pdf"] {
+            files.push((dss.join(word_pdf), 1));
         }
     }
     for (path, page) in files {
         let Some(words) = poppler_words(&path, page) else {
-            eprintln!("SKIPPED: pdftotext is not installed");
+            skip::skip("text_positions_agree_with_poppler", "pdftotext (poppler-utils) is not installed");
             return;
         };
         let d = lopdf::Document::load(&path).unwrap();

@@ -50,7 +50,7 @@ pub enum ChainFormat {
     Json,
 }
 
-pub fn run(args: &ChainArgs) -> u8 {
+pub fn run(args: &ChainArgs) -> exit::Outcome {
     let vi = matches!(args.lang, crate::cli::Lang::Vi);
     let bytes = match std::fs::read(&args.file) {
         Ok(b) => b,

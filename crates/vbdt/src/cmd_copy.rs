@@ -101,7 +101,7 @@ fn text_jobs(
     key: &KeyArgs,
     font: Option<&std::path::Path>,
     lines: &(dyn Fn(time::OffsetDateTime) -> Vec<String> + Sync),
-) -> u8 {
+) -> exit::Outcome {
     let font = match TextFont::choose(font) {
         Ok(f) => f,
         Err(e) => {
@@ -130,7 +130,7 @@ fn text_jobs(
     signing::run_batch(cmd, jobs, force, signer.as_ref(), key, &prepare)
 }
 
-pub fn run_copy(args: &CopyArgs) -> u8 {
+pub fn run_copy(args: &CopyArgs) -> exit::Outcome {
     let (profile, key_args) = match signing::with_profile("copy", &args.key) {
         Ok(p) => p,
         Err(code) => return code,
@@ -179,7 +179,7 @@ pub fn run_copy(args: &CopyArgs) -> u8 {
     text_jobs("copy", DocumentKind::Copy, &jobs, args.out.force, &args.key, args.font.as_deref(), &move |t| copy_lines(kind, &org, t))
 }
 
-pub fn run_attach(args: &AttachArgs) -> u8 {
+pub fn run_attach(args: &AttachArgs) -> exit::Outcome {
     let (profile, key_args) = match signing::with_profile("attach", &args.key) {
         Ok(p) => p,
         Err(code) => return code,

@@ -57,7 +57,7 @@ enum LtvFailure {
 }
 
 impl LtvFailure {
-    fn code(&self) -> u8 {
+    fn code(&self) -> exit::Outcome {
         match self {
             LtvFailure::Input(_) => exit::BAD_INPUT,
             LtvFailure::Evidence(_) => exit::KEY_OR_NETWORK,
@@ -193,7 +193,7 @@ fn one(input: &[u8], s: &Settings) -> Result<(Vec<Vec<u8>>, Done), LtvFailure> {
     Ok((parts, Done { dss_items, timestamp }))
 }
 
-pub fn run(args: &LtvArgs) -> u8 {
+pub fn run(args: &LtvArgs) -> exit::Outcome {
     let vi = matches!(args.lang, crate::cli::Lang::Vi);
     let jobs = match plan(&args.files, &args.out) {
         Ok(j) => j,
@@ -315,7 +315,7 @@ pub fn run(args: &LtvArgs) -> u8 {
             }
             Err(e) => {
                 failed += 1;
-                code = code.max(e.code());
+                code = exit::worst([code, e.code()]);
                 eprintln!("vbdt ltv: {}: {}", job.input.display(), e.message());
             }
         }

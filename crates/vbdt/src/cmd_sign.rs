@@ -89,7 +89,7 @@ pub enum RoleArg {
     Organization,
 }
 
-pub fn run(args: &SignArgs) -> u8 {
+pub fn run(args: &SignArgs) -> exit::Outcome {
     let (profile, key_args) = match signing::with_profile("sign", &args.key) {
         Ok(p) => p,
         Err(code) => return code,

@@ -137,7 +137,7 @@ fn parse_date(s: &str) -> Result<Date, String> {
 }
 
 /// Builds the verification options; errors are (exit code, message).
-fn options(args: &VerifyArgs) -> Result<VerifyOptions, (u8, String)> {
+fn options(args: &VerifyArgs) -> Result<VerifyOptions, (exit::Outcome, String)> {
     let mut trust = chain_check::TrustStore::new();
     let mut profiles: Vec<TrustProfile> = args.trust_profile.clone();
     if profiles.is_empty() && args.trust.is_empty() {
@@ -204,34 +204,21 @@ fn options(args: &VerifyArgs) -> Result<VerifyOptions, (u8, String)> {
     })
 }
 
-/// The exit code of a batch: unreadable input (4) before invalid or unsigned (1) before
-/// indeterminate (3); 0 when every file is valid.
-pub fn exit_code(outcomes: &[Outcome]) -> u8 {
-    let mut code = exit::OK;
-    for o in outcomes {
-        let c = match o {
-            Outcome::Error(_) => exit::BAD_INPUT,
-            Outcome::Report(r) => match r.verdict {
-                Verdict::Valid => exit::OK,
-                Verdict::Invalid | Verdict::Unsigned => exit::INVALID,
-                Verdict::Indeterminate => exit::INDETERMINATE,
-            },
-        };
-        let rank = |c: u8| match c {
-            exit::BAD_INPUT => 3,
-            exit::INVALID => 2,
-            exit::INDETERMINATE => 1,
-            _ => 0,
-        };
-        if rank(c) > rank(code) {
-            code = c;
-        }
-    }
-    code
+/// The outcome of a batch ([`exit::worst`]): unreadable input before invalid or unsigned
+/// before indeterminate; done when every file is valid.
+pub fn exit_code(outcomes: &[Outcome]) -> exit::Outcome {
+    exit::worst(outcomes.iter().map(|o| match o {
+        Outcome::Error(_) => exit::BAD_INPUT,
+        Outcome::Report(r) => match r.verdict {
+            Verdict::Valid => exit::OK,
+            Verdict::Invalid | Verdict::Unsigned => exit::INVALID,
+            Verdict::Indeterminate => exit::INDETERMINATE,
+        },
+    }))
 }
 
 /// Runs `vbdt verify`; returns the exit code.
-pub fn run(args: &VerifyArgs) -> u8 {
+pub fn run(args: &VerifyArgs) -> exit::Outcome {
     let opts = match options(args) {
         Ok(o) => o,
         Err((code, msg)) => {
@@ -353,7 +340,13 @@ fn decide_bundle(args: &VerifyArgs, outcomes: &[Outcome], main_text: &str, passw
 /// For other commands (`vbdt demo`): verify `files` against `trust` with the given CRLs
 /// (and online revocation), print the text report in `lang`, and return the exit code.
 /// `issued_on` is the issue date for rule S7 (None: read from the document's date line).
-pub fn verify_files(files: &[PathBuf], trust: &[PathBuf], crls: &[PathBuf], issued_on: Option<Date>, lang: crate::cli::Lang) -> u8 {
+pub fn verify_files(
+    files: &[PathBuf],
+    trust: &[PathBuf],
+    crls: &[PathBuf],
+    issued_on: Option<Date>,
+    lang: crate::cli::Lang,
+) -> exit::Outcome {
     let args = VerifyArgs {
         files: files.to_vec(),
         trust: trust.to_vec(),

@@ -30,7 +30,7 @@ pub struct DemoArgs {
     pub lang: crate::cli::Lang,
 }
 
-pub fn run(args: &DemoArgs) -> anyhow::Result<u8> {
+pub fn run(args: &DemoArgs) -> anyhow::Result<crate::exit::Outcome> {
     let vi = matches!(args.lang, crate::cli::Lang::Vi);
     let say = |vi_text: &str, en_text: &str| println!("{}", if vi { vi_text } else { en_text });
     let dir = match &args.out {
@@ -163,6 +163,6 @@ fn verify_signed(
     crls: &[PathBuf],
     today: time::Date,
     lang: crate::cli::Lang,
-) -> anyhow::Result<u8> {
+) -> anyhow::Result<crate::exit::Outcome> {
     Ok(crate::cmd_verify::verify_files(&[file.to_path_buf()], &[root.to_path_buf()], crls, Some(today), lang))
 }

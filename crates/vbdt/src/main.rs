@@ -26,20 +26,19 @@ fn main() -> std::process::ExitCode {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
     let cli = cli::Cli::parse();
-    let code = match cli.command {
+    let outcome = match cli.command {
         cli::Command::Sign(args) => cmd_sign::run(&args),
         cli::Command::Copy(args) => cmd_copy::run_copy(&args),
         cli::Command::Attach(args) => cmd_copy::run_attach(&args),
         cli::Command::Verify(args) => cmd_verify::run(&args),
         cli::Command::Chain(args) => cmd_chain::run(&args),
         cli::Command::Ltv(args) => cmd_ltv::run(&args),
-        cli::Command::Demo(args) => match demo::run(&args) {
-            Ok(code) => code,
-            Err(err) => {
-                eprintln!("vbdt demo: {err:#}");
-                exit::KEY_OR_NETWORK
-            }
-        },
+        // demo and testpki only make files of their own: a failure is an output that
+        // cannot be written (or made), the same kind for both.
+        cli::Command::Demo(args) => demo::run(&args).unwrap_or_else(|err| {
+            eprintln!("vbdt demo: {err:#}");
+            exit::BAD_INPUT
+        }),
         cli::Command::Testpki(args) => match testpki::run(&args) {
             Ok(()) => exit::OK,
             Err(err) => {
@@ -48,5 +47,5 @@ fn main() -> std::process::ExitCode {
             }
         },
     };
-    std::process::ExitCode::from(code)
+    std::process::ExitCode::from(exit::code(outcome))
 }

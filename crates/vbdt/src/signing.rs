@@ -159,8 +159,8 @@ pub fn describe(err: &SignError, vi: bool) -> String {
     }
 }
 
-/// The exit code for a failed signature, decided here for every cause.
-pub fn exit_code_for(err: &SignError) -> u8 {
+/// The kind of failure of a signature, decided here for every cause.
+pub fn exit_code_for(err: &SignError) -> exit::Outcome {
     if err.is_input_problem() {
         exit::BAD_INPUT
     } else {
@@ -243,10 +243,13 @@ pub fn precheck_options(args: &KeyArgs) -> anyhow::Result<PrecheckOptions> {
 }
 
 /// Opens the key, running the Điều 29 pre-checks before the token is used.
-pub fn open_key(args: &KeyArgs, pre: &PrecheckOptions, warnings: &mut Vec<String>) -> Result<Box<dyn KeySource>, (u8, String)> {
+pub fn open_key(args: &KeyArgs, pre: &PrecheckOptions, warnings: &mut Vec<String>) -> Result<Box<dyn KeySource>, (exit::Outcome, String)> {
     let vi = matches!(args.lang, crate::cli::Lang::Vi);
     let fail = |e: SignError| (exit_code_for(&e), describe(&e, vi));
-    let usage = |e: anyhow::Error| (exit::KEY_OR_NETWORK, format!("{e:#}"));
+    // A secret that cannot be had as the command line says (variable not set, file
+    // unreadable or too long, no terminal) is a usage error, as in verify and chain; a
+    // wrong one is the key's failure.
+    let usage = |e: anyhow::Error| (exit::USAGE, format!("{e:#}"));
     let extra = load_certs(&args.certs).map_err(|e| (exit::BAD_INPUT, format!("{e:#}")))?;
     if let Some(p12) = &args.p12 {
         let password =
@@ -267,6 +270,9 @@ pub fn open_key(args: &KeyArgs, pre: &PrecheckOptions, warnings: &mut Vec<String
         .ok_or((exit::USAGE, "give --p12 FILE or --pkcs11 MODULE (or a [key] section in the profile, see docs/profile.md)".to_string()))?;
     let opts = Pkcs11Options { module, token_label: args.token.clone(), key_label: args.key_label.clone(), extra_certs: extra };
     let mut found_warnings = Vec::new();
+    // The PIN is read inside open (after the certificate checks); why it could not be read
+    // is kept here, so that the failure keeps its kind (usage) through SignError::Key.
+    let unreadable_pin = std::cell::RefCell::new(None);
     let key = Pkcs11Key::open(
         &opts,
         |chain| {
@@ -274,18 +280,23 @@ pub fn open_key(args: &KeyArgs, pre: &PrecheckOptions, warnings: &mut Vec<String
             Ok(())
         },
         || {
-            SecretSource::choose(args.pin_env.as_deref(), args.pin_file.as_deref(), "Token PIN")
-                .read()
-                .map_err(|e| SignError::Key(format!("{e:#}")))
+            SecretSource::choose(args.pin_env.as_deref(), args.pin_file.as_deref(), "Token PIN").read().map_err(|e| {
+                let why = format!("{e:#}");
+                *unreadable_pin.borrow_mut() = Some(why.clone());
+                SignError::Key(why)
+            })
         },
     )
-    .map_err(fail)?;
+    .map_err(|e| match unreadable_pin.borrow_mut().take() {
+        Some(why) => (exit::USAGE, why),
+        None => fail(e),
+    })?;
     warnings.extend(found_warnings);
     Ok(Box::new(key))
 }
 
 /// Reads the profile (if any) and fills the key options the flags left out.
-pub fn with_profile(cmd: &str, args: &KeyArgs) -> Result<(crate::profile::Profile, KeyArgs), u8> {
+pub fn with_profile(cmd: &str, args: &KeyArgs) -> Result<(crate::profile::Profile, KeyArgs), exit::Outcome> {
     let profile = match crate::profile::Profile::load(args.profile.as_deref()) {
         Ok(p) => p,
         Err(e) => {
@@ -300,7 +311,7 @@ pub fn with_profile(cmd: &str, args: &KeyArgs) -> Result<(crate::profile::Profil
 
 /// Opens the key for `cmd` and prints the pre-check warnings; on failure prints why and
 /// gives the exit code.
-pub fn open_key_or_report(cmd: &str, args: &KeyArgs) -> Result<Box<dyn KeySource>, u8> {
+pub fn open_key_or_report(cmd: &str, args: &KeyArgs) -> Result<Box<dyn KeySource>, exit::Outcome> {
     let pre = match precheck_options(args) {
         Ok(p) => p,
         Err(e) => {
@@ -335,7 +346,7 @@ pub fn run_batch(
     key: &dyn KeySource,
     args: &KeyArgs,
     prepare: &(dyn Fn(&Job, &[u8]) -> Prepared + Sync),
-) -> u8 {
+) -> exit::Outcome {
     let vi = args.vi();
     let bar = if std::io::stderr().is_terminal() && jobs.len() > 1 && !args.quiet {
         let bar = ProgressBar::new(jobs.len() as u64);
@@ -444,8 +455,7 @@ pub fn run_batch(
             }
             Err(e) => {
                 failed += 1;
-                let c = exit_code_for(e);
-                code = code.max(c);
+                code = exit::worst([code, exit_code_for(e)]);
                 eprintln!("vbdt {cmd}: {}: {}", job.input.display(), describe(e, vi));
             }
         }
