@@ -233,21 +233,7 @@ fn byte_range_not_reaching_the_revision_end_is_invalid() {
     assert!(check_message(s, "byte_range").contains("not the end of any revision"), "{s:#}");
 }
 
-/// pyHanko certifies the decision with DocMDP permission `p` (tests/tools/pyhanko_certify.py).
-fn certify(pki: &TestPki, input: &Path, output: &Path, p: u8) {
-    require_tool("pyhanko");
-    let mut cmd = std::process::Command::new(require_tool("python3"));
-    cmd.arg(repo_root().join("tests/tools/pyhanko_certify.py"))
-        .arg(pki.key("organization"))
-        .arg(pki.cert("organization"))
-        .arg(pki.cert("ca"))
-        .arg(input)
-        .arg(output)
-        .arg(p.to_string());
-    let out = run(&mut cmd);
-    assert!(out.status.success(), "{}", output_text(&out));
-}
-
+/// pyHanko adds an empty signature field in a new revision (tests/tools/pyhanko_certify.py --add-field).
 fn add_empty_field(input: &Path, output: &Path) {
     let mut cmd = std::process::Command::new(require_tool("python3"));
     cmd.arg(repo_root().join("tests/tools/pyhanko_certify.py")).args(["--add-field", "Extra"]).arg(input).arg(output);

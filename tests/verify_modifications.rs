@@ -194,6 +194,17 @@ fn page_with_annot_text(bytes: &[u8], page: u32, n: u32) -> (u32, String) {
     }
 }
 
+/// Lists a new field `n` (a merged field and widget) in the form's `/Fields` and page
+/// `page`'s `/Annots`, writing what that changes into `u`.
+fn list_field(u: &mut Update, bytes: &[u8], page: u32, n: u32) {
+    let (af_num, af_text) = acroform_with(bytes, Some(n), "");
+    let (annots_num, annots_text) = page_with_annot(bytes, page, n);
+    u.object(af_num, af_text.as_bytes(), true);
+    if annots_num != af_num {
+        u.object(annots_num, annots_text.as_bytes(), true);
+    }
+}
+
 // ---------------------------------------------------------------------------------------
 // Writing updates by hand.
 
@@ -523,17 +534,12 @@ fn a_ghost_signature_field_taking_an_existing_signature_is_invalid() {
     for (name, rect) in [("invisible", "[0 0 0 0]"), ("visible", "[300 100 500 160]")] {
         let mut u = Update::new(&bytes);
         let n = u.next();
-        let (af_num, af_text) = acroform_with(&bytes, Some(n), "");
-        let (annots_num, annots_text) = page_with_annot(&bytes, page, n);
+        list_field(&mut u, &bytes, page, n);
         u.object(
             n,
             format!("<< /Type /Annot /Subtype /Widget /FT /Sig /T (Ghost) /V {} 0 R /Rect {rect} /F 4 /P {page} 0 R >>", v.0).as_bytes(),
             true,
         );
-        u.object(af_num, af_text.as_bytes(), true);
-        if annots_num != af_num {
-            u.object(annots_num, annots_text.as_bytes(), true);
-        }
         let out = u.finish_table("");
         attack(dir.path(), &format!("ghost-{name}.pdf"), &out, &args, &["ghost signature", "signature-reused"]);
     }
@@ -546,8 +552,7 @@ fn an_unsigned_signature_field_painting_on_the_page_is_invalid() {
     let mut u = Update::new(&bytes);
     let n = u.next();
     let ap = u.next();
-    let (af_num, af_text) = acroform_with(&bytes, Some(n), "");
-    let (annots_num, annots_text) = page_with_annot(&bytes, page, n);
+    list_field(&mut u, &bytes, page, n);
     u.object(
         n,
         format!("<< /Type /Annot /Subtype /Widget /FT /Sig /T (Empty) /Rect [50 500 550 700] /F 4 /P {page} 0 R /AP << /N {ap} 0 R >> >>")
@@ -559,10 +564,6 @@ fn an_unsigned_signature_field_painting_on_the_page_is_invalid() {
         &stream_of("/Type /XObject /Subtype /Form /BBox [0 0 500 200]", "1 g 0 0 500 200 re f 0 g BT /Helv 20 Tf 10 80 Td (25/2025) Tj ET"),
         true,
     );
-    u.object(af_num, af_text.as_bytes(), true);
-    if annots_num != af_num {
-        u.object(annots_num, annots_text.as_bytes(), true);
-    }
     let out = u.finish_table("");
     attack(dir.path(), "empty-field-paints.pdf", &out, &args, &["draws on the page", "empty-field-appearance"]);
 }
@@ -574,8 +575,7 @@ fn an_unsigned_signature_field_with_an_empty_appearance_stays_allowed() {
     let mut u = Update::new(&bytes);
     let n = u.next();
     let ap = u.next();
-    let (af_num, af_text) = acroform_with(&bytes, Some(n), "");
-    let (annots_num, annots_text) = page_with_annot(&bytes, page, n);
+    list_field(&mut u, &bytes, page, n);
     u.object(
         n,
         format!("<< /Type /Annot /Subtype /Widget /FT /Sig /T (Next) /Rect [50 500 250 560] /F 4 /P {page} 0 R /AP << /N {ap} 0 R >> >>")
@@ -583,10 +583,6 @@ fn an_unsigned_signature_field_with_an_empty_appearance_stays_allowed() {
         true,
     );
     u.object(ap, &stream_of("/Type /XObject /Subtype /Form /BBox [0 0 200 60]", ""), true);
-    u.object(af_num, af_text.as_bytes(), true);
-    if annots_num != af_num {
-        u.object(annots_num, annots_text.as_bytes(), true);
-    }
     let out = u.finish_table("");
     honest(dir.path(), "empty-field.pdf", &out, &args);
 }
@@ -942,20 +938,6 @@ fn all_signatures_valid(dir: &Path, name: &str, bytes: &[u8], args: &[String]) -
     report
 }
 
-fn certify(pki: &TestPki, input: &Path, output: &Path, p: u8) {
-    require_tool("pyhanko");
-    let mut cmd = std::process::Command::new(require_tool("python3"));
-    cmd.arg(repo_root().join("tests/tools/pyhanko_certify.py"))
-        .arg(pki.key("organization"))
-        .arg(pki.cert("organization"))
-        .arg(pki.cert("ca"))
-        .arg(input)
-        .arg(output)
-        .arg(p.to_string());
-    let out = run(&mut cmd);
-    assert!(out.status.success(), "{}", output_text(&out));
-}
-
 /// The fixture with an empty text field "So" on page 1 (the form created with it).
 fn with_text_field(fixture: &[u8]) -> Vec<u8> {
     let (page, _, _) = page_one(fixture);
@@ -1137,8 +1119,7 @@ fn signing_a_prepared_empty_field_with_an_indirect_appearance_stays_valid() {
     let (page, _, _) = page_one(&bytes);
     let mut u = Update::new(&bytes);
     let (f, apd, aps) = (u.next(), u.next(), u.next());
-    let (af_num, af_text) = acroform_with(&bytes, Some(f), "");
-    let (annots_num, annots_text) = page_with_annot(&bytes, page, f);
+    list_field(&mut u, &bytes, page, f);
     u.object(
         f,
         format!("<< /Type /Annot /Subtype /Widget /FT /Sig /T (Org) /Rect [300 100 500 160] /F 4 /P {page} 0 R /AP {apd} 0 R >>")
@@ -1147,10 +1128,6 @@ fn signing_a_prepared_empty_field_with_an_indirect_appearance_stays_valid() {
     );
     u.object(apd, format!("<< /N {aps} 0 R >>").as_bytes(), true);
     u.object(aps, &stream_of("/Type /XObject /Subtype /Form /BBox [0 0 200 60]", ""), true);
-    u.object(af_num, af_text.as_bytes(), true);
-    if annots_num != af_num {
-        u.object(annots_num, annots_text.as_bytes(), true);
-    }
     let prepared = dir.path().join("prepared-field.pdf");
     std::fs::write(&prepared, u.finish_table("")).unwrap();
     all_signatures_valid(dir.path(), "prepared-check.pdf", &std::fs::read(&prepared).unwrap(), &args);
@@ -1302,17 +1279,12 @@ fn new_signature_fields_with_colours_or_actions_are_invalid() {
     ] {
         let mut u = Update::new(&bytes);
         let n = u.next();
-        let (af_num, af_text) = acroform_with(&bytes, Some(n), "");
-        let (annots_num, annots_text) = page_with_annot(&bytes, page, n);
+        list_field(&mut u, &bytes, page, n);
         u.object(
             n,
             format!("<< /Type /Annot /Subtype /Widget /FT /Sig /T (Extra) /Rect [50 500 550 700] /F 4 /P {page} 0 R {extra} >>").as_bytes(),
             true,
         );
-        u.object(af_num, af_text.as_bytes(), true);
-        if annots_num != af_num {
-            u.object(annots_num, annots_text.as_bytes(), true);
-        }
         attack(dir.path(), &format!("field-{name}.pdf"), &u.finish_table(""), &args, &[needle]);
     }
 }

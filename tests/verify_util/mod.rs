@@ -175,3 +175,18 @@ pub fn page_one(pdf: &[u8]) -> (u32, u32, u32) {
 pub fn stream_body(content: &str) -> Vec<u8> {
     format!("<< /Length {} >>\nstream\n{content}\nendstream", content.len()).into_bytes()
 }
+
+/// Certifies `input` with pyHanko (DocMDP permission `p`), as the organization.
+pub fn certify(pki: &TestPki, input: &Path, output: &Path, p: u8) {
+    require_tool("pyhanko");
+    let mut cmd = std::process::Command::new(require_tool("python3"));
+    cmd.arg(repo_root().join("tests/tools/pyhanko_certify.py"))
+        .arg(pki.key("organization"))
+        .arg(pki.cert("organization"))
+        .arg(pki.cert("ca"))
+        .arg(input)
+        .arg(output)
+        .arg(p.to_string());
+    let out = run(&mut cmd);
+    assert!(out.status.success(), "{}", output_text(&out));
+}

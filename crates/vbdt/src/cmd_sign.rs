@@ -69,7 +69,7 @@ pub struct SignArgs {
     /// With --role organization: sign although the clerk's check of the input (rules.md
     /// S12) refuses it, for exceptional cases; REASON is recorded inside the signature
     /// (`/VBDT_Override`), printed, and shown by `vbdt verify`.
-    #[arg(long, value_name = "REASON", help_heading = "Number and issue date (S11)")]
+    #[arg(long, value_name = "REASON", value_parser = clap::builder::NonEmptyStringValueParser::new(), help_heading = "Number and issue date (S11)")]
     pub override_check: Option<String>,
 }
 
