@@ -9,6 +9,7 @@ use pdf_raw::{Obj, RawPdf, XrefKind};
 use time::{OffsetDateTime, UtcOffset};
 
 use crate::keys::KeySource;
+use crate::xref_out::XrefTail;
 use crate::{SignError, SignOptions};
 
 /// Vietnam time (UTC+07:00, no daylight saving): every time vbdt writes or shows.
@@ -150,7 +151,7 @@ pub(crate) fn prepare(input: &[u8], key: &dyn KeySource, opts: &SignOptions) -> 
         xref_kind: raw.last().kind,
         prev_xref: raw.last().xref_offset,
         next_number: numbers.next,
-        trailer_copy: raw.trailer().entries.iter().filter(|(k, _)| matches!(k.as_slice(), b"Root" | b"Info" | b"ID")).cloned().collect(),
+        trailer_copy: crate::xref_out::copied_trailer_entries(&raw),
     })
 }
 
@@ -492,11 +493,8 @@ impl Prepared {
         }
 
         let xref_at = self.input_len + out.len();
-        match self.xref_kind {
-            XrefKind::Stream => self.write_xref_stream(&mut out, &mut offsets, xref_at),
-            XrefKind::Table | XrefKind::Hybrid => self.write_xref_table(&mut out, &offsets),
-        }
-        out.extend_from_slice(format!("startxref\n{xref_at}\n%%EOF\n").as_bytes());
+        let tail = XrefTail { kind: self.xref_kind, next_number: self.next_number, copied: &self.trailer_copy, prev_xref: self.prev_xref };
+        crate::xref_out::finish(&mut out, offsets, xref_at, &tail);
 
         let total = self.input_len + out.len();
         let abs_hole = (self.input_len + hole.start, self.input_len + hole.end);
@@ -509,69 +507,6 @@ impl Prepared {
         let padded = format!("{text:<width$}", width = BYTE_RANGE_PLACEHOLDER.len());
         out[byte_range_at..byte_range_at + padded.len()].copy_from_slice(padded.as_bytes());
         Ok(Placeholder { bytes: out, hole, byte_range })
-    }
-
-    fn trailer_entries(&self, size: u32) -> Vec<u8> {
-        let mut t = Vec::new();
-        t.extend_from_slice(format!("/Size {size}").as_bytes());
-        for (k, v) in &self.trailer_copy {
-            t.push(b' ');
-            pdf_raw::lexer::write_name(k, &mut t);
-            t.push(b' ');
-            v.write_to(&mut t);
-        }
-        t.extend_from_slice(format!(" /Prev {}", self.prev_xref).as_bytes());
-        t
-    }
-
-    fn write_xref_table(&self, out: &mut Vec<u8>, offsets: &[(u32, u16, usize)]) {
-        let mut sorted = offsets.to_vec();
-        sorted.sort();
-        out.extend_from_slice(b"xref\n");
-        let mut i = 0;
-        while i < sorted.len() {
-            let mut j = i + 1;
-            while j < sorted.len() && sorted[j].0 == sorted[j - 1].0 + 1 {
-                j += 1;
-            }
-            out.extend_from_slice(format!("{} {}\n", sorted[i].0, j - i).as_bytes());
-            for (_, g, off) in &sorted[i..j] {
-                out.extend_from_slice(format!("{off:010} {g:05} n\r\n").as_bytes());
-            }
-            i = j;
-        }
-        out.extend_from_slice(b"trailer\n<<");
-        out.extend_from_slice(&self.trailer_entries(self.next_number));
-        out.extend_from_slice(b">>\n");
-    }
-
-    fn write_xref_stream(&self, out: &mut Vec<u8>, offsets: &mut Vec<(u32, u16, usize)>, xref_at: usize) {
-        let own = self.next_number;
-        offsets.push((own, 0, xref_at));
-        offsets.sort();
-        let mut index = Vec::new();
-        let mut data = Vec::new();
-        let mut i = 0;
-        while i < offsets.len() {
-            let mut j = i + 1;
-            while j < offsets.len() && offsets[j].0 == offsets[j - 1].0 + 1 {
-                j += 1;
-            }
-            index.push(format!("{} {}", offsets[i].0, j - i));
-            for (_, g, off) in &offsets[i..j] {
-                data.push(1u8);
-                data.extend_from_slice(&(*off as u64).to_be_bytes()[3..]);
-                data.extend_from_slice(&g.to_be_bytes());
-            }
-            i = j;
-        }
-        out.extend_from_slice(
-            format!("{own} 0 obj\n<</Type /XRef /W [1 5 2] /Index [{}] /Length {} ", index.join(" "), data.len()).as_bytes(),
-        );
-        out.extend_from_slice(&self.trailer_entries(own + 1));
-        out.extend_from_slice(b">>\nstream\n");
-        out.extend_from_slice(&data);
-        out.extend_from_slice(b"\nendstream\nendobj\n");
     }
 }
 
