@@ -682,8 +682,8 @@ pub fn pem_file_to_der(path: &Path) -> Vec<u8> {
 
 /// A test PKI made by `vbdt testpki`, with its responders running.
 pub struct TestPki {
-    dir: PathBuf,
-    password: String,
+    /// Where the files are and what they are called (the `test-pki` crate's own names).
+    files: test_pki::TestPkiFiles,
     services: Services,
     _tmp: Option<tempfile::TempDir>,
 }
@@ -767,41 +767,42 @@ impl TestPki {
             .ok()
             .and_then(|s| s.lines().next().map(str::to_owned))
             .unwrap_or_else(|| panic!("vbdt testpki wrote no password.txt in {}", dir.display()));
-        TestPki { dir: dir.to_path_buf(), password, services, _tmp: None }
+        let files = test_pki::TestPkiFiles { dir: dir.to_path_buf(), password, serials: Default::default() };
+        TestPki { files, services, _tmp: None }
     }
 
     pub fn dir(&self) -> &Path {
-        &self.dir
+        &self.files.dir
     }
     /// `NAME.pem` (`root`, `ca`, or an end entity such as `personal`).
     pub fn cert(&self, name: &str) -> PathBuf {
-        self.dir.join(format!("{name}.pem"))
+        self.files.cert(name)
     }
     /// `NAME.key.pem` (PKCS#8, unencrypted).
     pub fn key(&self, name: &str) -> PathBuf {
-        self.dir.join(format!("{name}.key.pem"))
+        self.files.key(name)
     }
     /// `NAME.p12` (password: [`TestPki::password`]).
     pub fn p12(&self, name: &str) -> PathBuf {
-        self.dir.join(format!("{name}.p12"))
+        self.files.p12(name)
     }
     /// The trust anchor, `root.pem`.
     pub fn root(&self) -> PathBuf {
-        self.cert("root")
+        self.files.root()
     }
     /// `chain.pem` (issuing CA + root).
     pub fn chain(&self) -> PathBuf {
-        self.dir.join("chain.pem")
+        self.files.chain()
     }
     /// `NAME.crl` (`root` or `ca`), DER.
     pub fn crl(&self, name: &str) -> PathBuf {
-        self.dir.join(format!("{name}.crl"))
+        self.files.crl(name)
     }
     pub fn password(&self) -> &str {
-        &self.password
+        &self.files.password
     }
     pub fn password_file(&self) -> PathBuf {
-        self.dir.join("password.txt")
+        self.files.password_file()
     }
     pub fn ocsp_url(&self) -> String {
         self.services.url("/ocsp")
@@ -838,7 +839,7 @@ impl TestPki {
         static SEQ: AtomicU64 = AtomicU64::new(0);
         let out = dir.join(format!("crls-{}-{}", std::process::id(), SEQ.fetch_add(1, Ordering::SeqCst)));
         let mut cmd = vbdt(["testpki", "--out"]);
-        cmd.arg(&self.dir).arg("--reissue-crls").arg(&out);
+        cmd.arg(&self.files.dir).arg("--reissue-crls").arg(&out);
         for name in revoke {
             cmd.args(["--revoke", name]);
         }
