@@ -337,7 +337,7 @@ pub fn name_to_string(name: &Name) -> String {
                 None => {
                     out.push('#');
                     match atv.value.to_der() {
-                        Ok(d) => out.push_str(&der_util::hex_upper(&d)),
+                        Ok(d) => out.push_str(&hex::encode_upper(&d)),
                         Err(_) => out.push('?'),
                     }
                 }
@@ -410,7 +410,7 @@ pub fn subject_attribute(cert: &Certificate, attr: &ObjectIdentifier) -> Vec<Str
 
 /// Serial number as upper-case hex (big-endian, leading zero bytes as encoded).
 pub fn serial_hex(cert: &Certificate) -> String {
-    der_util::hex_upper(cert.tbs_certificate.serial_number.as_bytes())
+    hex::encode_upper(cert.tbs_certificate.serial_number.as_bytes())
 }
 
 pub fn not_before(cert: &Certificate) -> time::OffsetDateTime {
@@ -438,7 +438,7 @@ pub fn sha256_fingerprint(cert: &Certificate) -> Result<[u8; 32], CertError> {
 
 /// SHA-256 fingerprint as upper-case hex (the form used in `trust/MANIFEST.tsv`).
 pub fn sha256_fingerprint_hex(cert: &Certificate) -> Result<String, CertError> {
-    Ok(der_util::hex_upper(&sha256_fingerprint(cert)?))
+    Ok(hex::encode_upper(sha256_fingerprint(cert)?))
 }
 
 // ---------------------------------------------------------------------------------------

@@ -386,11 +386,7 @@ pub fn simple_path(leaf: &Certificate, pool: &[Certificate], trust: &TrustStore)
 }
 
 fn vri_key(sig: &FoundSignature) -> String {
-    sig.raw.as_ref().map(|r| hex_upper(&chain_check::DigestAlg::Sha1.digest(&r.contents))).unwrap_or_default()
-}
-
-fn hex_upper(b: &[u8]) -> String {
-    b.iter().map(|x| format!("{x:02X}")).collect()
+    sig.raw.as_ref().map(|r| hex::encode_upper(chain_check::DigestAlg::Sha1.digest(&r.contents))).unwrap_or_default()
 }
 
 /// The OCSP responses and CRLs that speak about `cert`, with what they say.
@@ -564,7 +560,7 @@ pub fn history_with(
     Ok(History {
         vbdt_chain: JSON_CHAIN_VERSION,
         file: name.to_string(),
-        sha256: hex_lower(&chain_check::DigestAlg::Sha256.digest(bytes)),
+        sha256: hex::encode(chain_check::DigestAlg::Sha256.digest(bytes)),
         revisions,
         signatures: sigs,
         dss: DssSummary {
@@ -713,10 +709,6 @@ fn renewal_due(sigs: &[SignatureEntry]) -> Option<OffsetDateTime> {
         _ => None,
     });
     last_ts_path.and_then(|p| p.iter().map(|c| c.not_after).min())
-}
-
-fn hex_lower(b: &[u8]) -> String {
-    b.iter().map(|x| format!("{x:02x}")).collect()
 }
 
 /// Why a revision cannot be extracted.
