@@ -627,45 +627,23 @@ fn percent_decode(s: &str) -> String {
 
 /// Standard or URL-safe base64, padding optional, whitespace ignored.
 pub fn base64_decode(s: &str) -> Option<Vec<u8>> {
-    let mut out = Vec::new();
-    let (mut acc, mut bits) = (0u32, 0u32);
-    for c in s.bytes() {
-        let v = match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'+' | b'-' => 62,
-            b'/' | b'_' => 63,
-            b'=' => break,
-            b' ' | b'\n' | b'\r' | b'\t' => continue,
-            _ => return None,
-        };
-        acc = (acc << 6) | u32::from(v);
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((acc >> bits) as u8);
-            acc &= (1 << bits) - 1;
-        }
-    }
-    Some(out)
+    use base64ct::{Base64Unpadded, Encoding};
+    let standard: String = s
+        .chars()
+        .filter(|c| !c.is_ascii_whitespace())
+        .map(|c| match c {
+            '-' => '+',
+            '_' => '/',
+            c => c,
+        })
+        .collect();
+    Base64Unpadded::decode_vec(standard.split('=').next().unwrap_or_default()).ok()
 }
 
 /// Standard base64 with padding.
 pub fn base64_encode(data: &[u8]) -> String {
-    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut s = String::with_capacity(data.len().div_ceil(3) * 4);
-    for chunk in data.chunks(3) {
-        let n = chunk.iter().enumerate().fold(0u32, |n, (i, b)| n | (u32::from(*b) << (16 - 8 * i)));
-        for i in 0..4 {
-            if i <= chunk.len() {
-                s.push(T[((n >> (18 - 6 * i)) & 63) as usize] as char);
-            } else {
-                s.push('=');
-            }
-        }
-    }
-    s
+    use base64ct::Encoding;
+    base64ct::Base64::encode_string(data)
 }
 
 /// The DER inside the first PEM block of a file.
@@ -682,8 +660,8 @@ pub fn pem_file_to_der(path: &Path) -> Vec<u8> {
 
 /// A test PKI made by `vbdt testpki`, with its responders running.
 pub struct TestPki {
-    dir: PathBuf,
-    password: String,
+    /// Where the files are and what they are called (the `test-pki` crate's own names).
+    files: test_pki::TestPkiFiles,
     services: Services,
     _tmp: Option<tempfile::TempDir>,
 }
@@ -767,41 +745,42 @@ impl TestPki {
             .ok()
             .and_then(|s| s.lines().next().map(str::to_owned))
             .unwrap_or_else(|| panic!("vbdt testpki wrote no password.txt in {}", dir.display()));
-        TestPki { dir: dir.to_path_buf(), password, services, _tmp: None }
+        let files = test_pki::TestPkiFiles { dir: dir.to_path_buf(), password, serials: Default::default() };
+        TestPki { files, services, _tmp: None }
     }
 
     pub fn dir(&self) -> &Path {
-        &self.dir
+        &self.files.dir
     }
     /// `NAME.pem` (`root`, `ca`, or an end entity such as `personal`).
     pub fn cert(&self, name: &str) -> PathBuf {
-        self.dir.join(format!("{name}.pem"))
+        self.files.cert(name)
     }
     /// `NAME.key.pem` (PKCS#8, unencrypted).
     pub fn key(&self, name: &str) -> PathBuf {
-        self.dir.join(format!("{name}.key.pem"))
+        self.files.key(name)
     }
     /// `NAME.p12` (password: [`TestPki::password`]).
     pub fn p12(&self, name: &str) -> PathBuf {
-        self.dir.join(format!("{name}.p12"))
+        self.files.p12(name)
     }
     /// The trust anchor, `root.pem`.
     pub fn root(&self) -> PathBuf {
-        self.cert("root")
+        self.files.root()
     }
     /// `chain.pem` (issuing CA + root).
     pub fn chain(&self) -> PathBuf {
-        self.dir.join("chain.pem")
+        self.files.chain()
     }
     /// `NAME.crl` (`root` or `ca`), DER.
     pub fn crl(&self, name: &str) -> PathBuf {
-        self.dir.join(format!("{name}.crl"))
+        self.files.crl(name)
     }
     pub fn password(&self) -> &str {
-        &self.password
+        &self.files.password
     }
     pub fn password_file(&self) -> PathBuf {
-        self.dir.join("password.txt")
+        self.files.password_file()
     }
     pub fn ocsp_url(&self) -> String {
         self.services.url("/ocsp")
@@ -838,7 +817,7 @@ impl TestPki {
         static SEQ: AtomicU64 = AtomicU64::new(0);
         let out = dir.join(format!("crls-{}-{}", std::process::id(), SEQ.fetch_add(1, Ordering::SeqCst)));
         let mut cmd = vbdt(["testpki", "--out"]);
-        cmd.arg(&self.dir).arg("--reissue-crls").arg(&out);
+        cmd.arg(&self.files.dir).arg("--reissue-crls").arg(&out);
         for name in revoke {
             cmd.args(["--revoke", name]);
         }

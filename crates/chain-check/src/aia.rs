@@ -115,7 +115,7 @@ pub fn default_dir() -> Option<PathBuf> {
 }
 
 fn key_of(url: &str) -> String {
-    crate::digest::DigestAlg::Sha256.digest(url.trim().as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    hex::encode(crate::digest::DigestAlg::Sha256.digest(url.trim().as_bytes()))
 }
 
 impl IssuerCache {

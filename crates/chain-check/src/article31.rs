@@ -273,9 +273,8 @@ pub fn check_policy(c: &Certificate, allowed: &[ObjectIdentifier]) -> Result<(),
     if allowed.is_empty() {
         return Ok(());
     }
-    let any_policy = ObjectIdentifier::new_unwrap("2.5.29.32.0");
     let have = cert::policy_oids(c).map_err(|e| malformed(c, e))?;
-    if have.iter().any(|p| *p == any_policy || allowed.contains(p)) {
+    if have.iter().any(|p| *p == crate::oids::ANY_POLICY || allowed.contains(p)) {
         return Ok(());
     }
     Err(CertProblem::PolicyNotAllowed {

@@ -208,46 +208,15 @@ fn pem_blocks(input: &[u8]) -> Vec<(&[u8], Vec<u8>)> {
 
 /// Standard base64 (RFC 4648 §4), whitespace ignored, padding optional.
 pub(crate) fn base64_decode(input: &[u8]) -> Option<Vec<u8>> {
-    fn val(c: u8) -> Option<u32> {
-        Some(match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'+' => 62,
-            b'/' => 63,
-            _ => return None,
-        } as u32)
+    use base64ct::{Base64Unpadded, Encoding};
+    let compact: Vec<u8> = input.iter().copied().filter(|c| !c.is_ascii_whitespace()).collect();
+    let data_end = compact.iter().rposition(|c| *c != b'=').map_or(0, |p| p + 1);
+    let data = compact.get(..data_end)?;
+    // Padding only at the end.
+    if data.contains(&b'=') {
+        return None;
     }
-    let mut out = Vec::with_capacity(input.len() / 4 * 3);
-    let mut acc: u32 = 0;
-    let mut n = 0u8;
-    let mut padding = false;
-    for &c in input {
-        if c.is_ascii_whitespace() {
-            continue;
-        }
-        if c == b'=' {
-            padding = true;
-            continue;
-        }
-        if padding {
-            return None; // data after padding
-        }
-        acc = (acc << 6) | val(c)?;
-        n += 1;
-        if n == 4 {
-            out.extend_from_slice(&[(acc >> 16) as u8, (acc >> 8) as u8, acc as u8]);
-            acc = 0;
-            n = 0;
-        }
-    }
-    match n {
-        0 => {}
-        2 => out.push((acc >> 4) as u8),
-        3 => out.extend_from_slice(&[(acc >> 10) as u8, (acc >> 2) as u8]),
-        _ => return None,
-    }
-    Some(out)
+    Base64Unpadded::decode_vec(std::str::from_utf8(data).ok()?).ok()
 }
 
 // ---------------------------------------------------------------------------------------
@@ -337,7 +306,7 @@ pub fn name_to_string(name: &Name) -> String {
                 None => {
                     out.push('#');
                     match atv.value.to_der() {
-                        Ok(d) => out.push_str(&der_util::hex_upper(&d)),
+                        Ok(d) => out.push_str(&hex::encode_upper(&d)),
                         Err(_) => out.push('?'),
                     }
                 }
@@ -410,7 +379,7 @@ pub fn subject_attribute(cert: &Certificate, attr: &ObjectIdentifier) -> Vec<Str
 
 /// Serial number as upper-case hex (big-endian, leading zero bytes as encoded).
 pub fn serial_hex(cert: &Certificate) -> String {
-    der_util::hex_upper(cert.tbs_certificate.serial_number.as_bytes())
+    hex::encode_upper(cert.tbs_certificate.serial_number.as_bytes())
 }
 
 pub fn not_before(cert: &Certificate) -> time::OffsetDateTime {
@@ -438,7 +407,7 @@ pub fn sha256_fingerprint(cert: &Certificate) -> Result<[u8; 32], CertError> {
 
 /// SHA-256 fingerprint as upper-case hex (the form used in `trust/MANIFEST.tsv`).
 pub fn sha256_fingerprint_hex(cert: &Certificate) -> Result<String, CertError> {
-    Ok(der_util::hex_upper(&sha256_fingerprint(cert)?))
+    Ok(hex::encode_upper(sha256_fingerprint(cert)?))
 }
 
 // ---------------------------------------------------------------------------------------

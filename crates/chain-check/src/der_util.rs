@@ -42,17 +42,6 @@ fn unix_to_offset(d: core::time::Duration) -> OffsetDateTime {
     OffsetDateTime::from_unix_timestamp(secs).unwrap_or_else(|_| time::PrimitiveDateTime::MAX.assume_utc())
 }
 
-/// Upper-case hex without separators.
-pub(crate) fn hex_upper(bytes: &[u8]) -> String {
-    use std::fmt::Write;
-    let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        // Writing to a String cannot fail.
-        let _ = write!(s, "{b:02X}");
-    }
-    s
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

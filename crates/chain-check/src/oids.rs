@@ -58,6 +58,8 @@ pub const EXT_POLICY_CONSTRAINTS: Oid = Oid::new_unwrap("2.5.29.36");
 pub const EXT_EXTENDED_KEY_USAGE: Oid = Oid::new_unwrap("2.5.29.37");
 pub const EXT_FRESHEST_CRL: Oid = Oid::new_unwrap("2.5.29.46");
 pub const EXT_INHIBIT_ANY_POLICY: Oid = Oid::new_unwrap("2.5.29.54");
+/// anyPolicy (RFC 5280 4.2.1.4), from const-oid's database.
+pub const ANY_POLICY: Oid = const_oid::db::rfc5280::ANY_POLICY;
 pub const EXT_EXPIRED_CERTS_ON_CRL: Oid = Oid::new_unwrap("2.5.29.60");
 pub const EXT_AUTHORITY_INFO_ACCESS: Oid = Oid::new_unwrap("1.3.6.1.5.5.7.1.1");
 pub const EXT_QC_STATEMENTS: Oid = Oid::new_unwrap("1.3.6.1.5.5.7.1.3");

@@ -114,7 +114,7 @@ fn crl_without_the_serial_is_good() {
         s => panic!("expected Good, got {s:?}"),
     }
     // PEM is accepted too.
-    let pem = format!("-----BEGIN X509 CRL-----\n{}\n-----END X509 CRL-----\n", base64(&der));
+    let pem = pem("X509 CRL", &der);
     assert!(revocation::check(&p.leaf.cert(), &p.ca.cert(), t, &offline(vec![], vec![pem.into_bytes()])).is_good());
 }
 

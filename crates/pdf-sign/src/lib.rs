@@ -11,6 +11,7 @@ mod output;
 pub mod precheck;
 mod tsa;
 mod update;
+mod xref_out;
 
 use std::path::Path;
 

@@ -13,9 +13,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use chain_check::digest::DigestAlg;
 use chain_check::http::HttpLimits;
 use lopdf::{Dictionary, Document, Object, ObjectId, Stream};
-use pdf_raw::{Obj, RawPdf, XrefKind};
+use pdf_raw::{Obj, RawPdf};
 
 use crate::update::{bad, serialize};
+use crate::xref_out::XrefTail;
 use crate::SignError;
 
 /// Validation data for one signature or timestamp: its `/VRI` entry.
@@ -100,76 +101,10 @@ impl Writer {
 
     fn finish(mut self, input: &Input<'_>, size: u32) -> Vec<u8> {
         let xref_at = self.base + self.out.len();
-        let mut trailer = Vec::new();
-        for (k, v) in &input.raw.trailer().entries {
-            if matches!(k.as_slice(), b"Root" | b"Info" | b"ID") {
-                trailer.push(b' ');
-                pdf_raw::lexer::write_name(k, &mut trailer);
-                trailer.push(b' ');
-                v.write_to(&mut trailer);
-            }
-        }
-        trailer.extend_from_slice(format!(" /Prev {}", input.raw.last().xref_offset).as_bytes());
-        match input.raw.last().kind {
-            XrefKind::Stream => {
-                let own = size;
-                self.offsets.push((own, 0, xref_at));
-                self.offsets.sort();
-                let (index, data) = sections(&self.offsets, true);
-                self.out.extend_from_slice(
-                    format!("{own} 0 obj\n<</Type /XRef /W [1 5 2] /Index [{index}] /Length {} /Size {}", data.len(), own + 1).as_bytes(),
-                );
-                self.out.extend_from_slice(&trailer);
-                self.out.extend_from_slice(b">>\nstream\n");
-                self.out.extend_from_slice(&data);
-                self.out.extend_from_slice(b"\nendstream\nendobj\n");
-            }
-            XrefKind::Table | XrefKind::Hybrid => {
-                self.offsets.sort();
-                let (table, _) = sections(&self.offsets, false);
-                self.out.extend_from_slice(b"xref\n");
-                self.out.extend_from_slice(table.as_bytes());
-                self.out.extend_from_slice(format!("trailer\n<</Size {size}").as_bytes());
-                self.out.extend_from_slice(&trailer);
-                self.out.extend_from_slice(b">>\n");
-            }
-        }
-        self.out.extend_from_slice(format!("startxref\n{xref_at}\n%%EOF\n").as_bytes());
+        let copied = crate::xref_out::copied_trailer_entries(&input.raw);
+        let tail = XrefTail { kind: input.raw.last().kind, next_number: size, copied: &copied, prev_xref: input.raw.last().xref_offset };
+        crate::xref_out::finish(&mut self.out, self.offsets, xref_at, &tail);
         self.out
-    }
-}
-
-/// Xref subsections of consecutive numbers: for a stream, the `/Index` and the binary rows
-/// (`/W [1 5 2]`); for a table, the text.
-fn sections(sorted: &[(u32, u16, usize)], stream: bool) -> (String, Vec<u8>) {
-    let mut text = String::new();
-    let mut index = Vec::new();
-    let mut data = Vec::new();
-    let mut i = 0;
-    while i < sorted.len() {
-        let mut j = i + 1;
-        while j < sorted.len() && sorted[j].0 == sorted[j - 1].0 + 1 {
-            j += 1;
-        }
-        if stream {
-            index.push(format!("{} {}", sorted[i].0, j - i));
-            for (_, g, off) in &sorted[i..j] {
-                data.push(1u8);
-                data.extend_from_slice(&(*off as u64).to_be_bytes()[3..]);
-                data.extend_from_slice(&g.to_be_bytes());
-            }
-        } else {
-            text.push_str(&format!("{} {}\n", sorted[i].0, j - i));
-            for (_, g, off) in &sorted[i..j] {
-                text.push_str(&format!("{off:010} {g:05} n\r\n"));
-            }
-        }
-        i = j;
-    }
-    if stream {
-        (index.join(" "), data)
-    } else {
-        (text, data)
     }
 }
 

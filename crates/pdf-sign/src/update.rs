@@ -1,7 +1,7 @@
 //! The incremental update that adds one signature: signature dictionary, field and widget,
 //! the page's `/Annots`, the AcroForm, and an xref section of the same kind as the last one.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 
 use lopdf::{Dictionary, Document, Object, ObjectId};
@@ -9,6 +9,7 @@ use pdf_raw::{Obj, RawPdf, XrefKind};
 use time::{OffsetDateTime, UtcOffset};
 
 use crate::keys::KeySource;
+use crate::xref_out::XrefTail;
 use crate::{SignError, SignOptions};
 
 /// Vietnam time (UTC+07:00, no daylight saving): every time vbdt writes or shows.
@@ -59,9 +60,103 @@ fn pdf_date(t: OffsetDateTime) -> String {
     format!("D:{:04}{:02}{:02}{:02}{:02}{:02}+07'00'", t.year(), u8::from(t.month()), t.day(), t.hour(), t.minute(), t.second())
 }
 
+/// Object numbers for the update, handed out in a row.
+struct Numbers {
+    next: u32,
+}
+
+impl Numbers {
+    /// The first number free in the file: new numbers must not collide with a dangling
+    /// reference somewhere in it, or a new object would silently give that reference a
+    /// target in earlier revisions' eyes.
+    fn after(raw: &RawPdf, doc: &Document) -> Self {
+        Numbers { next: raw.next_object_number().max(doc.max_id.saturating_add(1)).max(highest_reference(doc).saturating_add(1)) }
+    }
+
+    fn alloc(&mut self) -> u32 {
+        let n = self.next;
+        self.next += 1;
+        n
+    }
+}
+
+/// The document's AcroForm as found: its dictionary, its object when it is one, and whether
+/// the catalog has an `/AcroForm` entry at all.
+struct FoundForm {
+    dict: Dictionary,
+    id: Option<ObjectId>,
+    in_catalog: bool,
+}
+
 /// Reads the input and plans the update. Refuses encrypted, certified-no-changes and
 /// broken files before any key is used.
 pub(crate) fn prepare(input: &[u8], key: &dyn KeySource, opts: &SignOptions) -> Result<Prepared, SignError> {
+    let (raw, doc) = read_input(input)?;
+    let root_id = match raw.trailer().get(b"Root") {
+        Some(Obj::Ref(n, g)) => (*n, *g),
+        _ => return Err(bad("the trailer has no /Root reference")),
+    };
+    let catalog = doc.get_dictionary(root_id).map_err(|_| bad("the document catalog cannot be read"))?.clone();
+    refuse_if_certified_no_changes(&doc, &catalog)?;
+
+    let pages = doc.get_pages();
+    let page_id = signing_page(&doc, &pages, opts)?;
+
+    let mut numbers = Numbers::after(&raw, &doc);
+    let sig_object = numbers.alloc();
+    let widget_object = numbers.alloc();
+    let widget_ref = Object::Reference((widget_object, 0));
+    let appearance_objects = appearance_objects(opts, &mut numbers)?;
+
+    let form = found_form(&doc, &catalog)?;
+    let existing = field_names(&doc, &form.dict)?;
+    let field_name = choose_field_name(opts, &existing)?;
+
+    // The clerk's blanks (S11): reserved by the personal signature, filled by the organization's.
+    let page_ids: Vec<ObjectId> = pages.values().copied().collect();
+    let reserved = crate::form_fields::reserve(&opts.reserve_blanks, &page_ids, &existing, &mut || numbers.alloc())?;
+    let filled = crate::form_fields::fill(&doc, &form.dict, &opts.fill_fields, &mut || numbers.alloc())?;
+    let mut new_fields = vec![widget_ref.clone()];
+    new_fields.extend(reserved.fields.iter().cloned());
+
+    let mut updated: Vec<(ObjectId, Object)> = Vec::new();
+    add_fields(&doc, opts, &form, (root_id, &catalog), &new_fields, &mut numbers, &mut updated)?;
+
+    // The widget on its page.
+    let mut annots = vec![(page_id, widget_ref.clone())];
+    annots.extend(reserved.annots.iter().cloned());
+    add_annotations(&doc, &annots, &mut updated)?;
+    updated.extend(filled.updated.iter().cloned());
+
+    let widget = signature_widget(opts, &field_name, sig_object, page_id, &appearance_objects);
+    let mut objects = vec![(widget_object, 0u16, serialize(&Object::Dictionary(widget))?)];
+    for (n, obj) in &appearance_objects {
+        objects.push((*n, 0, serialize(obj)?));
+    }
+    for (n, body) in reserved.objects.into_iter().chain(filled.objects) {
+        objects.push((n, 0, body));
+    }
+    for ((n, g), obj) in &updated {
+        objects.push((*n, *g, serialize(obj)?));
+    }
+
+    Ok(Prepared {
+        field_name,
+        input_len: input.len(),
+        needs_leading_newline: !matches!(input.last(), Some(b'\n' | b'\r')),
+        sig_object,
+        sig_head: signature_head(),
+        sig_tail: signature_tail(key, opts, root_id)?,
+        objects,
+        xref_kind: raw.last().kind,
+        prev_xref: raw.last().xref_offset,
+        next_number: numbers.next,
+        trailer_copy: crate::xref_out::copied_trailer_entries(&raw),
+    })
+}
+
+/// The raw revisions and the newest revision's objects; refuses an encrypted file.
+fn read_input(input: &[u8]) -> Result<(RawPdf, Document), SignError> {
     let raw = RawPdf::parse(input).map_err(|e| bad(format!("not a readable PDF ({e})")))?;
     if raw.is_encrypted() {
         return Err(SignError::Encrypted);
@@ -75,14 +170,11 @@ pub(crate) fn prepare(input: &[u8], key: &dyn KeySource, opts: &SignOptions) -> 
     if doc.is_encrypted() {
         return Err(SignError::Encrypted);
     }
-    let root_id = match raw.trailer().get(b"Root") {
-        Some(Obj::Ref(n, g)) => (*n, *g),
-        _ => return Err(bad("the trailer has no /Root reference")),
-    };
-    let catalog = doc.get_dictionary(root_id).map_err(|_| bad("the document catalog cannot be read"))?.clone();
-    refuse_if_certified_no_changes(&doc, &catalog)?;
+    Ok((raw, doc))
+}
 
-    let pages = doc.get_pages();
+/// The page the widget goes on: the appearance's page, or the first for an invisible one.
+fn signing_page(doc: &Document, pages: &BTreeMap<u32, ObjectId>, opts: &SignOptions) -> Result<ObjectId, SignError> {
     let page_id = match &opts.appearance {
         stamp_layout::Appearance::Invisible => *pages.values().next().ok_or_else(|| bad("the document has no pages"))?,
         stamp_layout::Appearance::Visible(v) => *pages
@@ -91,61 +183,63 @@ pub(crate) fn prepare(input: &[u8], key: &dyn KeySource, opts: &SignOptions) -> 
             .ok_or_else(|| bad(format!("the appearance is on page {}, the document has {} page(s)", v.page + 1, pages.len())))?,
     };
     doc.get_dictionary(page_id).map_err(|_| bad("the page to sign on cannot be read"))?;
+    Ok(page_id)
+}
 
-    // New numbers must not collide with a dangling reference somewhere in the file: a
-    // new object would silently give it a target in earlier revisions' eyes.
-    let mut next = raw.next_object_number().max(doc.max_id.saturating_add(1)).max(highest_reference(&doc).saturating_add(1));
-    let mut alloc = || {
-        let n = next;
-        next += 1;
-        n
-    };
-    let sig_object = alloc();
-    let widget_object = alloc();
-    let widget_ref = Object::Reference((widget_object, 0));
-    // The visible appearance: a form XObject and what it uses, numbered in a row.
-    let appearance_objects = match &opts.appearance {
-        stamp_layout::Appearance::Invisible => Vec::new(),
+/// The visible appearance: a form XObject and what it uses, numbered in a row.
+fn appearance_objects(opts: &SignOptions, numbers: &mut Numbers) -> Result<Vec<(u32, Object)>, SignError> {
+    match &opts.appearance {
+        stamp_layout::Appearance::Invisible => Ok(Vec::new()),
         stamp_layout::Appearance::Visible(v) => {
-            let first = alloc();
+            let first = numbers.alloc();
             let objs = v.form.to_objects(first).map_err(|e| SignError::Internal(format!("cannot write the appearance: {e}")))?;
             for _ in 1..objs.len() {
-                alloc();
+                numbers.alloc();
             }
-            objs
+            Ok(objs)
         }
-    };
+    }
+}
 
-    // --- AcroForm and the field name ---
-    let mut updated: Vec<(ObjectId, Object)> = Vec::new();
-    let acroform_entry = catalog.get(b"AcroForm").ok().cloned();
-    let (acroform, acroform_id): (Dictionary, Option<ObjectId>) = match &acroform_entry {
+fn found_form(doc: &Document, catalog: &Dictionary) -> Result<FoundForm, SignError> {
+    let entry = catalog.get(b"AcroForm").ok();
+    let (dict, id) = match entry {
         Some(Object::Reference(id)) => (doc.get_dictionary(*id).map_err(|_| bad("the AcroForm cannot be read"))?.clone(), Some(*id)),
         Some(Object::Dictionary(d)) => (d.clone(), None),
         _ => (Dictionary::new(), None),
     };
-    let existing = field_names(&doc, &acroform)?;
-    let field_name = match &opts.field_name {
+    Ok(FoundForm { dict, id, in_catalog: entry.is_some() })
+}
+
+/// The name asked for (refused when taken), else `Sig_<role>`, `Sig_<role>_2`, … the first free.
+fn choose_field_name(opts: &SignOptions, existing: &BTreeSet<String>) -> Result<String, SignError> {
+    Ok(match &opts.field_name {
         Some(n) if existing.contains(n) => return Err(bad(format!("a field named {n:?} exists already"))),
         Some(n) => n.clone(),
         None => {
             let base = format!("Sig_{}", opts.role.pdf_name());
             (1..).map(|i| if i == 1 { base.clone() } else { format!("{base}_{i}") }).find(|n| !existing.contains(n)).unwrap_or(base)
         }
-    };
+    })
+}
 
-    // --- the clerk's blanks (S11): reserved by the personal signature, filled by the organization's ---
-    let page_ids: Vec<ObjectId> = pages.values().copied().collect();
-    let reserved = crate::form_fields::reserve(&opts.reserve_blanks, &page_ids, &existing, &mut alloc)?;
-    let filled = crate::form_fields::fill(&doc, &acroform, &opts.fill_fields, &mut alloc)?;
-    let mut new_fields = vec![widget_ref.clone()];
-    new_fields.extend(reserved.fields.iter().cloned());
-
-    let mut new_acroform = acroform.clone();
+/// Adds `new_fields` to the AcroForm's `/Fields` and sets `/SigFlags 3`: the rewritten
+/// `/Fields` array, AcroForm or catalog go to `updated` (a new AcroForm object when the
+/// catalog has none).
+fn add_fields(
+    doc: &Document,
+    opts: &SignOptions,
+    form: &FoundForm,
+    (root_id, catalog): (ObjectId, &Dictionary),
+    new_fields: &[Object],
+    numbers: &mut Numbers,
+    updated: &mut Vec<(ObjectId, Object)>,
+) -> Result<(), SignError> {
+    let mut new_acroform = form.dict.clone();
     if !opts.reserve_blanks.is_empty() {
-        crate::form_fields::with_da_font(&doc, &mut new_acroform);
+        crate::form_fields::with_da_font(doc, &mut new_acroform);
     }
-    match acroform.get(b"Fields") {
+    match form.dict.get(b"Fields") {
         Ok(Object::Reference(fields_id)) => {
             let mut arr = doc
                 .get_object(*fields_id)
@@ -160,35 +254,40 @@ pub(crate) fn prepare(input: &[u8], key: &dyn KeySource, opts: &SignOptions) -> 
             arr.extend(new_fields.iter().cloned());
             new_acroform.set("Fields", Object::Array(arr));
         }
-        _ => new_acroform.set("Fields", Object::Array(new_fields.clone())),
+        _ => new_acroform.set("Fields", Object::Array(new_fields.to_vec())),
     }
     new_acroform.set("SigFlags", Object::Integer(3));
-    match acroform_id {
+    match form.id {
         Some(id) => updated.push((id, Object::Dictionary(new_acroform))),
         None => {
             let mut new_catalog = catalog.clone();
-            if acroform_entry.is_some() {
+            if form.in_catalog {
                 new_catalog.set("AcroForm", Object::Dictionary(new_acroform));
             } else {
-                let af = alloc();
+                let af = numbers.alloc();
                 updated.push(((af, 0), Object::Dictionary(new_acroform)));
                 new_catalog.set("AcroForm", Object::Reference((af, 0)));
             }
             updated.push((root_id, Object::Dictionary(new_catalog)));
         }
     }
+    Ok(())
+}
 
-    // --- the widget on its page ---
-    let mut annots = vec![(page_id, widget_ref.clone())];
-    annots.extend(reserved.annots.iter().cloned());
-    add_annotations(&doc, &annots, &mut updated)?;
-    updated.extend(filled.updated.iter().cloned());
-
+/// The signature field's merged field and widget: printed and locked, with the appearance
+/// (when visible) and the `/Lock` on the fields this signature fills.
+fn signature_widget(
+    opts: &SignOptions,
+    field_name: &str,
+    sig_object: u32,
+    page_id: ObjectId,
+    appearance_objects: &[(u32, Object)],
+) -> Dictionary {
     let mut widget = Dictionary::new();
     widget.set("Type", Object::Name(b"Annot".to_vec()));
     widget.set("Subtype", Object::Name(b"Widget".to_vec()));
     widget.set("FT", Object::Name(b"Sig".to_vec()));
-    widget.set("T", lopdf::text_string(&field_name));
+    widget.set("T", lopdf::text_string(field_name));
     widget.set("V", Object::Reference((sig_object, 0)));
     // Print + Locked.
     widget.set("F", Object::Integer(132));
@@ -215,22 +314,21 @@ pub(crate) fn prepare(input: &[u8], key: &dyn KeySource, opts: &SignOptions) -> 
         lock.set("Fields", fields);
         widget.set("Lock", Object::Dictionary(lock));
     }
-    let mut objects = vec![(widget_object, 0u16, serialize(&Object::Dictionary(widget))?)];
-    for (n, obj) in &appearance_objects {
-        objects.push((*n, 0, serialize(obj)?));
-    }
-    for (n, body) in reserved.objects.into_iter().chain(filled.objects) {
-        objects.push((n, 0, body));
-    }
-    for ((n, g), obj) in &updated {
-        objects.push((*n, *g, serialize(obj)?));
-    }
+    widget
+}
 
-    // --- the signature dictionary around its /Contents hole ---
+/// The signature dictionary up to its `/Contents` value.
+fn signature_head() -> Vec<u8> {
     let mut head = Vec::new();
     head.extend_from_slice(b"<</Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached ");
     head.extend_from_slice(BYTE_RANGE_PLACEHOLDER.as_bytes());
     head.extend_from_slice(b" /Contents ");
+    head
+}
+
+/// The signature dictionary after its `/Contents` value: time, reason, signer, FieldMDP
+/// reference and vbdt's own entries.
+fn signature_tail(key: &dyn KeySource, opts: &SignOptions, root_id: ObjectId) -> Result<Vec<u8>, SignError> {
     let mut tail = Vec::new();
     tail.extend_from_slice(format!(" /M ({})", pdf_date(opts.signing_time)).as_bytes());
     for (k, v) in [("Reason", &opts.reason), ("Location", &opts.location), ("ContactInfo", &opts.contact)] {
@@ -261,21 +359,7 @@ pub(crate) fn prepare(input: &[u8], key: &dyn KeySource, opts: &SignOptions) -> 
         tail.extend_from_slice(format!(" /VBDT_Kind /{}", kind.pdf_name()).as_bytes());
     }
     tail.extend_from_slice(b">>");
-
-    let trailer_copy = raw.trailer().entries.iter().filter(|(k, _)| matches!(k.as_slice(), b"Root" | b"Info" | b"ID")).cloned().collect();
-    Ok(Prepared {
-        field_name,
-        input_len: input.len(),
-        needs_leading_newline: !matches!(input.last(), Some(b'\n' | b'\r')),
-        sig_object,
-        sig_head: head,
-        sig_tail: tail,
-        objects,
-        xref_kind: raw.last().kind,
-        prev_xref: raw.last().xref_offset,
-        next_number: next,
-        trailer_copy,
-    })
+    Ok(tail)
 }
 
 fn refuse_if_certified_no_changes(doc: &Document, catalog: &Dictionary) -> Result<(), SignError> {
@@ -409,11 +493,8 @@ impl Prepared {
         }
 
         let xref_at = self.input_len + out.len();
-        match self.xref_kind {
-            XrefKind::Stream => self.write_xref_stream(&mut out, &mut offsets, xref_at),
-            XrefKind::Table | XrefKind::Hybrid => self.write_xref_table(&mut out, &offsets),
-        }
-        out.extend_from_slice(format!("startxref\n{xref_at}\n%%EOF\n").as_bytes());
+        let tail = XrefTail { kind: self.xref_kind, next_number: self.next_number, copied: &self.trailer_copy, prev_xref: self.prev_xref };
+        crate::xref_out::finish(&mut out, offsets, xref_at, &tail);
 
         let total = self.input_len + out.len();
         let abs_hole = (self.input_len + hole.start, self.input_len + hole.end);
@@ -426,69 +507,6 @@ impl Prepared {
         let padded = format!("{text:<width$}", width = BYTE_RANGE_PLACEHOLDER.len());
         out[byte_range_at..byte_range_at + padded.len()].copy_from_slice(padded.as_bytes());
         Ok(Placeholder { bytes: out, hole, byte_range })
-    }
-
-    fn trailer_entries(&self, size: u32) -> Vec<u8> {
-        let mut t = Vec::new();
-        t.extend_from_slice(format!("/Size {size}").as_bytes());
-        for (k, v) in &self.trailer_copy {
-            t.push(b' ');
-            pdf_raw::lexer::write_name(k, &mut t);
-            t.push(b' ');
-            v.write_to(&mut t);
-        }
-        t.extend_from_slice(format!(" /Prev {}", self.prev_xref).as_bytes());
-        t
-    }
-
-    fn write_xref_table(&self, out: &mut Vec<u8>, offsets: &[(u32, u16, usize)]) {
-        let mut sorted = offsets.to_vec();
-        sorted.sort();
-        out.extend_from_slice(b"xref\n");
-        let mut i = 0;
-        while i < sorted.len() {
-            let mut j = i + 1;
-            while j < sorted.len() && sorted[j].0 == sorted[j - 1].0 + 1 {
-                j += 1;
-            }
-            out.extend_from_slice(format!("{} {}\n", sorted[i].0, j - i).as_bytes());
-            for (_, g, off) in &sorted[i..j] {
-                out.extend_from_slice(format!("{off:010} {g:05} n\r\n").as_bytes());
-            }
-            i = j;
-        }
-        out.extend_from_slice(b"trailer\n<<");
-        out.extend_from_slice(&self.trailer_entries(self.next_number));
-        out.extend_from_slice(b">>\n");
-    }
-
-    fn write_xref_stream(&self, out: &mut Vec<u8>, offsets: &mut Vec<(u32, u16, usize)>, xref_at: usize) {
-        let own = self.next_number;
-        offsets.push((own, 0, xref_at));
-        offsets.sort();
-        let mut index = Vec::new();
-        let mut data = Vec::new();
-        let mut i = 0;
-        while i < offsets.len() {
-            let mut j = i + 1;
-            while j < offsets.len() && offsets[j].0 == offsets[j - 1].0 + 1 {
-                j += 1;
-            }
-            index.push(format!("{} {}", offsets[i].0, j - i));
-            for (_, g, off) in &offsets[i..j] {
-                data.push(1u8);
-                data.extend_from_slice(&(*off as u64).to_be_bytes()[3..]);
-                data.extend_from_slice(&g.to_be_bytes());
-            }
-            i = j;
-        }
-        out.extend_from_slice(
-            format!("{own} 0 obj\n<</Type /XRef /W [1 5 2] /Index [{}] /Length {} ", index.join(" "), data.len()).as_bytes(),
-        );
-        out.extend_from_slice(&self.trailer_entries(own + 1));
-        out.extend_from_slice(b">>\nstream\n");
-        out.extend_from_slice(&data);
-        out.extend_from_slice(b"\nendstream\nendobj\n");
     }
 }
 

@@ -155,7 +155,6 @@ pub fn revocation(
     mode: RevocationMode,
     sources: &RevocationSources,
 ) -> (Check, Vec<Msg>) {
-    let mut warnings = Vec::new();
     if mode == RevocationMode::Off {
         return (
             Check::new(
@@ -164,87 +163,102 @@ pub fn revocation(
                 CheckStatus::Skipped,
                 Msg::new("revocation checking is off (--revocation off)", "không kiểm tra tình trạng thu hồi (--revocation off)"),
             ),
-            warnings,
+            Vec::new(),
         );
     }
     let t = fmt_time(at);
-    let mut goods_en = Vec::new();
-    let mut goods_vi = Vec::new();
-    let mut unknown_en = Vec::new();
-    let mut unknown_vi = Vec::new();
-    let mut worst = CheckStatus::Pass;
-    let mut bad: Option<Msg> = None;
+    let mut tally = Tally::default();
     for (i, (cert, issuer)) in certs.iter().enumerate() {
         let who = chain_check::cert::common_name(cert).unwrap_or_else(|| chain_check::cert::subject(cert));
         let role_en = if i == 0 { "signer certificate" } else { "CA certificate" };
         let role_vi = if i == 0 { "chứng thư người ký" } else { "chứng thư CA" };
         let Some(issuer) = issuer else {
-            unknown_en.push(format!("{role_en} \"{who}\": its issuer certificate is not available"));
-            unknown_vi.push(format!("{role_vi} \"{who}\": không có chứng thư của tổ chức cấp"));
+            tally.unknown_en.push(format!("{role_en} \"{who}\": its issuer certificate is not available"));
+            tally.unknown_vi.push(format!("{role_vi} \"{who}\": không có chứng thư của tổ chức cấp"));
             continue;
         };
         let kind = if basis == TimeBasis::Claimed { revocation::TimeKind::Claimed } else { revocation::TimeKind::Proven };
         match revocation::check_at(cert, issuer, at, kind, now, sources) {
             RevocationStatus::Good { source, .. } => {
-                goods_en.push(format!("{role_en} \"{who}\" good ({source})"));
-                goods_vi.push(format!("{role_vi} \"{who}\" còn hiệu lực ({})", vi_source(&source)));
+                tally.goods_en.push(format!("{role_en} \"{who}\" good ({source})"));
+                tally.goods_vi.push(format!("{role_vi} \"{who}\" còn hiệu lực ({})", vi_source(&source)));
             }
             RevocationStatus::Revoked { revoked_at, reason, source } => {
-                let r = reason.map(|r| format!(", reason {r}")).unwrap_or_default();
-                let rt = fmt_time(revoked_at);
-                if revoked_at <= at && basis == TimeBasis::Existence {
-                    if worst < CheckStatus::Indeterminate {
-                        worst = CheckStatus::Indeterminate;
-                    }
-                    bad.get_or_insert(Msg::new(
-                        format!("{role_en} \"{who}\" was revoked at {rt}{r}, before {t}, the earliest time the signature is proven to exist; nothing proves the signature came before the revocation ({source})"),
-                        format!("{role_vi} \"{who}\" bị thu hồi lúc {rt}{r}, trước {t} là thời điểm sớm nhất chứng minh được chữ ký đã tồn tại; không có gì chứng minh chữ ký có trước khi thu hồi ({})", vi_source(&source)),
-                    ));
-                } else if revoked_at <= at {
-                    worst = CheckStatus::Fail;
-                    bad.get_or_insert(Msg::new(
-                        format!("{role_en} \"{who}\" was revoked at {rt}{r}, before the signing time {t} ({source})"),
-                        format!("{role_vi} \"{who}\" bị thu hồi lúc {rt}{r}, trước thời điểm ký {t} ({})", vi_source(&source)),
-                    ));
-                } else if basis == TimeBasis::Existence {
-                    goods_en.push(format!("{role_en} \"{who}\" revoked at {rt}{r}, after the signature is proven to exist"));
-                    goods_vi.push(format!("{role_vi} \"{who}\" bị thu hồi lúc {rt}{r}, sau thời điểm chữ ký được chứng minh đã tồn tại"));
-                    warnings.push(Msg::new(
-                        format!("{role_en} \"{who}\" was revoked at {rt}{r}, after the signature was made"),
-                        format!("{role_vi} \"{who}\" đã bị thu hồi lúc {rt}{r}, sau khi ký"),
-                    ));
-                } else if basis == TimeBasis::Timestamp {
-                    goods_en.push(format!("{role_en} \"{who}\" revoked at {rt}{r}, after the timestamp-proven signing time"));
-                    goods_vi.push(format!("{role_vi} \"{who}\" bị thu hồi lúc {rt}{r}, sau thời điểm ký được dấu thời gian chứng minh"));
-                    warnings.push(Msg::new(
-                        format!("{role_en} \"{who}\" was revoked at {rt}{r}, after the signature was made"),
-                        format!("{role_vi} \"{who}\" đã bị thu hồi lúc {rt}{r}, sau khi ký"),
-                    ));
-                } else {
-                    if worst < CheckStatus::Indeterminate {
-                        worst = CheckStatus::Indeterminate;
-                    }
-                    bad.get_or_insert(Msg::new(
-                        format!("{role_en} \"{who}\" was revoked at {rt}{r}; the signing time {t} is only claimed by the signer (no timestamp), so it does not prove the signature came first"),
-                        format!("{role_vi} \"{who}\" bị thu hồi lúc {rt}{r}; thời điểm ký {t} chỉ do người ký tự khai (không có dấu thời gian) nên không chứng minh được chữ ký có trước"),
-                    ));
-                }
+                judge_revoked(&mut tally, (role_en, role_vi, &who), revoked_at, reason.as_deref(), &source, (at, &t), basis);
             }
             RevocationStatus::Unknown { reasons } => {
-                unknown_en.push(format!("{role_en} \"{who}\": {}", reasons.join("; ")));
-                unknown_vi.push(format!("{role_vi} \"{who}\": {}", reasons.join("; ")));
+                tally.unknown_en.push(format!("{role_en} \"{who}\": {}", reasons.join("; ")));
+                tally.unknown_vi.push(format!("{role_vi} \"{who}\": {}", reasons.join("; ")));
             }
         }
     }
-    if let Some(m) = bad {
-        return (Check::new("revocation", ART_REVOCATION, worst, m), warnings);
+    conclusion(tally, mode, &t)
+}
+
+/// A revoked certificate: it fails, is indeterminate or passes with a warning, by whether it
+/// was revoked before `at` (shown as `t`) and what that time stands for.
+fn judge_revoked(
+    tally: &mut Tally,
+    (role_en, role_vi, who): (&str, &str, &str),
+    revoked_at: OffsetDateTime,
+    reason: Option<&str>,
+    source: &revocation::Source,
+    (at, t): (OffsetDateTime, &str),
+    basis: TimeBasis,
+) {
+    let r = reason.map(|r| format!(", reason {r}")).unwrap_or_default();
+    let rt = fmt_time(revoked_at);
+    if revoked_at <= at && basis == TimeBasis::Existence {
+        if tally.worst < CheckStatus::Indeterminate {
+            tally.worst = CheckStatus::Indeterminate;
+        }
+        tally.bad.get_or_insert(Msg::new(
+            format!("{role_en} \"{who}\" was revoked at {rt}{r}, before {t}, the earliest time the signature is proven to exist; nothing proves the signature came before the revocation ({source})"),
+            format!("{role_vi} \"{who}\" bị thu hồi lúc {rt}{r}, trước {t} là thời điểm sớm nhất chứng minh được chữ ký đã tồn tại; không có gì chứng minh chữ ký có trước khi thu hồi ({})", vi_source(source)),
+        ));
+    } else if revoked_at <= at {
+        tally.worst = CheckStatus::Fail;
+        tally.bad.get_or_insert(Msg::new(
+            format!("{role_en} \"{who}\" was revoked at {rt}{r}, before the signing time {t} ({source})"),
+            format!("{role_vi} \"{who}\" bị thu hồi lúc {rt}{r}, trước thời điểm ký {t} ({})", vi_source(source)),
+        ));
+    } else if basis == TimeBasis::Existence {
+        tally.goods_en.push(format!("{role_en} \"{who}\" revoked at {rt}{r}, after the signature is proven to exist"));
+        tally.goods_vi.push(format!("{role_vi} \"{who}\" bị thu hồi lúc {rt}{r}, sau thời điểm chữ ký được chứng minh đã tồn tại"));
+        tally.warnings.push(Msg::new(
+            format!("{role_en} \"{who}\" was revoked at {rt}{r}, after the signature was made"),
+            format!("{role_vi} \"{who}\" đã bị thu hồi lúc {rt}{r}, sau khi ký"),
+        ));
+    } else if basis == TimeBasis::Timestamp {
+        tally.goods_en.push(format!("{role_en} \"{who}\" revoked at {rt}{r}, after the timestamp-proven signing time"));
+        tally.goods_vi.push(format!("{role_vi} \"{who}\" bị thu hồi lúc {rt}{r}, sau thời điểm ký được dấu thời gian chứng minh"));
+        tally.warnings.push(Msg::new(
+            format!("{role_en} \"{who}\" was revoked at {rt}{r}, after the signature was made"),
+            format!("{role_vi} \"{who}\" đã bị thu hồi lúc {rt}{r}, sau khi ký"),
+        ));
+    } else {
+        if tally.worst < CheckStatus::Indeterminate {
+            tally.worst = CheckStatus::Indeterminate;
+        }
+        tally.bad.get_or_insert(Msg::new(
+            format!("{role_en} \"{who}\" was revoked at {rt}{r}; the signing time {t} is only claimed by the signer (no timestamp), so it does not prove the signature came first"),
+            format!("{role_vi} \"{who}\" bị thu hồi lúc {rt}{r}; thời điểm ký {t} chỉ do người ký tự khai (không có dấu thời gian) nên không chứng minh được chữ ký có trước"),
+        ));
     }
-    if !unknown_en.is_empty() {
-        let en = format!("status at {t} could not be established: {}", unknown_en.join(" | "));
-        let vi = format!("không xác định được tình trạng lúc {t}: {}", unknown_vi.join(" | "));
+}
+
+/// The check once every certificate is judged: the first bad finding, else the unknowns
+/// (accepted with a warning under `--revocation prefer`), else a pass listing the evidence.
+fn conclusion(mut tally: Tally, mode: RevocationMode, t: &str) -> (Check, Vec<Msg>) {
+    if let Some(m) = tally.bad {
+        return (Check::new("revocation", ART_REVOCATION, tally.worst, m), tally.warnings);
+    }
+    if !tally.unknown_en.is_empty() {
+        let en = format!("status at {t} could not be established: {}", tally.unknown_en.join(" | "));
+        let vi = format!("không xác định được tình trạng lúc {t}: {}", tally.unknown_vi.join(" | "));
         return match mode {
             RevocationMode::Prefer => {
-                warnings.push(Msg::new(en.clone(), vi.clone()));
+                tally.warnings.push(Msg::new(en.clone(), vi.clone()));
                 (
                     Check::new(
                         "revocation",
@@ -255,10 +269,10 @@ pub fn revocation(
                             format!("chấp nhận khi thiếu tình trạng thu hồi (--revocation prefer): {vi}"),
                         ),
                     ),
-                    warnings,
+                    tally.warnings,
                 )
             }
-            _ => (Check::new("revocation", ART_REVOCATION, CheckStatus::Indeterminate, Msg::new(en, vi)), warnings),
+            _ => (Check::new("revocation", ART_REVOCATION, CheckStatus::Indeterminate, Msg::new(en, vi)), tally.warnings),
         };
     }
     (
@@ -266,10 +280,39 @@ pub fn revocation(
             "revocation",
             ART_REVOCATION,
             CheckStatus::Pass,
-            Msg::new(format!("not revoked at {t}: {}", goods_en.join("; ")), format!("chưa bị thu hồi lúc {t}: {}", goods_vi.join("; "))),
+            Msg::new(
+                format!("not revoked at {t}: {}", tally.goods_en.join("; ")),
+                format!("chưa bị thu hồi lúc {t}: {}", tally.goods_vi.join("; ")),
+            ),
         ),
-        warnings,
+        tally.warnings,
     )
+}
+
+/// What the certificates of a path have shown so far.
+struct Tally {
+    goods_en: Vec<String>,
+    goods_vi: Vec<String>,
+    unknown_en: Vec<String>,
+    unknown_vi: Vec<String>,
+    worst: CheckStatus,
+    /// The first finding that fails or leaves the check indeterminate.
+    bad: Option<Msg>,
+    warnings: Vec<Msg>,
+}
+
+impl Default for Tally {
+    fn default() -> Self {
+        Tally {
+            goods_en: Vec::new(),
+            goods_vi: Vec::new(),
+            unknown_en: Vec::new(),
+            unknown_vi: Vec::new(),
+            worst: CheckStatus::Pass,
+            bad: None,
+            warnings: Vec::new(),
+        }
+    }
 }
 
 fn vi_source(s: &revocation::Source) -> String {

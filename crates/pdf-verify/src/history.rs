@@ -386,11 +386,7 @@ pub fn simple_path(leaf: &Certificate, pool: &[Certificate], trust: &TrustStore)
 }
 
 fn vri_key(sig: &FoundSignature) -> String {
-    sig.raw.as_ref().map(|r| hex_upper(&chain_check::DigestAlg::Sha1.digest(&r.contents))).unwrap_or_default()
-}
-
-fn hex_upper(b: &[u8]) -> String {
-    b.iter().map(|x| format!("{x:02X}")).collect()
+    sig.raw.as_ref().map(|r| hex::encode_upper(chain_check::DigestAlg::Sha1.digest(&r.contents))).unwrap_or_default()
 }
 
 /// The OCSP responses and CRLs that speak about `cert`, with what they say.
@@ -545,6 +541,43 @@ pub fn history_with(
 ) -> Result<History, VerifyError> {
     let l = load(bytes, password)?;
     let now = OffsetDateTime::now_utc();
+    let mut pool = certificate_pool(&l);
+    let fetched = match issuers {
+        Some(src) => {
+            let leaves: Vec<&Certificate> =
+                l.parsed.iter().flat_map(|p| p.signer.iter().chain(p.token.iter().filter_map(|(_, tsa, _)| tsa.as_ref()))).collect();
+            fetch_issuers(&leaves, &pool, trust, src, now)
+        }
+        None => Vec::new(),
+    };
+    pool.extend(fetched.iter().map(|(c, _)| c.clone()));
+    let ctx = Ctx { pool: &pool, fetched: &fetched, trust, dss: &l.dss, now };
+
+    let sigs: Vec<SignatureEntry> = l.parsed.iter().enumerate().map(|(i, p)| signature_entry(i, p, &ctx)).collect();
+    let revisions = revision_entries(&l);
+    let level = pades_level(&sigs, l.dss.present);
+    let renewal_due = renewal_due(&sigs);
+    Ok(History {
+        vbdt_chain: JSON_CHAIN_VERSION,
+        file: name.to_string(),
+        sha256: hex::encode(chain_check::DigestAlg::Sha256.digest(bytes)),
+        revisions,
+        signatures: sigs,
+        dss: DssSummary {
+            present: l.dss.present,
+            certs: l.dss.certs.len(),
+            ocsps: l.dss.ocsps.len(),
+            crls: l.dss.crls.len(),
+            vri: l.dss.vri.len(),
+        },
+        level,
+        renewal_due,
+    })
+}
+
+/// Every certificate the file carries: in the signatures' and tokens' CMS, in the DSS and in
+/// the DSS's OCSP responses.
+fn certificate_pool(l: &Loaded) -> Vec<Certificate> {
     let mut pool: Vec<Certificate> = Vec::new();
     for p in &l.parsed {
         if let Ok(sd) = &p.cms {
@@ -562,65 +595,59 @@ pub fn history_with(
     for (_, der) in &l.dss.ocsps {
         pool.extend(ocsp::response_certs(der));
     }
-    let fetched = match issuers {
-        Some(src) => {
-            let leaves: Vec<&Certificate> =
-                l.parsed.iter().flat_map(|p| p.signer.iter().chain(p.token.iter().filter_map(|(_, tsa, _)| tsa.as_ref()))).collect();
-            fetch_issuers(&leaves, &pool, trust, src, now)
-        }
-        None => Vec::new(),
-    };
-    pool.extend(fetched.iter().map(|(c, _)| c.clone()));
-    let ctx = Ctx { pool: &pool, fetched: &fetched, trust, dss: &l.dss, now };
+    pool
+}
 
-    let mut sigs = Vec::new();
-    for (i, p) in l.parsed.iter().enumerate() {
-        let key = vri_key(&p.sig);
-        let vri = l.dss.vri.get(&key);
-        let (mut time, mut source) = p.claimed;
-        let mut ts_info = None;
-        if let Some((_, tsa, tst)) = &p.token {
-            time = Some(tst.gen_time);
-            source = "timestamp";
-            let path = tsa.as_ref().map(|c| path_info(c, tst.gen_time, vri, &[], &[], &ctx)).unwrap_or_default();
-            ts_info = Some(TimestampInfo {
-                time: tst.gen_time,
-                tsa: tsa.as_ref().map(|c| chain_check::cert::common_name(c).unwrap_or_else(|| chain_check::cert::subject(c))),
-                path,
-            });
-        }
-        let at = time.unwrap_or(now);
-        let (signer, path, timestamp) = match p.sig.kind {
-            SignatureKind::Signature => {
-                let signer = p.signer.as_ref().map(|c| chain_check::cert::common_name(c).unwrap_or_else(|| chain_check::cert::subject(c)));
-                let path = p.signer.as_ref().map(|c| path_info(c, at, vri, &p.cms_ocsps, &p.cms_crls, &ctx)).unwrap_or_default();
-                (signer, path, ts_info)
-            }
-            SignatureKind::DocumentTimestamp => {
-                let info = ts_info;
-                (info.as_ref().and_then(|t| t.tsa.clone()), info.map(|t| t.path).unwrap_or_default(), None)
-            }
-        };
-        let raw_ok = p.sig.raw.as_ref().ok();
-        sigs.push(SignatureEntry {
-            index: i + 1,
-            field: p.sig.field.clone(),
-            kind: p.sig.kind,
-            role: raw_ok.map_or(Role::Unknown, |r| r.role),
-            sub_filter: raw_ok.and_then(|r| r.sub_filter.clone()),
-            revision: p.revision.map(|r| r + 1),
-            signer,
-            signing_time: time,
-            time_source: source,
-            has_vri: vri.is_some(),
-            vri_key: key,
+/// The `i`-th signature or document timestamp: who, when (by which clock), its path and
+/// the evidence for each certificate on it.
+fn signature_entry(i: usize, p: &Parsed, ctx: &Ctx<'_>) -> SignatureEntry {
+    let key = vri_key(&p.sig);
+    let vri = ctx.dss.vri.get(&key);
+    let (mut time, mut source) = p.claimed;
+    let mut ts_info = None;
+    if let Some((_, tsa, tst)) = &p.token {
+        time = Some(tst.gen_time);
+        source = "timestamp";
+        let path = tsa.as_ref().map(|c| path_info(c, tst.gen_time, vri, &[], &[], ctx)).unwrap_or_default();
+        ts_info = Some(TimestampInfo {
+            time: tst.gen_time,
+            tsa: tsa.as_ref().map(|c| chain_check::cert::common_name(c).unwrap_or_else(|| chain_check::cert::subject(c))),
             path,
-            timestamp,
-            error: p.cms.as_ref().err().cloned().or_else(|| p.sig.raw.as_ref().err().cloned()),
         });
     }
+    let at = time.unwrap_or(ctx.now);
+    let (signer, path, timestamp) = match p.sig.kind {
+        SignatureKind::Signature => {
+            let signer = p.signer.as_ref().map(|c| chain_check::cert::common_name(c).unwrap_or_else(|| chain_check::cert::subject(c)));
+            let path = p.signer.as_ref().map(|c| path_info(c, at, vri, &p.cms_ocsps, &p.cms_crls, ctx)).unwrap_or_default();
+            (signer, path, ts_info)
+        }
+        SignatureKind::DocumentTimestamp => {
+            let info = ts_info;
+            (info.as_ref().and_then(|t| t.tsa.clone()), info.map(|t| t.path).unwrap_or_default(), None)
+        }
+    };
+    let raw_ok = p.sig.raw.as_ref().ok();
+    SignatureEntry {
+        index: i + 1,
+        field: p.sig.field.clone(),
+        kind: p.sig.kind,
+        role: raw_ok.map_or(Role::Unknown, |r| r.role),
+        sub_filter: raw_ok.and_then(|r| r.sub_filter.clone()),
+        revision: p.revision.map(|r| r + 1),
+        signer,
+        signing_time: time,
+        time_source: source,
+        has_vri: vri.is_some(),
+        vri_key: key,
+        path,
+        timestamp,
+        error: p.cms.as_ref().err().cloned().or_else(|| p.sig.raw.as_ref().err().cloned()),
+    }
+}
 
-    // Revisions: what each one defines.
+/// Revisions: what each one defines.
+fn revision_entries(l: &Loaded) -> Vec<RevisionEntry> {
     let mut revisions = Vec::new();
     let mut defined: BTreeSet<u32> = BTreeSet::new();
     let dss_nums: BTreeSet<u32> = l.dss.certs.iter().chain(&l.dss.ocsps).chain(&l.dss.crls).filter_map(|(n, _)| *n).collect();
@@ -657,44 +684,31 @@ pub fn history_with(
             adds,
         });
     }
+    revisions
+}
 
+/// The PAdES level the file carries (not a verdict).
+fn pades_level(sigs: &[SignatureEntry], dss_present: bool) -> &'static str {
     let has_sig = sigs.iter().any(|s| s.kind == SignatureKind::Signature);
     let has_doc_ts = sigs.iter().any(|s| s.kind == SignatureKind::DocumentTimestamp);
     let sig_ts = sigs.iter().filter(|s| s.kind == SignatureKind::Signature).all(|s| s.timestamp.is_some());
-    let level = match (has_sig, l.dss.present, has_doc_ts) {
+    match (has_sig, dss_present, has_doc_ts) {
         (false, _, _) => "none",
         (true, true, true) => "B-LTA",
         (true, true, false) => "B-LT",
         (true, false, _) if sig_ts => "B-T",
         _ => "B-B",
-    };
-    // Renewal: before the earliest expiry on the last timestamp's TSA path.
+    }
+}
+
+/// Renewal: before the earliest expiry on the last timestamp's TSA path.
+fn renewal_due(sigs: &[SignatureEntry]) -> Option<OffsetDateTime> {
     let last_ts_path = sigs.iter().rev().find_map(|s| match s.kind {
         SignatureKind::DocumentTimestamp if !s.path.is_empty() => Some(&s.path),
         SignatureKind::Signature => s.timestamp.as_ref().map(|t| &t.path).filter(|p| !p.is_empty()),
         _ => None,
     });
-    let renewal_due = last_ts_path.and_then(|p| p.iter().map(|c| c.not_after).min());
-    Ok(History {
-        vbdt_chain: JSON_CHAIN_VERSION,
-        file: name.to_string(),
-        sha256: hex_lower(&chain_check::DigestAlg::Sha256.digest(bytes)),
-        revisions,
-        signatures: sigs,
-        dss: DssSummary {
-            present: l.dss.present,
-            certs: l.dss.certs.len(),
-            ocsps: l.dss.ocsps.len(),
-            crls: l.dss.crls.len(),
-            vri: l.dss.vri.len(),
-        },
-        level,
-        renewal_due,
-    })
-}
-
-fn hex_lower(b: &[u8]) -> String {
-    b.iter().map(|x| format!("{x:02x}")).collect()
+    last_ts_path.and_then(|p| p.iter().map(|c| c.not_after).min())
 }
 
 /// Why a revision cannot be extracted.

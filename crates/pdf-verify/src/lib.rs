@@ -164,14 +164,10 @@ pub fn verify_path(path: &Path, opts: &VerifyOptions) -> Outcome {
         Ok(input) => match verify_input(&input, &name, opts) {
             Ok(r) => Outcome::Report(Box::new(r)),
             Err(e) => {
-                Outcome::Error(FileError { file: name, sha256: digests::file_sha256(&input).ok().map(|d| hex(&d)), error: e.to_string() })
+                Outcome::Error(FileError { file: name, sha256: digests::file_sha256(&input).ok().map(hex::encode), error: e.to_string() })
             }
         },
     }
-}
-
-fn hex(b: &[u8]) -> String {
-    b.iter().map(|x| format!("{x:02x}")).collect()
 }
 
 /// Validation data found in the document security store.
@@ -296,7 +292,7 @@ pub fn verify_input(input: &pdf_raw::Input, name: &str, opts: &VerifyOptions) ->
     // One pass over the file: its SHA-256 and every digest the signatures need.
     let (file_sha256, mut known) =
         digests::compute(input, &raw, &found).map_err(|e| VerifyError::Unloadable(format!("cannot read the file: {e}")))?;
-    let sha256 = hex(&file_sha256);
+    let sha256 = hex::encode(file_sha256);
     let mut extra = dss.certs.clone();
     extra.extend(opts.extra_certs.iter().cloned());
     let mut prepared = prepare_signatures(found, bytes, &raw, &extra, &mut known);

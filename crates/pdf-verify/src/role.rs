@@ -11,26 +11,15 @@
 //! identifiers), which a CA writes precisely to say which kind of subject it certified.
 //! Conflicting statements leave the role unknown.
 
-use const_oid::ObjectIdentifier as Oid;
 use x509_cert::Certificate;
 
 use crate::asn1::{self, Seq};
+use crate::oids::{
+    EXT_QC_STATEMENTS, QCP_LEGAL, QCP_LEGAL_QSCD, QCP_NATURAL, QCP_NATURAL_QSCD, QCS_PKIX_SYNTAX_V2, QCS_QC_TYPE, QCT_ESEAL, QCT_ESIGN,
+    SEMANTICS_LEGAL, SEMANTICS_NATURAL,
+};
 use crate::signatures::Role;
 
-/// ETSI EN 319 411-2 qualified certificate policies.
-const QCP_NATURAL: Oid = Oid::new_unwrap("0.4.0.194112.1.0");
-const QCP_LEGAL: Oid = Oid::new_unwrap("0.4.0.194112.1.1");
-const QCP_NATURAL_QSCD: Oid = Oid::new_unwrap("0.4.0.194112.1.2");
-const QCP_LEGAL_QSCD: Oid = Oid::new_unwrap("0.4.0.194112.1.3");
-/// ETSI EN 319 412-5 QcType statement and its values.
-const QCS_QC_TYPE: Oid = Oid::new_unwrap("0.4.0.1862.1.6");
-const QCT_ESIGN: Oid = Oid::new_unwrap("0.4.0.1862.1.6.1");
-const QCT_ESEAL: Oid = Oid::new_unwrap("0.4.0.1862.1.6.2");
-/// RFC 3739 id-qcs-pkixQCSyntax-v2 with the ETSI EN 319 412-1 semantics identifiers.
-const QCS_PKIX_SYNTAX_V2: Oid = Oid::new_unwrap("1.3.6.1.5.5.7.11.2");
-const SEMANTICS_NATURAL: Oid = Oid::new_unwrap("0.4.0.194121.1.1");
-const SEMANTICS_LEGAL: Oid = Oid::new_unwrap("0.4.0.194121.1.2");
-const EXT_QC_STATEMENTS: Oid = Oid::new_unwrap("1.3.6.1.5.5.7.1.3");
 /// Statements read from one qcStatements extension at most.
 const MAX_STATEMENTS: usize = 64;
 

@@ -88,10 +88,10 @@ pub fn run(args: &ChainArgs) -> exit::Outcome {
     }
     let mut trust = chain_check::TrustStore::new();
     if !args.trust.is_empty() {
-        match chain_check::cert::load_cert_sources(&args.trust) {
+        match crate::trust_args::certificates("trust", &args.trust) {
             Ok(c) => trust.add(c),
             Err(e) => {
-                eprintln!("vbdt chain: --trust: {e}");
+                eprintln!("vbdt chain: {e}");
                 return exit::BAD_INPUT;
             }
         }

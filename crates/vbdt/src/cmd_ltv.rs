@@ -209,35 +209,28 @@ pub fn run(args: &LtvArgs) -> exit::Outcome {
             return exit::BAD_INPUT;
         }
     } else {
-        match chain_check::cert::load_cert_sources(&args.trust) {
+        match crate::trust_args::certificates("trust", &args.trust) {
             Ok(c) => trust.add(c),
             Err(e) => {
-                eprintln!("vbdt ltv: --trust: {e}");
+                eprintln!("vbdt ltv: {e}");
                 return exit::BAD_INPUT;
             }
         }
     }
-    let extra = if args.certs.is_empty() {
-        Vec::new()
-    } else {
-        match chain_check::cert::load_cert_sources(&args.certs) {
-            Ok(c) => c,
-            Err(e) => {
-                eprintln!("vbdt ltv: --certs: {e}");
-                return exit::BAD_INPUT;
-            }
+    let extra = match crate::trust_args::certificates("certs", &args.certs) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("vbdt ltv: {e}");
+            return exit::BAD_INPUT;
         }
     };
-    let mut crls = Vec::new();
-    for p in &args.crl {
-        match std::fs::read(p) {
-            Ok(b) => crls.push(b),
-            Err(e) => {
-                eprintln!("vbdt ltv: --crl {}: {e}", p.display());
-                return exit::BAD_INPUT;
-            }
+    let crls = match crate::trust_args::crls(&args.crl) {
+        Ok(c) => c,
+        Err((p, e)) => {
+            eprintln!("vbdt ltv: --crl {}: {e}", p.display());
+            return exit::BAD_INPUT;
         }
-    }
+    };
     let settings = Settings {
         trust,
         extra,

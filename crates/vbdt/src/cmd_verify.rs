@@ -147,7 +147,7 @@ fn options(args: &VerifyArgs) -> Result<VerifyOptions, (exit::Outcome, String)> 
         trust.add_profile(p.name()).map_err(|e| (exit::BAD_INPUT, format!("trust profile {}: {e}", p.name())))?;
     }
     if !args.trust.is_empty() {
-        let anchors = chain_check::cert::load_cert_sources(&args.trust).map_err(|e| (exit::BAD_INPUT, format!("--trust: {e}")))?;
+        let anchors = crate::trust_args::certificates("trust", &args.trust).map_err(|e| (exit::BAD_INPUT, e))?;
         let policies = args
             .require_policy
             .iter()
@@ -156,15 +156,8 @@ fn options(args: &VerifyArgs) -> Result<VerifyOptions, (exit::Outcome, String)> 
             .map_err(|e| (exit::USAGE, format!("--require-policy: {e}")))?;
         trust.add_as(anchors, args.trust_as.map(TrustProfile::name), policies).map_err(|e| (exit::USAGE, format!("--trust-as: {e}")))?;
     }
-    let extra_certs = if args.certs.is_empty() {
-        Vec::new()
-    } else {
-        chain_check::cert::load_cert_sources(&args.certs).map_err(|e| (exit::BAD_INPUT, format!("--certs: {e}")))?
-    };
-    let mut crls = Vec::new();
-    for path in &args.crl {
-        crls.push(std::fs::read(path).map_err(|e| (exit::BAD_INPUT, format!("--crl {}: {e}", path.display())))?);
-    }
+    let extra_certs = crate::trust_args::certificates("certs", &args.certs).map_err(|e| (exit::BAD_INPUT, e))?;
+    let crls = crate::trust_args::crls(&args.crl).map_err(|(path, e)| (exit::BAD_INPUT, format!("--crl {}: {e}", path.display())))?;
     if args.password_env.is_some() {
         crate::secrets::no_core_dumps();
     }

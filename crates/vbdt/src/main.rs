@@ -13,6 +13,7 @@ mod profile;
 mod secrets;
 mod signing;
 mod testpki;
+mod trust_args;
 
 use clap::Parser;
 

@@ -229,10 +229,8 @@ pub fn precheck_options(args: &KeyArgs) -> anyhow::Result<PrecheckOptions> {
         store.add(load_certs(&args.trust)?);
         Some(store)
     };
-    let mut crls = Vec::new();
-    for path in &args.crl {
-        crls.push(std::fs::read(path).with_context(|| format!("cannot read the CRL {}", path.display()))?);
-    }
+    let crls = crate::trust_args::crls(&args.crl)
+        .map_err(|(path, e)| anyhow::Error::new(e).context(format!("cannot read the CRL {}", path.display())))?;
     Ok(PrecheckOptions {
         at: time::OffsetDateTime::now_utc(),
         trust,

@@ -6,7 +6,7 @@ use std::net::{TcpListener, TcpStream};
 use std::time::Duration as StdDuration;
 
 use chain_check::Certificate;
-use der::{Decode, Encode};
+use der::Decode;
 use rcgen::{
     BasicConstraints, CertificateParams, CrlDistributionPoint, CustomExtension, DistinguishedName, DnType, ExtendedKeyUsagePurpose, IsCa,
     Issuer, KeyPair, KeyUsagePurpose, SignatureAlgorithm,
@@ -33,32 +33,16 @@ impl Node {
         Issuer::from_params(&self.params, &self.key)
     }
     pub fn pem(&self) -> String {
-        let b64 = base64(&self.der);
-        let mut s = String::from("-----BEGIN CERTIFICATE-----\n");
-        for chunk in b64.as_bytes().chunks(64) {
-            s.push_str(std::str::from_utf8(chunk).unwrap());
-            s.push('\n');
-        }
-        s.push_str("-----END CERTIFICATE-----\n");
-        s
+        pem("CERTIFICATE", &self.der)
     }
     pub fn key_pem(&self) -> String {
         self.key.serialize_pem()
     }
 }
 
-pub fn base64(data: &[u8]) -> String {
-    const T: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::new();
-    for c in data.chunks(3) {
-        let b = [c[0], *c.get(1).unwrap_or(&0), *c.get(2).unwrap_or(&0)];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        out.push(T[(n >> 18) as usize & 63] as char);
-        out.push(T[(n >> 12) as usize & 63] as char);
-        out.push(if c.len() > 1 { T[(n >> 6) as usize & 63] as char } else { '=' });
-        out.push(if c.len() > 2 { T[n as usize & 63] as char } else { '=' });
-    }
-    out
+/// `der` as PEM with `label`, 64-column lines.
+pub fn pem(label: &str, der: &[u8]) -> String {
+    der::pem::encode_string(label, der::pem::LineEnding::LF, der).unwrap()
 }
 
 pub fn key(alg: &'static SignatureAlgorithm) -> KeyPair {
@@ -98,12 +82,7 @@ pub fn leaf_params(cn: &str, nb: OffsetDateTime, na: OffsetDateTime) -> Certific
 
 /// authorityInfoAccess with one OCSP URL.
 pub fn aia_ocsp(params: &mut CertificateParams, url: &str) {
-    use x509_cert::ext::pkix::{name::GeneralName, AccessDescription, AuthorityInfoAccessSyntax};
-    let aia = AuthorityInfoAccessSyntax(vec![AccessDescription {
-        access_method: chain_check::oids::AD_OCSP,
-        access_location: GeneralName::UniformResourceIdentifier(der::asn1::Ia5String::new(url).unwrap()),
-    }]);
-    params.custom_extensions.push(CustomExtension::from_oid_content(&[1, 3, 6, 1, 5, 5, 7, 1, 1], aia.to_der().unwrap()));
+    params.custom_extensions.push(test_pki::ext::aia(Some(url), None).unwrap().unwrap());
 }
 
 pub fn cdp(params: &mut CertificateParams, url: &str) {
@@ -248,14 +227,9 @@ pub fn run(cmd: &mut std::process::Command) -> std::process::Output {
 
 /// A certificatePolicies extension naming `oids` (no qualifiers).
 pub fn policies_extension(oids: &[Vec<u64>]) -> CustomExtension {
-    use x509_cert::ext::pkix::{certpolicy::PolicyInformation, CertificatePolicies};
-    let policies = CertificatePolicies(
-        oids.iter()
-            .map(|arcs| {
-                let dotted = arcs.iter().map(u64::to_string).collect::<Vec<_>>().join(".");
-                PolicyInformation { policy_identifier: const_oid::ObjectIdentifier::new_unwrap(&dotted), policy_qualifiers: None }
-            })
-            .collect(),
-    );
-    CustomExtension::from_oid_content(&[2, 5, 29, 32], policies.to_der().unwrap())
+    let oids: Vec<const_oid::ObjectIdentifier> = oids
+        .iter()
+        .map(|arcs| const_oid::ObjectIdentifier::new_unwrap(&arcs.iter().map(u64::to_string).collect::<Vec<_>>().join(".")))
+        .collect();
+    test_pki::ext::cert_policies(&oids).unwrap()
 }
