@@ -287,3 +287,24 @@ fn a_signature_that_does_not_verify_against_the_certificate_writes_no_file() {
     assert_eq!(csc.requests("signatures/signHash").len(), 1);
     assert!(!out_dir.exists() || std::fs::read_dir(&out_dir).unwrap().next().is_none(), "a file was written");
 }
+
+#[test]
+fn the_profile_names_the_service_the_credential_and_where_the_secrets_are() {
+    let csc = Csc::start(&["--token", "tok", "--pin", "8642"]);
+    let dir = tmp();
+    csc.secret_file("token", "tok");
+    csc.secret_file("pin", "8642");
+    let profile = csc.dir.path().join("vbdt.toml");
+    std::fs::write(
+        &profile,
+        format!("[key]\ncsc = \"{}\"\ncsc_credential = \"vbdt/signer\"\ncsc_token_file = \"token\"\npin_file = \"pin\"\n", csc.url()),
+    )
+    .unwrap();
+    let output = dir.path().join("signed.pdf");
+    let mut cmd = vbdt(["sign"]);
+    cmd.arg(fixture_document("cong-van.pdf")).arg("-o").arg(&output).arg("--profile").arg(&profile).args(["--offline", "--lang", "en"]);
+    let out = run(&mut cmd);
+    assert!(out.status.success(), "{}", output_text(&out));
+    assert_valid(&output, &csc.root());
+    assert_eq!(csc.requests("credentials/authorize").len(), 1);
+}
