@@ -290,14 +290,15 @@ fn a_signature_that_does_not_verify_against_the_certificate_writes_no_file() {
 
 #[test]
 fn the_profile_names_the_service_the_credential_and_where_the_secrets_are() {
-    let csc = Csc::start(&["--token", "tok", "--pin", "8642"]);
+    let csc = Csc::start(&["--token", "tok", "--pin", "8642", "--only-credential", "vbdt/signer"]);
     let dir = tmp();
     csc.secret_file("token", "tok");
     csc.secret_file("pin", "8642");
     let profile = csc.dir.path().join("vbdt.toml");
     std::fs::write(
         &profile,
-        format!("[key]\ncsc = \"{}\"\ncsc_credential = \"vbdt/signer\"\ncsc_token_file = \"token\"\npin_file = \"pin\"\n", csc.url()),
+        // No credential named: the account's only one (credentials/list) is used.
+        format!("[key]\ncsc = \"{}\"\ncsc_token_file = \"token\"\npin_file = \"pin\"\n", csc.url()),
     )
     .unwrap();
     let output = dir.path().join("signed.pdf");
@@ -307,4 +308,21 @@ fn the_profile_names_the_service_the_credential_and_where_the_secrets_are() {
     assert!(out.status.success(), "{}", output_text(&out));
     assert_valid(&output, &csc.root());
     assert_eq!(csc.requests("credentials/authorize").len(), 1);
+    assert_eq!(csc.requests("credentials/list").len(), 1);
+}
+
+#[test]
+fn an_ecdsa_credential_signs_with_its_curve_hash() {
+    let csc = Csc::start(&["--token", "tok"]);
+    let dir = tmp();
+    let token = csc.secret_file("token", "tok");
+    let output = dir.path().join("ec.pdf");
+    let (out, text) = sign(
+        &csc,
+        "ec-signer",
+        &[fixture_document("cong-van.pdf")],
+        &["-o", output.to_str().unwrap(), "--csc-token-file", token.to_str().unwrap(), "--digest", "sha512"],
+    );
+    assert!(out.status.success(), "{text}");
+    assert_valid(&output, &csc.root());
 }

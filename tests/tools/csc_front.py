@@ -4,14 +4,16 @@
 Two servers in one process:
   * the dummy: certomancer-csc-dummy (PyPI, MIT), a real CSC implementation that signs
     hashes with the keys of a Certomancer PKI made here (fresh RSA keys, a root CA and
-    signer certificates: `signer` valid, `expired` expired, `revoked` reported revoked);
+    signer certificates: `signer` valid, `ec-signer` valid with an ECDSA P-256 key,
+    `expired` expired, `revoked` reported revoked);
   * the front: what the dummy lacks. It checks service authorization (a bearer token, or
     one issued by `oauth2/token` for OAuth2 client credentials), asks for a PIN and/or an
     OTP in `credentials/info` (authMode "explicit") and checks them in
     `credentials/authorize` before forwarding, sets `multisign`, and logs every request
     as one JSON line (path, whether it was authorized, and for authorize/signHash the
     number of hashes). Everything else is forwarded to the dummy. With
-    --corrupt-signature N it damages the Nth signature of each signHash answer.
+    --corrupt-signature N it damages the Nth signature of each signHash answer; with
+    --only-credential ID, credentials/list names that one only.
 
 Usage: csc_front.py --dir DIR [--token T] [--client-id ID --client-secret S] [--pin P]
                     [--otp O] [--multisign N]
@@ -32,24 +34,28 @@ import aiohttp
 from aiohttp import web
 from certomancer import registry
 from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec as ec_keys
 from cryptography.hazmat.primitives.asymmetric import rsa
 from csc_dummy.csc_dummy_server import CSCWithCertomancer, DummyServiceParams
 
 
-def write_key(path):
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+def write_key(path, ec=False):
+    key = ec_keys.generate_private_key(ec_keys.SECP256R1()) if ec else rsa.generate_private_key(public_exponent=65537, key_size=2048)
     with open(path, 'wb') as f:
         f.write(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                   serialization.NoEncryption()))
 
 
+NAMES = ('root', 'signer', 'expired', 'revoked', 'ec-signer')
+
+
 def certomancer_config(directory):
     keys = os.path.join(directory, 'keys')
     os.makedirs(keys, exist_ok=True)
-    for name in ('root', 'signer', 'expired', 'revoked'):
+    for name in NAMES:
         path = os.path.join(keys, name + '.key.pem')
         if not os.path.exists(path):
-            write_key(path)
+            write_key(path, ec=name == 'ec-signer')
     now = datetime.datetime.now(datetime.timezone.utc)
     fmt = lambda d: d.strftime('%Y-%m-%dT%H:%M:%S+0000')
     valid = {'valid-from': fmt(now - datetime.timedelta(days=30)), 'valid-to': fmt(now + datetime.timedelta(days=365))}
@@ -58,7 +64,7 @@ def certomancer_config(directory):
     ]
     cfg = {
         'keysets': {'csc': {'path-prefix': keys, 'keys': {
-            n: {'path': n + '.key.pem'} for n in ('root', 'signer', 'expired', 'revoked')}}},
+            n: {'path': n + '.key.pem'} for n in NAMES}}},
         'pki-architectures': {'vbdt': {
             'keyset': 'csc',
             'entity-defaults': {'country-name': 'VN', 'organization-name': 'vbdt CSC test'},
@@ -67,6 +73,7 @@ def certomancer_config(directory):
                 'signer': {'common-name': 'Nguyen Van CSC'},
                 'expired': {'common-name': 'Tran Thi Expired'},
                 'revoked': {'common-name': 'Le Van Revoked'},
+                'ec-signer': {'common-name': 'Pham Thi ECDSA'},
             },
             'certs': {
                 'root': {'subject': 'root', 'issuer': 'root', 'validity': {
@@ -81,6 +88,7 @@ def certomancer_config(directory):
                     'valid-from': fmt(now - datetime.timedelta(days=50)), 'valid-to': fmt(now - datetime.timedelta(days=1))},
                     'extensions': signer_ext},
                 'revoked': {'subject': 'revoked', 'issuer': 'root', 'validity': valid, 'extensions': signer_ext},
+                'ec-signer': {'subject': 'ec-signer', 'issuer': 'root', 'validity': valid, 'extensions': signer_ext},
             },
         }},
     }
@@ -96,6 +104,7 @@ def main():
     ap.add_argument('--pin')
     ap.add_argument('--otp')
     ap.add_argument('--multisign', type=int, default=100)
+    ap.add_argument('--only-credential', help='credentials/list answers this one credential only')
     ap.add_argument('--corrupt-signature', type=int, default=None,
                     help='flip a bit in the Nth signature (0-based) of every signHash answer')
     args = ap.parse_args()
@@ -165,6 +174,8 @@ def main():
                                'format': 'N', 'label': 'OTP', 'ID': 'otp-1', 'provider': 'vbdt-test'}
             info.setdefault('cert', {})['status'] = 'revoked' if params.get('credentialID', '').endswith('/revoked') else 'valid'
             data = json.dumps(info).encode()
+        if request.path == '/csc/v1/credentials/list' and status == 200 and args.only_credential:
+            data = json.dumps({'credentialIDs': [args.only_credential]}).encode()
         if request.path == '/csc/v1/signatures/signHash' and status == 200 and args.corrupt_signature is not None:
             answer = json.loads(data)
             sigs = answer['signatures']

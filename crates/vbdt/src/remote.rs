@@ -94,8 +94,12 @@ pub fn open(cmd: &str, args: &KeyArgs) -> Result<CscKey, exit::Outcome> {
     };
     let credential = client.credential(&id).map_err(|e| report(&e))?;
     let mut chain = credential.chain.clone();
-    let extra = chain_check::cert::load_cert_sources(&args.certs).map_err(|e| usage(format!("{e}")));
-    for c in if args.certs.is_empty() { Vec::new() } else { extra? } {
+    let extra = if args.certs.is_empty() {
+        Vec::new()
+    } else {
+        chain_check::cert::load_cert_sources(&args.certs).map_err(|e| usage(format!("{e}")))?
+    };
+    for c in extra {
         if !chain.contains(&c) {
             chain.push(c);
         }
