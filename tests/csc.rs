@@ -129,6 +129,7 @@ fn one_document_with_a_bearer_token_and_pin() {
     );
     assert!(out.status.success(), "{text}");
     assert!(text.contains("1 document(s), 1 authorization(s)"), "{text}");
+    assert!(!text.contains("t0k3n") && !text.contains("246810"), "a secret was echoed: {text}");
     assert_valid(&output, &csc.root());
     // Every request but `info` carried the token; one authorization for one hash.
     assert!(csc.log().iter().all(|e| e["authorized"] == true || e["path"] == "/csc/v1/info"), "{:?}", csc.log());
@@ -200,7 +201,7 @@ fn a_wrong_pin_or_otp_fails_once_and_nothing_is_signed() {
     let inputs = copies(dir.path(), 3);
     let out_dir = dir.path().join("out");
     let token = csc.secret_file("token", "tok");
-    for (i, (pin, otp)) in [("9999", "2222"), ("1111", "0000")].into_iter().enumerate() {
+    for (i, (pin, otp)) in [("97531864", "2222"), ("1111", "86420975")].into_iter().enumerate() {
         let pin_file = csc.secret_file("pin", pin);
         let otp_file = csc.secret_file("otp", otp);
         let (out, text) = sign(
@@ -221,6 +222,7 @@ fn a_wrong_pin_or_otp_fails_once_and_nothing_is_signed() {
         assert_eq!(out.status.code(), Some(5), "{text}");
         assert!(text.contains("credentials/authorize") && text.contains("PIN or OTP was refused"), "{text}");
         assert!(text.contains("no file was written"), "{text}");
+        assert!(!text.contains("97531864") && !text.contains("86420975"), "a secret was echoed: {text}");
         let refused: Vec<_> = csc.requests("credentials/authorize");
         assert_eq!(refused.len(), i + 1, "tried once: {:?}", csc.log());
         assert_eq!(refused[i]["secrets_ok"], false);
@@ -253,11 +255,12 @@ fn expired_revoked_or_unauthorized_credentials_are_refused_before_any_hash_is_se
     assert_eq!(out.status.code(), Some(5), "{text}");
     assert!(text.contains("credentials/info") && text.contains("revoked"), "{text}");
     // A wrong token: the service refuses, the message names it and the step.
-    let bad = csc.secret_file("bad-token", "nope");
+    let bad = csc.secret_file("bad-token", "wrong-token-5150");
     let (out, text) = sign(&csc, "signer", &input, &["-o", out_path.to_str().unwrap(), "--csc-token-file", bad.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(5), "{text}");
     assert!(text.contains("credentials/info") && text.contains("HTTP 401"), "{text}");
     assert_eq!(text.trim().lines().count(), 1, "one line: {text}");
+    assert!(!text.contains("wrong-token-5150"), "the token was echoed: {text}");
     assert!(csc.requests("credentials/authorize").is_empty() && csc.requests("signatures/signHash").is_empty(), "{:?}", csc.log());
     assert!(!out_path.exists());
     // Without --csc-credential and with several credentials on the account: say which.
