@@ -329,3 +329,23 @@ fn an_ecdsa_credential_signs_with_its_curve_hash() {
     assert!(out.status.success(), "{text}");
     assert_valid(&output, &csc.root());
 }
+
+#[test]
+fn a_service_that_does_not_answer_fails_in_bounded_time_naming_the_step() {
+    let csc = Csc::start(&["--token", "tok", "--hang", "/csc/v1/signatures/signHash"]);
+    let dir = tmp();
+    let token = csc.secret_file("token", "tok");
+    let output = dir.path().join("x.pdf");
+    let started = Instant::now();
+    let (out, text) = sign(
+        &csc,
+        "signer",
+        &[fixture_document("cong-van.pdf")],
+        &["-o", output.to_str().unwrap(), "--csc-token-file", token.to_str().unwrap()],
+    );
+    let took = started.elapsed();
+    assert_eq!(out.status.code(), Some(5), "{text}");
+    assert!(text.contains("signatures/signHash") && text.contains("no answer within"), "{text}");
+    assert!(took < Duration::from_secs(60), "took {took:?}");
+    assert!(!output.exists());
+}

@@ -13,7 +13,8 @@ Two servers in one process:
     as one JSON line (path, whether it was authorized, and for authorize/signHash the
     number of hashes). Everything else is forwarded to the dummy. With
     --corrupt-signature N it damages the Nth signature of each signHash answer; with
-    --only-credential ID, credentials/list names that one only.
+    --only-credential ID, credentials/list names that one only; with --hang PATH, that
+    path is answered only after two minutes.
 
 Usage: csc_front.py --dir DIR [--token T] [--client-id ID --client-secret S] [--pin P]
                     [--otp O] [--multisign N]
@@ -105,6 +106,7 @@ def main():
     ap.add_argument('--otp')
     ap.add_argument('--multisign', type=int, default=100)
     ap.add_argument('--only-credential', help='credentials/list answers this one credential only')
+    ap.add_argument('--hang', help='never answer this path (e.g. /csc/v1/signatures/signHash) in time')
     ap.add_argument('--corrupt-signature', type=int, default=None,
                     help='flip a bit in the Nth signature (0-based) of every signHash answer')
     args = ap.parse_args()
@@ -160,6 +162,8 @@ def main():
                 return error(400, 'invalid_request', 'Invalid PIN or OTP')
             body = json.dumps(params).encode()
         log(entry)
+        if request.path == args.hang:
+            await asyncio.sleep(120)
         async with aiohttp.ClientSession() as session:
             async with session.post(f'http://127.0.0.1:{dummy_port}{request.path}', data=body,
                                     headers={'Content-Type': 'application/json'}) as resp:
