@@ -83,6 +83,11 @@ impl Drop for Csc {
     }
 }
 
+/// `info` needs no authorization (v2's is asked first, then v1's when there is no v2).
+fn is_info(entry: &serde_json::Value) -> bool {
+    entry["path"] == "/csc/v1/info" || entry["path"] == "/csc/v2/info"
+}
+
 fn tmp() -> tempfile::TempDir {
     tempfile::Builder::new().prefix("vbdt-csc-out-").tempdir().unwrap()
 }
@@ -132,7 +137,7 @@ fn one_document_with_a_bearer_token_and_pin() {
     assert!(!text.contains("t0k3n") && !text.contains("246810"), "a secret was echoed: {text}");
     assert_valid(&output, &csc.root());
     // Every request but `info` carried the token; one authorization for one hash.
-    assert!(csc.log().iter().all(|e| e["authorized"] == true || e["path"] == "/csc/v1/info"), "{:?}", csc.log());
+    assert!(csc.log().iter().all(|e| e["authorized"] == true || is_info(e)), "{:?}", csc.log());
     let auth = csc.requests("credentials/authorize");
     assert_eq!(auth.len(), 1, "{:?}", csc.log());
     assert_eq!(auth[0]["hashes"], 1);
@@ -169,7 +174,7 @@ fn a_batch_of_20_under_one_authorization_with_oauth2_client_credentials() {
     let sign = csc.requests("signatures/signHash");
     assert_eq!(sign.len(), 1);
     assert_eq!(sign[0]["hashes"], 20);
-    assert!(csc.log().iter().all(|e| e["authorized"] == true || e["path"] == "/csc/v1/info"), "{:?}", csc.log());
+    assert!(csc.log().iter().all(|e| e["authorized"] == true || is_info(e)), "{:?}", csc.log());
 }
 
 #[test]
@@ -348,4 +353,49 @@ fn a_service_that_does_not_answer_fails_in_bounded_time_naming_the_step() {
     assert!(text.contains("signatures/signHash") && text.contains("no answer within"), "{text}");
     assert!(took < Duration::from_secs(60), "took {took:?}");
     assert!(!output.exists());
+}
+
+#[test]
+fn api_v2_is_used_where_the_service_offers_it() {
+    let csc = Csc::start(&["--v2", "--token", "tok", "--pin", "1357", "--otp", "2468"]);
+    let dir = tmp();
+    let inputs = copies(dir.path(), 3);
+    let out_dir = dir.path().join("out");
+    let token = csc.secret_file("token", "tok");
+    let otp = csc.secret_file("otp", "2468");
+    for (pin, ok) in [("7777", false), ("1357", true)] {
+        let pin_file = csc.secret_file("pin", pin);
+        let (out, text) = sign(
+            &csc,
+            "signer",
+            &inputs,
+            &[
+                "--out-dir",
+                out_dir.to_str().unwrap(),
+                "--csc-token-file",
+                token.to_str().unwrap(),
+                "--pin-file",
+                pin_file.to_str().unwrap(),
+                "--otp-file",
+                otp.to_str().unwrap(),
+            ],
+        );
+        if ok {
+            assert!(out.status.success(), "{text}");
+        } else {
+            assert_eq!(out.status.code(), Some(5), "{text}");
+            assert!(text.contains("PIN or OTP was refused"), "{text}");
+        }
+    }
+    for input in &inputs {
+        assert_valid(&out_dir.join(input.file_name().unwrap()), &csc.root());
+    }
+    let log = csc.log();
+    // Everything went to /csc/v2/, in v2's fields (the front refuses v1 fields there).
+    assert!(log.iter().all(|e| e["path"].as_str().unwrap().starts_with("/csc/v2/") && e.get("refused").is_none()), "{log:?}");
+    let auth: Vec<_> = log.iter().filter(|e| e["path"] == "/csc/v2/credentials/authorize").collect();
+    assert_eq!(auth.len(), 2, "{log:?}");
+    assert_eq!((auth[0]["secrets_ok"].as_bool(), auth[1]["secrets_ok"].as_bool()), (Some(false), Some(true)));
+    assert_eq!(auth[1]["hashes"], 3);
+    assert_eq!(log.iter().filter(|e| e["path"] == "/csc/v2/signatures/signHash").count(), 1);
 }

@@ -14,7 +14,10 @@ Two servers in one process:
     number of hashes). Everything else is forwarded to the dummy. With
     --corrupt-signature N it damages the Nth signature of each signHash answer; with
     --only-credential ID, credentials/list names that one only; with --hang PATH, that
-    path is answered only after two minutes.
+    path is answered only after two minutes. With --v2 it also offers API v2 at /csc/v2/
+    (info says specs 2.0.0.2; credentials/info gives auth.mode and auth.objects with ids
+    pin-1 and otp-1; authorize and signHash take hashes, hashAlgorithmOID and authData and
+    refuse v1 fields), translated to the dummy's v1; without it /csc/v2/ answers 404.
 
 Usage: csc_front.py --dir DIR [--token T] [--client-id ID --client-secret S] [--pin P]
                     [--otp O] [--multisign N]
@@ -106,6 +109,7 @@ def main():
     ap.add_argument('--otp')
     ap.add_argument('--multisign', type=int, default=100)
     ap.add_argument('--only-credential', help='credentials/list answers this one credential only')
+    ap.add_argument('--v2', action='store_true', help='also offer CSC API v2 at /csc/v2/ (translated to the dummy\'s v1)')
     ap.add_argument('--hang', help='never answer this path (e.g. /csc/v1/signatures/signHash) in time')
     ap.add_argument('--corrupt-signature', type=int, default=None,
                     help='flip a bit in the Nth signature (0-based) of every signHash answer')
@@ -139,19 +143,49 @@ def main():
         tokens.add(token)
         return web.json_response({'access_token': token, 'token_type': 'Bearer', 'expires_in': 3600})
 
+    def v2_to_v1(path, params):
+        """A v2 request as the dummy's v1 takes it; None and a reason when v1 fields are used."""
+        if any(k in params for k in ('hash', 'hashAlgo', 'PIN', 'OTP')):
+            return None, 'v1 field in a v2 request'
+        v1 = {k: v for k, v in params.items() if k not in ('hashes', 'hashAlgorithmOID', 'authData')}
+        if path.endswith(('credentials/authorize', 'signatures/signHash')):
+            if 'hashes' not in params or 'hashAlgorithmOID' not in params:
+                return None, 'hashes and hashAlgorithmOID are required'
+            v1['hash'] = params['hashes']
+            if path.endswith('signHash'):
+                v1['hashAlgo'] = params['hashAlgorithmOID']
+        return v1, ''
+
     async def forward(request):
         body = await request.read()
         auth = request.headers.get('Authorization', '')
         authorized = auth.startswith('Bearer ') and auth[7:] in tokens
         params = json.loads(body) if body else {}
         entry = {'path': request.path, 'authorized': authorized}
-        if 'hash' in params:
-            entry['hashes'] = len(params['hash'])
-        public = request.path in ('/csc/v1/info',)
+        if 'hash' in params or 'hashes' in params:
+            entry['hashes'] = len(params.get('hash', params.get('hashes', [])))
+        v2 = request.path.startswith('/csc/v2/')
+        if v2 and not args.v2:
+            log(entry)
+            return error(404, 'not_found', 'no API v2 here')
+        public = request.path in ('/csc/v1/info', '/csc/v2/info')
         if not authorized and not public:
             log(entry)
             return error(401, 'invalid_token', 'missing or invalid access token')
-        if request.path == '/csc/v1/credentials/authorize':
+        if v2:
+            auth_data = {a.get('id'): a.get('value') for a in params.get('authData', [])}
+            params, why = v2_to_v1(request.path, params)
+            if params is None:
+                entry['refused'] = why
+                log(entry)
+                return error(400, 'invalid_request', why)
+            params['PIN'], params['OTP'] = auth_data.get('pin-1'), auth_data.get('otp-1')
+            if not request.path.endswith('credentials/authorize'):
+                params.pop('PIN')
+                params.pop('OTP')
+            body = json.dumps(params).encode()
+        v1_path = request.path.replace('/csc/v2/', '/csc/v1/')
+        if v1_path == '/csc/v1/credentials/authorize':
             pin_ok = args.pin is None or params.get('PIN') == args.pin
             otp_ok = args.otp is None or params.get('OTP') == args.otp
             entry['secrets_ok'] = pin_ok and otp_ok
@@ -165,11 +199,13 @@ def main():
         if request.path == args.hang:
             await asyncio.sleep(120)
         async with aiohttp.ClientSession() as session:
-            async with session.post(f'http://127.0.0.1:{dummy_port}{request.path}', data=body,
+            async with session.post(f'http://127.0.0.1:{dummy_port}{v1_path}', data=body,
                                     headers={'Content-Type': 'application/json'}) as resp:
                 data = await resp.read()
                 status = resp.status
-        if request.path == '/csc/v1/credentials/info' and status == 200:
+        if request.path == '/csc/v2/info' and status == 200:
+            data = json.dumps(dict(json.loads(data), specs='2.0.0.2')).encode()
+        if v1_path == '/csc/v1/credentials/info' and status == 200:
             info = json.loads(data)
             if args.pin is not None or args.otp is not None:
                 info['authMode'] = 'explicit'
@@ -177,10 +213,19 @@ def main():
                 info['OTP'] = {'presence': 'true' if args.otp is not None else 'false', 'type': 'offline',
                                'format': 'N', 'label': 'OTP', 'ID': 'otp-1', 'provider': 'vbdt-test'}
             info.setdefault('cert', {})['status'] = 'revoked' if params.get('credentialID', '').endswith('/revoked') else 'valid'
+            if v2:
+                mode = info.pop('authMode', 'implicit')
+                pin, otp = info.pop('PIN', None), info.pop('OTP', None)
+                objects = []
+                if pin and pin['presence'] == 'true':
+                    objects.append({'type': 'Password', 'id': 'pin-1', 'format': 'N', 'label': 'PIN'})
+                if otp and otp['presence'] == 'true':
+                    objects.append({'type': 'Otp', 'id': 'otp-1', 'format': 'N', 'label': 'OTP'})
+                info['auth'] = {'mode': mode, 'objects': objects}
             data = json.dumps(info).encode()
-        if request.path == '/csc/v1/credentials/list' and status == 200 and args.only_credential:
+        if v1_path == '/csc/v1/credentials/list' and status == 200 and args.only_credential:
             data = json.dumps({'credentialIDs': [args.only_credential]}).encode()
-        if request.path == '/csc/v1/signatures/signHash' and status == 200 and args.corrupt_signature is not None:
+        if v1_path == '/csc/v1/signatures/signHash' and status == 200 and args.corrupt_signature is not None:
             answer = json.loads(data)
             sigs = answer['signatures']
             if args.corrupt_signature < len(sigs):
@@ -191,7 +236,8 @@ def main():
         return web.Response(body=data, status=status, content_type='application/json')
 
     front = web.Application(client_max_size=16 << 20)
-    front.add_routes([web.post('/csc/v1/oauth2/token', oauth_token), web.post('/{tail:.*}', forward)])
+    front.add_routes([web.post('/csc/v1/oauth2/token', oauth_token), web.post('/csc/v2/oauth2/token', oauth_token),
+                      web.post('/{tail:.*}', forward)])
 
     dummy_port = None
 

@@ -1,4 +1,5 @@
-//! Remote signing (ký số từ xa) through the Cloud Signature Consortium API v1: the key
+//! Remote signing (ký số từ xa) through the Cloud Signature Consortium API (v1, and v2
+//! where the service's `info` offers it): the key
 //! stays with the service; vbdt sends the hashes of the CMS signed attributes and gets
 //! the signatures back (docs/remote-signing.md).
 //!
@@ -121,14 +122,16 @@ pub enum ServiceAuth {
     ClientCredentials { client_id: String, client_secret: Zeroizing<String> },
 }
 
-/// A CSC v1 client for one service.
+/// A CSC client for one service (API v1, or v2 where its `info` offers it).
 pub struct CscClient {
-    /// The service's base address (the `/csc/v1/…` paths are added).
+    /// The service's base address (the `/csc/v1/…` or `/csc/v2/…` paths are added).
     base: String,
     /// How the service is named in messages: its `info` name and address.
     service: String,
     token: Option<Zeroizing<String>>,
     limits: HttpLimits,
+    /// The service's `info` at `/csc/v2/` offered API version 2: v2 paths and field names.
+    v2: bool,
 }
 
 fn b64(data: &[u8]) -> String {
@@ -154,8 +157,8 @@ fn percent_encode(s: &str) -> String {
 impl CscClient {
     /// A client for the service at `base_url` (as pyHanko takes it: without `/csc/v1`).
     pub fn new(base_url: &str, limits: HttpLimits) -> Self {
-        let base = base_url.trim().trim_end_matches('/').trim_end_matches("/csc/v1").to_string();
-        CscClient { service: base.clone(), base, token: None, limits }
+        let base = base_url.trim().trim_end_matches('/').trim_end_matches("/csc/v1").trim_end_matches("/csc/v2").to_string();
+        CscClient { service: base.clone(), base, token: None, limits, v2: false }
     }
 
     /// How the service is named in messages.
@@ -187,21 +190,39 @@ impl CscClient {
         parsed.ok_or_else(|| self.err(step, CscProblem::BadAnswer("not JSON".into())))
     }
 
+    /// "v1" or "v2": the API version in use (decided by [`CscClient::info`]).
+    pub fn api_version(&self) -> &'static str {
+        if self.v2 {
+            "v2"
+        } else {
+            "v1"
+        }
+    }
+
     fn call(&self, step: CscStep, body: Value) -> Result<Value, CscError> {
-        let url = format!("{}/csc/v1/{}", self.base, step.path());
+        let url = format!("{}/csc/{}/{}", self.base, self.api_version(), step.path());
         self.post(step, &url, "application/json", body.to_string().as_bytes())
     }
 
-    /// `info`: the service's name (used in messages from now on) and its OAuth2 address.
+    /// `info`: the API version (v2 when `/csc/v2/info` answers with a 2.x `specs`, else
+    /// v1), the service's name (used in messages from now on) and its OAuth2 address.
     pub fn info(&mut self) -> Result<ServiceInfo, CscError> {
-        let v = self.call(CscStep::Info, json!({}))?;
+        self.v2 = true;
+        let offered = self.call(CscStep::Info, json!({}));
+        let v = match offered {
+            Ok(v) if v.get("specs").and_then(Value::as_str).is_some_and(|s| s.starts_with('2')) => v,
+            _ => {
+                self.v2 = false;
+                self.call(CscStep::Info, json!({}))?
+            }
+        };
         let name = v.get("name").and_then(Value::as_str).unwrap_or("").chars().take(100).collect::<String>();
         if !name.is_empty() {
             self.service = format!("{name:?} ({})", self.base);
         }
         let specs = v.get("specs").and_then(Value::as_str).unwrap_or("").to_string();
-        if !specs.is_empty() && !specs.starts_with('1') {
-            return Err(self.err(CscStep::Info, CscProblem::Unusable(format!("API version {specs} is not supported (CSC v1 only)"))));
+        if !self.v2 && !specs.is_empty() && !specs.starts_with('1') {
+            return Err(self.err(CscStep::Info, CscProblem::Unusable(format!("API version {specs} at /csc/v1 is not supported"))));
         }
         let oauth2 = v.get("oauth2").and_then(Value::as_str).map(str::to_string);
         Ok(ServiceInfo { name, specs, oauth2 })
@@ -212,8 +233,11 @@ impl CscClient {
         match auth {
             ServiceAuth::Bearer(token) => self.token = Some(token),
             ServiceAuth::ClientCredentials { client_id, client_secret } => {
-                let base =
-                    info.oauth2.as_deref().map(|u| u.trim_end_matches('/').to_string()).unwrap_or_else(|| format!("{}/csc/v1", self.base));
+                let base = info
+                    .oauth2
+                    .as_deref()
+                    .map(|u| u.trim_end_matches('/').to_string())
+                    .unwrap_or_else(|| format!("{}/csc/{}", self.base, self.api_version()));
                 let url = format!("{base}/oauth2/token");
                 let form = Zeroizing::new(format!(
                     "grant_type=client_credentials&client_id={}&client_secret={}",
@@ -278,7 +302,15 @@ impl CscClient {
             Some(Value::Bool(b)) => *b,
             _ => false,
         };
-        let auth_mode = v.get("authMode").and_then(Value::as_str).unwrap_or("implicit").to_string();
+        // v1: authMode, PIN.presence, OTP.presence; v2: auth.mode and auth.objects.
+        let v2_object = |kind: &str| {
+            v.pointer("/auth/objects").and_then(Value::as_array).and_then(|objects| {
+                objects.iter().find(|o| o.get("type").and_then(Value::as_str).is_some_and(|t| t.eq_ignore_ascii_case(kind)))
+            })
+        };
+        let v2_id =
+            |kind: &str, default: &str| v2_object(kind).and_then(|o| o.get("id")).and_then(Value::as_str).unwrap_or(default).to_string();
+        let auth_mode = v.get("authMode").or_else(|| v.pointer("/auth/mode")).and_then(Value::as_str).unwrap_or("implicit").to_string();
         if auth_mode == "oauth2code" {
             return Err(unusable(format!("credential {id:?}: authMode oauth2code (a browser authorization) is not supported")));
         }
@@ -295,19 +327,40 @@ impl CscClient {
             kind,
             algos,
             multisign,
-            needs_pin: explicit && presence("PIN"),
-            needs_otp: explicit && presence("OTP"),
+            needs_pin: explicit && if self.v2 { v2_object("Password").is_some() } else { presence("PIN") },
+            needs_otp: explicit && if self.v2 { v2_object("Otp").is_some() } else { presence("OTP") },
+            pin_id: v2_id("Password", "PIN"),
+            otp_id: v2_id("Otp", "OTP"),
         })
     }
 
-    /// `credentials/authorize` for exactly `hashes`; returns the SAD.
+    /// `credentials/authorize` for exactly `hashes` (made with `digest`); returns the SAD.
     pub fn authorize(
         &self,
         cred: &Credential,
         hashes: &[Vec<u8>],
+        digest: DigestAlg,
         pin: Option<&str>,
         otp: Option<&str>,
     ) -> Result<Zeroizing<String>, CscError> {
+        if self.v2 {
+            let mut auth_data = Vec::new();
+            for (id, value) in [(&cred.pin_id, pin), (&cred.otp_id, otp)] {
+                if let Some(value) = value {
+                    auth_data.push(json!({"id": id, "value": value}));
+                }
+            }
+            let mut body = json!({
+                "credentialID": cred.id,
+                "numSignatures": hashes.len(),
+                "hashes": hashes.iter().map(|h| b64(h)).collect::<Vec<_>>(),
+                "hashAlgorithmOID": digest.oid().to_string(),
+            });
+            if !auth_data.is_empty() {
+                body["authData"] = Value::Array(auth_data);
+            }
+            return self.sad_of(self.call(CscStep::Authorize, body)?);
+        }
         let mut body = json!({
             "credentialID": cred.id,
             "numSignatures": hashes.len(),
@@ -319,8 +372,10 @@ impl CscClient {
         if let Some(o) = otp {
             body["OTP"] = Value::String(o.to_string());
         }
-        let v = self.call(CscStep::Authorize, body);
-        let v = v?;
+        self.sad_of(self.call(CscStep::Authorize, body)?)
+    }
+
+    fn sad_of(&self, v: Value) -> Result<Zeroizing<String>, CscError> {
         v.get("SAD")
             .and_then(Value::as_str)
             .map(|s| Zeroizing::new(s.to_string()))
@@ -339,13 +394,14 @@ impl CscClient {
         let step = CscStep::SignHash;
         let alg = crate::cms_build::signature_algorithm(cred.kind, digest, padding)
             .map_err(|e| self.err(step, CscProblem::Unusable(e.to_string())))?;
+        let (hash_field, hash_alg_field) = if self.v2 { ("hashes", "hashAlgorithmOID") } else { ("hash", "hashAlgo") };
         let mut body = json!({
             "credentialID": cred.id,
             "SAD": sad,
-            "hash": hashes.iter().map(|h| b64(h)).collect::<Vec<_>>(),
-            "hashAlgo": digest.oid().to_string(),
             "signAlgo": alg.oid.to_string(),
         });
+        body[hash_field] = json!(hashes.iter().map(|h| b64(h)).collect::<Vec<_>>());
+        body[hash_alg_field] = Value::String(digest.oid().to_string());
         if padding == RsaPadding::Pss && matches!(cred.kind, KeyKind::Rsa { .. }) {
             let params = alg.parameters.as_ref().and_then(|p| p.to_der().ok()).unwrap_or_default();
             body["signAlgoParams"] = Value::String(b64(&params));
@@ -382,6 +438,9 @@ pub struct Credential {
     pub multisign: usize,
     pub needs_pin: bool,
     pub needs_otp: bool,
+    /// v2: the ids under which the PIN and the OTP go in `authData`.
+    pub pin_id: String,
+    pub otp_id: String,
 }
 
 fn key_kind(cert: &Certificate) -> Option<KeyKind> {
@@ -503,7 +562,7 @@ impl CscKey {
         if group.iter().any(|t| t.digest != first.digest || t.padding != first.padding) {
             return Err(self.client.err(CscStep::Authorize, CscProblem::Unusable("one group, one digest and padding".into())));
         }
-        let sad = self.client.authorize(&self.credential, &hashes, pin, otp)?;
+        let sad = self.client.authorize(&self.credential, &hashes, first.digest, pin, otp)?;
         let sigs = self.client.sign_hashes(&self.credential, &sad, &hashes, first.digest, first.padding)?;
         let leaf = &self.credential.chain[0];
         let mut checked = Vec::with_capacity(group.len());

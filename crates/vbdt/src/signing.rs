@@ -64,8 +64,9 @@ pub struct KeyArgs {
     /// Read the token PIN from the first line of this file.
     #[arg(long, value_name = "FILE", help_heading = "Key")]
     pub pin_file: Option<PathBuf>,
-    /// Sign remotely (ký số từ xa) through the Cloud Signature Consortium API v1 service
-    /// at this base address (the `/csc/v1/…` paths are added); see docs/remote-signing.md.
+    /// Sign remotely (ký số từ xa) through the Cloud Signature Consortium API service at
+    /// this base address (`/csc/v2/…` where its info offers v2, else `/csc/v1/…`); see
+    /// docs/remote-signing.md.
     /// The PIN, when the credential asks for one, comes from --pin-env/--pin-file or a prompt.
     #[arg(long, value_name = "URL", help_heading = "Remote signing (CSC)")]
     pub csc: Option<String>,
