@@ -1,7 +1,8 @@
 //! `vbdt sign --csc URL`: remote signing (ký số từ xa) through a Cloud Signature
-//! Consortium API service (v1, or v2 where offered). The protocol lives in pdf_sign::csc; this module reads the
-//! flags and secrets, runs the Điều 29 pre-check on the credential's certificate, and
-//! signs a batch in groups under one authorization each (docs/remote-signing.md).
+//! Consortium API service (v1, or v2 where offered). The protocol lives in pdf_sign::csc;
+//! this module reads the flags and secrets, runs the Điều 29 pre-check on the credential's
+//! certificate, and signs a batch in groups under one authorization each
+//! (docs/remote-signing.md).
 
 use std::sync::Mutex;
 
