@@ -399,3 +399,25 @@ fn api_v2_is_used_where_the_service_offers_it() {
     assert_eq!(auth[1]["hashes"], 3);
     assert_eq!(log.iter().filter(|e| e["path"] == "/csc/v2/signatures/signHash").count(), 1);
 }
+
+#[test]
+fn copy_and_attach_refuse_csc_for_now() {
+    let dir = tmp();
+    let out_path = dir.path().join("copy.pdf");
+    let mut cmd = vbdt(["copy"]);
+    cmd.arg(fixture_document("cong-van.pdf")).arg("-o").arg(&out_path).args([
+        "--kind",
+        "sao-y",
+        "--org",
+        "UBND",
+        "--csc",
+        "http://127.0.0.1:9",
+        "--lang",
+        "en",
+    ]);
+    let out = run(&mut cmd);
+    let text = output_text(&out);
+    assert_eq!(out.status.code(), Some(2), "{text}");
+    assert!(text.contains("supported by `vbdt sign` only"), "{text}");
+    assert!(!out_path.exists());
+}

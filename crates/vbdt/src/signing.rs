@@ -282,7 +282,12 @@ pub fn open_key(args: &KeyArgs, pre: &PrecheckOptions, warnings: &mut Vec<String
     // wrong one is the key's failure.
     let usage = |e: anyhow::Error| (exit::USAGE, format!("{e:#}"));
     if args.csc.is_some() {
-        return Err((exit::USAGE, "--csc (remote signing) is supported by `vbdt sign` only, for now".to_string()));
+        let why = if vi {
+            "--csc (ký số từ xa, kể cả từ tệp cấu hình) hiện chỉ dùng được với `vbdt sign`"
+        } else {
+            "--csc (remote signing, also from the profile) is supported by `vbdt sign` only, for now"
+        };
+        return Err((exit::USAGE, why.to_string()));
     }
     let extra = load_certs(&args.certs).map_err(|e| (exit::BAD_INPUT, format!("{e:#}")))?;
     if let Some(p12) = &args.p12 {
