@@ -84,7 +84,7 @@ pub enum CscProblem {
     #[error(transparent)]
     Http(#[from] HttpError),
     /// The service answered with an error status.
-    #[error("HTTP {status}: {error}{}", if .description.is_empty() { String::new() } else { format!(" ({})", .description) })]
+    #[error("HTTP {status}{}{}", if .error.is_empty() { String::new() } else { format!(": {}", .error) }, if .description.is_empty() { String::new() } else { format!(" ({})", .description) })]
     Refused { status: u16, error: String, description: String },
     /// The service refused the PIN or OTP (never retried).
     #[error("the PIN or OTP was refused: {0}")]
@@ -614,6 +614,14 @@ impl KeySource for CscKey {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn refusals_read_as_one_line_with_what_the_service_said() {
+        let r = |status, e: &str, d: &str| CscProblem::Refused { status, error: e.into(), description: d.into() }.to_string();
+        assert_eq!(r(404, "", ""), "HTTP 404");
+        assert_eq!(r(401, "invalid_token", ""), "HTTP 401: invalid_token");
+        assert_eq!(r(400, "invalid_request", "bad hash"), "HTTP 400: invalid_request (bad hash)");
+    }
 
     #[test]
     fn form_values_are_percent_encoded() {
