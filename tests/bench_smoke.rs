@@ -11,7 +11,7 @@ use common::*;
 
 #[test]
 fn bench_smoke_mode_measures_every_tool_and_writes_the_report() {
-    for tool in ["pyhanko", "pdfsig", "certutil", "pk12util", "valgrind", "openssl", "pdfinfo"] {
+    for tool in ["pyhanko", "pdfsig", "certutil", "pk12util", "valgrind", "openssl", "pdfinfo", "certomancer-csc"] {
         require_tool(tool);
     }
     let dir = tempfile::Builder::new().prefix("vbdt-bench-smoke-").tempdir().unwrap();
@@ -43,6 +43,12 @@ fn bench_smoke_mode_measures_every_tool_and_writes_the_report() {
         for (i, name) in [(2, "vbdt"), (4, "pyHanko"), (6, "pdfsig")] {
             assert!(cells[i].contains("ms") || cells[i].contains(" s"), "{name} has no time in {line}");
         }
+    }
+    // Remote signing: vbdt and pyHanko's CSC signer against the same service.
+    let line = report.lines().find(|l| l.starts_with("| sign 5 documents through CSC")).unwrap_or_else(|| panic!("no CSC row:\n{report}"));
+    let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+    for (i, name) in [(2, "vbdt"), (4, "pyHanko")] {
+        assert!(cells[i].contains("ms") || cells[i].contains(" s"), "{name} has no time in {line}");
     }
     assert!(report.contains("| verify, 2-page decision (1 signature) | "), "no instruction count:\n{report}");
     for target in [

@@ -37,6 +37,8 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
 PDFGEN = HERE / "pdfgen.py"
 PYHANKO_BATCH = HERE / "pyhanko_batch.py"
+PYHANKO_CSC = HERE / "pyhanko_csc.py"
+CSC_FRONT = REPO / "tests/tools/csc_front.py"
 MARKER = ".vbdt-bench-scratch"
 
 PASS_ENV = "BENCH_P12_PASS"  # vbdt reads the PKCS#12 password from here, never from argv
@@ -370,7 +372,7 @@ class Context:
         return self.pki / "password.txt"
 
 
-REQUIRED_TOOLS = ("pyhanko", "pdfsig", "certutil", "pk12util", "valgrind", "callgrind_annotate", "openssl", "pdfinfo", "/usr/bin/time")
+REQUIRED_TOOLS = ("certomancer-csc", "pyhanko", "pdfsig", "certutil", "pk12util", "valgrind", "callgrind_annotate", "openssl", "pdfinfo", "/usr/bin/time")
 
 
 def ensure_tools(no_install: bool) -> None:
@@ -748,6 +750,79 @@ def batch_cases(ctx: Context) -> list[Case]:
         for tool in ("pyhanko", "pdfsig"):
             case.cells[tool] = Cell(scale=n / k, sample=k)
     return [sign, verify]
+
+
+def csc_cases(ctx: Context) -> tuple[list[Case], object]:
+    """Remote signing (docs/remote-signing.md): CSC_DOCS documents through a CSC v1 service on
+    127.0.0.1 (certomancer-csc-dummy behind tests/tools/csc_front.py, bearer token and PIN
+    checked). vbdt: one authorization and one signHash for all of them; pyHanko's CSC signer:
+    one authorization and one signHash per document. Both pay the same service's signing."""
+    n = min(len(ctx.batch_inputs), 5 if ctx.s.mode == "smoke" else 100)
+    inputs = ctx.batch_inputs[:n]
+    d = ctx.scratch / "csc"
+    d.mkdir()
+    err = open(d / "server.err", "wb")
+    server = subprocess.Popen([sys.executable, str(CSC_FRONT), "--dir", str(d), "--token", "bench-token", "--pin", "2468", "--multisign", "100"], stdout=subprocess.DEVNULL, stderr=err, stdin=subprocess.DEVNULL)
+
+    def stop():
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        err.close()
+
+    started = time.monotonic()
+    while not (d / "ports.json").exists():
+        if server.poll() is not None or time.monotonic() - started > 60:
+            stop()
+            raise SystemExit(f"bench: the CSC service did not start: {(d / 'server.err').read_text(errors='replace')[-500:]}")
+        time.sleep(0.1)
+    url = f"http://127.0.0.1:{json.loads((d / 'ports.json').read_text())['front']}"
+    (d / "token").write_text("bench-token\n")
+    (d / "pin").write_text("2468\n")
+    subprocess.run(["openssl", "x509", "-inform", "der", "-in", str(d / "root.crt"), "-out", str(d / "root.pem")], check=True)
+
+    def authorizations() -> int:
+        log_path = d / "requests.log"
+        text = log_path.read_text() if log_path.exists() else ""
+        return sum(1 for line in text.splitlines() if '"/csc/v1/credentials/authorize"' in line)
+
+    def out_dir(tool):
+        o = ctx.scratch / "out" / f"csc-{tool}"
+        if o.exists():
+            shutil.rmtree(o)
+        o.mkdir(parents=True)
+        return o
+
+    def check(o: Path, want_auth: int, before: int):
+        def run_check(p):
+            if p.returncode != 0:
+                return exit_status(p)
+            got = len(list(o.glob("*.pdf")))
+            if got != n:
+                return f"{got} outputs, expected {n}"
+            auths = authorizations() - before
+            if auths != want_auth:
+                return f"{auths} authorizations, expected {want_auth}"
+            q = subprocess.run([sys.executable, str(PYHANKO_BATCH), "verify", str(d / "root.pem"), *map(str, sorted(o.glob("*.pdf"))[:5])], capture_output=True)
+            return "" if q.returncode == 0 else "outputs do not validate in pyHanko: " + last_line(q.stderr)
+
+        return run_check
+
+    def vbdt_cmd(first):
+        o = out_dir("vbdt")
+        cmd = [str(ctx.vbdt), "sign", *map(str, inputs), "--out-dir", str(o), "--csc", url, "--csc-credential", "vbdt/signer"]
+        cmd += ["--csc-token-file", str(d / "token"), "--pin-file", str(d / "pin"), "--offline", "-q"]
+        return cmd, check(o, 1, authorizations()), [o]
+
+    def pyhanko_cmd(first):
+        o = out_dir("pyhanko")
+        cmd = [sys.executable, str(PYHANKO_CSC), url, "vbdt/signer", str(d / "token"), str(d / "pin"), str(o), *map(str, inputs)]
+        return cmd, check(o, n, authorizations()), [o]
+
+    case = Case("csc-sign", f"{n} documents through CSC (vbdt: 1 authorization; pyHanko: {n})", "sign", "csc", {"vbdt": vbdt_cmd, "pyhanko": pyhanko_cmd}, count=n)
+    return [case], stop
 
 
 # ---------------------------------------------------------------------------
@@ -1167,6 +1242,14 @@ METHOD = """\
   the same signature is trusted inside a longer file); such a repeat counts as trusted when
   the same signer's certificate is trusted in another signature of the file, and the
   number of repeats is noted under the table.
+- **Remote signing (CSC).** The row "documents through CSC" signs the first 100 small
+  documents of the batch (5 with `--smoke`) through a CSC v1 service on 127.0.0.1
+  (certomancer-csc-dummy behind tests/tools/csc_front.py, bearer token and PIN checked):
+  vbdt with one authorization and one signHash for all of them, pyHanko's own CSC signer
+  (scripts/bench/pyhanko_csc.py) with one authorization and one signHash per document, as
+  it signs. The service's log must show exactly that many authorizations, and the first
+  five outputs of each must validate in pyHanko; both pay the same service's RSA signing.
+  `just bench --only-csc` measures this row alone (printed, no report).
 - **Same work, same inputs.** Every verifier checks the same file (signed once by vbdt).
   Nobody checks revocation: vbdt `--offline --revocation off`, pyHanko
   `--no-revocation-check`, pdfsig with its default OCSP setting but test certificates that
@@ -1345,6 +1428,7 @@ def main() -> int:
     ap.add_argument("--dir", type=Path, default=Path(os.environ.get("BENCH_DIR", Path(os.environ.get("TMPDIR", "/tmp")) / "vbdt-bench")), help="scratch directory (deleted and remade; default $TMPDIR/vbdt-bench)")
     ap.add_argument("--doc", type=Path, help="where to write the report (default docs/benchmarks.md; --smoke: only the scratch directory)")
     ap.add_argument("--no-install", action="store_true", help="do not run scripts/install-test-deps.sh for missing tools")
+    ap.add_argument("--only-csc", action="store_true", help="only the remote signing (CSC) row, printed; no report written")
     args = ap.parse_args()
     s = settings_from(args)
     started = time.monotonic()
@@ -1361,6 +1445,14 @@ def main() -> int:
     ctx = Context(s, scratch, vbdt, env, given_binary=args.vbdt is not None)
     log(f"bench: {s.mode} mode; generating inputs in {scratch}")
     prepare(ctx)
+    if args.only_csc:
+        csc, stop_csc = csc_cases(ctx)
+        try:
+            run_cases(ctx, csc, s.batch_runs, "remote signing (CSC)", s.batch_slow_limit)
+        finally:
+            stop_csc()
+        print("\n".join(table(csc)))
+        return 1 if any(cell.failed for c in csc for cell in c.cells.values()) else 0
     cases = single_cases(ctx)
     add_overhead_probe(cases)
     run_cases(ctx, cases, s.runs, "single documents", s.slow_limit)
@@ -1368,6 +1460,12 @@ def main() -> int:
     batch = batch_cases(ctx)
     run_cases(ctx, batch, s.batch_runs, f"batch of {len(ctx.batch_inputs)}", s.batch_slow_limit)
     cases += batch
+    csc, stop_csc = csc_cases(ctx)
+    try:
+        run_cases(ctx, csc, s.batch_runs, "remote signing (CSC)", s.batch_slow_limit)
+    finally:
+        stop_csc()
+    cases += csc
     irs, ir_by_case = run_callgrind(ctx, cases) if s.callgrind else ([], {})
     targets = evaluate_targets(ctx, cases, ir_by_case)
 

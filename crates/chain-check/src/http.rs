@@ -140,6 +140,38 @@ pub fn post(url: &str, content_type: &str, body: &[u8], limits: &HttpLimits) -> 
     read_response(url, limits, agent.post(url.trim()).header("Content-Type", content_type).send(body))
 }
 
+/// An answer of any status: what JSON APIs (the CSC signing services) say, errors included.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Answer {
+    pub status: u16,
+    pub body: Vec<u8>,
+}
+
+/// POST `body` as `content_type` to `url` with extra `headers` (e.g. `Authorization`);
+/// the status and body whatever the status, within the same limits as [`post`]. Header
+/// values are never part of an error.
+pub fn post_with_headers(
+    url: &str,
+    content_type: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+    limits: &HttpLimits,
+) -> Result<Answer, HttpError> {
+    check_url(url)?;
+    let agent = agent(url, limits);
+    let mut request = agent.post(url.trim()).header("Content-Type", content_type).header("Accept", "application/json");
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    let mut resp = request.send(body).map_err(|e| map_err(url, limits, e))?;
+    let status = resp.status().as_u16();
+    if resp.body().content_length().is_some_and(|len| len > limits.max_bytes) {
+        return Err(HttpError::TooLarge { url: url.into(), limit: limits.max_bytes });
+    }
+    let body = resp.body_mut().with_config().limit(limits.max_bytes).read_to_vec().map_err(|e| map_err(url, limits, e))?;
+    Ok(Answer { status, body })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -87,7 +87,7 @@ pub(crate) fn estimate_size(key: &dyn KeySource, with_timestamp: bool) -> usize 
     certs + signature + 1536 + tsa
 }
 
-fn signature_algorithm(kind: KeyKind, digest: DigestAlg, padding: RsaPadding) -> Result<AlgorithmIdentifierOwned, SignError> {
+pub(crate) fn signature_algorithm(kind: KeyKind, digest: DigestAlg, padding: RsaPadding) -> Result<AlgorithmIdentifierOwned, SignError> {
     let oid = |s: &str| ObjectIdentifier::new(s).map_err(internal);
     Ok(match (kind, padding) {
         (KeyKind::Rsa { .. }, RsaPadding::Pkcs1v15) => AlgorithmIdentifierOwned {

@@ -415,7 +415,7 @@ fn assemble_chain(leaf: Certificate, pool: Vec<Certificate>, extra: &[Certificat
 }
 
 /// Bit length of an RSA modulus from an RSAPublicKey DER (0 when unreadable).
-fn rsa_bits(rsa_public_key: &[u8]) -> usize {
+pub(crate) fn rsa_bits(rsa_public_key: &[u8]) -> usize {
     #[derive(der::Sequence)]
     struct RsaPub<'a> {
         n: der::asn1::UintRef<'a>,
@@ -477,7 +477,7 @@ impl KeySource for Pkcs11Key {
 }
 
 /// PKCS#11 returns ECDSA signatures as r‖s; CMS wants ECDSA-Sig-Value (DER).
-fn ecdsa_raw_to_der(raw: &[u8]) -> Result<Vec<u8>, SignError> {
+pub(crate) fn ecdsa_raw_to_der(raw: &[u8]) -> Result<Vec<u8>, SignError> {
     if raw.is_empty() || !raw.len().is_multiple_of(2) {
         return Err(SignError::Key("the token returned a malformed ECDSA signature".into()));
     }

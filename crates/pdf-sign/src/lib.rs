@@ -3,6 +3,7 @@
 //! adds a signature to a PDF without touching a byte of what was there.
 
 mod cms_build;
+pub mod csc;
 mod error;
 mod form_fields;
 pub mod keys;

@@ -161,9 +161,25 @@ pub fn run(args: &SignArgs) -> exit::Outcome {
         }
         None => None,
     };
-    let key = match signing::open_key_or_report("sign", &args.key) {
-        Ok(k) => k,
-        Err(code) => return code,
+    // Remote signing (--csc) has its own key and batch (remote.rs); the rest is shared.
+    let remote = match &args.key.csc {
+        Some(_) => match crate::remote::open("sign", &args.key) {
+            Ok(k) => Some(k),
+            Err(code) => return code,
+        },
+        None => None,
+    };
+    let local = match remote {
+        Some(_) => None,
+        None => match signing::open_key_or_report("sign", &args.key) {
+            Ok(k) => Some(k),
+            Err(code) => return code,
+        },
+    };
+    let key: &dyn pdf_sign::KeySource = match (&remote, &local) {
+        (Some(r), _) => r,
+        (None, Some(l)) => l.as_ref(),
+        (None, None) => return exit::USAGE,
     };
     let role = match args.role {
         RoleArg::Personal => Role::Personal,
@@ -238,5 +254,8 @@ pub fn run(args: &SignArgs) -> exit::Outcome {
         warnings.extend(placed.warnings);
         Ok((opts, warnings))
     };
-    signing::run_batch("sign", &jobs, args.out.force, key.as_ref(), &args.key, &prepare)
+    match &remote {
+        Some(r) => crate::remote::run_batch("sign", &jobs, args.out.force, r, &args.key, &prepare),
+        None => signing::run_batch("sign", &jobs, args.out.force, key, &args.key, &prepare),
+    }
 }

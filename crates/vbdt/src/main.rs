@@ -10,6 +10,7 @@ mod demo;
 mod exit;
 mod issuing;
 mod profile;
+mod remote;
 mod secrets;
 mod signing;
 mod testpki;

@@ -71,6 +71,18 @@ pub struct KeySection {
     pub key: Option<String>,
     pub pin_env: Option<String>,
     pub pin_file: Option<PathBuf>,
+    /// Remote signing (docs/remote-signing.md): the CSC service's base address…
+    pub csc: Option<String>,
+    /// …the credential, the service authorization (token or OAuth2 client credentials;
+    /// secrets by variable or file only) and where the OTP comes from.
+    pub csc_credential: Option<String>,
+    pub csc_token_env: Option<String>,
+    pub csc_token_file: Option<PathBuf>,
+    pub csc_client_id: Option<String>,
+    pub csc_client_secret_env: Option<String>,
+    pub csc_client_secret_file: Option<PathBuf>,
+    pub otp_env: Option<String>,
+    pub otp_file: Option<PathBuf>,
     #[serde(default)]
     pub certs: Vec<PathBuf>,
     #[serde(default)]
@@ -110,6 +122,10 @@ impl Profile {
         let Some(path) = path else { return Ok(Profile::default()) };
         let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read the profile {}", path.display()))?;
         let mut profile: Profile = toml::from_str(&text).with_context(|| format!("the profile {} is not valid", path.display()))?;
+        let k = &profile.key;
+        if [k.p12.is_some(), k.pkcs11.is_some(), k.csc.is_some()].iter().filter(|x| **x).count() > 1 {
+            bail!("the profile {}: [key] names more than one of p12, pkcs11 and csc", path.display());
+        }
         profile.path = Some(path);
         Ok(profile)
     }
@@ -126,13 +142,34 @@ impl Profile {
         p.as_deref().map(|p| self.resolve(p))
     }
 
+    /// The profile's CSC settings, where the flags say nothing of them.
+    fn apply_csc(&self, k: &mut KeyArgs) {
+        let p = &self.key;
+        k.csc = p.csc.clone();
+        k.csc_credential = k.csc_credential.clone().or_else(|| p.csc_credential.clone());
+        if k.csc_token_env.is_none() && k.csc_token_file.is_none() && k.csc_client_id.is_none() {
+            k.csc_token_env = p.csc_token_env.clone();
+            k.csc_token_file = self.resolve_opt(&p.csc_token_file);
+            k.csc_client_id = p.csc_client_id.clone();
+        }
+        if k.csc_client_secret_env.is_none() && k.csc_client_secret_file.is_none() {
+            k.csc_client_secret_env = p.csc_client_secret_env.clone();
+            k.csc_client_secret_file = self.resolve_opt(&p.csc_client_secret_file);
+        }
+        if k.otp_env.is_none() && k.otp_file.is_none() {
+            k.otp_env = p.otp_env.clone();
+            k.otp_file = self.resolve_opt(&p.otp_file);
+        }
+    }
+
     /// Fills what the flags left out. A key given by flags (file or token) replaces the
     /// profile's key source as a whole.
     pub fn apply_key(&self, k: &mut KeyArgs) {
         let p = &self.key;
-        if k.p12.is_none() && k.pkcs11.is_none() {
+        if k.p12.is_none() && k.pkcs11.is_none() && k.csc.is_none() {
             k.p12 = self.resolve_opt(&p.p12);
             k.pkcs11 = self.resolve_opt(&p.pkcs11);
+            self.apply_csc(k);
             if k.pass_env.is_none() && k.pass_file.is_none() {
                 k.pass_env = p.pass_env.clone();
                 k.pass_file = self.resolve_opt(&p.pass_file);
@@ -200,5 +237,41 @@ mod tests {
         assert_eq!(p.key.token.as_deref(), Some("UBND"));
         assert_eq!(p.issue.numbers.as_deref(), Some(Path::new("so-van-ban.txt")));
         assert!(toml::from_str::<Profile>("[organisation]\nname = \"x\"").is_err());
+    }
+
+    fn no_key_flags() -> KeyArgs {
+        #[derive(clap::Parser)]
+        struct Flags {
+            #[command(flatten)]
+            key: KeyArgs,
+        }
+        <Flags as clap::Parser>::try_parse_from(["vbdt"]).unwrap().key
+    }
+
+    #[test]
+    fn a_csc_key_source_fills_the_flags_and_flags_replace_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("vbdt.toml");
+        std::fs::write(
+            &path,
+            "[key]\ncsc = \"http://127.0.0.1:9/\"\ncsc_credential = \"cred-1\"\ncsc_token_file = \"token.txt\"\npin_env = \"CSC_PIN\"\notp_file = \"otp.txt\"\n",
+        )
+        .unwrap();
+        let profile = Profile::load(Some(&path)).unwrap();
+        let mut k = no_key_flags();
+        profile.apply_key(&mut k);
+        assert_eq!(k.csc.as_deref(), Some("http://127.0.0.1:9/"));
+        assert_eq!(k.csc_credential.as_deref(), Some("cred-1"));
+        assert_eq!(k.csc_token_file, Some(dir.path().join("token.txt")));
+        assert_eq!(k.otp_file, Some(dir.path().join("otp.txt")));
+        assert_eq!(k.pin_env.as_deref(), Some("CSC_PIN"));
+        // A key file on the command line replaces the profile's key source as a whole.
+        let mut k = no_key_flags();
+        k.p12 = Some(PathBuf::from("an.p12"));
+        profile.apply_key(&mut k);
+        assert!(k.csc.is_none() && k.csc_token_file.is_none());
+        // Two key sources in one profile are refused.
+        std::fs::write(&path, "[key]\ncsc = \"http://127.0.0.1:9/\"\np12 = \"an.p12\"\n").unwrap();
+        assert!(Profile::load(Some(&path)).is_err());
     }
 }

@@ -34,7 +34,7 @@ pub struct OutputArgs {
 /// The key, the signature's options, the certificate checks and the batch settings.
 #[derive(Args, Debug, Clone)]
 #[group(id = "key_options")]
-#[command(group(clap::ArgGroup::new("key").args(["p12", "pkcs11"])))]
+#[command(group(clap::ArgGroup::new("key").args(["p12", "pkcs11", "csc"])))]
 pub struct KeyArgs {
     /// Profile file with the organization's name, seal, font, key source and TSA
     /// (default: ./vbdt.toml, else ~/.config/vbdt/vbdt.toml, when present). Flags override it.
@@ -64,6 +64,37 @@ pub struct KeyArgs {
     /// Read the token PIN from the first line of this file.
     #[arg(long, value_name = "FILE", help_heading = "Key")]
     pub pin_file: Option<PathBuf>,
+    /// Sign remotely (ký số từ xa) through the Cloud Signature Consortium API service at
+    /// this base address (`/csc/v2/…` where its info offers v2, else `/csc/v1/…`); see
+    /// docs/remote-signing.md.
+    /// The PIN, when the credential asks for one, comes from --pin-env/--pin-file or a prompt.
+    #[arg(long, value_name = "URL", help_heading = "Remote signing (CSC)")]
+    pub csc: Option<String>,
+    /// The credential (key) on the CSC service; may be left out when the account has one.
+    #[arg(long, value_name = "ID", help_heading = "Remote signing (CSC)")]
+    pub csc_credential: Option<String>,
+    /// Read the CSC service's bearer token from this environment variable.
+    #[arg(long, value_name = "VAR", help_heading = "Remote signing (CSC)")]
+    pub csc_token_env: Option<String>,
+    /// Read the CSC service's bearer token from the first line of this file.
+    #[arg(long, value_name = "FILE", help_heading = "Remote signing (CSC)")]
+    pub csc_token_file: Option<PathBuf>,
+    /// OAuth2 client ID: get the token with the client credentials grant.
+    #[arg(long, value_name = "ID", help_heading = "Remote signing (CSC)")]
+    pub csc_client_id: Option<String>,
+    /// Read the OAuth2 client secret from this environment variable.
+    #[arg(long, value_name = "VAR", help_heading = "Remote signing (CSC)")]
+    pub csc_client_secret_env: Option<String>,
+    /// Read the OAuth2 client secret from the first line of this file.
+    #[arg(long, value_name = "FILE", help_heading = "Remote signing (CSC)")]
+    pub csc_client_secret_file: Option<PathBuf>,
+    /// Read the one-time password (OTP), when the credential asks for one, from this
+    /// environment variable (else from --otp-file, else a prompt). Never retried.
+    #[arg(long, value_name = "VAR", help_heading = "Remote signing (CSC)")]
+    pub otp_env: Option<String>,
+    /// Read the OTP from the first line of this file.
+    #[arg(long, value_name = "FILE", help_heading = "Remote signing (CSC)")]
+    pub otp_file: Option<PathBuf>,
     /// Extra CA certificates (PEM or DER file, or a directory) to complete the chain.
     #[arg(long, value_name = "PEM|DIR", help_heading = "Key")]
     pub certs: Vec<PathBuf>,
@@ -248,6 +279,14 @@ pub fn open_key(args: &KeyArgs, pre: &PrecheckOptions, warnings: &mut Vec<String
     // unreadable or too long, no terminal) is a usage error, as in verify and chain; a
     // wrong one is the key's failure.
     let usage = |e: anyhow::Error| (exit::USAGE, format!("{e:#}"));
+    if args.csc.is_some() {
+        let why = if vi {
+            "--csc (ký số từ xa, kể cả từ tệp cấu hình) hiện chỉ dùng được với `vbdt sign`"
+        } else {
+            "--csc (remote signing, also from the profile) is supported by `vbdt sign` only, for now"
+        };
+        return Err((exit::USAGE, why.to_string()));
+    }
     let extra = load_certs(&args.certs).map_err(|e| (exit::BAD_INPUT, format!("{e:#}")))?;
     if let Some(p12) = &args.p12 {
         let password =
