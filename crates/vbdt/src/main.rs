@@ -8,11 +8,13 @@ mod cmd_sign;
 mod cmd_verify;
 mod demo;
 mod exit;
+mod inputs;
 mod issuing;
 mod profile;
 mod secrets;
 mod signing;
 mod testpki;
+mod verify_out;
 
 use clap::Parser;
 
