@@ -74,7 +74,8 @@ pub struct VerifyArgs {
     /// Report language.
     #[arg(long, value_enum, default_value_t = crate::cli::Lang::Vi, help_heading = "Output")]
     pub lang: crate::cli::Lang,
-    /// Files verified in parallel (default: all cores).
+    /// Files verified in parallel (default: all cores; online, four a core, since those
+    /// threads mostly wait for OCSP and CRL answers, each asked once for all files).
     #[arg(short = 'j', long, value_name = "N")]
     pub jobs: Option<usize>,
     /// Read the password of encrypted PDFs from this environment variable (the empty
@@ -250,10 +251,12 @@ pub fn run(args: &VerifyArgs) -> exit::Outcome {
         crate::cli::Lang::Vi => Lang::Vi,
         crate::cli::Lang::En => Lang::En,
     };
-    let pool = match rayon::ThreadPoolBuilder::new().num_threads(args.jobs.map_or(0, |n| n.max(1))).build() {
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    let threads = args.jobs.map_or(if args.offline { cores } else { cores * 4 }, |n| n.max(1));
+    let pool = match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
         Ok(pool) => pool,
         Err(e) => {
-            eprintln!("vbdt verify: cannot start {} worker threads: {e}", args.jobs.unwrap_or(0));
+            eprintln!("vbdt verify: cannot start {threads} worker threads: {e}");
             return exit::USAGE;
         }
     };
