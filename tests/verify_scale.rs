@@ -226,3 +226,48 @@ fn quiet_text_is_one_line_a_file_and_a_summary() {
     let out = run(cmd.arg(&unsigned));
     assert!(String::from_utf8_lossy(&out.stdout).contains("Tổng cộng 1 tệp"), "{}", output_text(&out));
 }
+
+/// `sign`, `ltv` and `chain` take the same inputs: a list, a directory (-r); ltv's batch
+/// asks the responder once for the files of one signer.
+#[test]
+fn sign_ltv_and_chain_take_lists_and_directories() {
+    let pki = TestPki::new();
+    let dir = tmp();
+    let inbox = dir.path().join("inbox");
+    std::fs::create_dir_all(inbox.join("sub")).unwrap();
+    let names = ["a.pdf", "b.pdf", "sub/c.pdf"];
+    for n in names {
+        std::fs::copy(fixture_document("quyet-dinh.pdf"), inbox.join(n)).unwrap();
+    }
+    let list = dir.path().join("list.txt");
+    std::fs::write(&list, names.iter().map(|n| format!("{}\n", inbox.join(n).display())).collect::<String>()).unwrap();
+    let signed = dir.path().join("signed");
+    std::fs::create_dir_all(&signed).unwrap();
+    let out = run(vbdt(["sign", "--files-from"])
+        .arg(&list)
+        .arg("--out-dir")
+        .arg(&signed)
+        .arg("--p12")
+        .arg(pki.p12("personal"))
+        .arg("--pass-file")
+        .arg(pki.password_file())
+        .args(["--role", "personal", "--invisible", "--offline", "--lang", "en"]));
+    assert!(out.status.success(), "{}", output_text(&out));
+    for n in ["a.pdf", "b.pdf", "c.pdf"] {
+        assert!(signed.join(n).is_file(), "{n}: {}", output_text(&out));
+    }
+    // ltv over the directory: one OCSP request for the three files of one signer.
+    let archived = dir.path().join("archived");
+    std::fs::create_dir_all(&archived).unwrap();
+    let before = pki.services().requests("/ocsp");
+    let out = run(vbdt(["ltv", "--lang", "en", "--trust"]).arg(pki.root()).arg(&signed).arg("--out-dir").arg(&archived));
+    assert!(out.status.success(), "{}", output_text(&out));
+    assert_eq!(pki.services().requests("/ocsp") - before, 1, "{}", output_text(&out));
+    // chain: one history after another.
+    let out = run(vbdt(["chain", "--lang", "en"]).arg(&archived));
+    let text = output_text(&out);
+    assert!(out.status.success(), "{text}");
+    assert!(text.contains("a.pdf") && text.contains("b.pdf") && text.contains("c.pdf"), "{text}");
+    let out = run(vbdt(["chain", "--extract", "1", "-o"]).arg(dir.path().join("r1.pdf")).arg(&archived));
+    assert_eq!(out.status.code(), Some(2), "{}", output_text(&out));
+}
