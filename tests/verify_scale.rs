@@ -271,3 +271,27 @@ fn sign_ltv_and_chain_take_lists_and_directories() {
     let out = run(vbdt(["chain", "--extract", "1", "-o"]).arg(dir.path().join("r1.pdf")).arg(&archived));
     assert_eq!(out.status.code(), Some(2), "{}", output_text(&out));
 }
+
+/// The clerk's check before organization signatures (S12) verifies each input online:
+/// in a batch, the personal signer's status is asked once, not once a file.
+#[test]
+fn an_organization_batch_asks_once_per_certificate() {
+    let pki = TestPki::new();
+    let dir = tmp();
+    let files = one_signer_files(&pki, dir.path(), 3);
+    let out_dir = dir.path().join("issued");
+    std::fs::create_dir_all(&out_dir).unwrap();
+    let before = pki.services().requests("/ocsp");
+    let out = run(vbdt(["sign", "--role", "organization", "--invisible", "--lang", "en", "--trust"])
+        .arg(pki.root())
+        .arg("--p12")
+        .arg(pki.p12("organization"))
+        .arg("--pass-file")
+        .arg(pki.password_file())
+        .arg("--out-dir")
+        .arg(&out_dir)
+        .args(&files));
+    assert!(out.status.success(), "{}", output_text(&out));
+    // The organization's own certificate (Điều 29 pre-check) and the personal signer's.
+    assert_eq!(pki.services().requests("/ocsp") - before, 2, "{}", output_text(&out));
+}
