@@ -295,3 +295,28 @@ fn an_organization_batch_asks_once_per_certificate() {
     // The organization's own certificate (Điều 29 pre-check) and the personal signer's.
     assert_eq!(pki.services().requests("/ocsp") - before, 2, "{}", output_text(&out));
 }
+
+/// Issuers named by AIA caIssuers: many files verified at once by many threads fetch the
+/// issuer once (single flight), not once a thread.
+#[test]
+fn an_issuer_is_fetched_once_by_many_threads() {
+    let pki = TestPki::with_aia("vgca");
+    let dir = tmp();
+    let signed = dir.path().join("signed.pdf");
+    // Only the signer certificate in the CMS: the issuer must be fetched.
+    sign_pyhanko(&pki, "personal", &fixture_document("quyet-dinh.pdf"), &signed, false, None);
+    let files: Vec<PathBuf> = (0..16)
+        .map(|i| {
+            let f = dir.path().join(format!("copy-{i:02}.pdf"));
+            std::fs::hard_link(&signed, &f).unwrap();
+            f
+        })
+        .collect();
+    let cache = dir.path().join("cache");
+    let out = run(verify_cmd(&pki, &cache, &["--format", "jsonl", "-j", "8"]).args(&files));
+    let (reports, _) = jsonl_of(&out);
+    for r in &reports {
+        assert_eq!(check_status(&r["signatures"][0], "path"), "pass", "{r:#}");
+    }
+    assert_eq!(pki.services().requests("/crt/ca.crt"), 1, "one caIssuers request for 16 files on 8 threads");
+}
