@@ -77,6 +77,9 @@ use x509_cert::Certificate;
 use crate::cert;
 use crate::http::{HttpError, HttpLimits};
 
+/// Vietnam's UTC offset, for the times in messages.
+const VN: time::UtcOffset = time::macros::offset!(+7);
+
 /// Clock tolerance used by the time rules above.
 pub const SKEW: Duration = Duration::minutes(5);
 
@@ -120,11 +123,12 @@ impl std::fmt::Display for Source {
             Source::EmbeddedCrl => f.write_str("embedded CRL"),
             Source::FetchedOcsp { url } => write!(f, "OCSP response from {url}"),
             Source::FetchedCrl { url } => write!(f, "CRL from {url}"),
+            // Vietnam time, as every time vbdt shows.
             Source::CachedOcsp { url, fetched_at } => {
-                write!(f, "OCSP response from {url}, cached (fetched at {})", crate::article31::rfc3339(fetched_at))
+                write!(f, "OCSP response from {url}, cached (fetched at {})", crate::article31::rfc3339(&fetched_at.to_offset(VN)))
             }
             Source::CachedCrl { url, fetched_at } => {
-                write!(f, "CRL from {url}, cached (fetched at {})", crate::article31::rfc3339(fetched_at))
+                write!(f, "CRL from {url}, cached (fetched at {})", crate::article31::rfc3339(&fetched_at.to_offset(VN)))
             }
         }
     }
