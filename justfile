@@ -28,6 +28,12 @@ lint:
 bench *ARGS:
     python3 scripts/bench/bench.py {{ARGS}}
 
+# Verification at archive scale (issue 16): requests and wall time of an online batch
+# against slow local responders (cold and warm cache, beside pdfsig and pyHanko), and
+# peak memory at 1,000 to 100,000 files; writes docs/benchmarks-scale.md (`--quick`: small)
+bench-scale *ARGS:
+    python3 scripts/bench/scale.py {{ARGS}}
+
 # Make a throwaway test PKI in DIR (optionally: just pki DIR --ocsp-url URL --crl-base-url URL)
 pki DIR *ARGS:
     cargo run -p vbdt -- testpki --out {{quote(DIR)}} {{ARGS}}

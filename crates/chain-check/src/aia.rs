@@ -97,6 +97,9 @@ pub struct IssuerCache {
     dir: Option<PathBuf>,
     ttl: Duration,
     memory: Mutex<HashMap<String, Entry>>,
+    /// One lock per URL being fetched: other threads asking for it wait for the answer
+    /// (single flight) instead of sending the same request.
+    inflight: Mutex<HashMap<String, std::sync::Arc<Mutex<()>>>>,
 }
 
 impl Default for IssuerCache {
@@ -121,7 +124,7 @@ fn key_of(url: &str) -> String {
 impl IssuerCache {
     /// A cache keeping answers in `dir` (None: memory only).
     pub fn new(dir: Option<PathBuf>) -> Self {
-        IssuerCache { dir, ttl: DEFAULT_TTL, memory: Mutex::new(HashMap::new()) }
+        IssuerCache { dir, ttl: DEFAULT_TTL, memory: Mutex::new(HashMap::new()), inflight: Mutex::new(HashMap::new()) }
     }
 
     /// A cache for this run only (no disk).
@@ -150,6 +153,12 @@ impl IssuerCache {
         }
         if !online {
             return Err(AiaError::Offline { url: url.to_string() });
+        }
+        let gate = self.inflight.lock().map(|mut m| std::sync::Arc::clone(m.entry(url.to_string()).or_default())).unwrap_or_default();
+        let _fetching = gate.lock();
+        // Another thread may have fetched it while this one waited.
+        if let Some(e) = self.memory.lock().ok().and_then(|m| m.get(url).cloned()).filter(has_issuer) {
+            return Ok(answer(url, e));
         }
         let body = crate::http::get(url, limits)?;
         let mut certs = cert::parse_certificates(&body).map_err(|source| AiaError::NotCertificates { url: url.to_string(), source })?;

@@ -29,6 +29,7 @@ pub use article32::{Budget, CertPath, PathBuilder, PathError};
 pub use cert::{CertError, Certificate};
 pub use digest::{DigestAlg, Hasher};
 pub use http::{HttpError, HttpLimits};
+pub use revocation::fetched::FetchCache;
 pub use revocation::{RevocationError, RevocationSources, RevocationStatus, Source, TimeKind};
 pub use sigalg::SignatureError;
 pub use trust::{TrustError, TrustStore};

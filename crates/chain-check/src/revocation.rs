@@ -66,13 +66,19 @@
 //! certificateHold is reported as `Revoked` with reason "certificateHold".
 
 pub mod crl;
+pub mod fetched;
 pub mod ocsp;
+
+use std::sync::Arc;
 
 use time::{Duration, OffsetDateTime};
 use x509_cert::Certificate;
 
 use crate::cert;
 use crate::http::{HttpError, HttpLimits};
+
+/// Vietnam's UTC offset, for the times in messages.
+const VN: time::UtcOffset = time::macros::offset!(+7);
 
 /// Clock tolerance used by the time rules above.
 pub const SKEW: Duration = Duration::minutes(5);
@@ -87,6 +93,9 @@ pub struct RevocationSources {
     /// Also ask the CA's OCSP responder and CRL distribution points over the network.
     pub online: bool,
     pub limits: HttpLimits,
+    /// Online answers shared by every file and thread of a run (and kept on disk), see
+    /// [`fetched`]; None: every check asks the network itself.
+    pub cache: Option<Arc<fetched::FetchCache>>,
 }
 
 /// Where the deciding evidence came from.
@@ -100,6 +109,11 @@ pub enum Source {
     FetchedOcsp { url: String },
     /// A CRL fetched from `url` (the certificate's CRL distribution point).
     FetchedCrl { url: String },
+    /// An OCSP response from `url` fetched by an earlier run at `fetched_at`, kept in the
+    /// disk cache ([`fetched`]) and checked again as a fresh one.
+    CachedOcsp { url: String, fetched_at: OffsetDateTime },
+    /// A CRL from `url` fetched by an earlier run at `fetched_at` (as `CachedOcsp`).
+    CachedCrl { url: String, fetched_at: OffsetDateTime },
 }
 
 impl std::fmt::Display for Source {
@@ -109,6 +123,13 @@ impl std::fmt::Display for Source {
             Source::EmbeddedCrl => f.write_str("embedded CRL"),
             Source::FetchedOcsp { url } => write!(f, "OCSP response from {url}"),
             Source::FetchedCrl { url } => write!(f, "CRL from {url}"),
+            // Vietnam time, as every time vbdt shows.
+            Source::CachedOcsp { url, fetched_at } => {
+                write!(f, "OCSP response from {url}, cached (fetched at {})", crate::article31::rfc3339(&fetched_at.to_offset(VN)))
+            }
+            Source::CachedCrl { url, fetched_at } => {
+                write!(f, "CRL from {url}, cached (fetched at {})", crate::article31::rfc3339(&fetched_at.to_offset(VN)))
+            }
         }
     }
 }
@@ -312,7 +333,7 @@ pub fn check_at(
         w.consider(format!("CRL #{}", i + 1), r, Source::EmbeddedCrl, der);
     }
     if sources.online {
-        fetch_into(&mut w, cert, issuer, now, &sources.limits);
+        fetch_into(&mut w, cert, issuer, now, sources);
     }
     let Weigh { cands, mut reasons, elsewhere, .. } = w;
     if let Some(status) = decide(cands, at) {
@@ -360,35 +381,74 @@ impl Weigh {
 }
 
 /// Online evidence: the OCSP responders in order until one gives usable evidence, else
-/// the CRL distribution points until one does.
-fn fetch_into(w: &mut Weigh, cert: &Certificate, issuer: &Certificate, now: OffsetDateTime, limits: &HttpLimits) {
-    let at = w.at;
+/// the CRL distribution points until one does; through [`RevocationSources::cache`] when
+/// there is one.
+fn fetch_into(w: &mut Weigh, cert: &Certificate, issuer: &Certificate, now: OffsetDateTime, sources: &RevocationSources) {
+    let (at, limits) = (w.at, &sources.limits);
     let ocsp_urls = cert::ocsp_urls(cert);
     for url in &ocsp_urls {
-        match fetch_ocsp_from(url, cert, issuer, limits) {
-            Ok(der) => {
-                let r = ocsp::evaluate(&der, cert, issuer, at, now);
-                if w.consider(format!("OCSP {url}"), r, Source::FetchedOcsp { url: url.clone() }, der) {
-                    return;
-                }
-            }
-            Err(e) => w.reasons.push(format!("OCSP {url}: {e}")),
+        let get = |fresh| match &sources.cache {
+            Some(c) => c.ocsp(url, cert, issuer, limits, now, fresh),
+            None => uncached(fetch_ocsp_from(url, cert, issuer, limits)),
+        };
+        if consider_online(w, "OCSP", url, get, |der| ocsp::evaluate(der, cert, issuer, at, now)) {
+            return;
         }
     }
     let crl_urls = cert::crl_urls(cert);
     if ocsp_urls.is_empty() && crl_urls.is_empty() {
         w.reasons.push("the certificate names no OCSP responder and no CRL distribution point".into());
     }
-    for url in crl_urls {
-        match fetch_crl(&url, limits) {
+    for url in &crl_urls {
+        let get = |fresh| match &sources.cache {
+            Some(c) => c.crl(url, issuer, limits, now, fresh),
+            None => uncached(fetch_crl(url, limits)),
+        };
+        if consider_online(w, "CRL", url, get, |der| crl::evaluate(der, cert, issuer, at, now)) {
+            return;
+        }
+    }
+}
+
+fn uncached(r: Result<Vec<u8>, RevocationError>) -> fetched::Fetched {
+    fetched::Fetched { body: r.map(Arc::from).map_err(|e| e.to_string()), cached_at: None }
+}
+
+/// Weighs the answer of `url` (`what`: "OCSP" or "CRL"); an answer from the disk cache
+/// that is not usable is asked for again over the network (once per run). True when
+/// usable evidence was kept.
+fn consider_online(
+    w: &mut Weigh,
+    what: &str,
+    url: &str,
+    get: impl Fn(bool) -> fetched::Fetched,
+    evaluate: impl Fn(&[u8]) -> Result<Finding, String>,
+) -> bool {
+    let mut answer = get(false);
+    loop {
+        match &answer.body {
             Ok(der) => {
-                let r = crl::evaluate(&der, cert, issuer, at, now);
-                if w.consider(format!("CRL {url}"), r, Source::FetchedCrl { url: url.clone() }, der) {
-                    return;
+                let label = match answer.cached_at {
+                    None => format!("{what} {url}"),
+                    Some(_) => format!("{what} {url} (cached)"),
+                };
+                let url = url.to_string();
+                let source = match (what, answer.cached_at) {
+                    ("OCSP", None) => Source::FetchedOcsp { url },
+                    ("OCSP", Some(fetched_at)) => Source::CachedOcsp { url, fetched_at },
+                    (_, None) => Source::FetchedCrl { url },
+                    (_, Some(fetched_at)) => Source::CachedCrl { url, fetched_at },
+                };
+                if w.consider(label, evaluate(der), source, der.to_vec()) {
+                    return true;
                 }
             }
-            Err(e) => w.reasons.push(format!("CRL {url}: {e}")),
+            Err(e) => w.reasons.push(format!("{what} {url}: {e}")),
         }
+        if answer.cached_at.is_none() {
+            return false;
+        }
+        answer = get(true);
     }
 }
 

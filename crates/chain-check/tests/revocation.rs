@@ -47,7 +47,7 @@ fn crl(issuer: &Node, this_update: OffsetDateTime, next_update: OffsetDateTime, 
 }
 
 fn offline(ocsp: Vec<Vec<u8>>, crls: Vec<Vec<u8>>) -> RevocationSources {
-    RevocationSources { ocsp_responses: ocsp, crls, online: false, limits: HttpLimits::default() }
+    RevocationSources { ocsp_responses: ocsp, crls, online: false, limits: HttpLimits::default(), cache: None }
 }
 
 // ---------------------------------------------------------------------------------------

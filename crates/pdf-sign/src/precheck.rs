@@ -60,8 +60,12 @@ pub fn check_signer(chain: &[Certificate], opts: &PrecheckOptions) -> Result<Vec
 
     let mut warnings = Vec::new();
     if let Some(issuer) = issuer {
-        let sources =
-            RevocationSources { ocsp_responses: Vec::new(), crls: opts.crls.clone(), online: opts.online_revocation, limits: opts.http };
+        let sources = RevocationSources {
+            crls: opts.crls.clone(),
+            online: opts.online_revocation,
+            limits: opts.http,
+            ..RevocationSources::default()
+        };
         if opts.online_revocation || !opts.crls.is_empty() {
             match revocation::check(leaf, &issuer, opts.at, &sources) {
                 RevocationStatus::Revoked { revoked_at, .. } if revoked_at <= opts.at => {

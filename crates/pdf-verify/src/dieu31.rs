@@ -321,5 +321,11 @@ fn vi_source(s: &revocation::Source) -> String {
         revocation::Source::EmbeddedCrl => "CRL đính kèm hoặc được cung cấp".into(),
         revocation::Source::FetchedOcsp { url } => format!("OCSP từ {url}"),
         revocation::Source::FetchedCrl { url } => format!("CRL từ {url}"),
+        revocation::Source::CachedOcsp { url, fetched_at } => {
+            format!("OCSP từ {url}, lưu trong bộ nhớ đệm (tải lúc {})", fmt_time(*fetched_at))
+        }
+        revocation::Source::CachedCrl { url, fetched_at } => {
+            format!("CRL từ {url}, lưu trong bộ nhớ đệm (tải lúc {})", fmt_time(*fetched_at))
+        }
     }
 }

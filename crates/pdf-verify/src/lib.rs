@@ -98,6 +98,9 @@ pub struct VerifyOptions {
     /// Issuers fetched through AIA caIssuers, shared by every file of a run (and kept on
     /// disk); None: a cache in memory for this file only.
     pub issuers: Option<std::sync::Arc<chain_check::IssuerCache>>,
+    /// OCSP responses and CRLs fetched online, shared by every file of a run (and kept on
+    /// disk when it has a directory); None: each file asks the network itself.
+    pub fetched: Option<std::sync::Arc<chain_check::FetchCache>>,
     pub revocation: RevocationMode,
     /// Validation time ("now"); the real clock when None.
     pub at: Option<OffsetDateTime>,
@@ -391,7 +394,8 @@ fn prepare_signatures(
 fn evidence(prepared: &[Prepared], dss: &Dss, opts: &VerifyOptions) -> (Vec<Certificate>, RevocationSources) {
     // Certificates and revocation data from everywhere in the file.
     let mut pool: Vec<Certificate> = Vec::new();
-    let mut sources = RevocationSources { online: opts.online, limits: opts.http, ..RevocationSources::default() };
+    let mut sources =
+        RevocationSources { online: opts.online, limits: opts.http, cache: opts.fetched.clone(), ..RevocationSources::default() };
     for p in prepared {
         if let Ok(sd) = &p.cms {
             pool.extend(sd.certificates.iter().cloned());

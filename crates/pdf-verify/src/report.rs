@@ -570,65 +570,83 @@ pub fn junit(outcomes: &[Outcome], lang: Lang) -> String {
     let mut suites = String::new();
     let (mut total, mut failures, mut errors) = (0usize, 0usize, 0usize);
     for o in outcomes {
-        let (file, cases) = match o {
-            Outcome::Error(e) => {
-                (e.file.clone(), vec![Case { name: "file".into(), result: Some(("error", e.error.clone(), e.error.clone())) }])
-            }
-            Outcome::Report(r) => {
-                let mut cases = Vec::new();
-                let failed_rules: Vec<String> =
-                    r.rules.iter().filter(|x| x.status == RuleStatus::Fail).map(|x| format!("{}: {}", x.id, x.message.get(lang))).collect();
-                let file_result = match r.verdict {
-                    Verdict::Valid => None,
-                    Verdict::Unsigned => Some(("failure", "unsigned".to_string(), "the file has no signature".to_string())),
-                    Verdict::Invalid => Some(("failure", "invalid".to_string(), failed_rules.join("\n"))),
-                    Verdict::Indeterminate => Some(("error", "indeterminate".to_string(), String::new())),
-                };
-                cases.push(Case { name: "file".into(), result: file_result });
-                for s in &r.signatures {
-                    let details: Vec<String> = s
-                        .checks
-                        .iter()
-                        .filter(|c| matches!(c.status, CheckStatus::Fail | CheckStatus::Indeterminate))
-                        .map(|c| format!("[{}] {} {}: {}", status_str(c.status), c.article, c.id, c.message.get(lang)))
-                        .chain(s.modifications.iter().filter(|f| !f.allowed).map(|f| format!("[modification] {}", f.message.get(lang))))
-                        .collect();
-                    let first = details.first().cloned().unwrap_or_default();
-                    let result = match s.verdict {
-                        Verdict::Valid | Verdict::Unsigned => None,
-                        Verdict::Invalid => Some(("failure", first, details.join("\n"))),
-                        Verdict::Indeterminate => Some(("error", first, details.join("\n"))),
-                    };
-                    cases.push(Case { name: format!("signature {} ({})", s.index, s.field), result });
-                }
-                (r.file.clone(), cases)
-            }
-        };
-        let f = cases.iter().filter(|c| matches!(c.result, Some(("failure", ..)))).count();
-        let e = cases.iter().filter(|c| matches!(c.result, Some(("error", ..)))).count();
-        total += cases.len();
-        failures += f;
-        errors += e;
-        suites.push_str(&format!(
-            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{f}\" errors=\"{e}\">\n",
-            xml_escape(&file),
-            cases.len()
-        ));
-        for c in cases {
-            let name = xml_escape(&c.name);
-            let class = xml_escape(&file);
-            match c.result {
-                None => suites.push_str(&format!("    <testcase classname=\"{class}\" name=\"{name}\"/>\n")),
-                Some((el, msg, details)) => suites.push_str(&format!(
-                    "    <testcase classname=\"{class}\" name=\"{name}\">\n      <{el} message=\"{}\">{}</{el}>\n    </testcase>\n",
-                    xml_escape(&msg),
-                    xml_escape(&details)
-                )),
-            }
-        }
-        suites.push_str("  </testsuite>\n");
+        let s = junit_suite(o, lang);
+        total += s.tests;
+        failures += s.failures;
+        errors += s.errors;
+        suites.push_str(&s.xml);
     }
     format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"vbdt verify\" tests=\"{total}\" failures=\"{failures}\" errors=\"{errors}\">\n{suites}</testsuites>\n")
+}
+
+/// One file's `<testsuite>` element of [`junit`], with its counts (for writing a
+/// report file by file).
+pub struct JunitSuite {
+    pub xml: String,
+    pub tests: usize,
+    pub failures: usize,
+    pub errors: usize,
+}
+
+/// The test cases of one outcome: the file, then each signature.
+fn junit_cases(o: &Outcome, lang: Lang) -> (String, Vec<Case>) {
+    match o {
+        Outcome::Error(e) => {
+            (e.file.clone(), vec![Case { name: "file".into(), result: Some(("error", e.error.clone(), e.error.clone())) }])
+        }
+        Outcome::Report(r) => {
+            let mut cases = Vec::new();
+            let failed_rules: Vec<String> =
+                r.rules.iter().filter(|x| x.status == RuleStatus::Fail).map(|x| format!("{}: {}", x.id, x.message.get(lang))).collect();
+            let file_result = match r.verdict {
+                Verdict::Valid => None,
+                Verdict::Unsigned => Some(("failure", "unsigned".to_string(), "the file has no signature".to_string())),
+                Verdict::Invalid => Some(("failure", "invalid".to_string(), failed_rules.join("\n"))),
+                Verdict::Indeterminate => Some(("error", "indeterminate".to_string(), String::new())),
+            };
+            cases.push(Case { name: "file".into(), result: file_result });
+            for s in &r.signatures {
+                let details: Vec<String> = s
+                    .checks
+                    .iter()
+                    .filter(|c| matches!(c.status, CheckStatus::Fail | CheckStatus::Indeterminate))
+                    .map(|c| format!("[{}] {} {}: {}", status_str(c.status), c.article, c.id, c.message.get(lang)))
+                    .chain(s.modifications.iter().filter(|f| !f.allowed).map(|f| format!("[modification] {}", f.message.get(lang))))
+                    .collect();
+                let first = details.first().cloned().unwrap_or_default();
+                let result = match s.verdict {
+                    Verdict::Valid | Verdict::Unsigned => None,
+                    Verdict::Invalid => Some(("failure", first, details.join("\n"))),
+                    Verdict::Indeterminate => Some(("error", first, details.join("\n"))),
+                };
+                cases.push(Case { name: format!("signature {} ({})", s.index, s.field), result });
+            }
+            (r.file.clone(), cases)
+        }
+    }
+}
+
+/// The `<testsuite>` of one outcome (see [`junit`]).
+pub fn junit_suite(o: &Outcome, lang: Lang) -> JunitSuite {
+    let (file, cases) = junit_cases(o, lang);
+    let f = cases.iter().filter(|c| matches!(c.result, Some(("failure", ..)))).count();
+    let e = cases.iter().filter(|c| matches!(c.result, Some(("error", ..)))).count();
+    let mut xml = format!("  <testsuite name=\"{}\" tests=\"{}\" failures=\"{f}\" errors=\"{e}\">\n", xml_escape(&file), cases.len());
+    let tests = cases.len();
+    for c in cases {
+        let name = xml_escape(&c.name);
+        let class = xml_escape(&file);
+        match c.result {
+            None => xml.push_str(&format!("    <testcase classname=\"{class}\" name=\"{name}\"/>\n")),
+            Some((el, msg, details)) => xml.push_str(&format!(
+                "    <testcase classname=\"{class}\" name=\"{name}\">\n      <{el} message=\"{}\">{}</{el}>\n    </testcase>\n",
+                xml_escape(&msg),
+                xml_escape(&details)
+            )),
+        }
+    }
+    xml.push_str("  </testsuite>\n");
+    JunitSuite { xml, tests, failures: f, errors: e }
 }
 
 #[cfg(test)]

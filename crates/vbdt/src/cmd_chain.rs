@@ -15,8 +15,13 @@ use crate::exit;
 
 #[derive(Args, Debug, Clone)]
 pub struct ChainArgs {
-    /// The signed PDF.
-    #[arg(value_name = "FILE")]
+    /// The signed PDF (several, or a directory: one history after another).
+    #[arg(value_name = "FILE", required_unless_present = "files_from")]
+    pub files: Vec<PathBuf>,
+    #[command(flatten)]
+    pub inputs: crate::inputs::InputArgs,
+    /// The file being reported (one of `files`).
+    #[arg(skip)]
     pub file: PathBuf,
     /// Report format (JSON: docs/chain-schema.json).
     #[arg(long, value_enum, default_value_t = ChainFormat::Text)]
@@ -50,7 +55,18 @@ pub enum ChainFormat {
     Json,
 }
 
+/// Runs `vbdt chain` on each input in turn (text or JSON reports one after another);
+/// the worst exit code.
 pub fn run(args: &ChainArgs) -> exit::Outcome {
+    let Some(files) = crate::inputs::gather_for("chain", &args.files, &args.inputs) else { return exit::BAD_INPUT };
+    if args.extract.is_some() && files.len() != 1 {
+        eprintln!("vbdt chain: --extract takes one FILE / --extract chỉ dùng với một tệp");
+        return exit::USAGE;
+    }
+    exit::worst(files.iter().map(|f| run_one(&ChainArgs { file: f.clone(), ..args.clone() })))
+}
+
+fn run_one(args: &ChainArgs) -> exit::Outcome {
     let vi = matches!(args.lang, crate::cli::Lang::Vi);
     let bytes = match std::fs::read(&args.file) {
         Ok(b) => b,

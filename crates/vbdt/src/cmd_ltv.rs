@@ -17,8 +17,10 @@ use crate::signing::{plan, OutputArgs};
 #[derive(Args, Debug, Clone)]
 pub struct LtvArgs {
     /// Signed PDF files.
-    #[arg(required = true, value_name = "FILE")]
+    #[arg(required_unless_present = "files_from", value_name = "FILE")]
     pub files: Vec<PathBuf>,
+    #[command(flatten)]
+    pub inputs: crate::inputs::InputArgs,
     #[command(flatten)]
     pub out: OutputArgs,
     /// Trust anchors (PEM or DER file, or directory): where certification paths end.
@@ -86,6 +88,9 @@ struct Settings {
     http: chain_check::HttpLimits,
     /// Issuers fetched through AIA caIssuers, shared by every file of the run.
     issuers: chain_check::IssuerCache,
+    /// OCSP responses and CRLs fetched once for every file of the run (not kept on disk:
+    /// the evidence embedded is fetched by this run).
+    fetched: std::sync::Arc<chain_check::FetchCache>,
     vi: bool,
 }
 
@@ -111,7 +116,13 @@ fn collect(bytes: &[u8], s: &Settings) -> Result<DssAddition, LtvFailure> {
     pool.extend(fetched.into_iter().map(|(c, _)| c));
     let mut crls = m.crls.clone();
     crls.extend(s.crls.iter().cloned());
-    let sources = chain_check::RevocationSources { ocsp_responses: m.ocsps.clone(), crls, online: true, limits: s.http };
+    let sources = chain_check::RevocationSources {
+        ocsp_responses: m.ocsps.clone(),
+        crls,
+        online: true,
+        limits: s.http,
+        cache: Some(s.fetched.clone()),
+    };
     let der = |c: &chain_check::Certificate| chain_check::cert::to_der(c).map_err(|e| LtvFailure::Input(e.to_string()));
     let mut add = DssAddition::default();
     for target in &m.targets {
@@ -195,7 +206,8 @@ fn one(input: &[u8], s: &Settings) -> Result<(Vec<Vec<u8>>, Done), LtvFailure> {
 
 pub fn run(args: &LtvArgs) -> exit::Outcome {
     let vi = matches!(args.lang, crate::cli::Lang::Vi);
-    let jobs = match plan(&args.files, &args.out) {
+    let Some(files) = crate::inputs::gather_for("ltv", &args.files, &args.inputs) else { return exit::BAD_INPUT };
+    let jobs = match plan(&files, &args.out) {
         Ok(j) => j,
         Err(e) => {
             eprintln!("vbdt ltv: {e:#}");
@@ -238,6 +250,7 @@ pub fn run(args: &LtvArgs) -> exit::Outcome {
         tsa: if args.lta { args.tsa.clone() } else { None },
         http: chain_check::HttpLimits::default(),
         issuers: chain_check::IssuerCache::default(),
+        fetched: std::sync::Arc::new(chain_check::FetchCache::memory_only()),
         vi,
     };
     let bar = if std::io::stderr().is_terminal() && jobs.len() > 1 && !args.quiet {

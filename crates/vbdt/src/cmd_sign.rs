@@ -13,8 +13,10 @@ use crate::signing::{self, KeyArgs, OutputArgs};
 #[derive(Args, Debug, Clone)]
 pub struct SignArgs {
     /// PDF files to sign (with --numbers, by default the files the list names).
-    #[arg(required_unless_present = "numbers", value_name = "IN.pdf")]
+    #[arg(required_unless_present_any = ["numbers", "files_from"], value_name = "IN.pdf")]
     pub inputs: Vec<PathBuf>,
+    #[command(flatten)]
+    pub gather: Box<crate::inputs::InputArgs>,
 
     #[command(flatten)]
     pub out: OutputArgs,
@@ -135,7 +137,8 @@ pub fn run(args: &SignArgs) -> exit::Outcome {
         );
         return exit::USAGE;
     }
-    let (inputs, numbers) = match crate::issuing::plan_numbers(&args.inputs, &number_args) {
+    let Some(inputs) = crate::inputs::gather_for("sign", &args.inputs, &args.gather) else { return exit::BAD_INPUT };
+    let (inputs, numbers) = match crate::issuing::plan_numbers(&inputs, &number_args) {
         Ok(p) => p,
         Err(e) => {
             eprintln!("vbdt sign: {e:#}");

@@ -5,22 +5,24 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
-use pdf_verify::report::{self, Outcome, Style};
+use pdf_verify::report::{Outcome, Style};
 use pdf_verify::rules::KindSource;
 use pdf_verify::signatures::DocumentKind;
-use pdf_verify::verdict::Verdict;
 use pdf_verify::{Lang, Password, RevocationMode, VerifyOptions};
 use rayon::prelude::*;
 use time::{Date, OffsetDateTime};
 use zeroize::Zeroizing;
 
 use crate::exit;
+use crate::verify_out::{Fetches, ReportWriter};
 
 #[derive(Args, Debug, Clone)]
 pub struct VerifyArgs {
-    /// PDF files to verify.
-    #[arg(required = true, value_name = "FILE")]
+    /// PDF files to verify (a directory: its PDF files).
+    #[arg(required_unless_present = "files_from", value_name = "FILE")]
     pub files: Vec<PathBuf>,
+    #[command(flatten)]
+    pub inputs: crate::inputs::InputArgs,
 
     /// Trust anchors (PEM or DER file, or a directory of them). Without --trust-profile,
     /// these replace the built-in profile; with it, they are added.
@@ -47,6 +49,10 @@ pub struct VerifyArgs {
     /// Never use the network (no OCSP, CRL or AIA downloads).
     #[arg(long, help_heading = "Revocation")]
     pub offline: bool,
+    /// Do not read or write the disk cache of OCSP responses, CRLs and issuer
+    /// certificates (everything is fetched again; still once per run).
+    #[arg(long, help_heading = "Revocation")]
+    pub no_cache: bool,
     /// When a certificate's revocation status cannot be established: indeterminate
     /// (require), accept with a warning (prefer), or do not check at all (off).
     #[arg(long, value_enum, default_value_t = RevocationArg::Require, help_heading = "Revocation")]
@@ -62,10 +68,14 @@ pub struct VerifyArgs {
     /// Report format.
     #[arg(long, value_enum, default_value_t = Format::Text, help_heading = "Output")]
     pub format: Format,
+    /// Text report: only each file's verdict line, then the summary line.
+    #[arg(short = 'q', long, help_heading = "Output")]
+    pub quiet: bool,
     /// Report language.
     #[arg(long, value_enum, default_value_t = crate::cli::Lang::Vi, help_heading = "Output")]
     pub lang: crate::cli::Lang,
-    /// Files verified in parallel (default: all cores).
+    /// Files verified in parallel (default: all cores; online, four a core, since those
+    /// threads mostly wait for OCSP and CRL answers, each asked once for all files).
     #[arg(short = 'j', long, value_name = "N")]
     pub jobs: Option<usize>,
     /// Read the password of encrypted PDFs from this environment variable (the empty
@@ -123,6 +133,8 @@ pub enum RevocationArg {
 pub enum Format {
     Text,
     Json,
+    /// JSON Lines: one object a file, then a summary object (docs/verify.md).
+    Jsonl,
     Junit,
 }
 
@@ -175,7 +187,17 @@ fn options(args: &VerifyArgs) -> Result<VerifyOptions, (exit::Outcome, String)> 
         online: !args.offline,
         // One cache for every file of the run, kept on disk for the next (VBDT_CACHE_DIR,
         // else the user's cache directory).
-        issuers: Some(std::sync::Arc::new(chain_check::IssuerCache::default())),
+        issuers: Some(std::sync::Arc::new(if args.no_cache {
+            chain_check::IssuerCache::memory_only()
+        } else {
+            chain_check::IssuerCache::default()
+        })),
+        // OCSP responses and CRLs: the same, fetched once for every file of the run.
+        fetched: Some(std::sync::Arc::new(chain_check::FetchCache::new(if args.no_cache {
+            None
+        } else {
+            chain_check::revocation::fetched::default_dir()
+        }))),
         revocation: match args.revocation {
             RevocationArg::Require => RevocationMode::Require,
             RevocationArg::Prefer => RevocationMode::Prefer,
@@ -197,21 +219,20 @@ fn options(args: &VerifyArgs) -> Result<VerifyOptions, (exit::Outcome, String)> 
     })
 }
 
-/// The outcome of a batch ([`exit::worst`]): unreadable input before invalid or unsigned
-/// before indeterminate; done when every file is valid.
-pub fn exit_code(outcomes: &[Outcome]) -> exit::Outcome {
-    exit::worst(outcomes.iter().map(|o| match o {
-        Outcome::Error(_) => exit::BAD_INPUT,
-        Outcome::Report(r) => match r.verdict {
-            Verdict::Valid => exit::OK,
-            Verdict::Invalid | Verdict::Unsigned => exit::INVALID,
-            Verdict::Indeterminate => exit::INDETERMINATE,
-        },
-    }))
-}
-
 /// Runs `vbdt verify`; returns the exit code.
 pub fn run(args: &VerifyArgs) -> exit::Outcome {
+    let gathered = match crate::inputs::gather(&args.files, &args.inputs) {
+        Ok(files) if files.is_empty() && args.inputs.shard.is_none() => {
+            eprintln!("vbdt verify: no input file (the directories and lists given name no PDF file)");
+            return exit::USAGE;
+        }
+        Ok(files) => files,
+        Err(e) => {
+            eprintln!("vbdt verify: {e}");
+            return exit::BAD_INPUT;
+        }
+    };
+    let args = &VerifyArgs { files: gathered, ..args.clone() };
     let opts = match options(args) {
         Ok(o) => o,
         Err((code, msg)) => {
@@ -223,8 +244,18 @@ pub fn run(args: &VerifyArgs) -> exit::Outcome {
         crate::cli::Lang::Vi => Lang::Vi,
         crate::cli::Lang::En => Lang::En,
     };
-    let progress = if std::io::stderr().is_terminal() && args.files.len() > 1 {
-        let pb = ProgressBar::new(args.files.len() as u64);
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    let threads = args.jobs.map_or(if args.offline { cores } else { cores * 4 }, |n| n.max(1));
+    let pool = match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
+        Ok(pool) => pool,
+        Err(e) => {
+            eprintln!("vbdt verify: cannot start {threads} worker threads: {e}");
+            return exit::USAGE;
+        }
+    };
+    let files = &args.files;
+    let progress = if std::io::stderr().is_terminal() && files.len() > 1 && !args.quiet {
+        let pb = ProgressBar::new(files.len() as u64);
         if let Ok(style) = ProgressStyle::with_template("{bar:40} {pos}/{len} {wide_msg}") {
             pb.set_style(style);
         }
@@ -232,89 +263,88 @@ pub fn run(args: &VerifyArgs) -> exit::Outcome {
     } else {
         None
     };
-    // In a bundle the first file is the issued document and the others its attachments,
-    // whose stamps must show the main document's number and symbol (S5).
-    let main_text = if args.bundle {
-        std::fs::read(&args.files[0])
-            .map(|b| pdf_verify::bundle::first_pages_text(&b, opts.password.as_ref().map(Password::as_str)))
-            .unwrap_or_default()
-    } else {
-        String::new()
-    };
-    let (main_opts, attachment_opts) = if args.bundle {
-        let main = VerifyOptions { expect: Some((DocumentKind::Issued, KindSource::Bundle)), ..opts.clone() };
-        let attachment = VerifyOptions {
-            expect: Some((DocumentKind::Attachment, KindSource::Bundle)),
-            reference: pdf_verify::bundle::document_number(&main_text),
-            ..opts.clone()
+    let style = Style { color: args.format == Format::Text && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none() };
+    let at = opts.at.unwrap_or_else(OffsetDateTime::now_utc);
+    let written = ReportWriter::begin(std::io::stdout().lock(), args.format, lang, style, args.quiet, at).and_then(|mut w| {
+        w.one_line = args.bundle;
+        let verify = |f: &PathBuf, o: &VerifyOptions| {
+            let out = pdf_verify::verify_path(f, o);
+            if let Some(pb) = &progress {
+                pb.inc(1);
+            }
+            out
         };
-        (Some(main), Some(attachment))
-    } else {
-        (None, None)
-    };
-    let options_for = |i: usize| match (i, &main_opts, &attachment_opts) {
-        (0, Some(m), _) => m,
-        (_, _, Some(a)) => a,
-        _ => &opts,
-    };
-    let work = || -> Vec<Outcome> {
-        args.files
-            .par_iter()
-            .enumerate()
-            .map(|(i, f)| {
-                let o = pdf_verify::verify_path(f, options_for(i));
-                if let Some(pb) = &progress {
-                    pb.inc(1);
+        let extra = if args.bundle {
+            bundle(args, &opts, lang, &pool, &verify, &mut w)?
+        } else {
+            // Verified a slice at a time, written in the order given: memory holds one
+            // slice of reports, whatever the number of files.
+            let slice = (pool.current_num_threads() * 8).max(64);
+            for part in files.chunks(slice) {
+                let outcomes: Vec<Outcome> = pool.install(|| part.par_iter().map(|f| verify(f, &opts)).collect());
+                for o in &outcomes {
+                    report_error(o);
+                    w.file(o)?;
                 }
-                o
-            })
-            .collect()
-    };
-    let outcomes = match args.jobs {
-        Some(n) => match rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build() {
-            Ok(pool) => pool.install(work),
-            Err(e) => {
-                eprintln!("vbdt verify: cannot start {n} worker threads: {e}");
-                return exit::USAGE;
             }
-        },
-        None => work(),
-    };
-    if let Some(pb) = progress {
-        pb.finish_and_clear();
+            None
+        };
+        if let Some(pb) = &progress {
+            pb.finish_and_clear();
+        }
+        let fetches = opts.fetched.as_ref().map(|c| Fetches { requests: c.requests(), cache_hits: c.disk_hits() }).unwrap_or_default();
+        w.finish(fetches, extra.as_ref().map(|(value, _)| ("bundle", value.clone()))).map(|code| match extra {
+            // A bundle to return is a failed check even when every file is valid on its own.
+            Some((_, false)) if code == exit::OK => exit::INVALID,
+            _ => code,
+        })
+    });
+    match written {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("vbdt verify: cannot write the report: {e}");
+            exit::BAD_INPUT
+        }
     }
+}
+
+/// An unreadable file, said on stderr (one line).
+fn report_error(o: &Outcome) {
+    if let Outcome::Error(e) = o {
+        eprintln!("vbdt verify: {}: {}", e.file, e.error);
+    }
+}
+
+/// `--bundle`: the first file is the issued document and the others its attachments,
+/// whose stamps must show the main document's number and symbol (S5). Writes the files'
+/// reports (and, as text, the decision); the decision as JSON and whether to accept.
+fn bundle<W: std::io::Write>(
+    args: &VerifyArgs,
+    opts: &VerifyOptions,
+    lang: Lang,
+    pool: &rayon::ThreadPool,
+    verify: &(dyn Fn(&PathBuf, &VerifyOptions) -> Outcome + Sync),
+    w: &mut ReportWriter<W>,
+) -> std::io::Result<Option<(serde_json::Value, bool)>> {
+    let password = opts.password.as_ref().map(Password::as_str);
+    let main_text = std::fs::read(&args.files[0]).map(|b| pdf_verify::bundle::first_pages_text(&b, password)).unwrap_or_default();
+    let main = VerifyOptions { expect: Some((DocumentKind::Issued, KindSource::Bundle)), ..opts.clone() };
+    let attachment = VerifyOptions {
+        expect: Some((DocumentKind::Attachment, KindSource::Bundle)),
+        reference: pdf_verify::bundle::document_number(&main_text),
+        ..opts.clone()
+    };
+    let outcomes: Vec<Outcome> =
+        pool.install(|| args.files.par_iter().enumerate().map(|(i, f)| verify(f, if i == 0 { &main } else { &attachment })).collect());
     for o in &outcomes {
-        if let Outcome::Error(e) = o {
-            eprintln!("vbdt verify: {}: {}", e.file, e.error);
-        }
+        report_error(o);
+        w.file(o)?;
     }
-    let bundle = args.bundle.then(|| decide_bundle(args, &outcomes, &main_text, opts.password.as_ref().map(Password::as_str)));
-    match args.format {
-        Format::Json if bundle.is_some() => {
-            let mut doc: serde_json::Value = serde_json::from_str(&report::json(&outcomes, lang)).unwrap_or_default();
-            if let (Some(b), Some(map)) = (&bundle, doc.as_object_mut()) {
-                map.insert("bundle".into(), pdf_verify::bundle::json(b, lang));
-            }
-            println!("{doc}");
-        }
-        Format::Json => println!("{}", report::json(&outcomes, lang)),
-        Format::Junit => print!("{}", report::junit(&outcomes, lang)),
-        Format::Text => {
-            let style = Style { color: std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none() };
-            for o in outcomes.iter().filter(|o| matches!(o, Outcome::Report(_))) {
-                print!("{}", report::text(o, lang, style));
-            }
-            if let Some(b) = &bundle {
-                print!("{}", pdf_verify::bundle::text(b, lang));
-            }
-        }
+    let b = decide_bundle(args, &outcomes, &main_text, password);
+    if args.format == Format::Text {
+        w.raw(&pdf_verify::bundle::text(&b, lang))?;
     }
-    let code = exit_code(&outcomes);
-    match bundle {
-        // A bundle to return is a failed check even when every file is valid on its own.
-        Some(b) if !b.accept() && code == exit::OK => exit::INVALID,
-        _ => code,
-    }
+    Ok(Some((pdf_verify::bundle::json(&b, lang), b.accept())))
 }
 
 /// The bundle decision: the first file is the main document, the rest its attachments.
@@ -342,6 +372,7 @@ pub fn verify_files(
 ) -> exit::Outcome {
     let args = VerifyArgs {
         files: files.to_vec(),
+        inputs: crate::inputs::InputArgs::default(),
         trust: trust.to_vec(),
         trust_profile: Vec::new(),
         trust_as: None,
@@ -349,10 +380,12 @@ pub fn verify_files(
         certs: Vec::new(),
         crl: crls.to_vec(),
         offline: false,
+        no_cache: false,
         revocation: RevocationArg::Require,
         at: None,
         issued_on,
         format: Format::Text,
+        quiet: false,
         lang,
         jobs: None,
         password_env: None,

@@ -286,7 +286,9 @@ pub fn check_options(args: &KeyArgs) -> anyhow::Result<VerifyOptions> {
     for path in &args.crl {
         crls.push(std::fs::read(path).with_context(|| format!("cannot read the CRL {}", path.display()))?);
     }
-    Ok(VerifyOptions { trust, extra_certs, crls, online: !args.offline, ..VerifyOptions::default() })
+    // OCSP responses and CRLs fetched once for every file of a batch (memory only).
+    let fetched = Some(std::sync::Arc::new(chain_check::FetchCache::memory_only()));
+    Ok(VerifyOptions { trust, extra_certs, crls, online: !args.offline, fetched, ..VerifyOptions::default() })
 }
 
 /// S12: before the organization signature, the input is verified as a receiver would

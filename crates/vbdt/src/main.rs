@@ -8,6 +8,7 @@ mod cmd_sign;
 mod cmd_verify;
 mod demo;
 mod exit;
+mod inputs;
 mod issuing;
 mod profile;
 mod remote;
@@ -15,6 +16,7 @@ mod secrets;
 mod signing;
 mod testpki;
 mod trust_args;
+mod verify_out;
 
 use clap::Parser;
 
