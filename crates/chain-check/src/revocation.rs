@@ -127,7 +127,63 @@ pub enum RevocationStatus {
         source: Source,
     },
     /// No usable evidence; `reasons` says why each piece of evidence was not used.
-    Unknown { reasons: Vec<String> },
+    Unknown { reasons: Vec<Unchecked> },
+}
+
+/// Why the revocation status could not be established from one source (or at all).
+/// Displays as a one-line English reason; callers render other languages from the data.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Unchecked {
+    /// Nothing about this certificate: `elsewhere` CRLs were of other issuers.
+    #[error("{}", no_evidence_en(*.elsewhere, *.online))]
+    NoEvidence { elsewhere: usize, online: bool },
+    /// Online checking found no responder or distribution point to ask.
+    #[error("the certificate names no OCSP responder and no CRL distribution point")]
+    NoSourceNamed,
+    /// A response or CRL was there but cannot be used (`what`: e.g. "CRL #1",
+    /// "OCSP http://…"; `why`: the detail, in English).
+    #[error("{what}: {why}")]
+    Unusable { what: String, why: String },
+    /// The responder or distribution point could not be asked.
+    #[error("{} {url}: {error}", if *.ocsp { "OCSP" } else { "CRL" })]
+    Fetch { ocsp: bool, url: String, error: FetchProblem },
+}
+
+/// Why a responder or distribution point gave nothing (the URL is in [`Unchecked::Fetch`]).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum FetchProblem {
+    #[error("no answer within {secs} s")]
+    NoAnswer { secs: u64 },
+    #[error("HTTP status {0}")]
+    Status(u16),
+    /// Connection refused, DNS failure, broken protocol (the transport's words).
+    #[error("cannot connect: {0}")]
+    Unreachable(String),
+    #[error("response larger than {0} bytes")]
+    TooLarge(u64),
+    /// Anything else (an unusable URL, too many redirects, a request that cannot be encoded).
+    #[error("{0}")]
+    Other(String),
+}
+
+fn fetch_detail(e: &RevocationError) -> FetchProblem {
+    match e {
+        RevocationError::Http(HttpError::Timeout { timeout, .. }) => FetchProblem::NoAnswer { secs: timeout.as_secs().max(1) },
+        RevocationError::Http(HttpError::Status { status, .. }) => FetchProblem::Status(*status),
+        RevocationError::Http(HttpError::Transport { message, .. }) => FetchProblem::Unreachable(message.clone()),
+        RevocationError::Http(HttpError::TooLarge { limit, .. }) => FetchProblem::TooLarge(*limit),
+        other => FetchProblem::Other(other.to_string()),
+    }
+}
+
+fn no_evidence_en(elsewhere: usize, online: bool) -> String {
+    match (elsewhere, online) {
+        (0, false) => "no OCSP response or CRL available and online checking is off".to_string(),
+        (n, false) => format!("no OCSP response or CRL about this certificate ({n} from other issuers) and online checking is off"),
+        (_, true) => "no OCSP response or CRL about this certificate".to_string(),
+    }
 }
 
 impl RevocationStatus {
@@ -319,11 +375,7 @@ pub fn check_at(
         return status;
     }
     if reasons.is_empty() {
-        reasons.push(match (elsewhere, sources.online) {
-            (0, false) => "no OCSP response or CRL available and online checking is off".to_string(),
-            (n, false) => format!("no OCSP response or CRL about this certificate ({n} from other issuers) and online checking is off"),
-            (_, true) => "no OCSP response or CRL about this certificate".to_string(),
-        });
+        reasons.push(Unchecked::NoEvidence { elsewhere, online: sources.online });
     }
     RevocationStatus::Unknown { reasons }
 }
@@ -333,7 +385,7 @@ struct Weigh {
     at: OffsetDateTime,
     kind: TimeKind,
     cands: Vec<Candidate>,
-    reasons: Vec<String>,
+    reasons: Vec<Unchecked>,
     /// CRLs of other issuers (e.g. the root's CRL when checking the signer): not a reason
     /// worth reporting for this certificate, only counted.
     elsewhere: usize,
@@ -352,7 +404,7 @@ impl Weigh {
                 false
             }
             Err(r) => {
-                self.reasons.push(format!("{what}: {r}"));
+                self.reasons.push(Unchecked::Unusable { what, why: r });
                 false
             }
         }
@@ -372,12 +424,12 @@ fn fetch_into(w: &mut Weigh, cert: &Certificate, issuer: &Certificate, now: Offs
                     return;
                 }
             }
-            Err(e) => w.reasons.push(format!("OCSP {url}: {e}")),
+            Err(e) => w.reasons.push(Unchecked::Fetch { ocsp: true, url: url.clone(), error: fetch_detail(&e) }),
         }
     }
     let crl_urls = cert::crl_urls(cert);
     if ocsp_urls.is_empty() && crl_urls.is_empty() {
-        w.reasons.push("the certificate names no OCSP responder and no CRL distribution point".into());
+        w.reasons.push(Unchecked::NoSourceNamed);
     }
     for url in crl_urls {
         match fetch_crl(&url, limits) {
@@ -387,7 +439,7 @@ fn fetch_into(w: &mut Weigh, cert: &Certificate, issuer: &Certificate, now: Offs
                     return;
                 }
             }
-            Err(e) => w.reasons.push(format!("CRL {url}: {e}")),
+            Err(e) => w.reasons.push(Unchecked::Fetch { ocsp: false, url: url.clone(), error: fetch_detail(&e) }),
         }
     }
 }

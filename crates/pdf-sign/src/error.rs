@@ -1,6 +1,9 @@
 use std::path::PathBuf;
 
+use chain_check::revocation::Unchecked;
+use chain_check::{CertProblem, PathError};
 use thiserror::Error;
+use time::OffsetDateTime;
 
 /// Why a document could not be signed. Each variant maps to one exit code in the binary.
 #[derive(Debug, Error)]
@@ -8,29 +11,33 @@ use thiserror::Error;
 pub enum SignError {
     /// The input is not a PDF or is too broken to update safely.
     #[error("cannot be signed: {0}")]
-    BadInput(String),
+    BadInput(#[from] InputProblem),
     #[error("is encrypted; vbdt does not sign encrypted PDFs")]
     Encrypted,
     #[error("is certified with no changes permitted (DocMDP P=1); another signature would break it")]
     CertifiedNoChanges,
-    #[error("{path}: {why}")]
-    Io { path: PathBuf, why: String },
+    #[error("{}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
     #[error("{0} already exists (use --force to overwrite)")]
     OutputExists(PathBuf),
     /// The key file or token could not be opened or used.
     #[error("{0}")]
     Key(String),
     /// A wrong PIN or password. Never retried.
-    #[error("{0}")]
-    BadSecret(String),
+    #[error(transparent)]
+    BadSecret(#[from] SecretProblem),
     /// The signer certificate fails a Điều 29 pre-check.
-    #[error("{0}")]
-    Certificate(String),
+    #[error(transparent)]
+    Certificate(#[from] CertRefusal),
     #[error("timestamp service: {0}")]
     Timestamp(String),
     /// The visible appearance cannot be placed or drawn (name not found, bad image, …).
     #[error("appearance: {0}")]
-    Appearance(String),
+    Appearance(#[from] stamp_layout::LayoutError),
     /// The number and issue date cannot be filled (rules.md S11): no blank, a value that
     /// does not fit, a number missing for reserved blanks, … The message says what was
     /// looked for, in the language the caller chose.
@@ -59,4 +66,68 @@ impl SignError {
                 | SignError::OutputExists(_)
         )
     }
+}
+
+/// Why the input cannot be updated (the binary names the file).
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum InputProblem {
+    /// Not a PDF, or its cross-reference structure cannot be read.
+    #[error("not a readable PDF ({0})")]
+    NotPdf(#[from] pdf_raw::RawError),
+    /// The structure is read but an object vbdt needs is broken (the detail, in English).
+    #[error("{0}")]
+    Structure(String),
+    /// 10 GB or more.
+    #[error("files of 10 GB or more are not supported")]
+    TooLarge,
+}
+
+/// A wrong PIN or password: never retried.
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum SecretProblem {
+    #[error("{}: wrong password (or damaged file)", .0.display())]
+    WrongP12Password(PathBuf),
+    #[error("the token rejected the PIN (not retried: tokens lock after a few wrong PINs)")]
+    PinRejected,
+    #[error("the token's PIN is locked")]
+    PinLocked,
+}
+
+/// Why the signer certificate is refused before signing (Điều 29: the checks of Điều
+/// 31 and 32 a verifier would make).
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum CertRefusal {
+    #[error("no signer certificate")]
+    NoSigner,
+    /// Điều 31.1.a (validity) or 31.1.b (usage) on the signer certificate.
+    #[error("{article}: signer {problem}")]
+    Signer {
+        article: &'static str,
+        #[source]
+        problem: CertProblem,
+    },
+    /// Điều 32: a CA certificate of the chain (without --trust) fails its validity.
+    #[error("Điều 32: CA {0}")]
+    Ca(#[source] CertProblem),
+    /// Điều 32: no valid path to the trust anchors given with --trust.
+    #[error("Điều 32: {0}")]
+    Path(#[source] PathError),
+    /// Điều 32: the issuers up to a root are not all there.
+    #[error("Điều 32: the certificate chain of {subject} is incomplete (the issuer certificates up to the root must be in the key file or token, or given with --certs)")]
+    IncompleteChain { subject: String },
+    /// Điều 31.1.c: revoked at or before the signing time.
+    #[error("Điều 31.1.c: signer certificate {subject} was revoked at {}{}", chain_check::article31::rfc3339(.revoked_at), .reason.as_ref().map(|r| format!(", reason {r}")).unwrap_or_default())]
+    Revoked { subject: String, revoked_at: OffsetDateTime, reason: Option<String> },
+}
+
+/// What the pre-checks let pass but the signer should hear of.
+#[derive(Debug, Clone, Error)]
+#[non_exhaustive]
+pub enum PrecheckWarning {
+    /// Điều 31.1.c: no usable OCSP response or CRL.
+    #[error("Điều 31.1.c: revocation status of {subject} could not be checked: {}", .reasons.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
+    RevocationUnknown { subject: String, reasons: Vec<Unchecked> },
 }

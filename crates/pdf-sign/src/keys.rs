@@ -104,7 +104,7 @@ impl P12Key {
             let store = p12_keystore::KeyStore::from_pkcs12(&data, password, p12_keystore::Pkcs12ImportPolicy::Relaxed).map_err(|e| {
                 let text = e.to_string();
                 if text.to_lowercase().contains("mac") || text.to_lowercase().contains("password") {
-                    SignError::BadSecret(format!("{}: wrong password (or damaged file)", path.display()))
+                    SignError::BadSecret(crate::SecretProblem::WrongP12Password(path.to_path_buf()))
                 } else {
                     SignError::Key(format!("{}: not a usable PKCS#12 file: {text}", path.display()))
                 }
@@ -362,9 +362,9 @@ fn login(session: &Session, pin: impl FnOnce() -> Result<Zeroizing<String>, Sign
     match session.login(UserType::User, Some(&auth)) {
         Ok(()) | Err(Error::Pkcs11(RvError::UserAlreadyLoggedIn, _)) => Ok(()),
         Err(Error::Pkcs11(RvError::PinIncorrect | RvError::PinInvalid | RvError::PinLenRange, _)) => {
-            Err(SignError::BadSecret("the token rejected the PIN (not retried: tokens lock after a few wrong PINs)".into()))
+            Err(SignError::BadSecret(crate::SecretProblem::PinRejected))
         }
-        Err(Error::Pkcs11(RvError::PinLocked, _)) => Err(SignError::BadSecret("the token's PIN is locked".into())),
+        Err(Error::Pkcs11(RvError::PinLocked, _)) => Err(SignError::BadSecret(crate::SecretProblem::PinLocked)),
         Err(e) => Err(SignError::Key(format!("PKCS#11 login failed: {e}"))),
     }
 }

@@ -15,7 +15,9 @@ pub const ART_VALIDITY: &str = "Điều 31.1.a";
 pub const ART_USAGE: &str = "Điều 31.1.b";
 pub const ART_REVOCATION: &str = "Điều 31.1.c, 31.2";
 
-fn vi_problem(p: &CertProblem) -> String {
+/// A certificate problem in Vietnamese (Decree 68's terms), for reports and for the
+/// binary's pre-signing checks.
+pub fn vi_problem(p: &CertProblem) -> String {
     match p {
         CertProblem::NotYetValid { subject, not_before } => format!("chứng thư \"{subject}\" chỉ có hiệu lực từ {}", fmt_time(*not_before)),
         CertProblem::Expired { subject, not_after } => format!("chứng thư \"{subject}\" đã hết hạn lúc {}", fmt_time(*not_after)),
@@ -177,7 +179,7 @@ pub fn revocation(
     for (i, (cert, issuer)) in certs.iter().enumerate() {
         let who = chain_check::cert::common_name(cert).unwrap_or_else(|| chain_check::cert::subject(cert));
         let role_en = if i == 0 { "signer certificate" } else { "CA certificate" };
-        let role_vi = if i == 0 { "chứng thư người ký" } else { "chứng thư CA" };
+        let role_vi = if i == 0 { "chứng thư chữ ký số của người ký" } else { "chứng thư chữ ký số của CA" };
         let Some(issuer) = issuer else {
             unknown_en.push(format!("{role_en} \"{who}\": its issuer certificate is not available"));
             unknown_vi.push(format!("{role_vi} \"{who}\": không có chứng thư của tổ chức cấp"));
@@ -187,9 +189,10 @@ pub fn revocation(
         match revocation::check_at(cert, issuer, at, kind, now, sources) {
             RevocationStatus::Good { source, .. } => {
                 goods_en.push(format!("{role_en} \"{who}\" good ({source})"));
-                goods_vi.push(format!("{role_vi} \"{who}\" còn hiệu lực ({})", vi_source(&source)));
+                goods_vi.push(format!("{role_vi} \"{who}\" chưa bị thu hồi ({})", vi_source(&source)));
             }
             RevocationStatus::Revoked { revoked_at, reason, source } => {
+                let r_vi = reason.as_ref().map(|r| format!(", lý do {r}")).unwrap_or_default();
                 let r = reason.map(|r| format!(", reason {r}")).unwrap_or_default();
                 let rt = fmt_time(revoked_at);
                 if revoked_at <= at && basis == TimeBasis::Existence {
@@ -198,27 +201,28 @@ pub fn revocation(
                     }
                     bad.get_or_insert(Msg::new(
                         format!("{role_en} \"{who}\" was revoked at {rt}{r}, before {t}, the earliest time the signature is proven to exist; nothing proves the signature came before the revocation ({source})"),
-                        format!("{role_vi} \"{who}\" bị thu hồi lúc {rt}{r}, trước {t} là thời điểm sớm nhất chứng minh được chữ ký đã tồn tại; không có gì chứng minh chữ ký có trước khi thu hồi ({})", vi_source(&source)),
+                        format!("{role_vi} \"{who}\" bị thu hồi lúc {rt}{r_vi}, trước {t} là thời điểm sớm nhất chứng minh được chữ ký đã tồn tại; không có gì chứng minh chữ ký có trước khi thu hồi ({})", vi_source(&source)),
                     ));
                 } else if revoked_at <= at {
                     worst = CheckStatus::Fail;
                     bad.get_or_insert(Msg::new(
                         format!("{role_en} \"{who}\" was revoked at {rt}{r}, before the signing time {t} ({source})"),
-                        format!("{role_vi} \"{who}\" bị thu hồi lúc {rt}{r}, trước thời điểm ký {t} ({})", vi_source(&source)),
+                        format!("{role_vi} \"{who}\" bị thu hồi lúc {rt}{r_vi}, trước thời điểm ký {t} ({})", vi_source(&source)),
                     ));
                 } else if basis == TimeBasis::Existence {
                     goods_en.push(format!("{role_en} \"{who}\" revoked at {rt}{r}, after the signature is proven to exist"));
-                    goods_vi.push(format!("{role_vi} \"{who}\" bị thu hồi lúc {rt}{r}, sau thời điểm chữ ký được chứng minh đã tồn tại"));
+                    goods_vi
+                        .push(format!("{role_vi} \"{who}\" bị thu hồi lúc {rt}{r_vi}, sau thời điểm chữ ký được chứng minh đã tồn tại"));
                     warnings.push(Msg::new(
                         format!("{role_en} \"{who}\" was revoked at {rt}{r}, after the signature was made"),
-                        format!("{role_vi} \"{who}\" đã bị thu hồi lúc {rt}{r}, sau khi ký"),
+                        format!("{role_vi} \"{who}\" đã bị thu hồi lúc {rt}{r_vi}, sau khi ký"),
                     ));
                 } else if basis == TimeBasis::Timestamp {
                     goods_en.push(format!("{role_en} \"{who}\" revoked at {rt}{r}, after the timestamp-proven signing time"));
-                    goods_vi.push(format!("{role_vi} \"{who}\" bị thu hồi lúc {rt}{r}, sau thời điểm ký được dấu thời gian chứng minh"));
+                    goods_vi.push(format!("{role_vi} \"{who}\" bị thu hồi lúc {rt}{r_vi}, sau thời điểm ký được dấu thời gian chứng minh"));
                     warnings.push(Msg::new(
                         format!("{role_en} \"{who}\" was revoked at {rt}{r}, after the signature was made"),
-                        format!("{role_vi} \"{who}\" đã bị thu hồi lúc {rt}{r}, sau khi ký"),
+                        format!("{role_vi} \"{who}\" đã bị thu hồi lúc {rt}{r_vi}, sau khi ký"),
                     ));
                 } else {
                     if worst < CheckStatus::Indeterminate {
@@ -226,13 +230,13 @@ pub fn revocation(
                     }
                     bad.get_or_insert(Msg::new(
                         format!("{role_en} \"{who}\" was revoked at {rt}{r}; the signing time {t} is only claimed by the signer (no timestamp), so it does not prove the signature came first"),
-                        format!("{role_vi} \"{who}\" bị thu hồi lúc {rt}{r}; thời điểm ký {t} chỉ do người ký tự khai (không có dấu thời gian) nên không chứng minh được chữ ký có trước"),
+                        format!("{role_vi} \"{who}\" bị thu hồi lúc {rt}{r_vi}; thời điểm ký {t} chỉ do người ký tự khai (không có dấu thời gian) nên không chứng minh được chữ ký có trước"),
                     ));
                 }
             }
             RevocationStatus::Unknown { reasons } => {
-                unknown_en.push(format!("{role_en} \"{who}\": {}", reasons.join("; ")));
-                unknown_vi.push(format!("{role_vi} \"{who}\": {}", reasons.join("; ")));
+                unknown_en.push(format!("{role_en} \"{who}\": {}", reasons.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")));
+                unknown_vi.push(format!("{role_vi} \"{who}\": {}", reasons.iter().map(vi_unchecked).collect::<Vec<_>>().join("; ")));
             }
         }
     }
@@ -270,6 +274,36 @@ pub fn revocation(
         ),
         warnings,
     )
+}
+
+/// Why a revocation status could not be established, in Vietnamese. The detail of an
+/// unusable response or CRL (`why`) is chain-check's English.
+pub fn vi_unchecked(u: &revocation::Unchecked) -> String {
+    use revocation::{FetchProblem, Unchecked};
+    match u {
+        Unchecked::NoEvidence { elsewhere: 0, online: false } => "không có phản hồi OCSP hay CRL nào và việc kiểm tra trực tuyến đang tắt".into(),
+        Unchecked::NoEvidence { elsewhere, online: false } => format!(
+            "không có phản hồi OCSP hay CRL nào về chứng thư chữ ký số này ({elsewhere} CRL của tổ chức cấp khác) và việc kiểm tra trực tuyến đang tắt"
+        ),
+        Unchecked::NoEvidence { online: true, .. } => "không có phản hồi OCSP hay CRL nào về chứng thư chữ ký số này".into(),
+        Unchecked::NoSourceNamed => {
+            "chứng thư chữ ký số không ghi địa chỉ dịch vụ OCSP hay điểm phân phối CRL nào".into()
+        }
+        Unchecked::Unusable { what, why } => format!("không dùng được {what}: {why}"),
+        Unchecked::Fetch { ocsp, url, error } => {
+            let what = if *ocsp { "OCSP" } else { "CRL" };
+            let why = match error {
+                FetchProblem::NoAnswer { secs } => format!("không có trả lời trong {secs} giây"),
+                FetchProblem::Status(code) => format!("máy chủ trả mã HTTP {code}"),
+                FetchProblem::Unreachable(_) => "không kết nối được".into(),
+                FetchProblem::TooLarge(limit) => format!("phản hồi lớn hơn {limit} byte"),
+                FetchProblem::Other(detail) => format!("lỗi ({detail})"),
+                _ => "lỗi".into(),
+            };
+            format!("{what} {url}: {why}")
+        }
+        _ => u.to_string(),
+    }
 }
 
 fn vi_source(s: &revocation::Source) -> String {

@@ -176,7 +176,8 @@ fn missing(looked: &Looked) -> (String, String) {
     (en, vi)
 }
 
-fn vi_path_error(e: &PathError) -> String {
+/// A path error in Vietnamese.
+pub fn vi_path_error(e: &PathError) -> String {
     match e {
         PathError::NoTrustAnchor { subject, issuer } => {
             format!("không có đường dẫn tới chứng thư gốc tin cậy: không biết tổ chức cấp \"{issuer}\" của \"{subject}\"")

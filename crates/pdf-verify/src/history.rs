@@ -307,7 +307,7 @@ struct Loaded {
 fn load(bytes: &[u8], password: Option<&str>) -> Result<Loaded, VerifyError> {
     let raw = RawPdf::parse(bytes).map_err(|e| match e {
         pdf_raw::RawError::NotPdf => VerifyError::NotPdf,
-        other => VerifyError::Structure(other.to_string()),
+        other => VerifyError::Structure(other),
     })?;
     let doc = crate::load_final(bytes, &raw, password, &mut crate::modifications::Revisions::new(bytes, &raw, password))?;
     let dss = read_dss(&doc);
@@ -712,7 +712,7 @@ pub enum ExtractError {
 pub fn revision_bytes(bytes: &[u8], n: usize) -> Result<&[u8], ExtractError> {
     let raw = RawPdf::parse(bytes).map_err(|e| match e {
         pdf_raw::RawError::NotPdf => VerifyError::NotPdf,
-        other => VerifyError::Structure(other.to_string()),
+        other => VerifyError::Structure(other),
     })?;
     let count = raw.revisions.len();
     let rev = n.checked_sub(1).and_then(|i| raw.revisions.get(i)).ok_or(ExtractError::NoSuchRevision { asked: n, count })?;

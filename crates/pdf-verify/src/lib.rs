@@ -145,7 +145,7 @@ pub enum VerifyError {
     #[error("not a PDF file (no %PDF- header)")]
     NotPdf,
     #[error("the PDF structure cannot be read: {0}")]
-    Structure(String),
+    Structure(#[source] pdf_raw::RawError),
     #[error("the document cannot be loaded: {0}")]
     Unloadable(String),
     #[error("the PDF is encrypted with a password; give it with --password-env VAR")]
@@ -156,15 +156,36 @@ pub enum VerifyError {
     UnsupportedEncryption(String),
 }
 
+impl VerifyError {
+    /// The reason in both report languages.
+    pub fn message(&self) -> Msg {
+        let vi = match self {
+            VerifyError::Io(e) => {
+                let m = verdict::io_msg(e);
+                return Msg::new(format!("cannot read the file: {}", m.en), format!("không đọc được tệp: {}", m.vi));
+            }
+            VerifyError::NotPdf => return verdict::raw_msg(&pdf_raw::RawError::NotPdf),
+            VerifyError::Structure(e) => return verdict::raw_msg(e),
+            VerifyError::Unloadable(why) => format!("không nạp được văn bản ({why})"),
+            VerifyError::PasswordNeeded => "tệp PDF được mã hóa bằng mật khẩu; hãy cho mật khẩu bằng --password-env BIẾN".into(),
+            VerifyError::WrongPassword => "tệp PDF được mã hóa và mật khẩu đã cho không mở được".into(),
+            VerifyError::UnsupportedEncryption(handler) => {
+                format!("tệp PDF được mã hóa cho người giữ chứng thư (bộ xử lý bảo mật {handler}), vbdt không mở được")
+            }
+        };
+        Msg::new(self.to_string(), vi)
+    }
+}
+
 /// Verifies one file; every failure becomes an [`Outcome::Error`] naming the reason.
 pub fn verify_path(path: &Path, opts: &VerifyOptions) -> Outcome {
     let name = path.display().to_string();
     match pdf_raw::Input::open(path) {
-        Err(e) => Outcome::Error(FileError { file: name, sha256: None, error: format!("cannot read the file: {e}") }),
+        Err(e) => Outcome::Error(FileError { file: name, sha256: None, error: VerifyError::Io(e).message() }),
         Ok(input) => match verify_input(&input, &name, opts) {
             Ok(r) => Outcome::Report(Box::new(r)),
             Err(e) => {
-                Outcome::Error(FileError { file: name, sha256: digests::file_sha256(&input).ok().map(|d| hex(&d)), error: e.to_string() })
+                Outcome::Error(FileError { file: name, sha256: digests::file_sha256(&input).ok().map(|d| hex(&d)), error: e.message() })
             }
         },
     }
@@ -283,7 +304,7 @@ pub fn verify_input(input: &pdf_raw::Input, name: &str, opts: &VerifyOptions) ->
     let bytes = input.bytes();
     let raw = RawPdf::parse(bytes).map_err(|e| match e {
         pdf_raw::RawError::NotPdf => VerifyError::NotPdf,
-        other => VerifyError::Structure(other.to_string()),
+        other => VerifyError::Structure(other),
     })?;
     // One loader for the newest revision and the later analysis: each object parsed once.
     let mut revs = Revisions::new(bytes, &raw, opts.password.as_ref().map(Password::as_str));

@@ -157,7 +157,8 @@ pub struct FileReport {
 pub struct FileError {
     pub file: String,
     pub sha256: Option<String>,
-    pub error: String,
+    /// Why, in both languages (without the file's name).
+    pub error: Msg,
 }
 
 /// What a batch produced for one input, in input order.
@@ -357,7 +358,7 @@ pub fn outcome_json(o: &Outcome, lang: Lang) -> Value {
             "file": e.file,
             "sha256": e.sha256,
             "verdict": "unreadable",
-            "error": e.error,
+            "error": e.error.get(lang),
             "signatures": [],
             "rules": [],
         }),
@@ -433,7 +434,7 @@ pub fn text(o: &Outcome, lang: Lang, style: Style) -> String {
     let r = match o {
         Outcome::Error(e) => {
             let label = if vi { "KHÔNG ĐỌC ĐƯỢC" } else { "UNREADABLE" };
-            out.push_str(&format!("{}: {} — {}\n", e.file, style.paint("1;31", label), e.error));
+            out.push_str(&format!("{}: {} — {}\n", e.file, style.paint("1;31", label), e.error.get(lang)));
             return out;
         }
         Outcome::Report(r) => r,
@@ -572,7 +573,7 @@ pub fn junit(outcomes: &[Outcome], lang: Lang) -> String {
     for o in outcomes {
         let (file, cases) = match o {
             Outcome::Error(e) => {
-                (e.file.clone(), vec![Case { name: "file".into(), result: Some(("error", e.error.clone(), e.error.clone())) }])
+                (e.file.clone(), vec![Case { name: "file".into(), result: Some(("error", e.error.en.clone(), e.error.en.clone())) }])
             }
             Outcome::Report(r) => {
                 let mut cases = Vec::new();

@@ -2,6 +2,7 @@ use thiserror::Error;
 
 /// Why an appearance could not be made. Every message names what was looked for.
 #[derive(Debug, Error)]
+#[non_exhaustive]
 pub enum LayoutError {
     /// The PDF cannot be read well enough to place a stamp.
     #[error("cannot read the PDF: {0}")]
@@ -21,6 +22,9 @@ pub enum LayoutError {
     /// An organization signature needs a personal signature to cover.
     #[error("the document has no visible personal signature whose image the seal could cover (sign it personally first, or give --place PAGE,X,Y,W,H)")]
     NoPersonalSignature,
+    /// The image is neither PNG nor JPEG.
+    #[error("image: not a PNG or JPEG file")]
+    NotAnImage,
     /// The image cannot be used.
     #[error("image: {0}")]
     Image(String),

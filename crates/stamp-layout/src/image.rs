@@ -45,7 +45,7 @@ impl StampImage {
         } else if bytes.starts_with(&[0xFF, 0xD8]) {
             Self::from_jpeg(bytes)
         } else {
-            Err(LayoutError::Image("not a PNG or JPEG file".into()))
+            Err(LayoutError::NotAnImage)
         }
     }
 

@@ -55,11 +55,7 @@ pub fn run(args: &ChainArgs) -> exit::Outcome {
     let bytes = match std::fs::read(&args.file) {
         Ok(b) => b,
         Err(e) => {
-            eprintln!(
-                "vbdt chain: {}: {}",
-                args.file.display(),
-                if vi { format!("không đọc được tệp: {e}") } else { format!("cannot read the file: {e}") }
-            );
+            eprintln!("vbdt chain: {}", crate::msg::unreadable_file(&args.file, &e, vi));
             return exit::BAD_INPUT;
         }
     };
@@ -67,7 +63,14 @@ pub fn run(args: &ChainArgs) -> exit::Outcome {
         let rev = match history::revision_bytes(&bytes, n) {
             Ok(r) => r,
             Err(e) => {
-                eprintln!("vbdt chain: {}: {e}", args.file.display());
+                let why = match &e {
+                    history::ExtractError::Read(e) => e.message().get(crate::msg::lang(vi)).to_string(),
+                    history::ExtractError::NoSuchRevision { asked, count } if vi => {
+                        format!("không có phiên bản {asked}: tệp có {count} phiên bản, đánh số từ 1")
+                    }
+                    other => other.to_string(),
+                };
+                eprintln!("vbdt chain: {}: {why}", args.file.display());
                 return match e {
                     history::ExtractError::NoSuchRevision { .. } => exit::USAGE,
                     _ => exit::BAD_INPUT,
@@ -104,7 +107,7 @@ pub fn run(args: &ChainArgs) -> exit::Outcome {
             // Wrapped at once: the String std::env::var returns is the only copy vbdt makes.
             Ok(p) => Some(Zeroizing::new(p)),
             Err(_) => {
-                eprintln!("vbdt chain: --password-env: the environment variable {var} is not set");
+                eprintln!("vbdt chain: --password-env: {}", crate::secrets::SecretError::EnvUnset(var.clone()).describe(vi));
                 return exit::USAGE;
             }
         },
@@ -116,7 +119,7 @@ pub fn run(args: &ChainArgs) -> exit::Outcome {
     {
         Ok(h) => h,
         Err(e) => {
-            eprintln!("vbdt chain: {}: {e}", args.file.display());
+            eprintln!("vbdt chain: {}: {}", args.file.display(), e.message().get(crate::msg::lang(vi)));
             return exit::BAD_INPUT;
         }
     };

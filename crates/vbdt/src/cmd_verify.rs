@@ -292,7 +292,7 @@ pub fn run(args: &VerifyArgs) -> exit::Outcome {
     }
     for o in &outcomes {
         if let Outcome::Error(e) = o {
-            eprintln!("vbdt verify: {}: {}", e.file, e.error);
+            eprintln!("vbdt verify: {}: {}", e.file, e.error.get(lang));
         }
     }
     let bundle = args.bundle.then(|| decide_bundle(args, &outcomes, &main_text, opts.password.as_ref().map(Password::as_str)));

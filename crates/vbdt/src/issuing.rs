@@ -170,10 +170,10 @@ pub fn fills(
     vi: bool,
 ) -> Result<Vec<FieldFill>, SignError> {
     let issue = |en: String, v: String| SignError::Issue(say(vi, en, v));
-    let reserved = blanks::reserved_blanks(input).map_err(|e| SignError::Appearance(e.to_string()))?;
+    let reserved = blanks::reserved_blanks(input).map_err(SignError::Appearance)?;
     if !reserved.is_empty() {
         let signed = signed_len.and_then(|l| input.get(..l)).map(blanks::reserved_blanks).transpose();
-        let signed = signed.map_err(|e| SignError::Appearance(e.to_string()))?.unwrap_or_default();
+        let signed = signed.map_err(SignError::Appearance)?.unwrap_or_default();
         for r in &reserved {
             if !signed.iter().any(|s| s.name == r.name && s.blank == r.blank && s.value.is_none()) {
                 return Err(issue(

@@ -207,6 +207,7 @@ impl TestPkiFiles {
 
 /// `vbdt testpki`.
 pub fn run(args: &crate::cli::TestpkiArgs) -> Result<()> {
+    let vi = matches!(args.lang, crate::cli::Lang::Vi);
     let mut opts = TestPkiOptions::new(&args.out);
     opts.ocsp_url = args.ocsp_url.clone();
     opts.crl_base_url = args.crl_base_url.clone();
@@ -215,13 +216,23 @@ pub fn run(args: &crate::cli::TestpkiArgs) -> Result<()> {
     opts.ca_issuers_url = args.ca_issuers_url.clone();
     if let Some(out) = &args.reissue_crls {
         reissue_crls(&args.out, out, &args.revoke)?;
-        println!("fresh CRLs written to {}", out.display());
+        if vi {
+            println!("đã ghi CRL mới vào {}", out.display());
+        } else {
+            println!("fresh CRLs written to {}", out.display());
+        }
         return Ok(());
     }
     let files = generate(&opts)?;
-    println!("test PKI written to {}", files.dir.display());
-    println!("  trust anchor: {}", files.root().display());
-    println!("  PKCS#12 files: {}/NAME.p12, password in {}", files.dir.display(), files.password_file().display());
+    if vi {
+        println!("đã ghi hạ tầng khóa công khai thử nghiệm vào {}", files.dir.display());
+        println!("  chứng thư gốc tin cậy: {}", files.root().display());
+        println!("  tệp PKCS#12: {}/TÊN.p12, mật khẩu trong {}", files.dir.display(), files.password_file().display());
+    } else {
+        println!("test PKI written to {}", files.dir.display());
+        println!("  trust anchor: {}", files.root().display());
+        println!("  PKCS#12 files: {}/NAME.p12, password in {}", files.dir.display(), files.password_file().display());
+    }
     Ok(())
 }
 
@@ -334,7 +345,7 @@ pub fn generate(opts: &TestPkiOptions) -> Result<TestPkiFiles> {
     if opts.password.is_empty() || opts.password.contains(['\n', '\r']) {
         bail!("the PKCS#12 password must be one non-empty line");
     }
-    fs::create_dir_all(&opts.out).with_context(|| format!("creating {}", opts.out.display()))?;
+    fs::create_dir_all(&opts.out).map_err(crate::msg::FileOp::new(crate::msg::Op::Create, &opts.out))?;
     let dir = fs::canonicalize(&opts.out).with_context(|| format!("resolving {}", opts.out.display()))?;
     let crl_url = |name: &str| opts.crl_base_url.as_ref().map(|base| format!("{base}{name}"));
 
@@ -716,7 +727,7 @@ pub fn reissue_crls(pki: &Path, out: &Path, revoke: &[String]) -> Result<()> {
     let shape = Shape::parse(&shape_text).ok_or_else(|| anyhow!("{}: unknown shape {shape_text:?}", pki.join("shape.txt").display()))?;
     let load_key = |name: &str| -> Result<KeyPair> {
         let path = pki.join(format!("{name}.key.pem"));
-        let pem = fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+        let pem = fs::read_to_string(&path).map_err(crate::msg::FileOp::new(crate::msg::Op::Read, &path))?;
         KeyPair::from_pkcs8_pem_and_sign_algo(&pem, key_kind(name).alg()).with_context(|| format!("{} is not a usable key", path.display()))
     };
     let (root_key, ca_key) = (load_key("root")?, load_key("ca")?);
@@ -731,7 +742,7 @@ pub fn reissue_crls(pki: &Path, out: &Path, revoke: &[String]) -> Result<()> {
     let (root, ca) = (Issuer::from_params(&root_params, &root_key), Issuer::from_params(&ca_params, &ca_key));
     let now = OffsetDateTime::now_utc().replace_nanosecond(0).map_err(|e| anyhow!("clock: {e}"))?;
     let index_path = pki.join("index.txt");
-    let mut index = fs::read_to_string(&index_path).with_context(|| format!("reading {}", index_path.display()))?;
+    let mut index = fs::read_to_string(&index_path).map_err(crate::msg::FileOp::new(crate::msg::Op::Read, &index_path))?;
     let mut revoked = Vec::new();
     for name in revoke {
         let serial = serial_of(&pki.join(format!("{name}.pem")))?;
@@ -760,14 +771,14 @@ pub fn reissue_crls(pki: &Path, out: &Path, revoke: &[String]) -> Result<()> {
     if !revoke.is_empty() {
         write_file(&index_path, index.as_bytes())?;
     }
-    fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
+    fs::create_dir_all(out).map_err(crate::msg::FileOp::new(crate::msg::Op::Create, out))?;
     write_crls(out, &root, &ca, now, &revoked)
 }
 
 /// The serial number of the certificate in a PEM file.
 fn serial_of(pem_path: &Path) -> Result<Vec<u8>> {
     use x509_cert::der::DecodePem;
-    let pem = fs::read_to_string(pem_path).with_context(|| format!("reading {}", pem_path.display()))?;
+    let pem = fs::read_to_string(pem_path).map_err(crate::msg::FileOp::new(crate::msg::Op::Read, pem_path))?;
     let cert = x509_cert::Certificate::from_pem(pem.as_bytes()).map_err(|e| anyhow!("{}: {e}", pem_path.display()))?;
     Ok(cert.tbs_certificate.serial_number.as_bytes().to_vec())
 }
@@ -860,7 +871,7 @@ fn readme(opts: &TestPkiOptions) -> String {
 }
 
 fn write_file(path: &Path, data: &[u8]) -> Result<()> {
-    fs::write(path, data).with_context(|| format!("writing {}", path.display()))
+    fs::write(path, data).map_err(crate::msg::FileOp::new(crate::msg::Op::Write, path)).map_err(Into::into)
 }
 
 /// Writes a file readable by its owner only (where the platform has such modes).
@@ -872,8 +883,8 @@ fn write_secret(path: &Path, data: &[u8]) -> Result<()> {
         use std::os::unix::fs::OpenOptionsExt;
         options.mode(0o600);
     }
-    let mut file = options.open(path).with_context(|| format!("writing {}", path.display()))?;
-    file.write_all(data).with_context(|| format!("writing {}", path.display()))?;
+    let mut file = options.open(path).map_err(crate::msg::FileOp::new(crate::msg::Op::Write, path))?;
+    file.write_all(data).map_err(crate::msg::FileOp::new(crate::msg::Op::Write, path))?;
     Ok(())
 }
 
