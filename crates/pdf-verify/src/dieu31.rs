@@ -19,25 +19,33 @@ pub const ART_REVOCATION: &str = "Điều 31.1.c, 31.2";
 /// binary's pre-signing checks.
 pub fn vi_problem(p: &CertProblem) -> String {
     match p {
-        CertProblem::NotYetValid { subject, not_before } => format!("chứng thư \"{subject}\" chỉ có hiệu lực từ {}", fmt_time(*not_before)),
-        CertProblem::Expired { subject, not_after } => format!("chứng thư \"{subject}\" đã hết hạn lúc {}", fmt_time(*not_after)),
+        CertProblem::NotYetValid { subject, not_before } => {
+            format!("chứng thư chữ ký số \"{subject}\" chỉ có hiệu lực từ {}", fmt_time(*not_before))
+        }
+        CertProblem::Expired { subject, not_after } => format!("chứng thư chữ ký số \"{subject}\" đã hết hạn lúc {}", fmt_time(*not_after)),
         CertProblem::KeyUsageNotAllowed { subject, key_usage, .. } => {
-            format!("mục đích sử dụng khóa của chứng thư \"{subject}\" ({key_usage}) không cho phép dùng vào việc này")
+            format!("mục đích sử dụng khóa của chứng thư chữ ký số \"{subject}\" ({key_usage}) không cho phép dùng vào việc này")
         }
         CertProblem::CaOnlyCertificate { subject } => {
-            format!("chứng thư \"{subject}\" là chứng thư của tổ chức cung cấp dịch vụ (CA), không phải chứng thư ký văn bản")
+            format!("chứng thư chữ ký số \"{subject}\" là chứng thư chữ ký số của tổ chức cung cấp dịch vụ (CA), không phải chứng thư chữ ký số dùng để ký văn bản")
         }
         CertProblem::ExtendedKeyUsageNotAllowed { subject, ekus, .. } => {
-            format!("mục đích sử dụng mở rộng của chứng thư \"{subject}\" ({ekus}) không cho phép dùng vào việc này")
+            format!("mục đích sử dụng mở rộng của chứng thư chữ ký số \"{subject}\" ({ekus}) không cho phép dùng vào việc này")
         }
         CertProblem::ExtendedKeyUsageMissing { subject, required, .. } => {
-            format!("chứng thư \"{subject}\" thiếu mục đích sử dụng mở rộng {required}")
+            format!("chứng thư chữ ký số \"{subject}\" thiếu mục đích sử dụng mở rộng {required}")
         }
-        CertProblem::NotACa { subject } => format!("chứng thư \"{subject}\" không phải chứng thư CA"),
+        CertProblem::NotACa { subject } => format!("chứng thư chữ ký số \"{subject}\" không phải chứng thư chữ ký số của CA"),
         CertProblem::PolicyNotAllowed { subject, policies } => {
-            format!("chứng thư \"{subject}\" không mang chính sách chứng thư nào được yêu cầu (chứng thư có: {policies})")
+            format!("chứng thư chữ ký số \"{subject}\" không mang chính sách chứng thư chữ ký số nào được yêu cầu (chứng thư chữ ký số có: {policies})")
         }
-        other => format!("chứng thư không phù hợp: {other}"),
+        CertProblem::MalformedExtension { subject, extension, .. } => {
+            format!("chứng thư chữ ký số \"{subject}\" có phần mở rộng {extension} sai cấu trúc")
+        }
+        CertProblem::UnsupportedCriticalExtension { subject, oid } => {
+            format!("chứng thư chữ ký số \"{subject}\" có phần mở rộng bắt buộc {oid} không được hỗ trợ")
+        }
+        other => format!("chứng thư chữ ký số không phù hợp: {other}"),
     }
 }
 
@@ -56,7 +64,7 @@ pub fn validity(cert: &Certificate, at: OffsetDateTime, what_en: &str, what_vi: 
                     fmt_time(chain_check::cert::not_after(cert))
                 ),
                 format!(
-                    "chứng thư {what_vi} còn hiệu lực lúc {t} ({} – {})",
+                    "chứng thư chữ ký số {what_vi} còn hiệu lực lúc {t} ({} – {})",
                     fmt_time(chain_check::cert::not_before(cert)),
                     fmt_time(chain_check::cert::not_after(cert))
                 ),
@@ -110,7 +118,7 @@ pub fn required_policies(checks: &mut [Check], cert: &Certificate, path: &chain_
     match chain_check::article31::check_required_policies(cert, &required) {
         Ok(()) => {
             usage.message.en.push_str(&format!("; certificate policy as the trust anchor requires ({names})"));
-            usage.message.vi.push_str(&format!("; chính sách chứng thư đúng yêu cầu của chứng thư tin cậy ({names})"));
+            usage.message.vi.push_str(&format!("; chính sách chứng thư chữ ký số đúng yêu cầu của chứng thư chữ ký số tin cậy ({names})"));
         }
         Err(p) if usage.status == CheckStatus::Pass => {
             *usage = Check::new(
@@ -119,7 +127,7 @@ pub fn required_policies(checks: &mut [Check], cert: &Certificate, path: &chain_
                 CheckStatus::Fail,
                 Msg::new(
                     format!("{p}; the trust anchor requires {names}"),
-                    format!("{}; chứng thư tin cậy yêu cầu {names}", vi_problem(&p)),
+                    format!("{}; chứng thư chữ ký số tin cậy yêu cầu {names}", vi_problem(&p)),
                 ),
             );
         }
@@ -182,7 +190,7 @@ pub fn revocation(
         let role_vi = if i == 0 { "chứng thư chữ ký số của người ký" } else { "chứng thư chữ ký số của CA" };
         let Some(issuer) = issuer else {
             unknown_en.push(format!("{role_en} \"{who}\": its issuer certificate is not available"));
-            unknown_vi.push(format!("{role_vi} \"{who}\": không có chứng thư của tổ chức cấp"));
+            unknown_vi.push(format!("{role_vi} \"{who}\": không có chứng thư chữ ký số của tổ chức cấp"));
             continue;
         };
         let kind = if basis == TimeBasis::Claimed { revocation::TimeKind::Claimed } else { revocation::TimeKind::Proven };

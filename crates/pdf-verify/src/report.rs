@@ -477,7 +477,7 @@ pub fn text(o: &Outcome, lang: Lang, style: Style) -> String {
             (r, true) => role_vi(r).to_string(),
         };
         if let (Some(RoleSource::Certificate), Some(e)) = (s.role_source, &s.role_evidence) {
-            role.push_str(&if vi { format!(" (theo chứng thư: {e})") } else { format!(" (from the certificate: {e})") });
+            role.push_str(&if vi { format!(" (theo chứng thư chữ ký số: {e})") } else { format!(" (from the certificate: {e})") });
         }
         if let Some(k) = s.marked_kind {
             role.push_str(match (k, vi) {
@@ -507,7 +507,10 @@ pub fn text(o: &Outcome, lang: Lang, style: Style) -> String {
             let t = fmt_time(p.time);
             out.push_str(&match (vi, used) {
                 (true, true) => {
-                    format!("    ⧗ đã tồn tại lúc {t} (dấu thời gian tài liệu [{}]); chứng thư được kiểm tra tại thời điểm này\n", p.field)
+                    format!(
+                        "    ⧗ đã tồn tại lúc {t} (dấu thời gian tài liệu [{}]); chứng thư chữ ký số được kiểm tra tại thời điểm này\n",
+                        p.field
+                    )
                 }
                 (true, false) => format!("    ⧗ đã tồn tại lúc {t} (dấu thời gian tài liệu [{}])\n", p.field),
                 (false, true) => format!("    ⧗ existed by {t} (document timestamp [{}]); certificates checked at that time\n", p.field),

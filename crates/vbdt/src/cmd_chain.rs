@@ -209,8 +209,8 @@ fn path_text(out: &mut String, path: &[CertInfo], indent: &str, vi: bool) {
                 EvidenceLocation::Dss => t(vi, "trong DSS", "in the DSS"),
             };
             let status = match e.status.as_str() {
-                "good" => t(vi, "tốt", "good"),
-                "revoked" => t(vi, "đã thu hồi", "revoked"),
+                "good" => t(vi, "chưa bị thu hồi", "good"),
+                "revoked" => t(vi, "đã bị thu hồi", "revoked"),
                 _ => t(vi, "không rõ", "unknown"),
             };
             let covers = if e.covers_use_time {
@@ -328,7 +328,15 @@ pub fn text(h: &History, vi: bool) -> String {
     }
     let d = &h.dss;
     if d.present {
-        let _ = writeln!(out, "DSS: {} {}, {} OCSP, {} CRL, {} VRI", d.certs, t(vi, "chứng thư", "certificates"), d.ocsps, d.crls, d.vri);
+        let _ = writeln!(
+            out,
+            "DSS: {} {}, {} OCSP, {} CRL, {} VRI",
+            d.certs,
+            t(vi, "chứng thư chữ ký số", "certificates"),
+            d.ocsps,
+            d.crls,
+            d.vri
+        );
     } else {
         let _ = writeln!(out, "DSS: {}", t(vi, "không có", "none"));
     }

@@ -74,7 +74,7 @@ pub fn refusal(r: &CertRefusal, vi: bool) -> String {
         CertRefusal::Ca(problem) => format!("Điều 32: {}", pdf_verify::dieu31::vi_problem(problem)),
         CertRefusal::Path(e) => format!("Điều 32: {}", pdf_verify::dieu32::vi_path_error(e)),
         CertRefusal::IncompleteChain { subject } => format!(
-            "Điều 32: chuỗi chứng thư chữ ký số của {subject} không đầy đủ (các chứng thư của tổ chức cấp tới chứng thư gốc phải có trong tệp khóa hoặc thiết bị ký số, hoặc được cho bằng --certs)"
+            "Điều 32: chuỗi chứng thư chữ ký số của {subject} không đầy đủ (các chứng thư chữ ký số của tổ chức cấp tới chứng thư chữ ký số gốc phải có trong tệp khóa hoặc thiết bị ký số, hoặc được cho bằng --certs)"
         ),
         CertRefusal::Revoked { subject, revoked_at, reason } => format!(
             "Điều 31.1.c: chứng thư chữ ký số của người ký {subject} đã bị thu hồi lúc {}{}",
@@ -157,7 +157,7 @@ pub fn sign_error(err: &SignError, vi: bool) -> String {
         _ if !vi => err.to_string(),
         SignError::Encrypted => "tệp đã mã hóa; vbdt không ký tệp PDF mã hóa".into(),
         SignError::CertifiedNoChanges => {
-            "văn bản đã được chứng thực (DocMDP P=1), không cho phép thay đổi; ký thêm sẽ làm mất hiệu lực chữ ký chứng thực đó".into()
+            "văn bản có chữ ký chứng nhận không cho phép thay đổi (DocMDP P=1); ký thêm sẽ làm mất hiệu lực chữ ký chứng nhận đó".into()
         }
         SignError::OutputExists(p) => format!("{} đã tồn tại (dùng --force để ghi đè)", p.display()),
         SignError::Key(why) => format!("không dùng được khóa ({why})"),

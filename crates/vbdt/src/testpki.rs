@@ -226,7 +226,7 @@ pub fn run(args: &crate::cli::TestpkiArgs) -> Result<()> {
     let files = generate(&opts)?;
     if vi {
         println!("đã ghi hạ tầng khóa công khai thử nghiệm vào {}", files.dir.display());
-        println!("  chứng thư gốc tin cậy: {}", files.root().display());
+        println!("  chứng thư chữ ký số gốc tin cậy: {}", files.root().display());
         println!("  tệp PKCS#12: {}/TÊN.p12, mật khẩu trong {}", files.dir.display(), files.password_file().display());
     } else {
         println!("test PKI written to {}", files.dir.display());
