@@ -298,6 +298,21 @@ fn sign_cases(c: &mut Checker, pki: &TestPki, hsm: &SoftHsm, f: &Files, lang: La
     hsm.apply(&mut cmd);
     let out = c.run("sign wrong PIN", lang, cmd);
     c.code(&out, 5);
+    let mut cmd = vbdt(["sign"]);
+    cmd.arg(&f.doc).arg("-o").arg(&f.ra).arg("--pkcs11").arg(hsm.module_path()).args([
+        "--token",
+        "khong-co-nhan",
+        "--pin-env",
+        "TOKEN_PIN",
+    ]);
+    cmd.arg("--offline").env("TOKEN_PIN", SoftHsm::PIN);
+    hsm.apply(&mut cmd);
+    let out = c.run("sign unknown token", lang, cmd);
+    c.code(&out, 5);
+    let mut cmd = vbdt(["sign"]);
+    cmd.arg(&f.doc).arg("-o").arg(&f.ra).arg("--p12").arg(&f.khong_co).arg("--pass-file").arg(pki.password_file()).arg("--offline");
+    let out = c.run("sign missing key file", lang, cmd);
+    c.code(&out, 5);
     for (what, key, extra) in [
         ("sign expired certificate", "expired", vec!["--offline".to_string()]),
         ("sign not yet valid certificate", "notyet", vec!["--offline".to_string()]),
@@ -399,7 +414,7 @@ fn every_error_and_warning_is_in_the_chosen_language_and_zone() {
         let out = c.run("ltv revocation not checkable", lang, cmd);
         c.code(&out, 5);
     }
-    assert_eq!(c.runs, 60, "every case ran, in both languages");
+    assert_eq!(c.runs, 64, "every case ran, in both languages");
     assert!(c.problems.is_empty(), "{} of {} runs:\n\n{}", c.problems.len(), c.runs, c.problems.join("\n\n"));
 }
 

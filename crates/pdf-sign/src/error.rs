@@ -25,8 +25,8 @@ pub enum SignError {
     #[error("{0} already exists (use --force to overwrite)")]
     OutputExists(PathBuf),
     /// The key file or token could not be opened or used.
-    #[error("{0}")]
-    Key(String),
+    #[error(transparent)]
+    Key(#[from] KeyProblem),
     /// A wrong PIN or password. Never retried.
     #[error(transparent)]
     BadSecret(#[from] SecretProblem),
@@ -130,4 +130,60 @@ pub enum PrecheckWarning {
     /// Điều 31.1.c: no usable OCSP response or CRL.
     #[error("Điều 31.1.c: revocation status of {subject} could not be checked: {}", .reasons.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
     RevocationUnknown { subject: String, reasons: Vec<Unchecked> },
+}
+
+/// Why the key file or token could not be opened or used. `detail`s are the words of the
+/// library below (p12-keystore, cryptoki, aws-lc-rs), in English.
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum KeyProblem {
+    #[error("{}: {source}", path.display())]
+    P12Unreadable {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{}: not a usable PKCS#12 file: {detail}", path.display())]
+    P12Unusable { path: PathBuf, detail: String },
+    #[error("{}: no private key with a certificate inside", path.display())]
+    P12NoKey { path: PathBuf },
+    #[error("{}: the private key does not match its certificate, or is not one vbdt signs with ({detail})", path.display())]
+    P12KeyUnusable { path: PathBuf, detail: String },
+    /// No signer certificate with the key.
+    #[error("no signer certificate")]
+    NoCertificate,
+    /// A digest the key cannot or may not sign with.
+    #[error("{digest} is not offered for this key")]
+    DigestNotOffered { digest: &'static str },
+    #[error("{digest} is not allowed for new signatures")]
+    DigestNotAllowed { digest: &'static str },
+    /// The signing operation itself failed.
+    #[error("signing failed: {detail}")]
+    SigningFailed { detail: String },
+    /// A PKCS#11 call failed (`step`: what vbdt was doing).
+    #[error("PKCS#11 {}: {step}: {detail}", module.display())]
+    Pkcs11 { module: PathBuf, step: &'static str, detail: String },
+    #[error("no token labelled {label:?} (tokens present: {})", if .present.is_empty() { "none".to_string() } else { .present.join(", ") })]
+    NoTokenLabelled { label: String, present: Vec<String> },
+    #[error("no token present")]
+    NoToken,
+    #[error("no certificate visible on the token before login; vbdt runs the Điều 29 checks before touching the key")]
+    NoPublicCertificate,
+    #[error("no private key labelled {0:?} on the token")]
+    NoKeyLabelled(String),
+    #[error("no private key on the token")]
+    NoKey,
+    #[error("{0} private keys on the token; choose one with --key LABEL")]
+    SeveralKeys(usize),
+    #[error("several private keys labelled {0:?}")]
+    SeveralKeysLabelled(String),
+    #[error("the token holds no certificate for this key (same CKA_ID)")]
+    NoCertificateForKey,
+    #[error("the certificate checked before login does not belong to the chosen key; choose it with --key LABEL")]
+    CheckedCertificateNotTheKeys,
+    #[error("unsupported key type on the token (RSA 2048–4096 or ECDSA P-256/P-384 expected)")]
+    UnsupportedKey,
+    /// The PIN could not be had (the caller says why, in the user's language).
+    #[error("{0}")]
+    PinUnavailable(String),
 }

@@ -4,7 +4,7 @@
 
 use chain_check::revocation::Unchecked;
 use pdf_raw::RawError;
-use pdf_sign::{CertRefusal, InputProblem, PrecheckWarning, SecretProblem, SignError};
+use pdf_sign::{CertRefusal, InputProblem, KeyProblem, PrecheckWarning, SecretProblem, SignError};
 use stamp_layout::LayoutError;
 
 /// `2026-12-02T12:52:08+07:00`: the one format of every time shown.
@@ -58,6 +58,45 @@ fn secret_problem(p: &SecretProblem, vi: bool) -> String {
         SecretProblem::PinRejected => "thiết bị ký số từ chối mã PIN (không thử lại: thiết bị sẽ khóa sau vài lần nhập sai)".into(),
         SecretProblem::PinLocked => "mã PIN của thiết bị ký số đã bị khóa".into(),
         _ => "mã PIN hoặc mật khẩu sai, không thử lại".into(),
+    }
+}
+
+/// Why the key file or token cannot be used, in Vietnamese.
+fn key_problem(p: &KeyProblem) -> String {
+    match p {
+        KeyProblem::P12Unreadable { path, source } => format!("{}: không đọc được tệp khóa: {}", path.display(), io(source, true)),
+        KeyProblem::P12Unusable { path, detail } => format!("{}: không phải tệp PKCS#12 dùng được ({detail})", path.display()),
+        KeyProblem::P12NoKey { path } => format!("{}: trong tệp không có khóa bí mật kèm chứng thư chữ ký số", path.display()),
+        KeyProblem::P12KeyUnusable { path, detail } => {
+            format!("{}: khóa bí mật không khớp với chứng thư chữ ký số, hoặc không phải loại vbdt ký được ({detail})", path.display())
+        }
+        KeyProblem::NoCertificate => "không có chứng thư chữ ký số của người ký".into(),
+        KeyProblem::DigestNotOffered { digest } => format!("khóa này không ký được với {digest}"),
+        KeyProblem::DigestNotAllowed { digest } => format!("{digest} không được dùng cho chữ ký mới"),
+        KeyProblem::SigningFailed { detail } => format!("ký không thành công ({detail})"),
+        KeyProblem::Pkcs11 { module, step, detail } => {
+            format!("PKCS#11 {}: lỗi của thiết bị ký số hoặc thư viện ({step}: {detail})", module.display())
+        }
+        KeyProblem::NoTokenLabelled { label, present } => format!(
+            "không có thiết bị ký số mang nhãn \"{label}\" (các thiết bị đang có: {})",
+            if present.is_empty() { "không có".to_string() } else { present.join(", ") }
+        ),
+        KeyProblem::NoToken => "không có thiết bị ký số nào được cắm".into(),
+        KeyProblem::NoPublicCertificate => {
+            "thiết bị ký số không cho thấy chứng thư chữ ký số nào trước khi đăng nhập; vbdt kiểm tra theo Điều 29 trước khi dùng khóa"
+                .into()
+        }
+        KeyProblem::NoKeyLabelled(label) => format!("thiết bị ký số không có khóa bí mật mang nhãn \"{label}\""),
+        KeyProblem::NoKey => "thiết bị ký số không có khóa bí mật nào".into(),
+        KeyProblem::SeveralKeys(n) => format!("thiết bị ký số có {n} khóa bí mật; hãy chọn một bằng --key NHÃN"),
+        KeyProblem::SeveralKeysLabelled(label) => format!("có nhiều khóa bí mật mang nhãn \"{label}\""),
+        KeyProblem::NoCertificateForKey => "thiết bị ký số không có chứng thư chữ ký số cho khóa này (cùng CKA_ID)".into(),
+        KeyProblem::CheckedCertificateNotTheKeys => {
+            "chứng thư chữ ký số đã kiểm tra trước khi đăng nhập không thuộc khóa được chọn; hãy chọn bằng --key NHÃN".into()
+        }
+        KeyProblem::UnsupportedKey => "loại khóa trên thiết bị ký số không được hỗ trợ (cần RSA 2048–4096 hoặc ECDSA P-256/P-384)".into(),
+        KeyProblem::PinUnavailable(why) => why.clone(),
+        other => format!("không dùng được khóa ({other})"),
     }
 }
 
@@ -153,6 +192,10 @@ pub fn sign_error(err: &SignError, vi: bool) -> String {
         }
         SignError::BadSecret(p) => secret_problem(p, vi),
         SignError::Certificate(r) => refusal(r, vi),
+        SignError::Key(KeyProblem::P12Unreadable { path, source }) if !vi => {
+            format!("{}: cannot read the key file: {}", path.display(), io(source, false))
+        }
+        SignError::Key(p) if !vi => p.to_string(),
         SignError::Appearance(e) => layout(e, vi),
         _ if !vi => err.to_string(),
         SignError::Encrypted => "tệp đã mã hóa; vbdt không ký tệp PDF mã hóa".into(),
@@ -160,7 +203,7 @@ pub fn sign_error(err: &SignError, vi: bool) -> String {
             "văn bản có chữ ký chứng nhận không cho phép thay đổi (DocMDP P=1); ký thêm sẽ làm mất hiệu lực chữ ký chứng nhận đó".into()
         }
         SignError::OutputExists(p) => format!("{} đã tồn tại (dùng --force để ghi đè)", p.display()),
-        SignError::Key(why) => format!("không dùng được khóa ({why})"),
+        SignError::Key(p) => key_problem(p),
         SignError::Timestamp(why) => format!("dịch vụ cấp dấu thời gian: {why}"),
         SignError::Issue(why) => format!("số và ngày ban hành (S11): {why}"),
         SignError::ClerkCheck(why) => format!("văn thư kiểm tra trước khi ký (S12): văn bản không hợp lệ: {why}"),
