@@ -329,6 +329,18 @@ fn sign_cases(c: &mut Checker, pki: &TestPki, hsm: &SoftHsm, f: &Files, lang: La
     cmd.arg(&f.doc).arg("-o").arg(&f.ra).arg("--p12").arg(pki.p12("personal")).args(["--pass-env", "VBDT_LANG_TEST_NEVER_SET"]);
     let out = c.run("sign unset secret variable", lang, cmd);
     c.code(&out, 2);
+    // A timestamp service that does not answer; trust and CRL files that are not there.
+    let nowhere = f.khong_co.display().to_string();
+    for (what, extra, code) in [
+        ("sign unreachable TSA", vec!["--tsa", "http://127.0.0.1:9/tsa"], 5),
+        ("sign missing --trust", vec!["--trust", &nowhere], 4),
+        ("sign missing --crl", vec!["--crl", &nowhere], 4),
+    ] {
+        let mut cmd = with_key("sign", pki, "personal", &f.doc, &f.ra);
+        cmd.arg("--offline").args(&extra);
+        let out = c.run(what, lang, cmd);
+        c.code(&out, code);
+    }
     // sign --image: a bad image, and a non-PDF or missing input with a good image.
     for (what, input, image) in [
         ("sign --image bad image", &f.doc, &f.anh_hong),
@@ -361,6 +373,15 @@ fn other_cases(c: &mut Checker, pki: &TestPki, f: &Files, lang: Lang) {
             let out = c.run(&format!("{sub} {what}"), lang, cmd);
             c.code(&out, 4);
         }
+    }
+    for sub in ["verify", "chain", "ltv"] {
+        let mut cmd = vbdt([sub, "--trust"]);
+        cmd.arg(&f.khong_co).arg(&f.signed);
+        if sub == "ltv" {
+            cmd.arg("-o").arg(&f.ra);
+        }
+        let out = c.run(&format!("{sub} missing --trust"), lang, cmd);
+        c.code(&out, 4);
     }
     let mut cmd = vbdt(["verify", "--offline", "--trust"]);
     cmd.arg(pki.root()).arg(&f.signed);
@@ -414,7 +435,7 @@ fn every_error_and_warning_is_in_the_chosen_language_and_zone() {
         let out = c.run("ltv revocation not checkable", lang, cmd);
         c.code(&out, 5);
     }
-    assert_eq!(c.runs, 64, "every case ran, in both languages");
+    assert_eq!(c.runs, 76, "every case ran, in both languages");
     assert!(c.problems.is_empty(), "{} of {} runs:\n\n{}", c.problems.len(), c.runs, c.problems.join("\n\n"));
 }
 

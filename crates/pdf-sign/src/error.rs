@@ -33,8 +33,8 @@ pub enum SignError {
     /// The signer certificate fails a Điều 29 pre-check.
     #[error(transparent)]
     Certificate(#[from] CertRefusal),
-    #[error("timestamp service: {0}")]
-    Timestamp(String),
+    #[error("timestamp service {url}: {problem}")]
+    Timestamp { url: String, problem: TsaProblem },
     /// The visible appearance cannot be placed or drawn (name not found, bad image, …).
     #[error("appearance: {0}")]
     Appearance(#[from] stamp_layout::LayoutError),
@@ -186,4 +186,32 @@ pub enum KeyProblem {
     /// The PIN could not be had (the caller says why, in the user's language).
     #[error("{0}")]
     PinUnavailable(String),
+}
+
+/// Why the timestamp service gave no usable token (the URL is in [`SignError::Timestamp`]).
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum TsaProblem {
+    /// The service could not be asked.
+    #[error("{}", http_reason(.0))]
+    Unreachable(#[source] chain_check::HttpError),
+    #[error("request refused (PKIStatus {0})")]
+    Refused(String),
+    /// An answer that is not a usable token (the detail, in English).
+    #[error("{0}")]
+    BadAnswer(String),
+    #[error("the token ({size} bytes) is larger than the {capacity} bytes reserved")]
+    TooLarge { size: usize, capacity: usize },
+}
+
+/// An HTTP failure without its URL (said once, by the caller).
+fn http_reason(e: &chain_check::HttpError) -> String {
+    use chain_check::HttpError;
+    match e {
+        HttpError::Timeout { timeout, .. } => format!("no answer within {} s", timeout.as_secs().max(1)),
+        HttpError::Status { status, .. } => format!("HTTP status {status}"),
+        HttpError::Transport { message, .. } => format!("cannot connect ({message})"),
+        HttpError::TooLarge { limit, .. } => format!("response larger than {limit} bytes"),
+        other => other.to_string(),
+    }
 }

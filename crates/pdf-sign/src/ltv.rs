@@ -403,10 +403,10 @@ pub fn doc_timestamp_update(input: &[u8], tsa_url: &str, http: &HttpLimits) -> R
     let imprint = h.finish();
     let token = crate::tsa::request_token(tsa_url, &imprint, DigestAlg::Sha256, http)?;
     if token.len() > TOKEN_CAPACITY {
-        return Err(SignError::Timestamp(format!(
-            "{tsa_url}: the token ({} bytes) is larger than the {TOKEN_CAPACITY} bytes reserved",
-            token.len()
-        )));
+        return Err(SignError::Timestamp {
+            url: tsa_url.to_string(),
+            problem: crate::error::TsaProblem::TooLarge { size: token.len(), capacity: TOKEN_CAPACITY },
+        });
     }
     let hex = hex::encode_upper(&token);
     out[hole_start + 1..hole_start + 1 + hex.len()].copy_from_slice(hex.as_bytes());

@@ -94,7 +94,7 @@ pub fn run(args: &ChainArgs) -> exit::Outcome {
         match chain_check::cert::load_cert_sources(&args.trust) {
             Ok(c) => trust.add(c),
             Err(e) => {
-                eprintln!("vbdt chain: --trust: {e}");
+                eprintln!("vbdt chain: --trust: {}", crate::msg::cert_error(&e, vi));
                 return exit::BAD_INPUT;
             }
         }

@@ -219,7 +219,7 @@ pub fn run(args: &LtvArgs) -> exit::Outcome {
         match chain_check::cert::load_cert_sources(&args.trust) {
             Ok(c) => trust.add(c),
             Err(e) => {
-                eprintln!("vbdt ltv: --trust: {e}");
+                eprintln!("vbdt ltv: --trust: {}", crate::msg::cert_error(&e, vi));
                 return exit::BAD_INPUT;
             }
         }
@@ -230,7 +230,7 @@ pub fn run(args: &LtvArgs) -> exit::Outcome {
         match chain_check::cert::load_cert_sources(&args.certs) {
             Ok(c) => c,
             Err(e) => {
-                eprintln!("vbdt ltv: --certs: {e}");
+                eprintln!("vbdt ltv: --certs: {}", crate::msg::cert_error(&e, vi));
                 return exit::BAD_INPUT;
             }
         }
@@ -240,7 +240,7 @@ pub fn run(args: &LtvArgs) -> exit::Outcome {
         match std::fs::read(p) {
             Ok(b) => crls.push(b),
             Err(e) => {
-                eprintln!("vbdt ltv: --crl {}: {e}", p.display());
+                eprintln!("vbdt ltv: {}", crate::msg::crl_unreadable(p, &e, vi));
                 return exit::BAD_INPUT;
             }
         }

@@ -138,6 +138,7 @@ fn parse_date(s: &str) -> Result<Date, String> {
 
 /// Builds the verification options; errors are (exit code, message).
 fn options(args: &VerifyArgs) -> Result<VerifyOptions, (exit::Outcome, String)> {
+    let vi = args.lang == crate::cli::Lang::Vi;
     let mut trust = chain_check::TrustStore::new();
     let mut profiles: Vec<TrustProfile> = args.trust_profile.clone();
     if profiles.is_empty() && args.trust.is_empty() {
@@ -147,7 +148,8 @@ fn options(args: &VerifyArgs) -> Result<VerifyOptions, (exit::Outcome, String)> 
         trust.add_profile(p.name()).map_err(|e| (exit::BAD_INPUT, format!("trust profile {}: {e}", p.name())))?;
     }
     if !args.trust.is_empty() {
-        let anchors = chain_check::cert::load_cert_sources(&args.trust).map_err(|e| (exit::BAD_INPUT, format!("--trust: {e}")))?;
+        let anchors = chain_check::cert::load_cert_sources(&args.trust)
+            .map_err(|e| (exit::BAD_INPUT, format!("--trust: {}", crate::msg::cert_error(&e, vi))))?;
         let policies = args
             .require_policy
             .iter()
@@ -159,20 +161,21 @@ fn options(args: &VerifyArgs) -> Result<VerifyOptions, (exit::Outcome, String)> 
     let extra_certs = if args.certs.is_empty() {
         Vec::new()
     } else {
-        chain_check::cert::load_cert_sources(&args.certs).map_err(|e| (exit::BAD_INPUT, format!("--certs: {e}")))?
+        chain_check::cert::load_cert_sources(&args.certs)
+            .map_err(|e| (exit::BAD_INPUT, format!("--certs: {}", crate::msg::cert_error(&e, vi))))?
     };
     let mut crls = Vec::new();
     for path in &args.crl {
-        crls.push(std::fs::read(path).map_err(|e| (exit::BAD_INPUT, format!("--crl {}: {e}", path.display())))?);
+        crls.push(std::fs::read(path).map_err(|e| (exit::BAD_INPUT, crate::msg::crl_unreadable(path, &e, vi)))?);
     }
     if args.password_env.is_some() {
         crate::secrets::no_core_dumps();
     }
     let password = match &args.password_env {
         // Wrapped at once: the String std::env::var returns is the only copy vbdt makes.
-        Some(var) => Some(Password::new(Zeroizing::new(
-            std::env::var(var).map_err(|_| (exit::USAGE, format!("--password-env: the environment variable {var} is not set")))?,
-        ))),
+        Some(var) => Some(Password::new(Zeroizing::new(std::env::var(var).map_err(|_| {
+            (exit::USAGE, format!("--password-env: {}", crate::secrets::SecretError::EnvUnset(var.clone()).describe(vi)))
+        })?))),
         None => None,
     };
     Ok(VerifyOptions {

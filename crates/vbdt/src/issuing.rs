@@ -275,16 +275,20 @@ pub fn check_options(args: &KeyArgs) -> anyhow::Result<VerifyOptions> {
     if args.trust.is_empty() {
         trust.add_profile("vgca").map_err(|e| anyhow::anyhow!("trust profile vgca: {e}"))?;
     } else {
-        trust.add(chain_check::cert::load_cert_sources(&args.trust).map_err(|e| anyhow::anyhow!("--trust: {e}"))?);
+        trust.add(
+            chain_check::cert::load_cert_sources(&args.trust)
+                .map_err(|e| anyhow::anyhow!("--trust: {}", crate::msg::cert_error(&e, args.vi())))?,
+        );
     }
     let extra_certs = if args.certs.is_empty() {
         Vec::new()
     } else {
-        chain_check::cert::load_cert_sources(&args.certs).map_err(|e| anyhow::anyhow!("--certs: {e}"))?
+        chain_check::cert::load_cert_sources(&args.certs)
+            .map_err(|e| anyhow::anyhow!("--certs: {}", crate::msg::cert_error(&e, args.vi())))?
     };
     let mut crls = Vec::new();
     for path in &args.crl {
-        crls.push(std::fs::read(path).with_context(|| format!("cannot read the CRL {}", path.display()))?);
+        crls.push(std::fs::read(path).map_err(|e| anyhow::anyhow!("{}", crate::msg::crl_unreadable(path, &e, args.vi())))?);
     }
     Ok(VerifyOptions { trust, extra_certs, crls, online: !args.offline, ..VerifyOptions::default() })
 }

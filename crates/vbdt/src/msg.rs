@@ -39,6 +39,30 @@ pub fn raw(e: &RawError, vi: bool) -> String {
     pdf_verify::verdict::raw_msg(e).get(lang(vi)).to_string()
 }
 
+/// A certificate file (--trust, --certs) that cannot be used.
+pub fn cert_error(e: &chain_check::CertError, vi: bool) -> String {
+    use chain_check::CertError;
+    match e {
+        CertError::Io { path, source } if vi => format!("không đọc được {}: {}", path.display(), io(source, true)),
+        CertError::Io { path, source } => format!("cannot read {}: {}", path.display(), io(source, false)),
+        CertError::InFile { path, source } => format!("{}: {}", path.display(), cert_error(source, vi)),
+        CertError::NoCertificate if vi => "không tìm thấy chứng thư chữ ký số nào".into(),
+        CertError::Base64 { index } if vi => format!("khối PEM thứ {index}: base64 sai cấu trúc"),
+        CertError::Der(_) if vi => "chứng thư chữ ký số sai cấu trúc DER".into(),
+        CertError::MalformedExtension { extension, .. } if vi => format!("phần mở rộng {extension} sai cấu trúc"),
+        other => other.to_string(),
+    }
+}
+
+/// A CRL file (--crl) that cannot be read.
+pub fn crl_unreadable(path: &std::path::Path, e: &std::io::Error, vi: bool) -> String {
+    if vi {
+        format!("không đọc được CRL {}: {}", path.display(), io(e, true))
+    } else {
+        format!("cannot read the CRL {}: {}", path.display(), io(e, false))
+    }
+}
+
 /// Why the input cannot be updated.
 fn input_problem(p: &InputProblem, vi: bool) -> String {
     match (p, vi) {
@@ -58,6 +82,25 @@ fn secret_problem(p: &SecretProblem, vi: bool) -> String {
         SecretProblem::PinRejected => "thiết bị ký số từ chối mã PIN (không thử lại: thiết bị sẽ khóa sau vài lần nhập sai)".into(),
         SecretProblem::PinLocked => "mã PIN của thiết bị ký số đã bị khóa".into(),
         _ => "mã PIN hoặc mật khẩu sai, không thử lại".into(),
+    }
+}
+
+/// Why the timestamp service gave no usable token, in Vietnamese.
+fn tsa_problem(p: &pdf_sign::TsaProblem) -> String {
+    use chain_check::HttpError;
+    use pdf_sign::TsaProblem;
+    match p {
+        TsaProblem::Unreachable(HttpError::Timeout { timeout, .. }) => {
+            format!("không có trả lời trong {} giây", timeout.as_secs().max(1))
+        }
+        TsaProblem::Unreachable(HttpError::Status { status, .. }) => format!("máy chủ trả mã HTTP {status}"),
+        TsaProblem::Unreachable(HttpError::Transport { .. }) => "không kết nối được".into(),
+        TsaProblem::Unreachable(HttpError::TooLarge { limit, .. }) => format!("câu trả lời lớn hơn {limit} byte"),
+        TsaProblem::Unreachable(other) => format!("không hỏi được dịch vụ ({other})"),
+        TsaProblem::Refused(status) => format!("dịch vụ từ chối yêu cầu (PKIStatus {status})"),
+        TsaProblem::BadAnswer(detail) => format!("câu trả lời không phải dấu thời gian dùng được ({detail})"),
+        TsaProblem::TooLarge { size, capacity } => format!("dấu thời gian ({size} byte) lớn hơn {capacity} byte được dành sẵn"),
+        other => other.to_string(),
     }
 }
 
@@ -204,7 +247,7 @@ pub fn sign_error(err: &SignError, vi: bool) -> String {
         }
         SignError::OutputExists(p) => format!("{} đã tồn tại (dùng --force để ghi đè)", p.display()),
         SignError::Key(p) => key_problem(p),
-        SignError::Timestamp(why) => format!("dịch vụ cấp dấu thời gian: {why}"),
+        SignError::Timestamp { url, problem } => format!("dịch vụ cấp dấu thời gian {url}: {}", tsa_problem(problem)),
         SignError::Issue(why) => format!("số và ngày ban hành (S11): {why}"),
         SignError::ClerkCheck(why) => format!("văn thư kiểm tra trước khi ký (S12): văn bản không hợp lệ: {why}"),
         SignError::Internal(why) => format!("lỗi nội bộ ({why})"),

@@ -206,11 +206,11 @@ fn with_suffix(name: &Path, suffix: &str) -> PathBuf {
     PathBuf::from(format!("{stem}{suffix}.{ext}"))
 }
 
-fn load_certs(paths: &[PathBuf]) -> anyhow::Result<Vec<x509_cert::Certificate>> {
+fn load_certs(paths: &[PathBuf], vi: bool) -> anyhow::Result<Vec<x509_cert::Certificate>> {
     if paths.is_empty() {
         return Ok(Vec::new());
     }
-    chain_check::cert::load_cert_sources(paths).map_err(|e| anyhow::anyhow!("{e}"))
+    chain_check::cert::load_cert_sources(paths).map_err(|e| anyhow::anyhow!("{}", crate::msg::cert_error(&e, vi)))
 }
 
 /// Builds the Điều 29 options from the flags.
@@ -219,12 +219,12 @@ pub fn precheck_options(args: &KeyArgs) -> anyhow::Result<PrecheckOptions> {
         None
     } else {
         let mut store = chain_check::TrustStore::new();
-        store.add(load_certs(&args.trust)?);
+        store.add(load_certs(&args.trust, args.vi())?);
         Some(store)
     };
     let mut crls = Vec::new();
     for path in &args.crl {
-        crls.push(std::fs::read(path).with_context(|| format!("cannot read the CRL {}", path.display()))?);
+        crls.push(std::fs::read(path).map_err(|e| anyhow::anyhow!("{}", crate::msg::crl_unreadable(path, &e, args.vi())))?);
     }
     Ok(PrecheckOptions {
         at: time::OffsetDateTime::now_utc(),
@@ -244,7 +244,7 @@ pub fn open_key(args: &KeyArgs, pre: &PrecheckOptions, warnings: &mut Vec<String
     // unreadable or too long, no terminal) is a usage error, as in verify and chain; a
     // wrong one is the key's failure.
     let usage = |e: crate::secrets::SecretError| (exit::USAGE, e.describe(vi));
-    let extra = load_certs(&args.certs).map_err(|e| (exit::BAD_INPUT, format!("{e:#}")))?;
+    let extra = load_certs(&args.certs, vi).map_err(|e| (exit::BAD_INPUT, format!("{e:#}")))?;
     if let Some(p12) = &args.p12 {
         let password =
             SecretSource::choose(args.pass_env.as_deref(), args.pass_file.as_deref(), Secret::P12Password, vi).read().map_err(usage)?;
