@@ -329,6 +329,15 @@ fn sign_cases(c: &mut Checker, pki: &TestPki, hsm: &SoftHsm, f: &Files, lang: La
     cmd.arg(&f.doc).arg("-o").arg(&f.ra).arg("--p12").arg(pki.p12("personal")).args(["--pass-env", "VBDT_LANG_TEST_NEVER_SET"]);
     let out = c.run("sign unset secret variable", lang, cmd);
     c.code(&out, 2);
+    // A warning: the seal's red image as a personal signature (S2 wants blue).
+    let _ = std::fs::remove_file(&f.ra);
+    let mut cmd = with_key("sign", pki, "personal", &f.doc, &f.ra);
+    cmd.arg("--image").arg(repo_root().join("fixtures/images/dau-co-quan.png")).args(["--role", "personal", "--offline"]);
+    let out = c.run("sign --image colour warning", lang, cmd);
+    c.code(&out, 0);
+    let said = output_text(&out);
+    assert!(said.contains("S2"), "no colour warning: {said}");
+    let _ = std::fs::remove_file(&f.ra);
     // A timestamp service that does not answer; trust and CRL files that are not there.
     let nowhere = f.khong_co.display().to_string();
     for (what, extra, code) in [
@@ -435,7 +444,7 @@ fn every_error_and_warning_is_in_the_chosen_language_and_zone() {
         let out = c.run("ltv revocation not checkable", lang, cmd);
         c.code(&out, 5);
     }
-    assert_eq!(c.runs, 76, "every case ran, in both languages");
+    assert_eq!(c.runs, 78, "every case ran, in both languages");
     assert!(c.problems.is_empty(), "{} of {} runs:\n\n{}", c.problems.len(), c.runs, c.problems.join("\n\n"));
 }
 

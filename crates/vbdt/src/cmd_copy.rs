@@ -125,7 +125,7 @@ fn text_jobs(
         opts.signing_time = time::OffsetDateTime::now_utc();
         let placed = stamp_layout::text_stamp(input, &lines(opts.signing_time), &font).map_err(SignError::Appearance)?;
         opts.appearance = placed.appearance;
-        Ok((opts, placed.warnings))
+        Ok((opts, placed.warnings.iter().map(|w| crate::msg::layout_warning(w, key.vi())).collect()))
     };
     signing::run_batch(cmd, jobs, force, signer.as_ref(), key, &prepare)
 }

@@ -246,7 +246,7 @@ pub fn run(args: &SignArgs) -> exit::Outcome {
         }
         .map_err(SignError::Appearance)?;
         opts.appearance = placed.appearance;
-        warnings.extend(placed.warnings);
+        warnings.extend(placed.warnings.iter().map(|w| crate::msg::layout_warning(w, vi)));
         Ok((opts, warnings))
     };
     signing::run_batch("sign", &jobs, args.out.force, key.as_ref(), &args.key, &prepare)

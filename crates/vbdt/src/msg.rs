@@ -190,7 +190,10 @@ pub fn warning(w: &PrecheckWarning, vi: bool) -> String {
 /// A problem with the visible appearance.
 pub fn layout(e: &LayoutError, vi: bool) -> String {
     if !vi {
-        return e.to_string();
+        return match e {
+            LayoutError::FontUnreadable { path, source } => format!("font: cannot read {}: {}", path.display(), io(source, false)),
+            other => other.to_string(),
+        };
     }
     match e {
         LayoutError::Pdf(why) => format!("không đọc được tệp PDF để đặt hình thức chữ ký ({why})"),
@@ -212,11 +215,41 @@ pub fn layout(e: &LayoutError, vi: bool) -> String {
             "phông chữ \"{font}\" không có ký tự {ch:?} (U+{code:04X}); hãy cho --font ĐƯỜNG_DẪN tới phông chữ có ký tự đó"
         ),
         LayoutError::Place(why) => format!("vị trí không dùng được ({why})"),
+        LayoutError::BoxOffPage { x, y, w, h, page, page_w, page_h } => {
+            format!("khung {x},{y},{w},{h} mm không nằm gọn trong trang {page} ({page_w:.0}×{page_h:.0} mm)")
+        }
+        LayoutError::SealSize(mm) => format!("con dấu cỡ {mm} mm là không hợp lý"),
+        LayoutError::StampTooWide => "dòng chữ đóng trên văn bản rộng hơn trang".into(),
+        LayoutError::FontUnreadable { path, source } => {
+            format!("không đọc được phông chữ {}: {}", path.display(), io(source, true))
+        }
         LayoutError::BlankTooNarrow { text, kind, width, size, room } => format!(
             "\"{text}\" rộng {width:.1} pt ở cỡ {size:.1} pt; chỗ trống cho {} chỉ rộng {room:.1} pt",
             kind.words().1
         ),
         LayoutError::Limit(why) => format!("nội dung trang vượt giới hạn vbdt đọc được ({why})"),
+        other => other.to_string(),
+    }
+}
+
+/// A placement warning in the chosen language.
+pub fn layout_warning(w: &stamp_layout::LayoutWarning, vi: bool) -> String {
+    use stamp_layout::{ColorCheck, LayoutWarning};
+    if !vi {
+        return w.to_string();
+    }
+    let color = |c: &ColorCheck| match c {
+        ColorCheck::Blue => "màu xanh (S2: ảnh chữ ký cá nhân màu xanh)",
+        ColorCheck::Red => "màu đỏ (S3: con dấu màu đỏ)",
+    };
+    match w {
+        LayoutWarning::StampOverText { text } => {
+            format!("dòng chữ đóng ở góc trên bên phải trang 1 đè lên chữ của trang (\"{text}\"); lề trên của văn bản có thể quá hẹp")
+        }
+        LayoutWarning::Greyscale { want } => format!("ảnh là ảnh xám, không phải {}", color(want)),
+        LayoutWarning::OffColor { percent, want } => {
+            format!("chỉ {percent}% điểm ảnh nhìn thấy được là {}", color(want))
+        }
         other => other.to_string(),
     }
 }
