@@ -202,7 +202,9 @@ fn encrypted_files_say_why_and_open_with_the_password() {
     let out = run(&mut cmd);
     assert_eq!(out.status.code(), Some(1), "unsigned expected: {}", output_text(&out));
     let pubkey = shared.join("corpus/pyhanko/minimal-pubkey-aes256.pdf");
-    let out = run(vbdt(["verify", "--offline"]).arg(&pubkey));
-    assert_eq!(out.status.code(), Some(4));
-    assert!(output_text(&out).contains("certificate holders"), "{}", output_text(&out));
+    for (lang, said) in [("en", "certificate holders"), ("vi", "người giữ chứng thư chữ ký số")] {
+        let out = run(vbdt(["verify", "--offline", "--lang", lang]).arg(&pubkey));
+        assert_eq!(out.status.code(), Some(4));
+        assert!(output_text(&out).contains(said), "{}", output_text(&out));
+    }
 }
