@@ -29,6 +29,6 @@ pub use article32::{Budget, CertPath, PathBuilder, PathError};
 pub use cert::{CertError, Certificate};
 pub use digest::{DigestAlg, Hasher};
 pub use http::{HttpError, HttpLimits};
-pub use revocation::{FetchProblem, RevocationError, RevocationSources, RevocationStatus, Source, TimeKind, Unchecked};
+pub use revocation::{EvidenceProblem, FetchProblem, RevocationError, RevocationSources, RevocationStatus, Source, TimeKind, Unchecked};
 pub use sigalg::SignatureError;
 pub use trust::{TrustError, TrustStore};

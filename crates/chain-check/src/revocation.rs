@@ -142,12 +142,57 @@ pub enum Unchecked {
     #[error("the certificate names no OCSP responder and no CRL distribution point")]
     NoSourceNamed,
     /// A response or CRL was there but cannot be used (`what`: e.g. "CRL #1",
-    /// "OCSP http://…"; `why`: the detail, in English).
+    /// "OCSP http://…").
     #[error("{what}: {why}")]
-    Unusable { what: String, why: String },
+    Unusable { what: String, why: EvidenceProblem },
     /// The responder or distribution point could not be asked.
     #[error("{} {url}: {error}", if *.ocsp { "OCSP" } else { "CRL" })]
     Fetch { ocsp: bool, url: String, error: FetchProblem },
+}
+
+/// Why an OCSP response or a CRL does not prove the status at the time of interest.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum EvidenceProblem {
+    /// A CRL of another issuer (not a reason worth reporting for this certificate).
+    #[error("issued by \"{crl_issuer}\", not by the certificate's issuer \"{cert_issuer}\"")]
+    OtherIssuer { crl_issuer: String, cert_issuer: String },
+    /// Good evidence issued after the certificate expired (and no expired-certificates-on-CRL / archive cutoff keeps it).
+    #[error("issued at {} after the certificate expired ({}); it does not prove the status", crate::article31::rfc3339(.this_update), crate::article31::rfc3339(.not_after))]
+    AfterExpiry { this_update: OffsetDateTime, not_after: OffsetDateTime },
+    /// Good evidence whose nextUpdate is before the time of interest.
+    #[error("stale: valid until {}, before the time of interest {}", crate::article31::rfc3339(.next_update), crate::article31::rfc3339(.at))]
+    Stale { next_update: OffsetDateTime, at: OffsetDateTime },
+    /// Good evidence issued before the time of interest, with no nextUpdate.
+    #[error("issued at {} before the time of interest {} and gives no nextUpdate", crate::article31::rfc3339(.this_update), crate::article31::rfc3339(.at))]
+    NoNextUpdate { this_update: OffsetDateTime, at: OffsetDateTime },
+    /// Time rule 5: issued before a signing time only the signer claims.
+    #[error("issued at {}, before the signing time {}, which only the signer claims (no timestamp proves it): it does not prove the status at that time", crate::article31::rfc3339(.this_update), crate::article31::rfc3339(.at))]
+    BeforeClaimedTime { this_update: OffsetDateTime, at: OffsetDateTime },
+    /// `what` (thisUpdate, producedAt) lies in the future.
+    #[error("{what} {} is in the future", crate::article31::rfc3339(.time))]
+    Future { what: &'static str, time: OffsetDateTime },
+    /// The OCSP responder answers "unknown".
+    #[error("the responder does not know the certificate")]
+    ResponderUnknown,
+    /// The issuer certificate needed to check the evidence is not available.
+    #[error("the issuer certificate is not in the file")]
+    IssuerNotAvailable,
+    /// Anything else: malformed, wrongly signed, unsupported (the detail, in English).
+    #[error("{0}")]
+    Other(String),
+}
+
+impl From<String> for EvidenceProblem {
+    fn from(s: String) -> Self {
+        EvidenceProblem::Other(s)
+    }
+}
+
+impl From<&str> for EvidenceProblem {
+    fn from(s: &str) -> Self {
+        EvidenceProblem::Other(s.to_string())
+    }
 }
 
 /// Why a responder or distribution point gave nothing (the URL is in [`Unchecked::Fetch`]).
@@ -238,16 +283,12 @@ pub(crate) fn good_covers(
     next_update: Option<OffsetDateTime>,
     at: OffsetDateTime,
     expired_certs_kept_since: Option<OffsetDateTime>,
-) -> Result<(), String> {
+) -> Result<(), EvidenceProblem> {
     let not_after = cert::not_after(cert);
     if this_update > not_after {
         let kept = expired_certs_kept_since.is_some_and(|since| since <= not_after);
         if !kept {
-            return Err(format!(
-                "issued at {} after the certificate expired ({}); it does not prove the status",
-                crate::article31::rfc3339(&this_update),
-                crate::article31::rfc3339(&not_after)
-            ));
+            return Err(EvidenceProblem::AfterExpiry { this_update, not_after });
         }
     }
     if this_update >= at - SKEW {
@@ -255,16 +296,8 @@ pub(crate) fn good_covers(
     }
     match next_update {
         Some(nu) if at <= nu + SKEW => Ok(()),
-        Some(nu) => Err(format!(
-            "stale: valid until {}, before the time of interest {}",
-            crate::article31::rfc3339(&nu),
-            crate::article31::rfc3339(&at)
-        )),
-        None => Err(format!(
-            "issued at {} before the time of interest {} and gives no nextUpdate",
-            crate::article31::rfc3339(&this_update),
-            crate::article31::rfc3339(&at)
-        )),
+        Some(next_update) => Err(EvidenceProblem::Stale { next_update, at }),
+        None => Err(EvidenceProblem::NoNextUpdate { this_update, at }),
     }
 }
 
@@ -319,13 +352,11 @@ fn decide(cands: Vec<Candidate>, at: OffsetDateTime) -> Option<RevocationStatus>
 }
 
 /// Time rule 5: good evidence issued before a claimed signing time proves nothing at it.
-fn claimed_rule(finding: &Finding, at: OffsetDateTime, kind: TimeKind) -> Result<(), String> {
+fn claimed_rule(finding: &Finding, at: OffsetDateTime, kind: TimeKind) -> Result<(), EvidenceProblem> {
     match finding {
-        Finding::Good { this_update, .. } if kind == TimeKind::Claimed && *this_update < at - SKEW => Err(format!(
-            "issued at {}, before the signing time {}, which only the signer claims (no timestamp proves it): it does not prove the status at that time",
-            crate::article31::rfc3339(this_update),
-            crate::article31::rfc3339(&at)
-        )),
+        Finding::Good { this_update, .. } if kind == TimeKind::Claimed && *this_update < at - SKEW => {
+            Err(EvidenceProblem::BeforeClaimedTime { this_update: *this_update, at })
+        }
         _ => Ok(()),
     }
 }
@@ -393,13 +424,13 @@ struct Weigh {
 
 impl Weigh {
     /// Keeps usable evidence (true), or records why it is not used (false).
-    fn consider(&mut self, what: String, result: Result<Finding, String>, source: Source, der: Vec<u8>) -> bool {
+    fn consider(&mut self, what: String, result: Result<Finding, EvidenceProblem>, source: Source, der: Vec<u8>) -> bool {
         match result.and_then(|f| claimed_rule(&f, self.at, self.kind).map(|()| f)) {
             Ok(finding) => {
                 self.cands.push(Candidate { finding, source, der });
                 true
             }
-            Err(r) if r.starts_with(crl::OTHER_ISSUER) => {
+            Err(EvidenceProblem::OtherIssuer { .. }) => {
                 self.elsewhere += 1;
                 false
             }

@@ -284,6 +284,40 @@ pub fn revocation(
     )
 }
 
+/// Why an OCSP response or CRL does not prove the status, in Vietnamese. Malformed or
+/// unsupported evidence keeps chain-check's English detail in parentheses.
+pub fn vi_evidence(p: &revocation::EvidenceProblem) -> String {
+    use revocation::EvidenceProblem as E;
+    match p {
+        E::OtherIssuer { crl_issuer, cert_issuer } => {
+            format!("do \"{crl_issuer}\" cấp, không phải tổ chức cấp chứng thư chữ ký số \"{cert_issuer}\"")
+        }
+        E::AfterExpiry { this_update, not_after } => format!(
+            "phát hành lúc {} sau khi chứng thư chữ ký số hết hạn ({}); không chứng minh được tình trạng",
+            fmt_time(*this_update),
+            fmt_time(*not_after)
+        ),
+        E::Stale { next_update, at } => {
+            format!("đã cũ: chỉ có giá trị đến {}, trước thời điểm cần xét {}", fmt_time(*next_update), fmt_time(*at))
+        }
+        E::NoNextUpdate { this_update, at } => format!(
+            "phát hành lúc {} trước thời điểm cần xét {} và không ghi thời điểm cập nhật tiếp theo (nextUpdate)",
+            fmt_time(*this_update),
+            fmt_time(*at)
+        ),
+        E::BeforeClaimedTime { this_update, at } => format!(
+            "phát hành lúc {}, trước thời điểm ký {} mà chỉ người ký tự khai (không có dấu thời gian chứng minh): không chứng minh được tình trạng lúc đó",
+            fmt_time(*this_update),
+            fmt_time(*at)
+        ),
+        E::Future { what, time } => format!("{what} {} ở tương lai", fmt_time(*time)),
+        E::ResponderUnknown => "dịch vụ OCSP không biết chứng thư chữ ký số này".into(),
+        E::IssuerNotAvailable => "không có chứng thư chữ ký số của tổ chức cấp trong tệp".into(),
+        E::Other(detail) => format!("không dùng được ({detail})"),
+        other => other.to_string(),
+    }
+}
+
 /// Why a revocation status could not be established, in Vietnamese. The detail of an
 /// unusable response or CRL (`why`) is chain-check's English.
 pub fn vi_unchecked(u: &revocation::Unchecked) -> String {
@@ -297,7 +331,7 @@ pub fn vi_unchecked(u: &revocation::Unchecked) -> String {
         Unchecked::NoSourceNamed => {
             "chứng thư chữ ký số không ghi địa chỉ dịch vụ OCSP hay điểm phân phối CRL nào".into()
         }
-        Unchecked::Unusable { what, why } => format!("không dùng được {what}: {why}"),
+        Unchecked::Unusable { what, why } => format!("không dùng được {what}: {}", vi_evidence(why)),
         Unchecked::Fetch { ocsp, url, error } => {
             let what = if *ocsp { "OCSP" } else { "CRL" };
             let why = match error {

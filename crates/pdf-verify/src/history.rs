@@ -54,6 +54,9 @@ pub struct Evidence {
     pub covers_use_time: bool,
     /// Why not, when it does not.
     pub note: Option<String>,
+    /// The same in Vietnamese (for the text report; the JSON keeps `note`).
+    #[serde(skip)]
+    pub note_vi: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -422,7 +425,7 @@ fn evidence_for(
                     Ok(_) => (true, None),
                     Err(e) => (false, Some(e)),
                 },
-                None => (false, Some("the issuer certificate is not in the file".into())),
+                None => (false, Some(chain_check::EvidenceProblem::IssuerNotAvailable)),
             };
             out.push(Evidence {
                 kind: "ocsp",
@@ -431,7 +434,8 @@ fn evidence_for(
                 this_update: Some(tu),
                 next_update: nu,
                 covers_use_time: covers,
-                note,
+                note: note.as_ref().map(ToString::to_string),
+                note_vi: note.as_ref().map(crate::dieu31::vi_evidence),
             });
         } else {
             let der = crl::to_der(der);
@@ -450,7 +454,7 @@ fn evidence_for(
                     Ok(_) => (true, None),
                     Err(e) => (false, Some(e)),
                 },
-                None => (false, Some("the issuer certificate is not in the file".into())),
+                None => (false, Some(chain_check::EvidenceProblem::IssuerNotAvailable)),
             };
             out.push(Evidence {
                 kind: "crl",
@@ -459,7 +463,8 @@ fn evidence_for(
                 this_update: tu,
                 next_update: nu,
                 covers_use_time: covers,
-                note,
+                note: note.as_ref().map(ToString::to_string),
+                note_vi: note.as_ref().map(crate::dieu31::vi_evidence),
             });
         }
     }

@@ -219,7 +219,7 @@ fn path_text(out: &mut String, path: &[CertInfo], indent: &str, vi: bool) {
                 format!(
                     "{}{}",
                     t(vi, "không đủ cho thời điểm sử dụng", "does not cover the time of use"),
-                    e.note.as_ref().map(|n| format!(": {n}")).unwrap_or_default()
+                    if vi { e.note_vi.as_ref() } else { e.note.as_ref() }.map(|n| format!(": {n}")).unwrap_or_default()
                 )
             };
             let _ = writeln!(
