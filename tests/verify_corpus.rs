@@ -66,7 +66,7 @@ fn dss_signed_every_signature_passes_dieu30_and_chains_are_indeterminate_without
         let name = f.file_name().unwrap().to_string_lossy().to_string();
         let r = match verify(f, &opts) {
             Outcome::Report(r) => r,
-            Outcome::Error(e) => panic!("{name}: {}", e.error),
+            Outcome::Error(e) => panic!("{name}: {}", e.error.en),
         };
         assert!(!r.signatures.is_empty(), "{name}: no signature found");
         assert_ne!(r.verdict, Verdict::Valid, "{name}: valid without any trust anchor");
@@ -122,7 +122,7 @@ fn coverage_anomalies_are_never_valid() {
                     assert!(failed.contains(&"byte_range") || failed.contains(&"modifications"), "{}: {failed:?}", f.display());
                 }
             }
-            Outcome::Error(e) => panic!("{}: {}", f.display(), e.error),
+            Outcome::Error(e) => panic!("{}: {}", f.display(), e.error.en),
         }
     }
 }
@@ -138,7 +138,12 @@ fn every_corpus_file_finishes_quickly_without_panic() {
     for f in &files {
         if let Outcome::Error(e) = verify(f, &opts) {
             unreadable += 1;
-            assert!(!e.error.is_empty() && !e.error.contains('\n'), "{}: error must be one line: {:?}", f.display(), e.error);
+            assert!(
+                !e.error.en.is_empty() && !e.error.en.contains('\n') && !e.error.vi.contains('\n'),
+                "{}: error must be one line: {:?}",
+                f.display(),
+                e.error
+            );
         }
     }
     assert!(unreadable < files.len() / 2, "{unreadable} of {} files unreadable", files.len());
@@ -197,7 +202,9 @@ fn encrypted_files_say_why_and_open_with_the_password() {
     let out = run(&mut cmd);
     assert_eq!(out.status.code(), Some(1), "unsigned expected: {}", output_text(&out));
     let pubkey = shared.join("corpus/pyhanko/minimal-pubkey-aes256.pdf");
-    let out = run(vbdt(["verify", "--offline"]).arg(&pubkey));
-    assert_eq!(out.status.code(), Some(4));
-    assert!(output_text(&out).contains("certificate holders"), "{}", output_text(&out));
+    for (lang, said) in [("en", "certificate holders"), ("vi", "người giữ chứng thư chữ ký số")] {
+        let out = run(vbdt(["verify", "--offline", "--lang", lang]).arg(&pubkey));
+        assert_eq!(out.status.code(), Some(4));
+        assert!(output_text(&out).contains(said), "{}", output_text(&out));
+    }
 }

@@ -91,7 +91,8 @@ fn every_report_validates_against_the_schema() {
         assert_eq!(files[2]["verdict"], "unreadable");
         assert_eq!((files[3]["verdict"].as_str(), files[3]["document_kind"].as_str()), (Some("valid"), Some("copy")));
         assert_eq!((files[4]["verdict"].as_str(), files[4]["document_kind"].as_str()), (Some("valid"), Some("attachment")));
-        assert!(String::from_utf8_lossy(&out.stderr).contains("not.pdf: not a PDF"), "{}", output_text(&out));
+        let said = if lang == "vi" { "not.pdf: không phải tệp PDF" } else { "not.pdf: not a PDF" };
+        assert!(String::from_utf8_lossy(&out.stderr).contains(said), "{}", output_text(&out));
     }
 }
 

@@ -41,8 +41,11 @@ impl std::fmt::Display for Purpose {
     }
 }
 
-pub(crate) fn rfc3339(t: &OffsetDateTime) -> String {
-    t.format(&time::format_description::well_known::Rfc3339).unwrap_or_else(|_| t.to_string())
+/// A time as every message shows it: RFC 3339 in Vietnam's zone, whole seconds
+/// (`2026-12-02T12:52:08+07:00`).
+pub fn rfc3339(t: &OffsetDateTime) -> String {
+    let v = t.to_offset(time::macros::offset!(+7));
+    format!("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}+07:00", v.year(), u8::from(v.month()), v.day(), v.hour(), v.minute(), v.second())
 }
 
 /// Why a certificate fails Điều 31.1.a or 31.1.b. Each variant names the certificate's

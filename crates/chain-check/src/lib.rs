@@ -30,6 +30,6 @@ pub use cert::{CertError, Certificate};
 pub use digest::{DigestAlg, Hasher};
 pub use http::{HttpError, HttpLimits};
 pub use revocation::fetched::FetchCache;
-pub use revocation::{RevocationError, RevocationSources, RevocationStatus, Source, TimeKind};
+pub use revocation::{EvidenceProblem, FetchProblem, RevocationError, RevocationSources, RevocationStatus, Source, TimeKind, Unchecked};
 pub use sigalg::SignatureError;
 pub use trust::{TrustError, TrustStore};

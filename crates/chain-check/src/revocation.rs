@@ -148,7 +148,108 @@ pub enum RevocationStatus {
         source: Source,
     },
     /// No usable evidence; `reasons` says why each piece of evidence was not used.
-    Unknown { reasons: Vec<String> },
+    Unknown { reasons: Vec<Unchecked> },
+}
+
+/// Why the revocation status could not be established from one source (or at all).
+/// Displays as a one-line English reason; callers render other languages from the data.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Unchecked {
+    /// Nothing about this certificate: `elsewhere` CRLs were of other issuers.
+    #[error("{}", no_evidence_en(*.elsewhere, *.online))]
+    NoEvidence { elsewhere: usize, online: bool },
+    /// Online checking found no responder or distribution point to ask.
+    #[error("the certificate names no OCSP responder and no CRL distribution point")]
+    NoSourceNamed,
+    /// A response or CRL was there but cannot be used (`what`: e.g. "CRL #1",
+    /// "OCSP http://…").
+    #[error("{what}: {why}")]
+    Unusable { what: String, why: EvidenceProblem },
+    /// The responder or distribution point could not be asked.
+    #[error("{} {url}: {error}", if *.ocsp { "OCSP" } else { "CRL" })]
+    Fetch { ocsp: bool, url: String, error: FetchProblem },
+}
+
+/// Why an OCSP response or a CRL does not prove the status at the time of interest.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum EvidenceProblem {
+    /// A CRL of another issuer (not a reason worth reporting for this certificate).
+    #[error("issued by \"{crl_issuer}\", not by the certificate's issuer \"{cert_issuer}\"")]
+    OtherIssuer { crl_issuer: String, cert_issuer: String },
+    /// Good evidence issued after the certificate expired (and no expired-certificates-on-CRL / archive cutoff keeps it).
+    #[error("issued at {} after the certificate expired ({}); it does not prove the status", crate::article31::rfc3339(.this_update), crate::article31::rfc3339(.not_after))]
+    AfterExpiry { this_update: OffsetDateTime, not_after: OffsetDateTime },
+    /// Good evidence whose nextUpdate is before the time of interest.
+    #[error("stale: valid until {}, before the time of interest {}", crate::article31::rfc3339(.next_update), crate::article31::rfc3339(.at))]
+    Stale { next_update: OffsetDateTime, at: OffsetDateTime },
+    /// Good evidence issued before the time of interest, with no nextUpdate.
+    #[error("issued at {} before the time of interest {} and gives no nextUpdate", crate::article31::rfc3339(.this_update), crate::article31::rfc3339(.at))]
+    NoNextUpdate { this_update: OffsetDateTime, at: OffsetDateTime },
+    /// Time rule 5: issued before a signing time only the signer claims.
+    #[error("issued at {}, before the signing time {}, which only the signer claims (no timestamp proves it): it does not prove the status at that time", crate::article31::rfc3339(.this_update), crate::article31::rfc3339(.at))]
+    BeforeClaimedTime { this_update: OffsetDateTime, at: OffsetDateTime },
+    /// `what` (thisUpdate, producedAt) lies in the future.
+    #[error("{what} {} is in the future", crate::article31::rfc3339(.time))]
+    Future { what: &'static str, time: OffsetDateTime },
+    /// The OCSP responder answers "unknown".
+    #[error("the responder does not know the certificate")]
+    ResponderUnknown,
+    /// The issuer certificate needed to check the evidence is not available.
+    #[error("the issuer certificate is not in the file")]
+    IssuerNotAvailable,
+    /// Anything else: malformed, wrongly signed, unsupported (the detail, in English).
+    #[error("{0}")]
+    Other(String),
+}
+
+impl From<String> for EvidenceProblem {
+    fn from(s: String) -> Self {
+        EvidenceProblem::Other(s)
+    }
+}
+
+impl From<&str> for EvidenceProblem {
+    fn from(s: &str) -> Self {
+        EvidenceProblem::Other(s.to_string())
+    }
+}
+
+/// Why a responder or distribution point gave nothing (the URL is in [`Unchecked::Fetch`]).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum FetchProblem {
+    #[error("no answer within {secs} s")]
+    NoAnswer { secs: u64 },
+    #[error("HTTP status {0}")]
+    Status(u16),
+    /// Connection refused, DNS failure, broken protocol (the transport's words).
+    #[error("cannot connect: {0}")]
+    Unreachable(String),
+    #[error("response larger than {0} bytes")]
+    TooLarge(u64),
+    /// Anything else (an unusable URL, too many redirects, a request that cannot be encoded).
+    #[error("{0}")]
+    Other(String),
+}
+
+pub(crate) fn fetch_detail(e: &RevocationError) -> FetchProblem {
+    match e {
+        RevocationError::Http(HttpError::Timeout { timeout, .. }) => FetchProblem::NoAnswer { secs: timeout.as_secs().max(1) },
+        RevocationError::Http(HttpError::Status { status, .. }) => FetchProblem::Status(*status),
+        RevocationError::Http(HttpError::Transport { message, .. }) => FetchProblem::Unreachable(message.clone()),
+        RevocationError::Http(HttpError::TooLarge { limit, .. }) => FetchProblem::TooLarge(*limit),
+        other => FetchProblem::Other(other.to_string()),
+    }
+}
+
+fn no_evidence_en(elsewhere: usize, online: bool) -> String {
+    match (elsewhere, online) {
+        (0, false) => "no OCSP response or CRL available and online checking is off".to_string(),
+        (n, false) => format!("no OCSP response or CRL about this certificate ({n} from other issuers) and online checking is off"),
+        (_, true) => "no OCSP response or CRL about this certificate".to_string(),
+    }
 }
 
 impl RevocationStatus {
@@ -203,16 +304,12 @@ pub(crate) fn good_covers(
     next_update: Option<OffsetDateTime>,
     at: OffsetDateTime,
     expired_certs_kept_since: Option<OffsetDateTime>,
-) -> Result<(), String> {
+) -> Result<(), EvidenceProblem> {
     let not_after = cert::not_after(cert);
     if this_update > not_after {
         let kept = expired_certs_kept_since.is_some_and(|since| since <= not_after);
         if !kept {
-            return Err(format!(
-                "issued at {} after the certificate expired ({}); it does not prove the status",
-                crate::article31::rfc3339(&this_update),
-                crate::article31::rfc3339(&not_after)
-            ));
+            return Err(EvidenceProblem::AfterExpiry { this_update, not_after });
         }
     }
     if this_update >= at - SKEW {
@@ -220,16 +317,8 @@ pub(crate) fn good_covers(
     }
     match next_update {
         Some(nu) if at <= nu + SKEW => Ok(()),
-        Some(nu) => Err(format!(
-            "stale: valid until {}, before the time of interest {}",
-            crate::article31::rfc3339(&nu),
-            crate::article31::rfc3339(&at)
-        )),
-        None => Err(format!(
-            "issued at {} before the time of interest {} and gives no nextUpdate",
-            crate::article31::rfc3339(&this_update),
-            crate::article31::rfc3339(&at)
-        )),
+        Some(next_update) => Err(EvidenceProblem::Stale { next_update, at }),
+        None => Err(EvidenceProblem::NoNextUpdate { this_update, at }),
     }
 }
 
@@ -284,13 +373,11 @@ fn decide(cands: Vec<Candidate>, at: OffsetDateTime) -> Option<RevocationStatus>
 }
 
 /// Time rule 5: good evidence issued before a claimed signing time proves nothing at it.
-fn claimed_rule(finding: &Finding, at: OffsetDateTime, kind: TimeKind) -> Result<(), String> {
+fn claimed_rule(finding: &Finding, at: OffsetDateTime, kind: TimeKind) -> Result<(), EvidenceProblem> {
     match finding {
-        Finding::Good { this_update, .. } if kind == TimeKind::Claimed && *this_update < at - SKEW => Err(format!(
-            "issued at {}, before the signing time {}, which only the signer claims (no timestamp proves it): it does not prove the status at that time",
-            crate::article31::rfc3339(this_update),
-            crate::article31::rfc3339(&at)
-        )),
+        Finding::Good { this_update, .. } if kind == TimeKind::Claimed && *this_update < at - SKEW => {
+            Err(EvidenceProblem::BeforeClaimedTime { this_update: *this_update, at })
+        }
         _ => Ok(()),
     }
 }
@@ -340,11 +427,7 @@ pub fn check_at(
         return status;
     }
     if reasons.is_empty() {
-        reasons.push(match (elsewhere, sources.online) {
-            (0, false) => "no OCSP response or CRL available and online checking is off".to_string(),
-            (n, false) => format!("no OCSP response or CRL about this certificate ({n} from other issuers) and online checking is off"),
-            (_, true) => "no OCSP response or CRL about this certificate".to_string(),
-        });
+        reasons.push(Unchecked::NoEvidence { elsewhere, online: sources.online });
     }
     RevocationStatus::Unknown { reasons }
 }
@@ -354,7 +437,7 @@ struct Weigh {
     at: OffsetDateTime,
     kind: TimeKind,
     cands: Vec<Candidate>,
-    reasons: Vec<String>,
+    reasons: Vec<Unchecked>,
     /// CRLs of other issuers (e.g. the root's CRL when checking the signer): not a reason
     /// worth reporting for this certificate, only counted.
     elsewhere: usize,
@@ -362,18 +445,18 @@ struct Weigh {
 
 impl Weigh {
     /// Keeps usable evidence (true), or records why it is not used (false).
-    fn consider(&mut self, what: String, result: Result<Finding, String>, source: Source, der: Vec<u8>) -> bool {
+    fn consider(&mut self, what: String, result: Result<Finding, EvidenceProblem>, source: Source, der: Vec<u8>) -> bool {
         match result.and_then(|f| claimed_rule(&f, self.at, self.kind).map(|()| f)) {
             Ok(finding) => {
                 self.cands.push(Candidate { finding, source, der });
                 true
             }
-            Err(r) if r.starts_with(crl::OTHER_ISSUER) => {
+            Err(EvidenceProblem::OtherIssuer { .. }) => {
                 self.elsewhere += 1;
                 false
             }
             Err(r) => {
-                self.reasons.push(format!("{what}: {r}"));
+                self.reasons.push(Unchecked::Unusable { what, why: r });
                 false
             }
         }
@@ -397,7 +480,7 @@ fn fetch_into(w: &mut Weigh, cert: &Certificate, issuer: &Certificate, now: Offs
     }
     let crl_urls = cert::crl_urls(cert);
     if ocsp_urls.is_empty() && crl_urls.is_empty() {
-        w.reasons.push("the certificate names no OCSP responder and no CRL distribution point".into());
+        w.reasons.push(Unchecked::NoSourceNamed);
     }
     for url in &crl_urls {
         let get = |fresh| match &sources.cache {
@@ -411,7 +494,7 @@ fn fetch_into(w: &mut Weigh, cert: &Certificate, issuer: &Certificate, now: Offs
 }
 
 fn uncached(r: Result<Vec<u8>, RevocationError>) -> fetched::Fetched {
-    fetched::Fetched { body: r.map(Arc::from).map_err(|e| e.to_string()), cached_at: None }
+    fetched::Fetched { body: r.map(Arc::from).map_err(|e| fetch_detail(&e)), cached_at: None }
 }
 
 /// Weighs the answer of `url` (`what`: "OCSP" or "CRL"); an answer from the disk cache
@@ -422,7 +505,7 @@ fn consider_online(
     what: &str,
     url: &str,
     get: impl Fn(bool) -> fetched::Fetched,
-    evaluate: impl Fn(&[u8]) -> Result<Finding, String>,
+    evaluate: impl Fn(&[u8]) -> Result<Finding, EvidenceProblem>,
 ) -> bool {
     let mut answer = get(false);
     loop {
@@ -443,7 +526,7 @@ fn consider_online(
                     return true;
                 }
             }
-            Err(e) => w.reasons.push(format!("{what} {url}: {e}")),
+            Err(e) => w.reasons.push(Unchecked::Fetch { ocsp: what == "OCSP", url: url.to_string(), error: e.clone() }),
         }
         if answer.cached_at.is_none() {
             return false;

@@ -49,7 +49,7 @@ macro_rules! embedded {
     };
 }
 
-/// The government CA's generation 2 certificate policy (its CP, "chính sách chứng thư").
+/// The government CA's generation 2 certificate policy (its CP, "chính sách chứng thư chữ ký số").
 pub const VGCA_G2_POLICY: &str = "2.16.704.1.1.1.1.1";
 
 const EMBEDDED: &[EmbeddedCert] = &[

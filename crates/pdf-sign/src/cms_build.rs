@@ -123,7 +123,7 @@ pub(crate) fn signature_algorithm(kind: KeyKind, digest: DigestAlg, padding: Rsa
 /// Builds the DER ContentInfo(SignedData) for a document whose byte ranges hash to `document_digest`.
 pub(crate) fn build(document_digest: &[u8], key: &dyn KeySource, opts: &SignOptions) -> Result<BuiltCms, SignError> {
     let chain = key.chain();
-    let signer = chain.first().ok_or_else(|| SignError::Key("no signer certificate".into()))?;
+    let signer = chain.first().ok_or(crate::KeyProblem::NoCertificate)?;
     let signer_der = signer.to_der().map_err(internal)?;
 
     let ess = SigningCertificateV2 {

@@ -603,10 +603,7 @@ impl KeySource for CscKey {
         let made = self.made.lock().map_err(|_| SignError::Internal("CSC signatures lock poisoned".into()))?;
         match made.get(message) {
             Some((d, p, s)) if *d == digest && *p == padding => Ok(s.clone()),
-            _ => Err(SignError::Key(format!(
-                "CSC service {}: these signed attributes were not signed by the service (nothing was sent for them)",
-                self.client.service
-            ))),
+            _ => Err(SignError::Key(crate::error::KeyProblem::CscNotSigned { service: self.client.service.clone() })),
         }
     }
 }

@@ -1,6 +1,9 @@
 use std::path::PathBuf;
 
+use chain_check::revocation::Unchecked;
+use chain_check::{CertProblem, PathError};
 use thiserror::Error;
+use time::OffsetDateTime;
 
 /// Why a document could not be signed. Each variant maps to one exit code in the binary.
 #[derive(Debug, Error)]
@@ -8,29 +11,33 @@ use thiserror::Error;
 pub enum SignError {
     /// The input is not a PDF or is too broken to update safely.
     #[error("cannot be signed: {0}")]
-    BadInput(String),
+    BadInput(#[from] InputProblem),
     #[error("is encrypted; vbdt does not sign encrypted PDFs")]
     Encrypted,
     #[error("is certified with no changes permitted (DocMDP P=1); another signature would break it")]
     CertifiedNoChanges,
-    #[error("{path}: {why}")]
-    Io { path: PathBuf, why: String },
+    #[error("{}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
     #[error("{0} already exists (use --force to overwrite)")]
     OutputExists(PathBuf),
     /// The key file or token could not be opened or used.
-    #[error("{0}")]
-    Key(String),
+    #[error(transparent)]
+    Key(#[from] KeyProblem),
     /// A wrong PIN or password. Never retried.
-    #[error("{0}")]
-    BadSecret(String),
+    #[error(transparent)]
+    BadSecret(#[from] SecretProblem),
     /// The signer certificate fails a Điều 29 pre-check.
-    #[error("{0}")]
-    Certificate(String),
-    #[error("timestamp service: {0}")]
-    Timestamp(String),
+    #[error(transparent)]
+    Certificate(#[from] CertRefusal),
+    #[error("timestamp service {url}: {problem}")]
+    Timestamp { url: String, problem: TsaProblem },
     /// The visible appearance cannot be placed or drawn (name not found, bad image, …).
     #[error("appearance: {0}")]
-    Appearance(String),
+    Appearance(#[from] stamp_layout::LayoutError),
     /// The number and issue date cannot be filled (rules.md S11): no blank, a value that
     /// does not fit, a number missing for reserved blanks, … The message says what was
     /// looked for, in the language the caller chose.
@@ -58,5 +65,156 @@ impl SignError {
                 | SignError::Io { .. }
                 | SignError::OutputExists(_)
         )
+    }
+}
+
+/// Why the input cannot be updated (the binary names the file).
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum InputProblem {
+    /// Not a PDF, or its cross-reference structure cannot be read.
+    #[error("not a readable PDF ({0})")]
+    NotPdf(#[from] pdf_raw::RawError),
+    /// The structure is read but an object vbdt needs is broken (the detail, in English).
+    #[error("{0}")]
+    Structure(String),
+    /// 10 GB or more.
+    #[error("files of 10 GB or more are not supported")]
+    TooLarge,
+}
+
+/// A wrong PIN or password: never retried.
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum SecretProblem {
+    #[error("{}: wrong password (or damaged file)", .0.display())]
+    WrongP12Password(PathBuf),
+    #[error("the token rejected the PIN (not retried: tokens lock after a few wrong PINs)")]
+    PinRejected,
+    #[error("the token's PIN is locked")]
+    PinLocked,
+}
+
+/// Why the signer certificate is refused before signing (Điều 29: the checks of Điều
+/// 31 and 32 a verifier would make).
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum CertRefusal {
+    #[error("no signer certificate")]
+    NoSigner,
+    /// Điều 31.1.a (validity) or 31.1.b (usage) on the signer certificate.
+    #[error("{article}: signer {problem}")]
+    Signer {
+        article: &'static str,
+        #[source]
+        problem: CertProblem,
+    },
+    /// Điều 32: a CA certificate of the chain (without --trust) fails its validity.
+    #[error("Điều 32: CA {0}")]
+    Ca(#[source] CertProblem),
+    /// Điều 32: no valid path to the trust anchors given with --trust.
+    #[error("Điều 32: {0}")]
+    Path(#[source] PathError),
+    /// Điều 32: the issuers up to a root are not all there.
+    #[error("Điều 32: the certificate chain of {subject} is incomplete (the issuer certificates up to the root must be in the key file or token, or given with --certs)")]
+    IncompleteChain { subject: String },
+    /// Điều 31.1.c: revoked at or before the signing time.
+    #[error("Điều 31.1.c: signer certificate {subject} was revoked at {}{}", chain_check::article31::rfc3339(.revoked_at), .reason.as_ref().map(|r| format!(", reason {r}")).unwrap_or_default())]
+    Revoked { subject: String, revoked_at: OffsetDateTime, reason: Option<String> },
+}
+
+/// What the pre-checks let pass but the signer should hear of.
+#[derive(Debug, Clone, Error)]
+#[non_exhaustive]
+pub enum PrecheckWarning {
+    /// Điều 31.1.c: no usable OCSP response or CRL.
+    #[error("Điều 31.1.c: revocation status of {subject} could not be checked: {}", .reasons.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
+    RevocationUnknown { subject: String, reasons: Vec<Unchecked> },
+}
+
+/// Why the key file or token could not be opened or used. `detail`s are the words of the
+/// library below (p12-keystore, cryptoki, aws-lc-rs), in English.
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum KeyProblem {
+    #[error("{}: {source}", path.display())]
+    P12Unreadable {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{}: not a usable PKCS#12 file: {detail}", path.display())]
+    P12Unusable { path: PathBuf, detail: String },
+    #[error("{}: no private key with a certificate inside", path.display())]
+    P12NoKey { path: PathBuf },
+    #[error("{}: the private key does not match its certificate, or is not one vbdt signs with ({detail})", path.display())]
+    P12KeyUnusable { path: PathBuf, detail: String },
+    /// No signer certificate with the key.
+    #[error("no signer certificate")]
+    NoCertificate,
+    /// A digest the key cannot or may not sign with.
+    #[error("{digest} is not offered for this key")]
+    DigestNotOffered { digest: &'static str },
+    #[error("{digest} is not allowed for new signatures")]
+    DigestNotAllowed { digest: &'static str },
+    /// The signing operation itself failed.
+    #[error("signing failed: {detail}")]
+    SigningFailed { detail: String },
+    /// A PKCS#11 call failed (`step`: what vbdt was doing).
+    #[error("PKCS#11 {}: {step}: {detail}", module.display())]
+    Pkcs11 { module: PathBuf, step: &'static str, detail: String },
+    #[error("no token labelled {label:?} (tokens present: {})", if .present.is_empty() { "none".to_string() } else { .present.join(", ") })]
+    NoTokenLabelled { label: String, present: Vec<String> },
+    #[error("no token present")]
+    NoToken,
+    #[error("no certificate visible on the token before login; vbdt runs the Điều 29 checks before touching the key")]
+    NoPublicCertificate,
+    #[error("no private key labelled {0:?} on the token")]
+    NoKeyLabelled(String),
+    #[error("no private key on the token")]
+    NoKey,
+    #[error("{0} private keys on the token; choose one with --key LABEL")]
+    SeveralKeys(usize),
+    #[error("several private keys labelled {0:?}")]
+    SeveralKeysLabelled(String),
+    #[error("the token holds no certificate for this key (same CKA_ID)")]
+    NoCertificateForKey,
+    #[error("the certificate checked before login does not belong to the chosen key; choose it with --key LABEL")]
+    CheckedCertificateNotTheKeys,
+    #[error("unsupported key type on the token (RSA 2048–4096 or ECDSA P-256/P-384 expected)")]
+    UnsupportedKey,
+    /// The PIN could not be had (the caller says why, in the user's language).
+    #[error("{0}")]
+    PinUnavailable(String),
+    /// A remote signing (CSC) service was asked to sign signed attributes it never received.
+    #[error("CSC service {service}: these signed attributes were not signed by the service (nothing was sent for them)")]
+    CscNotSigned { service: String },
+}
+
+/// Why the timestamp service gave no usable token (the URL is in [`SignError::Timestamp`]).
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum TsaProblem {
+    /// The service could not be asked.
+    #[error("{}", http_reason(.0))]
+    Unreachable(#[source] chain_check::HttpError),
+    #[error("request refused (PKIStatus {0})")]
+    Refused(String),
+    /// An answer that is not a usable token (the detail, in English).
+    #[error("{0}")]
+    BadAnswer(String),
+    #[error("the token ({size} bytes) is larger than the {capacity} bytes reserved")]
+    TooLarge { size: usize, capacity: usize },
+}
+
+/// An HTTP failure without its URL (said once, by the caller).
+fn http_reason(e: &chain_check::HttpError) -> String {
+    use chain_check::HttpError;
+    match e {
+        HttpError::Timeout { timeout, .. } => format!("no answer within {} s", timeout.as_secs().max(1)),
+        HttpError::Status { status, .. } => format!("HTTP status {status}"),
+        HttpError::Transport { message, .. } => format!("cannot connect ({message})"),
+        HttpError::TooLarge { limit, .. } => format!("response larger than {limit} bytes"),
+        other => other.to_string(),
     }
 }

@@ -17,7 +17,7 @@ use der::{Decode, Encode};
 use x509_cert::Certificate;
 use zeroize::Zeroizing;
 
-use crate::{RsaPadding, SignError};
+use crate::{KeyProblem, RsaPadding, SignError};
 
 /// The kind of key, which decides the CMS signature algorithm.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -99,37 +99,36 @@ enum LoadedKey {
 impl P12Key {
     /// Opens `path` with `password`. A wrong password is `SignError::BadSecret`.
     pub fn open(path: &Path, password: &str) -> Result<Self, SignError> {
-        let data = read_secret_file(path, MAX_P12_BYTES).map_err(|e| SignError::Key(format!("{}: {e}", path.display())))?;
+        let data =
+            read_secret_file(path, MAX_P12_BYTES).map_err(|source| KeyProblem::P12Unreadable { path: path.to_path_buf(), source })?;
         let (chain, pkcs8) = {
             let store = p12_keystore::KeyStore::from_pkcs12(&data, password, p12_keystore::Pkcs12ImportPolicy::Relaxed).map_err(|e| {
                 let text = e.to_string();
                 if text.to_lowercase().contains("mac") || text.to_lowercase().contains("password") {
-                    SignError::BadSecret(format!("{}: wrong password (or damaged file)", path.display()))
+                    SignError::BadSecret(crate::SecretProblem::WrongP12Password(path.to_path_buf()))
                 } else {
-                    SignError::Key(format!("{}: not a usable PKCS#12 file: {text}", path.display()))
+                    KeyProblem::P12Unusable { path: path.to_path_buf(), detail: text }.into()
                 }
             })?;
-            let (_, key_chain) = store
-                .private_key_chain()
-                .ok_or_else(|| SignError::Key(format!("{}: no private key with a certificate inside", path.display())))?;
+            let (_, key_chain) = store.private_key_chain().ok_or_else(|| KeyProblem::P12NoKey { path: path.to_path_buf() })?;
             let chain = key_chain
                 .certs()
                 .iter()
                 .map(|c| Certificate::from_der(c.as_der()))
                 .collect::<Result<Vec<_>, _>>()
-                .map_err(|e| SignError::Key(format!("{}: bad certificate inside: {e}", path.display())))?;
+                .map_err(|e| KeyProblem::P12Unusable { path: path.to_path_buf(), detail: format!("bad certificate inside: {e}") })?;
             (chain, Zeroizing::new(key_chain.key().as_der().to_vec()))
             // `store` ends here. p12-keystore keeps the decrypted key in a plain Vec that
             // no API lets us clear: keep its life as short as this block.
         };
         drop(data);
         if chain.is_empty() {
-            return Err(SignError::Key(format!("{}: the private key has no certificate", path.display())));
+            return Err(KeyProblem::P12NoKey { path: path.to_path_buf() }.into());
         }
-        let key = load_pkcs8(&pkcs8).map_err(|why| SignError::Key(format!("{}: {why}", path.display())))?;
+        let key = load_pkcs8(&pkcs8).map_err(|detail| KeyProblem::P12KeyUnusable { path: path.to_path_buf(), detail })?;
         let chain = order_chain(chain);
         let p12 = P12Key { chain, key };
-        p12.check_key_matches_certificate().map_err(|why| SignError::Key(format!("{}: {why}", path.display())))?;
+        p12.check_key_matches_certificate().map_err(|detail| KeyProblem::P12KeyUnusable { path: path.to_path_buf(), detail })?;
         Ok(p12)
     }
 
@@ -168,9 +167,9 @@ fn ec_pair(pkcs8: &[u8], kind: KeyKind, digest: DigestAlg) -> Result<EcdsaKeyPai
     let alg = match (kind, digest) {
         (KeyKind::EcP256, DigestAlg::Sha256) => &sig::ECDSA_P256_SHA256_ASN1_SIGNING,
         (KeyKind::EcP384, DigestAlg::Sha384) => &sig::ECDSA_P384_SHA384_ASN1_SIGNING,
-        _ => return Err(SignError::Key(format!("{} is not offered for this key", digest.name()))),
+        _ => return Err(KeyProblem::DigestNotOffered { digest: digest.name() }.into()),
     };
-    EcdsaKeyPair::from_pkcs8(alg, pkcs8).map_err(|e| SignError::Key(format!("cannot load the EC key: {e}")))
+    EcdsaKeyPair::from_pkcs8(alg, pkcs8).map_err(|e| KeyProblem::SigningFailed { detail: format!("cannot load the EC key: {e}") }.into())
 }
 
 impl KeySource for P12Key {
@@ -196,15 +195,15 @@ impl KeySource for P12Key {
                     (RsaPadding::Pss, DigestAlg::Sha256) => &sig::RSA_PSS_SHA256,
                     (RsaPadding::Pss, DigestAlg::Sha384) => &sig::RSA_PSS_SHA384,
                     (RsaPadding::Pss, DigestAlg::Sha512) => &sig::RSA_PSS_SHA512,
-                    (_, other) => return Err(SignError::Key(format!("{} is not allowed for new signatures", other.name()))),
+                    (_, other) => return Err(KeyProblem::DigestNotAllowed { digest: other.name() }.into()),
                 };
                 let mut out = vec![0u8; k.public_modulus_len()];
-                k.sign(alg, &rng, message, &mut out).map_err(|_| SignError::Key("RSA signing failed".into()))?;
+                k.sign(alg, &rng, message, &mut out).map_err(|_| KeyProblem::SigningFailed { detail: "RSA".into() })?;
                 Ok(out)
             }
             LoadedKey::Ec { pkcs8, kind } => {
                 let pair = ec_pair(pkcs8, *kind, digest)?;
-                let s = pair.sign(&rng, message).map_err(|_| SignError::Key("ECDSA signing failed".into()))?;
+                let s = pair.sign(&rng, message).map_err(|_| KeyProblem::SigningFailed { detail: "ECDSA".into() })?;
                 Ok(s.as_ref().to_vec())
             }
         }
@@ -257,7 +256,8 @@ impl Pkcs11Key {
         check: impl FnOnce(&[Certificate]) -> Result<(), SignError>,
         pin: impl FnOnce() -> Result<Zeroizing<String>, SignError>,
     ) -> Result<Self, SignError> {
-        let key_err = |what: &str, e: cryptoki::error::Error| SignError::Key(format!("PKCS#11 {}: {what}: {e}", opts.module.display()));
+        let key_err =
+            |step: &'static str, e: cryptoki::error::Error| KeyProblem::Pkcs11 { module: opts.module.clone(), step, detail: e.to_string() };
         let ctx = Pkcs11::new(&opts.module).map_err(|e| key_err("cannot load the module", e))?;
         ctx.initialize(CInitializeArgs::new(CInitializeFlags::OS_LOCKING_OK)).map_err(|e| key_err("cannot initialize", e))?;
         let slots = ctx.get_slots_with_token().map_err(|e| key_err("cannot list tokens", e))?;
@@ -273,11 +273,8 @@ impl Pkcs11Key {
             labels.push(label);
         }
         let slot = chosen.ok_or_else(|| match &opts.token_label {
-            Some(l) => SignError::Key(format!(
-                "no token labelled {l:?} (tokens present: {})",
-                if labels.is_empty() { "none".into() } else { labels.join(", ") }
-            )),
-            None => SignError::Key("no token present".into()),
+            Some(l) => KeyProblem::NoTokenLabelled { label: l.clone(), present: labels.clone() },
+            None => KeyProblem::NoToken,
         })?;
         let session = ctx.open_ro_session(slot).map_err(|e| key_err("cannot open a session", e))?;
 
@@ -285,9 +282,7 @@ impl Pkcs11Key {
         // before the PIN is asked for and the key touched.
         let public_certs = read_certificates(&session, opts.key_label.as_deref());
         let Some((first, _)) = public_certs.first() else {
-            return Err(SignError::Key(
-                "no certificate visible on the token before login; vbdt runs the Điều 29 checks before touching the key".into(),
-            ));
+            return Err(KeyProblem::NoPublicCertificate.into());
         };
         let checked_leaf = first.clone();
         check(&assemble_chain(checked_leaf.clone(), public_certs.iter().map(|(c, _)| c.clone()).collect(), &opts.extra_certs))?;
@@ -299,11 +294,11 @@ impl Pkcs11Key {
         }
         let keys = session.find_objects(&template).map_err(|e| key_err("cannot search keys", e))?;
         let key = match (keys.len(), &opts.key_label) {
-            (0, Some(l)) => return Err(SignError::Key(format!("no private key labelled {l:?} on the token"))),
-            (0, None) => return Err(SignError::Key("no private key on the token".into())),
+            (0, Some(l)) => return Err(KeyProblem::NoKeyLabelled(l.clone()).into()),
+            (0, None) => return Err(KeyProblem::NoKey.into()),
             (1, _) => keys[0],
-            (n, None) => return Err(SignError::Key(format!("{n} private keys on the token; choose one with --key LABEL"))),
-            (_, Some(l)) => return Err(SignError::Key(format!("several private keys labelled {l:?}"))),
+            (n, None) => return Err(KeyProblem::SeveralKeys(n).into()),
+            (_, Some(l)) => return Err(KeyProblem::SeveralKeysLabelled(l.clone()).into()),
         };
         let attrs = session
             .get_attributes(key, &[AttributeType::Id, AttributeType::KeyType, AttributeType::Label])
@@ -323,11 +318,9 @@ impl Pkcs11Key {
             .iter()
             .find(|(_, cid)| id.as_ref().is_some_and(|id| id == cid))
             .map(|(c, _)| c.clone())
-            .ok_or_else(|| SignError::Key("the token holds no certificate for this key (same CKA_ID)".into()))?;
+            .ok_or(KeyProblem::NoCertificateForKey)?;
         if leaf != checked_leaf {
-            return Err(SignError::Key(
-                "the certificate checked before login does not belong to the chosen key; choose it with --key LABEL".into(),
-            ));
+            return Err(KeyProblem::CheckedCertificateNotTheKeys.into());
         }
         let ordered = assemble_chain(leaf, all_certs.into_iter().map(|(c, _)| c).collect(), &opts.extra_certs);
 
@@ -347,10 +340,10 @@ impl Pkcs11Key {
                 match params.map(|o| o.to_string()).as_deref() {
                     Some("1.2.840.10045.3.1.7") => KeyKind::EcP256,
                     Some("1.3.132.0.34") => KeyKind::EcP384,
-                    _ => return Err(SignError::Key("unsupported EC curve on the token".into())),
+                    _ => return Err(KeyProblem::UnsupportedKey.into()),
                 }
             }
-            _ => return Err(SignError::Key("unsupported key type on the token (RSA or EC expected)".into())),
+            _ => return Err(KeyProblem::UnsupportedKey.into()),
         };
         Ok(Pkcs11Key { _ctx: ctx, session: Mutex::new(session), key, chain: ordered, kind })
     }
@@ -362,10 +355,10 @@ fn login(session: &Session, pin: impl FnOnce() -> Result<Zeroizing<String>, Sign
     match session.login(UserType::User, Some(&auth)) {
         Ok(()) | Err(Error::Pkcs11(RvError::UserAlreadyLoggedIn, _)) => Ok(()),
         Err(Error::Pkcs11(RvError::PinIncorrect | RvError::PinInvalid | RvError::PinLenRange, _)) => {
-            Err(SignError::BadSecret("the token rejected the PIN (not retried: tokens lock after a few wrong PINs)".into()))
+            Err(SignError::BadSecret(crate::SecretProblem::PinRejected))
         }
-        Err(Error::Pkcs11(RvError::PinLocked, _)) => Err(SignError::BadSecret("the token's PIN is locked".into())),
-        Err(e) => Err(SignError::Key(format!("PKCS#11 login failed: {e}"))),
+        Err(Error::Pkcs11(RvError::PinLocked, _)) => Err(SignError::BadSecret(crate::SecretProblem::PinLocked)),
+        Err(e) => Err(KeyProblem::SigningFailed { detail: format!("PKCS#11 login failed: {e}") }.into()),
     }
 }
 
@@ -454,11 +447,11 @@ impl KeySource for Pkcs11Key {
 
     fn sign(&self, message: &[u8], digest: DigestAlg, padding: RsaPadding) -> Result<Vec<u8>, SignError> {
         if digest == DigestAlg::Sha1 {
-            return Err(SignError::Key("SHA-1 is not allowed for new signatures".into()));
+            return Err(KeyProblem::DigestNotAllowed { digest: DigestAlg::Sha1.name() }.into());
         }
         let hash = digest.digest(message);
         let session = self.session.lock().map_err(|_| SignError::Internal("token session poisoned".into()))?;
-        let token_err = |e: cryptoki::error::Error| SignError::Key(format!("the token failed to sign: {e}"));
+        let token_err = |e: cryptoki::error::Error| SignError::from(KeyProblem::SigningFailed { detail: e.to_string() });
         match (self.kind, padding) {
             (KeyKind::Rsa { .. }, RsaPadding::Pkcs1v15) => {
                 session.sign(&Mechanism::RsaPkcs, self.key, &digest_info(digest, &hash)?).map_err(token_err)
@@ -479,7 +472,7 @@ impl KeySource for Pkcs11Key {
 /// PKCS#11 returns ECDSA signatures as r‖s; CMS wants ECDSA-Sig-Value (DER).
 pub(crate) fn ecdsa_raw_to_der(raw: &[u8]) -> Result<Vec<u8>, SignError> {
     if raw.is_empty() || !raw.len().is_multiple_of(2) {
-        return Err(SignError::Key("the token returned a malformed ECDSA signature".into()));
+        return Err(KeyProblem::SigningFailed { detail: "the token returned a malformed ECDSA signature".into() }.into());
     }
     let (r, s) = raw.split_at(raw.len() / 2);
     #[derive(der::Sequence)]

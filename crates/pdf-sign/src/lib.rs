@@ -17,7 +17,7 @@ mod xref_out;
 use std::path::Path;
 
 pub use chain_check::digest::DigestAlg;
-pub use error::SignError;
+pub use error::{CertRefusal, InputProblem, KeyProblem, PrecheckWarning, SecretProblem, SignError, TsaProblem};
 pub use form_fields::FieldFill;
 pub use keys::{KeySource, P12Key, Pkcs11Key, Pkcs11Options};
 pub use output::{sync_dir, write_atomically, write_input_and_update, Durability};
@@ -206,7 +206,7 @@ pub fn sign_file(
     key: &dyn KeySource,
     opts: &SignOptions,
 ) -> Result<SignedUpdate, SignError> {
-    let input = Input::open(input_path).map_err(|e| SignError::Io { path: input_path.to_path_buf(), why: e.to_string() })?;
+    let input = Input::open(input_path).map_err(|source| SignError::Io { path: input_path.to_path_buf(), source })?;
     if !force && output_path.exists() {
         return Err(SignError::OutputExists(output_path.to_path_buf()));
     }

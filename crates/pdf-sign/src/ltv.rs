@@ -55,7 +55,7 @@ struct Input<'a> {
 
 impl<'a> Input<'a> {
     fn read(bytes: &'a [u8]) -> Result<Self, SignError> {
-        let raw = RawPdf::parse(bytes).map_err(|e| bad(format!("not a readable PDF ({e})")))?;
+        let raw = RawPdf::parse(bytes).map_err(crate::error::InputProblem::NotPdf)?;
         if raw.is_encrypted() {
             return Err(SignError::Encrypted);
         }
@@ -326,7 +326,7 @@ pub fn doc_timestamp_update(input: &[u8], tsa_url: &str, http: &HttpLimits) -> R
     let br = [0, base + hole_start, base + hole_end, total - (base + hole_end)];
     let text = format!("/ByteRange [{} {} {} {}]", br[0], br[1], br[2], br[3]);
     if text.len() > BYTE_RANGE_PLACEHOLDER.len() {
-        return Err(bad("files of 10 GB or more are not supported"));
+        return Err(SignError::BadInput(crate::error::InputProblem::TooLarge));
     }
     let padded = format!("{text:<width$}", width = BYTE_RANGE_PLACEHOLDER.len());
     out[byte_range_at..byte_range_at + padded.len()].copy_from_slice(padded.as_bytes());
@@ -338,10 +338,10 @@ pub fn doc_timestamp_update(input: &[u8], tsa_url: &str, http: &HttpLimits) -> R
     let imprint = h.finish();
     let token = crate::tsa::request_token(tsa_url, &imprint, DigestAlg::Sha256, http)?;
     if token.len() > TOKEN_CAPACITY {
-        return Err(SignError::Timestamp(format!(
-            "{tsa_url}: the token ({} bytes) is larger than the {TOKEN_CAPACITY} bytes reserved",
-            token.len()
-        )));
+        return Err(SignError::Timestamp {
+            url: tsa_url.to_string(),
+            problem: crate::error::TsaProblem::TooLarge { size: token.len(), capacity: TOKEN_CAPACITY },
+        });
     }
     let hex = hex::encode_upper(&token);
     out[hole_start + 1..hole_start + 1 + hex.len()].copy_from_slice(hex.as_bytes());

@@ -81,7 +81,7 @@ impl PendingOutput {
             .prefix(".vbdt-")
             .suffix(".tmp")
             .tempfile_in(parent_dir(path))
-            .map_err(|e| SignError::Io { path: path.to_path_buf(), why: e.to_string() })?;
+            .map_err(|source| SignError::Io { path: path.to_path_buf(), source })?;
         Ok(PendingOutput { tmp, path: path.to_path_buf(), force, permissions, durability })
     }
 
@@ -91,14 +91,14 @@ impl PendingOutput {
 
     /// An I/O error on this output, naming the file the user asked for.
     pub fn io(&self, e: std::io::Error) -> SignError {
-        SignError::Io { path: self.path.clone(), why: e.to_string() }
+        SignError::Io { path: self.path.clone(), source: e }
     }
 
     /// Syncs the data, renames the file into place (without `force`, never over an
     /// existing file: checked atomically by the rename) and, for [`Durability::Full`],
     /// syncs the directory.
     pub fn commit(self) -> Result<(), SignError> {
-        let io = |e: std::io::Error| SignError::Io { path: self.path.clone(), why: e.to_string() };
+        let io = |e: std::io::Error| SignError::Io { path: self.path.clone(), source: e };
         if let Some(p) = self.permissions.clone() {
             self.tmp.as_file().set_permissions(p).map_err(io)?;
         }

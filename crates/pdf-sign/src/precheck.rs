@@ -8,7 +8,7 @@ use chain_check::trust::TrustStore;
 use time::OffsetDateTime;
 use x509_cert::Certificate;
 
-use crate::SignError;
+use crate::{CertRefusal, PrecheckWarning, SignError};
 
 /// What the pre-checks may use.
 pub struct PrecheckOptions {
@@ -24,18 +24,17 @@ pub struct PrecheckOptions {
 
 /// Runs the checks. Returns warnings (e.g. revocation status unreachable); a failed
 /// check is an error that names the certificate and the article.
-pub fn check_signer(chain: &[Certificate], opts: &PrecheckOptions) -> Result<Vec<String>, SignError> {
-    let leaf = chain.first().ok_or_else(|| SignError::Certificate("no signer certificate".into()))?;
+pub fn check_signer(chain: &[Certificate], opts: &PrecheckOptions) -> Result<Vec<PrecheckWarning>, SignError> {
+    let leaf = chain.first().ok_or(CertRefusal::NoSigner)?;
     let who = chain_check::cert::subject(leaf);
-    article31::check_validity(leaf, opts.at).map_err(|p| SignError::Certificate(format!("Điều 31.1.a: signer certificate {who}: {p}")))?;
-    article31::check_usage(leaf, Purpose::DocumentSigning)
-        .map_err(|p| SignError::Certificate(format!("Điều 31.1.b: signer certificate {who}: {p}")))?;
+    article31::check_validity(leaf, opts.at).map_err(|problem| CertRefusal::Signer { article: "Điều 31.1.a", problem })?;
+    article31::check_usage(leaf, Purpose::DocumentSigning).map_err(|problem| CertRefusal::Signer { article: "Điều 31.1.b", problem })?;
 
     // Điều 32: the chain must be complete; with --trust, anchored too.
     let issuer = match &opts.trust {
         Some(store) => {
             let builder = PathBuilder::new(store).with_intermediates(chain[1..].to_vec());
-            let path = builder.build(leaf, opts.at).map_err(|e| SignError::Certificate(format!("Điều 32: {e}")))?;
+            let path = builder.build(leaf, opts.at).map_err(CertRefusal::Path)?;
             path.certs.get(1).cloned()
         }
         None => {
@@ -43,16 +42,12 @@ pub fn check_signer(chain: &[Certificate], opts: &PrecheckOptions) -> Result<Vec
                 if pair[0].tbs_certificate.issuer != pair[1].tbs_certificate.subject {
                     break;
                 }
-                article31::check_validity(&pair[1], opts.at).map_err(|p| {
-                    SignError::Certificate(format!("Điều 32: CA certificate {}: {p}", chain_check::cert::subject(&pair[1])))
-                })?;
+                article31::check_validity(&pair[1], opts.at).map_err(CertRefusal::Ca)?;
             }
             let complete = chain.windows(2).all(|p| p[0].tbs_certificate.issuer == p[1].tbs_certificate.subject)
                 && chain.last().is_some_and(|c| c.tbs_certificate.issuer == c.tbs_certificate.subject);
             if !complete {
-                return Err(SignError::Certificate(format!(
-                    "Điều 32: the certificate chain of {who} is incomplete (the issuer certificates up to the root must be in the key file or token, or given with --certs)"
-                )));
+                return Err(CertRefusal::IncompleteChain { subject: who }.into());
             }
             chain.get(1).cloned()
         }
@@ -68,12 +63,10 @@ pub fn check_signer(chain: &[Certificate], opts: &PrecheckOptions) -> Result<Vec
         };
         if opts.online_revocation || !opts.crls.is_empty() {
             match revocation::check(leaf, &issuer, opts.at, &sources) {
-                RevocationStatus::Revoked { revoked_at, .. } if revoked_at <= opts.at => {
-                    return Err(SignError::Certificate(format!("Điều 31.1.c: signer certificate {who} was revoked on {revoked_at}")));
+                RevocationStatus::Revoked { revoked_at, reason, .. } if revoked_at <= opts.at => {
+                    return Err(CertRefusal::Revoked { subject: who, revoked_at, reason }.into());
                 }
-                RevocationStatus::Unknown { reasons } => {
-                    warnings.push(format!("Điều 31.1.c: revocation status of {who} could not be checked: {}", reasons.join("; ")))
-                }
+                RevocationStatus::Unknown { reasons } => warnings.push(PrecheckWarning::RevocationUnknown { subject: who, reasons }),
                 _ => {}
             }
         }

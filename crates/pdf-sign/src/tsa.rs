@@ -11,7 +11,7 @@ use x509_tsp::{MessageImprint, TimeStampReq, TimeStampResp, TspVersion, TstInfo}
 use crate::SignError;
 
 fn tsa_err(url: &str, why: impl std::fmt::Display) -> SignError {
-    SignError::Timestamp(format!("{url}: {why}"))
+    SignError::Timestamp { url: url.to_string(), problem: crate::error::TsaProblem::BadAnswer(why.to_string()) }
 }
 
 /// Returns the DER TimeStampToken (a ContentInfo) for `imprint`, after checking that the
@@ -34,12 +34,13 @@ pub(crate) fn request_token(url: &str, imprint: &[u8], digest: DigestAlg, http: 
         extensions: None,
     };
     let body = request.to_der().map_err(|e| SignError::Internal(e.to_string()))?;
-    let answer = chain_check::http::post(url, "application/timestamp-query", &body, http).map_err(|e| tsa_err(url, e))?;
+    let answer = chain_check::http::post(url, "application/timestamp-query", &body, http)
+        .map_err(|e| SignError::Timestamp { url: url.to_string(), problem: crate::error::TsaProblem::Unreachable(e) })?;
     let response = TimeStampResp::from_der(&answer).map_err(|e| tsa_err(url, format!("not a timestamp response ({e})")))?;
     // PKIStatus granted(0) or grantedWithMods(1).
     let status = response.status.status as u32;
     if status > 1 {
-        return Err(tsa_err(url, format!("request refused (PKIStatus {status})")));
+        return Err(SignError::Timestamp { url: url.to_string(), problem: crate::error::TsaProblem::Refused(format!("{status}")) });
     }
     let token = response.time_stamp_token.ok_or_else(|| tsa_err(url, "granted but no token in the answer"))?;
     let signed: SignedData = token.content.decode_as().map_err(|e| tsa_err(url, format!("token is not SignedData ({e})")))?;

@@ -46,7 +46,7 @@ pub(crate) struct Placeholder {
 }
 
 pub(crate) fn bad(why: impl std::fmt::Display) -> SignError {
-    SignError::BadInput(why.to_string())
+    SignError::BadInput(crate::error::InputProblem::Structure(why.to_string()))
 }
 
 pub(crate) fn serialize(obj: &Object) -> Result<Vec<u8>, SignError> {
@@ -157,7 +157,7 @@ pub(crate) fn prepare(input: &[u8], key: &dyn KeySource, opts: &SignOptions) -> 
 
 /// The raw revisions and the newest revision's objects; refuses an encrypted file.
 fn read_input(input: &[u8]) -> Result<(RawPdf, Document), SignError> {
-    let raw = RawPdf::parse(input).map_err(|e| bad(format!("not a readable PDF ({e})")))?;
+    let raw = RawPdf::parse(input).map_err(crate::error::InputProblem::NotPdf)?;
     if raw.is_encrypted() {
         return Err(SignError::Encrypted);
     }
@@ -502,7 +502,7 @@ impl Prepared {
         let text = format!("/ByteRange [{} {} {} {}]", byte_range[0], byte_range[1], byte_range[2], byte_range[3]);
         // The placeholder has room for ten-digit offsets (files under 10 GB); pad with spaces.
         if text.len() > BYTE_RANGE_PLACEHOLDER.len() {
-            return Err(SignError::BadInput("files of 10 GB or more are not supported".into()));
+            return Err(SignError::BadInput(crate::error::InputProblem::TooLarge));
         }
         let padded = format!("{text:<width$}", width = BYTE_RANGE_PLACEHOLDER.len());
         out[byte_range_at..byte_range_at + padded.len()].copy_from_slice(padded.as_bytes());

@@ -128,8 +128,8 @@ pub fn decide(main: &Outcome, main_text: &str, attachments: &[(&Outcome, String)
                 "B1",
                 &e.file,
                 RuleStatus::Fail,
-                format!("the file cannot be read: {}", e.error),
-                format!("không đọc được tệp: {}", e.error),
+                format!("the file cannot be read: {}", e.error.en),
+                format!("không đọc được tệp: {}", e.error.vi),
             )),
         }
     }

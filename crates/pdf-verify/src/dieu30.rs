@@ -319,7 +319,7 @@ pub fn verify_signer(sd: &SignedData, si: &SignerInfo, content: Content<'_>, ext
     let Some(cert) = &out.cert else {
         out.signature = indet(
             "the signer certificate is not in the signature, the DSS or the given certificates",
-            "không tìm thấy chứng thư của người ký trong chữ ký, DSS hay các chứng thư được cung cấp",
+            "không tìm thấy chứng thư chữ ký số của người ký trong chữ ký, DSS hay các chứng thư chữ ký số được cung cấp",
         );
         return out;
     };
@@ -329,12 +329,12 @@ pub fn verify_signer(sd: &SignedData, si: &SignerInfo, content: Content<'_>, ext
             let name = chain_check::sigalg::alg_name(&si.signature_alg.oid);
             pass(
                 format!("the CMS signature ({name}) verifies with the signer certificate's public key"),
-                format!("chữ ký CMS ({name}) được xác thực bằng khóa công khai trên chứng thư của người ký"),
+                format!("chữ ký CMS ({name}) được xác thực bằng khóa công khai trên chứng thư chữ ký số của người ký"),
             )
         }
         Err(SignatureError::Invalid) => fail(
             "the CMS signature does not verify with the signer certificate's public key",
-            "chữ ký CMS không khớp với khóa công khai trên chứng thư của người ký",
+            "chữ ký CMS không khớp với khóa công khai trên chứng thư chữ ký số của người ký",
         ),
         Err(e) => indet(format!("the signature cannot be checked: {e}"), format!("không kiểm tra được chữ ký: {e}")),
     };
@@ -379,7 +379,7 @@ fn check_attributes(sd: &SignedData, si: &SignerInfo, cert: Option<&Certificate>
     let Some(cert) = cert else {
         return indet(
             "the signing-certificate attribute cannot be checked without the signer certificate",
-            "không kiểm tra được thuộc tính signing-certificate khi thiếu chứng thư người ký",
+            "không kiểm tra được thuộc tính signing-certificate khi thiếu chứng thư chữ ký số của người ký",
         );
     };
     let Some(raw) = attr.values.first() else {
@@ -397,20 +397,20 @@ fn check_attributes(sd: &SignedData, si: &SignerInfo, cert: Option<&Certificate>
     let Some(first) = ids.first() else {
         return fail(
             "the signing-certificate attribute names no certificate",
-            "thuộc tính signing-certificate không chỉ tới chứng thư nào",
+            "thuộc tính signing-certificate không chỉ tới chứng thư chữ ký số nào",
         );
     };
     let Ok(der) = cert.to_der() else {
-        return indet("the signer certificate cannot be re-encoded", "không mã hóa lại được chứng thư người ký");
+        return indet("the signer certificate cannot be re-encoded", "không mã hóa lại được chứng thư chữ ký số của người ký");
     };
     match cms::ess_matches(first, &der, cert) {
         Some(true) => pass(
             "content type matches; the signing-certificate attribute names the signer certificate",
-            "kiểu nội dung khớp; thuộc tính signing-certificate chỉ đúng chứng thư người ký",
+            "kiểu nội dung khớp; thuộc tính signing-certificate chỉ đúng chứng thư chữ ký số của người ký",
         ),
         Some(false) => fail(
             "the signing-certificate attribute names another certificate than the one that signed",
-            "thuộc tính signing-certificate chỉ tới chứng thư khác với chứng thư đã ký",
+            "thuộc tính signing-certificate chỉ tới chứng thư chữ ký số khác với chứng thư chữ ký số đã ký",
         ),
         None => indet(
             format!("the signing-certificate attribute uses an unsupported hash {}", first.hash_alg_oid),

@@ -15,27 +15,37 @@ pub const ART_VALIDITY: &str = "Điều 31.1.a";
 pub const ART_USAGE: &str = "Điều 31.1.b";
 pub const ART_REVOCATION: &str = "Điều 31.1.c, 31.2";
 
-fn vi_problem(p: &CertProblem) -> String {
+/// A certificate problem in Vietnamese (Decree 68's terms), for reports and for the
+/// binary's pre-signing checks.
+pub fn vi_problem(p: &CertProblem) -> String {
     match p {
-        CertProblem::NotYetValid { subject, not_before } => format!("chứng thư \"{subject}\" chỉ có hiệu lực từ {}", fmt_time(*not_before)),
-        CertProblem::Expired { subject, not_after } => format!("chứng thư \"{subject}\" đã hết hạn lúc {}", fmt_time(*not_after)),
+        CertProblem::NotYetValid { subject, not_before } => {
+            format!("chứng thư chữ ký số \"{subject}\" chỉ có hiệu lực từ {}", fmt_time(*not_before))
+        }
+        CertProblem::Expired { subject, not_after } => format!("chứng thư chữ ký số \"{subject}\" đã hết hạn lúc {}", fmt_time(*not_after)),
         CertProblem::KeyUsageNotAllowed { subject, key_usage, .. } => {
-            format!("mục đích sử dụng khóa của chứng thư \"{subject}\" ({key_usage}) không cho phép dùng vào việc này")
+            format!("mục đích sử dụng khóa của chứng thư chữ ký số \"{subject}\" ({key_usage}) không cho phép dùng vào việc này")
         }
         CertProblem::CaOnlyCertificate { subject } => {
-            format!("chứng thư \"{subject}\" là chứng thư của tổ chức cung cấp dịch vụ (CA), không phải chứng thư ký văn bản")
+            format!("chứng thư chữ ký số \"{subject}\" là chứng thư chữ ký số của tổ chức cung cấp dịch vụ (CA), không phải chứng thư chữ ký số dùng để ký văn bản")
         }
         CertProblem::ExtendedKeyUsageNotAllowed { subject, ekus, .. } => {
-            format!("mục đích sử dụng mở rộng của chứng thư \"{subject}\" ({ekus}) không cho phép dùng vào việc này")
+            format!("mục đích sử dụng mở rộng của chứng thư chữ ký số \"{subject}\" ({ekus}) không cho phép dùng vào việc này")
         }
         CertProblem::ExtendedKeyUsageMissing { subject, required, .. } => {
-            format!("chứng thư \"{subject}\" thiếu mục đích sử dụng mở rộng {required}")
+            format!("chứng thư chữ ký số \"{subject}\" thiếu mục đích sử dụng mở rộng {required}")
         }
-        CertProblem::NotACa { subject } => format!("chứng thư \"{subject}\" không phải chứng thư CA"),
+        CertProblem::NotACa { subject } => format!("chứng thư chữ ký số \"{subject}\" không phải chứng thư chữ ký số của CA"),
         CertProblem::PolicyNotAllowed { subject, policies } => {
-            format!("chứng thư \"{subject}\" không mang chính sách chứng thư nào được yêu cầu (chứng thư có: {policies})")
+            format!("chứng thư chữ ký số \"{subject}\" không mang chính sách chứng thư chữ ký số nào được yêu cầu (chứng thư chữ ký số có: {policies})")
         }
-        other => format!("chứng thư không phù hợp: {other}"),
+        CertProblem::MalformedExtension { subject, extension, .. } => {
+            format!("chứng thư chữ ký số \"{subject}\" có phần mở rộng {extension} sai cấu trúc")
+        }
+        CertProblem::UnsupportedCriticalExtension { subject, oid } => {
+            format!("chứng thư chữ ký số \"{subject}\" có phần mở rộng bắt buộc {oid} không được hỗ trợ")
+        }
+        other => format!("chứng thư chữ ký số không phù hợp: {other}"),
     }
 }
 
@@ -54,7 +64,7 @@ pub fn validity(cert: &Certificate, at: OffsetDateTime, what_en: &str, what_vi: 
                     fmt_time(chain_check::cert::not_after(cert))
                 ),
                 format!(
-                    "chứng thư {what_vi} còn hiệu lực lúc {t} ({} – {})",
+                    "chứng thư chữ ký số {what_vi} còn hiệu lực lúc {t} ({} – {})",
                     fmt_time(chain_check::cert::not_before(cert)),
                     fmt_time(chain_check::cert::not_after(cert))
                 ),
@@ -108,7 +118,7 @@ pub fn required_policies(checks: &mut [Check], cert: &Certificate, path: &chain_
     match chain_check::article31::check_required_policies(cert, &required) {
         Ok(()) => {
             usage.message.en.push_str(&format!("; certificate policy as the trust anchor requires ({names})"));
-            usage.message.vi.push_str(&format!("; chính sách chứng thư đúng yêu cầu của chứng thư tin cậy ({names})"));
+            usage.message.vi.push_str(&format!("; chính sách chứng thư chữ ký số đúng yêu cầu của chứng thư chữ ký số tin cậy ({names})"));
         }
         Err(p) if usage.status == CheckStatus::Pass => {
             *usage = Check::new(
@@ -117,7 +127,7 @@ pub fn required_policies(checks: &mut [Check], cert: &Certificate, path: &chain_
                 CheckStatus::Fail,
                 Msg::new(
                     format!("{p}; the trust anchor requires {names}"),
-                    format!("{}; chứng thư tin cậy yêu cầu {names}", vi_problem(&p)),
+                    format!("{}; chứng thư chữ ký số tin cậy yêu cầu {names}", vi_problem(&p)),
                 ),
             );
         }
@@ -171,24 +181,26 @@ pub fn revocation(
     for (i, (cert, issuer)) in certs.iter().enumerate() {
         let who = chain_check::cert::common_name(cert).unwrap_or_else(|| chain_check::cert::subject(cert));
         let role_en = if i == 0 { "signer certificate" } else { "CA certificate" };
-        let role_vi = if i == 0 { "chứng thư người ký" } else { "chứng thư CA" };
+        let role_vi = if i == 0 { "chứng thư chữ ký số của người ký" } else { "chứng thư chữ ký số của CA" };
         let Some(issuer) = issuer else {
             tally.unknown_en.push(format!("{role_en} \"{who}\": its issuer certificate is not available"));
-            tally.unknown_vi.push(format!("{role_vi} \"{who}\": không có chứng thư của tổ chức cấp"));
+            tally.unknown_vi.push(format!("{role_vi} \"{who}\": không có chứng thư chữ ký số của tổ chức cấp"));
             continue;
         };
         let kind = if basis == TimeBasis::Claimed { revocation::TimeKind::Claimed } else { revocation::TimeKind::Proven };
         match revocation::check_at(cert, issuer, at, kind, now, sources) {
             RevocationStatus::Good { source, .. } => {
                 tally.goods_en.push(format!("{role_en} \"{who}\" good ({source})"));
-                tally.goods_vi.push(format!("{role_vi} \"{who}\" còn hiệu lực ({})", vi_source(&source)));
+                tally.goods_vi.push(format!("{role_vi} \"{who}\" chưa bị thu hồi ({})", vi_source(&source)));
             }
             RevocationStatus::Revoked { revoked_at, reason, source } => {
                 judge_revoked(&mut tally, (role_en, role_vi, &who), revoked_at, reason.as_deref(), &source, (at, &t), basis);
             }
             RevocationStatus::Unknown { reasons } => {
-                tally.unknown_en.push(format!("{role_en} \"{who}\": {}", reasons.join("; ")));
-                tally.unknown_vi.push(format!("{role_vi} \"{who}\": {}", reasons.join("; ")));
+                tally
+                    .unknown_en
+                    .push(format!("{role_en} \"{who}\": {}", reasons.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")));
+                tally.unknown_vi.push(format!("{role_vi} \"{who}\": {}", reasons.iter().map(vi_unchecked).collect::<Vec<_>>().join("; ")));
             }
         }
     }
@@ -207,6 +219,7 @@ fn judge_revoked(
     basis: TimeBasis,
 ) {
     let r = reason.map(|r| format!(", reason {r}")).unwrap_or_default();
+    let r_vi = reason.map(|r| format!(", lý do {r}")).unwrap_or_default();
     let rt = fmt_time(revoked_at);
     if revoked_at <= at && basis == TimeBasis::Existence {
         if tally.worst < CheckStatus::Indeterminate {
@@ -214,27 +227,27 @@ fn judge_revoked(
         }
         tally.bad.get_or_insert(Msg::new(
             format!("{role_en} \"{who}\" was revoked at {rt}{r}, before {t}, the earliest time the signature is proven to exist; nothing proves the signature came before the revocation ({source})"),
-            format!("{role_vi} \"{who}\" bị thu hồi lúc {rt}{r}, trước {t} là thời điểm sớm nhất chứng minh được chữ ký đã tồn tại; không có gì chứng minh chữ ký có trước khi thu hồi ({})", vi_source(source)),
+            format!("{role_vi} \"{who}\" bị thu hồi lúc {rt}{r_vi}, trước {t} là thời điểm sớm nhất chứng minh được chữ ký đã tồn tại; không có gì chứng minh chữ ký có trước khi thu hồi ({})", vi_source(source)),
         ));
     } else if revoked_at <= at {
         tally.worst = CheckStatus::Fail;
         tally.bad.get_or_insert(Msg::new(
             format!("{role_en} \"{who}\" was revoked at {rt}{r}, before the signing time {t} ({source})"),
-            format!("{role_vi} \"{who}\" bị thu hồi lúc {rt}{r}, trước thời điểm ký {t} ({})", vi_source(source)),
+            format!("{role_vi} \"{who}\" bị thu hồi lúc {rt}{r_vi}, trước thời điểm ký {t} ({})", vi_source(source)),
         ));
     } else if basis == TimeBasis::Existence {
         tally.goods_en.push(format!("{role_en} \"{who}\" revoked at {rt}{r}, after the signature is proven to exist"));
-        tally.goods_vi.push(format!("{role_vi} \"{who}\" bị thu hồi lúc {rt}{r}, sau thời điểm chữ ký được chứng minh đã tồn tại"));
+        tally.goods_vi.push(format!("{role_vi} \"{who}\" bị thu hồi lúc {rt}{r_vi}, sau thời điểm chữ ký được chứng minh đã tồn tại"));
         tally.warnings.push(Msg::new(
             format!("{role_en} \"{who}\" was revoked at {rt}{r}, after the signature was made"),
-            format!("{role_vi} \"{who}\" đã bị thu hồi lúc {rt}{r}, sau khi ký"),
+            format!("{role_vi} \"{who}\" đã bị thu hồi lúc {rt}{r_vi}, sau khi ký"),
         ));
     } else if basis == TimeBasis::Timestamp {
         tally.goods_en.push(format!("{role_en} \"{who}\" revoked at {rt}{r}, after the timestamp-proven signing time"));
-        tally.goods_vi.push(format!("{role_vi} \"{who}\" bị thu hồi lúc {rt}{r}, sau thời điểm ký được dấu thời gian chứng minh"));
+        tally.goods_vi.push(format!("{role_vi} \"{who}\" bị thu hồi lúc {rt}{r_vi}, sau thời điểm ký được dấu thời gian chứng minh"));
         tally.warnings.push(Msg::new(
             format!("{role_en} \"{who}\" was revoked at {rt}{r}, after the signature was made"),
-            format!("{role_vi} \"{who}\" đã bị thu hồi lúc {rt}{r}, sau khi ký"),
+            format!("{role_vi} \"{who}\" đã bị thu hồi lúc {rt}{r_vi}, sau khi ký"),
         ));
     } else {
         if tally.worst < CheckStatus::Indeterminate {
@@ -242,7 +255,7 @@ fn judge_revoked(
         }
         tally.bad.get_or_insert(Msg::new(
             format!("{role_en} \"{who}\" was revoked at {rt}{r}; the signing time {t} is only claimed by the signer (no timestamp), so it does not prove the signature came first"),
-            format!("{role_vi} \"{who}\" bị thu hồi lúc {rt}{r}; thời điểm ký {t} chỉ do người ký tự khai (không có dấu thời gian) nên không chứng minh được chữ ký có trước"),
+            format!("{role_vi} \"{who}\" bị thu hồi lúc {rt}{r_vi}; thời điểm ký {t} chỉ do người ký tự khai (không có dấu thời gian) nên không chứng minh được chữ ký có trước"),
         ));
     }
 }
@@ -287,6 +300,70 @@ fn conclusion(mut tally: Tally, mode: RevocationMode, t: &str) -> (Check, Vec<Ms
         ),
         tally.warnings,
     )
+}
+
+/// Why an OCSP response or CRL does not prove the status, in Vietnamese. Malformed or
+/// unsupported evidence keeps chain-check's English detail in parentheses.
+pub fn vi_evidence(p: &revocation::EvidenceProblem) -> String {
+    use revocation::EvidenceProblem as E;
+    match p {
+        E::OtherIssuer { crl_issuer, cert_issuer } => {
+            format!("do \"{crl_issuer}\" cấp, không phải tổ chức cấp chứng thư chữ ký số \"{cert_issuer}\"")
+        }
+        E::AfterExpiry { this_update, not_after } => format!(
+            "phát hành lúc {} sau khi chứng thư chữ ký số hết hạn ({}); không chứng minh được tình trạng",
+            fmt_time(*this_update),
+            fmt_time(*not_after)
+        ),
+        E::Stale { next_update, at } => {
+            format!("đã cũ: chỉ có giá trị đến {}, trước thời điểm cần xét {}", fmt_time(*next_update), fmt_time(*at))
+        }
+        E::NoNextUpdate { this_update, at } => format!(
+            "phát hành lúc {} trước thời điểm cần xét {} và không ghi thời điểm cập nhật tiếp theo (nextUpdate)",
+            fmt_time(*this_update),
+            fmt_time(*at)
+        ),
+        E::BeforeClaimedTime { this_update, at } => format!(
+            "phát hành lúc {}, trước thời điểm ký {} mà chỉ người ký tự khai (không có dấu thời gian chứng minh): không chứng minh được tình trạng lúc đó",
+            fmt_time(*this_update),
+            fmt_time(*at)
+        ),
+        E::Future { what, time } => format!("{what} {} ở tương lai", fmt_time(*time)),
+        E::ResponderUnknown => "dịch vụ OCSP không biết chứng thư chữ ký số này".into(),
+        E::IssuerNotAvailable => "không có chứng thư chữ ký số của tổ chức cấp trong tệp".into(),
+        E::Other(detail) => format!("không dùng được ({detail})"),
+        other => other.to_string(),
+    }
+}
+
+/// Why a revocation status could not be established, in Vietnamese. The detail of an
+/// unusable response or CRL (`why`) is chain-check's English.
+pub fn vi_unchecked(u: &revocation::Unchecked) -> String {
+    use revocation::{FetchProblem, Unchecked};
+    match u {
+        Unchecked::NoEvidence { elsewhere: 0, online: false } => "không có phản hồi OCSP hay CRL nào và việc kiểm tra trực tuyến đang tắt".into(),
+        Unchecked::NoEvidence { elsewhere, online: false } => format!(
+            "không có phản hồi OCSP hay CRL nào về chứng thư chữ ký số này ({elsewhere} CRL của tổ chức cấp khác) và việc kiểm tra trực tuyến đang tắt"
+        ),
+        Unchecked::NoEvidence { online: true, .. } => "không có phản hồi OCSP hay CRL nào về chứng thư chữ ký số này".into(),
+        Unchecked::NoSourceNamed => {
+            "chứng thư chữ ký số không ghi địa chỉ dịch vụ OCSP hay điểm phân phối CRL nào".into()
+        }
+        Unchecked::Unusable { what, why } => format!("không dùng được {what}: {}", vi_evidence(why)),
+        Unchecked::Fetch { ocsp, url, error } => {
+            let what = if *ocsp { "OCSP" } else { "CRL" };
+            let why = match error {
+                FetchProblem::NoAnswer { secs } => format!("không có trả lời trong {secs} giây"),
+                FetchProblem::Status(code) => format!("máy chủ trả mã HTTP {code}"),
+                FetchProblem::Unreachable(_) => "không kết nối được".into(),
+                FetchProblem::TooLarge(limit) => format!("phản hồi lớn hơn {limit} byte"),
+                FetchProblem::Other(detail) => format!("lỗi ({detail})"),
+                _ => "lỗi".into(),
+            };
+            format!("{what} {url}: {why}")
+        }
+        _ => u.to_string(),
+    }
 }
 
 /// What the certificates of a path have shown so far.

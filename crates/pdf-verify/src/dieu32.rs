@@ -120,7 +120,7 @@ pub fn path(
                     CheckStatus::Indeterminate,
                     Msg::new(
                         format!("at {t}: no trusted path: the certificates lead to no trust anchor (and {e})"),
-                        format!("lúc {t}: không có đường dẫn tới chứng thư gốc tin cậy (và {})", vi_path_error(&e)),
+                        format!("lúc {t}: không có đường dẫn tới chứng thư chữ ký số gốc tin cậy (và {})", vi_path_error(&e)),
                     ),
                 ),
                 None,
@@ -166,25 +166,44 @@ fn missing(looked: &Looked) -> (String, String) {
     for url in &looked.offline {
         en.push_str(&format!("; the issuer is published at {url}; run without --offline, or give it with --certs"));
         vi.push_str(&format!(
-            "; chứng thư của tổ chức cấp được công bố tại {url}; hãy chạy không có --offline, hoặc cung cấp nó bằng --certs"
+            "; chứng thư chữ ký số của tổ chức cấp được công bố tại {url}; hãy chạy không có --offline, hoặc cung cấp nó bằng --certs"
         ));
     }
     for why in &looked.failed {
         en.push_str(&format!("; fetching the issuer failed: {why}"));
-        vi.push_str(&format!("; không tải được chứng thư của tổ chức cấp: {why}"));
+        vi.push_str(&format!("; không tải được chứng thư chữ ký số của tổ chức cấp: {why}"));
     }
     (en, vi)
 }
 
-fn vi_path_error(e: &PathError) -> String {
+/// A path error in Vietnamese.
+pub fn vi_path_error(e: &PathError) -> String {
     match e {
         PathError::NoTrustAnchor { subject, issuer } => {
-            format!("không có đường dẫn tới chứng thư gốc tin cậy: không biết tổ chức cấp \"{issuer}\" của \"{subject}\"")
+            format!("không có đường dẫn tới chứng thư chữ ký số gốc tin cậy: không biết tổ chức cấp \"{issuer}\" của \"{subject}\"")
         }
-        PathError::BadSignature { subject } => format!("chữ ký trên chứng thư \"{subject}\" không khớp với khóa của tổ chức cấp"),
-        PathError::CaNotValidAtTime { subject, .. } => format!("chứng thư CA \"{subject}\" không còn hiệu lực tại thời điểm ký ({e})"),
-        PathError::NotACa { subject } => format!("chứng thư \"{subject}\" được dùng như CA nhưng không phải CA"),
-        PathError::CaUsage { subject, .. } => format!("chứng thư CA \"{subject}\" không được phép cấp chứng thư ({e})"),
+        PathError::BadSignature { subject } => format!("chữ ký trên chứng thư chữ ký số \"{subject}\" không khớp với khóa của tổ chức cấp"),
+        PathError::CaNotValidAtTime { subject, problem } => {
+            format!("chứng thư chữ ký số của CA \"{subject}\" không còn hiệu lực tại thời điểm ký ({})", crate::dieu31::vi_problem(problem))
+        }
+        PathError::NotACa { subject } => format!("chứng thư chữ ký số \"{subject}\" được dùng như CA nhưng không phải CA"),
+        PathError::CaUsage { subject, problem } => {
+            format!(
+                "chứng thư chữ ký số của CA \"{subject}\" không được phép cấp chứng thư chữ ký số ({})",
+                crate::dieu31::vi_problem(problem)
+            )
+        }
+        PathError::PathLenExceeded { subject } => {
+            format!("chứng thư chữ ký số của CA \"{subject}\" cho phép ít CA trung gian bên dưới hơn số có trên đường dẫn này")
+        }
+        PathError::Sha1NotAllowed { subject } => {
+            format!("chứng thư chữ ký số \"{subject}\" được ký bằng SHA-1, không được chấp nhận ở đây")
+        }
+        PathError::UnsupportedAlgorithm { subject, .. } => {
+            format!("không xác thực được chữ ký trên chứng thư chữ ký số \"{subject}\" (thuật toán hoặc khóa không được hỗ trợ)")
+        }
+        PathError::DepthExceeded => "đường dẫn chứng thực dài hơn độ sâu cho phép".into(),
+        PathError::BudgetExceeded => "dừng tìm đường dẫn chứng thực sau quá nhiều lần kiểm tra chữ ký".into(),
         other => format!("đường dẫn chứng thực không hợp lệ: {other}"),
     }
 }

@@ -84,9 +84,9 @@ pub fn expired_without_poe(
 ) {
     let (id, article) = if expiry.leaf { ("validity", dieu31::ART_VALIDITY) } else { ("path", dieu32::ARTICLE) };
     let (cert_en, cert_vi) = if expiry.leaf {
-        (format!("the {} certificate", what[0]), format!("chứng thư {}", what[1]))
+        (format!("the {} certificate", what[0]), format!("chứng thư chữ ký số {}", what[1]))
     } else {
-        ("the CA certificate".to_string(), "chứng thư CA".to_string())
+        ("the CA certificate".to_string(), "chứng thư chữ ký số của CA".to_string())
     };
     let (who, exp, n) = (&expiry.who, fmt_time(expiry.at), fmt_time(now));
     let (late_en, late_vi) = match later {

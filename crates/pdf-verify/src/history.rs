@@ -54,6 +54,9 @@ pub struct Evidence {
     pub covers_use_time: bool,
     /// Why not, when it does not.
     pub note: Option<String>,
+    /// The same in Vietnamese (for the text report; the JSON keeps `note`).
+    #[serde(skip)]
+    pub note_vi: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -307,7 +310,7 @@ struct Loaded {
 fn load(bytes: &[u8], password: Option<&str>) -> Result<Loaded, VerifyError> {
     let raw = RawPdf::parse(bytes).map_err(|e| match e {
         pdf_raw::RawError::NotPdf => VerifyError::NotPdf,
-        other => VerifyError::Structure(other.to_string()),
+        other => VerifyError::Structure(other),
     })?;
     let doc = crate::load_final(bytes, &raw, password, &mut crate::modifications::Revisions::new(bytes, &raw, password))?;
     let dss = read_dss(&doc);
@@ -418,7 +421,7 @@ fn evidence_for(
                     Ok(_) => (true, None),
                     Err(e) => (false, Some(e)),
                 },
-                None => (false, Some("the issuer certificate is not in the file".into())),
+                None => (false, Some(chain_check::EvidenceProblem::IssuerNotAvailable)),
             };
             out.push(Evidence {
                 kind: "ocsp",
@@ -427,7 +430,8 @@ fn evidence_for(
                 this_update: Some(tu),
                 next_update: nu,
                 covers_use_time: covers,
-                note,
+                note: note.as_ref().map(ToString::to_string),
+                note_vi: note.as_ref().map(crate::dieu31::vi_evidence),
             });
         } else {
             let der = crl::to_der(der);
@@ -446,7 +450,7 @@ fn evidence_for(
                     Ok(_) => (true, None),
                     Err(e) => (false, Some(e)),
                 },
-                None => (false, Some("the issuer certificate is not in the file".into())),
+                None => (false, Some(chain_check::EvidenceProblem::IssuerNotAvailable)),
             };
             out.push(Evidence {
                 kind: "crl",
@@ -455,7 +459,8 @@ fn evidence_for(
                 this_update: tu,
                 next_update: nu,
                 covers_use_time: covers,
-                note,
+                note: note.as_ref().map(ToString::to_string),
+                note_vi: note.as_ref().map(crate::dieu31::vi_evidence),
             });
         }
     }
@@ -726,7 +731,7 @@ pub enum ExtractError {
 pub fn revision_bytes(bytes: &[u8], n: usize) -> Result<&[u8], ExtractError> {
     let raw = RawPdf::parse(bytes).map_err(|e| match e {
         pdf_raw::RawError::NotPdf => VerifyError::NotPdf,
-        other => VerifyError::Structure(other.to_string()),
+        other => VerifyError::Structure(other),
     })?;
     let count = raw.revisions.len();
     let rev = n.checked_sub(1).and_then(|i| raw.revisions.get(i)).ok_or(ExtractError::NoSuchRevision { asked: n, count })?;

@@ -148,7 +148,7 @@ pub enum VerifyError {
     #[error("not a PDF file (no %PDF- header)")]
     NotPdf,
     #[error("the PDF structure cannot be read: {0}")]
-    Structure(String),
+    Structure(#[source] pdf_raw::RawError),
     #[error("the document cannot be loaded: {0}")]
     Unloadable(String),
     #[error("the PDF is encrypted with a password; give it with --password-env VAR")]
@@ -159,15 +159,36 @@ pub enum VerifyError {
     UnsupportedEncryption(String),
 }
 
+impl VerifyError {
+    /// The reason in both report languages.
+    pub fn message(&self) -> Msg {
+        let vi = match self {
+            VerifyError::Io(e) => {
+                let m = verdict::io_msg(e);
+                return Msg::new(format!("cannot read the file: {}", m.en), format!("không đọc được tệp: {}", m.vi));
+            }
+            VerifyError::NotPdf => return verdict::raw_msg(&pdf_raw::RawError::NotPdf),
+            VerifyError::Structure(e) => return verdict::raw_msg(e),
+            VerifyError::Unloadable(why) => format!("không nạp được văn bản ({why})"),
+            VerifyError::PasswordNeeded => "tệp PDF được mã hóa bằng mật khẩu; hãy cho mật khẩu bằng --password-env BIẾN".into(),
+            VerifyError::WrongPassword => "tệp PDF được mã hóa và mật khẩu đã cho không mở được".into(),
+            VerifyError::UnsupportedEncryption(handler) => {
+                format!("tệp PDF được mã hóa cho người giữ chứng thư chữ ký số (bộ xử lý bảo mật {handler}), vbdt không mở được")
+            }
+        };
+        Msg::new(self.to_string(), vi)
+    }
+}
+
 /// Verifies one file; every failure becomes an [`Outcome::Error`] naming the reason.
 pub fn verify_path(path: &Path, opts: &VerifyOptions) -> Outcome {
     let name = path.display().to_string();
     match pdf_raw::Input::open(path) {
-        Err(e) => Outcome::Error(FileError { file: name, sha256: None, error: format!("cannot read the file: {e}") }),
+        Err(e) => Outcome::Error(FileError { file: name, sha256: None, error: VerifyError::Io(e).message() }),
         Ok(input) => match verify_input(&input, &name, opts) {
             Ok(r) => Outcome::Report(Box::new(r)),
             Err(e) => {
-                Outcome::Error(FileError { file: name, sha256: digests::file_sha256(&input).ok().map(hex::encode), error: e.to_string() })
+                Outcome::Error(FileError { file: name, sha256: digests::file_sha256(&input).ok().map(hex::encode), error: e.message() })
             }
         },
     }
@@ -282,7 +303,7 @@ pub fn verify_input(input: &pdf_raw::Input, name: &str, opts: &VerifyOptions) ->
     let bytes = input.bytes();
     let raw = RawPdf::parse(bytes).map_err(|e| match e {
         pdf_raw::RawError::NotPdf => VerifyError::NotPdf,
-        other => VerifyError::Structure(other.to_string()),
+        other => VerifyError::Structure(other),
     })?;
     // One loader for the newest revision and the later analysis: each object parsed once.
     let mut revs = Revisions::new(bytes, &raw, opts.password.as_ref().map(Password::as_str));
@@ -551,7 +572,7 @@ fn chain_checks(
                 "revocation",
                 dieu31::ART_REVOCATION,
                 CheckStatus::Pass,
-                Msg::new("the certificate is itself a trust anchor", "chứng thư chính là chứng thư tin cậy"),
+                Msg::new("the certificate is itself a trust anchor", "chứng thư chữ ký số chính là chứng thư chữ ký số tin cậy"),
             ),
             Vec::new(),
         )
@@ -562,7 +583,7 @@ fn chain_checks(
     if path.as_ref().is_some_and(|p| p.sha1_used) {
         warnings.push(Msg::new(
             "a CA certificate on the path is signed with SHA-1 (accepted inside a trusted path, e.g. VGCA generation 1 until 2030)",
-            "một chứng thư CA trên đường dẫn được ký bằng SHA-1 (chấp nhận trong đường dẫn tin cậy, ví dụ VGCA thế hệ 1 đến năm 2030)",
+            "một chứng thư chữ ký số của CA trên đường dẫn được ký bằng SHA-1 (chấp nhận trong đường dẫn tin cậy, ví dụ VGCA thế hệ 1 đến năm 2030)",
         ));
     }
     checks.push(rev_check);
@@ -667,7 +688,7 @@ fn timestamp_check(token: &timestamps::Token, poe: Option<&DocTimestampPoe>, ctx
                 "timestamp",
                 ART,
                 CheckStatus::Indeterminate,
-                Msg::new("the TSA certificate is not available", "không có chứng thư của đơn vị cấp dấu thời gian"),
+                Msg::new("the TSA certificate is not available", "không có chứng thư chữ ký số của đơn vị cấp dấu thời gian"),
             ),
             None,
         );
@@ -681,7 +702,7 @@ fn timestamp_check(token: &timestamps::Token, poe: Option<&DocTimestampPoe>, ctx
         let (later_en, later_vi) = match poe.filter(|_| by_poe) {
             Some(p) => (
                 format!("; the TSA certificate has expired since, and document timestamp {} proves the token existed at {} before that", p.field, fmt_time(p.time)),
-                format!("; chứng thư của đơn vị cấp đã hết hạn sau đó, và dấu thời gian tài liệu {} chứng minh dấu thời gian đã tồn tại lúc {} trước khi hết hạn", p.field, fmt_time(p.time)),
+                format!("; chứng thư chữ ký số của đơn vị cấp đã hết hạn sau đó, và dấu thời gian tài liệu {} chứng minh dấu thời gian đã tồn tại lúc {} trước khi hết hạn", p.field, fmt_time(p.time)),
             ),
             None => (String::new(), String::new()),
         };
@@ -692,7 +713,7 @@ fn timestamp_check(token: &timestamps::Token, poe: Option<&DocTimestampPoe>, ctx
                 CheckStatus::Pass,
                 Msg::new(
                     format!("timestamp {t} by \"{tsa}\": token, imprint and TSA certificate verify{later_en}"),
-                    format!("dấu thời gian {t} do \"{tsa}\" cấp: chữ ký, giá trị băm và chứng thư của đơn vị cấp đều hợp lệ{later_vi}"),
+                    format!("dấu thời gian {t} do \"{tsa}\" cấp: chữ ký, giá trị băm và chứng thư chữ ký số của đơn vị cấp đều hợp lệ{later_vi}"),
                 ),
             ),
             Some(gen),
@@ -795,7 +816,7 @@ fn signature_role(
         if let Some(i) = inferred.filter(|i| i.role != marked) {
             warnings.push(Msg::new(
                 format!("the signature records the role {}, but its certificate says otherwise ({})", report::role_str(marked), i.evidence),
-                format!("chữ ký ghi vai trò {}, nhưng chứng thư cho biết khác ({})", report::role_vi(marked), i.evidence),
+                format!("chữ ký ghi vai trò {}, nhưng chứng thư chữ ký số cho biết khác ({})", report::role_vi(marked), i.evidence),
             ));
         }
         return (marked, Some(RoleSource::Vbdt), None);
@@ -983,12 +1004,13 @@ fn signature_part(p: &Prepared, ctx: &Ctx<'_>, doc_poe: Option<&DocTimestampPoe>
                 part.checked_at = Some(when);
             }
         }
-        (None, Err(e)) => part
+        (None, Err(e)) => part.checks.extend(missing_cert_checks(&Msg::new(
+            format!("no signer certificate: {e}"),
+            format!("không có chứng thư chữ ký số của người ký: {e}"),
+        ))),
+        (None, Ok(_)) => part
             .checks
-            .extend(missing_cert_checks(&Msg::new(format!("no signer certificate: {e}"), format!("không có chứng thư người ký: {e}")))),
-        (None, Ok(_)) => {
-            part.checks.extend(missing_cert_checks(&Msg::new("the signer certificate is not available", "không có chứng thư của người ký")))
-        }
+            .extend(missing_cert_checks(&Msg::new("the signer certificate is not available", "không có chứng thư chữ ký số của người ký"))),
     }
     dieu30_checks(p, o, si, &mut part);
     part.checks.push(ts_check);
@@ -1052,7 +1074,7 @@ fn timestamp_part(p: &mut Prepared) -> Part {
                 }
                 _ => part.checks.extend(missing_cert_checks(&Msg::new(
                     "the TSA certificate or the time is not available",
-                    "không có chứng thư của đơn vị cấp dấu thời gian hoặc thời điểm",
+                    "không có chứng thư chữ ký số của đơn vị cấp dấu thời gian hoặc thời điểm",
                 ))),
             }
             part.checks.push(p.byte_range_check.clone());

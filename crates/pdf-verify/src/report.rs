@@ -157,7 +157,8 @@ pub struct FileReport {
 pub struct FileError {
     pub file: String,
     pub sha256: Option<String>,
-    pub error: String,
+    /// Why, in both languages (without the file's name).
+    pub error: Msg,
 }
 
 /// What a batch produced for one input, in input order.
@@ -357,7 +358,7 @@ pub fn outcome_json(o: &Outcome, lang: Lang) -> Value {
             "file": e.file,
             "sha256": e.sha256,
             "verdict": "unreadable",
-            "error": e.error,
+            "error": e.error.get(lang),
             "signatures": [],
             "rules": [],
         }),
@@ -433,7 +434,7 @@ pub fn text(o: &Outcome, lang: Lang, style: Style) -> String {
     let r = match o {
         Outcome::Error(e) => {
             let label = if vi { "KHÔNG ĐỌC ĐƯỢC" } else { "UNREADABLE" };
-            out.push_str(&format!("{}: {} — {}\n", e.file, style.paint("1;31", label), e.error));
+            out.push_str(&format!("{}: {} — {}\n", e.file, style.paint("1;31", label), e.error.get(lang)));
             return out;
         }
         Outcome::Report(r) => r,
@@ -476,7 +477,7 @@ pub fn text(o: &Outcome, lang: Lang, style: Style) -> String {
             (r, true) => role_vi(r).to_string(),
         };
         if let (Some(RoleSource::Certificate), Some(e)) = (s.role_source, &s.role_evidence) {
-            role.push_str(&if vi { format!(" (theo chứng thư: {e})") } else { format!(" (from the certificate: {e})") });
+            role.push_str(&if vi { format!(" (theo chứng thư chữ ký số: {e})") } else { format!(" (from the certificate: {e})") });
         }
         if let Some(k) = s.marked_kind {
             role.push_str(match (k, vi) {
@@ -506,7 +507,10 @@ pub fn text(o: &Outcome, lang: Lang, style: Style) -> String {
             let t = fmt_time(p.time);
             out.push_str(&match (vi, used) {
                 (true, true) => {
-                    format!("    ⧗ đã tồn tại lúc {t} (dấu thời gian tài liệu [{}]); chứng thư được kiểm tra tại thời điểm này\n", p.field)
+                    format!(
+                        "    ⧗ đã tồn tại lúc {t} (dấu thời gian tài liệu [{}]); chứng thư chữ ký số được kiểm tra tại thời điểm này\n",
+                        p.field
+                    )
                 }
                 (true, false) => format!("    ⧗ đã tồn tại lúc {t} (dấu thời gian tài liệu [{}])\n", p.field),
                 (false, true) => format!("    ⧗ existed by {t} (document timestamp [{}]); certificates checked at that time\n", p.field),
@@ -591,9 +595,10 @@ pub struct JunitSuite {
 /// The test cases of one outcome: the file, then each signature.
 fn junit_cases(o: &Outcome, lang: Lang) -> (String, Vec<Case>) {
     match o {
-        Outcome::Error(e) => {
-            (e.file.clone(), vec![Case { name: "file".into(), result: Some(("error", e.error.clone(), e.error.clone())) }])
-        }
+        Outcome::Error(e) => (
+            e.file.clone(),
+            vec![Case { name: "file".into(), result: Some(("error", e.error.get(lang).to_string(), e.error.get(lang).to_string())) }],
+        ),
         Outcome::Report(r) => {
             let mut cases = Vec::new();
             let failed_rules: Vec<String> =

@@ -406,7 +406,7 @@ fn appearance_rule(id: &'static str, want: DocumentKind, sigs: &[SigFacts], kind
         )),
         Role::Unknown => notes.push((
             format!("whether signature {i} is an organization signature cannot be told from its certificate"),
-            format!("không xác định được từ chứng thư chữ ký {i} có phải chữ ký của cơ quan, tổ chức hay không"),
+            format!("không xác định được từ chứng thư chữ ký số chữ ký {i} có phải chữ ký của cơ quan, tổ chức hay không"),
         )),
         Role::Organization => {}
     }

@@ -42,7 +42,7 @@ impl Service {
             }
             Service::Other => Msg::new(
                 "neither official-duty nor public (another trust anchor)",
-                "không phải chuyên dùng công vụ hay công cộng (chứng thư tin cậy khác)",
+                "không phải chuyên dùng công vụ hay công cộng (chứng thư chữ ký số tin cậy khác)",
             ),
         }
     }
@@ -125,7 +125,7 @@ pub fn v7(sigs: &[ServiceFact], state: bool) -> RuleOutcome {
         return rule(
             RuleStatus::Skipped,
             format!("cannot tell whether signature(s) {list} are official-duty: no certification path to a trust anchor"),
-            format!("không xác định được chữ ký {list} có phải chuyên dùng công vụ: không có đường dẫn tới chứng thư tin cậy"),
+            format!("không xác định được chữ ký {list} có phải chuyên dùng công vụ: không có đường dẫn tới chứng thư chữ ký số tin cậy"),
         );
     }
     rule(

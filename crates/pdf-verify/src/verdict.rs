@@ -22,6 +22,47 @@ impl Msg {
     }
 }
 
+/// Why the system refused a file operation, in both languages (no path).
+pub fn io_msg(e: &std::io::Error) -> Msg {
+    use std::io::ErrorKind;
+    let (en, vi) = match e.kind() {
+        ErrorKind::NotFound => ("no such file or directory", "không có tệp hoặc thư mục này"),
+        ErrorKind::PermissionDenied => ("permission denied", "không có quyền truy cập"),
+        ErrorKind::NotADirectory => ("a part of the path is not a directory", "một phần của đường dẫn không phải thư mục"),
+        ErrorKind::IsADirectory => ("is a directory", "đây là thư mục, không phải tệp"),
+        ErrorKind::AlreadyExists => ("already exists", "đã tồn tại"),
+        ErrorKind::StorageFull => ("no space left on the device", "ổ đĩa hết chỗ trống"),
+        ErrorKind::ReadOnlyFilesystem => ("read-only file system", "hệ thống tệp chỉ cho đọc"),
+        _ => {
+            let vi = match e.raw_os_error() {
+                Some(code) => format!("lỗi hệ thống (mã {code})"),
+                None => "lỗi vào/ra".into(),
+            };
+            return Msg::new(e.to_string(), vi);
+        }
+    };
+    Msg::new(en, vi)
+}
+
+/// Why a file is not a PDF that can be read, in both languages (no path).
+pub fn raw_msg(e: &pdf_raw::RawError) -> Msg {
+    use pdf_raw::RawError;
+    let vi = match e {
+        RawError::NotPdf => return Msg::new(e.to_string(), "không phải tệp PDF (không có phần đầu %PDF-)"),
+        RawError::NoStartxref => "không tìm thấy startxref ở cuối tệp".to_string(),
+        RawError::BadXref { offset, .. } => format!("bảng tham chiếu chéo ở byte {offset} không đọc được"),
+        RawError::Syntax { offset, .. } => format!("lỗi cú pháp đối tượng ở byte {offset}"),
+        RawError::TooDeep(n) => format!("lồng nhau sâu hơn {n} mức"),
+        RawError::TooManySections(n) => format!("hơn {n} bảng tham chiếu chéo (hoặc vòng lặp /Prev)"),
+        RawError::PrevLoop(at) => format!("các bảng tham chiếu chéo tạo vòng lặp /Prev ở byte {at}"),
+        RawError::StreamTooLarge(n) => format!("một luồng tham chiếu chéo giải nén lớn hơn {n} byte"),
+        RawError::ObjectStreamsTooLarge(n) => format!("các luồng đối tượng giải nén lớn hơn {n} byte (bom giải nén?)"),
+        RawError::TooManyEntries { offset, max } => format!("một mảng hoặc từ điển ở byte {offset} có hơn {max} phần tử"),
+        _ => "cấu trúc không đọc được".to_string(),
+    };
+    Msg::new(format!("not a readable PDF: {e}"), format!("tệp PDF không đọc được: {vi}"))
+}
+
 /// Report language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Lang {

@@ -2,6 +2,7 @@ use thiserror::Error;
 
 /// Why an appearance could not be made. Every message names what was looked for.
 #[derive(Debug, Error)]
+#[non_exhaustive]
 pub enum LayoutError {
     /// The PDF cannot be read well enough to place a stamp.
     #[error("cannot read the PDF: {0}")]
@@ -21,9 +22,19 @@ pub enum LayoutError {
     /// An organization signature needs a personal signature to cover.
     #[error("the document has no visible personal signature whose image the seal could cover (sign it personally first, or give --place PAGE,X,Y,W,H)")]
     NoPersonalSignature,
+    /// The image is neither PNG nor JPEG.
+    #[error("image: not a PNG or JPEG file")]
+    NotAnImage,
     /// The image cannot be used.
     #[error("image: {0}")]
     Image(String),
+    /// The font file given cannot be read.
+    #[error("font: cannot read {}: {source}", path.display())]
+    FontUnreadable {
+        path: std::path::PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
     /// The font cannot be used.
     #[error("font: {0}")]
     Font(String),
@@ -33,10 +44,34 @@ pub enum LayoutError {
     /// A placement outside the page or otherwise unusable.
     #[error("placement: {0}")]
     Place(String),
+    /// An explicit box (--place) that does not fit on its page.
+    #[error("placement: the box {x},{y},{w},{h} mm does not fit on page {page} ({page_w:.0}×{page_h:.0} mm)")]
+    BoxOffPage { x: f32, y: f32, w: f32, h: f32, page: usize, page_w: f32, page_h: f32 },
+    /// A seal size outside what a real seal measures.
+    #[error("placement: a seal of {0} mm is not plausible")]
+    SealSize(f32),
+    /// The copy or attachment stamp is wider than page 1.
+    #[error("placement: the stamp text is wider than the page")]
+    StampTooWide,
     /// A number or date part wider than the blank it goes into (rules.md S11).
     #[error("{text:?} is {width:.1} pt wide at {size:.1} pt; the blank for the {} is {room:.1} pt wide", kind.words().0)]
     BlankTooNarrow { text: String, kind: crate::blanks::BlankKind, width: f32, size: f32, room: f32 },
     /// Content too large or too deeply nested to read safely.
     #[error("the page content is beyond the limits vbdt reads ({0})")]
     Limit(String),
+}
+
+/// What a placement lets pass but the signer should hear of.
+#[derive(Debug, Clone, PartialEq, Error)]
+#[non_exhaustive]
+pub enum LayoutWarning {
+    /// The copy or attachment stamp covers some of page 1's own text (`text`: the first line).
+    #[error("the stamp at the top right of page 1 overlaps the page's own text ({text:?}); the document's top margin may be too small")]
+    StampOverText { text: String },
+    /// A greyscale image where a coloured one is expected (S2 blue, S3 red).
+    #[error("the image is greyscale, not {}", .want.word())]
+    Greyscale { want: crate::ColorCheck },
+    /// Less than half of the visible pixels have the expected colour.
+    #[error("only {percent}% of the image's visible pixels are {} (rules.md {})", .want.word(), .want.rule())]
+    OffColor { percent: usize, want: crate::ColorCheck },
 }

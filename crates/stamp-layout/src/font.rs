@@ -58,7 +58,7 @@ impl TextFont {
     /// bundled Liberation Serif.
     pub fn choose(path: Option<&Path>) -> Result<TextFont, LayoutError> {
         if let Some(p) = path {
-            let data = std::fs::read(p).map_err(|e| LayoutError::Font(format!("cannot read {}: {e}", p.display())))?;
+            let data = std::fs::read(p).map_err(|source| LayoutError::FontUnreadable { path: p.to_path_buf(), source })?;
             return TextFont::from_bytes(data, p.display().to_string());
         }
         if let Some(p) = system_times() {

@@ -45,7 +45,7 @@ impl StampImage {
         } else if bytes.starts_with(&[0xFF, 0xD8]) {
             Self::from_jpeg(bytes)
         } else {
-            Err(LayoutError::Image("not a PNG or JPEG file".into()))
+            Err(LayoutError::NotAnImage)
         }
     }
 
@@ -154,10 +154,10 @@ impl StampImage {
 
     /// A warning when the visible ink is not mostly of the expected colour (S2, S3).
     /// JPEG images are not decoded and so not checked.
-    pub fn color_warning(&self, want: ColorCheck) -> Option<String> {
+    pub fn color_warning(&self, want: ColorCheck) -> Option<crate::LayoutWarning> {
         let ImageData::Raw { channels: 3, pixels, alpha } = &self.data else {
             return match &self.data {
-                ImageData::Raw { .. } => Some(format!("the image is greyscale, not {}", want.word())),
+                ImageData::Raw { .. } => Some(crate::LayoutWarning::Greyscale { want }),
                 ImageData::Jpeg { .. } => None,
             };
         };
@@ -181,7 +181,7 @@ impl StampImage {
         if ink == 0 || matching * 2 >= ink {
             None
         } else {
-            Some(format!("only {}% of the image's visible pixels are {} (rules.md {})", matching * 100 / ink, want.word(), want.rule()))
+            Some(crate::LayoutWarning::OffColor { percent: matching * 100 / ink, want })
         }
     }
 
@@ -229,13 +229,13 @@ impl StampImage {
 }
 
 impl ColorCheck {
-    fn word(self) -> &'static str {
+    pub fn word(self) -> &'static str {
         match self {
             ColorCheck::Blue => "blue",
             ColorCheck::Red => "red",
         }
     }
-    fn rule(self) -> &'static str {
+    pub fn rule(self) -> &'static str {
         match self {
             ColorCheck::Blue => "S2: the personal signature image is blue",
             ColorCheck::Red => "S3: the seal is red",

@@ -27,7 +27,7 @@ const STAMP_MAX_WIDTH_MM: f32 = 110.0;
 pub struct Placed {
     pub appearance: Appearance,
     /// Things the user should know (an image of the wrong colour, …).
-    pub warnings: Vec<String>,
+    pub warnings: Vec<crate::error::LayoutWarning>,
     /// One line saying where the stamp went, for messages.
     pub description: String,
 }
@@ -297,7 +297,7 @@ fn seal_size(seal: &StampImage, size_mm: Option<f32>) -> Result<(f32, f32), Layo
                 Ok((longer * seal.aspect(), longer))
             }
         }
-        Some(s) => Err(LayoutError::Place(format!("a seal of {s} mm is not plausible"))),
+        Some(s) => Err(LayoutError::SealSize(s)),
         None => seal
             .natural_size_pt()
             .ok_or_else(|| LayoutError::Image("the seal image does not say its resolution (PNG pHYs); give --seal-size 36mm".into())),
@@ -353,16 +353,15 @@ pub fn explicit(pdf: &[u8], image: &StampImage, place: Place, check: Option<Colo
     let pbox = page_box(&doc, page_id(&doc, place.page - 1)?)?;
     let (bx, by_top, bw, bh) = (pbox.x0 + place.x * PT_PER_MM, pbox.y1 - place.y * PT_PER_MM, place.w * PT_PER_MM, place.h * PT_PER_MM);
     if bx + bw > pbox.x1 + 0.5 || by_top - bh < pbox.y0 - 0.5 {
-        return Err(LayoutError::Place(format!(
-            "the box {},{},{},{} mm does not fit on page {} ({:.0}×{:.0} mm)",
-            place.x,
-            place.y,
-            place.w,
-            place.h,
-            place.page,
-            mm(pbox.width()),
-            mm(pbox.height())
-        )));
+        return Err(LayoutError::BoxOffPage {
+            x: place.x,
+            y: place.y,
+            w: place.w,
+            h: place.h,
+            page: place.page,
+            page_w: mm(pbox.width()),
+            page_h: mm(pbox.height()),
+        });
     }
     let (mut w, mut h) = (bw, bw / image.aspect());
     if h > bh {
@@ -441,7 +440,7 @@ pub fn text_stamp(pdf: &[u8], lines: &[String], font: &TextFont) -> Result<Place
         }
     };
     if rect.x0 < pbox.x0 || rect.y0 < pbox.y0 {
-        return Err(LayoutError::Place("the stamp text is wider than the page".into()));
+        return Err(LayoutError::StampTooWide);
     }
     // The top margin should be empty; say so when the page's own text is under the stamp.
     let mut warnings = Vec::new();
@@ -452,9 +451,7 @@ pub fn text_stamp(pdf: &[u8], lines: &[String], font: &TextFont) -> Result<Place
             .map(|l| l.text.as_str())
             .collect();
         if let Some(first) = under.first() {
-            warnings.push(format!(
-                "the stamp at the top right of page 1 overlaps the page's own text ({first:?}); the document's top margin may be too small"
-            ));
+            warnings.push(crate::error::LayoutWarning::StampOverText { text: first.to_string() });
         }
     }
     let mut content = Content::new();

@@ -76,4 +76,7 @@ pub struct TestpkiArgs {
     /// With --reissue-crls: also revoke NAME now (listed in ca.crl, marked in index.txt).
     #[arg(long, value_name = "NAME", requires = "reissue_crls")]
     pub revoke: Vec<String>,
+    /// Language of messages.
+    #[arg(long, value_enum, default_value_t = Lang::Vi)]
+    pub lang: Lang,
 }

@@ -71,11 +71,7 @@ fn run_one(args: &ChainArgs) -> exit::Outcome {
     let bytes = match std::fs::read(&args.file) {
         Ok(b) => b,
         Err(e) => {
-            eprintln!(
-                "vbdt chain: {}: {}",
-                args.file.display(),
-                if vi { format!("không đọc được tệp: {e}") } else { format!("cannot read the file: {e}") }
-            );
+            eprintln!("vbdt chain: {}", crate::msg::unreadable_file(&args.file, &e, vi));
             return exit::BAD_INPUT;
         }
     };
@@ -83,7 +79,14 @@ fn run_one(args: &ChainArgs) -> exit::Outcome {
         let rev = match history::revision_bytes(&bytes, n) {
             Ok(r) => r,
             Err(e) => {
-                eprintln!("vbdt chain: {}: {e}", args.file.display());
+                let why = match &e {
+                    history::ExtractError::Read(e) => e.message().get(crate::msg::lang(vi)).to_string(),
+                    history::ExtractError::NoSuchRevision { asked, count } if vi => {
+                        format!("không có phiên bản {asked}: tệp có {count} phiên bản, đánh số từ 1")
+                    }
+                    other => other.to_string(),
+                };
+                eprintln!("vbdt chain: {}: {why}", args.file.display());
                 return match e {
                     history::ExtractError::NoSuchRevision { .. } => exit::USAGE,
                     _ => exit::BAD_INPUT,
@@ -104,7 +107,7 @@ fn run_one(args: &ChainArgs) -> exit::Outcome {
     }
     let mut trust = chain_check::TrustStore::new();
     if !args.trust.is_empty() {
-        match crate::trust_args::certificates("trust", &args.trust) {
+        match crate::trust_args::certificates("trust", &args.trust, vi) {
             Ok(c) => trust.add(c),
             Err(e) => {
                 eprintln!("vbdt chain: {e}");
@@ -120,7 +123,7 @@ fn run_one(args: &ChainArgs) -> exit::Outcome {
             // Wrapped at once: the String std::env::var returns is the only copy vbdt makes.
             Ok(p) => Some(Zeroizing::new(p)),
             Err(_) => {
-                eprintln!("vbdt chain: --password-env: the environment variable {var} is not set");
+                eprintln!("vbdt chain: --password-env: {}", crate::secrets::SecretError::EnvUnset(var.clone()).describe(vi));
                 return exit::USAGE;
             }
         },
@@ -132,7 +135,7 @@ fn run_one(args: &ChainArgs) -> exit::Outcome {
     {
         Ok(h) => h,
         Err(e) => {
-            eprintln!("vbdt chain: {}: {e}", args.file.display());
+            eprintln!("vbdt chain: {}: {}", args.file.display(), e.message().get(crate::msg::lang(vi)));
             return exit::BAD_INPUT;
         }
     };
@@ -222,8 +225,8 @@ fn path_text(out: &mut String, path: &[CertInfo], indent: &str, vi: bool) {
                 EvidenceLocation::Dss => t(vi, "trong DSS", "in the DSS"),
             };
             let status = match e.status.as_str() {
-                "good" => t(vi, "tốt", "good"),
-                "revoked" => t(vi, "đã thu hồi", "revoked"),
+                "good" => t(vi, "chưa bị thu hồi", "good"),
+                "revoked" => t(vi, "đã bị thu hồi", "revoked"),
                 _ => t(vi, "không rõ", "unknown"),
             };
             let covers = if e.covers_use_time {
@@ -232,7 +235,7 @@ fn path_text(out: &mut String, path: &[CertInfo], indent: &str, vi: bool) {
                 format!(
                     "{}{}",
                     t(vi, "không đủ cho thời điểm sử dụng", "does not cover the time of use"),
-                    e.note.as_ref().map(|n| format!(": {n}")).unwrap_or_default()
+                    if vi { e.note_vi.as_ref() } else { e.note.as_ref() }.map(|n| format!(": {n}")).unwrap_or_default()
                 )
             };
             let _ = writeln!(
@@ -341,7 +344,15 @@ pub fn text(h: &History, vi: bool) -> String {
     }
     let d = &h.dss;
     if d.present {
-        let _ = writeln!(out, "DSS: {} {}, {} OCSP, {} CRL, {} VRI", d.certs, t(vi, "chứng thư", "certificates"), d.ocsps, d.crls, d.vri);
+        let _ = writeln!(
+            out,
+            "DSS: {} {}, {} OCSP, {} CRL, {} VRI",
+            d.certs,
+            t(vi, "chứng thư chữ ký số", "certificates"),
+            d.ocsps,
+            d.crls,
+            d.vri
+        );
     } else {
         let _ = writeln!(out, "DSS: {}", t(vi, "không có", "none"));
     }

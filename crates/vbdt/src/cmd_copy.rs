@@ -105,13 +105,13 @@ fn text_jobs(
     let font = match TextFont::choose(font) {
         Ok(f) => f,
         Err(e) => {
-            eprintln!("vbdt {cmd}: {e}");
+            eprintln!("vbdt {cmd}: {}", crate::msg::layout(&e, key.vi()));
             return exit::BAD_INPUT;
         }
     };
     // Check the text against the font before the token is touched.
     if let Err(e) = lines(time::OffsetDateTime::now_utc()).iter().try_for_each(|l| font.width(l, 10.0).map(|_| ())) {
-        eprintln!("vbdt {cmd}: {e}");
+        eprintln!("vbdt {cmd}: {}", crate::msg::layout(&e, key.vi()));
         return exit::BAD_INPUT;
     }
     let signer = match signing::open_key_or_report(cmd, key) {
@@ -123,9 +123,9 @@ fn text_jobs(
     let prepare = |_job: &Job, input: &[u8]| -> signing::Prepared {
         let mut opts = base.clone();
         opts.signing_time = time::OffsetDateTime::now_utc();
-        let placed = stamp_layout::text_stamp(input, &lines(opts.signing_time), &font).map_err(|e| SignError::Appearance(e.to_string()))?;
+        let placed = stamp_layout::text_stamp(input, &lines(opts.signing_time), &font).map_err(SignError::Appearance)?;
         opts.appearance = placed.appearance;
-        Ok((opts, placed.warnings))
+        Ok((opts, placed.warnings.iter().map(|w| crate::msg::layout_warning(w, key.vi())).collect()))
     };
     signing::run_batch(cmd, jobs, force, signer.as_ref(), key, &prepare)
 }
@@ -140,13 +140,23 @@ pub fn run_copy(args: &CopyArgs) -> exit::Outcome {
     args.font = args.font.or_else(|| profile.text.font.as_deref().map(|p| profile.resolve(p)));
     let org = args.org.clone().or_else(|| profile.organization.name.clone()).unwrap_or_default();
     if org.trim().is_empty() {
-        eprintln!("vbdt copy: give the copying organization's name with --org \"…\" (or organization.name in the profile)");
+        if args.key.vi() {
+            eprintln!(
+                "vbdt copy: hãy cho tên cơ quan, tổ chức thực hiện sao bằng --org \"…\" (hoặc organization.name trong hồ sơ cấu hình)"
+            );
+        } else {
+            eprintln!("vbdt copy: give the copying organization's name with --org \"…\" (or organization.name in the profile)");
+        }
         return exit::USAGE;
     }
     let args = &args;
     let jobs = if args.from_images {
         let Some(output) = args.out.output.clone() else {
-            eprintln!("vbdt copy: --from-images makes one PDF: give -o OUT.pdf");
+            if args.key.vi() {
+                eprintln!("vbdt copy: --from-images tạo một tệp PDF: hãy cho -o RA.pdf");
+            } else {
+                eprintln!("vbdt copy: --from-images makes one PDF: give -o OUT.pdf");
+            }
             return exit::USAGE;
         };
         let mut scans = Vec::new();
@@ -154,7 +164,7 @@ pub fn run_copy(args: &CopyArgs) -> exit::Outcome {
             match std::fs::read(p) {
                 Ok(b) => scans.push(b),
                 Err(e) => {
-                    eprintln!("vbdt copy: {}: {e}", p.display());
+                    eprintln!("vbdt copy: {}", crate::msg::unreadable_file(p, &e, args.key.vi()));
                     return exit::BAD_INPUT;
                 }
             }
@@ -162,7 +172,7 @@ pub fn run_copy(args: &CopyArgs) -> exit::Outcome {
         match stamp_layout::scan::jpegs_to_pdf(&scans) {
             Ok(pdf) => vec![Job { input: args.inputs[0].clone(), output, built: Some(pdf) }],
             Err(e) => {
-                eprintln!("vbdt copy: {e}");
+                eprintln!("vbdt copy: {}", crate::msg::layout(&e, args.key.vi()));
                 return exit::BAD_INPUT;
             }
         }
@@ -189,7 +199,11 @@ pub fn run_attach(args: &AttachArgs) -> exit::Outcome {
     args.font = args.font.or_else(|| profile.text.font.as_deref().map(|p| profile.resolve(p)));
     let args = &args;
     if args.reference.trim().is_empty() {
-        eprintln!("vbdt attach: --ref needs the document's number and symbol");
+        if args.key.vi() {
+            eprintln!("vbdt attach: --ref cần số và ký hiệu của văn bản");
+        } else {
+            eprintln!("vbdt attach: --ref needs the document's number and symbol");
+        }
         return exit::USAGE;
     }
     let jobs = match signing::plan(&args.inputs, &args.out) {

@@ -72,11 +72,11 @@ impl LtvFailure {
     }
 }
 
-fn sign_failure(e: SignError) -> LtvFailure {
+fn sign_failure(e: SignError, vi: bool) -> LtvFailure {
     if e.is_input_problem() {
-        LtvFailure::Input(e.to_string())
+        LtvFailure::Input(crate::msg::sign_error(&e, vi))
     } else {
-        LtvFailure::Evidence(e.to_string())
+        LtvFailure::Evidence(crate::msg::sign_error(&e, vi))
     }
 }
 
@@ -102,7 +102,8 @@ struct Done {
 
 /// The DSS addition for every signature and timestamp of `bytes`.
 fn collect(bytes: &[u8], s: &Settings) -> Result<DssAddition, LtvFailure> {
-    let m = pdf_verify::history::ltv_material(bytes, None).map_err(|e| LtvFailure::Input(e.to_string()))?;
+    let m = pdf_verify::history::ltv_material(bytes, None)
+        .map_err(|e| LtvFailure::Input(e.message().get(crate::msg::lang(s.vi)).to_string()))?;
     if m.targets.is_empty() {
         return Err(LtvFailure::Input(if s.vi { "tệp không có chữ ký nào".into() } else { "the file has no signature".into() }));
     }
@@ -159,16 +160,22 @@ fn collect(bytes: &[u8], s: &Settings) -> Result<DssAddition, LtvFailure> {
                     chain_check::RevocationStatus::Revoked { revoked_at, .. } => {
                         let t = pdf_verify::report::fmt_time(revoked_at);
                         return Err(LtvFailure::Evidence(if s.vi {
-                            format!("chứng thư \"{who}\" đã bị thu hồi lúc {t}")
+                            format!("chứng thư chữ ký số \"{who}\" đã bị thu hồi lúc {t}")
                         } else {
                             format!("the certificate \"{who}\" was revoked at {t}")
                         }));
                     }
                     chain_check::RevocationStatus::Unknown { reasons } => {
                         return Err(LtvFailure::Evidence(if s.vi {
-                            format!("không lấy được trạng thái thu hồi của chứng thư \"{who}\": {}", reasons.join("; "))
+                            format!(
+                                "không lấy được tình trạng thu hồi của chứng thư chữ ký số \"{who}\": {}",
+                                reasons.iter().map(|r| crate::msg::unchecked(r, true)).collect::<Vec<_>>().join("; ")
+                            )
                         } else {
-                            format!("no revocation status for the certificate \"{who}\": {}", reasons.join("; "))
+                            format!(
+                                "no revocation status for the certificate \"{who}\": {}",
+                                reasons.iter().map(|r| crate::msg::unchecked(r, false)).collect::<Vec<_>>().join("; ")
+                            )
                         }));
                     }
                 }
@@ -185,19 +192,19 @@ fn one(input: &[u8], s: &Settings) -> Result<(Vec<Vec<u8>>, Done), LtvFailure> {
     let mut dss_items = 0;
     let add = collect(&current, s)?;
     dss_items += add.vri.iter().map(|v| v.ocsps.len() + v.crls.len()).sum::<usize>();
-    if let Some(update) = pdf_sign::ltv::dss_update(&current, &add).map_err(sign_failure)? {
+    if let Some(update) = pdf_sign::ltv::dss_update(&current, &add).map_err(|e| sign_failure(e, s.vi))? {
         current.extend_from_slice(&update);
         parts.push(update);
     }
     let mut timestamp = None;
     if let Some(url) = &s.tsa {
-        let (update, field) = pdf_sign::ltv::doc_timestamp_update(&current, url, &s.http).map_err(sign_failure)?;
+        let (update, field) = pdf_sign::ltv::doc_timestamp_update(&current, url, &s.http).map_err(|e| sign_failure(e, s.vi))?;
         current.extend_from_slice(&update);
         parts.push(update);
         timestamp = Some(field);
         // The new timestamp's own validation data, so that it validates without a network.
         let add = collect(&current, s)?;
-        if let Some(update) = pdf_sign::ltv::dss_update(&current, &add).map_err(sign_failure)? {
+        if let Some(update) = pdf_sign::ltv::dss_update(&current, &add).map_err(|e| sign_failure(e, s.vi))? {
             parts.push(update);
         }
     }
@@ -221,7 +228,7 @@ pub fn run(args: &LtvArgs) -> exit::Outcome {
             return exit::BAD_INPUT;
         }
     } else {
-        match crate::trust_args::certificates("trust", &args.trust) {
+        match crate::trust_args::certificates("trust", &args.trust, vi) {
             Ok(c) => trust.add(c),
             Err(e) => {
                 eprintln!("vbdt ltv: {e}");
@@ -229,17 +236,17 @@ pub fn run(args: &LtvArgs) -> exit::Outcome {
             }
         }
     }
-    let extra = match crate::trust_args::certificates("certs", &args.certs) {
+    let extra = match crate::trust_args::certificates("certs", &args.certs, vi) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("vbdt ltv: {e}");
             return exit::BAD_INPUT;
         }
     };
-    let crls = match crate::trust_args::crls(&args.crl) {
+    let crls = match crate::trust_args::crls(&args.crl, vi) {
         Ok(c) => c,
-        Err((p, e)) => {
-            eprintln!("vbdt ltv: --crl {}: {e}", p.display());
+        Err(e) => {
+            eprintln!("vbdt ltv: {e}");
             return exit::BAD_INPUT;
         }
     };
@@ -275,14 +282,21 @@ pub fn run(args: &LtvArgs) -> exit::Outcome {
             .map(|job| {
                 let r = (|| {
                     if !force && job.output.exists() {
-                        return Err(sign_failure(SignError::OutputExists(job.output.clone())));
+                        return Err(sign_failure(SignError::OutputExists(job.output.clone()), vi));
                     }
-                    let input = std::fs::read(&job.input).map_err(|e| LtvFailure::Input(e.to_string()))?;
+                    let input = std::fs::read(&job.input).map_err(|e| {
+                        let why = crate::msg::io(&e, vi);
+                        LtvFailure::Input(if vi {
+                            format!("không đọc được tệp: {why}")
+                        } else {
+                            format!("cannot read the file: {why}")
+                        })
+                    })?;
                     let (parts, done) = one(&input, &settings)?;
                     let mut all: Vec<&[u8]> = vec![&input];
                     all.extend(parts.iter().map(Vec::as_slice));
                     let permissions = std::fs::metadata(&job.input).ok().map(|m| m.permissions());
-                    pdf_sign::write_atomically(&job.output, &all, force, permissions).map_err(sign_failure)?;
+                    pdf_sign::write_atomically(&job.output, &all, force, permissions).map_err(|e| sign_failure(e, vi))?;
                     Ok(done)
                 })();
                 bar.inc(1);

@@ -106,7 +106,14 @@ pub fn run(args: &SignArgs) -> exit::Outcome {
     };
     let image_path = if args.invisible { None } else { args.image.clone().or_else(|| profile_image.map(|p| profile.resolve(p))) };
     if image_path.is_none() && (args.place.is_some() || args.signer_name.is_some() || args.page.is_some() || args.seal_size.is_some()) {
-        eprintln!("vbdt sign: --place, --signer-name, --page and --seal-size place an image: give --image PNG (or one in the profile)");
+        eprintln!(
+            "vbdt sign: {}",
+            if args.key.vi() {
+                "--place, --signer-name, --page và --seal-size dùng để đặt ảnh: hãy cho --image PNG (hoặc khai báo ảnh trong hồ sơ cấu hình)"
+            } else {
+                "--place, --signer-name, --page and --seal-size place an image: give --image PNG (or one in the profile)"
+            }
+        );
         return exit::USAGE;
     }
     let seal_size = match (args.seal_size, &profile.organization.seal_size) {
@@ -153,15 +160,19 @@ pub fn run(args: &SignArgs) -> exit::Outcome {
         }
     };
     let image = match &image_path {
-        Some(path) => {
-            match std::fs::read(path).map_err(|e| e.to_string()).and_then(|b| StampImage::from_bytes(&b).map_err(|e| e.to_string())) {
+        Some(path) => match std::fs::read(path) {
+            Err(e) => {
+                eprintln!("vbdt sign: {}", crate::msg::unreadable_file(path, &e, args.key.vi()));
+                return exit::BAD_INPUT;
+            }
+            Ok(b) => match StampImage::from_bytes(&b) {
                 Ok(img) => Some(img),
                 Err(e) => {
-                    eprintln!("vbdt sign: {}: {e}", path.display());
+                    eprintln!("vbdt sign: {}: {}", path.display(), crate::msg::layout(&e, args.key.vi()));
                     return exit::BAD_INPUT;
                 }
-            }
-        }
+            },
+        },
         None => None,
     };
     // Remote signing (--csc) has its own key and batch (remote.rs); the rest is shared.
@@ -210,7 +221,7 @@ pub fn run(args: &SignArgs) -> exit::Outcome {
     let fill_font = match stamp_layout::TextFont::choose(profile.text.font.as_ref().map(|p| profile.resolve(p)).as_deref()) {
         Ok(f) => f,
         Err(e) => {
-            eprintln!("vbdt sign: {e}");
+            eprintln!("vbdt sign: {}", crate::msg::layout(&e, vi));
             return exit::BAD_INPUT;
         }
     };
@@ -252,9 +263,9 @@ pub fn run(args: &SignArgs) -> exit::Outcome {
             (None, Role::Personal) => stamp_layout::personal(input, img, &signer_name, args.page),
             (None, _) => stamp_layout::organization(input, img, seal_size),
         }
-        .map_err(|e| SignError::Appearance(e.to_string()))?;
+        .map_err(SignError::Appearance)?;
         opts.appearance = placed.appearance;
-        warnings.extend(placed.warnings);
+        warnings.extend(placed.warnings.iter().map(|w| crate::msg::layout_warning(w, vi)));
         Ok((opts, warnings))
     };
     match &remote {

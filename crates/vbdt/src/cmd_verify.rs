@@ -150,6 +150,7 @@ fn parse_date(s: &str) -> Result<Date, String> {
 
 /// Builds the verification options; errors are (exit code, message).
 fn options(args: &VerifyArgs) -> Result<VerifyOptions, (exit::Outcome, String)> {
+    let vi = args.lang == crate::cli::Lang::Vi;
     let mut trust = chain_check::TrustStore::new();
     let mut profiles: Vec<TrustProfile> = args.trust_profile.clone();
     if profiles.is_empty() && args.trust.is_empty() {
@@ -159,7 +160,7 @@ fn options(args: &VerifyArgs) -> Result<VerifyOptions, (exit::Outcome, String)> 
         trust.add_profile(p.name()).map_err(|e| (exit::BAD_INPUT, format!("trust profile {}: {e}", p.name())))?;
     }
     if !args.trust.is_empty() {
-        let anchors = crate::trust_args::certificates("trust", &args.trust).map_err(|e| (exit::BAD_INPUT, e))?;
+        let anchors = crate::trust_args::certificates("trust", &args.trust, vi).map_err(|e| (exit::BAD_INPUT, e))?;
         let policies = args
             .require_policy
             .iter()
@@ -168,16 +169,16 @@ fn options(args: &VerifyArgs) -> Result<VerifyOptions, (exit::Outcome, String)> 
             .map_err(|e| (exit::USAGE, format!("--require-policy: {e}")))?;
         trust.add_as(anchors, args.trust_as.map(TrustProfile::name), policies).map_err(|e| (exit::USAGE, format!("--trust-as: {e}")))?;
     }
-    let extra_certs = crate::trust_args::certificates("certs", &args.certs).map_err(|e| (exit::BAD_INPUT, e))?;
-    let crls = crate::trust_args::crls(&args.crl).map_err(|(path, e)| (exit::BAD_INPUT, format!("--crl {}: {e}", path.display())))?;
+    let extra_certs = crate::trust_args::certificates("certs", &args.certs, vi).map_err(|e| (exit::BAD_INPUT, e))?;
+    let crls = crate::trust_args::crls(&args.crl, vi).map_err(|e| (exit::BAD_INPUT, e))?;
     if args.password_env.is_some() {
         crate::secrets::no_core_dumps();
     }
     let password = match &args.password_env {
         // Wrapped at once: the String std::env::var returns is the only copy vbdt makes.
-        Some(var) => Some(Password::new(Zeroizing::new(
-            std::env::var(var).map_err(|_| (exit::USAGE, format!("--password-env: the environment variable {var} is not set")))?,
-        ))),
+        Some(var) => Some(Password::new(Zeroizing::new(std::env::var(var).map_err(|_| {
+            (exit::USAGE, format!("--password-env: {}", crate::secrets::SecretError::EnvUnset(var.clone()).describe(vi)))
+        })?))),
         None => None,
     };
     Ok(VerifyOptions {
@@ -283,7 +284,7 @@ pub fn run(args: &VerifyArgs) -> exit::Outcome {
             for part in files.chunks(slice) {
                 let outcomes: Vec<Outcome> = pool.install(|| part.par_iter().map(|f| verify(f, &opts)).collect());
                 for o in &outcomes {
-                    report_error(o);
+                    report_error(o, lang);
                     w.file(o)?;
                 }
             }
@@ -309,9 +310,9 @@ pub fn run(args: &VerifyArgs) -> exit::Outcome {
 }
 
 /// An unreadable file, said on stderr (one line).
-fn report_error(o: &Outcome) {
+fn report_error(o: &Outcome, lang: Lang) {
     if let Outcome::Error(e) = o {
-        eprintln!("vbdt verify: {}: {}", e.file, e.error);
+        eprintln!("vbdt verify: {}: {}", e.file, e.error.get(lang));
     }
 }
 
@@ -337,7 +338,7 @@ fn bundle<W: std::io::Write>(
     let outcomes: Vec<Outcome> =
         pool.install(|| args.files.par_iter().enumerate().map(|(i, f)| verify(f, if i == 0 { &main } else { &attachment })).collect());
     for o in &outcomes {
-        report_error(o);
+        report_error(o, lang);
         w.file(o)?;
     }
     let b = decide_bundle(args, &outcomes, &main_text, password);

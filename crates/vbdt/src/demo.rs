@@ -35,7 +35,7 @@ pub fn run(args: &DemoArgs) -> anyhow::Result<crate::exit::Outcome> {
     let say = |vi_text: &str, en_text: &str| println!("{}", if vi { vi_text } else { en_text });
     let dir = match &args.out {
         Some(d) => {
-            std::fs::create_dir_all(d).with_context(|| format!("cannot create {}", d.display()))?;
+            std::fs::create_dir_all(d).map_err(crate::msg::FileOp::new(crate::msg::Op::Create, d))?;
             d.clone()
         }
         None => tempfile::Builder::new().prefix("vbdt-demo-").tempdir().context("cannot make a temporary directory")?.keep(),
@@ -46,7 +46,7 @@ pub fn run(args: &DemoArgs) -> anyhow::Result<crate::exit::Outcome> {
     let password = pki.password.clone();
 
     let original = dir.join("quyet-dinh.pdf");
-    std::fs::write(&original, SAMPLE_DECISION).with_context(|| format!("cannot write {}", original.display()))?;
+    std::fs::write(&original, SAMPLE_DECISION).map_err(crate::msg::FileOp::new(crate::msg::Op::Write, &original))?;
 
     let mut trust = chain_check::TrustStore::new();
     trust.add(chain_check::cert::parse_certificates(&std::fs::read(pki.root())?).map_err(|e| anyhow::anyhow!("{e}"))?);

@@ -170,10 +170,10 @@ pub fn fills(
     vi: bool,
 ) -> Result<Vec<FieldFill>, SignError> {
     let issue = |en: String, v: String| SignError::Issue(say(vi, en, v));
-    let reserved = blanks::reserved_blanks(input).map_err(|e| SignError::Appearance(e.to_string()))?;
+    let reserved = blanks::reserved_blanks(input).map_err(SignError::Appearance)?;
     if !reserved.is_empty() {
         let signed = signed_len.and_then(|l| input.get(..l)).map(blanks::reserved_blanks).transpose();
-        let signed = signed.map_err(|e| SignError::Appearance(e.to_string()))?.unwrap_or_default();
+        let signed = signed.map_err(SignError::Appearance)?.unwrap_or_default();
         for r in &reserved {
             if !signed.iter().any(|s| s.name == r.name && s.blank == r.blank && s.value.is_none()) {
                 return Err(issue(
@@ -275,16 +275,20 @@ pub fn check_options(args: &KeyArgs) -> anyhow::Result<VerifyOptions> {
     if args.trust.is_empty() {
         trust.add_profile("vgca").map_err(|e| anyhow::anyhow!("trust profile vgca: {e}"))?;
     } else {
-        trust.add(chain_check::cert::load_cert_sources(&args.trust).map_err(|e| anyhow::anyhow!("--trust: {e}"))?);
+        trust.add(
+            chain_check::cert::load_cert_sources(&args.trust)
+                .map_err(|e| anyhow::anyhow!("--trust: {}", crate::msg::cert_error(&e, args.vi())))?,
+        );
     }
     let extra_certs = if args.certs.is_empty() {
         Vec::new()
     } else {
-        chain_check::cert::load_cert_sources(&args.certs).map_err(|e| anyhow::anyhow!("--certs: {e}"))?
+        chain_check::cert::load_cert_sources(&args.certs)
+            .map_err(|e| anyhow::anyhow!("--certs: {}", crate::msg::cert_error(&e, args.vi())))?
     };
     let mut crls = Vec::new();
     for path in &args.crl {
-        crls.push(std::fs::read(path).with_context(|| format!("cannot read the CRL {}", path.display()))?);
+        crls.push(std::fs::read(path).map_err(|e| anyhow::anyhow!("{}", crate::msg::crl_unreadable(path, &e, args.vi())))?);
     }
     // OCSP responses and CRLs fetched once for every file of a batch (memory only).
     let fetched = Some(std::sync::Arc::new(chain_check::FetchCache::memory_only()));

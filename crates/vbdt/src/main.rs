@@ -10,6 +10,7 @@ mod demo;
 mod exit;
 mod inputs;
 mod issuing;
+mod msg;
 mod profile;
 mod remote;
 mod secrets;
@@ -40,13 +41,13 @@ fn main() -> std::process::ExitCode {
         // demo and testpki only make files of their own: a failure is an output that
         // cannot be written (or made), the same kind for both.
         cli::Command::Demo(args) => demo::run(&args).unwrap_or_else(|err| {
-            eprintln!("vbdt demo: {err:#}");
+            eprintln!("vbdt demo: {}", msg::anyhow_error(&err, args.lang == cli::Lang::Vi));
             exit::BAD_INPUT
         }),
         cli::Command::Testpki(args) => match testpki::run(&args) {
             Ok(()) => exit::OK,
             Err(err) => {
-                eprintln!("vbdt testpki: {err:#}");
+                eprintln!("vbdt testpki: {}", msg::anyhow_error(&err, args.lang == cli::Lang::Vi));
                 exit::BAD_INPUT
             }
         },

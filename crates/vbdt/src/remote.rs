@@ -11,7 +11,7 @@ use pdf_sign::{SignError, SignOptions};
 use rayon::prelude::*;
 
 use crate::exit;
-use crate::secrets::SecretSource;
+use crate::secrets::{Secret, SecretSource};
 use crate::signing::{self, Job, KeyArgs, Prepared};
 
 /// A CSC error on one line, in the chosen language.
@@ -49,15 +49,19 @@ pub fn open(cmd: &str, args: &KeyArgs) -> Result<CscKey, exit::Outcome> {
         exit::USAGE
     };
     let auth = if let Some(client_id) = &args.csc_client_id {
-        let secret =
-            SecretSource::choose(args.csc_client_secret_env.as_deref(), args.csc_client_secret_file.as_deref(), "CSC client secret")
-                .read()
-                .map_err(|e| usage(format!("{e:#}")))?;
+        let secret = SecretSource::choose(
+            args.csc_client_secret_env.as_deref(),
+            args.csc_client_secret_file.as_deref(),
+            Secret::CscClientSecret,
+            vi,
+        )
+        .read()
+        .map_err(|e| usage(e.describe(vi)))?;
         ServiceAuth::ClientCredentials { client_id: client_id.clone(), client_secret: secret }
     } else if args.csc_token_env.is_some() || args.csc_token_file.is_some() {
-        let token = SecretSource::choose(args.csc_token_env.as_deref(), args.csc_token_file.as_deref(), "CSC token")
+        let token = SecretSource::choose(args.csc_token_env.as_deref(), args.csc_token_file.as_deref(), Secret::CscToken, vi)
             .read()
-            .map_err(|e| usage(format!("{e:#}")))?;
+            .map_err(|e| usage(e.describe(vi)))?;
         ServiceAuth::Bearer(token)
     } else {
         return Err(usage(if vi {
@@ -139,7 +143,7 @@ pub fn run_batch(
             let stage = || -> Staged {
                 let input = match &job.built {
                     Some(bytes) => pdf_sign::Input::from_vec(bytes.clone()),
-                    None => pdf_sign::Input::open(&job.input).map_err(|e| SignError::Io { path: job.input.clone(), why: e.to_string() })?,
+                    None => pdf_sign::Input::open(&job.input).map_err(|e| SignError::Io { path: job.input.clone(), source: e })?,
                 };
                 if !force && job.output.exists() {
                     return Err(SignError::OutputExists(job.output.clone()));
@@ -227,14 +231,14 @@ pub fn run_batch(
 fn authorize_group(cmd: &str, key: &CscKey, args: &KeyArgs, group: &[ToBeSigned]) -> Result<(), exit::Outcome> {
     let vi = args.vi();
     let cred = key.credential();
-    let read = |env: Option<&str>, file: Option<&std::path::Path>, what: &str| {
-        SecretSource::choose(env, file, what).read().map_err(|e| {
-            eprintln!("vbdt {cmd}: {e:#}");
+    let read = |env: Option<&str>, file: Option<&std::path::Path>, what: Secret| {
+        SecretSource::choose(env, file, what, vi).read().map_err(|e| {
+            eprintln!("vbdt {cmd}: {}", e.describe(vi));
             exit::USAGE
         })
     };
-    let pin = if cred.needs_pin { Some(read(args.pin_env.as_deref(), args.pin_file.as_deref(), "CSC PIN")?) } else { None };
-    let otp = if cred.needs_otp { Some(read(args.otp_env.as_deref(), args.otp_file.as_deref(), "CSC OTP")?) } else { None };
+    let pin = if cred.needs_pin { Some(read(args.pin_env.as_deref(), args.pin_file.as_deref(), Secret::CscPin)?) } else { None };
+    let otp = if cred.needs_otp { Some(read(args.otp_env.as_deref(), args.otp_file.as_deref(), Secret::CscOtp)?) } else { None };
     key.sign_group(group, pin.as_deref().map(String::as_str), otp.as_deref().map(String::as_str)).map_err(|e| {
         eprintln!("vbdt {cmd}: {}", describe(&e, vi));
         if vi {

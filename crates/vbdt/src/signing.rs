@@ -12,7 +12,7 @@ use pdf_sign::{DigestAlg, KeySource, P12Key, Pkcs11Key, Pkcs11Options, PrecheckO
 use rayon::prelude::*;
 
 use crate::exit;
-use crate::secrets::SecretSource;
+use crate::secrets::{Secret, SecretSource};
 
 /// Where signed files go.
 #[derive(Args, Debug, Clone)]
@@ -166,27 +166,20 @@ pub enum DigestArg {
     Sha512,
 }
 
-/// The message for a failed signature in the chosen language. The fixed part is
-/// translated; details that come from deeper layers (file system, certificates) keep
-/// their own wording.
+/// The message for a failed signature in the chosen language (see [`crate::msg`]).
 pub fn describe(err: &SignError, vi: bool) -> String {
-    if !vi {
-        return err.to_string();
-    }
-    match err {
-        SignError::BadInput(why) => format!("không ký được: {why}"),
-        SignError::Encrypted => "tệp đã mã hóa; vbdt không ký tệp PDF mã hóa".into(),
-        SignError::CertifiedNoChanges => {
-            "văn bản đã được chứng thực không cho phép thay đổi (DocMDP P=1); ký thêm sẽ làm hỏng chữ ký đó".into()
-        }
-        SignError::OutputExists(p) => format!("{} đã tồn tại (dùng --force để ghi đè)", p.display()),
-        SignError::BadSecret(why) => format!("mã PIN hoặc mật khẩu sai, không thử lại ({why})"),
-        SignError::Certificate(why) => format!("chứng thư số không đạt: {why}"),
-        SignError::Timestamp(why) => format!("dịch vụ dấu thời gian: {why}"),
-        SignError::Appearance(why) => format!("hình thức chữ ký: {why}"),
-        SignError::Issue(why) => format!("số và ngày ban hành (S11): {why}"),
-        SignError::ClerkCheck(why) => format!("văn thư kiểm tra trước khi ký (S12): văn bản không hợp lệ: {why}"),
-        other => other.to_string(),
+    crate::msg::sign_error(err, vi)
+}
+
+/// A failure to place the appearance on bytes that are no PDF is the input's problem:
+/// said as `sign` says it of any file that is no PDF.
+fn unreadable_first(e: SignError, bytes: &[u8]) -> SignError {
+    match e {
+        SignError::Appearance(stamp_layout::LayoutError::Pdf(_)) | SignError::Issue(_) => match pdf_raw::RawPdf::parse(bytes) {
+            Err(raw) => SignError::BadInput(pdf_sign::InputProblem::NotPdf(raw)),
+            Ok(_) => e,
+        },
+        other => other,
     }
 }
 
@@ -244,11 +237,11 @@ fn with_suffix(name: &Path, suffix: &str) -> PathBuf {
     PathBuf::from(format!("{stem}{suffix}.{ext}"))
 }
 
-fn load_certs(paths: &[PathBuf]) -> anyhow::Result<Vec<x509_cert::Certificate>> {
+fn load_certs(paths: &[PathBuf], vi: bool) -> anyhow::Result<Vec<x509_cert::Certificate>> {
     if paths.is_empty() {
         return Ok(Vec::new());
     }
-    chain_check::cert::load_cert_sources(paths).map_err(|e| anyhow::anyhow!("{e}"))
+    chain_check::cert::load_cert_sources(paths).map_err(|e| anyhow::anyhow!("{}", crate::msg::cert_error(&e, vi)))
 }
 
 /// Builds the Điều 29 options from the flags.
@@ -257,11 +250,10 @@ pub fn precheck_options(args: &KeyArgs) -> anyhow::Result<PrecheckOptions> {
         None
     } else {
         let mut store = chain_check::TrustStore::new();
-        store.add(load_certs(&args.trust)?);
+        store.add(load_certs(&args.trust, args.vi())?);
         Some(store)
     };
-    let crls = crate::trust_args::crls(&args.crl)
-        .map_err(|(path, e)| anyhow::Error::new(e).context(format!("cannot read the CRL {}", path.display())))?;
+    let crls = crate::trust_args::crls(&args.crl, args.vi()).map_err(|e| anyhow::anyhow!("{e}"))?;
     Ok(PrecheckOptions {
         at: time::OffsetDateTime::now_utc(),
         trust,
@@ -275,10 +267,11 @@ pub fn precheck_options(args: &KeyArgs) -> anyhow::Result<PrecheckOptions> {
 pub fn open_key(args: &KeyArgs, pre: &PrecheckOptions, warnings: &mut Vec<String>) -> Result<Box<dyn KeySource>, (exit::Outcome, String)> {
     let vi = matches!(args.lang, crate::cli::Lang::Vi);
     let fail = |e: SignError| (exit_code_for(&e), describe(&e, vi));
+    let say = |w: pdf_sign::PrecheckWarning| crate::msg::warning(&w, vi);
     // A secret that cannot be had as the command line says (variable not set, file
     // unreadable or too long, no terminal) is a usage error, as in verify and chain; a
     // wrong one is the key's failure.
-    let usage = |e: anyhow::Error| (exit::USAGE, format!("{e:#}"));
+    let usage = |e: crate::secrets::SecretError| (exit::USAGE, e.describe(vi));
     if args.csc.is_some() {
         let why = if vi {
             "--csc (ký số từ xa, kể cả từ tệp cấu hình) hiện chỉ dùng được với `vbdt sign`"
@@ -287,10 +280,10 @@ pub fn open_key(args: &KeyArgs, pre: &PrecheckOptions, warnings: &mut Vec<String
         };
         return Err((exit::USAGE, why.to_string()));
     }
-    let extra = load_certs(&args.certs).map_err(|e| (exit::BAD_INPUT, format!("{e:#}")))?;
+    let extra = load_certs(&args.certs, vi).map_err(|e| (exit::BAD_INPUT, format!("{e:#}")))?;
     if let Some(p12) = &args.p12 {
         let password =
-            SecretSource::choose(args.pass_env.as_deref(), args.pass_file.as_deref(), "PKCS#12 password").read().map_err(usage)?;
+            SecretSource::choose(args.pass_env.as_deref(), args.pass_file.as_deref(), Secret::P12Password, vi).read().map_err(usage)?;
         let key = P12Key::open(p12, &password).map_err(fail)?;
         let mut chain = key.chain().to_vec();
         for c in extra {
@@ -298,7 +291,7 @@ pub fn open_key(args: &KeyArgs, pre: &PrecheckOptions, warnings: &mut Vec<String
                 chain.push(c);
             }
         }
-        warnings.extend(pdf_sign::precheck::check_signer(&chain, pre).map_err(fail)?);
+        warnings.extend(pdf_sign::precheck::check_signer(&chain, pre).map_err(fail)?.into_iter().map(say));
         return Ok(Box::new(key));
     }
     let module = args
@@ -317,10 +310,10 @@ pub fn open_key(args: &KeyArgs, pre: &PrecheckOptions, warnings: &mut Vec<String
             Ok(())
         },
         || {
-            SecretSource::choose(args.pin_env.as_deref(), args.pin_file.as_deref(), "Token PIN").read().map_err(|e| {
-                let why = format!("{e:#}");
+            SecretSource::choose(args.pin_env.as_deref(), args.pin_file.as_deref(), Secret::TokenPin, vi).read().map_err(|e| {
+                let why = e.describe(vi);
                 *unreadable_pin.borrow_mut() = Some(why.clone());
-                SignError::Key(why)
+                SignError::Key(pdf_sign::KeyProblem::PinUnavailable(why))
             })
         },
     )
@@ -328,7 +321,7 @@ pub fn open_key(args: &KeyArgs, pre: &PrecheckOptions, warnings: &mut Vec<String
         Some(why) => (exit::USAGE, why),
         None => fail(e),
     })?;
-    warnings.extend(found_warnings);
+    warnings.extend(found_warnings.into_iter().map(say));
     Ok(Box::new(key))
 }
 
@@ -413,14 +406,16 @@ pub fn run_batch(
         let (input, permissions) = match &job.built {
             Some(bytes) => (pdf_sign::Input::from_vec(bytes.clone()), None),
             None => {
-                let input = pdf_sign::Input::open(&job.input).map_err(|e| SignError::Io { path: job.input.clone(), why: e.to_string() })?;
+                let input = pdf_sign::Input::open(&job.input).map_err(|source| SignError::Io { path: job.input.clone(), source })?;
                 (input, std::fs::metadata(&job.input).ok().map(|m| m.permissions()))
             }
         };
         if !force && job.output.exists() {
             return Err(SignError::OutputExists(job.output.clone()));
         }
-        let (opts, warnings) = prepare(job, input.bytes())?;
+        // A file that is no PDF reads the same whatever noticed it first (the appearance
+        // or the number's blanks read the PDF before the signature does).
+        let (opts, warnings) = prepare(job, input.bytes()).map_err(|e| unreadable_first(e, input.bytes()))?;
         Ok((pdf_sign::sign_to_file(&input, &job.output, force, key, &opts, permissions, durability)?, warnings))
     };
     let results: Vec<(usize, Outcome)> = pool.install(|| {
@@ -493,7 +488,13 @@ pub fn run_batch(
             Err(e) => {
                 failed += 1;
                 code = exit::worst([code, exit_code_for(e)]);
-                eprintln!("vbdt {cmd}: {}: {}", job.input.display(), describe(e, vi));
+                match e {
+                    // The input that cannot be opened: the words every subcommand uses.
+                    SignError::Io { path, source } if *path == job.input => {
+                        eprintln!("vbdt {cmd}: {}", crate::msg::unreadable_file(path, source, vi))
+                    }
+                    _ => eprintln!("vbdt {cmd}: {}: {}", job.input.display(), describe(e, vi)),
+                }
             }
         }
     }

@@ -198,7 +198,9 @@ mod tests {
     use pdf_verify::report::FileError;
 
     fn unreadable(name: &str) -> Outcome {
-        Outcome::Error(FileError { file: name.into(), sha256: None, error: "cannot read".into() })
+        Outcome::Error(FileError {
+            file: name.into(), sha256: None, error: pdf_verify::verdict::Msg::new("cannot read", "không đọc được")
+        })
     }
 
     #[test]

@@ -9,12 +9,8 @@ use x509_cert::ext::pkix::name::{DistributionPointName, GeneralName};
 use x509_cert::ext::pkix::CrlReason;
 use x509_cert::Certificate;
 
-use super::{good_covers, Finding, SKEW};
-use crate::article31::rfc3339;
+use super::{good_covers, EvidenceProblem, Finding, SKEW};
 use crate::{cert, der_util, oids, sigalg};
-
-/// How [`evaluate`]'s answer starts for a CRL of another issuer (not about the certificate).
-pub(crate) const OTHER_ISSUER: &str = "issued by";
 
 /// PEM `X509 CRL` to DER; anything else is returned as is.
 pub fn to_der(bytes: &[u8]) -> Vec<u8> {
@@ -77,15 +73,17 @@ fn idp_uris(idp: &IssuingDistributionPoint) -> Vec<String> {
 }
 
 /// What the CRL in `der` says about `cert` (issued by `issuer`) at `at`, or why it cannot be used.
-pub fn evaluate(der: &[u8], cert: &Certificate, issuer: &Certificate, at: OffsetDateTime, now: OffsetDateTime) -> Result<Finding, String> {
+pub fn evaluate(
+    der: &[u8],
+    cert: &Certificate,
+    issuer: &Certificate,
+    at: OffsetDateTime,
+    now: OffsetDateTime,
+) -> Result<Finding, EvidenceProblem> {
     let crl = parse(der)?;
     let tbs = &crl.tbs_cert_list;
     if !cert::names_match(&tbs.issuer, &cert.tbs_certificate.issuer) {
-        return Err(format!(
-            "{OTHER_ISSUER} \"{}\", not by the certificate's issuer \"{}\"",
-            cert::name_to_string(&tbs.issuer),
-            cert::issuer(cert)
-        ));
+        return Err(EvidenceProblem::OtherIssuer { crl_issuer: cert::name_to_string(&tbs.issuer), cert_issuer: cert::issuer(cert) });
     }
     if !cert::names_match(&issuer.tbs_certificate.subject, &cert.tbs_certificate.issuer) {
         return Err("the given issuer certificate is not the certificate's issuer".into());
@@ -100,7 +98,7 @@ pub fn evaluate(der: &[u8], cert: &Certificate, issuer: &Certificate, at: Offset
         .map_err(|e| format!("not signed by the issuer's key: {e}"))?;
     match cert::key_usage(issuer) {
         Ok(Some(ku)) if !ku.crl_sign() => return Err("the issuer's key usage does not allow signing CRLs".into()),
-        Err(e) => return Err(format!("issuer certificate: {e}")),
+        Err(e) => return Err(EvidenceProblem::from(format!("issuer certificate: {e}"))),
         _ => {}
     }
     // Scope.
@@ -110,7 +108,7 @@ pub fn evaluate(der: &[u8], cert: &Certificate, issuer: &Certificate, at: Offset
             return Err("delta CRLs are not used".into());
         }
         if ext.critical && !KNOWN_CRL_EXTS.contains(&ext.extn_id) {
-            return Err(format!("unsupported critical CRL extension {}", ext.extn_id));
+            return Err(EvidenceProblem::from(format!("unsupported critical CRL extension {}", ext.extn_id)));
         }
         if ext.extn_id == oids::EXT_EXPIRED_CERTS_ON_CRL {
             if let Ok(t) = der::asn1::GeneralizedTime::from_der(ext.extn_value.as_bytes()) {
@@ -144,7 +142,7 @@ pub fn evaluate(der: &[u8], cert: &Certificate, issuer: &Certificate, at: Offset
     let this_update = der_util::x509_time(&tbs.this_update);
     let next_update = tbs.next_update.as_ref().map(der_util::x509_time);
     if this_update > now + SKEW {
-        return Err(format!("thisUpdate {} is in the future", rfc3339(&this_update)));
+        return Err(EvidenceProblem::Future { what: "thisUpdate", time: this_update });
     }
     // Status.
     let serial = &cert.tbs_certificate.serial_number;
@@ -158,7 +156,7 @@ pub fn evaluate(der: &[u8], cert: &Certificate, issuer: &Certificate, at: Offset
                 return Err("indirect CRL entry (certificateIssuer) is not used".into());
             }
             if ext.critical && !KNOWN_ENTRY_EXTS.contains(&ext.extn_id) {
-                return Err(format!("unsupported critical CRL entry extension {}", ext.extn_id));
+                return Err(EvidenceProblem::from(format!("unsupported critical CRL entry extension {}", ext.extn_id)));
             }
             if ext.extn_id == oids::EXT_CRL_REASON {
                 if let Ok(r) = CrlReason::from_der(ext.extn_value.as_bytes()) {

@@ -27,7 +27,7 @@ use der::Encode;
 use time::OffsetDateTime;
 use x509_cert::Certificate;
 
-use super::{crl, ocsp, SKEW};
+use super::{crl, ocsp, FetchProblem, SKEW};
 use crate::digest::DigestAlg;
 use crate::http::HttpLimits;
 
@@ -38,7 +38,7 @@ const MAGIC: &str = "vbdt-revocation 1";
 /// One answer: the DER, or why there is none.
 #[derive(Debug, Clone)]
 pub struct Fetched {
-    pub body: Result<Arc<[u8]>, String>,
+    pub body: Result<Arc<[u8]>, FetchProblem>,
     /// Read from the disk cache, fetched at this time by an earlier run (None: fetched
     /// from the network in this run).
     pub cached_at: Option<OffsetDateTime>,
@@ -107,16 +107,18 @@ impl FetchCache {
     ) -> Fetched {
         let id = match ocsp::build_request(cert, issuer, None) {
             Ok(req) => hex(&DigestAlg::Sha256.digest(&req)),
-            Err(e) => return Fetched { body: Err(e.to_string()), cached_at: None },
+            Err(e) => return Fetched { body: Err(FetchProblem::Other(e.to_string())), cached_at: None },
         };
         let key = format!("ocsp {} {id} {}", url.trim(), cert_hash(issuer));
-        self.get(&key, url, fresh, now, ocsp_validity, || super::fetch_ocsp_from(url, cert, issuer, limits).map_err(|e| e.to_string()))
+        self.get(&key, url, fresh, now, ocsp_validity, || {
+            super::fetch_ocsp_from(url, cert, issuer, limits).map_err(|e| super::fetch_detail(&e))
+        })
     }
 
     /// The CRL at `url`, to be checked against `issuer`: as [`FetchCache::ocsp`].
     pub fn crl(&self, url: &str, issuer: &Certificate, limits: &HttpLimits, now: OffsetDateTime, fresh: bool) -> Fetched {
         let key = format!("crl {} {}", url.trim(), cert_hash(issuer));
-        self.get(&key, url, fresh, now, crl_validity, || super::fetch_crl(url, limits).map_err(|e| e.to_string()))
+        self.get(&key, url, fresh, now, crl_validity, || super::fetch_crl(url, limits).map_err(|e| super::fetch_detail(&e)))
     }
 
     fn get(
@@ -126,7 +128,7 @@ impl FetchCache {
         fresh: bool,
         now: OffsetDateTime,
         validity: fn(&[u8]) -> Option<(OffsetDateTime, OffsetDateTime)>,
-        fetch: impl FnOnce() -> Result<Vec<u8>, String>,
+        fetch: impl FnOnce() -> Result<Vec<u8>, FetchProblem>,
     ) -> Fetched {
         let slot_key = if fresh { format!("{key} fresh") } else { key.to_string() };
         let slot: Slot = match self.slots.lock() {
@@ -257,7 +259,7 @@ mod tests {
         });
         assert_eq!(calls.load(Ordering::SeqCst), 1);
         assert_eq!(cache.requests(), 1);
-        let e = cache.get("e", "http://x/", false, now, entry_validity, || Err("down".into()));
+        let e = cache.get("e", "http://x/", false, now, entry_validity, || Err(FetchProblem::Other("down".into())));
         let again = cache.get("e", "http://x/", false, now, entry_validity, || Ok(b"up".to_vec()));
         assert!(e.body.is_err() && again.body.is_err());
         // A fresh request is one more, once.
@@ -275,16 +277,16 @@ mod tests {
         let writer = FetchCache::new(Some(dir.path().to_path_buf()));
         writer.get("k", "http://x/", false, now, entry_validity, || Ok(b"der".to_vec()));
         let reader = FetchCache::new(Some(dir.path().to_path_buf()));
-        let f = reader.get("k", "http://x/", false, now, entry_validity, || Err("no network".into()));
+        let f = reader.get("k", "http://x/", false, now, entry_validity, || Err(FetchProblem::Other("no network".into())));
         assert_eq!(f.body.as_deref().ok(), Some(&b"der"[..]));
         assert!(f.cached_at.is_some());
         assert_eq!((reader.requests(), reader.disk_hits()), (0, 1));
         // Another URL under the same key: a miss.
         let other = FetchCache::new(Some(dir.path().to_path_buf()));
-        assert!(other.get("k", "http://y/", false, now, entry_validity, || Err("no".into())).body.is_err());
+        assert!(other.get("k", "http://y/", false, now, entry_validity, || Err(FetchProblem::Other("no".into()))).body.is_err());
         // Past nextUpdate: a miss.
         let late = FetchCache::new(Some(dir.path().to_path_buf()));
-        let f = late.get("k", "http://x/", false, now + time::Duration::hours(2), entry_validity, || Err("no".into()));
+        let f = late.get("k", "http://x/", false, now + time::Duration::hours(2), entry_validity, || Err(FetchProblem::Other("no".into())));
         assert!(f.body.is_err());
         // Corrupt: a miss, then replaced by the fresh answer.
         let path = writer.path_for("k").unwrap();
@@ -293,7 +295,7 @@ mod tests {
         let f = c.get("k", "http://x/", false, now, entry_validity, || Ok(b"der2".to_vec()));
         assert!(f.cached_at.is_none());
         let d = FetchCache::new(Some(dir.path().to_path_buf()));
-        let f = d.get("k", "http://x/", false, now, entry_validity, || Err("no".into()));
+        let f = d.get("k", "http://x/", false, now, entry_validity, || Err(FetchProblem::Other("no".into())));
         assert_eq!(f.body.as_deref().ok(), Some(&b"der2"[..]));
         // Without nextUpdate (validity None): never written.
         let none = |_: &[u8]| None;

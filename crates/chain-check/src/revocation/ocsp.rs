@@ -10,8 +10,8 @@ use x509_ocsp::{
     BasicOcspResponse, CertId, CertStatus, OcspRequest, OcspResponse, OcspResponseStatus, Request, ResponderId, SingleResponse, TbsRequest,
 };
 
-use super::{good_covers, Finding, RevocationError, SKEW};
-use crate::article31::{self, rfc3339, Purpose};
+use super::{good_covers, EvidenceProblem, Finding, RevocationError, SKEW};
+use crate::article31::{self, Purpose};
 use crate::digest::DigestAlg;
 use crate::{cert, der_util, oids, sigalg};
 
@@ -160,7 +160,13 @@ fn archive_cutoff(single: &SingleResponse, basic: &BasicOcspResponse) -> Option<
 
 /// What the OCSP response in `der` says about `cert` (issued by `issuer`) at `at`, or why
 /// it cannot be used.
-pub fn evaluate(der: &[u8], cert: &Certificate, issuer: &Certificate, at: OffsetDateTime, now: OffsetDateTime) -> Result<Finding, String> {
+pub fn evaluate(
+    der: &[u8],
+    cert: &Certificate,
+    issuer: &Certificate,
+    at: OffsetDateTime,
+    now: OffsetDateTime,
+) -> Result<Finding, EvidenceProblem> {
     let (basic, tbs) = parse_response(der)?;
     if basic.tbs_response_data.version != x509_ocsp::Version::V1 {
         return Err("unsupported OCSP response version".into());
@@ -173,13 +179,13 @@ pub fn evaluate(der: &[u8], cert: &Certificate, issuer: &Certificate, at: Offset
         .ok_or("the response is about another certificate (CertID does not match)")?;
     let produced_at = der_util::generalized_time(&basic.tbs_response_data.produced_at.0);
     if produced_at > now + SKEW {
-        return Err(format!("producedAt {} is in the future", rfc3339(&produced_at)));
+        return Err(EvidenceProblem::Future { what: "producedAt", time: produced_at });
     }
     verify_signer(&basic, &tbs, issuer, produced_at)?;
     let this_update = der_util::generalized_time(&single.this_update.0);
     let next_update = single.next_update.as_ref().map(|t| der_util::generalized_time(&t.0));
     if this_update > now + SKEW {
-        return Err(format!("thisUpdate {} is in the future", rfc3339(&this_update)));
+        return Err(EvidenceProblem::Future { what: "thisUpdate", time: this_update });
     }
     match &single.cert_status {
         CertStatus::Revoked(info) => Ok(Finding::Revoked {
@@ -187,7 +193,7 @@ pub fn evaluate(der: &[u8], cert: &Certificate, issuer: &Certificate, at: Offset
             reason: info.revocation_reason.map(|r| super::crl::reason_name(r).to_string()),
             this_update,
         }),
-        CertStatus::Unknown(_) => Err("the responder does not know the certificate".into()),
+        CertStatus::Unknown(_) => Err(EvidenceProblem::ResponderUnknown),
         CertStatus::Good(_) => {
             good_covers(cert, this_update, next_update, at, archive_cutoff(single, &basic))?;
             Ok(Finding::Good { this_update, next_update })

@@ -1,0 +1,370 @@
+//! The user's language in one place: every typed error of the libraries rendered in
+//! Vietnamese (Decree 68/2024's terms) or English, with every time in +07:00. The
+//! libraries carry data (paths, times, reason codes); the sentences are made here.
+
+use chain_check::revocation::Unchecked;
+use pdf_raw::RawError;
+use pdf_sign::{CertRefusal, InputProblem, KeyProblem, PrecheckWarning, SecretProblem, SignError};
+use stamp_layout::LayoutError;
+
+/// `2026-12-02T12:52:08+07:00`: the one format of every time shown.
+pub fn time(t: time::OffsetDateTime) -> String {
+    pdf_verify::report::fmt_time(t)
+}
+
+/// Why the system refused a file operation, without the path (the caller names it).
+pub fn io(e: &std::io::Error, vi: bool) -> String {
+    pdf_verify::verdict::io_msg(e).get(lang(vi)).to_string()
+}
+
+pub fn lang(vi: bool) -> pdf_verify::Lang {
+    if vi {
+        pdf_verify::Lang::Vi
+    } else {
+        pdf_verify::Lang::En
+    }
+}
+
+/// A file that cannot be read: the same words in every subcommand.
+pub fn unreadable_file(path: &std::path::Path, e: &std::io::Error, vi: bool) -> String {
+    if vi {
+        format!("{}: không đọc được tệp: {}", path.display(), io(e, true))
+    } else {
+        format!("{}: cannot read the file: {}", path.display(), io(e, false))
+    }
+}
+
+/// Why a file is not a PDF vbdt can read, without the path.
+pub fn raw(e: &RawError, vi: bool) -> String {
+    pdf_verify::verdict::raw_msg(e).get(lang(vi)).to_string()
+}
+
+/// A certificate file (--trust, --certs) that cannot be used.
+pub fn cert_error(e: &chain_check::CertError, vi: bool) -> String {
+    use chain_check::CertError;
+    match e {
+        CertError::Io { path, source } if vi => format!("không đọc được {}: {}", path.display(), io(source, true)),
+        CertError::Io { path, source } => format!("cannot read {}: {}", path.display(), io(source, false)),
+        CertError::InFile { path, source } => format!("{}: {}", path.display(), cert_error(source, vi)),
+        CertError::NoCertificate if vi => "không tìm thấy chứng thư chữ ký số nào".into(),
+        CertError::Base64 { index } if vi => format!("khối PEM thứ {index}: base64 sai cấu trúc"),
+        CertError::Der(_) if vi => "chứng thư chữ ký số sai cấu trúc DER".into(),
+        CertError::MalformedExtension { extension, .. } if vi => format!("phần mở rộng {extension} sai cấu trúc"),
+        other => other.to_string(),
+    }
+}
+
+/// A CRL file (--crl) that cannot be read.
+pub fn crl_unreadable(path: &std::path::Path, e: &std::io::Error, vi: bool) -> String {
+    if vi {
+        format!("không đọc được CRL {}: {}", path.display(), io(e, true))
+    } else {
+        format!("cannot read the CRL {}: {}", path.display(), io(e, false))
+    }
+}
+
+/// Why the input cannot be updated.
+fn input_problem(p: &InputProblem, vi: bool) -> String {
+    match (p, vi) {
+        (InputProblem::NotPdf(raw_err), _) => raw(raw_err, vi),
+        (InputProblem::Structure(why), true) => format!("cấu trúc tệp PDF không dùng được ({why})"),
+        (InputProblem::TooLarge, true) => "không hỗ trợ tệp từ 10 GB trở lên".into(),
+        (other, _) => format!("cannot be signed: {other}"),
+    }
+}
+
+fn secret_problem(p: &SecretProblem, vi: bool) -> String {
+    if !vi {
+        return p.to_string();
+    }
+    match p {
+        SecretProblem::WrongP12Password(path) => format!("{}: sai mật khẩu (hoặc tệp bị hỏng); không thử lại", path.display()),
+        SecretProblem::PinRejected => "thiết bị ký số từ chối mã PIN (không thử lại: thiết bị sẽ khóa sau vài lần nhập sai)".into(),
+        SecretProblem::PinLocked => "mã PIN của thiết bị ký số đã bị khóa".into(),
+        _ => "mã PIN hoặc mật khẩu sai, không thử lại".into(),
+    }
+}
+
+/// Why the timestamp service gave no usable token, in Vietnamese.
+fn tsa_problem(p: &pdf_sign::TsaProblem) -> String {
+    use chain_check::HttpError;
+    use pdf_sign::TsaProblem;
+    match p {
+        TsaProblem::Unreachable(HttpError::Timeout { timeout, .. }) => {
+            format!("không có trả lời trong {} giây", timeout.as_secs().max(1))
+        }
+        TsaProblem::Unreachable(HttpError::Status { status, .. }) => format!("máy chủ trả mã HTTP {status}"),
+        TsaProblem::Unreachable(HttpError::Transport { .. }) => "không kết nối được".into(),
+        TsaProblem::Unreachable(HttpError::TooLarge { limit, .. }) => format!("câu trả lời lớn hơn {limit} byte"),
+        TsaProblem::Unreachable(other) => format!("không hỏi được dịch vụ ({other})"),
+        TsaProblem::Refused(status) => format!("dịch vụ từ chối yêu cầu (PKIStatus {status})"),
+        TsaProblem::BadAnswer(detail) => format!("câu trả lời không phải dấu thời gian dùng được ({detail})"),
+        TsaProblem::TooLarge { size, capacity } => format!("dấu thời gian ({size} byte) lớn hơn {capacity} byte được dành sẵn"),
+        other => other.to_string(),
+    }
+}
+
+/// Why the key file or token cannot be used, in Vietnamese.
+fn key_problem(p: &KeyProblem) -> String {
+    match p {
+        KeyProblem::P12Unreadable { path, source } => format!("{}: không đọc được tệp khóa: {}", path.display(), io(source, true)),
+        KeyProblem::P12Unusable { path, detail } => format!("{}: không phải tệp PKCS#12 dùng được ({detail})", path.display()),
+        KeyProblem::P12NoKey { path } => format!("{}: trong tệp không có khóa bí mật kèm chứng thư chữ ký số", path.display()),
+        KeyProblem::P12KeyUnusable { path, detail } => {
+            format!("{}: khóa bí mật không khớp với chứng thư chữ ký số, hoặc không phải loại vbdt ký được ({detail})", path.display())
+        }
+        KeyProblem::NoCertificate => "không có chứng thư chữ ký số của người ký".into(),
+        KeyProblem::DigestNotOffered { digest } => format!("khóa này không ký được với {digest}"),
+        KeyProblem::DigestNotAllowed { digest } => format!("{digest} không được dùng cho chữ ký mới"),
+        KeyProblem::SigningFailed { detail } => format!("ký không thành công ({detail})"),
+        KeyProblem::Pkcs11 { module, step, detail } => {
+            format!("PKCS#11 {}: lỗi của thiết bị ký số hoặc thư viện ({step}: {detail})", module.display())
+        }
+        KeyProblem::NoTokenLabelled { label, present } => format!(
+            "không có thiết bị ký số mang nhãn \"{label}\" (các thiết bị đang có: {})",
+            if present.is_empty() { "không có".to_string() } else { present.join(", ") }
+        ),
+        KeyProblem::NoToken => "không có thiết bị ký số nào được cắm".into(),
+        KeyProblem::NoPublicCertificate => {
+            "thiết bị ký số không cho thấy chứng thư chữ ký số nào trước khi đăng nhập; vbdt kiểm tra theo Điều 29 trước khi dùng khóa"
+                .into()
+        }
+        KeyProblem::NoKeyLabelled(label) => format!("thiết bị ký số không có khóa bí mật mang nhãn \"{label}\""),
+        KeyProblem::NoKey => "thiết bị ký số không có khóa bí mật nào".into(),
+        KeyProblem::SeveralKeys(n) => format!("thiết bị ký số có {n} khóa bí mật; hãy chọn một bằng --key NHÃN"),
+        KeyProblem::SeveralKeysLabelled(label) => format!("có nhiều khóa bí mật mang nhãn \"{label}\""),
+        KeyProblem::NoCertificateForKey => "thiết bị ký số không có chứng thư chữ ký số cho khóa này (cùng CKA_ID)".into(),
+        KeyProblem::CheckedCertificateNotTheKeys => {
+            "chứng thư chữ ký số đã kiểm tra trước khi đăng nhập không thuộc khóa được chọn; hãy chọn bằng --key NHÃN".into()
+        }
+        KeyProblem::UnsupportedKey => "loại khóa trên thiết bị ký số không được hỗ trợ (cần RSA 2048–4096 hoặc ECDSA P-256/P-384)".into(),
+        KeyProblem::PinUnavailable(why) => why.clone(),
+        KeyProblem::CscNotSigned { service } => {
+            format!("dịch vụ ký số từ xa (CSC) {service}: dịch vụ chưa ký các thuộc tính này (chưa gửi đi)")
+        }
+        other => format!("không dùng được khóa ({other})"),
+    }
+}
+
+/// A certificate refused before signing (Điều 29).
+pub fn refusal(r: &CertRefusal, vi: bool) -> String {
+    if !vi {
+        return r.to_string();
+    }
+    match r {
+        CertRefusal::NoSigner => "không có chứng thư chữ ký số của người ký".into(),
+        CertRefusal::Signer { article, problem } => {
+            format!("{article}: {}", pdf_verify::dieu31::vi_problem(problem))
+        }
+        CertRefusal::Ca(problem) => format!("Điều 32: {}", pdf_verify::dieu31::vi_problem(problem)),
+        CertRefusal::Path(e) => format!("Điều 32: {}", pdf_verify::dieu32::vi_path_error(e)),
+        CertRefusal::IncompleteChain { subject } => format!(
+            "Điều 32: chuỗi chứng thư chữ ký số của {subject} không đầy đủ (các chứng thư chữ ký số của tổ chức cấp tới chứng thư chữ ký số gốc phải có trong tệp khóa hoặc thiết bị ký số, hoặc được cho bằng --certs)"
+        ),
+        CertRefusal::Revoked { subject, revoked_at, reason } => format!(
+            "Điều 31.1.c: chứng thư chữ ký số của người ký {subject} đã bị thu hồi lúc {}{}",
+            time(*revoked_at),
+            reason.as_ref().map(|r| format!(", lý do {r}")).unwrap_or_default()
+        ),
+        other => other.to_string(),
+    }
+}
+
+/// Why a revocation status could not be established.
+pub fn unchecked(u: &Unchecked, vi: bool) -> String {
+    if vi {
+        pdf_verify::dieu31::vi_unchecked(u)
+    } else {
+        u.to_string()
+    }
+}
+
+/// A warning of the pre-signing checks.
+pub fn warning(w: &PrecheckWarning, vi: bool) -> String {
+    match w {
+        PrecheckWarning::RevocationUnknown { subject, reasons } if vi => format!(
+            "Điều 31.1.c: không kiểm tra được tình trạng thu hồi chứng thư chữ ký số của {subject}: {}",
+            reasons.iter().map(|r| unchecked(r, true)).collect::<Vec<_>>().join("; ")
+        ),
+        other => other.to_string(),
+    }
+}
+
+/// A problem with the visible appearance.
+pub fn layout(e: &LayoutError, vi: bool) -> String {
+    if !vi {
+        return match e {
+            LayoutError::FontUnreadable { path, source } => format!("font: cannot read {}: {}", path.display(), io(source, false)),
+            other => other.to_string(),
+        };
+    }
+    match e {
+        LayoutError::Pdf(why) => format!("không đọc được tệp PDF để đặt hình thức chữ ký ({why})"),
+        LayoutError::NoSuchPage { asked, pages } => format!("văn bản có {pages} trang; không có trang {asked}"),
+        LayoutError::NameNotFound { name, pages, lines } => format!(
+            "không tìm thấy tên người ký \"{name}\" trong chữ của {pages} ({lines} dòng đã đọc); hãy cho --signer-name \"…\" hoặc --place TRANG,X,Y,R,C"
+        ),
+        LayoutError::NoTitle { name, page } => {
+            format!("tìm thấy \"{name}\" ở trang {page} nhưng không có dòng chức danh phía trên (hãy cho --place TRANG,X,Y,R,C)")
+        }
+        LayoutError::GapTooSmall { title, name, page, gap_mm } => format!(
+            "khoảng trống giữa \"{title}\" và \"{name}\" ở trang {page} chỉ cao {gap_mm:.1} mm (hãy cho --place TRANG,X,Y,R,C)"
+        ),
+        LayoutError::NoPersonalSignature => "văn bản không có chữ ký cá nhân hiện hình để con dấu trùm lên (hãy ký cá nhân trước, hoặc cho --place TRANG,X,Y,R,C)".into(),
+        LayoutError::NotAnImage => "ảnh chữ ký: không phải tệp PNG hay JPEG".into(),
+        LayoutError::Image(why) => format!("ảnh chữ ký không dùng được ({why})"),
+        LayoutError::Font(why) => format!("phông chữ không dùng được ({why})"),
+        LayoutError::MissingGlyph { font, ch, code } => format!(
+            "phông chữ \"{font}\" không có ký tự {ch:?} (U+{code:04X}); hãy cho --font ĐƯỜNG_DẪN tới phông chữ có ký tự đó"
+        ),
+        LayoutError::Place(why) => format!("vị trí không dùng được ({why})"),
+        LayoutError::BoxOffPage { x, y, w, h, page, page_w, page_h } => {
+            format!("khung {x},{y},{w},{h} mm không nằm gọn trong trang {page} ({page_w:.0}×{page_h:.0} mm)")
+        }
+        LayoutError::SealSize(mm) => format!("con dấu cỡ {mm} mm là không hợp lý"),
+        LayoutError::StampTooWide => "dòng chữ đóng trên văn bản rộng hơn trang".into(),
+        LayoutError::FontUnreadable { path, source } => {
+            format!("không đọc được phông chữ {}: {}", path.display(), io(source, true))
+        }
+        LayoutError::BlankTooNarrow { text, kind, width, size, room } => format!(
+            "\"{text}\" rộng {width:.1} pt ở cỡ {size:.1} pt; chỗ trống cho {} chỉ rộng {room:.1} pt",
+            kind.words().1
+        ),
+        LayoutError::Limit(why) => format!("nội dung trang vượt giới hạn vbdt đọc được ({why})"),
+        other => other.to_string(),
+    }
+}
+
+/// A placement warning in the chosen language.
+pub fn layout_warning(w: &stamp_layout::LayoutWarning, vi: bool) -> String {
+    use stamp_layout::{ColorCheck, LayoutWarning};
+    if !vi {
+        return w.to_string();
+    }
+    let color = |c: &ColorCheck| match c {
+        ColorCheck::Blue => "màu xanh (S2: ảnh chữ ký cá nhân màu xanh)",
+        ColorCheck::Red => "màu đỏ (S3: con dấu màu đỏ)",
+    };
+    match w {
+        LayoutWarning::StampOverText { text } => {
+            format!("dòng chữ đóng ở góc trên bên phải trang 1 đè lên chữ của trang (\"{text}\"); lề trên của văn bản có thể quá hẹp")
+        }
+        LayoutWarning::Greyscale { want } => format!("ảnh là ảnh xám, không phải {}", color(want)),
+        LayoutWarning::OffColor { percent, want } => {
+            format!("chỉ {percent}% điểm ảnh nhìn thấy được là {}", color(want))
+        }
+        other => other.to_string(),
+    }
+}
+
+/// The message for a failed signature, in the chosen language, without the input's
+/// name (the caller gives it when it is not part of the problem).
+pub fn sign_error(err: &SignError, vi: bool) -> String {
+    match err {
+        SignError::BadInput(p) => input_problem(p, vi),
+        SignError::Io { path, source } => {
+            if vi {
+                format!("{}: {}", path.display(), io(source, true))
+            } else {
+                format!("{}: {}", path.display(), io(source, false))
+            }
+        }
+        SignError::BadSecret(p) => secret_problem(p, vi),
+        SignError::Certificate(r) => refusal(r, vi),
+        SignError::Key(KeyProblem::P12Unreadable { path, source }) if !vi => {
+            format!("{}: cannot read the key file: {}", path.display(), io(source, false))
+        }
+        SignError::Key(p) if !vi => p.to_string(),
+        SignError::Appearance(e) => layout(e, vi),
+        _ if !vi => err.to_string(),
+        SignError::Encrypted => "tệp đã mã hóa; vbdt không ký tệp PDF mã hóa".into(),
+        SignError::CertifiedNoChanges => {
+            "văn bản có chữ ký chứng nhận không cho phép thay đổi (DocMDP P=1); ký thêm sẽ làm mất hiệu lực chữ ký chứng nhận đó".into()
+        }
+        SignError::OutputExists(p) => format!("{} đã tồn tại (dùng --force để ghi đè)", p.display()),
+        SignError::Key(p) => key_problem(p),
+        SignError::Timestamp { url, problem } => format!("dịch vụ cấp dấu thời gian {url}: {}", tsa_problem(problem)),
+        SignError::Issue(why) => format!("số và ngày ban hành (S11): {why}"),
+        SignError::ClerkCheck(why) => format!("văn thư kiểm tra trước khi ký (S12): văn bản không hợp lệ: {why}"),
+        SignError::Internal(why) => format!("lỗi nội bộ ({why})"),
+        other => other.to_string(),
+    }
+}
+
+/// What was being done to a file when the system refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Op {
+    Create,
+    Write,
+    Read,
+}
+
+/// A file or directory that `demo` or `testpki` cannot make, write or read: a typed cause
+/// inside their `anyhow` errors, rendered by [`anyhow_error`].
+#[derive(Debug, thiserror::Error)]
+#[error("cannot {} {}: {source}", match .op { Op::Create => "create", Op::Write => "write", Op::Read => "read" }, .path.display())]
+pub struct FileOp {
+    pub op: Op,
+    pub path: std::path::PathBuf,
+    #[source]
+    pub source: std::io::Error,
+}
+
+impl FileOp {
+    pub fn new(op: Op, path: &std::path::Path) -> impl FnOnce(std::io::Error) -> FileOp + '_ {
+        move |source| FileOp { op, path: path.to_path_buf(), source }
+    }
+
+    pub fn describe(&self, vi: bool) -> String {
+        if !vi {
+            return format!(
+                "cannot {} {}: {}",
+                match self.op {
+                    Op::Create => "create",
+                    Op::Write => "write",
+                    Op::Read => "read",
+                },
+                self.path.display(),
+                io(&self.source, false)
+            );
+        }
+        let what = match self.op {
+            Op::Create => "không tạo được",
+            Op::Write => "không ghi được",
+            Op::Read => "không đọc được",
+        };
+        format!("{what} {}: {}", self.path.display(), io(&self.source, true))
+    }
+}
+
+/// An error of `demo` or `testpki`: a [`FileOp`] in the chosen language; anything else
+/// (a failure of the certificate library, not the user's doing) as it is.
+pub fn anyhow_error(err: &anyhow::Error, vi: bool) -> String {
+    match err.chain().find_map(|e| e.downcast_ref::<FileOp>()) {
+        Some(f) => f.describe(vi),
+        None if vi => format!("lỗi nội bộ ({err:#})"),
+        None => format!("{err:#}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_are_shown_in_vietnam() {
+        let t = time::macros::datetime!(2026-12-01 17:28:03 UTC);
+        assert_eq!(time(t), "2026-12-02T00:28:03+07:00");
+        let r = CertRefusal::Revoked { subject: "CN=A".into(), revoked_at: t, reason: None };
+        assert!(refusal(&r, true).contains("2026-12-02T00:28:03+07:00"), "{}", refusal(&r, true));
+        assert!(refusal(&r, false).contains("2026-12-02T00:28:03+07:00"), "{}", refusal(&r, false));
+    }
+
+    #[test]
+    fn a_missing_file_reads_the_same_everywhere() {
+        let e = std::io::Error::from(std::io::ErrorKind::NotFound);
+        let p = std::path::Path::new("a.pdf");
+        assert_eq!(unreadable_file(p, &e, true), "a.pdf: không đọc được tệp: không có tệp hoặc thư mục này");
+        assert_eq!(unreadable_file(p, &e, false), "a.pdf: cannot read the file: no such file or directory");
+    }
+}
