@@ -49,14 +49,10 @@ pub fn open(cmd: &str, args: &KeyArgs) -> Result<CscKey, exit::Outcome> {
         exit::USAGE
     };
     let auth = if let Some(client_id) = &args.csc_client_id {
-        let secret = SecretSource::choose(
-            args.csc_client_secret_env.as_deref(),
-            args.csc_client_secret_file.as_deref(),
-            Secret::CscClientSecret,
-            vi,
-        )
-        .read()
-        .map_err(|e| usage(e.describe(vi)))?;
+        let secret =
+            SecretSource::choose(args.csc_client_secret_env.as_deref(), args.csc_client_secret_file.as_deref(), Secret::CscClient, vi)
+                .read()
+                .map_err(|e| usage(e.describe(vi)))?;
         ServiceAuth::ClientCredentials { client_id: client_id.clone(), client_secret: secret }
     } else if args.csc_token_env.is_some() || args.csc_token_file.is_some() {
         let token = SecretSource::choose(args.csc_token_env.as_deref(), args.csc_token_file.as_deref(), Secret::CscToken, vi)
