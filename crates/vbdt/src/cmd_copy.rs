@@ -167,7 +167,7 @@ pub fn run_copy(args: &CopyArgs) -> exit::Outcome {
             }
         }
     } else {
-        match signing::plan(&args.inputs, &args.out) {
+        match signing::plan(&args.inputs, &args.out, args.key.vi()) {
             Ok(j) => j,
             Err(e) => {
                 eprintln!("vbdt copy: {e:#}");
@@ -192,7 +192,7 @@ pub fn run_attach(args: &AttachArgs) -> exit::Outcome {
         eprintln!("vbdt attach: --ref needs the document's number and symbol");
         return exit::USAGE;
     }
-    let jobs = match signing::plan(&args.inputs, &args.out) {
+    let jobs = match signing::plan(&args.inputs, &args.out, args.key.vi()) {
         Ok(j) => j,
         Err(e) => {
             eprintln!("vbdt attach: {e:#}");

@@ -195,7 +195,7 @@ fn one(input: &[u8], s: &Settings) -> Result<(Vec<Vec<u8>>, Done), LtvFailure> {
 
 pub fn run(args: &LtvArgs) -> exit::Outcome {
     let vi = matches!(args.lang, crate::cli::Lang::Vi);
-    let jobs = match plan(&args.files, &args.out) {
+    let jobs = match plan(&args.files, &args.out, vi) {
         Ok(j) => j,
         Err(e) => {
             eprintln!("vbdt ltv: {e:#}");

@@ -8,6 +8,7 @@ mod cmd_sign;
 mod cmd_verify;
 mod demo;
 mod exit;
+mod interrupt;
 mod issuing;
 mod profile;
 mod secrets;

@@ -23,12 +23,16 @@ pub struct OutputArgs {
     /// Write each signed file into DIR under its own name.
     #[arg(long, value_name = "DIR")]
     pub out_dir: Option<PathBuf>,
-    /// Write each signed file beside its input, with SUFFIX before `.pdf` (e.g. `-signed`).
-    #[arg(long, value_name = "SUFFIX")]
+    /// Write each signed file beside its input, with SUFFIX before `.pdf` (e.g. `--suffix
+    /// -signed`). Inputs whose name already ends with SUFFIX (earlier outputs) are skipped.
+    #[arg(long, value_name = "SUFFIX", allow_hyphen_values = true)]
     pub suffix: Option<String>,
     /// Replace outputs that already exist.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "skip_existing")]
     pub force: bool,
+    /// Skip inputs whose output already exists (finish an interrupted batch).
+    #[arg(long)]
+    pub skip_existing: bool,
 }
 
 /// The key, the signature's options, the certificate checks and the batch settings.
@@ -176,11 +180,19 @@ pub struct Job {
     pub built: Option<Vec<u8>>,
 }
 
-/// One job per input, from `-o`, `--out-dir` or `--suffix`.
-pub fn plan(inputs: &[PathBuf], args: &OutputArgs) -> anyhow::Result<Vec<Job>> {
+/// One job per input, from `-o`, `--out-dir` or `--suffix`. Never an output that is its
+/// input (the input is never modified); with `--suffix`, inputs that are earlier outputs
+/// (their name ends with the suffix) are skipped, and with `--skip-existing` inputs whose
+/// output exists: each said on stderr in the user's language.
+pub fn plan(inputs: &[PathBuf], args: &OutputArgs, vi: bool) -> anyhow::Result<Vec<Job>> {
     if let Some(out) = &args.output {
         if inputs.len() != 1 {
             bail!("-o/--output takes one input; for several use --out-dir DIR or --suffix SUFFIX");
+        }
+        refuse_overwriting_input(&inputs[0], out, vi)?;
+        if args.skip_existing && out.exists() {
+            skipped_existing(1, vi);
+            return Ok(Vec::new());
         }
         return Ok(vec![Job { input: inputs[0].clone(), output: out.clone(), built: None }]);
     }
@@ -188,9 +200,18 @@ pub fn plan(inputs: &[PathBuf], args: &OutputArgs) -> anyhow::Result<Vec<Job>> {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     }
     let mut jobs = Vec::new();
+    let mut existing = 0usize;
     for input in inputs {
         let name = Path::new(input.file_name().with_context(|| format!("{} is not a file name", input.display()))?);
         let renamed = match &args.suffix {
+            Some(s) if !s.is_empty() && is_own_output(name, s) => {
+                if vi {
+                    eprintln!("vbdt: bỏ qua {}: tên đã kết thúc bằng {s} (tệp đầu ra của lần ký trước)", input.display());
+                } else {
+                    eprintln!("vbdt: skipping {}: its name already ends with {s} (an output of an earlier run)", input.display());
+                }
+                continue;
+            }
             Some(s) => with_suffix(name, s),
             None => name.to_path_buf(),
         };
@@ -199,12 +220,61 @@ pub fn plan(inputs: &[PathBuf], args: &OutputArgs) -> anyhow::Result<Vec<Job>> {
             (None, Some(_)) => input.with_file_name(renamed),
             (None, None) => bail!("say where the signed files go: -o OUT.pdf, --out-dir DIR or --suffix SUFFIX"),
         };
-        if output == *input {
-            bail!("{}: the output would overwrite the input", input.display());
+        refuse_overwriting_input(input, &output, vi)?;
+        if args.skip_existing && output.exists() {
+            existing += 1;
+            continue;
         }
         jobs.push(Job { input: input.clone(), output, built: None });
     }
+    if existing > 0 {
+        skipped_existing(existing, vi);
+    }
     Ok(jobs)
+}
+
+fn skipped_existing(n: usize, vi: bool) {
+    if vi {
+        eprintln!("vbdt: bỏ qua {n} tệp đã có tệp đầu ra (--skip-existing)");
+    } else {
+        eprintln!("vbdt: skipped {n} file(s) whose output exists (--skip-existing)");
+    }
+}
+
+/// `name` (`x-signed.pdf`) is what `--suffix -signed` makes of some input.
+fn is_own_output(name: &Path, suffix: &str) -> bool {
+    name.file_stem().is_some_and(|stem| stem.to_string_lossy().ends_with(suffix))
+}
+
+/// Refuses an output that is the input itself: the same path, another spelling of it, or
+/// a hard link to the same file (same device and inode).
+fn refuse_overwriting_input(input: &Path, output: &Path, vi: bool) -> anyhow::Result<()> {
+    if same_file(input, output) {
+        if vi {
+            bail!("{}: tệp đầu ra là chính tệp đầu vào; vbdt không bao giờ sửa tệp đầu vào (chọn tên khác)", output.display());
+        }
+        bail!("{}: the output is the input itself; vbdt never modifies its input (choose another name)", output.display());
+    }
+    Ok(())
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    if a == b {
+        return true;
+    }
+    let (Ok(ma), Ok(mb)) = (std::fs::metadata(a), std::fs::metadata(b)) else {
+        return false;
+    };
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        ma.dev() == mb.dev() && ma.ino() == mb.ino()
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (ma, mb);
+        matches!((std::fs::canonicalize(a), std::fs::canonicalize(b)), (Ok(x), Ok(y)) if x == y)
+    }
 }
 
 fn with_suffix(name: &Path, suffix: &str) -> PathBuf {
@@ -386,16 +456,22 @@ pub fn run_batch(
         let (opts, warnings) = prepare(job, input.bytes())?;
         Ok((pdf_sign::sign_to_file(&input, &job.output, force, key, &opts, permissions, durability)?, warnings))
     };
+    crate::interrupt::install(vi);
+    // After Ctrl-C no new file is started; those begun finish (or remove their temporary file).
     let results: Vec<(usize, Outcome)> = pool.install(|| {
         jobs.par_iter()
             .enumerate()
-            .map(|(i, job)| {
+            .filter_map(|(i, job)| {
+                if crate::interrupt::requested() {
+                    return None;
+                }
                 let r = sign_one(job);
                 bar.inc(1);
-                (i, r)
+                Some((i, r))
             })
             .collect()
     });
+    let interrupted = crate::interrupt::requested();
     bar.finish_and_clear();
     if durability == pdf_sign::Durability::DirectoryLater {
         let dirs: std::collections::BTreeSet<&Path> =
@@ -459,6 +535,17 @@ pub fn run_batch(
                 eprintln!("vbdt {cmd}: {}: {}", job.input.display(), describe(e, vi));
             }
         }
+    }
+    if interrupted {
+        // Said even with --quiet: the batch is not complete.
+        let (done, total) = (results.len() - failed, jobs.len());
+        let left = total - results.len();
+        if vi {
+            eprintln!("vbdt {cmd}: đã dừng: xong {done}/{total} tệp, {failed} tệp lỗi, {left} tệp chưa làm; chạy lại cùng lệnh với --skip-existing để làm tiếp.");
+        } else {
+            eprintln!("vbdt {cmd}: interrupted: done {done} of {total} files, {failed} failed, {left} not started; run the same command with --skip-existing to finish.");
+        }
+        return exit::INTERRUPTED;
     }
     if jobs.len() > 1 && !args.quiet {
         let ok = jobs.len() - failed;

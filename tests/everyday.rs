@@ -1,0 +1,184 @@
+//! Everyday use (issue 18): outputs beside their inputs (`--suffix -signed`, re-running the
+//! same glob), never overwriting an input, and a batch interrupted with Ctrl-C in a real
+//! terminal (tmux) then finished with `--skip-existing`.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use common::*;
+
+fn tmp() -> tempfile::TempDir {
+    tempfile::Builder::new().prefix("vbdt-everyday-").tempdir().unwrap()
+}
+
+fn key_args(pki: &TestPki) -> Vec<std::ffi::OsString> {
+    vec![
+        "--p12".into(),
+        pki.p12("personal").into(),
+        "--pass-file".into(),
+        pki.password_file().into(),
+        "--role".into(),
+        "personal".into(),
+        "--offline".into(),
+        "--lang".into(),
+        "en".into(),
+    ]
+}
+
+fn names(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> =
+        std::fs::read_dir(dir).unwrap().filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn suffix_with_a_hyphen_and_rerunning_the_same_glob() {
+    let pki = TestPki::shared();
+    let dir = tmp();
+    let doc = std::fs::read(fixture_document("cong-van.pdf")).unwrap();
+    for n in ["a", "b"] {
+        std::fs::write(dir.path().join(format!("{n}.pdf")), &doc).unwrap();
+    }
+    let glob = |d: &Path| -> Vec<PathBuf> {
+        let mut v: Vec<PathBuf> = std::fs::read_dir(d).unwrap().filter_map(|e| e.ok()).map(|e| e.path()).collect();
+        v.sort();
+        v
+    };
+    // As the README writes it: `--suffix -signed`, not only `--suffix=-signed`.
+    let o = run(vbdt(["sign"]).args(glob(dir.path())).args(["--suffix", "-signed"]).args(key_args(pki)));
+    assert!(o.status.success(), "{}", output_text(&o));
+    assert_eq!(names(dir.path()), ["a-signed.pdf", "a.pdf", "b-signed.pdf", "b.pdf"]);
+    // The same glob again: the outputs are not signed again, each skipped with a note;
+    // the inputs' outputs exist (exit 4) unless --skip-existing.
+    let o = run(vbdt(["sign"]).args(glob(dir.path())).args(["--suffix", "-signed", "--skip-existing"]).args(key_args(pki)));
+    let text = output_text(&o);
+    assert!(o.status.success(), "{text}");
+    assert!(text.contains("skipping") && text.contains("a-signed.pdf") && text.contains("an output of an earlier run"), "{text}");
+    assert!(text.contains("skipped 2 file(s) whose output exists"), "{text}");
+    assert_eq!(names(dir.path()), ["a-signed.pdf", "a.pdf", "b-signed.pdf", "b.pdf"]);
+}
+
+#[test]
+fn an_output_that_is_its_input_is_refused_even_with_force() {
+    let pki = TestPki::shared();
+    let dir = tmp();
+    let input = dir.path().join("x.pdf");
+    std::fs::copy(fixture_document("cong-van.pdf"), &input).unwrap();
+    let before = std::fs::read(&input).unwrap();
+    let link = dir.path().join("link.pdf");
+    std::fs::hard_link(&input, &link).unwrap();
+    std::fs::create_dir(dir.path().join("sub")).unwrap();
+    let spellings = [input.clone(), dir.path().join("sub/../x.pdf"), dir.path().join("./x.pdf"), link];
+    for out in spellings {
+        let o = run(vbdt(["sign"]).arg(&input).arg("-o").arg(&out).arg("--force").args(key_args(pki)));
+        let text = output_text(&o);
+        assert_eq!(o.status.code(), Some(2), "{}: {text}", out.display());
+        assert!(text.contains("the output is the input itself"), "{text}");
+    }
+    assert_eq!(std::fs::read(&input).unwrap(), before, "the input was modified");
+}
+
+/// Waits for `cond` up to `limit`.
+fn wait_for(limit: Duration, mut cond: impl FnMut() -> bool) -> bool {
+    let start = Instant::now();
+    while start.elapsed() < limit {
+        if cond() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    false
+}
+
+fn tmux(socket: &str, args: &[&str]) -> std::process::Output {
+    std::process::Command::new("tmux").args(["-L", socket, "-f", "/dev/null"]).args(args).output().expect("tmux")
+}
+
+/// A 300-file batch in a terminal, Ctrl-C typed midway: the files begun are finished, no
+/// temporary file is left, "done N of 300" is printed with exit 130, and the same command
+/// with --skip-existing signs exactly the rest.
+#[test]
+fn ctrl_c_in_a_batch_then_skip_existing_finishes_it() {
+    require_tool("tmux");
+    let mut pki = TestPki::new();
+    // A slow timestamp service (a real one, on 127.0.0.1) keeps the batch running long
+    // enough to be interrupted in the middle.
+    pki.services_mut().set_fault("/tsa", Some(Fault::Delay(Duration::from_millis(30))));
+    let dir = tmp();
+    let (src, out) = (dir.path().join("in"), dir.path().join("out"));
+    std::fs::create_dir_all(&src).unwrap();
+    let doc = std::fs::read(fixture_document("cong-van.pdf")).unwrap();
+    let mut inputs = Vec::new();
+    for i in 0..300 {
+        let p = src.join(format!("doc-{i:03}.pdf"));
+        std::fs::write(&p, &doc).unwrap();
+        inputs.push(p);
+    }
+    let mut args: Vec<std::ffi::OsString> = vec!["sign".into()];
+    args.extend(inputs.iter().map(|p| p.clone().into_os_string()));
+    args.extend(["--out-dir".into(), out.clone().into_os_string(), "--tsa".into(), pki.tsa_url().into()]);
+    args.extend(key_args(&pki));
+    // The command in the terminal: vbdt with the tests' clean environment, its exit code
+    // written to a file when it ends (the shell traps SIGINT, else it would die with
+    // vbdt before writing it; vbdt itself gets the default disposition).
+    let quote = |s: &std::ffi::OsStr| format!("'{}'", s.to_string_lossy().replace('\'', r"'\''"));
+    let rc = dir.path().join("rc");
+    let script = dir.path().join("run.sh");
+    std::fs::write(
+        &script,
+        format!(
+            "trap : INT\ncd {}\nenv -i PATH=\"$PATH\" HOME=\"$HOME\" LANG=C.UTF-8 TZ=UTC TERM=xterm {} {}\necho $? > {}\n",
+            quote(dir.path().as_os_str()),
+            quote(vbdt_bin().as_os_str()),
+            args.iter().map(|a| quote(a)).collect::<Vec<_>>().join(" "),
+            quote(rc.as_os_str())
+        ),
+    )
+    .unwrap();
+    let socket = format!("vbdt-test-{}", std::process::id());
+    let o = tmux(&socket, &["new-session", "-d", "-s", "t", "-x", "250", "-y", "50", &format!("sh {}", script.display())]);
+    assert!(o.status.success(), "tmux: {}", output_text(&o));
+    let _ = tmux(&socket, &["set-option", "-t", "t", "remain-on-exit", "on"]);
+    let pdfs = |d: &Path| {
+        std::fs::read_dir(d)
+            .map(|r| r.filter_map(|e| e.ok()).filter(|e| e.path().extension().is_some_and(|x| x == "pdf")).count())
+            .unwrap_or(0)
+    };
+    let started = wait_for(Duration::from_secs(60), || pdfs(&out) >= 20);
+    let o = tmux(&socket, &["send-keys", "-t", "t", "C-c"]);
+    assert!(started, "the batch did not get going");
+    assert!(o.status.success(), "tmux send-keys: {}", output_text(&o));
+    assert!(
+        wait_for(Duration::from_secs(60), || rc.exists() && std::fs::read_to_string(&rc).is_ok_and(|s| s.ends_with('\n'))),
+        "vbdt did not stop after Ctrl-C"
+    );
+    let screen = String::from_utf8_lossy(&tmux(&socket, &["capture-pane", "-p", "-J", "-t", "t", "-S", "-200"]).stdout).into_owned();
+    let _ = tmux(&socket, &["kill-server"]);
+    let code = std::fs::read_to_string(&rc).unwrap();
+    assert_eq!(code.trim(), "130", "exit code after Ctrl-C\n{screen}");
+    let leftovers: Vec<String> = names(&out).into_iter().filter(|n| !n.ends_with(".pdf")).collect();
+    assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}\n{screen}");
+    let done = pdfs(&out);
+    assert!(done < 300, "the batch finished before Ctrl-C ({done} files): make it slower\n{screen}");
+    let said = format!("interrupted: done {done} of 300 files, 0 failed, {} not started", 300 - done);
+    assert!(screen.contains(&said), "expected {said:?} on the terminal:\n{screen}");
+    // Every output written is a whole signed file.
+    for name in names(&out) {
+        let bytes = std::fs::read(out.join(&name)).unwrap();
+        assert!(bytes.starts_with(b"%PDF-") && bytes.windows(5).rev().take(64).any(|w| w == b"%%EOF"), "{name} is not whole");
+    }
+    // The same command with --skip-existing finishes the rest (at full speed).
+    pki.services_mut().set_fault("/tsa", None);
+    let mut cmd = vbdt(&args);
+    cmd.arg("--skip-existing");
+    let o = run(&mut cmd);
+    let text = output_text(&o);
+    assert!(o.status.success(), "{text}");
+    assert!(text.contains(&format!("skipped {done} file(s) whose output exists")), "{text}");
+    assert!(text.contains(&format!("Signed {0} of {0} files; 0 failed.", 300 - done)), "{text}");
+    assert_eq!(pdfs(&out), 300);
+    assert_eq!(names(&out).len(), 300);
+}
