@@ -182,3 +182,122 @@ fn ctrl_c_in_a_batch_then_skip_existing_finishes_it() {
     assert_eq!(pdfs(&out), 300);
     assert_eq!(names(&out).len(), 300);
 }
+
+/// A tool for this test: present, or installed under CI; elsewhere `None` after a
+/// recorded skip.
+fn tool_or_skip(test: &str, tool: &str) -> Option<PathBuf> {
+    if find_tool(tool).is_none() && !in_ci() {
+        skip(test, &format!("{tool} is not installed (scripts/install-test-deps.sh installs it)"));
+        return None;
+    }
+    Some(require_tool(tool))
+}
+
+fn script_output(program: &Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(program).args(args).env_clear().env("PATH", std::env::var_os("PATH").unwrap_or_default()).output().unwrap()
+}
+
+#[test]
+fn bash_completions_load_and_complete_subcommands_and_flags() {
+    let Some(bash) = tool_or_skip("bash_completions_load_and_complete_subcommands_and_flags", "bash") else { return };
+    let dir = tmp();
+    let file = dir.path().join("vbdt.bash");
+    let o = run(&mut vbdt(["completions", "bash"]));
+    assert!(o.status.success(), "{}", output_text(&o));
+    std::fs::write(&file, &o.stdout).unwrap();
+    let script = format!(
+        "source '{}' && complete -p vbdt && COMP_WORDS=(vbdt si) COMP_CWORD=1 && _vbdt vbdt si vbdt && echo \"words: ${{COMPREPLY[*]}}\" \
+         && COMP_WORDS=(vbdt sign --skip) COMP_CWORD=2 && _vbdt vbdt --skip sign && echo \"flags: ${{COMPREPLY[*]}}\"",
+        file.display()
+    );
+    let o = script_output(&bash, &["--norc", "--noprofile", "-c", &script]);
+    let text = output_text(&o);
+    assert!(o.status.success(), "{text}");
+    assert!(text.contains("-F _vbdt vbdt"), "{text}");
+    assert!(text.contains("words: sign"), "{text}");
+    assert!(text.contains("flags: --skip-existing"), "{text}");
+}
+
+#[test]
+fn zsh_completions_load() {
+    let Some(zsh) = tool_or_skip("zsh_completions_load", "zsh") else { return };
+    let dir = tmp();
+    let file = dir.path().join("_vbdt");
+    let o = run(&mut vbdt(["completions", "zsh"]));
+    assert!(o.status.success(), "{}", output_text(&o));
+    std::fs::write(&file, &o.stdout).unwrap();
+    let script = format!(
+        "autoload -U compinit && compinit -u -D && source '{}' && print -r -- \"registered: $_comps[vbdt]\" && (( $+functions[_vbdt] )) && print defined",
+        file.display()
+    );
+    let o = script_output(&zsh, &["-f", "-c", &script]);
+    let text = output_text(&o);
+    assert!(o.status.success(), "{text}");
+    assert!(text.contains("registered: _vbdt") && text.contains("defined"), "{text}");
+    // The other shells' scripts are made from the same definition.
+    for shell in ["fish", "powershell", "elvish"] {
+        let o = run(&mut vbdt(["completions", shell]));
+        assert!(o.status.success() && String::from_utf8_lossy(&o.stdout).contains("skip-existing"), "{shell}: {}", output_text(&o));
+    }
+}
+
+#[test]
+fn the_man_page_renders_in_both_languages() {
+    let Some(man) = tool_or_skip("the_man_page_renders_in_both_languages", "man") else { return };
+    let dir = tmp();
+    for (lang, words) in [("en", "Sign PDF files"), ("vi", "Ký số tệp PDF")] {
+        let o = run(&mut vbdt(["man", "--lang", lang]));
+        assert!(o.status.success(), "{}", output_text(&o));
+        let page = dir.path().join(format!("vbdt.{lang}.1"));
+        std::fs::write(&page, &o.stdout).unwrap();
+        let o = std::process::Command::new(&man)
+            .args(["--warnings", "-l"])
+            .arg(&page)
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("MANPAGER", "cat")
+            .env("MANWIDTH", "100")
+            .env("LANG", "C.UTF-8")
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&o.stdout);
+        assert!(o.status.success(), "man -l: {}", output_text(&o));
+        assert!(o.stderr.is_empty(), "man warns: {}", String::from_utf8_lossy(&o.stderr));
+        for w in ["VBDT SIGN", "VBDT VERIFY", "--skip-existing", words] {
+            assert!(stdout.contains(w), "{lang}: {w:?} not in the man page:\n{stdout}");
+        }
+    }
+}
+
+#[test]
+fn help_follows_the_locale_and_the_lang_flag() {
+    let help = |env: &[(&str, &str)], extra: &[&str]| {
+        let mut cmd = vbdt(["sign", "--help"]);
+        cmd.args(extra);
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        output_text(&run(&mut cmd))
+    };
+    assert!(help(&[("LANG", "vi_VN.UTF-8")], &[]).contains("Ký số tệp PDF"));
+    assert!(help(&[("LANG", "en_US.UTF-8")], &[]).contains("Sign PDF files"));
+    assert!(help(&[("LANG", "vi_VN.UTF-8"), ("LC_ALL", "en_US.UTF-8")], &[]).contains("Sign PDF files"));
+    assert!(help(&[("LANG", "vi_VN.UTF-8")], &["--lang", "en"]).contains("Sign PDF files"));
+    // The messages too: the locale decides their language when --lang is not given.
+    let input = fixture_document("cong-van.pdf");
+    for (locale, said) in
+        [("en_US.UTF-8", "the output is the input itself"), ("vi_VN.UTF-8", "là chính tệp đầu vào"), ("C.UTF-8", "là chính tệp đầu vào")]
+    {
+        let mut cmd = vbdt(["sign"]);
+        cmd.arg(&input).arg("-o").arg(&input).args(["--p12", "/nonexistent/k.p12"]).env("LANG", locale);
+        let o = run(&mut cmd);
+        assert_eq!(o.status.code(), Some(2), "{}", output_text(&o));
+        assert!(output_text(&o).contains(said), "LANG={locale}: {}", output_text(&o));
+    }
+    // A profile's `lang` comes before the locale.
+    let dir = tmp();
+    std::fs::write(dir.path().join("vbdt.toml"), "lang = \"en\"\n").unwrap();
+    let mut cmd = vbdt(["sign", "--help"]);
+    cmd.env("LANG", "vi_VN.UTF-8").current_dir(dir.path());
+    assert!(output_text(&run(&mut cmd)).contains("Sign PDF files"));
+}

@@ -8,14 +8,13 @@ mod cmd_sign;
 mod cmd_verify;
 mod demo;
 mod exit;
+mod help_vi;
 mod interrupt;
 mod issuing;
 mod profile;
 mod secrets;
 mod signing;
 mod testpki;
-
-use clap::Parser;
 
 fn main() -> std::process::ExitCode {
     // Like any Unix filter, stop quietly when the reader of our output goes away
@@ -26,7 +25,7 @@ fn main() -> std::process::ExitCode {
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
-    let cli = cli::Cli::parse();
+    let cli = cli::parse();
     let outcome = match cli.command {
         cli::Command::Sign(args) => cmd_sign::run(&args),
         cli::Command::Copy(args) => cmd_copy::run_copy(&args),
@@ -40,6 +39,17 @@ fn main() -> std::process::ExitCode {
             eprintln!("vbdt demo: {err:#}");
             exit::BAD_INPUT
         }),
+        cli::Command::Completions(args) => {
+            cli::completions(&args);
+            exit::OK
+        }
+        cli::Command::Man(args) => match cli::man(&args) {
+            Ok(()) => exit::OK,
+            Err(err) => {
+                eprintln!("vbdt man: {err}");
+                exit::BAD_INPUT
+            }
+        },
         cli::Command::Testpki(args) => match testpki::run(&args) {
             Ok(()) => exit::OK,
             Err(err) => {
