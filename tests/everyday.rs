@@ -301,3 +301,42 @@ fn help_follows_the_locale_and_the_lang_flag() {
     cmd.env("LANG", "vi_VN.UTF-8").current_dir(dir.path());
     assert!(output_text(&run(&mut cmd)).contains("Sign PDF files"));
 }
+
+/// `--expect signatures`: a personal-only file (S1 fails for an issued document) is judged
+/// on its signatures alone, and the report says the document rules were not applied.
+#[test]
+fn expect_signatures_applies_no_document_rule_and_says_so() {
+    let pki = TestPki::shared();
+    let dir = tmp();
+    let signed = dir.path().join("p.pdf");
+    let o = run(vbdt(["sign"]).arg(fixture_document("quyet-dinh.pdf")).arg("-o").arg(&signed).args(key_args(pki)));
+    assert!(o.status.success(), "{}", output_text(&o));
+    let verify = |expect: Option<&str>, format: &str| {
+        let mut cmd = vbdt(["verify", "--format", format, "--lang", "en", "--offline", "--revocation", "off", "--trust"]);
+        cmd.arg(pki.root()).arg(&signed);
+        if let Some(e) = expect {
+            cmd.args(["--expect", e]);
+        }
+        run(&mut cmd)
+    };
+    let o = verify(None, "json");
+    assert_eq!(o.status.code(), Some(1), "personal only is invalid as a document: {}", output_text(&o));
+    let o = verify(Some("signatures"), "json");
+    assert_eq!(o.status.code(), Some(0), "{}", output_text(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_schema_valid(&v, "report-schema.json");
+    for r in v["files"][0]["rules"].as_array().unwrap() {
+        if r["id"] != "V7" {
+            assert_eq!(r["status"], "skipped", "{r}");
+            assert!(r["message"].as_str().unwrap().contains("--expect signatures checks the signatures only"), "{r}");
+        }
+    }
+    let o = verify(Some("signatures"), "text");
+    assert!(output_text(&o).contains("not applied: --expect signatures"), "{}", output_text(&o));
+    // --expect issued decides S1: here it fails, it is never skipped.
+    let o = verify(Some("issued"), "json");
+    assert_eq!(o.status.code(), Some(1), "{}", output_text(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let s1 = v["files"][0]["rules"].as_array().unwrap().iter().find(|r| r["id"] == "S1").unwrap().clone();
+    assert_eq!(s1["status"], "fail", "{s1}");
+}

@@ -78,7 +78,8 @@ pub struct VerifyArgs {
     /// report ends with the decision (accept or return, with every reason).
     #[arg(long)]
     pub bundle: bool,
-    /// What every FILE must be, for CI: issued (personal then organization signature, S1),
+    /// What every FILE must be, for CI: signatures (the signatures only, no document rules),
+    /// issued (personal then organization signature, S1, decided or failed),
     /// copy (S4) or attachment (S5). Files signed by vbdt copy/attach say so themselves;
     /// other software's copies and attachments are only checked against S4/S5 with this.
     /// A file marked as another kind fails the expected kind's rule.
@@ -92,6 +93,9 @@ pub struct VerifyArgs {
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ExpectArg {
+    /// The signatures only: the document rules (S1–S8) are not applied, and the report says so.
+    Signatures,
+    /// An issued document: S1 must be decided (personal, then organization signature).
     Issued,
     Copy,
     Attachment,
@@ -192,14 +196,16 @@ fn options(args: &VerifyArgs) -> Result<VerifyOptions, (exit::Outcome, String)> 
         issued_on: args.issued_on,
         password,
         http: chain_check::HttpLimits::default(),
-        expect: args.expect.map(|e| {
+        expect: args.expect.and_then(|e| {
             let kind = match e {
+                ExpectArg::Signatures => return None,
                 ExpectArg::Issued => DocumentKind::Issued,
                 ExpectArg::Copy => DocumentKind::Copy,
                 ExpectArg::Attachment => DocumentKind::Attachment,
             };
-            (kind, KindSource::Expect)
+            Some((kind, KindSource::Expect))
         }),
+        signatures_only: args.expect == Some(ExpectArg::Signatures),
         reference: args.reference.as_deref().map(str::trim).filter(|r| !r.is_empty()).map(str::to_string),
     })
 }
