@@ -340,3 +340,130 @@ fn expect_signatures_applies_no_document_rule_and_says_so() {
     let s1 = v["files"][0]["rules"].as_array().unwrap().iter().find(|r| r["id"] == "S1").unwrap().clone();
     assert_eq!(s1["status"], "fail", "{s1}");
 }
+
+#[test]
+fn verify_at_takes_a_date_alone() {
+    let pki = TestPki::shared();
+    let dir = tmp();
+    let signed = dir.path().join("p.pdf");
+    let o = run(vbdt(["sign"]).arg(fixture_document("quyet-dinh.pdf")).arg("-o").arg(&signed).args(key_args(pki)));
+    assert!(o.status.success(), "{}", output_text(&o));
+    let at = |value: &str| {
+        let mut cmd =
+            vbdt(["verify", "--format", "json", "--lang", "en", "--offline", "--revocation", "off", "--expect", "signatures", "--trust"]);
+        cmd.arg(pki.root()).arg(&signed).args(["--at", value]);
+        run(&mut cmd)
+    };
+    // A date alone is the start of that day in Vietnam time: the same as writing it out.
+    let date_only = at("2033-01-01");
+    let full = at("2033-01-01T00:00:00+07:00");
+    assert_ne!(date_only.status.code(), Some(2), "{}", output_text(&date_only));
+    assert_eq!(date_only.status.code(), full.status.code());
+    let (a, b): (serde_json::Value, serde_json::Value) =
+        (serde_json::from_slice(&date_only.stdout).unwrap(), serde_json::from_slice(&full.stdout).unwrap());
+    assert_eq!(a["files"][0]["signatures"], b["files"][0]["signatures"]);
+    let bad = at("2033-13-01");
+    assert_eq!(bad.status.code(), Some(2), "{}", output_text(&bad));
+}
+
+#[test]
+fn a_png_scan_is_named_and_refused_and_https_is_explained() {
+    let pki = TestPki::shared();
+    let dir = tmp();
+    let png = dir.path().join("trang-1.png");
+    std::fs::write(&png, b"\x89PNG\r\n\x1a\n not really").unwrap();
+    let o = run(vbdt(["copy", "--from-images"])
+        .arg(&png)
+        .arg("-o")
+        .arg(dir.path().join("c.pdf"))
+        .args(["--kind", "sao-y", "--org", "X", "--offline", "--lang", "en", "--p12"])
+        .arg(pki.p12("organization"))
+        .arg("--pass-file")
+        .arg(pki.password_file()));
+    let text = output_text(&o);
+    assert_eq!(o.status.code(), Some(4), "{text}");
+    assert!(text.contains("trang-1.png") && text.contains("JPEG scans only"), "{text}");
+    // An https:// timestamp service: not built in, and the message says so and what to do.
+    let o = run(vbdt(["sign"])
+        .arg(fixture_document("quyet-dinh.pdf"))
+        .arg("-o")
+        .arg(dir.path().join("t.pdf"))
+        .args(["--tsa", "https://127.0.0.1:9/tsa"])
+        .args(key_args(pki)));
+    let text = output_text(&o);
+    assert_ne!(o.status.code(), Some(0), "{text}");
+    assert!(text.contains("https:// is not built in") && text.contains("http:// address"), "{text}");
+    assert!(!dir.path().join("t.pdf").exists());
+}
+
+#[test]
+fn signing_a_pdf_older_than_1_4_warns_before_signing() {
+    let pki = TestPki::shared();
+    let dir = tmp();
+    let mut bytes = std::fs::read(fixture_document("cong-van.pdf")).unwrap();
+    assert!(bytes.starts_with(b"%PDF-1."));
+    bytes[7] = b'3';
+    let old = dir.path().join("old.pdf");
+    std::fs::write(&old, &bytes).unwrap();
+    let o = run(vbdt(["sign"]).arg(&old).arg("-o").arg(dir.path().join("s.pdf")).args(key_args(pki)));
+    let text = output_text(&o);
+    assert!(o.status.success(), "{text}");
+    assert!(text.contains("old.pdf is PDF 1.3") && text.contains("rule S8"), "{text}");
+    let warned = text.find("is PDF 1.3").unwrap();
+    let signed = text.find("Signed ").unwrap();
+    assert!(warned < signed || o.stderr.windows(10).any(|w| w == b"is PDF 1.3"), "{text}");
+    // A 1.7 file: no such warning.
+    let o = run(vbdt(["sign"]).arg(fixture_document("cong-van.pdf")).arg("-o").arg(dir.path().join("n.pdf")).args(key_args(pki)));
+    assert!(!output_text(&o).contains("rule S8"), "{}", output_text(&o));
+}
+
+#[test]
+fn ltv_counts_only_new_evidence_warns_on_broken_signatures_and_explains_encryption() {
+    let pki = TestPki::shared();
+    let dir = tmp();
+    let signed = dir.path().join("p.pdf");
+    let o = run(vbdt(["sign", "--lang", "en", "--p12"])
+        .arg(pki.p12("personal"))
+        .arg("--pass-file")
+        .arg(pki.password_file())
+        .arg(fixture_document("quyet-dinh.pdf"))
+        .arg("-o")
+        .arg(&signed));
+    assert!(o.status.success(), "{}", output_text(&o));
+    let ltv = |input: &Path, output: &Path| run(vbdt(["ltv", "--lang", "en", "--trust"]).arg(pki.root()).arg(input).arg("-o").arg(output));
+    let lt = dir.path().join("lt.pdf");
+    let o = ltv(&signed, &lt);
+    let count = |text: &str| -> usize {
+        let at = text.find(" new OCSP/CRL").unwrap_or_else(|| panic!("no count: {text}"));
+        text[..at].rsplit('(').next().unwrap().parse().unwrap()
+    };
+    let text = output_text(&o);
+    assert!(o.status.success(), "{text}");
+    let first = count(&text);
+    assert!(first >= 2, "an OCSP response and the root's CRL at least: {text}");
+    assert!(!text.contains("not intact"), "{text}");
+    // Again on its output: what the DSS already holds (the same CRLs) is not counted again;
+    // only the responder's fresh OCSP answer is new.
+    let o = ltv(&lt, &dir.path().join("lt2.pdf"));
+    let text = output_text(&o);
+    assert!(o.status.success(), "{text}");
+    assert!(count(&text) < first, "first run {first}: {text}");
+    // A signature whose signed bytes changed: said before the evidence is added.
+    let mut bytes = std::fs::read(&signed).unwrap();
+    let at = bytes.windows(6).position(|w| w == b"/Title").or_else(|| bytes.windows(5).position(|w| w == b"/Type")).unwrap();
+    bytes[at + 2] ^= 0x20;
+    let broken = dir.path().join("broken.pdf");
+    std::fs::write(&broken, &bytes).unwrap();
+    let o = ltv(&broken, &dir.path().join("broken-lt.pdf"));
+    let text = output_text(&o);
+    assert!(text.contains("warning: signature 1 is not intact"), "{text}");
+    // An encrypted file: refused with the reason, not a flag ltv does not have.
+    let qpdf = require_tool("qpdf");
+    let enc = dir.path().join("enc.pdf");
+    let q = std::process::Command::new(qpdf).args(["--encrypt", "u", "o", "256", "--"]).arg(&signed).arg(&enc).output().unwrap();
+    assert!(enc.exists(), "qpdf: {}", output_text(&q));
+    let o = ltv(&enc, &dir.path().join("enc-lt.pdf"));
+    let text = output_text(&o);
+    assert_eq!(o.status.code(), Some(4), "{text}");
+    assert!(text.contains("encrypted") && text.contains("never writes into encrypted PDFs"), "{text}");
+}

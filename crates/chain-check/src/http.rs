@@ -33,7 +33,7 @@ impl Default for HttpLimits {
 #[non_exhaustive]
 pub enum HttpError {
     /// Not an `http://` URL (https is not built in, see the module docs).
-    #[error("{url}: only http:// URLs are supported")]
+    #[error("{url}: only http:// URLs are supported (https:// is not built in: timestamps, OCSP answers and CRLs are signed and checked on their own; use the service's http:// address)")]
     UnsupportedScheme { url: String },
     #[error("{url}: invalid URL: {reason}")]
     InvalidUrl { url: String, reason: String },

@@ -274,10 +274,11 @@ impl Pkcs11Key {
         }
         let slot = chosen.ok_or_else(|| match &opts.token_label {
             Some(l) => SignError::Key(format!(
-                "no token labelled {l:?} (tokens present: {})",
-                if labels.is_empty() { "none".into() } else { labels.join(", ") }
+                "PKCS#11 {}: no token labelled {l:?} (tokens present: {})",
+                opts.module.display(),
+                if labels.is_empty() { "none".into() } else { labels.iter().map(|l| format!("{l:?}")).collect::<Vec<_>>().join(", ") }
             )),
-            None => SignError::Key("no token present".into()),
+            None => SignError::Key(format!("PKCS#11 {}: no token present in any slot", opts.module.display())),
         })?;
         let session = ctx.open_ro_session(slot).map_err(|e| key_err("cannot open a session", e))?;
 

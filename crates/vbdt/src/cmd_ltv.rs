@@ -34,7 +34,7 @@ pub struct LtvArgs {
     /// Add a document timestamp after the validation data (PAdES B-LTA); needs --tsa.
     #[arg(long, requires = "tsa")]
     pub lta: bool,
-    /// RFC 3161 timestamp service for --lta.
+    /// RFC 3161 timestamp service for --lta (an http:// URL; https:// is not supported).
     #[arg(long, value_name = "URL")]
     pub tsa: Option<String>,
     /// Files processed in parallel (default: all cores).
@@ -91,12 +91,66 @@ struct Settings {
 
 /// What one run added.
 struct Done {
+    /// OCSP responses and CRLs newly written into the DSS.
     dss_items: usize,
     timestamp: Option<String>,
+    /// Said before the summary line (signatures that are not intact).
+    warnings: Vec<String>,
+}
+
+/// Signatures of `bytes` that are not intact (byte range, digest, signature value, or
+/// changes after signing): archive evidence added to such a file does not make it valid.
+fn broken_signatures(bytes: &[u8], s: &Settings) -> Vec<String> {
+    let opts = pdf_verify::VerifyOptions {
+        trust: s.trust.clone(),
+        online: false,
+        revocation: pdf_verify::RevocationMode::Off,
+        signatures_only: true,
+        ..Default::default()
+    };
+    let Ok(report) = pdf_verify::verify_bytes(bytes, "", &opts) else { return Vec::new() };
+    let lang = if s.vi { pdf_verify::Lang::Vi } else { pdf_verify::Lang::En };
+    report
+        .signatures
+        .iter()
+        .filter_map(|sig| {
+            let broken: Vec<String> = sig
+                .checks
+                .iter()
+                .filter(|c| {
+                    matches!(c.id, "byte_range" | "digest" | "signed_attributes" | "signature" | "modifications")
+                        && c.status == pdf_verify::verdict::CheckStatus::Fail
+                })
+                .map(|c| c.message.get(lang).to_string())
+                .collect();
+            if broken.is_empty() {
+                return None;
+            }
+            let why = broken.join("; ");
+            Some(if s.vi {
+                format!("chữ ký {} không còn nguyên vẹn ({why}); dữ liệu lưu trữ dài hạn không làm chữ ký này hợp lệ", sig.index)
+            } else {
+                format!("signature {} is not intact ({why}); archive evidence does not make it valid", sig.index)
+            })
+        })
+        .collect()
 }
 
 /// The DSS addition for every signature and timestamp of `bytes`.
 fn collect(bytes: &[u8], s: &Settings) -> Result<DssAddition, LtvFailure> {
+    // vbdt never writes into an encrypted PDF (the DSS would have to be encrypted too), so
+    // no password is asked for: say so before anything suggests giving one.
+    if pdf_raw::RawPdf::parse(bytes).is_ok_and(|raw| raw.is_encrypted()) {
+        return Err(LtvFailure::Input(if s.vi {
+            "tệp PDF đã mã hóa: vbdt ltv không thêm dữ liệu kiểm tra dài hạn vào tệp mã hóa (vbdt không ghi vào tệp mã hóa); \
+             kiểm tra tệp bằng vbdt verify --password-env VAR"
+                .into()
+        } else {
+            "the PDF is encrypted: vbdt ltv cannot add long-term validation data to an encrypted file (vbdt never writes into \
+             encrypted PDFs); verify it with vbdt verify --password-env VAR"
+                .into()
+        }));
+    }
     let m = pdf_verify::history::ltv_material(bytes, None).map_err(|e| LtvFailure::Input(e.to_string()))?;
     if m.targets.is_empty() {
         return Err(LtvFailure::Input(if s.vi { "tệp không có chữ ký nào".into() } else { "the file has no signature".into() }));
@@ -172,9 +226,11 @@ fn one(input: &[u8], s: &Settings) -> Result<(Vec<Vec<u8>>, Done), LtvFailure> {
     let mut parts: Vec<Vec<u8>> = Vec::new();
     let mut current = input.to_vec();
     let mut dss_items = 0;
+    let warnings = broken_signatures(input, s);
     let add = collect(&current, s)?;
-    dss_items += add.vri.iter().map(|v| v.ocsps.len() + v.crls.len()).sum::<usize>();
-    if let Some(update) = pdf_sign::ltv::dss_update(&current, &add).map_err(sign_failure)? {
+    // Only what this run writes is counted, not what the DSS already held.
+    if let Some((update, new)) = pdf_sign::ltv::dss_update_counted(&current, &add).map_err(sign_failure)? {
+        dss_items += new;
         current.extend_from_slice(&update);
         parts.push(update);
     }
@@ -190,7 +246,7 @@ fn one(input: &[u8], s: &Settings) -> Result<(Vec<Vec<u8>>, Done), LtvFailure> {
             parts.push(update);
         }
     }
-    Ok((parts, Done { dss_items, timestamp }))
+    Ok((parts, Done { dss_items, timestamp, warnings }))
 }
 
 pub fn run(args: &LtvArgs) -> exit::Outcome {
@@ -290,6 +346,9 @@ pub fn run(args: &LtvArgs) -> exit::Outcome {
     for (job, r) in jobs.iter().zip(&results) {
         match r {
             Ok(d) => {
+                for w in &d.warnings {
+                    eprintln!("vbdt ltv: {}: {} {w}", job.input.display(), if vi { "cảnh báo:" } else { "warning:" });
+                }
                 if !args.quiet {
                     let ts = match (&d.timestamp, vi) {
                         (Some(f), true) => format!(", dấu thời gian tài liệu {f}"),
@@ -298,14 +357,14 @@ pub fn run(args: &LtvArgs) -> exit::Outcome {
                     };
                     if vi {
                         println!(
-                            "Đã bổ sung dữ liệu xác thực dài hạn {} → {} ({} OCSP/CRL{ts})",
+                            "Đã bổ sung dữ liệu xác thực dài hạn {} → {} ({} OCSP/CRL mới{ts})",
                             job.input.display(),
                             job.output.display(),
                             d.dss_items
                         );
                     } else {
                         println!(
-                            "Added long-term validation data {} → {} ({} OCSP/CRL{ts})",
+                            "Added long-term validation data {} → {} ({} new OCSP/CRL{ts})",
                             job.input.display(),
                             job.output.display(),
                             d.dss_items

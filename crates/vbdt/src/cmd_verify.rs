@@ -52,8 +52,9 @@ pub struct VerifyArgs {
     #[arg(long, value_enum, default_value_t = RevocationArg::Require, help_heading = "Revocation")]
     pub revocation: RevocationArg,
 
-    /// Validation time instead of now (RFC 3339, e.g. 2025-09-30T14:05:09+07:00).
-    #[arg(long, value_name = "RFC3339", value_parser = parse_rfc3339)]
+    /// Validation time instead of now: RFC 3339 (e.g. 2025-09-30T14:05:09+07:00), or a
+    /// date alone (2033-01-01), meaning the start of that day in Vietnam time (00:00+07:00).
+    #[arg(long, value_name = "RFC3339|YYYY-MM-DD", value_parser = parse_rfc3339)]
     pub at: Option<OffsetDateTime>,
     /// The document's issue date for rule S7 (otherwise read from its date line).
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
@@ -130,9 +131,13 @@ pub enum Format {
     Junit,
 }
 
+/// An RFC 3339 time, or a date alone: the start of that day in Vietnam time.
 fn parse_rfc3339(s: &str) -> Result<OffsetDateTime, String> {
+    if let Ok(day) = parse_date(s.trim()) {
+        return Ok(day.midnight().assume_offset(time::macros::offset!(+7)));
+    }
     OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339)
-        .map_err(|e| format!("not an RFC 3339 time ({e}); e.g. 2025-09-30T14:05:09+07:00"))
+        .map_err(|e| format!("not an RFC 3339 time or a date ({e}); e.g. 2025-09-30T14:05:09+07:00 or 2025-09-30"))
 }
 
 fn parse_date(s: &str) -> Result<Date, String> {

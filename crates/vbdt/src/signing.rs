@@ -71,7 +71,8 @@ pub struct KeyArgs {
     /// Extra CA certificates (PEM or DER file, or a directory) to complete the chain.
     #[arg(long, value_name = "PEM|DIR", help_heading = "Key")]
     pub certs: Vec<PathBuf>,
-    /// RFC 3161 timestamp service: adds a signature timestamp (PAdES B-T). Without it: PAdES B-B.
+    /// RFC 3161 timestamp service (an http:// URL; https:// is not supported): adds a
+    /// signature timestamp (PAdES B-T). Without it: PAdES B-B.
     #[arg(long, value_name = "URL", help_heading = "Signature")]
     pub tsa: Option<String>,
     /// Reason written in the signature dictionary.
@@ -277,6 +278,16 @@ fn same_file(a: &Path, b: &Path) -> bool {
     }
 }
 
+/// The header's version when it is older than PDF 1.4 (`%PDF-1.3` → "1.3").
+fn older_than_1_4(bytes: &[u8]) -> Option<String> {
+    let start = bytes.windows(5).take(1024).position(|w| w == b"%PDF-")? + 5;
+    let v = bytes.get(start..start + 3)?;
+    match v {
+        [b'1', b'.', d] if (b'0'..=b'3').contains(d) => Some(String::from_utf8_lossy(v).into_owned()),
+        _ => None,
+    }
+}
+
 fn with_suffix(name: &Path, suffix: &str) -> PathBuf {
     let stem = name.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     let ext = name.extension().map(|e| e.to_string_lossy().into_owned()).unwrap_or_else(|| "pdf".into());
@@ -453,6 +464,17 @@ pub fn run_batch(
         if !force && job.output.exists() {
             return Err(SignError::OutputExists(job.output.clone()));
         }
+        if let Some(version) = older_than_1_4(input.bytes()) {
+            // Said before signing: vbdt verify will fail rule S8 on the output.
+            let file = job.input.display();
+            bar.suspend(|| {
+                if vi {
+                    eprintln!("vbdt {cmd}: cảnh báo: {file} là PDF {version}; vbdt verify sẽ không chấp nhận (quy tắc S8: PDF 1.4 trở lên); nên chuyển sang PDF 1.4+ trước khi ký (vd. qpdf --min-version=1.7)");
+                } else {
+                    eprintln!("vbdt {cmd}: warning: {file} is PDF {version}; vbdt verify will fail it (rule S8: PDF 1.4 or later); convert it to PDF 1.4+ before signing (e.g. qpdf --min-version=1.7)");
+                }
+            });
+        }
         let (opts, warnings) = prepare(job, input.bytes())?;
         Ok((pdf_sign::sign_to_file(&input, &job.output, force, key, &opts, permissions, durability)?, warnings))
     };
@@ -556,4 +578,19 @@ pub fn run_batch(
         }
     }
     code
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn old_pdf_versions_are_seen() {
+        assert_eq!(older_than_1_4(b"%PDF-1.3\n%..."), Some("1.3".into()));
+        assert_eq!(older_than_1_4(b"junk\n%PDF-1.2\n"), Some("1.2".into()));
+        assert_eq!(older_than_1_4(b"%PDF-1.4\n"), None);
+        assert_eq!(older_than_1_4(b"%PDF-1.7\n"), None);
+        assert_eq!(older_than_1_4(b"%PDF-2.0\n"), None);
+        assert_eq!(older_than_1_4(b"not a pdf"), None);
+    }
 }
