@@ -278,6 +278,87 @@ fn same_file(a: &Path, b: &Path) -> bool {
     }
 }
 
+/// The warnings, the lines of a one-file run, each failure, and the summary ("done N of
+/// M" after an interruption); returns the batch's outcome.
+fn report_batch(cmd: &str, jobs: &[Job], results: &[(usize, FileOutcome)], interrupted: bool, args: &KeyArgs) -> exit::Outcome {
+    let vi = args.vi();
+    let mut failed = 0usize;
+    let mut code = exit::OK;
+    let mut shown = std::collections::BTreeSet::new();
+    for (i, result) in results {
+        let job = &jobs[*i];
+        match result {
+            Ok((signed, warnings)) => {
+                for w in warnings {
+                    if shown.insert(w.clone()) {
+                        eprintln!("vbdt {cmd}: {} {w}", if vi { "cảnh báo:" } else { "warning:" });
+                    }
+                }
+                if !args.quiet && jobs.len() == 1 {
+                    let ts = if signed.timestamped {
+                        if vi {
+                            ", có dấu thời gian"
+                        } else {
+                            ", timestamped"
+                        }
+                    } else {
+                        ""
+                    };
+                    println!(
+                        "{} {} → {} ({} {}{ts})",
+                        if vi { "Đã ký" } else { "Signed" },
+                        job.input.display(),
+                        job.output.display(),
+                        if vi { "trường" } else { "field" },
+                        signed.field_name
+                    );
+                    if !signed.reserved.is_empty() {
+                        let names = signed.reserved.join(", ");
+                        if vi {
+                            println!("  Dành sẵn chỗ trống số và ngày cho văn thư (S11): {names}");
+                        } else {
+                            println!("  Number and date blanks reserved for the clerk (S11): {names}");
+                        }
+                    }
+                    if !signed.filled.is_empty() {
+                        let values = signed.filled.iter().map(|(n, v)| format!("{n} = {v}")).collect::<Vec<_>>().join(", ");
+                        if vi {
+                            println!("  Văn thư cấp số, ngày ban hành (S11): {values}");
+                        } else {
+                            println!("  Number and issue date assigned by the clerk (S11): {values}");
+                        }
+                    }
+                }
+            }
+            Err(e) => {
+                failed += 1;
+                code = exit::worst([code, exit_code_for(e)]);
+                eprintln!("vbdt {cmd}: {}: {}", job.input.display(), describe(e, vi));
+            }
+        }
+    }
+    if interrupted {
+        // Said even with --quiet: the batch is not complete.
+        let (done, total) = (results.len() - failed, jobs.len());
+        let left = total - results.len();
+        if vi {
+            eprintln!("vbdt {cmd}: đã dừng: xong {done}/{total} tệp, {failed} tệp lỗi, {left} tệp chưa làm; chạy lại cùng lệnh với --skip-existing để làm tiếp.");
+        } else {
+            eprintln!("vbdt {cmd}: interrupted: done {done} of {total} files, {failed} failed, {left} not started; run the same command with --skip-existing to finish.");
+        }
+        return exit::INTERRUPTED;
+    }
+    if jobs.len() > 1 && !args.quiet {
+        let ok = jobs.len() - failed;
+        if vi {
+            println!("Đã ký {ok}/{} tệp; {failed} tệp lỗi.", jobs.len());
+        } else {
+            println!("Signed {ok} of {} files; {failed} failed.", jobs.len());
+        }
+    }
+    code
+}
+
 /// The header's version when it is older than PDF 1.4 (`%PDF-1.3` → "1.3").
 fn older_than_1_4(bytes: &[u8]) -> Option<String> {
     let start = bytes.windows(5).take(1024).position(|w| w == b"%PDF-")? + 5;
@@ -418,6 +499,9 @@ pub fn open_key_or_report(cmd: &str, args: &KeyArgs) -> Result<Box<dyn KeySource
 /// appearance placed on this file) and warnings to show once.
 pub type Prepared = Result<(SignOptions, Vec<String>), SignError>;
 
+/// How one file of a batch ended: signed (with the warnings to show once), or why not.
+type FileOutcome = Result<(pdf_sign::SignedUpdate, Vec<String>), SignError>;
+
 /// Signs every job in parallel with one key, a progress bar on a terminal, and a summary
 /// naming each failure; returns the exit code (the worst of all files).
 pub fn run_batch(
@@ -449,11 +533,10 @@ pub fn run_batch(
             return exit::KEY_OR_NETWORK;
         }
     };
-    type Outcome = Result<(pdf_sign::SignedUpdate, Vec<String>), SignError>;
     // A batch syncs each output's data before its rename, and each output directory once
     // at the end (not once per file: that doubled the fsyncs of a 1,000-file batch).
     let durability = if jobs.len() > 1 { pdf_sign::Durability::DirectoryLater } else { pdf_sign::Durability::Full };
-    let sign_one = |job: &Job| -> Outcome {
+    let sign_one = |job: &Job| -> FileOutcome {
         let (input, permissions) = match &job.built {
             Some(bytes) => (pdf_sign::Input::from_vec(bytes.clone()), None),
             None => {
@@ -480,7 +563,7 @@ pub fn run_batch(
     };
     crate::interrupt::install(vi);
     // After Ctrl-C no new file is started; those begun finish (or remove their temporary file).
-    let results: Vec<(usize, Outcome)> = pool.install(|| {
+    let results: Vec<(usize, FileOutcome)> = pool.install(|| {
         jobs.par_iter()
             .enumerate()
             .filter_map(|(i, job)| {
@@ -503,81 +586,7 @@ pub fn run_batch(
         }
     }
 
-    let mut failed = 0usize;
-    let mut code = exit::OK;
-    let mut shown = std::collections::BTreeSet::new();
-    for (i, result) in &results {
-        let job = &jobs[*i];
-        match result {
-            Ok((signed, warnings)) => {
-                for w in warnings {
-                    if shown.insert(w.clone()) {
-                        eprintln!("vbdt {cmd}: {} {w}", if vi { "cảnh báo:" } else { "warning:" });
-                    }
-                }
-                if !args.quiet && jobs.len() == 1 {
-                    let ts = if signed.timestamped {
-                        if vi {
-                            ", có dấu thời gian"
-                        } else {
-                            ", timestamped"
-                        }
-                    } else {
-                        ""
-                    };
-                    println!(
-                        "{} {} → {} ({} {}{ts})",
-                        if vi { "Đã ký" } else { "Signed" },
-                        job.input.display(),
-                        job.output.display(),
-                        if vi { "trường" } else { "field" },
-                        signed.field_name
-                    );
-                    if !signed.reserved.is_empty() {
-                        let names = signed.reserved.join(", ");
-                        if vi {
-                            println!("  Dành sẵn chỗ trống số và ngày cho văn thư (S11): {names}");
-                        } else {
-                            println!("  Number and date blanks reserved for the clerk (S11): {names}");
-                        }
-                    }
-                    if !signed.filled.is_empty() {
-                        let values = signed.filled.iter().map(|(n, v)| format!("{n} = {v}")).collect::<Vec<_>>().join(", ");
-                        if vi {
-                            println!("  Văn thư cấp số, ngày ban hành (S11): {values}");
-                        } else {
-                            println!("  Number and issue date assigned by the clerk (S11): {values}");
-                        }
-                    }
-                }
-            }
-            Err(e) => {
-                failed += 1;
-                code = exit::worst([code, exit_code_for(e)]);
-                eprintln!("vbdt {cmd}: {}: {}", job.input.display(), describe(e, vi));
-            }
-        }
-    }
-    if interrupted {
-        // Said even with --quiet: the batch is not complete.
-        let (done, total) = (results.len() - failed, jobs.len());
-        let left = total - results.len();
-        if vi {
-            eprintln!("vbdt {cmd}: đã dừng: xong {done}/{total} tệp, {failed} tệp lỗi, {left} tệp chưa làm; chạy lại cùng lệnh với --skip-existing để làm tiếp.");
-        } else {
-            eprintln!("vbdt {cmd}: interrupted: done {done} of {total} files, {failed} failed, {left} not started; run the same command with --skip-existing to finish.");
-        }
-        return exit::INTERRUPTED;
-    }
-    if jobs.len() > 1 && !args.quiet {
-        let ok = jobs.len() - failed;
-        if vi {
-            println!("Đã ký {ok}/{} tệp; {failed} tệp lỗi.", jobs.len());
-        } else {
-            println!("Signed {ok} of {} files; {failed} failed.", jobs.len());
-        }
-    }
-    code
+    report_batch(cmd, jobs, &results, interrupted, args)
 }
 
 #[cfg(test)]
