@@ -34,7 +34,7 @@ pub struct LtvArgs {
     /// Add a document timestamp after the validation data (PAdES B-LTA); needs --tsa.
     #[arg(long, requires = "tsa")]
     pub lta: bool,
-    /// RFC 3161 timestamp service for --lta (an http:// URL; https:// is not supported).
+    /// RFC 3161 timestamp service for --lta (http:// or https://).
     #[arg(long, value_name = "URL")]
     pub tsa: Option<String>,
     /// Files processed in parallel (default: all cores).

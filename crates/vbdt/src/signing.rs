@@ -71,8 +71,8 @@ pub struct KeyArgs {
     /// Extra CA certificates (PEM or DER file, or a directory) to complete the chain.
     #[arg(long, value_name = "PEM|DIR", help_heading = "Key")]
     pub certs: Vec<PathBuf>,
-    /// RFC 3161 timestamp service (an http:// URL; https:// is not supported): adds a
-    /// signature timestamp (PAdES B-T). Without it: PAdES B-B.
+    /// RFC 3161 timestamp service (http:// or https://): adds a signature timestamp
+    /// (PAdES B-T). Without it: PAdES B-B.
     #[arg(long, value_name = "URL", help_heading = "Signature")]
     pub tsa: Option<String>,
     /// Reason written in the signature dictionary.
