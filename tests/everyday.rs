@@ -468,3 +468,30 @@ fn ltv_counts_only_new_evidence_warns_on_broken_signatures_and_explains_encrypti
     assert_eq!(o.status.code(), Some(4), "{text}");
     assert!(text.contains("encrypted") && text.contains("never writes into encrypted PDFs"), "{text}");
 }
+
+/// A token label that is not there: the message names the module, the label asked for and
+/// the tokens found; the PIN is not asked for.
+#[test]
+fn a_missing_token_is_named_with_what_was_found() {
+    let pki = TestPki::shared();
+    let hsm = SoftHsm::new(pki, &[("personal", "personal"), ("ca", "ca")]);
+    let dir = tmp();
+    let mut cmd = vbdt(["sign"]);
+    cmd.arg(fixture_document("quyet-dinh.pdf")).arg("-o").arg(dir.path().join("x.pdf")).arg("--pkcs11").arg(hsm.module_path()).args([
+        "--token",
+        "KHONG-CO",
+        "--pin-env",
+        "UNSET_PIN",
+        "--lang",
+        "en",
+        "--offline",
+    ]);
+    hsm.apply(&mut cmd);
+    let o = run(&mut cmd);
+    let text = output_text(&o);
+    assert_eq!(o.status.code(), Some(5), "{text}");
+    let module = hsm.module_path().display().to_string();
+    assert!(text.contains(&module) && text.contains("no token labelled \"KHONG-CO\""), "{text}");
+    assert!(text.contains(&format!("\"{}\"", hsm.token_label())), "the tokens present: {text}");
+    assert!(!dir.path().join("x.pdf").exists());
+}
