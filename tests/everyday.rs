@@ -263,6 +263,7 @@ fn the_man_page_renders_in_both_languages() {
         let stdout = String::from_utf8_lossy(&o.stdout);
         assert!(o.status.success(), "man -l: {}", output_text(&o));
         assert!(o.stderr.is_empty(), "man warns: {}", String::from_utf8_lossy(&o.stderr));
+        assert!(!stdout.contains("vbdt-sign(1)"), "no page of its own: {stdout}");
         for w in ["VBDT SIGN", "VBDT VERIFY", "--skip-existing", words] {
             assert!(stdout.contains(w), "{lang}: {w:?} not in the man page:\n{stdout}");
         }

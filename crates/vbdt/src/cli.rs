@@ -195,8 +195,14 @@ pub fn man(args: &ManArgs) -> std::io::Result<()> {
     use std::io::Write;
     let mut cmd = command(args.lang);
     cmd.build();
-    let mut out = Vec::new();
-    clap_mangen::Man::new(cmd.clone()).render(&mut out)?;
+    let mut top = Vec::new();
+    clap_mangen::Man::new(cmd.clone()).render(&mut top)?;
+    // The subcommands are sections of this page, not pages of their own (vbdt-sign(1)).
+    let mut top = String::from_utf8_lossy(&top).into_owned();
+    for sub in cmd.get_subcommands() {
+        top = top.replace(&format!("vbdt\\-{}(1)", sub.get_name()), &format!("vbdt {}", sub.get_name()));
+    }
+    let mut out = top.into_bytes();
     for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set() && s.get_name() != "help") {
         let name = format!("vbdt {}", sub.get_name());
         writeln!(out, ".SH \"{}\"", name.to_uppercase())?;
