@@ -3,7 +3,7 @@
 //! language is Vietnamese (`--lang vi`, the profile, `LANG=vi_VN…`). Flags not listed
 //! here keep their English help.
 
-use clap::Command;
+use clap::{Arg, ArgAction, Command};
 
 const TOP: &str = "Ký số và kiểm tra chữ ký số văn bản PDF của cơ quan nhà nước Việt Nam (PAdES, Nghị định 68/2024/NĐ-CP)";
 
@@ -54,6 +54,8 @@ const ABOUT: &[(&str, &str)] = &[
 
 /// (flag id, help) for the flags most used, in every subcommand that has them.
 const FLAGS: &[(&str, &str)] = &[
+    ("inputs", "Tệp đầu vào: PDF (với copy --from-images: các trang quét JPEG, theo thứ tự)."),
+    ("files", "Tệp PDF đã ký."),
     ("output", "Tệp đầu ra (chỉ một tệp đầu vào)."),
     ("out_dir", "Ghi mỗi tệp đã ký vào thư mục DIR, giữ nguyên tên."),
     (
@@ -96,9 +98,24 @@ const HEADINGS: &[(&str, &str)] = &[
     ("Attachment", "Phụ lục"),
 ];
 
+/// clap's own words around the help ("Usage:", "Commands:"), in Vietnamese.
+const TEMPLATE: &str = "{before-help}{about-with-newline}\nCách dùng: {usage}\n\n{all-args}{after-help}";
+
 /// The top command's summary.
 pub fn top(cmd: Command) -> Command {
-    cmd.about(TOP)
+    let cmd = cmd
+        .about(TOP)
+        .help_template(TEMPLATE)
+        .subcommand_help_heading("Lệnh")
+        .disable_version_flag(true)
+        .arg(Arg::new("version").short('V').long("version").action(ArgAction::Version).help("In phiên bản").help_heading("Tùy chọn"));
+    help_flag(cmd)
+}
+
+/// `-h`/`--help` with Vietnamese help, under the Vietnamese heading.
+fn help_flag(cmd: Command) -> Command {
+    cmd.disable_help_flag(true)
+        .arg(Arg::new("help").short('h').long("help").action(ArgAction::Help).help("In trợ giúp (-h: tóm tắt)").help_heading("Tùy chọn"))
 }
 
 /// One subcommand's summary, its most used flags and its headings.
@@ -108,14 +125,19 @@ pub fn subcommand(sub: Command) -> Command {
         Some(a) => sub.about(a).long_about(None),
         None => sub,
     };
+    let sub = help_flag(sub.help_template(TEMPLATE));
     sub.mut_args(|arg| {
         let arg = match FLAGS.iter().find(|(id, _)| *id == arg.get_id().as_str()) {
             Some((_, help)) => arg.help(*help).long_help(None),
             None => arg,
         };
-        match arg.get_help_heading().and_then(|h| HEADINGS.iter().find(|(en, _)| *en == h)) {
-            Some((_, vi)) => arg.help_heading(*vi),
-            None => arg,
+        match arg.get_help_heading() {
+            Some(h) => match HEADINGS.iter().find(|(en, _)| *en == h) {
+                Some((_, vi)) => arg.help_heading(*vi),
+                None => arg,
+            },
+            None if arg.is_positional() => arg.help_heading("Đối số"),
+            None => arg.help_heading("Tùy chọn"),
         }
     })
 }
