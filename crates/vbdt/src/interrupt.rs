@@ -1,6 +1,7 @@
-//! Ctrl-C (SIGINT) and SIGTERM during a batch: the first one asks the batch to stop
-//! starting new files (the files being signed are finished and their temporary files
-//! renamed or removed as usual); a second one ends the process at once.
+//! Ctrl-C (SIGINT), SIGTERM and SIGHUP (the ctrlc crate's "termination" signals) during a
+//! batch: the first one asks the batch to stop starting new files (the files being signed
+//! are finished and their temporary files renamed or removed as usual); a second one ends
+//! the process at once.
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Once;
