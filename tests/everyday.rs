@@ -496,3 +496,38 @@ fn a_missing_token_is_named_with_what_was_found() {
     assert!(text.contains(&format!("\"{}\"", hsm.token_label())), "the tokens present: {text}");
     assert!(!dir.path().join("x.pdf").exists());
 }
+
+/// SIGTERM (a service manager stopping a scripted batch) stops it as cleanly as Ctrl-C.
+#[test]
+fn sigterm_stops_a_batch_cleanly() {
+    let mut pki = TestPki::new();
+    pki.services_mut().set_fault("/tsa", Some(Fault::Delay(Duration::from_millis(30))));
+    let dir = tmp();
+    let (src, out) = (dir.path().join("in"), dir.path().join("out"));
+    std::fs::create_dir_all(&src).unwrap();
+    let doc = std::fs::read(fixture_document("cong-van.pdf")).unwrap();
+    let mut cmd = vbdt(["sign"]);
+    for i in 0..100 {
+        let p = src.join(format!("doc-{i:03}.pdf"));
+        std::fs::write(&p, &doc).unwrap();
+        cmd.arg(p);
+    }
+    cmd.arg("--out-dir").arg(&out).arg("--tsa").arg(pki.tsa_url()).args(key_args(&pki));
+    cmd.stdin(std::process::Stdio::null()).stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped());
+    let child = cmd.spawn().unwrap();
+    let pdfs = |d: &Path| {
+        std::fs::read_dir(d)
+            .map(|r| r.filter_map(|e| e.ok()).filter(|e| e.path().extension().is_some_and(|x| x == "pdf")).count())
+            .unwrap_or(0)
+    };
+    assert!(wait_for(Duration::from_secs(60), || pdfs(&out) >= 10), "the batch did not get going");
+    let kill = std::process::Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    assert!(kill.success());
+    let o = child.wait_with_output().unwrap();
+    let text = output_text(&o);
+    assert_eq!(o.status.code(), Some(130), "{text}");
+    let done = pdfs(&out);
+    assert!(done < 100, "finished before SIGTERM: {text}");
+    assert!(text.contains(&format!("interrupted: done {done} of 100 files")), "{text}");
+    assert_eq!(names(&out).len(), done, "temporary files left: {:?}", names(&out));
+}
