@@ -531,3 +531,45 @@ fn sigterm_stops_a_batch_cleanly() {
     assert!(text.contains(&format!("interrupted: done {done} of 100 files")), "{text}");
     assert_eq!(names(&out).len(), done, "temporary files left: {:?}", names(&out));
 }
+
+/// `vbdt ltv` over many files stops as cleanly: no temporary file, "done N of M", exit 130.
+#[test]
+fn sigterm_stops_an_ltv_batch_cleanly() {
+    let mut pki = TestPki::new();
+    let dir = tmp();
+    let (src, signed, out) = (dir.path().join("in"), dir.path().join("signed"), dir.path().join("out"));
+    std::fs::create_dir_all(&src).unwrap();
+    let doc = std::fs::read(fixture_document("cong-van.pdf")).unwrap();
+    let mut cmd = vbdt(["sign"]);
+    for i in 0..40 {
+        let p = src.join(format!("doc-{i:03}.pdf"));
+        std::fs::write(&p, &doc).unwrap();
+        cmd.arg(p);
+    }
+    let o = run(cmd.arg("--out-dir").arg(&signed).args(key_args(&pki)));
+    assert!(o.status.success(), "{}", output_text(&o));
+    // A slow OCSP responder (ltv asks it for every signer) keeps the batch running.
+    pki.services_mut().set_fault("/ocsp", Some(Fault::Delay(Duration::from_millis(100))));
+    let mut cmd = vbdt(["ltv", "--lang", "en", "--trust"]);
+    cmd.arg(pki.root()).arg("--out-dir").arg(&out);
+    for name in names(&signed) {
+        cmd.arg(signed.join(name));
+    }
+    cmd.stdin(std::process::Stdio::null()).stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped());
+    let child = cmd.spawn().unwrap();
+    let pdfs = |d: &Path| {
+        std::fs::read_dir(d)
+            .map(|r| r.filter_map(|e| e.ok()).filter(|e| e.path().extension().is_some_and(|x| x == "pdf")).count())
+            .unwrap_or(0)
+    };
+    assert!(wait_for(Duration::from_secs(60), || pdfs(&out) >= 3), "the batch did not get going");
+    let kill = std::process::Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    assert!(kill.success());
+    let o = child.wait_with_output().unwrap();
+    let text = output_text(&o);
+    assert_eq!(o.status.code(), Some(130), "{text}");
+    let done = pdfs(&out);
+    assert!(done < 40, "finished before SIGTERM: {text}");
+    assert!(text.contains(&format!("vbdt ltv: interrupted: done {done} of 40 files")), "{text}");
+    assert_eq!(names(&out).len(), done, "temporary files left: {:?}", names(&out));
+}

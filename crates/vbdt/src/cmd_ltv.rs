@@ -249,6 +249,84 @@ fn one(input: &[u8], s: &Settings) -> Result<(Vec<Vec<u8>>, Done), LtvFailure> {
     Ok((parts, Done { dss_items, timestamp, warnings }))
 }
 
+/// Each file's line (and warnings), each failure, and the summary ("done N of M" after an
+/// interruption); returns the batch's outcome.
+fn report(args: &LtvArgs, jobs: &[crate::signing::Job], results: &[(usize, Result<Done, LtvFailure>)], interrupted: bool) -> exit::Outcome {
+    let vi = matches!(args.lang, crate::cli::Lang::Vi);
+    let mut code = exit::OK;
+    let mut failed = 0;
+    for (i, r) in results {
+        let job = &jobs[*i];
+        match r {
+            Ok(d) => {
+                for w in &d.warnings {
+                    eprintln!("vbdt ltv: {}: {} {w}", job.input.display(), if vi { "cảnh báo:" } else { "warning:" });
+                }
+                if !args.quiet {
+                    let ts = match (&d.timestamp, vi) {
+                        (Some(f), true) => format!(", dấu thời gian tài liệu {f}"),
+                        (Some(f), false) => format!(", document timestamp {f}"),
+                        (None, _) => String::new(),
+                    };
+                    if vi {
+                        println!(
+                            "Đã bổ sung dữ liệu xác thực dài hạn {} → {} ({} OCSP/CRL mới{ts})",
+                            job.input.display(),
+                            job.output.display(),
+                            d.dss_items
+                        );
+                    } else {
+                        println!(
+                            "Added long-term validation data {} → {} ({} new OCSP/CRL{ts})",
+                            job.input.display(),
+                            job.output.display(),
+                            d.dss_items
+                        );
+                    }
+                }
+            }
+            Err(e) => {
+                failed += 1;
+                code = exit::worst([code, e.code()]);
+                eprintln!("vbdt ltv: {}: {}", job.input.display(), e.message());
+            }
+        }
+    }
+    if interrupted {
+        let (done, total) = (results.len() - failed, jobs.len());
+        let left = total - results.len();
+        if vi {
+            eprintln!("vbdt ltv: đã dừng: xong {done}/{total} tệp, {failed} tệp lỗi, {left} tệp chưa làm; chạy lại cùng lệnh với --skip-existing để làm tiếp.");
+        } else {
+            eprintln!("vbdt ltv: interrupted: done {done} of {total} files, {failed} failed, {left} not started; run the same command with --skip-existing to finish.");
+        }
+        return exit::INTERRUPTED;
+    }
+    if jobs.len() > 1 && !args.quiet {
+        let ok = jobs.len() - failed;
+        if vi {
+            println!("Đã xử lý {ok}/{} tệp; {failed} tệp lỗi.", jobs.len());
+        } else {
+            println!("Processed {ok} of {} files; {failed} failed.", jobs.len());
+        }
+    }
+    code
+}
+
+/// Reads one file, collects its evidence and writes its output atomically.
+fn extend_one(job: &crate::signing::Job, settings: &Settings, force: bool) -> Result<Done, LtvFailure> {
+    if !force && job.output.exists() {
+        return Err(sign_failure(SignError::OutputExists(job.output.clone())));
+    }
+    let input = std::fs::read(&job.input).map_err(|e| LtvFailure::Input(e.to_string()))?;
+    let (parts, done) = one(&input, settings)?;
+    let mut all: Vec<&[u8]> = vec![&input];
+    all.extend(parts.iter().map(Vec::as_slice));
+    let permissions = std::fs::metadata(&job.input).ok().map(|m| m.permissions());
+    pdf_sign::write_atomically(&job.output, &all, force, permissions).map_err(sign_failure)?;
+    Ok(done)
+}
+
 pub fn run(args: &LtvArgs) -> exit::Outcome {
     let vi = matches!(args.lang, crate::cli::Lang::Vi);
     let jobs = match plan(&args.files, &args.out, vi) {
@@ -320,72 +398,22 @@ pub fn run(args: &LtvArgs) -> exit::Outcome {
         }
     };
     let force = args.out.force;
-    let results: Vec<Result<Done, LtvFailure>> = pool.install(|| {
+    crate::interrupt::install(vi);
+    // After Ctrl-C or SIGTERM no new file is started; those begun finish.
+    let results: Vec<(usize, Result<Done, LtvFailure>)> = pool.install(|| {
         jobs.par_iter()
-            .map(|job| {
-                let r = (|| {
-                    if !force && job.output.exists() {
-                        return Err(sign_failure(SignError::OutputExists(job.output.clone())));
-                    }
-                    let input = std::fs::read(&job.input).map_err(|e| LtvFailure::Input(e.to_string()))?;
-                    let (parts, done) = one(&input, &settings)?;
-                    let mut all: Vec<&[u8]> = vec![&input];
-                    all.extend(parts.iter().map(Vec::as_slice));
-                    let permissions = std::fs::metadata(&job.input).ok().map(|m| m.permissions());
-                    pdf_sign::write_atomically(&job.output, &all, force, permissions).map_err(sign_failure)?;
-                    Ok(done)
-                })();
+            .enumerate()
+            .filter_map(|(i, job)| {
+                if crate::interrupt::requested() {
+                    return None;
+                }
+                let r = extend_one(job, &settings, force);
                 bar.inc(1);
-                r
+                Some((i, r))
             })
             .collect()
     });
+    let interrupted = crate::interrupt::requested();
     bar.finish_and_clear();
-    let mut code = exit::OK;
-    let mut failed = 0;
-    for (job, r) in jobs.iter().zip(&results) {
-        match r {
-            Ok(d) => {
-                for w in &d.warnings {
-                    eprintln!("vbdt ltv: {}: {} {w}", job.input.display(), if vi { "cảnh báo:" } else { "warning:" });
-                }
-                if !args.quiet {
-                    let ts = match (&d.timestamp, vi) {
-                        (Some(f), true) => format!(", dấu thời gian tài liệu {f}"),
-                        (Some(f), false) => format!(", document timestamp {f}"),
-                        (None, _) => String::new(),
-                    };
-                    if vi {
-                        println!(
-                            "Đã bổ sung dữ liệu xác thực dài hạn {} → {} ({} OCSP/CRL mới{ts})",
-                            job.input.display(),
-                            job.output.display(),
-                            d.dss_items
-                        );
-                    } else {
-                        println!(
-                            "Added long-term validation data {} → {} ({} new OCSP/CRL{ts})",
-                            job.input.display(),
-                            job.output.display(),
-                            d.dss_items
-                        );
-                    }
-                }
-            }
-            Err(e) => {
-                failed += 1;
-                code = exit::worst([code, e.code()]);
-                eprintln!("vbdt ltv: {}: {}", job.input.display(), e.message());
-            }
-        }
-    }
-    if jobs.len() > 1 && !args.quiet {
-        let ok = jobs.len() - failed;
-        if vi {
-            println!("Đã xử lý {ok}/{} tệp; {failed} tệp lỗi.", jobs.len());
-        } else {
-            println!("Processed {ok} of {} files; {failed} failed.", jobs.len());
-        }
-    }
-    code
+    report(args, &jobs, &results, interrupted)
 }
