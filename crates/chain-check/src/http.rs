@@ -1,10 +1,10 @@
-//! A bounded HTTP client for OCSP requests and CRL downloads.
+//! A bounded HTTP client for OCSP requests, CRL downloads and timestamp requests.
 //!
-//! Plain `http://` only. ureq's `rustls` feature pulls in `ring` as its crypto provider
-//! (alongside our aws-lc-rs), so TLS is not enabled; every OCSP and CRL address of the
-//! Vietnamese PKIs is `http://`, and OCSP responses and CRLs are signed objects checked on
-//! their own, so TLS would add no authenticity. `https://` URLs are refused with
-//! [`HttpError::UnsupportedScheme`].
+//! `http://` and `https://`. TLS is rustls with aws-lc-rs as its crypto provider (ureq's
+//! `rustls` feature would bring `ring` beside our aws-lc-rs, so ureq's
+//! `rustls-no-provider` is used and the provider is given here), and server certificates
+//! are verified against Mozilla's roots (webpki-roots). Most OCSP, CRL and TSA addresses of
+//! the Vietnamese PKIs are `http://`; their answers are signed objects checked on their own.
 //!
 //! Every request is bounded: a total time limit (connect, send, receive), a response size
 //! limit and a redirect limit. Proxies from the `HTTP_PROXY`/`ALL_PROXY`/`NO_PROXY`
@@ -32,8 +32,8 @@ impl Default for HttpLimits {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum HttpError {
-    /// Not an `http://` URL (https is not built in, see the module docs).
-    #[error("{url}: only http:// URLs are supported")]
+    /// Not an `http://` or `https://` URL.
+    #[error("{url}: only http:// and https:// URLs are supported")]
     UnsupportedScheme { url: String },
     #[error("{url}: invalid URL: {reason}")]
     InvalidUrl { url: String, reason: String },
@@ -54,7 +54,7 @@ pub enum HttpError {
 /// The URL's host names this machine (then no proxy is used, whatever the environment says).
 fn is_loopback(url: &str) -> bool {
     let rest = url.trim();
-    let rest = rest.get(7..).unwrap_or(""); // after "http://" (checked by `check_url`)
+    let rest = rest.split_once("://").map_or("", |(_, r)| r); // after "http://" or "https://" (checked by `check_url`)
     let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
     let host_port = authority.rsplit('@').next().unwrap_or("");
     let host = if let Some(v6) = host_port.strip_prefix('[') {
@@ -70,7 +70,13 @@ fn agent(url: &str, limits: &HttpLimits) -> ureq::Agent {
     if is_loopback(url) {
         builder = builder.proxy(None);
     }
+    let tls = ureq::tls::TlsConfig::builder()
+        .provider(ureq::tls::TlsProvider::Rustls)
+        .root_certs(ureq::tls::RootCerts::WebPki)
+        .unversioned_rustls_crypto_provider(std::sync::Arc::new(rustls::crypto::aws_lc_rs::default_provider()))
+        .build();
     let config = builder
+        .tls_config(tls)
         .timeout_global(Some(limits.timeout))
         .max_redirects(limits.max_redirects)
         .max_redirects_will_error(true)
@@ -82,7 +88,7 @@ fn agent(url: &str, limits: &HttpLimits) -> ureq::Agent {
 
 fn check_url(url: &str) -> Result<(), HttpError> {
     let lower = url.trim().to_ascii_lowercase();
-    if !lower.starts_with("http://") {
+    if !lower.starts_with("http://") && !lower.starts_with("https://") {
         return Err(HttpError::UnsupportedScheme { url: url.into() });
     }
     if url.len() > 4096 || url.chars().any(|c| c.is_control() || c == ' ') {

@@ -114,8 +114,8 @@ fn redirects_are_limited() {
 }
 
 #[test]
-fn only_plain_http() {
-    for url in ["https://ocsp.ca.gov.vn/", "ftp://x/", "file:///etc/passwd", "ocsp.ca.gov.vn"] {
+fn only_http_and_https() {
+    for url in ["ftp://x/", "file:///etc/passwd", "ocsp.ca.gov.vn"] {
         assert!(matches!(http::get(url, &limits()), Err(HttpError::UnsupportedScheme { .. })), "{url}");
     }
     assert!(matches!(http::get("http://127.0.0.1/a b", &limits()), Err(HttpError::InvalidUrl { .. })));
@@ -129,4 +129,45 @@ fn connection_refused_is_a_transport_error() {
     };
     let r = http::get(&format!("http://127.0.0.1:{port}/"), &limits());
     assert!(matches!(r, Err(HttpError::Transport { .. })), "{r:?}");
+}
+
+/// `https://` speaks TLS and verifies the server's certificate: a server on 127.0.0.1 with a
+/// self-signed certificate (openssl s_server) is refused for it, naming the certificate.
+#[test]
+fn https_is_tls_with_a_verified_server_certificate() {
+    let Some(openssl) = std::env::var_os("PATH").and_then(|p| std::env::split_paths(&p).map(|d| d.join("openssl")).find(|p| p.is_file()))
+    else {
+        eprintln!("skipped: openssl is not installed (scripts/install-test-deps.sh installs it)");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let key = rcgen::KeyPair::generate().unwrap();
+    let cert = rcgen::CertificateParams::new(vec!["127.0.0.1".to_string(), "localhost".to_string()]).unwrap().self_signed(&key).unwrap();
+    std::fs::write(dir.path().join("c.pem"), cert.pem()).unwrap();
+    std::fs::write(dir.path().join("k.pem"), key.serialize_pem()).unwrap();
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let mut server = std::process::Command::new(openssl)
+        .args(["s_server", "-quiet", "-www", "-accept", &format!("127.0.0.1:{port}"), "-cert", "c.pem", "-key", "k.pem"])
+        .current_dir(dir.path())
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() && start.elapsed() < Duration::from_secs(10) {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let r = http::get(&format!("https://127.0.0.1:{port}/"), &limits());
+    let _ = server.kill();
+    let _ = server.wait();
+    match r {
+        Err(HttpError::Transport { message, .. }) => {
+            assert!(message.to_ascii_lowercase().contains("certificate"), "{message}")
+        }
+        other => panic!("a self-signed server certificate must be refused: {other:?}"),
+    }
 }

@@ -163,10 +163,10 @@ pub enum KeyProblem {
     /// A PKCS#11 call failed (`step`: what vbdt was doing).
     #[error("PKCS#11 {}: {step}: {detail}", module.display())]
     Pkcs11 { module: PathBuf, step: &'static str, detail: String },
-    #[error("no token labelled {label:?} (tokens present: {})", if .present.is_empty() { "none".to_string() } else { .present.join(", ") })]
-    NoTokenLabelled { label: String, present: Vec<String> },
-    #[error("no token present")]
-    NoToken,
+    #[error("PKCS#11 {}: no token labelled {label:?} (tokens present: {})", module.display(), if .present.is_empty() { "none".to_string() } else { .present.iter().map(|l| format!("{l:?}")).collect::<Vec<_>>().join(", ") })]
+    NoTokenLabelled { module: PathBuf, label: String, present: Vec<String> },
+    #[error("PKCS#11 {}: no token present in any slot", module.display())]
+    NoToken { module: PathBuf },
     #[error("no certificate visible on the token before login; vbdt runs the Điều 29 checks before touching the key")]
     NoPublicCertificate,
     #[error("no private key labelled {0:?} on the token")]

@@ -273,8 +273,8 @@ impl Pkcs11Key {
             labels.push(label);
         }
         let slot = chosen.ok_or_else(|| match &opts.token_label {
-            Some(l) => KeyProblem::NoTokenLabelled { label: l.clone(), present: labels.clone() },
-            None => KeyProblem::NoToken,
+            Some(l) => KeyProblem::NoTokenLabelled { module: opts.module.clone(), label: l.clone(), present: labels.clone() },
+            None => KeyProblem::NoToken { module: opts.module.clone() },
         })?;
         let session = ctx.open_ro_session(slot).map_err(|e| key_err("cannot open a session", e))?;
 

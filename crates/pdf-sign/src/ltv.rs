@@ -138,6 +138,12 @@ fn existing_items(doc: &Document, dss: &Dictionary, key: &[u8]) -> Vec<(Object, 
 /// The update that adds `add` to the document's DSS (creating it when missing). Returns
 /// the bytes to append to `input`, or None when there is nothing new to add.
 pub fn dss_update(input: &[u8], add: &DssAddition) -> Result<Option<Vec<u8>>, SignError> {
+    Ok(dss_update_counted(input, add)?.map(|(bytes, _)| bytes))
+}
+
+/// [`dss_update`], with how many OCSP responses and CRLs it newly writes into the DSS
+/// (those already there are not counted).
+pub fn dss_update_counted(input: &[u8], add: &DssAddition) -> Result<Option<(Vec<u8>, usize)>, SignError> {
     let mut inp = Input::read(input)?;
     let (dss_id, dss): (Option<ObjectId>, Dictionary) = match inp.catalog.get(b"DSS") {
         Ok(Object::Reference(id)) => (Some(*id), inp.doc.get_dictionary(*id).map_err(|_| bad("the DSS cannot be read"))?.clone()),
@@ -146,6 +152,7 @@ pub fn dss_update(input: &[u8], add: &DssAddition) -> Result<Option<Vec<u8>>, Si
     };
     let mut w = Writer::new(input);
     let mut changed = false;
+    let mut new_revocation = 0usize;
     // One array per kind: the existing references, then new streams for new bytes.
     let mut refs_by_bytes: BTreeMap<Vec<u8>, Object> = BTreeMap::new();
     let mut arrays: Vec<(&[u8], Vec<Object>)> = Vec::new();
@@ -173,6 +180,9 @@ pub fn dss_update(input: &[u8], add: &DssAddition) -> Result<Option<Vec<u8>>, Si
             refs_by_bytes.insert(der.clone(), Object::Reference(id));
             arr.push(Object::Reference(id));
             changed = true;
+            if key != b"Certs" {
+                new_revocation += 1;
+            }
         }
         arrays.push((key, arr));
     }
@@ -223,7 +233,7 @@ pub fn dss_update(input: &[u8], add: &DssAddition) -> Result<Option<Vec<u8>>, Si
         w.object(root, &serialize(&Object::Dictionary(catalog))?);
     }
     let size = inp.next;
-    Ok(Some(w.finish(&inp, size)))
+    Ok(Some((w.finish(&inp, size), new_revocation)))
 }
 
 /// Field names at the top level of the form (enough to pick a fresh name).

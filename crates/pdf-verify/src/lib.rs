@@ -115,6 +115,9 @@ pub struct VerifyOptions {
     /// The number and symbol an attachment must show in its stamp (S5): `--ref`, or the
     /// main document's in `--bundle`.
     pub reference: Option<String>,
+    /// `--expect signatures`: check the signatures only; the document rules (S1–S8) are
+    /// not applied, and each says so in the report (`skipped`).
+    pub signatures_only: bool,
 }
 
 /// The password of an encrypted PDF: zeroed when dropped (each clone too), and never
@@ -485,14 +488,20 @@ fn document_rules(
             .or_else(|| rules::issue_date_from_document(doc).map(|d| (d, IssueDateSource::Document))),
         None => None,
     };
-    let rule_list = vec![
-        rules::s1(&facts, &kind),
-        rules::s4(&facts, &kind),
-        rules::s5(&facts, &kind, opts.reference.as_deref()),
-        rules::s7(&facts, issue, &kind),
-        rules::s8(&raw.header_version, Some(doc)),
-        service::v7(&service_facts, opts.expect == Some((DocumentKind::Issued, KindSource::Expect))),
-    ];
+    let rule_list = if opts.signatures_only {
+        let mut list: Vec<rules::RuleOutcome> = ["S1", "S4", "S5", "S7", "S8"].into_iter().map(rules::not_applied).collect();
+        list.push(service::v7(&service_facts, false));
+        list
+    } else {
+        vec![
+            rules::s1(&facts, &kind),
+            rules::s4(&facts, &kind),
+            rules::s5(&facts, &kind, opts.reference.as_deref()),
+            rules::s7(&facts, issue, &kind),
+            rules::s8(&raw.header_version, Some(doc)),
+            service::v7(&service_facts, opts.expect == Some((DocumentKind::Issued, KindSource::Expect))),
+        ]
+    };
 
     (rule_list, kind)
 }

@@ -50,6 +50,17 @@ pub enum IssueDateSource {
     Filled,
 }
 
+/// A document rule not applied because the user asked for the signatures only
+/// (`vbdt verify --expect signatures`).
+pub fn not_applied(id: &'static str) -> RuleOutcome {
+    rule(
+        id,
+        RuleStatus::Skipped,
+        "not applied: --expect signatures checks the signatures only, not the document rules",
+        "không áp dụng: --expect signatures chỉ kiểm tra chữ ký, không kiểm tra các quy tắc văn bản",
+    )
+}
+
 pub fn s1(sigs: &[SigFacts], kind: &KindDecision) -> RuleOutcome {
     if let Some((expected, source, marked, index)) = kind.conflict() {
         if expected == DocumentKind::Issued {
@@ -76,10 +87,41 @@ pub fn s1(sigs: &[SigFacts], kind: &KindDecision) -> RuleOutcome {
         _ => {}
     }
     let roles: Vec<Role> = sigs.iter().filter(|s| s.kind == SignatureKind::Signature).map(|s| s.role).collect();
+    // `--expect issued`: the user states the file is an issued document, so S1 must be
+    // decided; what keeps it from being decided is a failure, never a skip.
+    let required = kind.expected == Some((DocumentKind::Issued, KindSource::Expect));
     if roles.is_empty() {
+        if required {
+            return rule(
+                "S1",
+                RuleStatus::Fail,
+                "--expect issued: no signature; an issued document needs the personal signature of the official, then the organization signature",
+                "--expect issued: không có chữ ký; văn bản ban hành phải có chữ ký cá nhân của người có thẩm quyền, rồi chữ ký của cơ quan, tổ chức",
+            );
+        }
         return rule("S1", RuleStatus::Skipped, "no signature to check", "không có chữ ký để kiểm tra");
     }
     if roles.contains(&Role::Unknown) {
+        if required {
+            let unknown: Vec<String> = sigs
+                .iter()
+                .filter(|s| s.kind == SignatureKind::Signature && s.role == Role::Unknown)
+                .map(|s| s.index.to_string())
+                .collect();
+            let list = unknown.join(", ");
+            return rule(
+                "S1",
+                RuleStatus::Fail,
+                format!(
+                    "--expect issued: the role of signature {list} is unknown (neither marked by vbdt nor stated by its certificate), \
+                     so the personal-then-organization order cannot be established"
+                ),
+                format!(
+                    "--expect issued: không rõ vai trò của chữ ký {list} (không do vbdt đánh dấu, chứng thư chữ ký số cũng không nêu), \
+                     nên không xác định được thứ tự chữ ký cá nhân rồi chữ ký của cơ quan, tổ chức"
+                ),
+            );
+        }
         return rule(
             "S1",
             RuleStatus::Skipped,
@@ -699,6 +741,14 @@ mod tests {
         assert_eq!(s1(&facts(&[Role::Personal]), &k).status, RuleStatus::Fail);
         assert_eq!(s1(&facts(&[Role::Organization, Role::Personal]), &k).status, RuleStatus::Fail);
         assert_eq!(s1(&facts(&[Role::Personal, Role::Unknown]), &k).status, RuleStatus::Skipped);
+        // --expect issued: S1 is decided or fails, never skipped.
+        let issued = decide_kind(&[], Some((DocumentKind::Issued, KindSource::Expect)));
+        let r = s1(&facts(&[Role::Personal, Role::Unknown]), &issued);
+        assert_eq!(r.status, RuleStatus::Fail);
+        assert!(r.message.get(crate::verdict::Lang::En).contains("signature 2 is unknown"), "{r:?}");
+        assert_eq!(s1(&[], &issued).status, RuleStatus::Fail);
+        assert_eq!(s1(&facts(&[Role::Personal, Role::Organization]), &issued).status, RuleStatus::Pass);
+        assert_eq!(not_applied("S8").status, RuleStatus::Skipped);
     }
 
     #[test]

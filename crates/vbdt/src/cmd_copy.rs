@@ -162,6 +162,21 @@ pub fn run_copy(args: &CopyArgs) -> exit::Outcome {
         let mut scans = Vec::new();
         for p in &args.inputs {
             match std::fs::read(p) {
+                // JPEG data starts with its SOI marker; name the file that is not one.
+                Ok(b) if !b.starts_with(&[0xFF, 0xD8]) => {
+                    if args.key.vi() {
+                        eprintln!(
+                            "vbdt copy: {}: không phải ảnh JPEG; --from-images chỉ nhận bản quét JPEG (chuyển PNG sang JPEG trước)",
+                            p.display()
+                        );
+                    } else {
+                        eprintln!(
+                            "vbdt copy: {}: not a JPEG image; --from-images accepts JPEG scans only (convert a PNG to JPEG first)",
+                            p.display()
+                        );
+                    }
+                    return exit::BAD_INPUT;
+                }
                 Ok(b) => scans.push(b),
                 Err(e) => {
                     eprintln!("vbdt copy: {}", crate::msg::unreadable_file(p, &e, args.key.vi()));
@@ -172,12 +187,15 @@ pub fn run_copy(args: &CopyArgs) -> exit::Outcome {
         match stamp_layout::scan::jpegs_to_pdf(&scans) {
             Ok(pdf) => vec![Job { input: args.inputs[0].clone(), output, built: Some(pdf) }],
             Err(e) => {
-                eprintln!("vbdt copy: {}", crate::msg::layout(&e, args.key.vi()));
+                // "scan N: …": N counts the files given, in order.
+                let names =
+                    args.inputs.iter().enumerate().map(|(i, p)| format!("{} = {}", i + 1, p.display())).collect::<Vec<_>>().join(", ");
+                eprintln!("vbdt copy: {} ({names})", crate::msg::layout(&e, args.key.vi()));
                 return exit::BAD_INPUT;
             }
         }
     } else {
-        match signing::plan(&args.inputs, &args.out) {
+        match signing::plan(&args.inputs, &args.out, args.key.vi()) {
             Ok(j) => j,
             Err(e) => {
                 eprintln!("vbdt copy: {e:#}");
@@ -206,7 +224,7 @@ pub fn run_attach(args: &AttachArgs) -> exit::Outcome {
         }
         return exit::USAGE;
     }
-    let jobs = match signing::plan(&args.inputs, &args.out) {
+    let jobs = match signing::plan(&args.inputs, &args.out, args.key.vi()) {
         Ok(j) => j,
         Err(e) => {
             eprintln!("vbdt attach: {e:#}");

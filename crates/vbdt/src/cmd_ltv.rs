@@ -36,7 +36,7 @@ pub struct LtvArgs {
     /// Add a document timestamp after the validation data (PAdES B-LTA); needs --tsa.
     #[arg(long, requires = "tsa")]
     pub lta: bool,
-    /// RFC 3161 timestamp service for --lta.
+    /// RFC 3161 timestamp service for --lta (http:// or https://).
     #[arg(long, value_name = "URL")]
     pub tsa: Option<String>,
     /// Files processed in parallel (default: all cores).
@@ -96,12 +96,66 @@ struct Settings {
 
 /// What one run added.
 struct Done {
+    /// OCSP responses and CRLs newly written into the DSS.
     dss_items: usize,
     timestamp: Option<String>,
+    /// Said before the summary line (signatures that are not intact).
+    warnings: Vec<String>,
+}
+
+/// Signatures of `bytes` that are not intact (byte range, digest, signature value, or
+/// changes after signing): archive evidence added to such a file does not make it valid.
+fn broken_signatures(bytes: &[u8], s: &Settings) -> Vec<String> {
+    let opts = pdf_verify::VerifyOptions {
+        trust: s.trust.clone(),
+        online: false,
+        revocation: pdf_verify::RevocationMode::Off,
+        signatures_only: true,
+        ..Default::default()
+    };
+    let Ok(report) = pdf_verify::verify_bytes(bytes, "", &opts) else { return Vec::new() };
+    let lang = if s.vi { pdf_verify::Lang::Vi } else { pdf_verify::Lang::En };
+    report
+        .signatures
+        .iter()
+        .filter_map(|sig| {
+            let broken: Vec<String> = sig
+                .checks
+                .iter()
+                .filter(|c| {
+                    matches!(c.id, "byte_range" | "digest" | "signed_attributes" | "signature" | "modifications")
+                        && c.status == pdf_verify::verdict::CheckStatus::Fail
+                })
+                .map(|c| c.message.get(lang).to_string())
+                .collect();
+            if broken.is_empty() {
+                return None;
+            }
+            let why = broken.join("; ");
+            Some(if s.vi {
+                format!("chữ ký {} không còn nguyên vẹn ({why}); dữ liệu lưu trữ dài hạn không làm chữ ký này hợp lệ", sig.index)
+            } else {
+                format!("signature {} is not intact ({why}); archive evidence does not make it valid", sig.index)
+            })
+        })
+        .collect()
 }
 
 /// The DSS addition for every signature and timestamp of `bytes`.
 fn collect(bytes: &[u8], s: &Settings) -> Result<DssAddition, LtvFailure> {
+    // vbdt never writes into an encrypted PDF (the DSS would have to be encrypted too), so
+    // no password is asked for: say so before anything suggests giving one.
+    if pdf_raw::RawPdf::parse(bytes).is_ok_and(|raw| raw.is_encrypted()) {
+        return Err(LtvFailure::Input(if s.vi {
+            "tệp PDF đã mã hóa: vbdt ltv không thêm dữ liệu kiểm tra dài hạn vào tệp mã hóa (vbdt không ghi vào tệp mã hóa); \
+             kiểm tra tệp bằng vbdt verify --password-env VAR"
+                .into()
+        } else {
+            "the PDF is encrypted: vbdt ltv cannot add long-term validation data to an encrypted file (vbdt never writes into \
+             encrypted PDFs); verify it with vbdt verify --password-env VAR"
+                .into()
+        }));
+    }
     let m = pdf_verify::history::ltv_material(bytes, None)
         .map_err(|e| LtvFailure::Input(e.message().get(crate::msg::lang(s.vi)).to_string()))?;
     if m.targets.is_empty() {
@@ -190,9 +244,11 @@ fn one(input: &[u8], s: &Settings) -> Result<(Vec<Vec<u8>>, Done), LtvFailure> {
     let mut parts: Vec<Vec<u8>> = Vec::new();
     let mut current = input.to_vec();
     let mut dss_items = 0;
+    let warnings = broken_signatures(input, s);
     let add = collect(&current, s)?;
-    dss_items += add.vri.iter().map(|v| v.ocsps.len() + v.crls.len()).sum::<usize>();
-    if let Some(update) = pdf_sign::ltv::dss_update(&current, &add).map_err(|e| sign_failure(e, s.vi))? {
+    // Only what this run writes is counted, not what the DSS already held.
+    if let Some((update, new)) = pdf_sign::ltv::dss_update_counted(&current, &add).map_err(|e| sign_failure(e, s.vi))? {
+        dss_items += new;
         current.extend_from_slice(&update);
         parts.push(update);
     }
@@ -208,13 +264,94 @@ fn one(input: &[u8], s: &Settings) -> Result<(Vec<Vec<u8>>, Done), LtvFailure> {
             parts.push(update);
         }
     }
-    Ok((parts, Done { dss_items, timestamp }))
+    Ok((parts, Done { dss_items, timestamp, warnings }))
+}
+
+/// Each file's line (and warnings), each failure, and the summary ("done N of M" after an
+/// interruption); returns the batch's outcome.
+fn report(args: &LtvArgs, jobs: &[crate::signing::Job], results: &[(usize, Result<Done, LtvFailure>)], interrupted: bool) -> exit::Outcome {
+    let vi = matches!(args.lang, crate::cli::Lang::Vi);
+    let mut code = exit::OK;
+    let mut failed = 0;
+    for (i, r) in results {
+        let job = &jobs[*i];
+        match r {
+            Ok(d) => {
+                for w in &d.warnings {
+                    eprintln!("vbdt ltv: {}: {} {w}", job.input.display(), if vi { "cảnh báo:" } else { "warning:" });
+                }
+                if !args.quiet {
+                    let ts = match (&d.timestamp, vi) {
+                        (Some(f), true) => format!(", dấu thời gian tài liệu {f}"),
+                        (Some(f), false) => format!(", document timestamp {f}"),
+                        (None, _) => String::new(),
+                    };
+                    if vi {
+                        println!(
+                            "Đã bổ sung dữ liệu xác thực dài hạn {} → {} ({} OCSP/CRL mới{ts})",
+                            job.input.display(),
+                            job.output.display(),
+                            d.dss_items
+                        );
+                    } else {
+                        println!(
+                            "Added long-term validation data {} → {} ({} new OCSP/CRL{ts})",
+                            job.input.display(),
+                            job.output.display(),
+                            d.dss_items
+                        );
+                    }
+                }
+            }
+            Err(e) => {
+                failed += 1;
+                code = exit::worst([code, e.code()]);
+                eprintln!("vbdt ltv: {}: {}", job.input.display(), e.message());
+            }
+        }
+    }
+    if interrupted {
+        let (done, total) = (results.len() - failed, jobs.len());
+        let left = total - results.len();
+        if vi {
+            eprintln!("vbdt ltv: đã dừng: xong {done}/{total} tệp, {failed} tệp lỗi, {left} tệp chưa làm; chạy lại cùng lệnh với --skip-existing để làm tiếp.");
+        } else {
+            eprintln!("vbdt ltv: interrupted: done {done} of {total} files, {failed} failed, {left} not started; run the same command with --skip-existing to finish.");
+        }
+        return exit::INTERRUPTED;
+    }
+    if jobs.len() > 1 && !args.quiet {
+        let ok = jobs.len() - failed;
+        if vi {
+            println!("Đã xử lý {ok}/{} tệp; {failed} tệp lỗi.", jobs.len());
+        } else {
+            println!("Processed {ok} of {} files; {failed} failed.", jobs.len());
+        }
+    }
+    code
+}
+
+/// Reads one file, collects its evidence and writes its output atomically.
+fn extend_one(job: &crate::signing::Job, settings: &Settings, force: bool) -> Result<Done, LtvFailure> {
+    if !force && job.output.exists() {
+        return Err(sign_failure(SignError::OutputExists(job.output.clone()), settings.vi));
+    }
+    let input = std::fs::read(&job.input).map_err(|e| {
+        let why = crate::msg::io(&e, settings.vi);
+        LtvFailure::Input(if settings.vi { format!("không đọc được tệp: {why}") } else { format!("cannot read the file: {why}") })
+    })?;
+    let (parts, done) = one(&input, settings)?;
+    let mut all: Vec<&[u8]> = vec![&input];
+    all.extend(parts.iter().map(Vec::as_slice));
+    let permissions = std::fs::metadata(&job.input).ok().map(|m| m.permissions());
+    pdf_sign::write_atomically(&job.output, &all, force, permissions).map_err(|e| sign_failure(e, settings.vi))?;
+    Ok(done)
 }
 
 pub fn run(args: &LtvArgs) -> exit::Outcome {
     let vi = matches!(args.lang, crate::cli::Lang::Vi);
     let Some(files) = crate::inputs::gather_for("ltv", &args.files, &args.inputs) else { return exit::BAD_INPUT };
-    let jobs = match plan(&files, &args.out) {
+    let jobs = match plan(&files, &args.out, vi) {
         Ok(j) => j,
         Err(e) => {
             eprintln!("vbdt ltv: {e:#}");
@@ -277,76 +414,22 @@ pub fn run(args: &LtvArgs) -> exit::Outcome {
         }
     };
     let force = args.out.force;
-    let results: Vec<Result<Done, LtvFailure>> = pool.install(|| {
+    crate::interrupt::install(vi);
+    // After Ctrl-C or SIGTERM no new file is started; those begun finish.
+    let results: Vec<(usize, Result<Done, LtvFailure>)> = pool.install(|| {
         jobs.par_iter()
-            .map(|job| {
-                let r = (|| {
-                    if !force && job.output.exists() {
-                        return Err(sign_failure(SignError::OutputExists(job.output.clone()), vi));
-                    }
-                    let input = std::fs::read(&job.input).map_err(|e| {
-                        let why = crate::msg::io(&e, vi);
-                        LtvFailure::Input(if vi {
-                            format!("không đọc được tệp: {why}")
-                        } else {
-                            format!("cannot read the file: {why}")
-                        })
-                    })?;
-                    let (parts, done) = one(&input, &settings)?;
-                    let mut all: Vec<&[u8]> = vec![&input];
-                    all.extend(parts.iter().map(Vec::as_slice));
-                    let permissions = std::fs::metadata(&job.input).ok().map(|m| m.permissions());
-                    pdf_sign::write_atomically(&job.output, &all, force, permissions).map_err(|e| sign_failure(e, vi))?;
-                    Ok(done)
-                })();
+            .enumerate()
+            .filter_map(|(i, job)| {
+                if crate::interrupt::requested() {
+                    return None;
+                }
+                let r = extend_one(job, &settings, force);
                 bar.inc(1);
-                r
+                Some((i, r))
             })
             .collect()
     });
+    let interrupted = crate::interrupt::requested();
     bar.finish_and_clear();
-    let mut code = exit::OK;
-    let mut failed = 0;
-    for (job, r) in jobs.iter().zip(&results) {
-        match r {
-            Ok(d) => {
-                if !args.quiet {
-                    let ts = match (&d.timestamp, vi) {
-                        (Some(f), true) => format!(", dấu thời gian tài liệu {f}"),
-                        (Some(f), false) => format!(", document timestamp {f}"),
-                        (None, _) => String::new(),
-                    };
-                    if vi {
-                        println!(
-                            "Đã bổ sung dữ liệu xác thực dài hạn {} → {} ({} OCSP/CRL{ts})",
-                            job.input.display(),
-                            job.output.display(),
-                            d.dss_items
-                        );
-                    } else {
-                        println!(
-                            "Added long-term validation data {} → {} ({} OCSP/CRL{ts})",
-                            job.input.display(),
-                            job.output.display(),
-                            d.dss_items
-                        );
-                    }
-                }
-            }
-            Err(e) => {
-                failed += 1;
-                code = exit::worst([code, e.code()]);
-                eprintln!("vbdt ltv: {}: {}", job.input.display(), e.message());
-            }
-        }
-    }
-    if jobs.len() > 1 && !args.quiet {
-        let ok = jobs.len() - failed;
-        if vi {
-            println!("Đã xử lý {ok}/{} tệp; {failed} tệp lỗi.", jobs.len());
-        } else {
-            println!("Processed {ok} of {} files; {failed} failed.", jobs.len());
-        }
-    }
-    code
+    report(args, &jobs, &results, interrupted)
 }

@@ -152,7 +152,7 @@ pub fn run(args: &SignArgs) -> exit::Outcome {
             return exit::USAGE;
         }
     };
-    let jobs = match signing::plan(&inputs, &args.out) {
+    let jobs = match signing::plan(&inputs, &args.out, args.key.vi()) {
         Ok(j) => j,
         Err(e) => {
             eprintln!("vbdt sign: {e:#}");

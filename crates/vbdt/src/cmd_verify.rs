@@ -58,8 +58,9 @@ pub struct VerifyArgs {
     #[arg(long, value_enum, default_value_t = RevocationArg::Require, help_heading = "Revocation")]
     pub revocation: RevocationArg,
 
-    /// Validation time instead of now (RFC 3339, e.g. 2025-09-30T14:05:09+07:00).
-    #[arg(long, value_name = "RFC3339", value_parser = parse_rfc3339)]
+    /// Validation time instead of now: RFC 3339 (e.g. 2025-09-30T14:05:09+07:00), or a
+    /// date alone (2033-01-01), meaning the start of that day in Vietnam time (00:00+07:00).
+    #[arg(long, value_name = "RFC3339|YYYY-MM-DD", value_parser = parse_rfc3339)]
     pub at: Option<OffsetDateTime>,
     /// The document's issue date for rule S7 (otherwise read from its date line).
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
@@ -88,7 +89,8 @@ pub struct VerifyArgs {
     /// report ends with the decision (accept or return, with every reason).
     #[arg(long)]
     pub bundle: bool,
-    /// What every FILE must be, for CI: issued (personal then organization signature, S1),
+    /// What every FILE must be, for CI: signatures (the signatures only, no document rules),
+    /// issued (personal then organization signature, S1, decided or failed),
     /// copy (S4) or attachment (S5). Files signed by vbdt copy/attach say so themselves;
     /// other software's copies and attachments are only checked against S4/S5 with this.
     /// A file marked as another kind fails the expected kind's rule.
@@ -102,6 +104,9 @@ pub struct VerifyArgs {
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ExpectArg {
+    /// The signatures only: the document rules (S1–S8) are not applied, and the report says so.
+    Signatures,
+    /// An issued document: S1 must be decided (personal, then organization signature).
     Issued,
     Copy,
     Attachment,
@@ -138,9 +143,13 @@ pub enum Format {
     Junit,
 }
 
+/// An RFC 3339 time, or a date alone: the start of that day in Vietnam time.
 fn parse_rfc3339(s: &str) -> Result<OffsetDateTime, String> {
+    if let Ok(day) = parse_date(s.trim()) {
+        return Ok(day.midnight().assume_offset(time::macros::offset!(+7)));
+    }
     OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339)
-        .map_err(|e| format!("not an RFC 3339 time ({e}); e.g. 2025-09-30T14:05:09+07:00"))
+        .map_err(|e| format!("not an RFC 3339 time or a date ({e}); e.g. 2025-09-30T14:05:09+07:00 or 2025-09-30"))
 }
 
 fn parse_date(s: &str) -> Result<Date, String> {
@@ -208,14 +217,16 @@ fn options(args: &VerifyArgs) -> Result<VerifyOptions, (exit::Outcome, String)> 
         issued_on: args.issued_on,
         password,
         http: chain_check::HttpLimits::default(),
-        expect: args.expect.map(|e| {
+        expect: args.expect.and_then(|e| {
             let kind = match e {
+                ExpectArg::Signatures => return None,
                 ExpectArg::Issued => DocumentKind::Issued,
                 ExpectArg::Copy => DocumentKind::Copy,
                 ExpectArg::Attachment => DocumentKind::Attachment,
             };
-            (kind, KindSource::Expect)
+            Some((kind, KindSource::Expect))
         }),
+        signatures_only: args.expect == Some(ExpectArg::Signatures),
         reference: args.reference.as_deref().map(str::trim).filter(|r| !r.is_empty()).map(str::to_string),
     })
 }

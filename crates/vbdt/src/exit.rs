@@ -33,6 +33,9 @@ pub enum Outcome {
     Indeterminate,
     /// The command could not do its job.
     Failed(Failure),
+    /// Stopped by Ctrl-C (SIGINT) or SIGTERM: the files begun were finished, the rest
+    /// not started (a batch resumes with `--skip-existing`).
+    Interrupted,
 }
 
 pub const OK: Outcome = Outcome::Done;
@@ -41,6 +44,7 @@ pub const INDETERMINATE: Outcome = Outcome::Indeterminate;
 pub const USAGE: Outcome = Outcome::Failed(Failure::Usage);
 pub const BAD_INPUT: Outcome = Outcome::Failed(Failure::BadInput);
 pub const KEY_OR_NETWORK: Outcome = Outcome::Failed(Failure::KeyOrNetwork);
+pub const INTERRUPTED: Outcome = Outcome::Interrupted;
 
 /// The process exit code of an outcome: the one place where codes are decided.
 /// (clap exits 2 by itself for the flags it rejects: the code of [`Failure::Usage`].)
@@ -52,11 +56,14 @@ pub fn code(outcome: Outcome) -> u8 {
         Outcome::Indeterminate => 3,
         Outcome::Failed(Failure::BadInput) => 4,
         Outcome::Failed(Failure::KeyOrNetwork) => 5,
+        // 128 + SIGINT, what shells report for a program stopped by Ctrl-C.
+        Outcome::Interrupted => 130,
     }
 }
 
 /// Precedence in a batch: a file that could not be handled outweighs a verdict, and a
-/// key or network failure (which stops the work) outweighs a bad file.
+/// key or network failure (which stops the work) outweighs a bad file; an interruption
+/// outweighs everything (the batch is not complete, whatever else happened).
 fn severity(outcome: Outcome) -> u8 {
     match outcome {
         Outcome::Done => 0,
@@ -65,6 +72,7 @@ fn severity(outcome: Outcome) -> u8 {
         Outcome::Failed(Failure::BadInput) => 3,
         Outcome::Failed(Failure::Usage) => 4,
         Outcome::Failed(Failure::KeyOrNetwork) => 5,
+        Outcome::Interrupted => 6,
     }
 }
 
@@ -75,7 +83,7 @@ pub fn worst(outcomes: impl IntoIterator<Item = Outcome>) -> Outcome {
 
 /// Every outcome, for the tests that hold README.md and the help text against [`code`].
 #[cfg(test)]
-pub const ALL: [Outcome; 6] = [OK, INVALID, USAGE, INDETERMINATE, BAD_INPUT, KEY_OR_NETWORK];
+pub const ALL: [Outcome; 7] = [OK, INVALID, USAGE, INDETERMINATE, BAD_INPUT, KEY_OR_NETWORK, INTERRUPTED];
 
 #[cfg(test)]
 mod tests {
@@ -105,6 +113,7 @@ mod tests {
             Outcome::Indeterminate => &["verify", "indeterminate"],
             Outcome::Failed(Failure::BadInput) => &["unreadable or unusable input", "output exists"],
             Outcome::Failed(Failure::KeyOrNetwork) => &["key", "token", "PIN", "certificate", "network"],
+            Outcome::Interrupted => &["interrupted", "Ctrl-C", "--skip-existing"],
         }
     }
 
@@ -133,6 +142,7 @@ mod tests {
         assert_eq!(worst([INDETERMINATE, INVALID]), INVALID);
         assert_eq!(worst([INVALID, BAD_INPUT, INDETERMINATE]), BAD_INPUT);
         assert_eq!(worst([BAD_INPUT, KEY_OR_NETWORK]), KEY_OR_NETWORK);
+        assert_eq!(worst([KEY_OR_NETWORK, INTERRUPTED, OK]), INTERRUPTED);
     }
 
     /// `vbdt verify --help` states the codes verify uses; they must be the map's.

@@ -8,7 +8,9 @@ mod cmd_sign;
 mod cmd_verify;
 mod demo;
 mod exit;
+mod help_vi;
 mod inputs;
+mod interrupt;
 mod issuing;
 mod msg;
 mod profile;
@@ -19,8 +21,6 @@ mod testpki;
 mod trust_args;
 mod verify_out;
 
-use clap::Parser;
-
 fn main() -> std::process::ExitCode {
     // Like any Unix filter, stop quietly when the reader of our output goes away
     // (`vbdt verify … | head`): Rust ignores SIGPIPE, which made println! panic (exit 101).
@@ -30,7 +30,7 @@ fn main() -> std::process::ExitCode {
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
-    let cli = cli::Cli::parse();
+    let cli = cli::parse();
     let outcome = match cli.command {
         cli::Command::Sign(args) => cmd_sign::run(&args),
         cli::Command::Copy(args) => cmd_copy::run_copy(&args),
@@ -44,6 +44,17 @@ fn main() -> std::process::ExitCode {
             eprintln!("vbdt demo: {}", msg::anyhow_error(&err, args.lang == cli::Lang::Vi));
             exit::BAD_INPUT
         }),
+        cli::Command::Completions(args) => {
+            cli::completions(&args);
+            exit::OK
+        }
+        cli::Command::Man(args) => match cli::man(&args) {
+            Ok(()) => exit::OK,
+            Err(err) => {
+                eprintln!("vbdt man: {err}");
+                exit::BAD_INPUT
+            }
+        },
         cli::Command::Testpki(args) => match testpki::run(&args) {
             Ok(()) => exit::OK,
             Err(err) => {

@@ -120,11 +120,12 @@ fn key_problem(p: &KeyProblem) -> String {
         KeyProblem::Pkcs11 { module, step, detail } => {
             format!("PKCS#11 {}: lỗi của thiết bị ký số hoặc thư viện ({step}: {detail})", module.display())
         }
-        KeyProblem::NoTokenLabelled { label, present } => format!(
-            "không có thiết bị ký số mang nhãn \"{label}\" (các thiết bị đang có: {})",
-            if present.is_empty() { "không có".to_string() } else { present.join(", ") }
+        KeyProblem::NoTokenLabelled { module, label, present } => format!(
+            "PKCS#11 {}: không có thiết bị ký số mang nhãn \"{label}\" (các thiết bị đang có: {})",
+            module.display(),
+            if present.is_empty() { "không có".to_string() } else { present.iter().map(|l| format!("\"{l}\"")).collect::<Vec<_>>().join(", ") }
         ),
-        KeyProblem::NoToken => "không có thiết bị ký số nào được cắm".into(),
+        KeyProblem::NoToken { module } => format!("PKCS#11 {}: không có thiết bị ký số nào được cắm", module.display()),
         KeyProblem::NoPublicCertificate => {
             "thiết bị ký số không cho thấy chứng thư chữ ký số nào trước khi đăng nhập; vbdt kiểm tra theo Điều 29 trước khi dùng khóa"
                 .into()

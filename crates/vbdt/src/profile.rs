@@ -16,6 +16,8 @@ use crate::signing::KeyArgs;
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Profile {
+    /// Language of messages and help when `--lang` is not given (before the locale).
+    pub lang: Option<crate::cli::Lang>,
     #[serde(default)]
     pub organization: OrganizationSection,
     #[serde(default)]

@@ -23,12 +23,16 @@ pub struct OutputArgs {
     /// Write each signed file into DIR under its own name.
     #[arg(long, value_name = "DIR")]
     pub out_dir: Option<PathBuf>,
-    /// Write each signed file beside its input, with SUFFIX before `.pdf` (e.g. `-signed`).
-    #[arg(long, value_name = "SUFFIX")]
+    /// Write each signed file beside its input, with SUFFIX before `.pdf` (e.g. `--suffix
+    /// -signed`). Inputs whose name already ends with SUFFIX (earlier outputs) are skipped.
+    #[arg(long, value_name = "SUFFIX", allow_hyphen_values = true)]
     pub suffix: Option<String>,
     /// Replace outputs that already exist.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "skip_existing")]
     pub force: bool,
+    /// Skip inputs whose output already exists (finish an interrupted batch).
+    #[arg(long)]
+    pub skip_existing: bool,
 }
 
 /// The key, the signature's options, the certificate checks and the batch settings.
@@ -98,7 +102,8 @@ pub struct KeyArgs {
     /// Extra CA certificates (PEM or DER file, or a directory) to complete the chain.
     #[arg(long, value_name = "PEM|DIR", help_heading = "Key")]
     pub certs: Vec<PathBuf>,
-    /// RFC 3161 timestamp service: adds a signature timestamp (PAdES B-T). Without it: PAdES B-B.
+    /// RFC 3161 timestamp service (http:// or https://): adds a signature timestamp
+    /// (PAdES B-T). Without it: PAdES B-B.
     #[arg(long, value_name = "URL", help_heading = "Signature")]
     pub tsa: Option<String>,
     /// Reason written in the signature dictionary.
@@ -200,11 +205,19 @@ pub struct Job {
     pub built: Option<Vec<u8>>,
 }
 
-/// One job per input, from `-o`, `--out-dir` or `--suffix`.
-pub fn plan(inputs: &[PathBuf], args: &OutputArgs) -> anyhow::Result<Vec<Job>> {
+/// One job per input, from `-o`, `--out-dir` or `--suffix`. Never an output that is its
+/// input (the input is never modified); with `--suffix`, inputs that are earlier outputs
+/// (their name ends with the suffix) are skipped, and with `--skip-existing` inputs whose
+/// output exists: each said on stderr in the user's language.
+pub fn plan(inputs: &[PathBuf], args: &OutputArgs, vi: bool) -> anyhow::Result<Vec<Job>> {
     if let Some(out) = &args.output {
         if inputs.len() != 1 {
             bail!("-o/--output takes one input; for several use --out-dir DIR or --suffix SUFFIX");
+        }
+        refuse_overwriting_input(&inputs[0], out, vi)?;
+        if args.skip_existing && out.exists() {
+            skipped_existing(1, vi);
+            return Ok(Vec::new());
         }
         return Ok(vec![Job { input: inputs[0].clone(), output: out.clone(), built: None }]);
     }
@@ -212,9 +225,18 @@ pub fn plan(inputs: &[PathBuf], args: &OutputArgs) -> anyhow::Result<Vec<Job>> {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     }
     let mut jobs = Vec::new();
+    let mut existing = 0usize;
     for input in inputs {
         let name = Path::new(input.file_name().with_context(|| format!("{} is not a file name", input.display()))?);
         let renamed = match &args.suffix {
+            Some(s) if !s.is_empty() && is_own_output(name, s) => {
+                if vi {
+                    eprintln!("vbdt: bỏ qua {}: tên đã kết thúc bằng {s} (tệp đầu ra của lần ký trước)", input.display());
+                } else {
+                    eprintln!("vbdt: skipping {}: its name already ends with {s} (an output of an earlier run)", input.display());
+                }
+                continue;
+            }
             Some(s) => with_suffix(name, s),
             None => name.to_path_buf(),
         };
@@ -223,12 +245,158 @@ pub fn plan(inputs: &[PathBuf], args: &OutputArgs) -> anyhow::Result<Vec<Job>> {
             (None, Some(_)) => input.with_file_name(renamed),
             (None, None) => bail!("say where the signed files go: -o OUT.pdf, --out-dir DIR or --suffix SUFFIX"),
         };
-        if output == *input {
-            bail!("{}: the output would overwrite the input", input.display());
+        refuse_overwriting_input(input, &output, vi)?;
+        if args.skip_existing && output.exists() {
+            existing += 1;
+            continue;
         }
         jobs.push(Job { input: input.clone(), output, built: None });
     }
+    if existing > 0 {
+        skipped_existing(existing, vi);
+    }
     Ok(jobs)
+}
+
+fn skipped_existing(n: usize, vi: bool) {
+    if vi {
+        eprintln!("vbdt: bỏ qua {n} tệp đã có tệp đầu ra (--skip-existing)");
+    } else {
+        eprintln!("vbdt: skipped {n} file(s) whose output exists (--skip-existing)");
+    }
+}
+
+/// `name` (`x-signed.pdf`) is what `--suffix -signed` makes of some input.
+fn is_own_output(name: &Path, suffix: &str) -> bool {
+    name.file_stem().is_some_and(|stem| stem.to_string_lossy().ends_with(suffix))
+}
+
+/// Refuses an output that is the input itself: the same path, another spelling of it, or
+/// a hard link to the same file (same device and inode).
+fn refuse_overwriting_input(input: &Path, output: &Path, vi: bool) -> anyhow::Result<()> {
+    if same_file(input, output) {
+        if vi {
+            bail!("{}: tệp đầu ra là chính tệp đầu vào; vbdt không bao giờ sửa tệp đầu vào (chọn tên khác)", output.display());
+        }
+        bail!("{}: the output is the input itself; vbdt never modifies its input (choose another name)", output.display());
+    }
+    Ok(())
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    if a == b {
+        return true;
+    }
+    let (Ok(ma), Ok(mb)) = (std::fs::metadata(a), std::fs::metadata(b)) else {
+        return false;
+    };
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        ma.dev() == mb.dev() && ma.ino() == mb.ino()
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (ma, mb);
+        matches!((std::fs::canonicalize(a), std::fs::canonicalize(b)), (Ok(x), Ok(y)) if x == y)
+    }
+}
+
+/// The warnings, the lines of a one-file run, each failure, and the summary ("done N of
+/// M" after an interruption); returns the batch's outcome.
+fn report_batch(cmd: &str, jobs: &[Job], results: &[(usize, FileOutcome)], interrupted: bool, args: &KeyArgs) -> exit::Outcome {
+    let vi = args.vi();
+    let mut failed = 0usize;
+    let mut code = exit::OK;
+    let mut shown = std::collections::BTreeSet::new();
+    for (i, result) in results {
+        let job = &jobs[*i];
+        match result {
+            Ok((signed, warnings)) => {
+                for w in warnings {
+                    if shown.insert(w.clone()) {
+                        eprintln!("vbdt {cmd}: {} {w}", if vi { "cảnh báo:" } else { "warning:" });
+                    }
+                }
+                if !args.quiet && jobs.len() == 1 {
+                    let ts = if signed.timestamped {
+                        if vi {
+                            ", có dấu thời gian"
+                        } else {
+                            ", timestamped"
+                        }
+                    } else {
+                        ""
+                    };
+                    println!(
+                        "{} {} → {} ({} {}{ts})",
+                        if vi { "Đã ký" } else { "Signed" },
+                        job.input.display(),
+                        job.output.display(),
+                        if vi { "trường" } else { "field" },
+                        signed.field_name
+                    );
+                    if !signed.reserved.is_empty() {
+                        let names = signed.reserved.join(", ");
+                        if vi {
+                            println!("  Dành sẵn chỗ trống số và ngày cho văn thư (S11): {names}");
+                        } else {
+                            println!("  Number and date blanks reserved for the clerk (S11): {names}");
+                        }
+                    }
+                    if !signed.filled.is_empty() {
+                        let values = signed.filled.iter().map(|(n, v)| format!("{n} = {v}")).collect::<Vec<_>>().join(", ");
+                        if vi {
+                            println!("  Văn thư cấp số, ngày ban hành (S11): {values}");
+                        } else {
+                            println!("  Number and issue date assigned by the clerk (S11): {values}");
+                        }
+                    }
+                }
+            }
+            Err(e) => {
+                failed += 1;
+                code = exit::worst([code, exit_code_for(e)]);
+                match e {
+                    // The input that cannot be opened: the words every subcommand uses.
+                    SignError::Io { path, source } if *path == job.input => {
+                        eprintln!("vbdt {cmd}: {}", crate::msg::unreadable_file(path, source, vi))
+                    }
+                    _ => eprintln!("vbdt {cmd}: {}: {}", job.input.display(), describe(e, vi)),
+                }
+            }
+        }
+    }
+    if interrupted {
+        // Said even with --quiet: the batch is not complete.
+        let (done, total) = (results.len() - failed, jobs.len());
+        let left = total - results.len();
+        if vi {
+            eprintln!("vbdt {cmd}: đã dừng: xong {done}/{total} tệp, {failed} tệp lỗi, {left} tệp chưa làm; chạy lại cùng lệnh với --skip-existing để làm tiếp.");
+        } else {
+            eprintln!("vbdt {cmd}: interrupted: done {done} of {total} files, {failed} failed, {left} not started; run the same command with --skip-existing to finish.");
+        }
+        return exit::INTERRUPTED;
+    }
+    if jobs.len() > 1 && !args.quiet {
+        let ok = jobs.len() - failed;
+        if vi {
+            println!("Đã ký {ok}/{} tệp; {failed} tệp lỗi.", jobs.len());
+        } else {
+            println!("Signed {ok} of {} files; {failed} failed.", jobs.len());
+        }
+    }
+    code
+}
+
+/// The header's version when it is older than PDF 1.4 (`%PDF-1.3` → "1.3").
+fn older_than_1_4(bytes: &[u8]) -> Option<String> {
+    let start = bytes.windows(5).take(1024).position(|w| w == b"%PDF-")? + 5;
+    let v = bytes.get(start..start + 3)?;
+    match v {
+        [b'1', b'.', d] if (b'0'..=b'3').contains(d) => Some(String::from_utf8_lossy(v).into_owned()),
+        _ => None,
+    }
 }
 
 fn with_suffix(name: &Path, suffix: &str) -> PathBuf {
@@ -367,6 +535,9 @@ pub fn open_key_or_report(cmd: &str, args: &KeyArgs) -> Result<Box<dyn KeySource
 /// appearance placed on this file) and warnings to show once.
 pub type Prepared = Result<(SignOptions, Vec<String>), SignError>;
 
+/// How one file of a batch ended: signed (with the warnings to show once), or why not.
+type FileOutcome = Result<(pdf_sign::SignedUpdate, Vec<String>), SignError>;
+
 /// Signs every job in parallel with one key, a progress bar on a terminal, and a summary
 /// naming each failure; returns the exit code (the worst of all files).
 pub fn run_batch(
@@ -398,11 +569,10 @@ pub fn run_batch(
             return exit::KEY_OR_NETWORK;
         }
     };
-    type Outcome = Result<(pdf_sign::SignedUpdate, Vec<String>), SignError>;
     // A batch syncs each output's data before its rename, and each output directory once
     // at the end (not once per file: that doubled the fsyncs of a 1,000-file batch).
     let durability = if jobs.len() > 1 { pdf_sign::Durability::DirectoryLater } else { pdf_sign::Durability::Full };
-    let sign_one = |job: &Job| -> Outcome {
+    let sign_one = |job: &Job| -> FileOutcome {
         let (input, permissions) = match &job.built {
             Some(bytes) => (pdf_sign::Input::from_vec(bytes.clone()), None),
             None => {
@@ -413,21 +583,38 @@ pub fn run_batch(
         if !force && job.output.exists() {
             return Err(SignError::OutputExists(job.output.clone()));
         }
+        if let Some(version) = older_than_1_4(input.bytes()) {
+            // Said before signing: vbdt verify will fail rule S8 on the output.
+            let file = job.input.display();
+            bar.suspend(|| {
+                if vi {
+                    eprintln!("vbdt {cmd}: cảnh báo: {file} là PDF {version}; vbdt verify sẽ không chấp nhận (quy tắc S8: PDF 1.4 trở lên); nên chuyển sang PDF 1.4+ trước khi ký (vd. qpdf --min-version=1.7)");
+                } else {
+                    eprintln!("vbdt {cmd}: warning: {file} is PDF {version}; vbdt verify will fail it (rule S8: PDF 1.4 or later); convert it to PDF 1.4+ before signing (e.g. qpdf --min-version=1.7)");
+                }
+            });
+        }
         // A file that is no PDF reads the same whatever noticed it first (the appearance
         // or the number's blanks read the PDF before the signature does).
         let (opts, warnings) = prepare(job, input.bytes()).map_err(|e| unreadable_first(e, input.bytes()))?;
         Ok((pdf_sign::sign_to_file(&input, &job.output, force, key, &opts, permissions, durability)?, warnings))
     };
-    let results: Vec<(usize, Outcome)> = pool.install(|| {
+    crate::interrupt::install(vi);
+    // After Ctrl-C no new file is started; those begun finish (or remove their temporary file).
+    let results: Vec<(usize, FileOutcome)> = pool.install(|| {
         jobs.par_iter()
             .enumerate()
-            .map(|(i, job)| {
+            .filter_map(|(i, job)| {
+                if crate::interrupt::requested() {
+                    return None;
+                }
                 let r = sign_one(job);
                 bar.inc(1);
-                (i, r)
+                Some((i, r))
             })
             .collect()
     });
+    let interrupted = crate::interrupt::requested();
     bar.finish_and_clear();
     if durability == pdf_sign::Durability::DirectoryLater {
         let dirs: std::collections::BTreeSet<&Path> =
@@ -437,74 +624,20 @@ pub fn run_batch(
         }
     }
 
-    let mut failed = 0usize;
-    let mut code = exit::OK;
-    let mut shown = std::collections::BTreeSet::new();
-    for (i, result) in &results {
-        let job = &jobs[*i];
-        match result {
-            Ok((signed, warnings)) => {
-                for w in warnings {
-                    if shown.insert(w.clone()) {
-                        eprintln!("vbdt {cmd}: {} {w}", if vi { "cảnh báo:" } else { "warning:" });
-                    }
-                }
-                if !args.quiet && jobs.len() == 1 {
-                    let ts = if signed.timestamped {
-                        if vi {
-                            ", có dấu thời gian"
-                        } else {
-                            ", timestamped"
-                        }
-                    } else {
-                        ""
-                    };
-                    println!(
-                        "{} {} → {} ({} {}{ts})",
-                        if vi { "Đã ký" } else { "Signed" },
-                        job.input.display(),
-                        job.output.display(),
-                        if vi { "trường" } else { "field" },
-                        signed.field_name
-                    );
-                    if !signed.reserved.is_empty() {
-                        let names = signed.reserved.join(", ");
-                        if vi {
-                            println!("  Dành sẵn chỗ trống số và ngày cho văn thư (S11): {names}");
-                        } else {
-                            println!("  Number and date blanks reserved for the clerk (S11): {names}");
-                        }
-                    }
-                    if !signed.filled.is_empty() {
-                        let values = signed.filled.iter().map(|(n, v)| format!("{n} = {v}")).collect::<Vec<_>>().join(", ");
-                        if vi {
-                            println!("  Văn thư cấp số, ngày ban hành (S11): {values}");
-                        } else {
-                            println!("  Number and issue date assigned by the clerk (S11): {values}");
-                        }
-                    }
-                }
-            }
-            Err(e) => {
-                failed += 1;
-                code = exit::worst([code, exit_code_for(e)]);
-                match e {
-                    // The input that cannot be opened: the words every subcommand uses.
-                    SignError::Io { path, source } if *path == job.input => {
-                        eprintln!("vbdt {cmd}: {}", crate::msg::unreadable_file(path, source, vi))
-                    }
-                    _ => eprintln!("vbdt {cmd}: {}: {}", job.input.display(), describe(e, vi)),
-                }
-            }
-        }
+    report_batch(cmd, jobs, &results, interrupted, args)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn old_pdf_versions_are_seen() {
+        assert_eq!(older_than_1_4(b"%PDF-1.3\n%..."), Some("1.3".into()));
+        assert_eq!(older_than_1_4(b"junk\n%PDF-1.2\n"), Some("1.2".into()));
+        assert_eq!(older_than_1_4(b"%PDF-1.4\n"), None);
+        assert_eq!(older_than_1_4(b"%PDF-1.7\n"), None);
+        assert_eq!(older_than_1_4(b"%PDF-2.0\n"), None);
+        assert_eq!(older_than_1_4(b"not a pdf"), None);
     }
-    if jobs.len() > 1 && !args.quiet {
-        let ok = jobs.len() - failed;
-        if vi {
-            println!("Đã ký {ok}/{} tệp; {failed} tệp lỗi.", jobs.len());
-        } else {
-            println!("Signed {ok} of {} files; {failed} failed.", jobs.len());
-        }
-    }
-    code
 }
