@@ -123,7 +123,11 @@ fn key_problem(p: &KeyProblem) -> String {
         KeyProblem::NoTokenLabelled { module, label, present } => format!(
             "PKCS#11 {}: không có thiết bị ký số mang nhãn \"{label}\" (các thiết bị đang có: {})",
             module.display(),
-            if present.is_empty() { "không có".to_string() } else { present.iter().map(|l| format!("\"{l}\"")).collect::<Vec<_>>().join(", ") }
+            if present.is_empty() {
+                "không có".to_string()
+            } else {
+                present.iter().map(|l| format!("\"{l}\"")).collect::<Vec<_>>().join(", ")
+            }
         ),
         KeyProblem::NoToken { module } => format!("PKCS#11 {}: không có thiết bị ký số nào được cắm", module.display()),
         KeyProblem::NoPublicCertificate => {
