@@ -311,13 +311,7 @@ fn report(args: &LtvArgs, jobs: &[crate::signing::Job], results: &[(usize, Resul
         }
     }
     if interrupted {
-        let (done, total) = (results.len() - failed, jobs.len());
-        let left = total - results.len();
-        if vi {
-            eprintln!("vbdt ltv: đã dừng: xong {done}/{total} tệp, {failed} tệp lỗi, {left} tệp chưa làm; chạy lại cùng lệnh với --skip-existing để làm tiếp.");
-        } else {
-            eprintln!("vbdt ltv: interrupted: done {done} of {total} files, {failed} failed, {left} not started; run the same command with --skip-existing to finish.");
-        }
+        crate::interrupt::say_stopped("ltv", results.len(), failed, jobs.len(), vi);
         return exit::INTERRUPTED;
     }
     if jobs.len() > 1 && !args.quiet {

@@ -368,14 +368,7 @@ fn report_batch(cmd: &str, jobs: &[Job], results: &[(usize, FileOutcome)], inter
         }
     }
     if interrupted {
-        // Said even with --quiet: the batch is not complete.
-        let (done, total) = (results.len() - failed, jobs.len());
-        let left = total - results.len();
-        if vi {
-            eprintln!("vbdt {cmd}: đã dừng: xong {done}/{total} tệp, {failed} tệp lỗi, {left} tệp chưa làm; chạy lại cùng lệnh với --skip-existing để làm tiếp.");
-        } else {
-            eprintln!("vbdt {cmd}: interrupted: done {done} of {total} files, {failed} failed, {left} not started; run the same command with --skip-existing to finish.");
-        }
+        crate::interrupt::say_stopped(cmd, results.len(), failed, jobs.len(), vi);
         return exit::INTERRUPTED;
     }
     if jobs.len() > 1 && !args.quiet {
