@@ -93,6 +93,31 @@ fn wait_for(limit: Duration, mut cond: impl FnMut() -> bool) -> bool {
     false
 }
 
+/// The PDFs in `dir` (finished outputs; temporary files are hidden and not `.pdf`).
+fn pdfs(dir: &Path) -> usize {
+    std::fs::read_dir(dir)
+        .map(|r| r.filter_map(|e| e.ok()).filter(|e| e.path().extension().is_some_and(|x| x == "pdf")).count())
+        .unwrap_or(0)
+}
+
+/// Starts the batch `cmd` writing into `out`, sends it SIGTERM once `started` outputs are
+/// there, and checks the clean stop: exit 130, "`prefix`: interrupted: done N of `total`
+/// files" with N the outputs written, and no temporary file left.
+fn sigterm_batch(cmd: &mut std::process::Command, out: &Path, started: usize, total: usize, prefix: &str) {
+    cmd.stdin(std::process::Stdio::null()).stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped());
+    let child = cmd.spawn().unwrap();
+    assert!(wait_for(Duration::from_secs(60), || pdfs(out) >= started), "the batch did not get going");
+    let kill = std::process::Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    assert!(kill.success());
+    let o = child.wait_with_output().unwrap();
+    let text = output_text(&o);
+    assert_eq!(o.status.code(), Some(130), "{text}");
+    let done = pdfs(out);
+    assert!(done < total, "finished before SIGTERM: {text}");
+    assert!(text.contains(&format!("{prefix}: interrupted: done {done} of {total} files")), "{text}");
+    assert_eq!(names(out).len(), done, "temporary files left: {:?}", names(out));
+}
+
 fn tmux(socket: &str, args: &[&str]) -> std::process::Output {
     std::process::Command::new("tmux").args(["-L", socket, "-f", "/dev/null"]).args(args).output().expect("tmux")
 }
@@ -142,11 +167,6 @@ fn ctrl_c_in_a_batch_then_skip_existing_finishes_it() {
     let o = tmux(&socket, &["new-session", "-d", "-s", "t", "-x", "250", "-y", "50", &format!("sh {}", script.display())]);
     assert!(o.status.success(), "tmux: {}", output_text(&o));
     let _ = tmux(&socket, &["set-option", "-t", "t", "remain-on-exit", "on"]);
-    let pdfs = |d: &Path| {
-        std::fs::read_dir(d)
-            .map(|r| r.filter_map(|e| e.ok()).filter(|e| e.path().extension().is_some_and(|x| x == "pdf")).count())
-            .unwrap_or(0)
-    };
     let started = wait_for(Duration::from_secs(60), || pdfs(&out) >= 20);
     let o = tmux(&socket, &["send-keys", "-t", "t", "C-c"]);
     assert!(started, "the batch did not get going");
@@ -513,23 +533,7 @@ fn sigterm_stops_a_batch_cleanly() {
         cmd.arg(p);
     }
     cmd.arg("--out-dir").arg(&out).arg("--tsa").arg(pki.tsa_url()).args(key_args(&pki));
-    cmd.stdin(std::process::Stdio::null()).stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped());
-    let child = cmd.spawn().unwrap();
-    let pdfs = |d: &Path| {
-        std::fs::read_dir(d)
-            .map(|r| r.filter_map(|e| e.ok()).filter(|e| e.path().extension().is_some_and(|x| x == "pdf")).count())
-            .unwrap_or(0)
-    };
-    assert!(wait_for(Duration::from_secs(60), || pdfs(&out) >= 10), "the batch did not get going");
-    let kill = std::process::Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
-    assert!(kill.success());
-    let o = child.wait_with_output().unwrap();
-    let text = output_text(&o);
-    assert_eq!(o.status.code(), Some(130), "{text}");
-    let done = pdfs(&out);
-    assert!(done < 100, "finished before SIGTERM: {text}");
-    assert!(text.contains(&format!("interrupted: done {done} of 100 files")), "{text}");
-    assert_eq!(names(&out).len(), done, "temporary files left: {:?}", names(&out));
+    sigterm_batch(&mut cmd, &out, 10, 100, "vbdt sign");
 }
 
 /// `vbdt ltv` over many files stops as cleanly: no temporary file, "done N of M", exit 130.
@@ -555,21 +559,5 @@ fn sigterm_stops_an_ltv_batch_cleanly() {
     for name in names(&signed) {
         cmd.arg(signed.join(name));
     }
-    cmd.stdin(std::process::Stdio::null()).stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped());
-    let child = cmd.spawn().unwrap();
-    let pdfs = |d: &Path| {
-        std::fs::read_dir(d)
-            .map(|r| r.filter_map(|e| e.ok()).filter(|e| e.path().extension().is_some_and(|x| x == "pdf")).count())
-            .unwrap_or(0)
-    };
-    assert!(wait_for(Duration::from_secs(60), || pdfs(&out) >= 3), "the batch did not get going");
-    let kill = std::process::Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
-    assert!(kill.success());
-    let o = child.wait_with_output().unwrap();
-    let text = output_text(&o);
-    assert_eq!(o.status.code(), Some(130), "{text}");
-    let done = pdfs(&out);
-    assert!(done < 40, "finished before SIGTERM: {text}");
-    assert!(text.contains(&format!("vbdt ltv: interrupted: done {done} of 40 files")), "{text}");
-    assert_eq!(names(&out).len(), done, "temporary files left: {:?}", names(&out));
+    sigterm_batch(&mut cmd, &out, 3, 40, "vbdt ltv");
 }

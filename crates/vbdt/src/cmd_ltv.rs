@@ -33,6 +33,10 @@ pub struct LtvArgs {
     /// CRL files (DER or PEM) to use besides those in the file and fetched ones.
     #[arg(long, value_name = "FILE")]
     pub crl: Vec<PathBuf>,
+    /// Do not read or write the disk cache of OCSP responses, CRLs and issuer certificates
+    /// (everything is fetched again; still once per run).
+    #[arg(long)]
+    pub no_cache: bool,
     /// Add a document timestamp after the validation data (PAdES B-LTA); needs --tsa.
     #[arg(long, requires = "tsa")]
     pub lta: bool,
@@ -311,13 +315,7 @@ fn report(args: &LtvArgs, jobs: &[crate::signing::Job], results: &[(usize, Resul
         }
     }
     if interrupted {
-        let (done, total) = (results.len() - failed, jobs.len());
-        let left = total - results.len();
-        if vi {
-            eprintln!("vbdt ltv: đã dừng: xong {done}/{total} tệp, {failed} tệp lỗi, {left} tệp chưa làm; chạy lại cùng lệnh với --skip-existing để làm tiếp.");
-        } else {
-            eprintln!("vbdt ltv: interrupted: done {done} of {total} files, {failed} failed, {left} not started; run the same command with --skip-existing to finish.");
-        }
+        crate::interrupt::say_stopped("ltv", results.len(), failed, jobs.len(), vi);
         return exit::INTERRUPTED;
     }
     if jobs.len() > 1 && !args.quiet {
@@ -393,8 +391,14 @@ pub fn run(args: &LtvArgs) -> exit::Outcome {
         crls,
         tsa: if args.lta { args.tsa.clone() } else { None },
         http: chain_check::HttpLimits::default(),
-        issuers: chain_check::IssuerCache::default(),
-        fetched: std::sync::Arc::new(chain_check::FetchCache::memory_only()),
+        // Fetched once for every file of the batch and kept on disk until their nextUpdate
+        // (issuer certificates, OCSP responses, CRLs), unless --no-cache: as in verify.
+        issuers: if args.no_cache { chain_check::IssuerCache::memory_only() } else { chain_check::IssuerCache::default() },
+        fetched: std::sync::Arc::new(chain_check::FetchCache::new(if args.no_cache {
+            None
+        } else {
+            chain_check::revocation::fetched::default_dir()
+        })),
         vi,
     };
     let bar = if std::io::stderr().is_terminal() && jobs.len() > 1 && !args.quiet {

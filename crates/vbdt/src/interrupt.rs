@@ -30,7 +30,11 @@ pub fn install(vi: bool) {
         };
         if let Err(e) = ctrlc::set_handler(handler) {
             // Without the handler Ctrl-C still stops the process, only not cleanly.
-            eprintln!("vbdt: cannot handle Ctrl-C cleanly: {e}");
+            if vi {
+                eprintln!("vbdt: không cài được xử lý Ctrl-C; Ctrl-C vẫn dừng chương trình nhưng có thể để lại tệp tạm ({e})");
+            } else {
+                eprintln!("vbdt: cannot handle Ctrl-C cleanly; Ctrl-C still stops the program but may leave temporary files ({e})");
+            }
         }
     });
 }
@@ -38,4 +42,17 @@ pub fn install(vi: bool) {
 /// Whether Ctrl-C or SIGTERM has been received since [`install`].
 pub fn requested() -> bool {
     REQUESTED.load(Ordering::SeqCst)
+}
+
+/// Says how far an interrupted batch of `total` files got (`finished` of them were tried,
+/// `failed` of those failed), and how to finish it; said even with `--quiet`, since the
+/// batch is not complete. `sign`, `copy`, `attach` and `ltv` alike.
+pub fn say_stopped(cmd: &str, finished: usize, failed: usize, total: usize, vi: bool) {
+    let done = finished - failed;
+    let left = total - finished;
+    if vi {
+        eprintln!("vbdt {cmd}: đã dừng: xong {done}/{total} tệp, {failed} tệp lỗi, {left} tệp chưa làm; chạy lại cùng lệnh với --skip-existing để làm tiếp.");
+    } else {
+        eprintln!("vbdt {cmd}: interrupted: done {done} of {total} files, {failed} failed, {left} not started; run the same command with --skip-existing to finish.");
+    }
 }

@@ -271,27 +271,19 @@ pub fn fills(
 /// The verification options of the clerk's check: the key options' trust anchors (else the
 /// built-in government trust), CRLs, extra certificates and network setting.
 pub fn check_options(args: &KeyArgs) -> anyhow::Result<VerifyOptions> {
+    let vi = args.vi();
     let mut trust = chain_check::TrustStore::new();
     if args.trust.is_empty() {
         trust.add_profile("vgca").map_err(|e| anyhow::anyhow!("trust profile vgca: {e}"))?;
     } else {
-        trust.add(
-            chain_check::cert::load_cert_sources(&args.trust)
-                .map_err(|e| anyhow::anyhow!("--trust: {}", crate::msg::cert_error(&e, args.vi())))?,
-        );
+        trust.add(crate::trust_args::certificates("trust", &args.trust, vi).map_err(|e| anyhow::anyhow!("{e}"))?);
     }
-    let extra_certs = if args.certs.is_empty() {
-        Vec::new()
-    } else {
-        chain_check::cert::load_cert_sources(&args.certs)
-            .map_err(|e| anyhow::anyhow!("--certs: {}", crate::msg::cert_error(&e, args.vi())))?
-    };
-    let mut crls = Vec::new();
-    for path in &args.crl {
-        crls.push(std::fs::read(path).map_err(|e| anyhow::anyhow!("{}", crate::msg::crl_unreadable(path, &e, args.vi())))?);
-    }
-    // OCSP responses and CRLs fetched once for every file of a batch (memory only).
-    let fetched = Some(std::sync::Arc::new(chain_check::FetchCache::memory_only()));
+    let extra_certs = crate::trust_args::certificates("certs", &args.certs, vi).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let crls = crate::trust_args::crls(&args.crl, vi).map_err(|e| anyhow::anyhow!("{e}"))?;
+    // OCSP responses and CRLs fetched once for every file of a batch, and kept on disk
+    // until their nextUpdate for the next run (unless --no-cache), as in verify.
+    let dir = if args.no_cache { None } else { chain_check::revocation::fetched::default_dir() };
+    let fetched = Some(std::sync::Arc::new(chain_check::FetchCache::new(dir)));
     Ok(VerifyOptions { trust, extra_certs, crls, online: !args.offline, fetched, ..VerifyOptions::default() })
 }
 

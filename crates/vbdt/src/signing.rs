@@ -130,6 +130,10 @@ pub struct KeyArgs {
     /// Do not ask the CA's OCSP responder or CRL distribution point before signing.
     #[arg(long, help_heading = "Certificate checks (Điều 29)")]
     pub offline: bool,
+    /// Do not read or write the disk cache of OCSP responses and CRLs in the clerk's check
+    /// (S12); they are still fetched once per run.
+    #[arg(long, help_heading = "Certificate checks (Điều 29)")]
+    pub no_cache: bool,
     /// Files signed in parallel (default: twice the number of cores, since each output is
     /// fsynced and a worker spends much of its time waiting for the disk).
     #[arg(short = 'j', long, value_name = "N")]
@@ -368,14 +372,7 @@ fn report_batch(cmd: &str, jobs: &[Job], results: &[(usize, FileOutcome)], inter
         }
     }
     if interrupted {
-        // Said even with --quiet: the batch is not complete.
-        let (done, total) = (results.len() - failed, jobs.len());
-        let left = total - results.len();
-        if vi {
-            eprintln!("vbdt {cmd}: đã dừng: xong {done}/{total} tệp, {failed} tệp lỗi, {left} tệp chưa làm; chạy lại cùng lệnh với --skip-existing để làm tiếp.");
-        } else {
-            eprintln!("vbdt {cmd}: interrupted: done {done} of {total} files, {failed} failed, {left} not started; run the same command with --skip-existing to finish.");
-        }
+        crate::interrupt::say_stopped(cmd, results.len(), failed, jobs.len(), vi);
         return exit::INTERRUPTED;
     }
     if jobs.len() > 1 && !args.quiet {
