@@ -116,6 +116,16 @@ pub enum Source {
     CachedCrl { url: String, fetched_at: OffsetDateTime },
 }
 
+impl Source {
+    /// Whether the evidence is an OCSP response (else a CRL), wherever it came from.
+    pub fn is_ocsp(&self) -> bool {
+        match self {
+            Source::EmbeddedOcsp | Source::FetchedOcsp { .. } | Source::CachedOcsp { .. } => true,
+            Source::EmbeddedCrl | Source::FetchedCrl { .. } | Source::CachedCrl { .. } => false,
+        }
+    }
+}
+
 impl std::fmt::Display for Source {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {

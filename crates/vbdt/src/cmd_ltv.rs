@@ -202,8 +202,9 @@ fn collect(bytes: &[u8], s: &Settings) -> Result<DssAddition, LtvFailure> {
                 let who = chain_check::cert::common_name(cert).unwrap_or_else(|| chain_check::cert::subject(cert));
                 match chain_check::revocation::check(cert, issuer, *at, &sources) {
                     chain_check::RevocationStatus::Good { source, evidence_der, .. } => {
-                        let ocsp = matches!(source, chain_check::Source::EmbeddedOcsp | chain_check::Source::FetchedOcsp { .. });
-                        if ocsp {
+                        // An OCSP response from the disk cache is one too (a CRL bucket would
+                        // hold it as a malformed CRL).
+                        if source.is_ocsp() {
                             for rc in chain_check::revocation::ocsp::response_certs(&evidence_der) {
                                 let d = der(&rc)?;
                                 if !vri.certs.contains(&d) {
