@@ -23,10 +23,12 @@ lint:
     cargo clippy --workspace --all-targets -- -D warnings
     cargo fmt --all -- --check
 
-# Benchmarks against pyHanko and pdfsig (issue 8): ~10 min, writes docs/benchmarks.md
-# (`just bench --quick`: one run per cell; `just bench --help` for the rest)
+# Benchmarks against pyHanko and pdfsig (issue 8): ~10 min, writes docs/benchmarks.md;
+# then the archive-scale run (bench-scale below), writes docs/benchmarks-scale.md
+# (`just bench --quick`: one run per cell, the small scale run; `just bench --help` for the rest)
 bench *ARGS:
     python3 scripts/bench/bench.py {{ARGS}}
+    case " {{ARGS}} " in *" --help "*|*" -h "*|*" --smoke "*|*" --only-csc "*) ;; *" --quick "*) python3 scripts/bench/scale.py --quick ;; *) python3 scripts/bench/scale.py ;; esac
 
 # Verification at archive scale (issue 16): requests and wall time of an online batch
 # against slow local responders (cold and warm cache, beside pdfsig and pyHanko), and
