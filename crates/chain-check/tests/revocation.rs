@@ -29,15 +29,7 @@ fn crl(issuer: &Node, this_update: OffsetDateTime, next_update: OffsetDateTime, 
         next_update,
         crl_number: SerialNumber::from_slice(&[1]),
         issuing_distribution_point: None,
-        revoked_certs: revoked
-            .iter()
-            .map(|(serial, when)| RevokedCertParams {
-                serial_number: SerialNumber::from_slice(serial),
-                revocation_time: *when,
-                reason_code: Some(RevocationReason::KeyCompromise),
-                invalidity_date: None,
-            })
-            .collect(),
+        revoked_certs: test_pki::revoked_entries(revoked.iter().copied()),
         key_identifier_method: KeyIdMethod::Sha256,
     }
     .signed_by(&issuer.issuer())

@@ -36,15 +36,7 @@ pub(crate) fn write_crls(
         key_identifier_method: KeyIdMethod::Sha256,
     };
     let root_crl = params(Vec::new()).signed_by(root).context("signing root.crl")?;
-    let listed = revoked
-        .iter()
-        .map(|(serial, when)| RevokedCertParams {
-            serial_number: SerialNumber::from_slice(serial),
-            revocation_time: *when,
-            reason_code: Some(RevocationReason::KeyCompromise),
-            invalidity_date: None,
-        })
-        .collect();
+    let listed = revoked_entries(revoked.iter().map(|(serial, when)| (serial.as_slice(), *when)));
     let ca_crl = params(listed).signed_by(ca).context("signing ca.crl")?;
     write_file(&dir.join("root.crl"), root_crl.der())?;
     write_file(&dir.join("ca.crl"), ca_crl.der())
@@ -116,4 +108,18 @@ fn serial_of(pem_path: &Path) -> Result<Vec<u8>> {
     let pem = fs::read_to_string(pem_path).with_context(|| format!("reading {}", pem_path.display()))?;
     let cert = x509_cert::Certificate::from_pem(pem.as_bytes()).with_context(|| pem_path.display().to_string())?;
     Ok(cert.tbs_certificate.serial_number.as_bytes().to_vec())
+}
+
+/// CRL entries for `(serial, revocation time)` pairs, each revoked for key compromise (the
+/// test PKI's and chain-check's tests' CRLs alike).
+pub fn revoked_entries<'a>(revoked: impl IntoIterator<Item = (&'a [u8], OffsetDateTime)>) -> Vec<RevokedCertParams> {
+    revoked
+        .into_iter()
+        .map(|(serial, when)| RevokedCertParams {
+            serial_number: SerialNumber::from_slice(serial),
+            revocation_time: when,
+            reason_code: Some(RevocationReason::KeyCompromise),
+            invalidity_date: None,
+        })
+        .collect()
 }

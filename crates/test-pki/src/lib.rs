@@ -26,7 +26,7 @@ mod files;
 mod keys;
 mod openssl;
 
-pub use crl::reissue_crls;
+pub use crl::{reissue_crls, revoked_entries};
 pub use error::{Error, Result};
 
 use error::Context;
