@@ -217,14 +217,20 @@ fn script_output(program: &Path, args: &[&str]) -> std::process::Output {
     std::process::Command::new(program).args(args).env_clear().env("PATH", std::env::var_os("PATH").unwrap_or_default()).output().unwrap()
 }
 
+/// `vbdt completions SHELL` written to `dir/name`.
+fn completions(dir: &Path, shell: &str, name: &str) -> PathBuf {
+    let o = run(&mut vbdt(["completions", shell]));
+    assert!(o.status.success(), "{}", output_text(&o));
+    let file = dir.join(name);
+    std::fs::write(&file, &o.stdout).unwrap();
+    file
+}
+
 #[test]
 fn bash_completions_load_and_complete_subcommands_and_flags() {
     let Some(bash) = tool_or_skip("bash_completions_load_and_complete_subcommands_and_flags", "bash") else { return };
     let dir = tmp();
-    let file = dir.path().join("vbdt.bash");
-    let o = run(&mut vbdt(["completions", "bash"]));
-    assert!(o.status.success(), "{}", output_text(&o));
-    std::fs::write(&file, &o.stdout).unwrap();
+    let file = completions(dir.path(), "bash", "vbdt.bash");
     let script = format!(
         "source '{}' && complete -p vbdt && COMP_WORDS=(vbdt si) COMP_CWORD=1 && _vbdt vbdt si vbdt && echo \"words: ${{COMPREPLY[*]}}\" \
          && COMP_WORDS=(vbdt sign --skip) COMP_CWORD=2 && _vbdt vbdt --skip sign && echo \"flags: ${{COMPREPLY[*]}}\"",
@@ -242,10 +248,7 @@ fn bash_completions_load_and_complete_subcommands_and_flags() {
 fn zsh_completions_load() {
     let Some(zsh) = tool_or_skip("zsh_completions_load", "zsh") else { return };
     let dir = tmp();
-    let file = dir.path().join("_vbdt");
-    let o = run(&mut vbdt(["completions", "zsh"]));
-    assert!(o.status.success(), "{}", output_text(&o));
-    std::fs::write(&file, &o.stdout).unwrap();
+    let file = completions(dir.path(), "zsh", "_vbdt");
     let script = format!(
         "autoload -U compinit && compinit -u -D && source '{}' && print -r -- \"registered: $_comps[vbdt]\" && (( $+functions[_vbdt] )) && print defined",
         file.display()
