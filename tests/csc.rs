@@ -101,6 +101,12 @@ fn sign(csc: &Csc, cred: &str, inputs: &[PathBuf], extra: &[&str]) -> (std::proc
     (out, text)
 }
 
+/// `--out-dir`, and the token, PIN and OTP from files.
+fn token_pin_otp<'a>(out_dir: &'a Path, token: &'a Path, pin: &'a Path, otp: &'a Path) -> Vec<&'a str> {
+    let s = |p: &'a Path| p.to_str().unwrap();
+    vec!["--out-dir", s(out_dir), "--csc-token-file", s(token), "--pin-file", s(pin), "--otp-file", s(otp)]
+}
+
 fn assert_valid(pdf: &Path, root: &Path) {
     let (ok, text) = pyhanko_validate_no_revocation(pdf, root);
     assert!(ok, "pyHanko does not accept {}:\n{text}", pdf.display());
@@ -209,21 +215,7 @@ fn a_wrong_pin_or_otp_fails_once_and_nothing_is_signed() {
     for (i, (pin, otp)) in [("97531864", "2222"), ("1111", "86420975")].into_iter().enumerate() {
         let pin_file = csc.secret_file("pin", pin);
         let otp_file = csc.secret_file("otp", otp);
-        let (out, text) = sign(
-            &csc,
-            "signer",
-            &inputs,
-            &[
-                "--out-dir",
-                out_dir.to_str().unwrap(),
-                "--csc-token-file",
-                token.to_str().unwrap(),
-                "--pin-file",
-                pin_file.to_str().unwrap(),
-                "--otp-file",
-                otp_file.to_str().unwrap(),
-            ],
-        );
+        let (out, text) = sign(&csc, "signer", &inputs, &token_pin_otp(&out_dir, &token, &pin_file, &otp_file));
         assert_eq!(out.status.code(), Some(5), "{text}");
         assert!(text.contains("credentials/authorize") && text.contains("PIN or OTP was refused"), "{text}");
         assert!(text.contains("no file was written"), "{text}");
@@ -365,21 +357,7 @@ fn api_v2_is_used_where_the_service_offers_it() {
     let otp = csc.secret_file("otp", "2468");
     for (pin, ok) in [("7777", false), ("1357", true)] {
         let pin_file = csc.secret_file("pin", pin);
-        let (out, text) = sign(
-            &csc,
-            "signer",
-            &inputs,
-            &[
-                "--out-dir",
-                out_dir.to_str().unwrap(),
-                "--csc-token-file",
-                token.to_str().unwrap(),
-                "--pin-file",
-                pin_file.to_str().unwrap(),
-                "--otp-file",
-                otp.to_str().unwrap(),
-            ],
-        );
+        let (out, text) = sign(&csc, "signer", &inputs, &token_pin_otp(&out_dir, &token, &pin_file, &otp));
         if ok {
             assert!(out.status.success(), "{text}");
         } else {
