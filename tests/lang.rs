@@ -50,6 +50,15 @@ const ENGLISH: &[&str] = &[
     "readable",
     "rejected",
     "checked",
+    " takes ",
+    " use ",
+    " give ",
+    " go ",
+    " needs ",
+    " for ",
+    "unexpected",
+    "provided",
+    "usage:",
 ];
 
 /// Letters only Vietnamese uses here (with its diacritics), lower case.
@@ -429,6 +438,59 @@ fn other_cases(c: &mut Checker, pki: &TestPki, f: &Files, lang: Lang) {
     }
 }
 
+/// Usage errors: clap's own (unknown flag, bad value, missing argument) and vbdt's (where
+/// the outputs go, flags that do not go together, a missing or broken profile). All exit 2.
+fn usage_cases(c: &mut Checker, pki: &TestPki, f: &Files, lang: Lang) {
+    let dir = f.ra.parent().unwrap();
+    let profile = dir.join("hong.toml");
+    std::fs::write(&profile, "lang = \"vi\"\nkhong_co = 1\n").unwrap();
+    let empty = dir.join("trong");
+    std::fs::create_dir_all(&empty).unwrap();
+    let key = |cmd: &mut Command| {
+        cmd.arg("--p12").arg(pki.p12("organization")).arg("--pass-file").arg(pki.password_file()).arg("--offline");
+    };
+    let mut cases: Vec<(&str, Command)> = Vec::new();
+    let mut cmd = vbdt(["sign", "--khong-co"]);
+    cmd.arg(&f.doc);
+    cases.push(("sign unknown flag (clap)", cmd));
+    let mut cmd = vbdt(["sign", "--role", "khong-co"]);
+    cmd.arg(&f.doc);
+    cases.push(("sign bad --role value (clap)", cmd));
+    cases.push(("verify without a file (clap)", vbdt(["verify"])));
+    let mut cmd = vbdt(["sign"]);
+    cmd.arg(&f.doc);
+    key(&mut cmd);
+    cases.push(("sign without -o, --out-dir or --suffix", cmd));
+    let mut cmd = vbdt(["sign"]);
+    cmd.arg(&f.doc).arg(&f.signed).arg("-o").arg(&f.ra);
+    key(&mut cmd);
+    cases.push(("sign -o with two inputs", cmd));
+    let mut cmd = vbdt(["sign", "--role", "personal", "--number", "12/QĐ-UBND"]);
+    cmd.arg(&f.doc).arg("-o").arg(&f.ra);
+    key(&mut cmd);
+    cases.push(("sign --number with --role personal", cmd));
+    let mut cmd = vbdt(["attach", "--ref", " "]);
+    cmd.arg(&f.doc).arg("-o").arg(&f.ra);
+    key(&mut cmd);
+    cases.push(("attach empty --ref", cmd));
+    let mut cmd = vbdt(["sign", "--profile"]);
+    cmd.arg(dir.join("khong-co.toml")).arg(&f.doc).arg("-o").arg(&f.ra);
+    cases.push(("sign missing --profile", cmd));
+    let mut cmd = vbdt(["sign", "--profile"]);
+    cmd.arg(&profile).arg(&f.doc).arg("-o").arg(&f.ra);
+    cases.push(("sign invalid --profile", cmd));
+    let mut cmd = vbdt(["chain", "--extract", "1", "-o"]);
+    cmd.arg(&f.ra).arg(&f.signed).arg(&f.signed);
+    cases.push(("chain --extract with two files", cmd));
+    let mut cmd = vbdt(["verify"]);
+    cmd.arg(&empty);
+    cases.push(("verify a directory without PDF", cmd));
+    for (what, cmd) in cases {
+        let out = c.run(what, lang, cmd);
+        c.code(&out, 2);
+    }
+}
+
 #[test]
 fn every_error_and_warning_is_in_the_chosen_language_and_zone() {
     let mut pki = TestPki::new();
@@ -439,6 +501,7 @@ fn every_error_and_warning_is_in_the_chosen_language_and_zone() {
     for lang in [Lang::Vi, Lang::En] {
         sign_cases(&mut c, &pki, &hsm, &f, lang);
         other_cases(&mut c, &pki, &f, lang);
+        usage_cases(&mut c, &pki, &f, lang);
     }
     // The revocation warning (sign) and failure (ltv) when the responder cannot be reached.
     pki.services_mut().stop();
@@ -454,7 +517,7 @@ fn every_error_and_warning_is_in_the_chosen_language_and_zone() {
         let out = c.run("ltv revocation not checkable", lang, cmd);
         c.code(&out, 5);
     }
-    assert_eq!(c.runs, 80, "every case ran, in both languages");
+    assert_eq!(c.runs, 102, "every case ran, in both languages");
     assert!(c.problems.is_empty(), "{} of {} runs:\n\n{}", c.problems.len(), c.runs, c.problems.join("\n\n"));
 }
 
@@ -477,4 +540,8 @@ fn the_tripwire_catches_english_and_foreign_times() {
     // Identifiers pass; the words around them do not.
     assert!(!caught("  ✓ Điều 30   signature   thuộc tính signing-certificate, digitalSignature"));
     assert!(caught("  ✓ Điều 30   signature   the signature verifies"));
+    // clap's English, and vbdt's own usage errors (issue 18).
+    assert!(caught("error: unexpected argument '--khong-co' found\n\nUsage: vbdt sign [IN.pdf]..."));
+    assert!(caught("vbdt sign: -o/--output takes one input; for several use --out-dir DIR or --suffix SUFFIX"));
+    assert!(!caught("lỗi: không có tùy chọn hay đối số '--khong-co'\n\nCách dùng: vbdt sign [IN.pdf]...\n\nXem thêm: '--help'."));
 }

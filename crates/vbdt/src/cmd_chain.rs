@@ -60,7 +60,11 @@ pub enum ChainFormat {
 pub fn run(args: &ChainArgs) -> exit::Outcome {
     let Some(files) = crate::inputs::gather_for("chain", &args.files, &args.inputs) else { return exit::BAD_INPUT };
     if args.extract.is_some() && files.len() != 1 {
-        eprintln!("vbdt chain: --extract takes one FILE / --extract chỉ dùng với một tệp");
+        if args.lang == crate::cli::Lang::Vi {
+            eprintln!("vbdt chain: --extract chỉ dùng với một tệp");
+        } else {
+            eprintln!("vbdt chain: --extract takes one FILE");
+        }
         return exit::USAGE;
     }
     exit::worst(files.iter().map(|f| run_one(&ChainArgs { file: f.clone(), ..args.clone() })))

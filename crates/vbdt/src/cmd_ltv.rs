@@ -409,7 +409,11 @@ pub fn run(args: &LtvArgs) -> exit::Outcome {
     let pool = match rayon::ThreadPoolBuilder::new().num_threads(args.jobs.unwrap_or(0)).build() {
         Ok(p) => p,
         Err(e) => {
-            eprintln!("vbdt ltv: cannot start worker threads: {e}");
+            if vi {
+                eprintln!("vbdt ltv: không khởi động được các luồng xử lý: {e}");
+            } else {
+                eprintln!("vbdt ltv: cannot start worker threads: {e}");
+            }
             return exit::USAGE;
         }
     };

@@ -121,7 +121,11 @@ pub fn run(args: &SignArgs) -> exit::Outcome {
         (None, Some(s)) => match parse_mm(s) {
             Ok(v) => Some(v),
             Err(e) => {
-                eprintln!("vbdt sign: the profile's organization.seal_size: {e}");
+                if args.key.vi() {
+                    eprintln!("vbdt sign: organization.seal_size trong hồ sơ cấu hình không hợp lệ: {s}");
+                } else {
+                    eprintln!("vbdt sign: the profile's organization.seal_size: {e}");
+                }
                 return exit::USAGE;
             }
         },
@@ -138,10 +142,11 @@ pub fn run(args: &SignArgs) -> exit::Outcome {
         },
     };
     if number_args.any() && !matches!(args.role, RoleArg::Organization) {
-        eprintln!(
-            "vbdt sign: --number, --number-from and --numbers go with --role organization (the clerk assigns the number) / \
-             --number, --number-from, --numbers chỉ dùng với --role organization (văn thư cấp số)"
-        );
+        if args.key.vi() {
+            eprintln!("vbdt sign: --number, --number-from, --numbers chỉ dùng với --role organization (văn thư cấp số)");
+        } else {
+            eprintln!("vbdt sign: --number, --number-from and --numbers go with --role organization (the clerk assigns the number)");
+        }
         return exit::USAGE;
     }
     let Some(inputs) = crate::inputs::gather_for("sign", &args.inputs, &args.gather) else { return exit::BAD_INPUT };

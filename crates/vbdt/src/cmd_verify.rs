@@ -235,7 +235,11 @@ fn options(args: &VerifyArgs) -> Result<VerifyOptions, (exit::Outcome, String)> 
 pub fn run(args: &VerifyArgs) -> exit::Outcome {
     let gathered = match crate::inputs::gather(&args.files, &args.inputs) {
         Ok(files) if files.is_empty() && args.inputs.shard.is_none() => {
-            eprintln!("vbdt verify: no input file (the directories and lists given name no PDF file)");
+            if args.lang == crate::cli::Lang::Vi {
+                eprintln!("vbdt verify: không có tệp đầu vào (các thư mục và danh sách đã cho không có tệp PDF nào)");
+            } else {
+                eprintln!("vbdt verify: no input file (the directories and lists given name no PDF file)");
+            }
             return exit::USAGE;
         }
         Ok(files) => files,
@@ -261,7 +265,10 @@ pub fn run(args: &VerifyArgs) -> exit::Outcome {
     let pool = match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
         Ok(pool) => pool,
         Err(e) => {
-            eprintln!("vbdt verify: cannot start {threads} worker threads: {e}");
+            match lang {
+                Lang::Vi => eprintln!("vbdt verify: không khởi động được {threads} luồng xử lý: {e}"),
+                Lang::En => eprintln!("vbdt verify: cannot start {threads} worker threads: {e}"),
+            }
             return exit::USAGE;
         }
     };
@@ -314,7 +321,11 @@ pub fn run(args: &VerifyArgs) -> exit::Outcome {
     match written {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("vbdt verify: cannot write the report: {e}");
+            if args.lang == crate::cli::Lang::Vi {
+                eprintln!("vbdt verify: không ghi được báo cáo: {}", crate::msg::io(&e, true));
+            } else {
+                eprintln!("vbdt verify: cannot write the report: {}", crate::msg::io(&e, false));
+            }
             exit::BAD_INPUT
         }
     }
