@@ -123,6 +123,13 @@ pub fn run(args: &DemoArgs) -> anyhow::Result<crate::exit::Outcome> {
     let today = time::OffsetDateTime::now_utc().to_offset(stamp_layout::VIETNAM).date();
     let code = verify_signed(&signed_out, &pki.root(), &[pki.crl("root"), pki.crl("ca")], today, args.lang)?;
 
+    summary(vi, &dir, [&original, &personal_out, &signed_out, &pki_dir], &pki, today);
+    Ok(code)
+}
+
+/// Where the demo's files are, and the command that verifies the result again.
+fn summary(vi: bool, dir: &std::path::Path, files: [&PathBuf; 4], pki: &test_pki::TestPkiFiles, today: time::Date) {
+    let [original, personal_out, signed_out, pki_dir] = files;
     println!();
     if vi {
         println!("Thư mục: {}", dir.display());
@@ -151,7 +158,6 @@ pub fn run(args: &DemoArgs) -> anyhow::Result<crate::exit::Outcome> {
             signed_out.display()
         );
     }
-    Ok(code)
 }
 
 /// Verifies the demo's output with the trust anchor and CRL of the test PKI. The demo
