@@ -469,6 +469,18 @@ fn usage_cases(c: &mut Checker, pki: &TestPki, f: &Files, lang: Lang) {
     cmd.arg(&f.doc).arg("-o").arg(&f.ra);
     key(&mut cmd);
     cases.push(("sign --number with --role personal", cmd));
+    let mut cmd = vbdt(["sign", "--role", "organization", "--number", "62/QĐ"]);
+    cmd.arg(&f.doc).arg("-o").arg(&f.ra);
+    key(&mut cmd);
+    cases.push(("sign bad --number", cmd));
+    let mut cmd = vbdt(["sign", "--role", "organization", "--number-from", "muoi", "--out-dir"]);
+    cmd.arg(dir.join("ra")).arg(&f.doc);
+    key(&mut cmd);
+    cases.push(("sign bad --number-from", cmd));
+    let mut cmd = vbdt(["sign", "--role", "organization", "--numbers"]);
+    cmd.arg(dir.join("khong-co.txt")).arg("--out-dir").arg(dir.join("ra")).arg(&f.doc);
+    key(&mut cmd);
+    cases.push(("sign missing --numbers list", cmd));
     let mut cmd = vbdt(["attach", "--ref", " "]);
     cmd.arg(&f.doc).arg("-o").arg(&f.ra);
     key(&mut cmd);
@@ -517,7 +529,7 @@ fn every_error_and_warning_is_in_the_chosen_language_and_zone() {
         let out = c.run("ltv revocation not checkable", lang, cmd);
         c.code(&out, 5);
     }
-    assert_eq!(c.runs, 102, "every case ran, in both languages");
+    assert_eq!(c.runs, 108, "every case ran, in both languages");
     assert!(c.problems.is_empty(), "{} of {} runs:\n\n{}", c.problems.len(), c.runs, c.problems.join("\n\n"));
 }
 

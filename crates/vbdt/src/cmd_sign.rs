@@ -193,6 +193,7 @@ fn plan_jobs(args: &SignArgs, profile: &crate::profile::Profile) -> Result<(Vec<
             RoleArg::Organization => profile.issue.numbers.as_deref().map(|p| profile.resolve(p)),
             RoleArg::Personal => None,
         },
+        vi: args.key.vi(),
     };
     if number_args.any() && !matches!(args.role, RoleArg::Organization) {
         if args.key.vi() {
