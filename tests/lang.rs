@@ -481,6 +481,9 @@ fn usage_cases(c: &mut Checker, pki: &TestPki, f: &Files, lang: Lang) {
     cmd.arg(dir.join("khong-co.txt")).arg("--out-dir").arg(dir.join("ra")).arg(&f.doc);
     key(&mut cmd);
     cases.push(("sign missing --numbers list", cmd));
+    let mut cmd = vbdt(["verify", "--shard", "5/2"]);
+    cmd.arg(&f.signed);
+    cases.push(("verify bad --shard (clap)", cmd));
     let mut cmd = vbdt(["attach", "--ref", " "]);
     cmd.arg(&f.doc).arg("-o").arg(&f.ra);
     key(&mut cmd);
@@ -500,6 +503,12 @@ fn usage_cases(c: &mut Checker, pki: &TestPki, f: &Files, lang: Lang) {
     for (what, cmd) in cases {
         let out = c.run(what, lang, cmd);
         c.code(&out, 2);
+    }
+    for sub in ["sign", "verify", "chain", "ltv"] {
+        let mut cmd = vbdt([sub, "--files-from"]);
+        cmd.arg(dir.join("khong-co.txt"));
+        let out = c.run(&format!("{sub} missing --files-from list"), lang, cmd);
+        c.code(&out, 4);
     }
 }
 
@@ -529,7 +538,7 @@ fn every_error_and_warning_is_in_the_chosen_language_and_zone() {
         let out = c.run("ltv revocation not checkable", lang, cmd);
         c.code(&out, 5);
     }
-    assert_eq!(c.runs, 108, "every case ran, in both languages");
+    assert_eq!(c.runs, 118, "every case ran, in both languages");
     assert!(c.problems.is_empty(), "{} of {} runs:\n\n{}", c.problems.len(), c.runs, c.problems.join("\n\n"));
 }
 

@@ -58,7 +58,9 @@ pub enum ChainFormat {
 /// Runs `vbdt chain` on each input in turn (text or JSON reports one after another);
 /// the worst exit code.
 pub fn run(args: &ChainArgs) -> exit::Outcome {
-    let Some(files) = crate::inputs::gather_for("chain", &args.files, &args.inputs) else { return exit::BAD_INPUT };
+    let Some(files) = crate::inputs::gather_for("chain", &args.files, &args.inputs, args.lang == crate::cli::Lang::Vi) else {
+        return exit::BAD_INPUT;
+    };
     if args.extract.is_some() && files.len() != 1 {
         if args.lang == crate::cli::Lang::Vi {
             eprintln!("vbdt chain: --extract chỉ dùng với một tệp");

@@ -350,7 +350,7 @@ fn extend_one(job: &crate::signing::Job, settings: &Settings, force: bool) -> Re
 
 pub fn run(args: &LtvArgs) -> exit::Outcome {
     let vi = matches!(args.lang, crate::cli::Lang::Vi);
-    let Some(files) = crate::inputs::gather_for("ltv", &args.files, &args.inputs) else { return exit::BAD_INPUT };
+    let Some(files) = crate::inputs::gather_for("ltv", &args.files, &args.inputs, vi) else { return exit::BAD_INPUT };
     let jobs = match plan(&files, &args.out, vi) {
         Ok(j) => j,
         Err(e) => {

@@ -203,7 +203,7 @@ fn plan_jobs(args: &SignArgs, profile: &crate::profile::Profile) -> Result<(Vec<
         }
         return Err(exit::USAGE);
     }
-    let Some(inputs) = crate::inputs::gather_for("sign", &args.inputs, &args.gather) else { return Err(exit::BAD_INPUT) };
+    let Some(inputs) = crate::inputs::gather_for("sign", &args.inputs, &args.gather, args.key.vi()) else { return Err(exit::BAD_INPUT) };
     let (inputs, numbers) = crate::issuing::plan_numbers(&inputs, &number_args).map_err(|e| {
         eprintln!("vbdt sign: {e:#}");
         exit::USAGE

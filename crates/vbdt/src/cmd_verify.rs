@@ -233,7 +233,7 @@ fn options(args: &VerifyArgs) -> Result<VerifyOptions, (exit::Outcome, String)> 
 
 /// Runs `vbdt verify`; returns the exit code.
 pub fn run(args: &VerifyArgs) -> exit::Outcome {
-    let gathered = match crate::inputs::gather(&args.files, &args.inputs) {
+    let gathered = match crate::inputs::gather(&args.files, &args.inputs, args.lang == crate::cli::Lang::Vi) {
         Ok(files) if files.is_empty() && args.inputs.shard.is_none() => {
             if args.lang == crate::cli::Lang::Vi {
                 eprintln!("vbdt verify: không có tệp đầu vào (các thư mục và danh sách đã cho không có tệp PDF nào)");
