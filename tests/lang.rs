@@ -504,6 +504,14 @@ fn usage_cases(c: &mut Checker, pki: &TestPki, f: &Files, lang: Lang) {
         let out = c.run(what, lang, cmd);
         c.code(&out, 2);
     }
+    let mut cmd = vbdt(["verify", "--require-policy", "khong-phai-oid", "--trust"]);
+    cmd.arg(pki.root()).arg(&f.signed);
+    let out = c.run("verify bad --require-policy", lang, cmd);
+    c.code(&out, 2);
+    let mut cmd = vbdt(["chain", "--extract", "1", "-o"]);
+    cmd.arg(&f.hong).arg(&f.signed);
+    let out = c.run("chain --extract onto an existing file", lang, cmd);
+    c.code(&out, 4);
     for sub in ["sign", "verify", "chain", "ltv"] {
         let mut cmd = vbdt([sub, "--files-from"]);
         cmd.arg(dir.join("khong-co.txt"));
@@ -538,7 +546,7 @@ fn every_error_and_warning_is_in_the_chosen_language_and_zone() {
         let out = c.run("ltv revocation not checkable", lang, cmd);
         c.code(&out, 5);
     }
-    assert_eq!(c.runs, 118, "every case ran, in both languages");
+    assert_eq!(c.runs, 122, "every case ran, in both languages");
     assert!(c.problems.is_empty(), "{} of {} runs:\n\n{}", c.problems.len(), c.runs, c.problems.join("\n\n"));
 }
 

@@ -101,7 +101,7 @@ fn run_one(args: &ChainArgs) -> exit::Outcome {
         };
         let permissions = std::fs::metadata(&args.file).ok().map(|m| m.permissions());
         if let Err(e) = pdf_sign::write_atomically(out, &[rev], args.force, permissions) {
-            eprintln!("vbdt chain: {e}");
+            eprintln!("vbdt chain: {}", crate::msg::sign_error(&e, vi));
             return exit::BAD_INPUT;
         }
         if vi {

@@ -361,7 +361,7 @@ pub fn run(args: &LtvArgs) -> exit::Outcome {
     let mut trust = chain_check::TrustStore::new();
     if args.trust.is_empty() {
         if let Err(e) = trust.add_profile("vgca") {
-            eprintln!("vbdt ltv: {e}");
+            eprintln!("vbdt ltv: {}", crate::msg::trust_error(&e, vi));
             return exit::BAD_INPUT;
         }
     } else {

@@ -166,7 +166,9 @@ fn options(args: &VerifyArgs) -> Result<VerifyOptions, (exit::Outcome, String)> 
         profiles.push(TrustProfile::Vgca);
     }
     for p in profiles {
-        trust.add_profile(p.name()).map_err(|e| (exit::BAD_INPUT, format!("trust profile {}: {e}", p.name())))?;
+        trust
+            .add_profile(p.name())
+            .map_err(|e| (exit::BAD_INPUT, format!("--trust-profile {}: {}", p.name(), crate::msg::trust_error(&e, vi))))?;
     }
     if !args.trust.is_empty() {
         let anchors = crate::trust_args::certificates("trust", &args.trust, vi).map_err(|e| (exit::BAD_INPUT, e))?;
@@ -175,8 +177,10 @@ fn options(args: &VerifyArgs) -> Result<VerifyOptions, (exit::Outcome, String)> 
             .iter()
             .map(|p| chain_check::trust::parse_policy(p))
             .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| (exit::USAGE, format!("--require-policy: {e}")))?;
-        trust.add_as(anchors, args.trust_as.map(TrustProfile::name), policies).map_err(|e| (exit::USAGE, format!("--trust-as: {e}")))?;
+            .map_err(|e| (exit::USAGE, format!("--require-policy: {}", crate::msg::trust_error(&e, vi))))?;
+        trust
+            .add_as(anchors, args.trust_as.map(TrustProfile::name), policies)
+            .map_err(|e| (exit::USAGE, format!("--trust-as: {}", crate::msg::trust_error(&e, vi))))?;
     }
     let extra_certs = crate::trust_args::certificates("certs", &args.certs, vi).map_err(|e| (exit::BAD_INPUT, e))?;
     let crls = crate::trust_args::crls(&args.crl, vi).map_err(|e| (exit::BAD_INPUT, e))?;

@@ -295,7 +295,7 @@ pub fn fills(
 pub fn check_options(args: &KeyArgs) -> anyhow::Result<VerifyOptions> {
     let mut trust = chain_check::TrustStore::new();
     if args.trust.is_empty() {
-        trust.add_profile("vgca").map_err(|e| anyhow::anyhow!("trust profile vgca: {e}"))?;
+        trust.add_profile("vgca").map_err(|e| anyhow::anyhow!("{}", crate::msg::trust_error(&e, args.vi())))?;
     } else {
         trust.add(
             chain_check::cert::load_cert_sources(&args.trust)

@@ -352,6 +352,19 @@ pub fn anyhow_error(err: &anyhow::Error, vi: bool) -> String {
     }
 }
 
+/// A trust-store error (`--require-policy`, `--trust-as`, a built-in trust profile).
+pub fn trust_error(e: &chain_check::trust::TrustError, vi: bool) -> String {
+    use chain_check::trust::TrustError as T;
+    match e {
+        T::UnknownProfile { name } if vi => format!("không có hồ sơ tin cậy \"{name}\" (có: vgca, neac)"),
+        T::BadPolicy { oid } if vi => {
+            format!("\"{oid}\" không phải OID chính sách chứng thư (các số cách nhau bởi dấu chấm, ví dụ 2.16.704.1.1.1.1.1)")
+        }
+        T::Embedded { file, source } if vi => format!("chứng thư tin cậy có sẵn {file} không đọc được: {}", cert_error(source, true)),
+        other => other.to_string(),
+    }
+}
+
 /// clap's own error (an unknown or missing flag, a bad value) in Vietnamese: clap renders
 /// it in English, so the sentence is made here from the error's kind and context; the
 /// usage line clap shows is kept (as "Cách dùng:", the help's word) and the `--help` hint.
