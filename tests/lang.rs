@@ -436,6 +436,11 @@ fn other_cases(c: &mut Checker, pki: &TestPki, f: &Files, lang: Lang) {
         let out = c.run(&format!("{sub} unusable --out"), lang, cmd);
         c.code(&out, 4);
     }
+    // demo without --out, where the temporary directory cannot be made.
+    let mut cmd = vbdt(["demo"]);
+    cmd.env("TMPDIR", &f.hong);
+    let out = c.run("demo unusable TMPDIR", lang, cmd);
+    c.code(&out, 4);
 }
 
 /// Usage errors: clap's own (unknown flag, bad value, missing argument) and vbdt's (where
@@ -554,7 +559,7 @@ fn every_error_and_warning_is_in_the_chosen_language_and_zone() {
         let out = c.run("ltv revocation not checkable", lang, cmd);
         c.code(&out, 5);
     }
-    assert_eq!(c.runs, 124, "every case ran, in both languages");
+    assert_eq!(c.runs, 126, "every case ran, in both languages");
     assert!(c.problems.is_empty(), "{} of {} runs:\n\n{}", c.problems.len(), c.runs, c.problems.join("\n\n"));
 }
 

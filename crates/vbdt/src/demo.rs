@@ -6,7 +6,6 @@
 
 use std::path::PathBuf;
 
-use anyhow::Context;
 use pdf_sign::{P12Key, PrecheckOptions, Role, SignOptions};
 
 use crate::testpki::{self, TestPkiOptions};
@@ -38,7 +37,10 @@ pub fn run(args: &DemoArgs) -> anyhow::Result<crate::exit::Outcome> {
             std::fs::create_dir_all(d).map_err(crate::msg::FileOp::new(crate::msg::Op::Create, d))?;
             d.clone()
         }
-        None => tempfile::Builder::new().prefix("vbdt-demo-").tempdir().context("cannot make a temporary directory")?.keep(),
+        None => {
+            let tmp = std::env::temp_dir();
+            tempfile::Builder::new().prefix("vbdt-demo-").tempdir().map_err(crate::msg::FileOp::new(crate::msg::Op::Create, &tmp))?.keep()
+        }
     };
     let pki_dir = dir.join("pki");
     say("1. Tạo hạ tầng khóa công khai thử nghiệm (chỉ để thử)…", "1. Making a throwaway test PKI…");
