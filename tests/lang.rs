@@ -517,6 +517,12 @@ fn usage_cases(c: &mut Checker, pki: &TestPki, f: &Files, lang: Lang) {
     cmd.arg(&f.hong).arg(&f.signed);
     let out = c.run("chain --extract onto an existing file", lang, cmd);
     c.code(&out, 4);
+    // `vbdt` alone shows the help (in the locale's language), not an error.
+    let mut cmd = vbdt::<[&str; 0], &str>([]);
+    cmd.env("LC_ALL", if lang == Lang::Vi { "vi_VN.UTF-8" } else { "en_US.UTF-8" });
+    let out = run(&mut cmd);
+    let said = output_text(&out);
+    assert!(said.contains(if lang == Lang::Vi { "Cách dùng:" } else { "Usage:" }) && said.contains("sign"), "vbdt alone:\n{said}");
     if Path::new("/dev/full").exists() {
         let mut cmd = vbdt(["man"]);
         cmd.stdout(std::fs::OpenOptions::new().write(true).open("/dev/full").unwrap());

@@ -117,7 +117,8 @@ pub fn parse() -> Cli {
 /// Help and version as clap prints them; clap's errors in the chosen language, with
 /// clap's exit code (2, a usage error).
 fn exit_with(e: &clap::Error, lang: Lang) -> ! {
-    if lang == Lang::En || !e.use_stderr() {
+    // (`vbdt` alone: clap shows the help, already in the chosen language.)
+    if lang == Lang::En || !e.use_stderr() || e.kind() == clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
         e.exit()
     }
     eprint!("{}", crate::msg::clap_error_vi(e));
