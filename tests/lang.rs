@@ -50,6 +50,15 @@ const ENGLISH: &[&str] = &[
     "readable",
     "rejected",
     "checked",
+    " takes ",
+    " use ",
+    " give ",
+    " go ",
+    " needs ",
+    " for ",
+    "unexpected",
+    "provided",
+    "usage:",
 ];
 
 /// Letters only Vietnamese uses here (with its diacritics), lower case.
@@ -427,6 +436,107 @@ fn other_cases(c: &mut Checker, pki: &TestPki, f: &Files, lang: Lang) {
         let out = c.run(&format!("{sub} unusable --out"), lang, cmd);
         c.code(&out, 4);
     }
+    // demo without --out, where the temporary directory cannot be made.
+    let mut cmd = vbdt(["demo"]);
+    cmd.env("TMPDIR", &f.hong);
+    let out = c.run("demo unusable TMPDIR", lang, cmd);
+    c.code(&out, 4);
+}
+
+/// Usage errors: clap's own (unknown flag, bad value, missing argument) and vbdt's (where
+/// the outputs go, flags that do not go together, a missing or broken profile). All exit 2.
+fn usage_cases(c: &mut Checker, pki: &TestPki, f: &Files, lang: Lang) {
+    let dir = f.ra.parent().unwrap();
+    let profile = dir.join("hong.toml");
+    std::fs::write(&profile, "lang = \"vi\"\nkhong_co = 1\n").unwrap();
+    let empty = dir.join("trong");
+    std::fs::create_dir_all(&empty).unwrap();
+    let key = |cmd: &mut Command| {
+        cmd.arg("--p12").arg(pki.p12("organization")).arg("--pass-file").arg(pki.password_file()).arg("--offline");
+    };
+    let mut cases: Vec<(&str, Command)> = Vec::new();
+    let mut cmd = vbdt(["sign", "--khong-co"]);
+    cmd.arg(&f.doc);
+    cases.push(("sign unknown flag (clap)", cmd));
+    let mut cmd = vbdt(["sign", "--role", "khong-co"]);
+    cmd.arg(&f.doc);
+    cases.push(("sign bad --role value (clap)", cmd));
+    cases.push(("verify without a file (clap)", vbdt(["verify"])));
+    let mut cmd = vbdt(["sign"]);
+    cmd.arg(&f.doc);
+    key(&mut cmd);
+    cases.push(("sign without -o, --out-dir or --suffix", cmd));
+    let mut cmd = vbdt(["sign"]);
+    cmd.arg(&f.doc).arg(&f.signed).arg("-o").arg(&f.ra);
+    key(&mut cmd);
+    cases.push(("sign -o with two inputs", cmd));
+    let mut cmd = vbdt(["sign", "--role", "personal", "--number", "12/QĐ-UBND"]);
+    cmd.arg(&f.doc).arg("-o").arg(&f.ra);
+    key(&mut cmd);
+    cases.push(("sign --number with --role personal", cmd));
+    let mut cmd = vbdt(["sign", "--role", "organization", "--number", "62/QĐ"]);
+    cmd.arg(&f.doc).arg("-o").arg(&f.ra);
+    key(&mut cmd);
+    cases.push(("sign bad --number", cmd));
+    let mut cmd = vbdt(["sign", "--role", "organization", "--number-from", "muoi", "--out-dir"]);
+    cmd.arg(dir.join("ra")).arg(&f.doc);
+    key(&mut cmd);
+    cases.push(("sign bad --number-from", cmd));
+    let mut cmd = vbdt(["sign", "--role", "organization", "--numbers"]);
+    cmd.arg(dir.join("khong-co.txt")).arg("--out-dir").arg(dir.join("ra")).arg(&f.doc);
+    key(&mut cmd);
+    cases.push(("sign missing --numbers list", cmd));
+    let mut cmd = vbdt(["verify", "--shard", "5/2"]);
+    cmd.arg(&f.signed);
+    cases.push(("verify bad --shard (clap)", cmd));
+    let mut cmd = vbdt(["attach", "--ref", " "]);
+    cmd.arg(&f.doc).arg("-o").arg(&f.ra);
+    key(&mut cmd);
+    cases.push(("attach empty --ref", cmd));
+    let mut cmd = vbdt(["sign", "--profile"]);
+    cmd.arg(dir.join("khong-co.toml")).arg(&f.doc).arg("-o").arg(&f.ra);
+    cases.push(("sign missing --profile", cmd));
+    let mut cmd = vbdt(["sign", "--profile"]);
+    cmd.arg(&profile).arg(&f.doc).arg("-o").arg(&f.ra);
+    cases.push(("sign invalid --profile", cmd));
+    let mut cmd = vbdt(["chain", "--extract", "1", "-o"]);
+    cmd.arg(&f.ra).arg(&f.signed).arg(&f.signed);
+    cases.push(("chain --extract with two files", cmd));
+    let mut cmd = vbdt(["verify"]);
+    cmd.arg(&empty);
+    cases.push(("verify a directory without PDF", cmd));
+    for (what, cmd) in cases {
+        let out = c.run(what, lang, cmd);
+        c.code(&out, 2);
+    }
+    let mut cmd = vbdt(["verify", "--require-policy", "khong-phai-oid", "--trust"]);
+    cmd.arg(pki.root()).arg(&f.signed);
+    let out = c.run("verify bad --require-policy", lang, cmd);
+    c.code(&out, 2);
+    let mut cmd = vbdt(["chain", "--extract", "1", "-o"]);
+    cmd.arg(&f.hong).arg(&f.signed);
+    let out = c.run("chain --extract onto an existing file", lang, cmd);
+    c.code(&out, 4);
+    // `vbdt` alone shows the help (in the locale's language), not an error.
+    let mut cmd = vbdt::<[&str; 0], &str>([]);
+    cmd.env("LC_ALL", if lang == Lang::Vi { "vi_VN.UTF-8" } else { "en_US.UTF-8" });
+    let out = run(&mut cmd);
+    let said = output_text(&out);
+    assert!(said.contains(if lang == Lang::Vi { "Cách dùng:" } else { "Usage:" }) && said.contains("sign"), "vbdt alone:\n{said}");
+    if Path::new("/dev/full").exists() {
+        let mut cmd = vbdt(["man"]);
+        cmd.stdout(std::fs::OpenOptions::new().write(true).open("/dev/full").unwrap());
+        let out = c.run("man onto a full disk", lang, cmd);
+        c.code(&out, 4);
+    } else {
+        c.runs += 1; // (counted all the same: a system without /dev/full)
+    }
+    for sub in ["sign", "verify", "chain", "ltv"] {
+        let mut cmd = vbdt([sub, "--files-from"]);
+        cmd.arg(dir.join("khong-co.txt"));
+        let out = c.run(&format!("{sub} missing --files-from list"), lang, cmd);
+        c.code(&out, 4);
+    }
 }
 
 #[test]
@@ -439,6 +549,7 @@ fn every_error_and_warning_is_in_the_chosen_language_and_zone() {
     for lang in [Lang::Vi, Lang::En] {
         sign_cases(&mut c, &pki, &hsm, &f, lang);
         other_cases(&mut c, &pki, &f, lang);
+        usage_cases(&mut c, &pki, &f, lang);
     }
     // The revocation warning (sign) and failure (ltv) when the responder cannot be reached.
     pki.services_mut().stop();
@@ -454,7 +565,7 @@ fn every_error_and_warning_is_in_the_chosen_language_and_zone() {
         let out = c.run("ltv revocation not checkable", lang, cmd);
         c.code(&out, 5);
     }
-    assert_eq!(c.runs, 80, "every case ran, in both languages");
+    assert_eq!(c.runs, 126, "every case ran, in both languages");
     assert!(c.problems.is_empty(), "{} of {} runs:\n\n{}", c.problems.len(), c.runs, c.problems.join("\n\n"));
 }
 
@@ -477,4 +588,8 @@ fn the_tripwire_catches_english_and_foreign_times() {
     // Identifiers pass; the words around them do not.
     assert!(!caught("  ✓ Điều 30   signature   thuộc tính signing-certificate, digitalSignature"));
     assert!(caught("  ✓ Điều 30   signature   the signature verifies"));
+    // clap's English, and vbdt's own usage errors (issue 18).
+    assert!(caught("error: unexpected argument '--khong-co' found\n\nUsage: vbdt sign [IN.pdf]..."));
+    assert!(caught("vbdt sign: -o/--output takes one input; for several use --out-dir DIR or --suffix SUFFIX"));
+    assert!(!caught("lỗi: không có tùy chọn hay đối số '--khong-co'\n\nCách dùng: vbdt sign [IN.pdf]...\n\nXem thêm: '--help'."));
 }

@@ -109,8 +109,20 @@ pub struct TestpkiArgs {
 /// ([`lang_for`]).
 pub fn parse() -> Cli {
     let args: Vec<OsString> = std::env::args_os().collect();
-    let matches = command(lang_for(&args)).get_matches_from(args);
-    Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
+    let lang = lang_for(&args);
+    let matches = command(lang).try_get_matches_from(args).unwrap_or_else(|e| exit_with(&e, lang));
+    Cli::from_arg_matches(&matches).unwrap_or_else(|e| exit_with(&e, lang))
+}
+
+/// Help and version as clap prints them; clap's errors in the chosen language, with
+/// clap's exit code (2, a usage error).
+fn exit_with(e: &clap::Error, lang: Lang) -> ! {
+    // (`vbdt` alone: clap shows the help, already in the chosen language.)
+    if lang == Lang::En || !e.use_stderr() || e.kind() == clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+        e.exit()
+    }
+    eprint!("{}", crate::msg::clap_error_vi(e));
+    std::process::exit(e.exit_code())
 }
 
 /// The language of this run: `--lang` on the command line, else the profile's `lang`,
@@ -140,7 +152,7 @@ pub fn lang_for(args: &[OsString]) -> Lang {
         }
     }
     // An unreadable profile is reported by the command that uses it.
-    if let Some(lang) = crate::profile::Profile::load(profile.as_deref()).ok().and_then(|p| p.lang) {
+    if let Some(lang) = crate::profile::Profile::load(profile.as_deref(), false).ok().and_then(|p| p.lang) {
         return lang;
     }
     locale_lang(|v| std::env::var(v).ok()).unwrap_or(Lang::Vi)

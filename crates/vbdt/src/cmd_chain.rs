@@ -58,9 +58,15 @@ pub enum ChainFormat {
 /// Runs `vbdt chain` on each input in turn (text or JSON reports one after another);
 /// the worst exit code.
 pub fn run(args: &ChainArgs) -> exit::Outcome {
-    let Some(files) = crate::inputs::gather_for("chain", &args.files, &args.inputs) else { return exit::BAD_INPUT };
+    let Some(files) = crate::inputs::gather_for("chain", &args.files, &args.inputs, args.lang == crate::cli::Lang::Vi) else {
+        return exit::BAD_INPUT;
+    };
     if args.extract.is_some() && files.len() != 1 {
-        eprintln!("vbdt chain: --extract takes one FILE / --extract chỉ dùng với một tệp");
+        if args.lang == crate::cli::Lang::Vi {
+            eprintln!("vbdt chain: --extract chỉ dùng với một tệp");
+        } else {
+            eprintln!("vbdt chain: --extract takes one FILE");
+        }
         return exit::USAGE;
     }
     exit::worst(files.iter().map(|f| run_one(&ChainArgs { file: f.clone(), ..args.clone() })))
@@ -95,7 +101,7 @@ fn run_one(args: &ChainArgs) -> exit::Outcome {
         };
         let permissions = std::fs::metadata(&args.file).ok().map(|m| m.permissions());
         if let Err(e) = pdf_sign::write_atomically(out, &[rev], args.force, permissions) {
-            eprintln!("vbdt chain: {e}");
+            eprintln!("vbdt chain: {}", crate::msg::sign_error(&e, vi));
             return exit::BAD_INPUT;
         }
         if vi {
@@ -258,6 +264,50 @@ pub fn text(h: &History, vi: bool) -> String {
     let _ = writeln!(out, "SHA-256 {}", h.sha256);
     let _ = writeln!(out, "{} {}", t(vi, "Mức PAdES có trong tệp:", "PAdES level the file carries:"), h.level);
     let _ = writeln!(out, "{}", t(vi, "Các phiên bản (cũ nhất trước):", "Revisions (oldest first):"));
+    revisions_text(&mut out, h, vi);
+    let _ = writeln!(out, "{}", t(vi, "Chữ ký và dấu thời gian (theo thứ tự ký):", "Signatures and timestamps (signing order):"));
+    if h.signatures.is_empty() {
+        let _ = writeln!(out, "   {}", t(vi, "không có", "none"));
+    }
+    for s in &h.signatures {
+        signature_text(&mut out, s, vi);
+    }
+    let d = &h.dss;
+    if d.present {
+        let _ = writeln!(
+            out,
+            "DSS: {} {}, {} OCSP, {} CRL, {} VRI",
+            d.certs,
+            t(vi, "chứng thư chữ ký số", "certificates"),
+            d.ocsps,
+            d.crls,
+            d.vri
+        );
+    } else {
+        let _ = writeln!(out, "DSS: {}", t(vi, "không có", "none"));
+    }
+    match h.renewal_due {
+        Some(due) => {
+            let _ = writeln!(
+                out,
+                "{} {}",
+                t(
+                    vi,
+                    "Cần gia hạn (thêm dấu thời gian tài liệu mới, vbdt ltv --lta) trước:",
+                    "Renew (add a new document timestamp, vbdt ltv --lta) before:"
+                ),
+                fmt_time(due)
+            );
+        }
+        None => {
+            let _ = writeln!(out, "{}", t(vi, "Không có dấu thời gian: chưa có hạn gia hạn", "No timestamp: no renewal date"));
+        }
+    }
+    out
+}
+
+/// The revisions, oldest first, with what each adds.
+fn revisions_text(out: &mut String, h: &History, vi: bool) {
     for r in &h.revisions {
         let mut adds: Vec<String> = r
             .adds
@@ -292,86 +342,52 @@ pub fn text(h: &History, vi: bool) -> String {
             if adds.is_empty() { String::new() } else { format!(": {}", adds.join("; ")) }
         );
     }
-    let _ = writeln!(out, "{}", t(vi, "Chữ ký và dấu thời gian (theo thứ tự ký):", "Signatures and timestamps (signing order):"));
-    if h.signatures.is_empty() {
-        let _ = writeln!(out, "   {}", t(vi, "không có", "none"));
+}
+
+/// One signature or document timestamp: field, role, signer, time, path and its timestamp.
+fn signature_text(out: &mut String, s: &history::SignatureEntry, vi: bool) {
+    let kind = match s.kind {
+        SignatureKind::Signature => t(vi, "Chữ ký", "Signature"),
+        SignatureKind::DocumentTimestamp => t(vi, "Dấu thời gian tài liệu", "Document timestamp"),
+    };
+    let _ = writeln!(
+        out,
+        "● {} {} {} \"{}\"{}",
+        kind,
+        s.index,
+        t(vi, "trường", "field"),
+        s.field,
+        s.revision.map(|r| format!(", {} {r}", t(vi, "phủ phiên bản", "covers revision"))).unwrap_or_default()
+    );
+    if s.kind == SignatureKind::Signature {
+        let _ = writeln!(out, "   {} {}", t(vi, "vai trò:", "role:"), role_name(s.role, vi));
     }
-    for s in &h.signatures {
-        let kind = match s.kind {
-            SignatureKind::Signature => t(vi, "Chữ ký", "Signature"),
-            SignatureKind::DocumentTimestamp => t(vi, "Dấu thời gian tài liệu", "Document timestamp"),
-        };
-        let _ = writeln!(
-            out,
-            "● {} {} {} \"{}\"{}",
-            kind,
-            s.index,
-            t(vi, "trường", "field"),
-            s.field,
-            s.revision.map(|r| format!(", {} {r}", t(vi, "phủ phiên bản", "covers revision"))).unwrap_or_default()
-        );
+    let _ = writeln!(
+        out,
+        "   {} {}",
         if s.kind == SignatureKind::Signature {
-            let _ = writeln!(out, "   {} {}", t(vi, "vai trò:", "role:"), role_name(s.role, vi));
-        }
+            t(vi, "người ký:", "signer:")
+        } else {
+            t(vi, "đơn vị cấp dấu thời gian:", "TSA:")
+        },
+        s.signer.clone().unwrap_or_else(|| t(vi, "không rõ", "unknown"))
+    );
+    let _ = writeln!(out, "   {} {} ({})", t(vi, "thời điểm:", "time:"), opt_time(s.signing_time, vi), source_name(s.time_source, vi));
+    let _ = writeln!(out, "   VRI: {}", if s.has_vri { t(vi, "có", "present") } else { t(vi, "không có", "none") });
+    if let Some(e) = &s.error {
+        let _ = writeln!(out, "   {} {e}", t(vi, "lỗi:", "error:"));
+    }
+    let _ = writeln!(out, "   {}", t(vi, "đường dẫn chứng thực:", "certification path:"));
+    path_text(out, &s.path, "   ", vi);
+    if let Some(ts) = &s.timestamp {
         let _ = writeln!(
             out,
-            "   {} {}",
-            if s.kind == SignatureKind::Signature {
-                t(vi, "người ký:", "signer:")
-            } else {
-                t(vi, "đơn vị cấp dấu thời gian:", "TSA:")
-            },
-            s.signer.clone().unwrap_or_else(|| t(vi, "không rõ", "unknown"))
+            "   {} {} {} {}",
+            t(vi, "dấu thời gian chữ ký:", "signature timestamp:"),
+            fmt_time(ts.time),
+            t(vi, "do", "by"),
+            ts.tsa.clone().unwrap_or_default()
         );
-        let _ = writeln!(out, "   {} {} ({})", t(vi, "thời điểm:", "time:"), opt_time(s.signing_time, vi), source_name(s.time_source, vi));
-        let _ = writeln!(out, "   VRI: {}", if s.has_vri { t(vi, "có", "present") } else { t(vi, "không có", "none") });
-        if let Some(e) = &s.error {
-            let _ = writeln!(out, "   {} {e}", t(vi, "lỗi:", "error:"));
-        }
-        let _ = writeln!(out, "   {}", t(vi, "đường dẫn chứng thực:", "certification path:"));
-        path_text(&mut out, &s.path, "   ", vi);
-        if let Some(ts) = &s.timestamp {
-            let _ = writeln!(
-                out,
-                "   {} {} {} {}",
-                t(vi, "dấu thời gian chữ ký:", "signature timestamp:"),
-                fmt_time(ts.time),
-                t(vi, "do", "by"),
-                ts.tsa.clone().unwrap_or_default()
-            );
-            path_text(&mut out, &ts.path, "   ", vi);
-        }
+        path_text(out, &ts.path, "   ", vi);
     }
-    let d = &h.dss;
-    if d.present {
-        let _ = writeln!(
-            out,
-            "DSS: {} {}, {} OCSP, {} CRL, {} VRI",
-            d.certs,
-            t(vi, "chứng thư chữ ký số", "certificates"),
-            d.ocsps,
-            d.crls,
-            d.vri
-        );
-    } else {
-        let _ = writeln!(out, "DSS: {}", t(vi, "không có", "none"));
-    }
-    match h.renewal_due {
-        Some(due) => {
-            let _ = writeln!(
-                out,
-                "{} {}",
-                t(
-                    vi,
-                    "Cần gia hạn (thêm dấu thời gian tài liệu mới, vbdt ltv --lta) trước:",
-                    "Renew (add a new document timestamp, vbdt ltv --lta) before:"
-                ),
-                fmt_time(due)
-            );
-        }
-        None => {
-            let _ = writeln!(out, "{}", t(vi, "Không có dấu thời gian: chưa có hạn gia hạn", "No timestamp: no renewal date"));
-        }
-    }
-    out
 }

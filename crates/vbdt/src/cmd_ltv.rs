@@ -349,7 +349,7 @@ fn extend_one(job: &crate::signing::Job, settings: &Settings, force: bool) -> Re
 
 pub fn run(args: &LtvArgs) -> exit::Outcome {
     let vi = matches!(args.lang, crate::cli::Lang::Vi);
-    let Some(files) = crate::inputs::gather_for("ltv", &args.files, &args.inputs) else { return exit::BAD_INPUT };
+    let Some(files) = crate::inputs::gather_for("ltv", &args.files, &args.inputs, vi) else { return exit::BAD_INPUT };
     let jobs = match plan(&files, &args.out, vi) {
         Ok(j) => j,
         Err(e) => {
@@ -360,7 +360,7 @@ pub fn run(args: &LtvArgs) -> exit::Outcome {
     let mut trust = chain_check::TrustStore::new();
     if args.trust.is_empty() {
         if let Err(e) = trust.add_profile("vgca") {
-            eprintln!("vbdt ltv: {e}");
+            eprintln!("vbdt ltv: {}", crate::msg::trust_error(&e, vi));
             return exit::BAD_INPUT;
         }
     } else {
@@ -414,7 +414,11 @@ pub fn run(args: &LtvArgs) -> exit::Outcome {
     let pool = match rayon::ThreadPoolBuilder::new().num_threads(args.jobs.unwrap_or(0)).build() {
         Ok(p) => p,
         Err(e) => {
-            eprintln!("vbdt ltv: cannot start worker threads: {e}");
+            if vi {
+                eprintln!("vbdt ltv: không khởi động được các luồng xử lý: {e}");
+            } else {
+                eprintln!("vbdt ltv: cannot start worker threads: {e}");
+            }
             return exit::USAGE;
         }
     };

@@ -91,6 +91,8 @@ pub enum RoleArg {
     Organization,
 }
 
+/// Runs `vbdt sign`: the profile merged in, the image and the jobs planned, the key
+/// opened, then every file prepared ([`Prep`]) and signed in a batch.
 pub fn run(args: &SignArgs) -> exit::Outcome {
     let (profile, key_args) = match signing::with_profile("sign", &args.key) {
         Ok(p) => p,
@@ -99,81 +101,17 @@ pub fn run(args: &SignArgs) -> exit::Outcome {
     let mut args = args.clone();
     args.key = key_args;
     let args = &args;
-    // The profile's image for the role, unless the flags say otherwise.
-    let profile_image = match args.role {
-        RoleArg::Personal => profile.personal.image.as_deref(),
-        RoleArg::Organization => profile.organization.seal.as_deref(),
+    let (image_path, seal_size) = match image_and_size(args, &profile) {
+        Ok(x) => x,
+        Err(code) => return code,
     };
-    let image_path = if args.invisible { None } else { args.image.clone().or_else(|| profile_image.map(|p| profile.resolve(p))) };
-    if image_path.is_none() && (args.place.is_some() || args.signer_name.is_some() || args.page.is_some() || args.seal_size.is_some()) {
-        eprintln!(
-            "vbdt sign: {}",
-            if args.key.vi() {
-                "--place, --signer-name, --page và --seal-size dùng để đặt ảnh: hãy cho --image PNG (hoặc khai báo ảnh trong hồ sơ cấu hình)"
-            } else {
-                "--place, --signer-name, --page and --seal-size place an image: give --image PNG (or one in the profile)"
-            }
-        );
-        return exit::USAGE;
-    }
-    let seal_size = match (args.seal_size, &profile.organization.seal_size) {
-        (Some(s), _) => Some(s),
-        (None, Some(s)) => match parse_mm(s) {
-            Ok(v) => Some(v),
-            Err(e) => {
-                eprintln!("vbdt sign: the profile's organization.seal_size: {e}");
-                return exit::USAGE;
-            }
-        },
-        (None, None) => None,
+    let (jobs, numbers) = match plan_jobs(args, &profile) {
+        Ok(x) => x,
+        Err(code) => return code,
     };
-    let number_args = crate::issuing::NumberArgs {
-        number: args.number.clone(),
-        number_from: args.number_from.clone(),
-        numbers: args.numbers.clone(),
-        // The profile's number list: for the clerk's organization signatures, when no number flag is given.
-        default_numbers: match args.role {
-            RoleArg::Organization => profile.issue.numbers.as_deref().map(|p| profile.resolve(p)),
-            RoleArg::Personal => None,
-        },
-    };
-    if number_args.any() && !matches!(args.role, RoleArg::Organization) {
-        eprintln!(
-            "vbdt sign: --number, --number-from and --numbers go with --role organization (the clerk assigns the number) / \
-             --number, --number-from, --numbers chỉ dùng với --role organization (văn thư cấp số)"
-        );
-        return exit::USAGE;
-    }
-    let Some(inputs) = crate::inputs::gather_for("sign", &args.inputs, &args.gather) else { return exit::BAD_INPUT };
-    let (inputs, numbers) = match crate::issuing::plan_numbers(&inputs, &number_args) {
-        Ok(p) => p,
-        Err(e) => {
-            eprintln!("vbdt sign: {e:#}");
-            return exit::USAGE;
-        }
-    };
-    let jobs = match signing::plan(&inputs, &args.out, args.key.vi()) {
-        Ok(j) => j,
-        Err(e) => {
-            eprintln!("vbdt sign: {e:#}");
-            return exit::USAGE;
-        }
-    };
-    let image = match &image_path {
-        Some(path) => match std::fs::read(path) {
-            Err(e) => {
-                eprintln!("vbdt sign: {}", crate::msg::unreadable_file(path, &e, args.key.vi()));
-                return exit::BAD_INPUT;
-            }
-            Ok(b) => match StampImage::from_bytes(&b) {
-                Ok(img) => Some(img),
-                Err(e) => {
-                    eprintln!("vbdt sign: {}: {}", path.display(), crate::msg::layout(&e, args.key.vi()));
-                    return exit::BAD_INPUT;
-                }
-            },
-        },
-        None => None,
+    let image = match read_image(image_path.as_deref(), args.key.vi()) {
+        Ok(i) => i,
+        Err(code) => return code,
     };
     // Remote signing (--csc) has its own key and batch (remote.rs); the rest is shared.
     let remote = match &args.key.csc {
@@ -195,81 +133,215 @@ pub fn run(args: &SignArgs) -> exit::Outcome {
         (None, Some(l)) => l.as_ref(),
         (None, None) => return exit::USAGE,
     };
-    let role = match args.role {
-        RoleArg::Personal => Role::Personal,
-        RoleArg::Organization => Role::Organization,
+    let prep = match Prep::new(args, &profile, key, image, &numbers, seal_size) {
+        Ok(p) => p,
+        Err(code) => return code,
     };
-    let mut base = args.key.sign_options(role);
-    base.field_name = args.field.clone();
-    let signer_name = args
-        .signer_name
-        .clone()
-        .or_else(|| profile.personal.name.clone())
-        .or_else(|| key.chain().first().and_then(chain_check::cert::common_name))
-        .unwrap_or_default();
-    let vi = args.key.vi();
-    let check_opts = match role {
-        Role::Organization => match crate::issuing::check_options(&args.key) {
-            Ok(o) => Some(o),
+    let prepare = |job: &signing::Job, input: &[u8]| prep.prepare(job, input);
+    match &remote {
+        Some(r) => crate::remote::run_batch("sign", &jobs, args.out.force, r, &args.key, &prepare),
+        None => signing::run_batch("sign", &jobs, args.out.force, key, &args.key, &prepare),
+    }
+}
+
+/// The image to place (the flags', else the profile's for the role; none with
+/// `--invisible`) and the seal's size; refuses placement flags without an image.
+fn image_and_size(args: &SignArgs, profile: &crate::profile::Profile) -> Result<(Option<PathBuf>, Option<f32>), exit::Outcome> {
+    let profile_image = match args.role {
+        RoleArg::Personal => profile.personal.image.as_deref(),
+        RoleArg::Organization => profile.organization.seal.as_deref(),
+    };
+    let image_path = if args.invisible { None } else { args.image.clone().or_else(|| profile_image.map(|p| profile.resolve(p))) };
+    if image_path.is_none() && (args.place.is_some() || args.signer_name.is_some() || args.page.is_some() || args.seal_size.is_some()) {
+        eprintln!(
+            "vbdt sign: {}",
+            if args.key.vi() {
+                "--place, --signer-name, --page và --seal-size dùng để đặt ảnh: hãy cho --image PNG (hoặc khai báo ảnh trong hồ sơ cấu hình)"
+            } else {
+                "--place, --signer-name, --page and --seal-size place an image: give --image PNG (or one in the profile)"
+            }
+        );
+        return Err(exit::USAGE);
+    }
+    let seal_size = match (args.seal_size, &profile.organization.seal_size) {
+        (Some(s), _) => Some(s),
+        (None, Some(s)) => match parse_mm(s) {
+            Ok(v) => Some(v),
             Err(e) => {
-                eprintln!("vbdt sign: {e:#}");
-                return exit::BAD_INPUT;
+                if args.key.vi() {
+                    eprintln!("vbdt sign: organization.seal_size trong hồ sơ cấu hình không hợp lệ: {s}");
+                } else {
+                    eprintln!("vbdt sign: the profile's organization.seal_size: {e}");
+                }
+                return Err(exit::USAGE);
             }
         },
-        Role::Personal => None,
+        (None, None) => None,
     };
-    let fill_font = match stamp_layout::TextFont::choose(profile.text.font.as_ref().map(|p| profile.resolve(p)).as_deref()) {
-        Ok(f) => f,
-        Err(e) => {
-            eprintln!("vbdt sign: {}", crate::msg::layout(&e, vi));
-            return exit::BAD_INPUT;
+    Ok((image_path, seal_size))
+}
+
+/// The inputs gathered, their numbers (the clerk's, for organization signatures) and
+/// one job per input.
+fn plan_jobs(args: &SignArgs, profile: &crate::profile::Profile) -> Result<(Vec<signing::Job>, Numbers), exit::Outcome> {
+    let number_args = crate::issuing::NumberArgs {
+        number: args.number.clone(),
+        number_from: args.number_from.clone(),
+        numbers: args.numbers.clone(),
+        // The profile's number list: for the clerk's organization signatures, when no number flag is given.
+        default_numbers: match args.role {
+            RoleArg::Organization => profile.issue.numbers.as_deref().map(|p| profile.resolve(p)),
+            RoleArg::Personal => None,
+        },
+        vi: args.key.vi(),
+    };
+    if number_args.any() && !matches!(args.role, RoleArg::Organization) {
+        if args.key.vi() {
+            eprintln!("vbdt sign: --number, --number-from, --numbers chỉ dùng với --role organization (văn thư cấp số)");
+        } else {
+            eprintln!("vbdt sign: --number, --number-from and --numbers go with --role organization (the clerk assigns the number)");
         }
-    };
-    let prepare = |job: &signing::Job, input: &[u8]| -> signing::Prepared {
-        let mut opts = base.clone();
+        return Err(exit::USAGE);
+    }
+    let Some(inputs) = crate::inputs::gather_for("sign", &args.inputs, &args.gather, args.key.vi()) else { return Err(exit::BAD_INPUT) };
+    let (inputs, numbers) = crate::issuing::plan_numbers(&inputs, &number_args).map_err(|e| {
+        eprintln!("vbdt sign: {e:#}");
+        exit::USAGE
+    })?;
+    let jobs = signing::plan(&inputs, &args.out, args.key.vi()).map_err(|e| {
+        eprintln!("vbdt sign: {e:#}");
+        exit::USAGE
+    })?;
+    Ok((jobs, numbers))
+}
+
+/// The image file read and decoded, if one is to be placed.
+fn read_image(path: Option<&std::path::Path>, vi: bool) -> Result<Option<StampImage>, exit::Outcome> {
+    let Some(path) = path else { return Ok(None) };
+    let bytes = std::fs::read(path).map_err(|e| {
+        eprintln!("vbdt sign: {}", crate::msg::unreadable_file(path, &e, vi));
+        exit::BAD_INPUT
+    })?;
+    StampImage::from_bytes(&bytes).map(Some).map_err(|e| {
+        eprintln!("vbdt sign: {}: {}", path.display(), crate::msg::layout(&e, vi));
+        exit::BAD_INPUT
+    })
+}
+
+/// Each input's number, from `--number`, `--number-from`, `--numbers` or the profile.
+type Numbers = std::collections::HashMap<PathBuf, String>;
+
+/// What every file of the batch is prepared with: the options, the clerk's check (for
+/// organization signatures), the image and where it goes.
+struct Prep<'a> {
+    args: &'a SignArgs,
+    role: Role,
+    base: pdf_sign::SignOptions,
+    check_opts: Option<pdf_verify::VerifyOptions>,
+    fill_font: stamp_layout::TextFont,
+    image: Option<StampImage>,
+    numbers: &'a Numbers,
+    signer_name: String,
+    seal_size: Option<f32>,
+    vi: bool,
+}
+
+impl<'a> Prep<'a> {
+    fn new(
+        args: &'a SignArgs,
+        profile: &crate::profile::Profile,
+        key: &dyn pdf_sign::KeySource,
+        image: Option<StampImage>,
+        numbers: &'a Numbers,
+        seal_size: Option<f32>,
+    ) -> Result<Prep<'a>, exit::Outcome> {
+        let vi = args.key.vi();
+        let role = match args.role {
+            RoleArg::Personal => Role::Personal,
+            RoleArg::Organization => Role::Organization,
+        };
+        let mut base = args.key.sign_options(role);
+        base.field_name = args.field.clone();
+        let signer_name = args
+            .signer_name
+            .clone()
+            .or_else(|| profile.personal.name.clone())
+            .or_else(|| key.chain().first().and_then(chain_check::cert::common_name))
+            .unwrap_or_default();
+        let check_opts = match role {
+            Role::Organization => match crate::issuing::check_options(&args.key) {
+                Ok(o) => Some(o),
+                Err(e) => {
+                    eprintln!("vbdt sign: {e:#}");
+                    return Err(exit::BAD_INPUT);
+                }
+            },
+            Role::Personal => None,
+        };
+        let fill_font = stamp_layout::TextFont::choose(profile.text.font.as_ref().map(|p| profile.resolve(p)).as_deref()).map_err(|e| {
+            eprintln!("vbdt sign: {}", crate::msg::layout(&e, vi));
+            exit::BAD_INPUT
+        })?;
+        Ok(Prep { args, role, base, check_opts, fill_font, image, numbers, signer_name, seal_size, vi })
+    }
+
+    /// One file's options and warnings: blanks reserved (personal) or the clerk's check
+    /// and fills (organization), then the image placed.
+    fn prepare(&self, job: &signing::Job, input: &[u8]) -> signing::Prepared {
+        let vi = self.vi;
+        let mut opts = self.base.clone();
         opts.signing_time = time::OffsetDateTime::now_utc();
         let mut warnings = Vec::new();
-        match &check_opts {
+        match &self.check_opts {
             None => {
                 let (blanks, w) = crate::issuing::blanks_to_reserve(input, vi);
                 opts.reserve_blanks = blanks;
                 warnings.extend(w);
             }
-            Some(check) => {
-                let name = job.input.display().to_string();
-                let checked = match (crate::issuing::clerk_check(input, &name, check, image.is_some(), vi), &args.override_check) {
-                    (Ok(c), _) => c,
-                    (Err(SignError::ClerkCheck(why)), Some(reason)) => {
-                        // Signed all the same, as the clerk decided: said here and in the file.
-                        warnings.push(if vi {
-                            format!("văn thư kiểm tra (S12) từ chối văn bản nhưng được bỏ qua theo --override-check ({reason}): {why}")
-                        } else {
-                            format!("the clerk's check (S12) refuses the document, overridden with --override-check ({reason}): {why}")
-                        });
-                        opts.check_override = Some(reason.clone());
-                        crate::issuing::Checked::default()
-                    }
-                    (Err(e), _) => return Err(e),
-                };
-                warnings.extend(checked.warnings);
-                let number = numbers.get(&job.input).map(String::as_str);
-                opts.fill_fields = crate::issuing::fills(input, checked.personal_signed, number, opts.signing_time, &fill_font, vi)?;
-            }
+            Some(check) => self.clerk(job, input, check, &mut opts, &mut warnings)?,
         }
-        let Some(img) = &image else { return Ok((opts, warnings)) };
-        let placed = match (args.place, role) {
+        let Some(img) = &self.image else { return Ok((opts, warnings)) };
+        let placed = match (self.args.place, self.role) {
             (Some(place), Role::Personal) => stamp_layout::explicit(input, img, place, Some(ColorCheck::Blue)),
             (Some(place), _) => stamp_layout::explicit(input, img, place, Some(ColorCheck::Red)),
-            (None, Role::Personal) => stamp_layout::personal(input, img, &signer_name, args.page),
-            (None, _) => stamp_layout::organization(input, img, seal_size),
+            (None, Role::Personal) => stamp_layout::personal(input, img, &self.signer_name, self.args.page),
+            (None, _) => stamp_layout::organization(input, img, self.seal_size),
         }
         .map_err(SignError::Appearance)?;
         opts.appearance = placed.appearance;
         warnings.extend(placed.warnings.iter().map(|w| crate::msg::layout_warning(w, vi)));
         Ok((opts, warnings))
-    };
-    match &remote {
-        Some(r) => crate::remote::run_batch("sign", &jobs, args.out.force, r, &args.key, &prepare),
-        None => signing::run_batch("sign", &jobs, args.out.force, key, &args.key, &prepare),
+    }
+
+    /// The clerk's check (S12; overridable with `--override-check`) and the number and
+    /// date filled in.
+    fn clerk(
+        &self,
+        job: &signing::Job,
+        input: &[u8],
+        check: &pdf_verify::VerifyOptions,
+        opts: &mut pdf_sign::SignOptions,
+        warnings: &mut Vec<String>,
+    ) -> Result<(), SignError> {
+        let vi = self.vi;
+        let name = job.input.display().to_string();
+        let checked = match (crate::issuing::clerk_check(input, &name, check, self.image.is_some(), vi), &self.args.override_check) {
+            (Ok(c), _) => c,
+            (Err(SignError::ClerkCheck(why)), Some(reason)) => {
+                // Signed all the same, as the clerk decided: said here and in the file.
+                warnings.push(if vi {
+                    format!("văn thư kiểm tra (S12) từ chối văn bản nhưng được bỏ qua theo --override-check ({reason}): {why}")
+                } else {
+                    format!("the clerk's check (S12) refuses the document, overridden with --override-check ({reason}): {why}")
+                });
+                opts.check_override = Some(reason.clone());
+                crate::issuing::Checked::default()
+            }
+            (Err(e), _) => return Err(e),
+        };
+        warnings.extend(checked.warnings);
+        let number = self.numbers.get(&job.input).map(String::as_str);
+        opts.fill_fields = crate::issuing::fills(input, checked.personal_signed, number, opts.signing_time, &self.fill_font, vi)?;
+        Ok(())
     }
 }

@@ -166,7 +166,9 @@ fn options(args: &VerifyArgs) -> Result<VerifyOptions, (exit::Outcome, String)> 
         profiles.push(TrustProfile::Vgca);
     }
     for p in profiles {
-        trust.add_profile(p.name()).map_err(|e| (exit::BAD_INPUT, format!("trust profile {}: {e}", p.name())))?;
+        trust
+            .add_profile(p.name())
+            .map_err(|e| (exit::BAD_INPUT, format!("--trust-profile {}: {}", p.name(), crate::msg::trust_error(&e, vi))))?;
     }
     if !args.trust.is_empty() {
         let anchors = crate::trust_args::certificates("trust", &args.trust, vi).map_err(|e| (exit::BAD_INPUT, e))?;
@@ -175,8 +177,10 @@ fn options(args: &VerifyArgs) -> Result<VerifyOptions, (exit::Outcome, String)> 
             .iter()
             .map(|p| chain_check::trust::parse_policy(p))
             .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| (exit::USAGE, format!("--require-policy: {e}")))?;
-        trust.add_as(anchors, args.trust_as.map(TrustProfile::name), policies).map_err(|e| (exit::USAGE, format!("--trust-as: {e}")))?;
+            .map_err(|e| (exit::USAGE, format!("--require-policy: {}", crate::msg::trust_error(&e, vi))))?;
+        trust
+            .add_as(anchors, args.trust_as.map(TrustProfile::name), policies)
+            .map_err(|e| (exit::USAGE, format!("--trust-as: {}", crate::msg::trust_error(&e, vi))))?;
     }
     let extra_certs = crate::trust_args::certificates("certs", &args.certs, vi).map_err(|e| (exit::BAD_INPUT, e))?;
     let crls = crate::trust_args::crls(&args.crl, vi).map_err(|e| (exit::BAD_INPUT, e))?;
@@ -233,9 +237,13 @@ fn options(args: &VerifyArgs) -> Result<VerifyOptions, (exit::Outcome, String)> 
 
 /// Runs `vbdt verify`; returns the exit code.
 pub fn run(args: &VerifyArgs) -> exit::Outcome {
-    let gathered = match crate::inputs::gather(&args.files, &args.inputs) {
+    let gathered = match crate::inputs::gather(&args.files, &args.inputs, args.lang == crate::cli::Lang::Vi) {
         Ok(files) if files.is_empty() && args.inputs.shard.is_none() => {
-            eprintln!("vbdt verify: no input file (the directories and lists given name no PDF file)");
+            if args.lang == crate::cli::Lang::Vi {
+                eprintln!("vbdt verify: không có tệp đầu vào (các thư mục và danh sách đã cho không có tệp PDF nào)");
+            } else {
+                eprintln!("vbdt verify: no input file (the directories and lists given name no PDF file)");
+            }
             return exit::USAGE;
         }
         Ok(files) => files,
@@ -261,7 +269,10 @@ pub fn run(args: &VerifyArgs) -> exit::Outcome {
     let pool = match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
         Ok(pool) => pool,
         Err(e) => {
-            eprintln!("vbdt verify: cannot start {threads} worker threads: {e}");
+            match lang {
+                Lang::Vi => eprintln!("vbdt verify: không khởi động được {threads} luồng xử lý: {e}"),
+                Lang::En => eprintln!("vbdt verify: cannot start {threads} worker threads: {e}"),
+            }
             return exit::USAGE;
         }
     };
@@ -314,7 +325,11 @@ pub fn run(args: &VerifyArgs) -> exit::Outcome {
     match written {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("vbdt verify: cannot write the report: {e}");
+            if args.lang == crate::cli::Lang::Vi {
+                eprintln!("vbdt verify: không ghi được báo cáo: {}", crate::msg::io(&e, true));
+            } else {
+                eprintln!("vbdt verify: cannot write the report: {}", crate::msg::io(&e, false));
+            }
             exit::BAD_INPUT
         }
     }

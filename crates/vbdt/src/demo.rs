@@ -6,7 +6,6 @@
 
 use std::path::PathBuf;
 
-use anyhow::Context;
 use pdf_sign::{P12Key, PrecheckOptions, Role, SignOptions};
 
 use crate::testpki::{self, TestPkiOptions};
@@ -38,7 +37,10 @@ pub fn run(args: &DemoArgs) -> anyhow::Result<crate::exit::Outcome> {
             std::fs::create_dir_all(d).map_err(crate::msg::FileOp::new(crate::msg::Op::Create, d))?;
             d.clone()
         }
-        None => tempfile::Builder::new().prefix("vbdt-demo-").tempdir().context("cannot make a temporary directory")?.keep(),
+        None => {
+            let tmp = std::env::temp_dir();
+            tempfile::Builder::new().prefix("vbdt-demo-").tempdir().map_err(crate::msg::FileOp::new(crate::msg::Op::Create, &tmp))?.keep()
+        }
     };
     let pki_dir = dir.join("pki");
     say("1. Tạo hạ tầng khóa công khai thử nghiệm (chỉ để thử)…", "1. Making a throwaway test PKI…");
@@ -123,6 +125,13 @@ pub fn run(args: &DemoArgs) -> anyhow::Result<crate::exit::Outcome> {
     let today = time::OffsetDateTime::now_utc().to_offset(stamp_layout::VIETNAM).date();
     let code = verify_signed(&signed_out, &pki.root(), &[pki.crl("root"), pki.crl("ca")], today, args.lang)?;
 
+    summary(vi, &dir, [&original, &personal_out, &signed_out, &pki_dir], &pki, today);
+    Ok(code)
+}
+
+/// Where the demo's files are, and the command that verifies the result again.
+fn summary(vi: bool, dir: &std::path::Path, files: [&PathBuf; 4], pki: &test_pki::TestPkiFiles, today: time::Date) {
+    let [original, personal_out, signed_out, pki_dir] = files;
     println!();
     if vi {
         println!("Thư mục: {}", dir.display());
@@ -151,7 +160,6 @@ pub fn run(args: &DemoArgs) -> anyhow::Result<crate::exit::Outcome> {
             signed_out.display()
         );
     }
-    Ok(code)
 }
 
 /// Verifies the demo's output with the trust anchor and CRL of the test PKI. The demo

@@ -39,7 +39,9 @@ pub struct Shard {
 }
 
 pub fn parse_shard(s: &str) -> Result<Shard, String> {
-    let bad = || format!("{s:?} is not K/N with 1 ≤ K ≤ N (e.g. 2/4) / không phải K/N với 1 ≤ K ≤ N (ví dụ 2/4)");
+    // clap shows this after its own words (in English; in Vietnamese it says the value is
+    // not valid, without this reason).
+    let bad = || format!("{s:?} is not K/N with 1 ≤ K ≤ N (e.g. 2/4)");
     let (k, n) = s.split_once('/').ok_or_else(bad)?;
     let (k, n) = (k.trim().parse::<u64>().map_err(|_| bad())?, n.trim().parse::<u64>().map_err(|_| bad())?);
     if k == 0 || n == 0 || k > n {
@@ -68,13 +70,13 @@ fn is_pdf(path: &Path) -> bool {
 
 /// The PDF files of `dir` (and, when `recursive`, of its subdirectories, not following
 /// links to directories), sorted by path.
-fn pdfs_in(dir: &Path, recursive: bool, out: &mut Vec<PathBuf>) -> Result<(), String> {
-    let entries = std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+fn pdfs_in(dir: &Path, recursive: bool, out: &mut Vec<PathBuf>, vi: bool) -> Result<(), String> {
+    let entries = std::fs::read_dir(dir).map_err(|e| format!("{}: {}", dir.display(), crate::msg::io(&e, vi)))?;
     let mut found = Vec::new();
     for entry in entries {
-        let entry = entry.map_err(|e| format!("{}: {e}", dir.display()))?;
+        let entry = entry.map_err(|e| format!("{}: {}", dir.display(), crate::msg::io(&e, vi)))?;
         let path = entry.path();
-        let kind = entry.file_type().map_err(|e| format!("{}: {e}", path.display()))?;
+        let kind = entry.file_type().map_err(|e| format!("{}: {}", path.display(), crate::msg::io(&e, vi)))?;
         if kind.is_dir() {
             if recursive {
                 found.push((path, true));
@@ -86,7 +88,7 @@ fn pdfs_in(dir: &Path, recursive: bool, out: &mut Vec<PathBuf>) -> Result<(), St
     found.sort();
     for (path, is_dir) in found {
         if is_dir {
-            pdfs_in(&path, recursive, out)?;
+            pdfs_in(&path, recursive, out, vi)?;
         } else {
             out.push(path);
         }
@@ -106,16 +108,23 @@ fn parse_list(bytes: &[u8], null: bool) -> Vec<PathBuf> {
         .collect()
 }
 
-fn read_list(list: &Path) -> Result<Vec<u8>, String> {
+fn read_list(list: &Path, vi: bool) -> Result<Vec<u8>, String> {
     let mut bytes = Vec::new();
     let read = if list == Path::new("-") {
         std::io::stdin().lock().take(MAX_LIST + 1).read_to_end(&mut bytes)
     } else {
         std::fs::File::open(list).and_then(|f| f.take(MAX_LIST + 1).read_to_end(&mut bytes))
     };
-    let name = if list == Path::new("-") { "standard input".to_string() } else { list.display().to_string() };
-    read.map_err(|e| format!("--files-from {name}: {e}"))?;
+    let name = match (list == Path::new("-"), vi) {
+        (true, true) => "đầu vào chuẩn".to_string(),
+        (true, false) => "standard input".to_string(),
+        (false, _) => list.display().to_string(),
+    };
+    read.map_err(|e| format!("--files-from {name}: {}", crate::msg::io(&e, vi)))?;
     if bytes.len() as u64 > MAX_LIST {
+        if vi {
+            return Err(format!("--files-from {name}: dài quá {MAX_LIST} byte"));
+        }
         return Err(format!("--files-from {name}: longer than {MAX_LIST} bytes"));
     }
     Ok(bytes)
@@ -124,15 +133,15 @@ fn read_list(list: &Path) -> Result<Vec<u8>, String> {
 /// Every input: `given` (a directory stands for its PDF files), then the list's paths,
 /// then only those of the shard. A directory that cannot be read, or a list, is an error
 /// (one line naming it); files are not opened here.
-pub fn gather(given: &[PathBuf], args: &InputArgs) -> Result<Vec<PathBuf>, String> {
+pub fn gather(given: &[PathBuf], args: &InputArgs, vi: bool) -> Result<Vec<PathBuf>, String> {
     let mut all = Vec::new();
     let listed = match &args.files_from {
-        Some(list) => parse_list(&read_list(list)?, args.null),
+        Some(list) => parse_list(&read_list(list, vi)?, args.null),
         None => Vec::new(),
     };
     for path in given.iter().chain(listed.iter()) {
         if path.is_dir() {
-            pdfs_in(path, args.recursive, &mut all)?;
+            pdfs_in(path, args.recursive, &mut all, vi)?;
         } else {
             all.push(path.clone());
         }
@@ -144,8 +153,8 @@ pub fn gather(given: &[PathBuf], args: &InputArgs) -> Result<Vec<PathBuf>, Strin
 }
 
 /// [`gather`] for `vbdt COMMAND`: the error said on stderr (one line), None.
-pub fn gather_for(command: &str, given: &[PathBuf], args: &InputArgs) -> Option<Vec<PathBuf>> {
-    gather(given, args).map_err(|e| eprintln!("vbdt {command}: {e}")).ok()
+pub fn gather_for(command: &str, given: &[PathBuf], args: &InputArgs, vi: bool) -> Option<Vec<PathBuf>> {
+    gather(given, args, vi).map_err(|e| eprintln!("vbdt {command}: {e}")).ok()
 }
 
 #[cfg(test)]
@@ -195,14 +204,14 @@ mod tests {
         let list = d.join("list.txt");
         std::fs::write(&list, "x.pdf\n").unwrap();
         let flat = InputArgs { files_from: Some(list.clone()), ..InputArgs::default() };
-        assert_eq!(gather(&[d.to_path_buf()], &flat).unwrap(), vec![d.join("a.PDF"), d.join("b.pdf"), PathBuf::from("x.pdf")]);
+        assert_eq!(gather(&[d.to_path_buf()], &flat, false).unwrap(), vec![d.join("a.PDF"), d.join("b.pdf"), PathBuf::from("x.pdf")]);
         let deep = InputArgs { recursive: true, ..InputArgs::default() };
         assert_eq!(
-            gather(&[d.to_path_buf(), PathBuf::from("y.pdf")], &deep).unwrap(),
+            gather(&[d.to_path_buf(), PathBuf::from("y.pdf")], &deep, false).unwrap(),
             vec![d.join("a.PDF"), d.join("b.pdf"), d.join("sub/c.pdf"), d.join("sub/deeper/d.pdf"), PathBuf::from("y.pdf")]
         );
         let missing = InputArgs { files_from: Some(d.join("none.txt")), ..InputArgs::default() };
-        let e = gather(&[], &missing).unwrap_err();
+        let e = gather(&[], &missing, false).unwrap_err();
         assert!(e.contains("none.txt") && !e.contains('\n'), "{e}");
     }
 }

@@ -9,7 +9,7 @@
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
-use anyhow::{bail, Context};
+use anyhow::bail;
 use pdf_sign::{FieldFill, SignError};
 use pdf_verify::signatures::{Role, SignatureKind};
 use pdf_verify::verdict::{CheckStatus, Verdict};
@@ -30,7 +30,7 @@ fn say(vi: bool, en: String, vi_text: String) -> String {
 
 /// A number as a clerk writes it: starts with a digit; digits, letters, `/`, `-`, `.`; at
 /// most 24 characters (the blank is narrow anyway).
-pub fn check_number(n: &str) -> Result<(), String> {
+pub fn check_number(n: &str, vi: bool) -> Result<(), String> {
     let ok = !n.is_empty()
         && n.len() <= 24
         && n.starts_with(|c: char| c.is_ascii_digit())
@@ -38,9 +38,10 @@ pub fn check_number(n: &str) -> Result<(), String> {
     if ok {
         Ok(())
     } else {
-        Err(format!(
-            "{n:?} is not a document number (a digit first, then digits, letters, '/', '-' or '.'; at most 24) / \
-             {n:?} không phải số văn bản (bắt đầu bằng chữ số; chỉ gồm chữ số, chữ cái, '/', '-', '.'; tối đa 24 ký tự)"
+        Err(say(
+            vi,
+            format!("{n:?} is not a document number (a digit first, then digits, letters, '/', '-' or '.'; at most 24)"),
+            format!("{n:?} không phải số văn bản (bắt đầu bằng chữ số; chỉ gồm chữ số, chữ cái, '/', '-', '.'; tối đa 24 ký tự)"),
         ))
     }
 }
@@ -53,6 +54,8 @@ pub struct NumberArgs {
     pub numbers: Option<PathBuf>,
     /// The profile's list: used when no flag gives numbers; a file it does not name gets none.
     pub default_numbers: Option<PathBuf>,
+    /// Messages in Vietnamese.
+    pub vi: bool,
 }
 
 impl NumberArgs {
@@ -65,16 +68,25 @@ impl NumberArgs {
 pub fn plan_numbers(inputs: &[PathBuf], args: &NumberArgs) -> anyhow::Result<(Vec<PathBuf>, HashMap<PathBuf, String>)> {
     let mut map = HashMap::new();
     let mut inputs = inputs.to_vec();
+    let vi = args.vi;
     if let Some(n) = &args.number {
-        check_number(n).map_err(anyhow::Error::msg)?;
+        check_number(n, vi).map_err(anyhow::Error::msg)?;
         if inputs.len() != 1 {
-            bail!("--number takes one input; for several use --number-from N (counting up) or --numbers FILE / --number chỉ dùng cho một tệp; nhiều tệp dùng --number-from N hoặc --numbers FILE");
+            bail!(say(
+                vi,
+                "--number takes one input; for several use --number-from N (counting up) or --numbers FILE".into(),
+                "--number chỉ dùng cho một tệp; nhiều tệp dùng --number-from N hoặc --numbers TỆP".into()
+            ));
         }
         map.insert(inputs[0].clone(), n.clone());
     } else if let Some(start) = &args.number_from {
         let width = start.len();
         let first: u64 = start.parse().map_err(|_| {
-            anyhow::anyhow!("--number-from {start:?}: give a whole number to count up from / --number-from cần một số nguyên để đếm tiếp")
+            anyhow::anyhow!(say(
+                vi,
+                format!("--number-from {start:?}: give a whole number to count up from"),
+                format!("--number-from {start:?}: cần một số nguyên để đếm tiếp")
+            ))
         })?;
         for (i, input) in inputs.iter().enumerate() {
             let n = first + i as u64;
@@ -84,7 +96,7 @@ pub fn plan_numbers(inputs: &[PathBuf], args: &NumberArgs) -> anyhow::Result<(Ve
         }
     } else if let Some(list) = args.numbers.as_ref().or(args.default_numbers.as_ref()) {
         let explicit = args.numbers.is_some();
-        let listed = read_number_list(list)?;
+        let listed = read_number_list(list, vi)?;
         if inputs.is_empty() {
             inputs = listed.iter().map(|(f, _)| f.clone()).collect();
         }
@@ -95,7 +107,11 @@ pub fn plan_numbers(inputs: &[PathBuf], args: &NumberArgs) -> anyhow::Result<(Ve
                     map.insert(input.clone(), n.clone());
                 }
                 None if explicit => {
-                    bail!("{}: not in the number list {} / không có trong danh sách số {}", input.display(), list.display(), list.display())
+                    bail!(say(
+                        vi,
+                        format!("{}: not in the number list {}", input.display(), list.display()),
+                        format!("{}: không có trong danh sách số {}", input.display(), list.display())
+                    ))
                 }
                 None => {}
             }
@@ -104,7 +120,7 @@ pub fn plan_numbers(inputs: &[PathBuf], args: &NumberArgs) -> anyhow::Result<(Ve
     let mut seen = BTreeSet::new();
     for n in map.values() {
         if !seen.insert(n) {
-            bail!("the number {n} is given to two files / số {n} được cấp cho hai tệp");
+            bail!(say(vi, format!("the number {n} is given to two files"), format!("số {n} được cấp cho hai tệp")));
         }
     }
     Ok((inputs, map))
@@ -116,8 +132,14 @@ fn canonical(p: &Path) -> PathBuf {
 
 /// Reads `FILE NUMBER` lines (the number is the last word; `#` starts a comment; a relative
 /// file is relative to the list's directory).
-pub fn read_number_list(list: &Path) -> anyhow::Result<Vec<(PathBuf, String)>> {
-    let text = std::fs::read_to_string(list).with_context(|| format!("cannot read the number list {}", list.display()))?;
+pub fn read_number_list(list: &Path, vi: bool) -> anyhow::Result<Vec<(PathBuf, String)>> {
+    let text = std::fs::read_to_string(list).map_err(|e| {
+        anyhow::anyhow!(say(
+            vi,
+            format!("cannot read the number list {}: {}", list.display(), crate::msg::io(&e, false)),
+            format!("không đọc được danh sách số {}: {}", list.display(), crate::msg::io(&e, true))
+        ))
+    })?;
     let dir = list.parent().unwrap_or(Path::new("."));
     let mut out = Vec::new();
     for (i, line) in text.lines().enumerate() {
@@ -126,15 +148,15 @@ pub fn read_number_list(list: &Path) -> anyhow::Result<Vec<(PathBuf, String)>> {
             continue;
         }
         let Some((file, number)) = line.rsplit_once(char::is_whitespace) else {
-            bail!("{}:{}: expected FILE NUMBER / cần dạng TỆP SỐ", list.display(), i + 1);
+            bail!("{}:{}: {}", list.display(), i + 1, if vi { "cần dạng TỆP SỐ" } else { "expected FILE NUMBER" });
         };
         let number = number.trim();
-        check_number(number).map_err(|e| anyhow::anyhow!("{}:{}: {e}", list.display(), i + 1))?;
+        check_number(number, vi).map_err(|e| anyhow::anyhow!("{}:{}: {e}", list.display(), i + 1))?;
         let file = PathBuf::from(file.trim());
         out.push((if file.is_relative() { dir.join(file) } else { file }, number.to_string()));
     }
     if out.is_empty() {
-        bail!("the number list {} is empty / danh sách số {} trống", list.display(), list.display());
+        bail!(say(vi, format!("the number list {} is empty", list.display()), format!("danh sách số {} trống", list.display())));
     }
     Ok(out)
 }
@@ -274,7 +296,7 @@ pub fn check_options(args: &KeyArgs) -> anyhow::Result<VerifyOptions> {
     let vi = args.vi();
     let mut trust = chain_check::TrustStore::new();
     if args.trust.is_empty() {
-        trust.add_profile("vgca").map_err(|e| anyhow::anyhow!("trust profile vgca: {e}"))?;
+        trust.add_profile("vgca").map_err(|e| anyhow::anyhow!("{}", crate::msg::trust_error(&e, args.vi())))?;
     } else {
         trust.add(crate::trust_args::certificates("trust", &args.trust, vi).map_err(|e| anyhow::anyhow!("{e}"))?);
     }
@@ -371,10 +393,10 @@ mod tests {
 
     #[test]
     fn numbers_are_checked_and_count_up() {
-        assert!(check_number("62").is_ok());
-        assert!(check_number("62/2025").is_ok());
+        assert!(check_number("62", false).is_ok());
+        assert!(check_number("62/2025", false).is_ok());
         for bad in ["", "QĐ", "6 2", "62)", "1234567890123456789012345"] {
-            assert!(check_number(bad).is_err(), "{bad:?}");
+            assert!(check_number(bad, false).is_err(), "{bad:?}");
         }
         let inputs = vec![PathBuf::from("a.pdf"), PathBuf::from("b.pdf"), PathBuf::from("c.pdf")];
         let (_, m) = plan_numbers(&inputs, &NumberArgs { number_from: Some("098".into()), ..Default::default() }).unwrap();

@@ -51,7 +51,7 @@ fn main() -> std::process::ExitCode {
         cli::Command::Man(args) => match cli::man(&args) {
             Ok(()) => exit::OK,
             Err(err) => {
-                eprintln!("vbdt man: {err}");
+                eprintln!("vbdt man: {}", msg::io(&err, args.lang == cli::Lang::Vi));
                 exit::BAD_INPUT
             }
         },

@@ -352,6 +352,71 @@ pub fn anyhow_error(err: &anyhow::Error, vi: bool) -> String {
     }
 }
 
+/// A trust-store error (`--require-policy`, `--trust-as`, a built-in trust profile).
+pub fn trust_error(e: &chain_check::trust::TrustError, vi: bool) -> String {
+    use chain_check::trust::TrustError as T;
+    match e {
+        T::UnknownProfile { name } if vi => format!("không có hồ sơ tin cậy \"{name}\" (có: vgca, neac)"),
+        T::BadPolicy { oid } if vi => {
+            format!("\"{oid}\" không phải OID chính sách chứng thư (các số cách nhau bởi dấu chấm, ví dụ 2.16.704.1.1.1.1.1)")
+        }
+        T::Embedded { file, source } if vi => format!("chứng thư tin cậy có sẵn {file} không đọc được: {}", cert_error(source, true)),
+        other => other.to_string(),
+    }
+}
+
+/// clap's own error (an unknown or missing flag, a bad value) in Vietnamese: clap renders
+/// it in English, so the sentence is made here from the error's kind and context; the
+/// usage line clap shows is kept (as "Cách dùng:", the help's word) and the `--help` hint.
+pub fn clap_error_vi(e: &clap::Error) -> String {
+    use clap::error::{ContextKind as C, ErrorKind as K};
+    let get = |k: C| e.get(k).map(|v| v.to_string()).unwrap_or_default();
+    let arg = get(C::InvalidArg);
+    let value = get(C::InvalidValue);
+    let mut head = match e.kind() {
+        K::UnknownArgument => format!("không có tùy chọn hay đối số '{arg}'"),
+        K::InvalidSubcommand => format!("không có lệnh '{}'", get(C::InvalidSubcommand)),
+        K::InvalidValue | K::ValueValidation if value.is_empty() => format!("{arg} cần một giá trị"),
+        K::InvalidValue | K::ValueValidation => format!("giá trị '{value}' không hợp lệ cho {arg}"),
+        K::NoEquals => format!("{arg} cần giá trị sau dấu '='"),
+        K::TooManyValues => format!("{arg} nhận quá nhiều giá trị ('{value}')"),
+        K::TooFewValues | K::WrongNumberOfValues => {
+            format!("{arg} cần {} giá trị, đã cho {}", get(C::ExpectedNumValues), get(C::ActualNumValues))
+        }
+        K::ArgumentConflict => format!("không dùng {arg} cùng với {}", get(C::PriorArg)),
+        K::MissingRequiredArgument => format!("thiếu đối số bắt buộc: {arg}"),
+        K::MissingSubcommand => "thiếu lệnh (sign, verify, copy, attach, chain, ltv…)".to_string(),
+        K::InvalidUtf8 => format!("{arg} không phải văn bản UTF-8 hợp lệ"),
+        _ => "dòng lệnh không hợp lệ".to_string(),
+    };
+    let mut hints = Vec::new();
+    if let Some(v) = e.get(C::ValidValue) {
+        hints.push(format!("  [các giá trị được dùng: {v}]"));
+    }
+    for k in [C::SuggestedArg, C::SuggestedSubcommand, C::SuggestedValue] {
+        if let Some(v) = e.get(k) {
+            hints.push(format!("  gợi ý: có phải ý bạn là '{v}'?"));
+        }
+    }
+    let rendered = e.render().to_string();
+    let usage = rendered.lines().skip_while(|l| !l.starts_with("Usage: ")).take_while(|l| !l.trim().is_empty()).collect::<Vec<_>>();
+    head = format!("lỗi: {head}");
+    for h in hints {
+        head.push('\n');
+        head.push_str(&h);
+    }
+    if let Some((first, rest)) = usage.split_first() {
+        head.push_str("\n\nCách dùng: ");
+        head.push_str(first.trim_start_matches("Usage: "));
+        for l in rest {
+            head.push('\n');
+            head.push_str(l);
+        }
+    }
+    head.push_str("\n\nXem thêm: '--help'.\n");
+    head
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

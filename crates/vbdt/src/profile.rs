@@ -8,7 +8,7 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{bail, Context};
+use anyhow::bail;
 use serde::Deserialize;
 
 use crate::signing::KeyArgs;
@@ -109,12 +109,32 @@ pub struct SignatureSection {
     pub contact: Option<String>,
 }
 
+/// A profile TOML cannot read: where (line and column) and, in English, toml's own words;
+/// in Vietnamese the place only (toml's words are English), with the key it names.
+fn invalid(path: &Path, text: &str, e: &toml::de::Error, vi: bool) -> anyhow::Error {
+    if !vi {
+        return anyhow::anyhow!("the profile {} is not valid: {}", path.display(), e.message());
+    }
+    let at = e.span().map(|s| {
+        let before = &text[..s.start.min(text.len())];
+        let line = before.matches('\n').count() + 1;
+        let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        format!(" (dòng {line}, cột {col})")
+    });
+    let key = e.message().split('`').nth(1).map(|k| format!(": khóa hoặc giá trị `{k}` không đúng")).unwrap_or_default();
+    anyhow::anyhow!("hồ sơ cấu hình {} không hợp lệ{}{key}", path.display(), at.unwrap_or_default())
+}
+
 impl Profile {
-    /// The profile for this run: `explicit`, else the usual places; none is fine.
-    pub fn load(explicit: Option<&Path>) -> anyhow::Result<Profile> {
+    /// The profile for this run: `explicit`, else the usual places; none is fine. Errors
+    /// in the user's language (`vi`).
+    pub fn load(explicit: Option<&Path>, vi: bool) -> anyhow::Result<Profile> {
         let path = match explicit {
             Some(p) => {
                 if !p.is_file() {
+                    if vi {
+                        bail!("không có hồ sơ cấu hình {}", p.display());
+                    }
                     bail!("the profile {} does not exist", p.display());
                 }
                 Some(p.to_path_buf())
@@ -122,10 +142,19 @@ impl Profile {
             None => default_locations().into_iter().find(|p| p.is_file()),
         };
         let Some(path) = path else { return Ok(Profile::default()) };
-        let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read the profile {}", path.display()))?;
-        let mut profile: Profile = toml::from_str(&text).with_context(|| format!("the profile {} is not valid", path.display()))?;
+        let text = std::fs::read_to_string(&path).map_err(|e| {
+            if vi {
+                anyhow::anyhow!("không đọc được hồ sơ cấu hình {}: {}", path.display(), crate::msg::io(&e, true))
+            } else {
+                anyhow::anyhow!("cannot read the profile {}: {}", path.display(), crate::msg::io(&e, false))
+            }
+        })?;
+        let mut profile: Profile = toml::from_str(&text).map_err(|e| invalid(&path, &text, &e, vi))?;
         let k = &profile.key;
         if [k.p12.is_some(), k.pkcs11.is_some(), k.csc.is_some()].iter().filter(|x| **x).count() > 1 {
+            if vi {
+                bail!("hồ sơ cấu hình {}: [key] chỉ được khai báo một trong p12, pkcs11 và csc", path.display());
+            }
             bail!("the profile {}: [key] names more than one of p12, pkcs11 and csc", path.display());
         }
         profile.path = Some(path);
@@ -259,7 +288,7 @@ mod tests {
             "[key]\ncsc = \"http://127.0.0.1:9/\"\ncsc_credential = \"cred-1\"\ncsc_token_file = \"token.txt\"\npin_env = \"CSC_PIN\"\notp_file = \"otp.txt\"\n",
         )
         .unwrap();
-        let profile = Profile::load(Some(&path)).unwrap();
+        let profile = Profile::load(Some(&path), false).unwrap();
         let mut k = no_key_flags();
         profile.apply_key(&mut k);
         assert_eq!(k.csc.as_deref(), Some("http://127.0.0.1:9/"));
@@ -274,6 +303,6 @@ mod tests {
         assert!(k.csc.is_none() && k.csc_token_file.is_none());
         // Two key sources in one profile are refused.
         std::fs::write(&path, "[key]\ncsc = \"http://127.0.0.1:9/\"\np12 = \"an.p12\"\n").unwrap();
-        assert!(Profile::load(Some(&path)).is_err());
+        assert!(Profile::load(Some(&path), false).is_err());
     }
 }

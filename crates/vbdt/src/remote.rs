@@ -98,7 +98,7 @@ pub fn open(cmd: &str, args: &KeyArgs) -> Result<CscKey, exit::Outcome> {
     let extra = if args.certs.is_empty() {
         Vec::new()
     } else {
-        chain_check::cert::load_cert_sources(&args.certs).map_err(|e| usage(format!("{e}")))?
+        chain_check::cert::load_cert_sources(&args.certs).map_err(|e| usage(format!("--certs: {}", crate::msg::cert_error(&e, vi))))?
     };
     for c in extra {
         if !chain.contains(&c) {

@@ -5,7 +5,7 @@
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
-use anyhow::{bail, Context};
+use anyhow::bail;
 use clap::{Args, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 use pdf_sign::{DigestAlg, KeySource, P12Key, Pkcs11Key, Pkcs11Options, PrecheckOptions, Role, RsaPadding, SignError, SignOptions};
@@ -216,6 +216,9 @@ pub struct Job {
 pub fn plan(inputs: &[PathBuf], args: &OutputArgs, vi: bool) -> anyhow::Result<Vec<Job>> {
     if let Some(out) = &args.output {
         if inputs.len() != 1 {
+            if vi {
+                bail!("-o/--output chỉ dùng với một tệp đầu vào; với nhiều tệp hãy dùng --out-dir THƯ_MỤC hoặc --suffix HẬU_TỐ");
+            }
             bail!("-o/--output takes one input; for several use --out-dir DIR or --suffix SUFFIX");
         }
         refuse_overwriting_input(&inputs[0], out, vi)?;
@@ -226,12 +229,23 @@ pub fn plan(inputs: &[PathBuf], args: &OutputArgs, vi: bool) -> anyhow::Result<V
         return Ok(vec![Job { input: inputs[0].clone(), output: out.clone(), built: None }]);
     }
     if let Some(dir) = &args.out_dir {
-        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        std::fs::create_dir_all(dir).map_err(|e| {
+            if vi {
+                anyhow::anyhow!("không tạo được thư mục {}: {}", dir.display(), crate::msg::io(&e, true))
+            } else {
+                anyhow::anyhow!("cannot create {}: {}", dir.display(), crate::msg::io(&e, false))
+            }
+        })?;
     }
     let mut jobs = Vec::new();
     let mut existing = 0usize;
     for input in inputs {
-        let name = Path::new(input.file_name().with_context(|| format!("{} is not a file name", input.display()))?);
+        let Some(name) = input.file_name().map(Path::new) else {
+            if vi {
+                bail!("{} không phải tên tệp", input.display());
+            }
+            bail!("{} is not a file name", input.display());
+        };
         let renamed = match &args.suffix {
             Some(s) if !s.is_empty() && is_own_output(name, s) => {
                 if vi {
@@ -247,6 +261,7 @@ pub fn plan(inputs: &[PathBuf], args: &OutputArgs, vi: bool) -> anyhow::Result<V
         let output = match (&args.out_dir, &args.suffix) {
             (Some(dir), _) => dir.join(renamed),
             (None, Some(_)) => input.with_file_name(renamed),
+            (None, None) if vi => bail!("hãy cho nơi ghi các tệp đã ký: -o RA.pdf, --out-dir THƯ_MỤC hoặc --suffix HẬU_TỐ"),
             (None, None) => bail!("say where the signed files go: -o OUT.pdf, --out-dir DIR or --suffix SUFFIX"),
         };
         refuse_overwriting_input(input, &output, vi)?;
@@ -492,7 +507,7 @@ pub fn open_key(args: &KeyArgs, pre: &PrecheckOptions, warnings: &mut Vec<String
 
 /// Reads the profile (if any) and fills the key options the flags left out.
 pub fn with_profile(cmd: &str, args: &KeyArgs) -> Result<(crate::profile::Profile, KeyArgs), exit::Outcome> {
-    let profile = match crate::profile::Profile::load(args.profile.as_deref()) {
+    let profile = match crate::profile::Profile::load(args.profile.as_deref(), args.vi()) {
         Ok(p) => p,
         Err(e) => {
             eprintln!("vbdt {cmd}: {e:#}");
