@@ -147,8 +147,12 @@ pub enum KeyProblem {
     P12Unusable { path: PathBuf, detail: String },
     #[error("{}: no private key with a certificate inside", path.display())]
     P12NoKey { path: PathBuf },
-    #[error("{}: the private key does not match its certificate, or is not one vbdt signs with ({detail})", path.display())]
-    P12KeyUnusable { path: PathBuf, detail: String },
+    #[error("{}: the private key does not match its certificate, or is not one vbdt signs with ({problem})", path.display())]
+    P12KeyUnusable {
+        path: PathBuf,
+        #[source]
+        problem: KeyUnusable,
+    },
     /// No signer certificate with the key.
     #[error("no signer certificate")]
     NoCertificate,
@@ -189,6 +193,18 @@ pub enum KeyProblem {
     /// A remote signing (CSC) service was asked to sign signed attributes it never received.
     #[error("CSC service {service}: these signed attributes were not signed by the service (nothing was sent for them)")]
     CscNotSigned { service: String },
+}
+
+/// Why the private key of a PKCS#12 file cannot be used.
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum KeyUnusable {
+    #[error("unsupported private key (RSA 2048–4096 or ECDSA P-256/P-384 expected)")]
+    Unsupported,
+    #[error("the private key does not belong to the certificate")]
+    NotTheCertificates,
+    #[error("signing failed: cannot load the EC key: {0}")]
+    EcRejected(#[source] aws_lc_rs::error::KeyRejected),
 }
 
 /// Why the timestamp service gave no usable token (the URL is in [`SignError::Timestamp`]).

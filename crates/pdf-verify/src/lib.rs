@@ -278,7 +278,7 @@ struct Prepared {
     sig: FoundSignature,
     coverage: Option<Coverage>,
     byte_range_check: Check,
-    cms: Result<cms::SignedData, String>,
+    cms: Result<cms::SignedData, dieu30::CmsProblem>,
     outcome: Option<SignerOutcome>,
     /// For document timestamps: the token (its imprint is over the byte range).
     token: Option<timestamps::Token>,
@@ -1043,7 +1043,7 @@ fn dieu30_checks(p: &Prepared, o: Option<&dieu30::SignerOutcome>, si: Option<&cm
             }
         }
         (None, Err(e)) => {
-            let m = Msg::new(e.clone(), e.clone());
+            let m = Msg::new(e.to_string(), e.to_string());
             part.checks.push(Check::new("digest", dieu30::ARTICLE, CheckStatus::Fail, m.clone()));
             part.checks.push(Check::new("signed_attributes", dieu30::ARTICLE, CheckStatus::Fail, m.clone()));
             part.checks.push(Check::new("signature", dieu30::ARTICLE, CheckStatus::Fail, m));
@@ -1102,7 +1102,7 @@ fn timestamp_part(p: &mut Prepared) -> Part {
             part.checks.extend(missing_cert_checks(&Msg::new("the timestamp token cannot be read", "không đọc được dấu thời gian")));
             part.checks.push(p.byte_range_check.clone());
             let why = match &p.cms {
-                Err(e) => e.clone(),
+                Err(e) => e.to_string(),
                 Ok(_) => "not checked: the byte range is unusable".to_string(),
             };
             for id in ["digest", "signed_attributes", "signature"] {

@@ -61,6 +61,20 @@ pub enum LayoutError {
     Limit(String),
 }
 
+/// Why a `--place PAGE,X,Y,W,H` value cannot be read (the offending text, as given).
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum PlaceSyntax {
+    #[error("expected PAGE,X,Y,W,H (millimetres from the page's top-left corner), got {0:?}")]
+    Shape(String),
+    #[error("page {0:?} is not a number")]
+    Page(String),
+    #[error("{0:?} is not a number of millimetres")]
+    Millimetres(String),
+    #[error("pages count from 1; width and height must be positive")]
+    OutOfRange,
+}
+
 /// What a placement lets pass but the signer should hear of.
 #[derive(Debug, Clone, PartialEq, Error)]
 #[non_exhaustive]

@@ -3,6 +3,7 @@
 use lopdf::{Dictionary, Document, Object, ObjectId};
 use pdf_writer::{Content, Name, Str};
 
+use crate::error::PlaceSyntax;
 use crate::form::FormXObject;
 use crate::image::{ColorCheck, StampImage};
 use crate::text::{fold, page_lines, Line};
@@ -44,23 +45,23 @@ pub struct Place {
 }
 
 impl std::str::FromStr for Place {
-    type Err = String;
+    type Err = PlaceSyntax;
     /// `PAGE,X,Y,W,H`, e.g. `2,110,150,60,25`.
-    fn from_str(s: &str) -> Result<Place, String> {
+    fn from_str(s: &str) -> Result<Place, PlaceSyntax> {
         let parts: Vec<&str> = s.split(',').map(str::trim).collect();
         if parts.len() != 5 {
-            return Err(format!("expected PAGE,X,Y,W,H (millimetres from the page's top-left corner), got {s:?}"));
+            return Err(PlaceSyntax::Shape(s.to_string()));
         }
-        let page: usize = parts[0].parse().map_err(|_| format!("page {:?} is not a number", parts[0]))?;
+        let page: usize = parts[0].parse().map_err(|_| PlaceSyntax::Page(parts[0].to_string()))?;
         let mut v = [0f32; 4];
         for (slot, p) in v.iter_mut().zip(&parts[1..]) {
-            *slot = p.trim_end_matches("mm").parse().map_err(|_| format!("{p:?} is not a number of millimetres"))?;
+            *slot = p.trim_end_matches("mm").parse().map_err(|_| PlaceSyntax::Millimetres(p.to_string()))?;
             if !slot.is_finite() {
-                return Err(format!("{p:?} is not a number of millimetres"));
+                return Err(PlaceSyntax::Millimetres(p.to_string()));
             }
         }
         if page == 0 || v[2] <= 0.0 || v[3] <= 0.0 || v[0] < 0.0 || v[1] < 0.0 {
-            return Err("pages count from 1; width and height must be positive".into());
+            return Err(PlaceSyntax::OutOfRange);
         }
         Ok(Place { page, x: v[0], y: v[1], w: v[2], h: v[3] })
     }
