@@ -48,7 +48,49 @@ pub enum SignError {
     #[error("the clerk's check (S12) refuses the document: {0}")]
     ClerkCheck(String),
     #[error("internal error: {0}")]
-    Internal(String),
+    Internal(#[from] InternalError),
+    /// A CSC batch's first pass: the signed attributes were taken and the signing stopped
+    /// there on purpose (never shown: [`crate::csc::to_be_signed`] expects it).
+    #[error("internal error: the signing stopped once the signed attributes were collected")]
+    AttributesCollected,
+}
+
+/// A failure that is vbdt's fault, not the input's or the key's.
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum InternalError {
+    /// Encoding a DER structure failed.
+    #[error("{0}")]
+    Der(#[from] der::Error),
+    #[error("cannot serialize an object: {0}")]
+    Serialize(#[source] std::io::Error),
+    #[error("cannot write an empty appearance: {0}")]
+    EmptyAppearance(#[source] stamp_layout::LayoutError),
+    #[error("cannot write the appearance: {0}")]
+    Appearance(#[source] stamp_layout::LayoutError),
+    #[error("cannot read the input again: {0}")]
+    Reread(#[source] std::io::Error),
+    #[error("copying the input to the output failed")]
+    CopyFailed,
+    #[error("the signature did not fit its reserved space twice")]
+    DidNotFitTwice,
+    #[error("signature larger than its reserved space")]
+    LargerThanReserved,
+    #[error("no randomness for the TSA nonce")]
+    NoRandomness,
+    #[error("token session poisoned")]
+    SessionPoisoned,
+    #[error("CSC signatures lock poisoned")]
+    CscLockPoisoned,
+    #[error("the document was signed without a signature")]
+    SignedWithoutSignature,
+    #[error("no signed attributes collected")]
+    NothingCollected,
+    /// A batch asked for a document it did not stage (the binary's remote batch).
+    #[error("unknown job")]
+    UnknownJob,
+    #[error("document prepared twice")]
+    PreparedTwice,
 }
 
 impl SignError {

@@ -17,7 +17,7 @@ use der::{Decode, Encode};
 use x509_cert::Certificate;
 use zeroize::Zeroizing;
 
-use crate::{KeyProblem, KeyUnusable, RsaPadding, SignError};
+use crate::{InternalError, KeyProblem, KeyUnusable, RsaPadding, SignError};
 
 /// The kind of key, which decides the CMS signature algorithm.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -427,8 +427,8 @@ fn digest_info(digest: DigestAlg, hash: &[u8]) -> Result<Vec<u8>, SignError> {
         alg: spki::AlgorithmIdentifierOwned,
         digest: der::asn1::OctetString,
     }
-    let di = DigestInfo { alg, digest: der::asn1::OctetString::new(hash).map_err(|e| SignError::Internal(e.to_string()))? };
-    di.to_der().map_err(|e| SignError::Internal(e.to_string()))
+    let di = DigestInfo { alg, digest: der::asn1::OctetString::new(hash).map_err(InternalError::Der)? };
+    Ok(di.to_der().map_err(InternalError::Der)?)
 }
 
 fn mech_type(d: DigestAlg) -> (MechanismType, PkcsMgfType) {
@@ -453,7 +453,7 @@ impl KeySource for Pkcs11Key {
             return Err(KeyProblem::DigestNotAllowed { digest: DigestAlg::Sha1.name() }.into());
         }
         let hash = digest.digest(message);
-        let session = self.session.lock().map_err(|_| SignError::Internal("token session poisoned".into()))?;
+        let session = self.session.lock().map_err(|_| InternalError::SessionPoisoned)?;
         let token_err = |e: cryptoki::error::Error| SignError::from(KeyProblem::SigningFailed { detail: e.to_string() });
         match (self.kind, padding) {
             (KeyKind::Rsa { .. }, RsaPadding::Pkcs1v15) => {
@@ -483,7 +483,7 @@ pub(crate) fn ecdsa_raw_to_der(raw: &[u8]) -> Result<Vec<u8>, SignError> {
         r: der::asn1::UintRef<'a>,
         s: der::asn1::UintRef<'a>,
     }
-    let bad = |e: der::Error| SignError::Internal(e.to_string());
+    let bad = |e: der::Error| SignError::Internal(InternalError::Der(e));
     EcdsaSig { r: der::asn1::UintRef::new(r).map_err(bad)?, s: der::asn1::UintRef::new(s).map_err(bad)? }.to_der().map_err(bad)
 }
 
