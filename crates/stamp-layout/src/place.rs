@@ -3,7 +3,7 @@
 use lopdf::{Dictionary, Document, Object, ObjectId};
 use pdf_writer::{Content, Name, Str};
 
-use crate::error::PlaceSyntax;
+use crate::error::{PdfProblem, PlaceProblem, PlaceSyntax};
 use crate::form::FormXObject;
 use crate::image::{ColorCheck, StampImage};
 use crate::text::{fold, page_lines, Line};
@@ -75,10 +75,10 @@ pub(crate) fn load(pdf: &[u8]) -> Result<Document, LayoutError> {
         .and_then(|raw| pdf_raw::RevisionLoader::new(pdf, &raw, &pdf_raw::Limits::default()).load(raw.revisions.len() - 1).ok());
     let doc = match fast {
         Some(d) => d,
-        None => Document::load_mem(pdf).map_err(|e| LayoutError::Pdf(e.to_string()))?,
+        None => Document::load_mem(pdf).map_err(|e| LayoutError::Pdf(PdfProblem::Load(e)))?,
     };
     if doc.is_encrypted() {
-        return Err(LayoutError::Pdf("the document is encrypted".into()));
+        return Err(LayoutError::Pdf(PdfProblem::Encrypted));
     }
     Ok(doc)
 }
@@ -163,7 +163,7 @@ pub fn personal(pdf: &[u8], image: &StampImage, name: &str, page: Option<usize>)
     let doc = load(pdf)?;
     let count = doc.get_pages().len();
     if count == 0 {
-        return Err(LayoutError::Pdf("the document has no pages".into()));
+        return Err(LayoutError::Pdf(PdfProblem::NoPages));
     }
     let order: Vec<usize> = match page {
         Some(p) if p == 0 || p > count => return Err(LayoutError::NoSuchPage { asked: p, pages: count }),
@@ -172,7 +172,7 @@ pub fn personal(pdf: &[u8], image: &StampImage, name: &str, page: Option<usize>)
     };
     let wanted = fold(name);
     if wanted.is_empty() {
-        return Err(LayoutError::Place("the signer's name is empty".into()));
+        return Err(LayoutError::Place(PlaceProblem::EmptyName));
     }
     let mut searched = 0;
     let mut found = None;
@@ -226,7 +226,7 @@ pub fn personal(pdf: &[u8], image: &StampImage, name: &str, page: Option<usize>)
     let block_w = title_block(&lines, title).iter().chain([&name_line]).map(|l| l.x1 - l.x0).fold(0.0, f32::max);
     let max_w = (2.0 * (cx - pbox.x0 - side).min(pbox.x1 - side - cx)).min(block_w);
     if max_w <= 0.0 {
-        return Err(LayoutError::Place("the name lies at the page's edge".into()));
+        return Err(LayoutError::Place(PlaceProblem::NameAtEdge));
     }
     if w > max_w {
         w = max_w;
@@ -392,7 +392,7 @@ pub fn text_stamp(pdf: &[u8], lines: &[String], font: &TextFont) -> Result<Place
         wrap(line, font, size, max_w, &mut wrapped)?;
     }
     if wrapped.is_empty() {
-        return Err(LayoutError::Place("a text stamp needs some text".into()));
+        return Err(LayoutError::Place(PlaceProblem::NoStampText));
     }
     let shaped: Vec<Vec<(u16, char, f32)>> = wrapped.iter().map(|l| font.shape(l)).collect::<Result<_, _>>()?;
     let all: Vec<(u16, char, f32)> = shaped.iter().flatten().copied().collect();
