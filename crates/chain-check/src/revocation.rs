@@ -209,9 +209,62 @@ pub enum EvidenceProblem {
     /// The issuer certificate needed to check the evidence is not available.
     #[error("the issuer certificate is not in the file")]
     IssuerNotAvailable,
+    /// The response or CRL cannot be read at all.
+    #[error(transparent)]
+    Malformed(#[from] MalformedEvidence),
+    /// No key the response may be signed with verifies it.
+    #[error(transparent)]
+    OcspSigner(#[from] OcspSignerProblem),
     /// Anything else: malformed, wrongly signed, unsupported (the detail, in English).
     #[error("{0}")]
     Other(String),
+}
+
+/// Why the bytes of an OCSP response or a CRL cannot be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum MalformedEvidence {
+    #[error("malformed CRL: {0}")]
+    Crl(#[source] der::Error),
+    #[error("malformed OCSP response: {0}")]
+    OcspResponse(#[source] der::Error),
+    #[error("the responder answered {0:?} instead of a status")]
+    NotSuccessful(x509_ocsp::OcspResponseStatus),
+    #[error("successful OCSP response without responseBytes")]
+    NoResponseBytes,
+    #[error("unsupported OCSP response type {0}")]
+    UnsupportedType(const_oid::ObjectIdentifier),
+    #[error("malformed BasicOCSPResponse: {0}")]
+    BasicResponse(#[source] der::Error),
+    #[error("cannot locate tbsResponseData")]
+    NoTbs,
+}
+
+/// Why no authorised key verifies an OCSP response's signature.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum OcspSignerProblem {
+    #[error("OCSP signature has unused bits")]
+    UnusedBits,
+    /// Why each candidate (the issuer's key, then each included certificate) was refused.
+    #[error("no authorised signer: {}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
+    NoAuthorisedSigner(Vec<SignerRefused>),
+}
+
+/// Why one candidate signer of an OCSP response was refused (names: RFC 4514 subjects).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum SignerRefused {
+    #[error("not signed by the issuer's key")]
+    NotIssuerKey,
+    #[error("not signed by included certificate \"{0}\"")]
+    NotSignedBy(String),
+    #[error("responder certificate \"{0}\" is not issued by the certificate's issuer")]
+    NotIssuedByIssuer(String),
+    #[error("{0}")]
+    Usage(#[source] crate::article31::CertProblem),
+    #[error("at producedAt: {0}")]
+    Validity(#[source] crate::article31::CertProblem),
 }
 
 impl From<String> for EvidenceProblem {
@@ -279,7 +332,11 @@ pub enum RevocationError {
     Encode(der::Error),
     /// The fetched data is not what was asked for.
     #[error("{what} is malformed: {reason}")]
-    Malformed { what: &'static str, reason: String },
+    Malformed {
+        what: &'static str,
+        #[source]
+        reason: MalformedEvidence,
+    },
 }
 
 /// Evidence found in one OCSP response or CRL.

@@ -1,3 +1,5 @@
+use std::sync::Arc;
+
 use thiserror::Error;
 
 /// Why the raw structure of a file could not be read.
@@ -10,6 +12,12 @@ pub enum RawError {
     NoStartxref,
     #[error("the cross-reference section at byte {offset} cannot be read: {why}")]
     BadXref { offset: usize, why: String },
+    #[error("the cross-reference section at byte {offset} cannot be read: {source}")]
+    BadXrefStream {
+        offset: usize,
+        #[source]
+        source: XrefStreamError,
+    },
     #[error("object syntax error at byte {offset}: {why}")]
     Syntax { offset: usize, why: String },
     #[error("nesting deeper than {0} levels")]
@@ -36,3 +44,41 @@ impl RawError {
         )
     }
 }
+
+/// Why the data of a cross-reference stream cannot be decoded.
+#[derive(Debug, Error, Clone)]
+#[non_exhaustive]
+pub enum XrefStreamError {
+    #[error("bad /Filter")]
+    BadFilter,
+    #[error("cannot inflate xref stream: {0}")]
+    Inflate(#[source] Arc<std::io::Error>),
+    #[error("decompressed xref stream larger than {0} bytes")]
+    TooLarge(usize),
+    /// The filter's name as the file spells it.
+    #[error("unsupported xref stream filter /{0}")]
+    UnsupportedFilter(String),
+    #[error("bad /Columns")]
+    BadColumns,
+    #[error("unsupported predictor {0}")]
+    UnsupportedPredictor(i64),
+    #[error("bad PNG predictor type {0}")]
+    BadPngPredictor(u8),
+}
+
+impl PartialEq for XrefStreamError {
+    fn eq(&self, other: &Self) -> bool {
+        use XrefStreamError::*;
+        match (self, other) {
+            (Inflate(a), Inflate(b)) => a.kind() == b.kind() && a.to_string() == b.to_string(),
+            (TooLarge(a), TooLarge(b)) => a == b,
+            (UnsupportedFilter(a), UnsupportedFilter(b)) => a == b,
+            (UnsupportedPredictor(a), UnsupportedPredictor(b)) => a == b,
+            (BadPngPredictor(a), BadPngPredictor(b)) => a == b,
+            (BadFilter, BadFilter) | (BadColumns, BadColumns) => true,
+            _ => false,
+        }
+    }
+}
+
+impl Eq for XrefStreamError {}

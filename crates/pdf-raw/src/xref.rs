@@ -2,6 +2,7 @@
 
 use std::io::Read;
 
+use crate::error::XrefStreamError;
 use crate::lexer::{indirect_object_at, Dict, Lexer, Obj};
 use crate::{Limits, RawError};
 
@@ -79,7 +80,7 @@ pub(crate) fn read_section(bytes: &[u8], offset: usize, limits: &Limits) -> Resu
         return Err(bad("the object here is not an xref stream (/Type is not /XRef)".into()));
     }
     let data_span = obj.stream.ok_or_else(|| bad("xref stream without data".into()))?;
-    let data = decode_xref_stream(&bytes[data_span], &dict, limits).map_err(bad)?;
+    let data = decode_xref_stream(&bytes[data_span], &dict, limits).map_err(|source| RawError::BadXrefStream { offset, source })?;
     let widths: Vec<usize> = dict
         .get(b"W")
         .and_then(Obj::as_array)
@@ -135,12 +136,12 @@ pub(crate) fn read_section(bytes: &[u8], offset: usize, limits: &Limits) -> Resu
     Ok(XrefSection { offset, is_stream: true, entries, end: obj.end, trailer: dict })
 }
 
-fn decode_xref_stream(raw: &[u8], dict: &Dict, limits: &Limits) -> Result<Vec<u8>, String> {
+fn decode_xref_stream(raw: &[u8], dict: &Dict, limits: &Limits) -> Result<Vec<u8>, XrefStreamError> {
     let filters: Vec<&[u8]> = match dict.get(b"Filter") {
         None => vec![],
         Some(Obj::Name(n)) => vec![n.as_slice()],
         Some(Obj::Array(a)) => a.iter().filter_map(|o| if let Obj::Name(n) = o { Some(n.as_slice()) } else { None }).collect(),
-        Some(_) => return Err("bad /Filter".into()),
+        Some(_) => return Err(XrefStreamError::BadFilter),
     };
     let mut data = raw.to_vec();
     for f in &filters {
@@ -151,13 +152,13 @@ fn decode_xref_stream(raw: &[u8], dict: &Dict, limits: &Limits) -> Result<Vec<u8
                 flate2::read::ZlibDecoder::new(&data[..])
                     .take(cap)
                     .read_to_end(&mut out)
-                    .map_err(|e| format!("cannot inflate xref stream: {e}"))?;
+                    .map_err(|e| XrefStreamError::Inflate(std::sync::Arc::new(e)))?;
                 if out.len() as u64 >= cap {
-                    return Err(format!("decompressed xref stream larger than {} bytes", limits.max_xref_stream_bytes));
+                    return Err(XrefStreamError::TooLarge(limits.max_xref_stream_bytes));
                 }
                 data = out;
             }
-            other => return Err(format!("unsupported xref stream filter /{}", String::from_utf8_lossy(other))),
+            other => return Err(XrefStreamError::UnsupportedFilter(String::from_utf8_lossy(other).into_owned())),
         }
     }
     let parms = match dict.get(b"DecodeParms") {
@@ -168,19 +169,19 @@ fn decode_xref_stream(raw: &[u8], dict: &Dict, limits: &Limits) -> Result<Vec<u8
     if let Some(p) = parms {
         let predictor = p.get_int(b"Predictor").unwrap_or(1);
         if predictor >= 10 {
-            let columns = usize::try_from(p.get_int(b"Columns").unwrap_or(1)).map_err(|_| "bad /Columns")?;
+            let columns = usize::try_from(p.get_int(b"Columns").unwrap_or(1)).map_err(|_| XrefStreamError::BadColumns)?;
             data = png_unpredict(&data, columns)?;
         } else if predictor != 1 {
-            return Err(format!("unsupported predictor {predictor}"));
+            return Err(XrefStreamError::UnsupportedPredictor(predictor));
         }
     }
     Ok(data)
 }
 
 /// Undoes PNG row predictors (one byte per pixel, as xref streams use).
-fn png_unpredict(data: &[u8], columns: usize) -> Result<Vec<u8>, String> {
+fn png_unpredict(data: &[u8], columns: usize) -> Result<Vec<u8>, XrefStreamError> {
     if columns == 0 || columns > 64 {
-        return Err("bad /Columns".into());
+        return Err(XrefStreamError::BadColumns);
     }
     let stride = columns + 1;
     let mut out = Vec::with_capacity(data.len() / stride * columns);
@@ -212,7 +213,7 @@ fn png_unpredict(data: &[u8], columns: usize) -> Result<Vec<u8>, String> {
                     };
                     cur[i].wrapping_add(pred)
                 }
-                k => return Err(format!("bad PNG predictor type {k}")),
+                k => return Err(XrefStreamError::BadPngPredictor(k)),
             };
         }
         out.extend_from_slice(&line);

@@ -62,8 +62,8 @@ pub(crate) struct BuiltCms {
     pub timestamped: bool,
 }
 
-fn internal(e: impl std::fmt::Display) -> SignError {
-    SignError::Internal(e.to_string())
+fn internal(e: impl Into<der::Error>) -> SignError {
+    SignError::Internal(crate::InternalError::Der(e.into()))
 }
 
 fn digest_alg_id(d: DigestAlg) -> AlgorithmIdentifierOwned {

@@ -24,7 +24,7 @@ use x509_cert::Certificate;
 use zeroize::Zeroizing;
 
 use crate::keys::{KeyKind, KeySource};
-use crate::{Input, RsaPadding, SignError, SignOptions};
+use crate::{Input, InternalError, RsaPadding, SignError, SignOptions};
 
 /// A step of the protocol, named in errors.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -503,8 +503,6 @@ pub struct CscKey {
     made: Mutex<Made>,
 }
 
-const COLLECTED: &str = "vbdt-csc: signed attributes collected";
-
 /// Stands in for the key while a document is prepared: takes the signed attributes and
 /// stops the signing there (before any timestamp request).
 struct Collector<'a> {
@@ -523,7 +521,7 @@ impl KeySource for Collector<'_> {
         if let Ok(mut got) = self.got.lock() {
             *got = Some(ToBeSigned { message: message.to_vec(), digest, padding });
         }
-        Err(SignError::Internal(COLLECTED.into()))
+        Err(SignError::AttributesCollected)
     }
 }
 
@@ -533,11 +531,11 @@ impl KeySource for Collector<'_> {
 pub fn to_be_signed(input: &Input, key: &CscKey, opts: &SignOptions) -> Result<ToBeSigned, SignError> {
     let collector = Collector { key, got: Mutex::new(None) };
     match crate::sign_input(input, &collector, opts) {
-        Err(SignError::Internal(m)) if m == COLLECTED => {}
+        Err(SignError::AttributesCollected) => {}
         Err(e) => return Err(e),
-        Ok(_) => return Err(SignError::Internal("the document was signed without a signature".into())),
+        Ok(_) => return Err(InternalError::SignedWithoutSignature.into()),
     }
-    collector.got.into_inner().ok().flatten().ok_or_else(|| SignError::Internal("no signed attributes collected".into()))
+    collector.got.into_inner().ok().flatten().ok_or_else(|| InternalError::NothingCollected.into())
 }
 
 impl CscKey {
@@ -600,7 +598,7 @@ impl KeySource for CscKey {
         self.credential.kind
     }
     fn sign(&self, message: &[u8], digest: DigestAlg, padding: RsaPadding) -> Result<Vec<u8>, SignError> {
-        let made = self.made.lock().map_err(|_| SignError::Internal("CSC signatures lock poisoned".into()))?;
+        let made = self.made.lock().map_err(|_| InternalError::CscLockPoisoned)?;
         match made.get(message) {
             Some((d, p, s)) if *d == digest && *p == padding => Ok(s.clone()),
             _ => Err(SignError::Key(crate::error::KeyProblem::CscNotSigned { service: self.client.service.clone() })),

@@ -48,7 +48,49 @@ pub enum SignError {
     #[error("the clerk's check (S12) refuses the document: {0}")]
     ClerkCheck(String),
     #[error("internal error: {0}")]
-    Internal(String),
+    Internal(#[from] InternalError),
+    /// A CSC batch's first pass: the signed attributes were taken and the signing stopped
+    /// there on purpose (never shown: [`crate::csc::to_be_signed`] expects it).
+    #[error("internal error: the signing stopped once the signed attributes were collected")]
+    AttributesCollected,
+}
+
+/// A failure that is vbdt's fault, not the input's or the key's.
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum InternalError {
+    /// Encoding a DER structure failed.
+    #[error("{0}")]
+    Der(#[from] der::Error),
+    #[error("cannot serialize an object: {0}")]
+    Serialize(#[source] std::io::Error),
+    #[error("cannot write an empty appearance: {0}")]
+    EmptyAppearance(#[source] stamp_layout::LayoutError),
+    #[error("cannot write the appearance: {0}")]
+    Appearance(#[source] stamp_layout::LayoutError),
+    #[error("cannot read the input again: {0}")]
+    Reread(#[source] std::io::Error),
+    #[error("copying the input to the output failed")]
+    CopyFailed,
+    #[error("the signature did not fit its reserved space twice")]
+    DidNotFitTwice,
+    #[error("signature larger than its reserved space")]
+    LargerThanReserved,
+    #[error("no randomness for the TSA nonce")]
+    NoRandomness,
+    #[error("token session poisoned")]
+    SessionPoisoned,
+    #[error("CSC signatures lock poisoned")]
+    CscLockPoisoned,
+    #[error("the document was signed without a signature")]
+    SignedWithoutSignature,
+    #[error("no signed attributes collected")]
+    NothingCollected,
+    /// A batch asked for a document it did not stage (the binary's remote batch).
+    #[error("unknown job")]
+    UnknownJob,
+    #[error("document prepared twice")]
+    PreparedTwice,
 }
 
 impl SignError {
@@ -147,8 +189,12 @@ pub enum KeyProblem {
     P12Unusable { path: PathBuf, detail: String },
     #[error("{}: no private key with a certificate inside", path.display())]
     P12NoKey { path: PathBuf },
-    #[error("{}: the private key does not match its certificate, or is not one vbdt signs with ({detail})", path.display())]
-    P12KeyUnusable { path: PathBuf, detail: String },
+    #[error("{}: the private key does not match its certificate, or is not one vbdt signs with ({problem})", path.display())]
+    P12KeyUnusable {
+        path: PathBuf,
+        #[source]
+        problem: KeyUnusable,
+    },
     /// No signer certificate with the key.
     #[error("no signer certificate")]
     NoCertificate,
@@ -189,6 +235,18 @@ pub enum KeyProblem {
     /// A remote signing (CSC) service was asked to sign signed attributes it never received.
     #[error("CSC service {service}: these signed attributes were not signed by the service (nothing was sent for them)")]
     CscNotSigned { service: String },
+}
+
+/// Why the private key of a PKCS#12 file cannot be used.
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum KeyUnusable {
+    #[error("unsupported private key (RSA 2048–4096 or ECDSA P-256/P-384 expected)")]
+    Unsupported,
+    #[error("the private key does not belong to the certificate")]
+    NotTheCertificates,
+    #[error("signing failed: cannot load the EC key: {0}")]
+    EcRejected(#[source] aws_lc_rs::error::KeyRejected),
 }
 
 /// Why the timestamp service gave no usable token (the URL is in [`SignError::Timestamp`]).

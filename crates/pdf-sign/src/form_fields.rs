@@ -103,7 +103,7 @@ pub(crate) fn reserve(
         out.objects.push((field, serialize(&Object::Dictionary(d))?));
         let form = stamp_layout::blanks::empty_appearance(b)
             .to_objects(ap)
-            .map_err(|e| SignError::Internal(format!("cannot write an empty appearance: {e}")))?;
+            .map_err(|e| SignError::Internal(crate::InternalError::EmptyAppearance(e)))?;
         for (n, o) in form {
             out.objects.push((n, serialize(&o)?));
         }
@@ -184,7 +184,7 @@ pub(crate) fn fill(
             return Err(bad(format!("the field {:?} is not a text field", f.name)));
         }
         let first = alloc();
-        let objs = f.appearance.to_objects(first).map_err(|e| SignError::Internal(format!("cannot write the appearance: {e}")))?;
+        let objs = f.appearance.to_objects(first).map_err(|e| SignError::Internal(crate::InternalError::Appearance(e)))?;
         for _ in 1..objs.len() {
             alloc();
         }

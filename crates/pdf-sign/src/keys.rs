@@ -17,7 +17,7 @@ use der::{Decode, Encode};
 use x509_cert::Certificate;
 use zeroize::Zeroizing;
 
-use crate::{KeyProblem, RsaPadding, SignError};
+use crate::{InternalError, KeyProblem, KeyUnusable, RsaPadding, SignError};
 
 /// The kind of key, which decides the CMS signature algorithm.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -125,32 +125,35 @@ impl P12Key {
         if chain.is_empty() {
             return Err(KeyProblem::P12NoKey { path: path.to_path_buf() }.into());
         }
-        let key = load_pkcs8(&pkcs8).map_err(|detail| KeyProblem::P12KeyUnusable { path: path.to_path_buf(), detail })?;
+        let key = load_pkcs8(&pkcs8).map_err(|problem| KeyProblem::P12KeyUnusable { path: path.to_path_buf(), problem })?;
         let chain = order_chain(chain);
         let p12 = P12Key { chain, key };
-        p12.check_key_matches_certificate().map_err(|detail| KeyProblem::P12KeyUnusable { path: path.to_path_buf(), detail })?;
+        p12.check_key_matches_certificate().map_err(|problem| KeyProblem::P12KeyUnusable { path: path.to_path_buf(), problem })?;
         Ok(p12)
     }
 
-    fn check_key_matches_certificate(&self) -> Result<(), String> {
+    fn check_key_matches_certificate(&self) -> Result<(), KeyUnusable> {
         let cert_key = self.chain[0].tbs_certificate.subject_public_key_info.subject_public_key.raw_bytes();
         let ours: Vec<u8> = match &self.key {
             LoadedKey::Rsa(k) => k.public_key().as_ref().to_vec(),
-            LoadedKey::Ec { pkcs8, kind } => ec_pair(pkcs8, *kind, kind.required_digest().unwrap_or(DigestAlg::Sha256))
-                .map_err(|e| e.to_string())?
-                .public_key()
-                .as_ref()
-                .to_vec(),
+            LoadedKey::Ec { pkcs8, kind } => {
+                // The curve's own hash, as `ec_pair` signs with.
+                let alg = match kind {
+                    KeyKind::EcP384 => &sig::ECDSA_P384_SHA384_ASN1_SIGNING,
+                    _ => &sig::ECDSA_P256_SHA256_ASN1_SIGNING,
+                };
+                EcdsaKeyPair::from_pkcs8(alg, pkcs8).map_err(KeyUnusable::EcRejected)?.public_key().as_ref().to_vec()
+            }
         };
         if cert_key == ours.as_slice() {
             Ok(())
         } else {
-            Err("the private key does not belong to the certificate".into())
+            Err(KeyUnusable::NotTheCertificates)
         }
     }
 }
 
-fn load_pkcs8(der: &[u8]) -> Result<LoadedKey, String> {
+fn load_pkcs8(der: &[u8]) -> Result<LoadedKey, KeyUnusable> {
     if let Ok(k) = RsaKeyPair::from_pkcs8(der) {
         return Ok(LoadedKey::Rsa(k));
     }
@@ -159,7 +162,7 @@ fn load_pkcs8(der: &[u8]) -> Result<LoadedKey, String> {
             return Ok(LoadedKey::Ec { pkcs8: Zeroizing::new(der.to_vec()), kind });
         }
     }
-    Err("unsupported private key (RSA 2048–4096 or ECDSA P-256/P-384 expected)".into())
+    Err(KeyUnusable::Unsupported)
 }
 
 fn ec_pair(pkcs8: &[u8], kind: KeyKind, digest: DigestAlg) -> Result<EcdsaKeyPair, SignError> {
@@ -424,8 +427,8 @@ fn digest_info(digest: DigestAlg, hash: &[u8]) -> Result<Vec<u8>, SignError> {
         alg: spki::AlgorithmIdentifierOwned,
         digest: der::asn1::OctetString,
     }
-    let di = DigestInfo { alg, digest: der::asn1::OctetString::new(hash).map_err(|e| SignError::Internal(e.to_string()))? };
-    di.to_der().map_err(|e| SignError::Internal(e.to_string()))
+    let di = DigestInfo { alg, digest: der::asn1::OctetString::new(hash).map_err(InternalError::Der)? };
+    Ok(di.to_der().map_err(InternalError::Der)?)
 }
 
 fn mech_type(d: DigestAlg) -> (MechanismType, PkcsMgfType) {
@@ -450,7 +453,7 @@ impl KeySource for Pkcs11Key {
             return Err(KeyProblem::DigestNotAllowed { digest: DigestAlg::Sha1.name() }.into());
         }
         let hash = digest.digest(message);
-        let session = self.session.lock().map_err(|_| SignError::Internal("token session poisoned".into()))?;
+        let session = self.session.lock().map_err(|_| InternalError::SessionPoisoned)?;
         let token_err = |e: cryptoki::error::Error| SignError::from(KeyProblem::SigningFailed { detail: e.to_string() });
         match (self.kind, padding) {
             (KeyKind::Rsa { .. }, RsaPadding::Pkcs1v15) => {
@@ -480,7 +483,7 @@ pub(crate) fn ecdsa_raw_to_der(raw: &[u8]) -> Result<Vec<u8>, SignError> {
         r: der::asn1::UintRef<'a>,
         s: der::asn1::UintRef<'a>,
     }
-    let bad = |e: der::Error| SignError::Internal(e.to_string());
+    let bad = |e: der::Error| SignError::Internal(InternalError::Der(e));
     EcdsaSig { r: der::asn1::UintRef::new(r).map_err(bad)?, s: der::asn1::UintRef::new(s).map_err(bad)? }.to_der().map_err(bad)
 }
 

@@ -17,7 +17,7 @@ mod xref_out;
 use std::path::Path;
 
 pub use chain_check::digest::DigestAlg;
-pub use error::{CertRefusal, InputProblem, KeyProblem, PrecheckWarning, SecretProblem, SignError, TsaProblem};
+pub use error::{CertRefusal, InputProblem, InternalError, KeyProblem, KeyUnusable, PrecheckWarning, SecretProblem, SignError, TsaProblem};
 pub use form_fields::FieldFill;
 pub use keys::{KeySource, P12Key, Pkcs11Key, Pkcs11Options};
 pub use output::{sync_dir, write_atomically, write_input_and_update, Durability};
@@ -153,9 +153,7 @@ fn hash_all(alg: DigestAlg, bytes: &[u8]) -> chain_check::digest::Hasher {
 pub fn sign_input(input: &Input, key: &dyn KeySource, opts: &SignOptions) -> Result<SignedUpdate, SignError> {
     let hash = |alg: DigestAlg| {
         let mut h = alg.hasher();
-        input
-            .for_each_chunk(0..input.len(), |_, c| h.update(c))
-            .map_err(|e| SignError::Internal(format!("cannot read the input again: {e}")))?;
+        input.for_each_chunk(0..input.len(), |_, c| h.update(c)).map_err(|e| SignError::Internal(InternalError::Reread(e)))?;
         Ok(h)
     };
     sign_with(input.bytes(), &hash, key, opts)
@@ -194,7 +192,7 @@ fn sign_with(input: &[u8], input_hash: &InputHash<'_>, key: &dyn KeySource, opts
         }
         capacity = cms.der.len() + 4096;
     }
-    Err(SignError::Internal("the signature did not fit its reserved space twice".into()))
+    Err(SignError::Internal(InternalError::DidNotFitTwice))
 }
 
 /// Reads `input_path`, signs it, and writes the result to `output_path` atomically
@@ -247,7 +245,7 @@ pub fn sign_to_file(
     match copied {
         Ok(Ok(())) => {}
         Ok(Err(e)) => return Err(out.io(e)),
-        Err(_) => return Err(SignError::Internal("copying the input to the output failed".into())),
+        Err(_) => return Err(SignError::Internal(InternalError::CopyFailed)),
     }
     std::io::Write::write_all(out.file(), &signed.update).map_err(|e| out.io(e))?;
     out.commit()?;

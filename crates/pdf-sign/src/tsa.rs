@@ -18,22 +18,22 @@ fn tsa_err(url: &str, why: impl std::fmt::Display) -> SignError {
 /// answer is granted and carries our imprint and nonce.
 pub(crate) fn request_token(url: &str, imprint: &[u8], digest: DigestAlg, http: &HttpLimits) -> Result<Vec<u8>, SignError> {
     let mut nonce_bytes = [0u8; 12];
-    aws_lc_rs::rand::fill(&mut nonce_bytes).map_err(|_| SignError::Internal("no randomness for the TSA nonce".into()))?;
+    aws_lc_rs::rand::fill(&mut nonce_bytes).map_err(|_| SignError::Internal(crate::InternalError::NoRandomness))?;
     nonce_bytes[0] &= 0x7f; // keep the INTEGER positive
     nonce_bytes[0] |= 0x01; // and free of a leading zero byte
-    let nonce = Int::new(&nonce_bytes).map_err(|e| SignError::Internal(e.to_string()))?;
+    let nonce = Int::new(&nonce_bytes).map_err(internal)?;
     let request = TimeStampReq {
         version: TspVersion::V1,
         message_imprint: MessageImprint {
             hash_algorithm: AlgorithmIdentifier { oid: digest.oid(), parameters: None },
-            hashed_message: OctetString::new(imprint).map_err(|e| SignError::Internal(e.to_string()))?,
+            hashed_message: OctetString::new(imprint).map_err(internal)?,
         },
         req_policy: None,
         nonce: Some(nonce.clone()),
         cert_req: true,
         extensions: None,
     };
-    let body = request.to_der().map_err(|e| SignError::Internal(e.to_string()))?;
+    let body = request.to_der().map_err(internal)?;
     let answer = chain_check::http::post(url, "application/timestamp-query", &body, http)
         .map_err(|e| SignError::Timestamp { url: url.to_string(), problem: crate::error::TsaProblem::Unreachable(e) })?;
     let response = TimeStampResp::from_der(&answer).map_err(|e| tsa_err(url, format!("not a timestamp response ({e})")))?;
@@ -53,5 +53,9 @@ pub(crate) fn request_token(url: &str, imprint: &[u8], digest: DigestAlg, http: 
     if tst.nonce.as_ref() != Some(&nonce) {
         return Err(tsa_err(url, "the token's nonce does not match the request"));
     }
-    token.to_der().map_err(|e| SignError::Internal(e.to_string()))
+    token.to_der().map_err(internal)
+}
+
+fn internal(e: der::Error) -> SignError {
+    SignError::Internal(crate::InternalError::Der(e))
 }

@@ -51,7 +51,7 @@ pub(crate) fn bad(why: impl std::fmt::Display) -> SignError {
 
 pub(crate) fn serialize(obj: &Object) -> Result<Vec<u8>, SignError> {
     let mut out = Vec::new();
-    lopdf::Writer::write_object(&mut out, obj).map_err(|e| SignError::Internal(format!("cannot serialize an object: {e}")))?;
+    lopdf::Writer::write_object(&mut out, obj).map_err(|e| SignError::Internal(crate::InternalError::Serialize(e)))?;
     Ok(out)
 }
 
@@ -192,7 +192,7 @@ fn appearance_objects(opts: &SignOptions, numbers: &mut Numbers) -> Result<Vec<(
         stamp_layout::Appearance::Invisible => Ok(Vec::new()),
         stamp_layout::Appearance::Visible(v) => {
             let first = numbers.alloc();
-            let objs = v.form.to_objects(first).map_err(|e| SignError::Internal(format!("cannot write the appearance: {e}")))?;
+            let objs = v.form.to_objects(first).map_err(|e| SignError::Internal(crate::InternalError::Appearance(e)))?;
             for _ in 1..objs.len() {
                 numbers.alloc();
             }
@@ -524,7 +524,7 @@ impl Placeholder {
     pub(crate) fn fill(&mut self, der: &[u8]) -> Result<(), SignError> {
         let room = (self.hole.end - self.hole.start - 2) / 2;
         if der.len() > room {
-            return Err(SignError::Internal("signature larger than its reserved space".into()));
+            return Err(SignError::Internal(crate::InternalError::LargerThanReserved));
         }
         let hex = hex::encode_upper(der);
         let start = self.hole.start + 1;

@@ -201,7 +201,7 @@ fn widget(doc: &Document, id: Option<ObjectId>, d: &Dictionary, index: &AnnotInd
     w.has_appearance = normal.and_then(|n| pdfobj::resolve(doc, n)).is_some_and(|n| matches!(n, Object::Stream(_) | Object::Dictionary(_)));
     match find_image(doc, ap) {
         Ok(found) => w.image = found,
-        Err(why) => w.unreadable = Some(why),
+        Err(why) => w.unreadable = Some(why.to_string()),
     }
     // The text of the normal appearance (of each state, when there are states).
     let mut forms: Vec<&lopdf::Stream> = Vec::new();
@@ -314,7 +314,7 @@ fn placement(doc: &Document, page: ObjectId, r: Rect) -> Option<Placement> {
 /// state): image XObjects reachable from any resources (forms, patterns, Type 3 fonts,
 /// soft masks) and inline images in any content stream. Err when the walk is cut short
 /// (too many objects, content that does not parse): then nothing can be said.
-fn find_image(doc: &Document, ap: &Dictionary) -> Result<Option<String>, String> {
+fn find_image(doc: &Document, ap: &Dictionary) -> Result<Option<String>, ImageWalkError> {
     let mut stack: Vec<(&Object, String, usize)> = Vec::new();
     for key in [b"N".as_slice(), b"R", b"D"] {
         if let Ok(o) = ap.get(key) {
@@ -327,7 +327,7 @@ fn find_image(doc: &Document, ap: &Dictionary) -> Result<Option<String>, String>
     while let Some((obj, path, depth)) = stack.pop() {
         visited += 1;
         if visited > MAX_APPEARANCE_OBJECTS || depth > MAX_APPEARANCE_DEPTH {
-            return Err(format!("the appearance has more than {MAX_APPEARANCE_OBJECTS} objects or nests deeper than {MAX_APPEARANCE_DEPTH}; it cannot be checked for images"));
+            return Err(ImageWalkError::TooLarge);
         }
         let obj = match obj {
             Object::Reference(id) => {
@@ -356,13 +356,13 @@ fn find_image(doc: &Document, ap: &Dictionary) -> Result<Option<String>, String>
                     let budget = MAX_APPEARANCE_CONTENT.saturating_sub(content_bytes);
                     let data = s
                         .decompressed_content_with_limit(budget)
-                        .map_err(|e| format!("a content stream of the appearance ({path}) cannot be decoded: {e}"))?;
+                        .map_err(|source| ImageWalkError::Undecodable { path: path.clone(), source })?;
                     content_bytes += data.len();
                     for op in Content::decode_iter(&data) {
                         match op {
                             Ok(op) if op.operator == "BI" => return Ok(Some(format!("{path} (inline image)"))),
                             Ok(_) => {}
-                            Err(e) => return Err(format!("a content stream of the appearance ({path}) does not parse to its end: {e}")),
+                            Err(source) => return Err(ImageWalkError::Unparsable { path, source }),
                         }
                     }
                 }
@@ -378,6 +378,26 @@ fn find_image(doc: &Document, ap: &Dictionary) -> Result<Option<String>, String>
         }
     }
     Ok(None)
+}
+
+/// Why the walk of [`find_image`] stopped before it could say whether an image is drawn
+/// (`path`: where in the appearance, e.g. `/AP /N /Resources /XObject /Fm0`).
+#[derive(Debug, thiserror::Error)]
+enum ImageWalkError {
+    #[error("the appearance has more than {MAX_APPEARANCE_OBJECTS} objects or nests deeper than {MAX_APPEARANCE_DEPTH}; it cannot be checked for images")]
+    TooLarge,
+    #[error("a content stream of the appearance ({path}) cannot be decoded: {source}")]
+    Undecodable {
+        path: String,
+        #[source]
+        source: lopdf::Error,
+    },
+    #[error("a content stream of the appearance ({path}) does not parse to its end: {source}")]
+    Unparsable {
+        path: String,
+        #[source]
+        source: lopdf::Error,
+    },
 }
 
 /// Only containers and references can lead to an image.
@@ -615,7 +635,7 @@ mod tests {
         assert!(found.contains("/XObject /F") && found.contains("/XObject /I"), "{found}");
         // Text only: nothing.
         let text = doc.add_object(lopdf::Stream::new(dictionary! { "Subtype" => "Form" }, b"BT /F0 10 Tf (a) Tj ET".to_vec()));
-        assert_eq!(find_image(&doc, &dictionary! { "N" => text }), Ok(None));
+        assert!(matches!(find_image(&doc, &dictionary! { "N" => text }), Ok(None)));
         // An inline image.
         let inline =
             doc.add_object(lopdf::Stream::new(dictionary! { "Subtype" => "Form" }, b"q BI /W 1 /H 1 /CS /G /BPC 8 ID \x00 EI Q".to_vec()));
@@ -633,6 +653,6 @@ mod tests {
                 b"/B Do".to_vec(),
             )),
         );
-        assert_eq!(find_image(&doc, &dictionary! { "N" => a }), Ok(None));
+        assert!(matches!(find_image(&doc, &dictionary! { "N" => a }), Ok(None)));
     }
 }

@@ -22,6 +22,8 @@ impl fmt::Display for Asn1Error {
     }
 }
 
+impl std::error::Error for Asn1Error {}
+
 fn err<T>(why: &str) -> Result<T, Asn1Error> {
     Err(Asn1Error(why.to_string()))
 }

@@ -8,7 +8,7 @@ use pdf_raw::RawPdf;
 
 use crate::cms::{self, SignedData, SignerInfo};
 use crate::oids;
-use crate::signatures::{FoundSignature, SignatureKind};
+use crate::signatures::{FoundSignature, SigDictProblem, SignatureKind};
 use crate::verdict::{Check, CheckStatus, Msg};
 
 pub const ARTICLE: &str = "Điều 30";
@@ -424,7 +424,7 @@ fn check_attributes(sd: &SignedData, si: &SignerInfo, cert: Option<&Certificate>
 pub struct Integrity {
     pub byte_range: Check,
     pub coverage: Option<Coverage>,
-    pub cms: Result<SignedData, String>,
+    pub cms: Result<SignedData, CmsProblem>,
     pub outcome: Option<SignerOutcome>,
 }
 
@@ -449,13 +449,28 @@ pub fn verify(
     Integrity { byte_range, coverage, cms, outcome }
 }
 
-pub fn parse_cms(sig: &FoundSignature) -> Result<SignedData, String> {
-    let rd = sig.raw.as_ref().map_err(Clone::clone)?;
+pub fn parse_cms(sig: &FoundSignature) -> Result<SignedData, CmsProblem> {
+    let rd = sig.raw.as_ref().map_err(|e| CmsProblem::SigDict(e.clone()))?;
     if rd.contents.iter().all(|b| *b == 0) {
-        return Err("the signature value (/Contents) is empty (all zeros): the field was never signed".into());
+        return Err(CmsProblem::Empty);
     }
-    let der = cms::trim_contents(&rd.contents).map_err(|e| format!("/Contents is not a CMS object: {e}"))?;
-    cms::parse_content_info(der).map_err(|e| format!("malformed CMS SignedData: {e}"))
+    let der = cms::trim_contents(&rd.contents).map_err(CmsProblem::NotCms)?;
+    cms::parse_content_info(der).map_err(CmsProblem::Malformed)
+}
+
+/// Why a signature's CMS object cannot be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum CmsProblem {
+    /// The signature dictionary itself cannot be read.
+    #[error(transparent)]
+    SigDict(#[from] SigDictProblem),
+    #[error("the signature value (/Contents) is empty (all zeros): the field was never signed")]
+    Empty,
+    #[error("/Contents is not a CMS object: {0}")]
+    NotCms(#[source] crate::asn1::Asn1Error),
+    #[error("malformed CMS SignedData: {0}")]
+    Malformed(#[source] crate::asn1::Asn1Error),
 }
 
 fn verify_pdf_signer(

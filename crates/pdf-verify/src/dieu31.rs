@@ -332,6 +332,8 @@ pub fn vi_evidence(p: &revocation::EvidenceProblem) -> String {
         E::ResponderUnknown => "dịch vụ OCSP không biết chứng thư chữ ký số này".into(),
         E::IssuerNotAvailable => "không có chứng thư chữ ký số của tổ chức cấp trong tệp".into(),
         E::Other(detail) => format!("không dùng được ({detail})"),
+        E::Malformed(detail) => format!("không dùng được ({detail})"),
+        E::OcspSigner(detail) => format!("không dùng được ({detail})"),
         other => other.to_string(),
     }
 }

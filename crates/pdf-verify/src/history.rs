@@ -285,7 +285,7 @@ fn read_dss(doc: &Document) -> DssData {
 struct Parsed {
     sig: FoundSignature,
     revision: Option<usize>,
-    cms: Result<cms::SignedData, String>,
+    cms: Result<cms::SignedData, dieu30::CmsProblem>,
     signer: Option<Certificate>,
     /// (token certificates, TSTInfo) of the signature timestamp or the document timestamp.
     token: Option<(Vec<Certificate>, Option<Certificate>, timestamps::TstInfo)>,
@@ -327,10 +327,10 @@ fn load(bytes: &[u8], password: Option<&str>) -> Result<Loaded, VerifyError> {
                 cms_ocsps: Vec::new(),
                 cms_crls: Vec::new(),
                 claimed: (sig.claimed_time, if sig.claimed_time.is_some() { "pdf-m" } else { "none" }),
-                cms: Err(String::new()),
+                cms,
                 sig,
             };
-            match (&cms, p.sig.kind) {
+            match (&p.cms, p.sig.kind) {
                 (Ok(sd), SignatureKind::Signature) => {
                     p.cms_ocsps.extend(sd.ocsp_responses.iter().cloned());
                     p.cms_crls.extend(sd.crls.iter().cloned());
@@ -360,7 +360,6 @@ fn load(bytes: &[u8], password: Option<&str>) -> Result<Loaded, VerifyError> {
                 }
                 _ => {}
             }
-            p.cms = cms;
             p
         })
         .collect();
@@ -647,7 +646,7 @@ fn signature_entry(i: usize, p: &Parsed, ctx: &Ctx<'_>) -> SignatureEntry {
         vri_key: key,
         path,
         timestamp,
-        error: p.cms.as_ref().err().cloned().or_else(|| p.sig.raw.as_ref().err().cloned()),
+        error: p.cms.as_ref().err().map(ToString::to_string).or_else(|| p.sig.raw.as_ref().err().map(ToString::to_string)),
     }
 }
 

@@ -153,7 +153,10 @@ pub enum VerifyError {
     #[error("the PDF structure cannot be read: {0}")]
     Structure(#[source] pdf_raw::RawError),
     #[error("the document cannot be loaded: {0}")]
-    Unloadable(String),
+    Unloadable(#[source] modifications::LoadError),
+    /// The file could not be read again to hash the signed ranges.
+    #[error("the document cannot be loaded: cannot read the file: {0}")]
+    Reread(#[source] std::io::Error),
     #[error("the PDF is encrypted with a password; give it with --password-env VAR")]
     PasswordNeeded,
     #[error("the PDF is encrypted and the given password does not open it")]
@@ -173,6 +176,7 @@ impl VerifyError {
             VerifyError::NotPdf => return verdict::raw_msg(&pdf_raw::RawError::NotPdf),
             VerifyError::Structure(e) => return verdict::raw_msg(e),
             VerifyError::Unloadable(why) => format!("không nạp được văn bản ({why})"),
+            VerifyError::Reread(e) => format!("không nạp được văn bản (cannot read the file: {e})"),
             VerifyError::PasswordNeeded => "tệp PDF được mã hóa bằng mật khẩu; hãy cho mật khẩu bằng --password-env BIẾN".into(),
             VerifyError::WrongPassword => "tệp PDF được mã hóa và mật khẩu đã cho không mở được".into(),
             VerifyError::UnsupportedEncryption(handler) => {
@@ -246,7 +250,7 @@ fn load_final(bytes: &[u8], raw: &RawPdf, password: Option<&str>, revs: &mut Rev
         Ok(d) => d,
         Err(LoadError::Lopdf(lopdf::Error::InvalidPassword)) if password.is_some() => return Err(VerifyError::WrongPassword),
         Err(LoadError::Lopdf(lopdf::Error::InvalidPassword)) => return Err(VerifyError::PasswordNeeded),
-        Err(e) => return Err(VerifyError::Unloadable(e.to_string())),
+        Err(e) => return Err(VerifyError::Unloadable(e)),
     };
     if raw.is_encrypted() && doc.encryption_state.is_none() {
         let filter = raw
@@ -278,7 +282,7 @@ struct Prepared {
     sig: FoundSignature,
     coverage: Option<Coverage>,
     byte_range_check: Check,
-    cms: Result<cms::SignedData, String>,
+    cms: Result<cms::SignedData, dieu30::CmsProblem>,
     outcome: Option<SignerOutcome>,
     /// For document timestamps: the token (its imprint is over the byte range).
     token: Option<timestamps::Token>,
@@ -317,8 +321,7 @@ pub fn verify_input(input: &pdf_raw::Input, name: &str, opts: &VerifyOptions) ->
     // Find and order the signatures (signing order: by the revision they cover).
     let found = signatures::find(&doc, bytes, &raw);
     // One pass over the file: its SHA-256 and every digest the signatures need.
-    let (file_sha256, mut known) =
-        digests::compute(input, &raw, &found).map_err(|e| VerifyError::Unloadable(format!("cannot read the file: {e}")))?;
+    let (file_sha256, mut known) = digests::compute(input, &raw, &found).map_err(VerifyError::Reread)?;
     let sha256 = hex::encode(file_sha256);
     let mut extra = dss.certs.clone();
     extra.extend(opts.extra_certs.iter().cloned());
@@ -1043,7 +1046,7 @@ fn dieu30_checks(p: &Prepared, o: Option<&dieu30::SignerOutcome>, si: Option<&cm
             }
         }
         (None, Err(e)) => {
-            let m = Msg::new(e.clone(), e.clone());
+            let m = Msg::new(e.to_string(), e.to_string());
             part.checks.push(Check::new("digest", dieu30::ARTICLE, CheckStatus::Fail, m.clone()));
             part.checks.push(Check::new("signed_attributes", dieu30::ARTICLE, CheckStatus::Fail, m.clone()));
             part.checks.push(Check::new("signature", dieu30::ARTICLE, CheckStatus::Fail, m));
@@ -1102,7 +1105,7 @@ fn timestamp_part(p: &mut Prepared) -> Part {
             part.checks.extend(missing_cert_checks(&Msg::new("the timestamp token cannot be read", "không đọc được dấu thời gian")));
             part.checks.push(p.byte_range_check.clone());
             let why = match &p.cms {
-                Err(e) => e.clone(),
+                Err(e) => e.to_string(),
                 Ok(_) => "not checked: the byte range is unusable".to_string(),
             };
             for id in ["digest", "signed_attributes", "signature"] {

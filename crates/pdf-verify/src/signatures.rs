@@ -80,7 +80,7 @@ pub struct FoundSignature {
     pub kind: SignatureKind,
     /// Revision (0-based) whose xref section defines the signature dictionary.
     pub dict_revision: Option<usize>,
-    pub raw: Result<RawSigDict, String>,
+    pub raw: Result<RawSigDict, SigDictProblem>,
     /// `/M` from the signature dictionary.
     pub claimed_time: Option<OffsetDateTime>,
     pub name: Option<String>,
@@ -137,17 +137,17 @@ pub fn find(doc: &Document, bytes: &[u8], raw: &RawPdf) -> Vec<FoundSignature> {
                 Some(fid) => match raw_object(bytes, raw, fid) {
                     (rev, Ok(Obj::Dict(fd))) => match fd.get(b"V") {
                         Some(Obj::Dict(vd)) => (rev, Ok(Obj::Dict(vd.clone()))),
-                        _ => (rev, Err("the field's /V is not a dictionary in the file".to_string())),
+                        _ => (rev, Err(SigDictProblem::FieldValueNotDict)),
                     },
-                    (rev, Ok(_)) => (rev, Err("the field object is not a dictionary".to_string())),
+                    (rev, Ok(_)) => (rev, Err(SigDictProblem::FieldNotDict)),
                     (rev, Err(e)) => (rev, Err(e)),
                 },
-                None => (None, Err("the signature field is a direct object; its bytes cannot be located".to_string())),
+                None => (None, Err(SigDictProblem::DirectField)),
             },
         };
         let raw_sig = raw_dict.and_then(|o| match o {
             Obj::Dict(d) => raw_sig_dict(&d),
-            _ => Err("the signature value is not a dictionary".to_string()),
+            _ => Err(SigDictProblem::NotDict),
         });
         let docmdp = match (certified, sig_id) {
             (Some(c), Some(id)) if c == id => Some(docmdp_p(doc, sig_dict).unwrap_or(2)),
@@ -261,22 +261,55 @@ fn docmdp_p(doc: &Document, sig: &Dictionary) -> Option<i64> {
 }
 
 /// The object `id` as written in the file (latest definition), with the revision defining it.
-pub fn raw_object(bytes: &[u8], raw: &RawPdf, id: ObjectId) -> (Option<usize>, Result<Obj, String>) {
-    let Some((rev, entry)) = raw.lookup(id.0, raw.revisions.len().saturating_sub(1)) else {
-        return (None, Err(format!("object {} {} is not in any cross-reference section", id.0, id.1)));
+pub fn raw_object(bytes: &[u8], raw: &RawPdf, id: ObjectId) -> (Option<usize>, Result<Obj, SigDictProblem>) {
+    let (num, gen) = id;
+    let Some((rev, entry)) = raw.lookup(num, raw.revisions.len().saturating_sub(1)) else {
+        return (None, Err(SigDictProblem::NotInXref { num, gen }));
     };
     match entry {
         XrefEntry::InFile { offset, .. } => match pdf_raw::lexer::indirect_object_at(bytes, offset, 64) {
-            Ok(o) if o.num == id.0 => (Some(rev), Ok(o.obj)),
-            Ok(o) => (Some(rev), Err(format!("the cross-reference entry for object {} points at object {}", id.0, o.num))),
-            Err(e) => (Some(rev), Err(format!("object {} {} cannot be read: {e}", id.0, id.1))),
+            Ok(o) if o.num == num => (Some(rev), Ok(o.obj)),
+            Ok(o) => (Some(rev), Err(SigDictProblem::WrongObject { num, found: o.num })),
+            Err(source) => (Some(rev), Err(SigDictProblem::Unreadable { num, gen, source })),
         },
-        XrefEntry::InStream { stream, .. } => (
-            Some(rev),
-            Err(format!("the signature dictionary (object {}) is compressed inside object stream {stream}; its /Contents cannot be excluded from a byte range", id.0)),
-        ),
-        XrefEntry::Free => (Some(rev), Err(format!("object {} {} is marked free", id.0, id.1))),
+        XrefEntry::InStream { stream, .. } => (Some(rev), Err(SigDictProblem::InObjectStream { num, stream })),
+        XrefEntry::Free => (Some(rev), Err(SigDictProblem::Free { num, gen })),
     }
+}
+
+/// Why a signature's dictionary cannot be read from the bytes of the file.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum SigDictProblem {
+    #[error("object {num} {gen} is not in any cross-reference section")]
+    NotInXref { num: u32, gen: u16 },
+    #[error("the cross-reference entry for object {num} points at object {found}")]
+    WrongObject { num: u32, found: u32 },
+    #[error("object {num} {gen} cannot be read: {source}")]
+    Unreadable {
+        num: u32,
+        gen: u16,
+        #[source]
+        source: pdf_raw::RawError,
+    },
+    #[error("the signature dictionary (object {num}) is compressed inside object stream {stream}; its /Contents cannot be excluded from a byte range")]
+    InObjectStream { num: u32, stream: u32 },
+    #[error("object {num} {gen} is marked free")]
+    Free { num: u32, gen: u16 },
+    #[error("the field's /V is not a dictionary in the file")]
+    FieldValueNotDict,
+    #[error("the field object is not a dictionary")]
+    FieldNotDict,
+    #[error("the signature field is a direct object; its bytes cannot be located")]
+    DirectField,
+    #[error("the signature value is not a dictionary")]
+    NotDict,
+    #[error("/Contents is an indirect reference, not a string in the signature dictionary")]
+    ContentsIndirect,
+    #[error("/Contents is not a string")]
+    ContentsNotString,
+    #[error("the signature dictionary has no /Contents")]
+    NoContents,
 }
 
 /// The definition of signature dictionary `id` that was signed: the newest one whose
@@ -284,7 +317,7 @@ pub fn raw_object(bytes: &[u8], raw: &RawPdf, id: ObjectId) -> (Option<usize>, R
 /// dictionary (its copy's `/Contents` then lies elsewhere) does not replace what was
 /// signed: the signature is checked from its signed definition, and the rewrite is a
 /// change the modification analysis judges.
-fn signed_definition(bytes: &[u8], raw: &RawPdf, id: ObjectId) -> (Option<usize>, Result<Obj, String>) {
+fn signed_definition(bytes: &[u8], raw: &RawPdf, id: ObjectId) -> (Option<usize>, Result<Obj, SigDictProblem>) {
     let newest = raw_object(bytes, raw, id);
     if matches!(&newest.1, Ok(Obj::Dict(d)) if leaves_out_its_contents(d)) {
         return newest;
@@ -312,12 +345,12 @@ fn leaves_out_its_contents(d: &pdf_raw::Dict) -> bool {
     }
 }
 
-fn raw_sig_dict(d: &pdf_raw::Dict) -> Result<RawSigDict, String> {
+fn raw_sig_dict(d: &pdf_raw::Dict) -> Result<RawSigDict, SigDictProblem> {
     let (contents, contents_span, contents_is_hex) = match d.get(b"Contents") {
         Some(Obj::Str(s)) => (s.bytes.clone(), s.span.clone(), s.hex),
-        Some(Obj::Ref(..)) => return Err("/Contents is an indirect reference, not a string in the signature dictionary".into()),
-        Some(_) => return Err("/Contents is not a string".into()),
-        None => return Err("the signature dictionary has no /Contents".into()),
+        Some(Obj::Ref(..)) => return Err(SigDictProblem::ContentsIndirect),
+        Some(_) => return Err(SigDictProblem::ContentsNotString),
+        None => return Err(SigDictProblem::NoContents),
     };
     let (byte_range, byte_range_problem) = match d.get(b"ByteRange") {
         Some(Obj::Array(items)) => {

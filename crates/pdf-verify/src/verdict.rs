@@ -50,7 +50,9 @@ pub fn raw_msg(e: &pdf_raw::RawError) -> Msg {
     let vi = match e {
         RawError::NotPdf => return Msg::new(e.to_string(), "không phải tệp PDF (không có phần đầu %PDF-)"),
         RawError::NoStartxref => "không tìm thấy startxref ở cuối tệp".to_string(),
-        RawError::BadXref { offset, .. } => format!("bảng tham chiếu chéo ở byte {offset} không đọc được"),
+        RawError::BadXref { offset, .. } | RawError::BadXrefStream { offset, .. } => {
+            format!("bảng tham chiếu chéo ở byte {offset} không đọc được")
+        }
         RawError::Syntax { offset, .. } => format!("lỗi cú pháp đối tượng ở byte {offset}"),
         RawError::TooDeep(n) => format!("lồng nhau sâu hơn {n} mức"),
         RawError::TooManySections(n) => format!("hơn {n} bảng tham chiếu chéo (hoặc vòng lặp /Prev)"),

@@ -6,7 +6,7 @@ use thiserror::Error;
 pub enum LayoutError {
     /// The PDF cannot be read well enough to place a stamp.
     #[error("cannot read the PDF: {0}")]
-    Pdf(String),
+    Pdf(#[source] PdfProblem),
     /// The page asked for does not exist.
     #[error("the document has {pages} page(s); there is no page {asked}")]
     NoSuchPage { asked: usize, pages: usize },
@@ -43,7 +43,7 @@ pub enum LayoutError {
     MissingGlyph { font: String, ch: char, code: u32 },
     /// A placement outside the page or otherwise unusable.
     #[error("placement: {0}")]
-    Place(String),
+    Place(#[source] PlaceProblem),
     /// An explicit box (--place) that does not fit on its page.
     #[error("placement: the box {x},{y},{w},{h} mm does not fit on page {page} ({page_w:.0}×{page_h:.0} mm)")]
     BoxOffPage { x: f32, y: f32, w: f32, h: f32, page: usize, page_w: f32, page_h: f32 },
@@ -58,7 +58,62 @@ pub enum LayoutError {
     BlankTooNarrow { text: String, kind: crate::blanks::BlankKind, width: f32, size: f32, room: f32 },
     /// Content too large or too deeply nested to read safely.
     #[error("the page content is beyond the limits vbdt reads ({0})")]
-    Limit(String),
+    Limit(#[source] LimitProblem),
+}
+
+/// Why the PDF cannot be read well enough to place a stamp.
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum PdfProblem {
+    /// lopdf's loader refused the file.
+    #[error("{0}")]
+    Load(#[from] lopdf::Error),
+    #[error("the document is encrypted")]
+    Encrypted,
+    #[error("the document has no pages")]
+    NoPages,
+}
+
+/// A placement that cannot be made from what was given.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum PlaceProblem {
+    #[error("the signer's name is empty")]
+    EmptyName,
+    #[error("the name lies at the page's edge")]
+    NameAtEdge,
+    #[error("a text stamp needs some text")]
+    NoStampText,
+}
+
+/// Which of the bounds on reading content was passed.
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum LimitProblem {
+    #[error("page content: {0}")]
+    PageContent(#[source] lopdf::Error),
+    #[error("appearance content: {0}")]
+    AppearanceContent(#[source] lopdf::Error),
+    #[error("more than {0} operations")]
+    Operations(usize),
+    #[error("more than {0} bytes of content")]
+    ContentBytes(usize),
+    #[error("more than {0} glyphs")]
+    Glyphs(usize),
+}
+
+/// Why a `--place PAGE,X,Y,W,H` value cannot be read (the offending text, as given).
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum PlaceSyntax {
+    #[error("expected PAGE,X,Y,W,H (millimetres from the page's top-left corner), got {0:?}")]
+    Shape(String),
+    #[error("page {0:?} is not a number")]
+    Page(String),
+    #[error("{0:?} is not a number of millimetres")]
+    Millimetres(String),
+    #[error("pages count from 1; width and height must be positive")]
+    OutOfRange,
 }
 
 /// What a placement lets pass but the signer should hear of.

@@ -3,6 +3,7 @@
 use lopdf::{Dictionary, Document, Object, ObjectId};
 use pdf_writer::{Content, Name, Str};
 
+use crate::error::{PdfProblem, PlaceProblem, PlaceSyntax};
 use crate::form::FormXObject;
 use crate::image::{ColorCheck, StampImage};
 use crate::text::{fold, page_lines, Line};
@@ -44,23 +45,23 @@ pub struct Place {
 }
 
 impl std::str::FromStr for Place {
-    type Err = String;
+    type Err = PlaceSyntax;
     /// `PAGE,X,Y,W,H`, e.g. `2,110,150,60,25`.
-    fn from_str(s: &str) -> Result<Place, String> {
+    fn from_str(s: &str) -> Result<Place, PlaceSyntax> {
         let parts: Vec<&str> = s.split(',').map(str::trim).collect();
         if parts.len() != 5 {
-            return Err(format!("expected PAGE,X,Y,W,H (millimetres from the page's top-left corner), got {s:?}"));
+            return Err(PlaceSyntax::Shape(s.to_string()));
         }
-        let page: usize = parts[0].parse().map_err(|_| format!("page {:?} is not a number", parts[0]))?;
+        let page: usize = parts[0].parse().map_err(|_| PlaceSyntax::Page(parts[0].to_string()))?;
         let mut v = [0f32; 4];
         for (slot, p) in v.iter_mut().zip(&parts[1..]) {
-            *slot = p.trim_end_matches("mm").parse().map_err(|_| format!("{p:?} is not a number of millimetres"))?;
+            *slot = p.trim_end_matches("mm").parse().map_err(|_| PlaceSyntax::Millimetres(p.to_string()))?;
             if !slot.is_finite() {
-                return Err(format!("{p:?} is not a number of millimetres"));
+                return Err(PlaceSyntax::Millimetres(p.to_string()));
             }
         }
         if page == 0 || v[2] <= 0.0 || v[3] <= 0.0 || v[0] < 0.0 || v[1] < 0.0 {
-            return Err("pages count from 1; width and height must be positive".into());
+            return Err(PlaceSyntax::OutOfRange);
         }
         Ok(Place { page, x: v[0], y: v[1], w: v[2], h: v[3] })
     }
@@ -74,10 +75,10 @@ pub(crate) fn load(pdf: &[u8]) -> Result<Document, LayoutError> {
         .and_then(|raw| pdf_raw::RevisionLoader::new(pdf, &raw, &pdf_raw::Limits::default()).load(raw.revisions.len() - 1).ok());
     let doc = match fast {
         Some(d) => d,
-        None => Document::load_mem(pdf).map_err(|e| LayoutError::Pdf(e.to_string()))?,
+        None => Document::load_mem(pdf).map_err(|e| LayoutError::Pdf(PdfProblem::Load(e)))?,
     };
     if doc.is_encrypted() {
-        return Err(LayoutError::Pdf("the document is encrypted".into()));
+        return Err(LayoutError::Pdf(PdfProblem::Encrypted));
     }
     Ok(doc)
 }
@@ -162,7 +163,7 @@ pub fn personal(pdf: &[u8], image: &StampImage, name: &str, page: Option<usize>)
     let doc = load(pdf)?;
     let count = doc.get_pages().len();
     if count == 0 {
-        return Err(LayoutError::Pdf("the document has no pages".into()));
+        return Err(LayoutError::Pdf(PdfProblem::NoPages));
     }
     let order: Vec<usize> = match page {
         Some(p) if p == 0 || p > count => return Err(LayoutError::NoSuchPage { asked: p, pages: count }),
@@ -171,7 +172,7 @@ pub fn personal(pdf: &[u8], image: &StampImage, name: &str, page: Option<usize>)
     };
     let wanted = fold(name);
     if wanted.is_empty() {
-        return Err(LayoutError::Place("the signer's name is empty".into()));
+        return Err(LayoutError::Place(PlaceProblem::EmptyName));
     }
     let mut searched = 0;
     let mut found = None;
@@ -225,7 +226,7 @@ pub fn personal(pdf: &[u8], image: &StampImage, name: &str, page: Option<usize>)
     let block_w = title_block(&lines, title).iter().chain([&name_line]).map(|l| l.x1 - l.x0).fold(0.0, f32::max);
     let max_w = (2.0 * (cx - pbox.x0 - side).min(pbox.x1 - side - cx)).min(block_w);
     if max_w <= 0.0 {
-        return Err(LayoutError::Place("the name lies at the page's edge".into()));
+        return Err(LayoutError::Place(PlaceProblem::NameAtEdge));
     }
     if w > max_w {
         w = max_w;
@@ -391,7 +392,7 @@ pub fn text_stamp(pdf: &[u8], lines: &[String], font: &TextFont) -> Result<Place
         wrap(line, font, size, max_w, &mut wrapped)?;
     }
     if wrapped.is_empty() {
-        return Err(LayoutError::Place("a text stamp needs some text".into()));
+        return Err(LayoutError::Place(PlaceProblem::NoStampText));
     }
     let shaped: Vec<Vec<(u16, char, f32)>> = wrapped.iter().map(|l| font.shape(l)).collect::<Result<_, _>>()?;
     let all: Vec<(u16, char, f32)> = shaped.iter().flatten().copied().collect();

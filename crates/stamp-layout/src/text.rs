@@ -13,7 +13,7 @@ use lopdf::content::Content;
 use lopdf::{Dictionary, Document, Object, ObjectId};
 use unicode_normalization::UnicodeNormalization;
 
-use crate::LayoutError;
+use crate::{LayoutError, LimitProblem};
 
 /// At most this many bytes of decoded content per page (all streams and forms together).
 pub const MAX_CONTENT_BYTES: usize = 64 << 20;
@@ -102,7 +102,7 @@ pub fn page_lines(doc: &Document, page_index: usize) -> Result<Vec<Line>, Layout
     let pages = doc.get_pages();
     let page_id = *pages.values().nth(page_index).ok_or(LayoutError::NoSuchPage { asked: page_index + 1, pages: pages.len() })?;
     let content =
-        doc.get_page_content_with_limit(page_id, MAX_CONTENT_BYTES).map_err(|e| LayoutError::Limit(format!("page content: {e}")))?;
+        doc.get_page_content_with_limit(page_id, MAX_CONTENT_BYTES).map_err(|e| LayoutError::Limit(LimitProblem::PageContent(e)))?;
     let resources = page_resources(doc, page_id);
     let mut reader = Reader { doc, glyphs: Vec::new(), ops: 0, bytes: content.len(), fonts: HashMap::new() };
     reader.run(&content, &resources, Matrix::IDENTITY, 0)?;
@@ -128,7 +128,7 @@ pub fn page_rows(doc: &Document, page_index: usize) -> Result<Vec<Row>, LayoutEr
     let pages = doc.get_pages();
     let page_id = *pages.values().nth(page_index).ok_or(LayoutError::NoSuchPage { asked: page_index + 1, pages: pages.len() })?;
     let content =
-        doc.get_page_content_with_limit(page_id, MAX_CONTENT_BYTES).map_err(|e| LayoutError::Limit(format!("page content: {e}")))?;
+        doc.get_page_content_with_limit(page_id, MAX_CONTENT_BYTES).map_err(|e| LayoutError::Limit(LimitProblem::PageContent(e)))?;
     let resources = page_resources(doc, page_id);
     let mut reader = Reader { doc, glyphs: Vec::new(), ops: 0, bytes: content.len(), fonts: HashMap::new() };
     reader.run(&content, &resources, Matrix::IDENTITY, 0)?;
@@ -176,7 +176,7 @@ fn group_rows(glyphs: Vec<Glyph>) -> Vec<Row> {
 /// with the same bounds as a page.
 pub fn form_lines(doc: &Document, form: &lopdf::Stream, rotate: i64) -> Result<Vec<Line>, LayoutError> {
     let content =
-        form.decompressed_content_with_limit(MAX_CONTENT_BYTES).map_err(|e| LayoutError::Limit(format!("appearance content: {e}")))?;
+        form.decompressed_content_with_limit(MAX_CONTENT_BYTES).map_err(|e| LayoutError::Limit(LimitProblem::AppearanceContent(e)))?;
     let empty = Dictionary::new();
     let resources = form.dict.get(b"Resources").ok().and_then(|r| resolve_dict(doc, r)).unwrap_or(&empty);
     let matrix =
@@ -285,7 +285,7 @@ impl<'a> Reader<'a> {
             let Ok(op) = op else { break };
             self.ops += 1;
             if self.ops > MAX_OPERATIONS {
-                return Err(LayoutError::Limit(format!("more than {MAX_OPERATIONS} operations")));
+                return Err(LayoutError::Limit(LimitProblem::Operations(MAX_OPERATIONS)));
             }
             let ops = &op.operands;
             match op.operator.as_str() {
@@ -395,7 +395,7 @@ impl<'a> Reader<'a> {
             }
         });
         let Ok(data) = data else {
-            return Err(LayoutError::Limit(format!("more than {MAX_CONTENT_BYTES} bytes of content")));
+            return Err(LayoutError::Limit(LimitProblem::ContentBytes(MAX_CONTENT_BYTES)));
         };
         self.bytes += data.len();
         let matrix = stream
@@ -421,7 +421,7 @@ impl<'a> Reader<'a> {
             let size = (vx * vx + vy * vy).sqrt();
             let text = font.unicode(code);
             if self.glyphs.len() >= MAX_GLYPHS {
-                return Err(LayoutError::Limit(format!("more than {MAX_GLYPHS} glyphs")));
+                return Err(LayoutError::Limit(LimitProblem::Glyphs(MAX_GLYPHS)));
             }
             self.glyphs.push(Glyph {
                 text,

@@ -110,8 +110,8 @@ fn key_problem(p: &KeyProblem) -> String {
         KeyProblem::P12Unreadable { path, source } => format!("{}: không đọc được tệp khóa: {}", path.display(), io(source, true)),
         KeyProblem::P12Unusable { path, detail } => format!("{}: không phải tệp PKCS#12 dùng được ({detail})", path.display()),
         KeyProblem::P12NoKey { path } => format!("{}: trong tệp không có khóa bí mật kèm chứng thư chữ ký số", path.display()),
-        KeyProblem::P12KeyUnusable { path, detail } => {
-            format!("{}: khóa bí mật không khớp với chứng thư chữ ký số, hoặc không phải loại vbdt ký được ({detail})", path.display())
+        KeyProblem::P12KeyUnusable { path, problem } => {
+            format!("{}: khóa bí mật không khớp với chứng thư chữ ký số, hoặc không phải loại vbdt ký được ({problem})", path.display())
         }
         KeyProblem::NoCertificate => "không có chứng thư chữ ký số của người ký".into(),
         KeyProblem::DigestNotOffered { digest } => format!("khóa này không ký được với {digest}"),
@@ -292,6 +292,7 @@ pub fn sign_error(err: &SignError, vi: bool) -> String {
         SignError::Issue(why) => format!("số và ngày ban hành (S11): {why}"),
         SignError::ClerkCheck(why) => format!("văn thư kiểm tra trước khi ký (S12): văn bản không hợp lệ: {why}"),
         SignError::Internal(why) => format!("lỗi nội bộ ({why})"),
+        SignError::AttributesCollected => "lỗi nội bộ (việc ký dừng lại sau khi đã lấy các thuộc tính được ký)".into(),
         other => other.to_string(),
     }
 }

@@ -212,12 +212,12 @@ pub fn run_batch(
         }
     }
     let cached = |job: &Job, _input: &[u8]| -> Prepared {
-        let index = jobs.iter().position(|j| std::ptr::eq(j, job)).ok_or_else(|| SignError::Internal("unknown job".into()))?;
+        let index = jobs.iter().position(|j| std::ptr::eq(j, job)).ok_or(SignError::Internal(pdf_sign::InternalError::UnknownJob))?;
         let taken = staged[index].lock().ok().and_then(|mut s| s.take());
         match taken {
             Some(Ok((opts, warnings, _))) => Ok((opts, warnings)),
             Some(Err(e)) => Err(e),
-            None => Err(SignError::Internal("document prepared twice".into())),
+            None => Err(SignError::Internal(pdf_sign::InternalError::PreparedTwice)),
         }
     };
     signing::run_batch(cmd, jobs, force, key, args, &cached)

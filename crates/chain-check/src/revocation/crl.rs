@@ -9,7 +9,7 @@ use x509_cert::ext::pkix::name::{DistributionPointName, GeneralName};
 use x509_cert::ext::pkix::CrlReason;
 use x509_cert::Certificate;
 
-use super::{good_covers, EvidenceProblem, Finding, SKEW};
+use super::{good_covers, EvidenceProblem, Finding, MalformedEvidence, SKEW};
 use crate::{cert, der_util, oids, sigalg};
 
 /// PEM `X509 CRL` to DER; anything else is returned as is.
@@ -28,8 +28,8 @@ pub fn to_der(bytes: &[u8]) -> Vec<u8> {
 }
 
 /// Parse a DER CRL.
-pub fn parse(der: &[u8]) -> Result<CertificateList, String> {
-    CertificateList::from_der(der).map_err(|e| format!("malformed CRL: {e}"))
+pub fn parse(der: &[u8]) -> Result<CertificateList, MalformedEvidence> {
+    CertificateList::from_der(der).map_err(MalformedEvidence::Crl)
 }
 
 /// CRLReason as its RFC 5280 name.
@@ -175,7 +175,7 @@ pub fn evaluate(
 }
 
 /// The CRL's issuer, thisUpdate and nextUpdate, for reports.
-pub fn summary(der: &[u8]) -> Result<(String, OffsetDateTime, Option<OffsetDateTime>), String> {
+pub fn summary(der: &[u8]) -> Result<(String, OffsetDateTime, Option<OffsetDateTime>), MalformedEvidence> {
     let crl = parse(der)?;
     let t = &crl.tbs_cert_list;
     Ok((cert::name_to_string(&t.issuer), der_util::x509_time(&t.this_update), t.next_update.as_ref().map(der_util::x509_time)))

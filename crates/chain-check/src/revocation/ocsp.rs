@@ -10,7 +10,7 @@ use x509_ocsp::{
     BasicOcspResponse, CertId, CertStatus, OcspRequest, OcspResponse, OcspResponseStatus, Request, ResponderId, SingleResponse, TbsRequest,
 };
 
-use super::{good_covers, EvidenceProblem, Finding, RevocationError, SKEW};
+use super::{good_covers, EvidenceProblem, Finding, MalformedEvidence, OcspSignerProblem, RevocationError, SignerRefused, SKEW};
 use crate::article31::{self, Purpose};
 use crate::digest::DigestAlg;
 use crate::{cert, der_util, oids, sigalg};
@@ -75,18 +75,18 @@ fn cert_id_matches(id: &CertId, cert: &Certificate, issuer: &Certificate) -> boo
 
 /// Parse an OCSPResponse and extract the BasicOCSPResponse with the raw bytes of its
 /// tbsResponseData.
-pub fn parse_response(der: &[u8]) -> Result<(BasicOcspResponse, Vec<u8>), String> {
-    let resp = OcspResponse::from_der(der).map_err(|e| format!("malformed OCSP response: {e}"))?;
+pub fn parse_response(der: &[u8]) -> Result<(BasicOcspResponse, Vec<u8>), MalformedEvidence> {
+    let resp = OcspResponse::from_der(der).map_err(MalformedEvidence::OcspResponse)?;
     if resp.response_status != OcspResponseStatus::Successful {
-        return Err(format!("the responder answered {:?} instead of a status", resp.response_status));
+        return Err(MalformedEvidence::NotSuccessful(resp.response_status));
     }
-    let bytes = resp.response_bytes.ok_or("successful OCSP response without responseBytes")?;
+    let bytes = resp.response_bytes.ok_or(MalformedEvidence::NoResponseBytes)?;
     if bytes.response_type != oids::OCSP_BASIC {
-        return Err(format!("unsupported OCSP response type {}", bytes.response_type));
+        return Err(MalformedEvidence::UnsupportedType(bytes.response_type));
     }
     let basic_der = bytes.response.as_bytes();
-    let basic = BasicOcspResponse::from_der(basic_der).map_err(|e| format!("malformed BasicOCSPResponse: {e}"))?;
-    let tbs = der_util::signed_part(basic_der).ok_or("cannot locate tbsResponseData")?.to_vec();
+    let basic = BasicOcspResponse::from_der(basic_der).map_err(MalformedEvidence::BasicResponse)?;
+    let tbs = der_util::signed_part(basic_der).ok_or(MalformedEvidence::NoTbs)?.to_vec();
     Ok((basic, tbs))
 }
 
@@ -106,8 +106,13 @@ fn responder_matches(id: &ResponderId, c: &Certificate) -> bool {
 }
 
 /// Verify who signed the response: the issuer itself, or a delegated responder.
-fn verify_signer(basic: &BasicOcspResponse, tbs: &[u8], issuer: &Certificate, produced_at: OffsetDateTime) -> Result<(), String> {
-    let sig = basic.signature.as_bytes().ok_or("OCSP signature has unused bits")?;
+fn verify_signer(
+    basic: &BasicOcspResponse,
+    tbs: &[u8],
+    issuer: &Certificate,
+    produced_at: OffsetDateTime,
+) -> Result<(), OcspSignerProblem> {
+    let sig = basic.signature.as_bytes().ok_or(OcspSignerProblem::UnusedBits)?;
     let verify_with =
         |c: &Certificate| sigalg::verify_signature(&c.tbs_certificate.subject_public_key_info, &basic.signature_algorithm, None, tbs, sig);
     if verify_with(issuer).is_ok() {
@@ -117,28 +122,28 @@ fn verify_signer(basic: &BasicOcspResponse, tbs: &[u8], issuer: &Certificate, pr
     let mut certs: Vec<&Certificate> = basic.certs.as_deref().unwrap_or(&[]).iter().collect();
     // Those matching the responderID first.
     certs.sort_by_key(|c| !responder_matches(rid, c));
-    let mut why = vec!["not signed by the issuer's key".to_string()];
+    let mut why = vec![SignerRefused::NotIssuerKey];
     for responder in certs {
         let name = cert::subject(responder);
         if verify_with(responder).is_err() {
-            why.push(format!("not signed by included certificate \"{name}\""));
+            why.push(SignerRefused::NotSignedBy(name));
             continue;
         }
         if !cert::issued_by(responder, issuer) {
-            why.push(format!("responder certificate \"{name}\" is not issued by the certificate's issuer"));
+            why.push(SignerRefused::NotIssuedByIssuer(name));
             continue;
         }
         if let Err(p) = article31::check_usage(responder, Purpose::OcspSigning) {
-            why.push(p.to_string());
+            why.push(SignerRefused::Usage(p));
             continue;
         }
         if let Err(p) = article31::check_validity(responder, produced_at) {
-            why.push(format!("at producedAt: {p}"));
+            why.push(SignerRefused::Validity(p));
             continue;
         }
         return Ok(());
     }
-    Err(format!("no authorised signer: {}", why.join("; ")))
+    Err(OcspSignerProblem::NoAuthorisedSigner(why))
 }
 
 fn archive_cutoff(single: &SingleResponse, basic: &BasicOcspResponse) -> Option<OffsetDateTime> {

@@ -159,7 +159,7 @@ pub struct Revisions<'a> {
     raw: &'a RawPdf,
     /// Borrowed from the caller's zeroizing owner (`VerifyOptions::password`).
     password: Option<&'a str>,
-    states: BTreeMap<usize, Result<RevState, String>>,
+    states: BTreeMap<usize, Result<RevState, RevisionError>>,
     /// What each revision changed relative to the one before: computed once, shared by
     /// the analyses of all earlier signatures.
     steps: HashMap<usize, Result<Step, Msg>>,
@@ -185,7 +185,7 @@ impl<'a> Revisions<'a> {
             return;
         }
         let state = match self.raw.revisions.get(i) {
-            None => Err(format!("no revision {}", i + 1)),
+            None => Err(RevisionError::Missing(i)),
             Some(rev) => {
                 let end = rev.end.min(self.bytes.len());
                 let fast = if self.raw.is_encrypted() {
@@ -200,8 +200,8 @@ impl<'a> Revisions<'a> {
                 let doc = match fast {
                     Some(Ok(doc)) => Ok(doc),
                     // A file over a size limit is never handed to lopdf's unbounded parser.
-                    Some(Err(e)) if e.is_size_limit() => Err(e.to_string()),
-                    _ => load_doc_lopdf(&self.bytes[..end], self.password).map_err(|e| e.to_string()),
+                    Some(Err(e)) if e.is_size_limit() => Err(RevisionError::Load(LoadError::TooLarge(e))),
+                    _ => load_doc_lopdf(&self.bytes[..end], self.password).map_err(|e| RevisionError::Load(LoadError::Lopdf(e))),
                 };
                 doc.map(|doc| {
                     self.vri.insert(i, vri_keys(&doc));
@@ -295,13 +295,31 @@ impl<'a> Revisions<'a> {
         self.raw.revisions.len()
     }
 
-    fn get(&self, i: usize) -> Result<&RevState, String> {
+    fn get(&self, i: usize) -> Result<&RevState, Unavailable<'_>> {
         match self.states.get(&i) {
             Some(Ok(s)) => Ok(s),
-            Some(Err(e)) => Err(e.clone()),
-            None => Err(format!("revision {} not loaded", i + 1)),
+            Some(Err(e)) => Err(Unavailable::Failed(e)),
+            None => Err(Unavailable::NotLoaded(i)),
         }
     }
+}
+
+/// Why revision `.0` (0-based) could not be loaded.
+#[derive(Debug, thiserror::Error)]
+enum RevisionError {
+    #[error("no revision {}", .0 + 1)]
+    Missing(usize),
+    #[error(transparent)]
+    Load(#[from] LoadError),
+}
+
+/// Why [`Revisions::get`] has no document for a revision.
+#[derive(Debug, thiserror::Error)]
+enum Unavailable<'e> {
+    #[error("revision {} not loaded", .0 + 1)]
+    NotLoaded(usize),
+    #[error(transparent)]
+    Failed(&'e RevisionError),
 }
 
 fn vri_keys(doc: &Document) -> HashSet<Vec<u8>> {
