@@ -33,10 +33,6 @@ pub struct LtvArgs {
     /// CRL files (DER or PEM) to use besides those in the file and fetched ones.
     #[arg(long, value_name = "FILE")]
     pub crl: Vec<PathBuf>,
-    /// Do not read or write the disk cache of OCSP responses, CRLs and issuer certificates
-    /// (everything is fetched again; still once per run).
-    #[arg(long)]
-    pub no_cache: bool,
     /// Add a document timestamp after the validation data (PAdES B-LTA); needs --tsa.
     #[arg(long, requires = "tsa")]
     pub lta: bool,
@@ -392,14 +388,11 @@ pub fn run(args: &LtvArgs) -> exit::Outcome {
         crls,
         tsa: if args.lta { args.tsa.clone() } else { None },
         http: chain_check::HttpLimits::default(),
-        // Fetched once for every file of the batch and kept on disk until their nextUpdate
-        // (issuer certificates, OCSP responses, CRLs), unless --no-cache: as in verify.
-        issuers: if args.no_cache { chain_check::IssuerCache::memory_only() } else { chain_check::IssuerCache::default() },
-        fetched: std::sync::Arc::new(chain_check::FetchCache::new(if args.no_cache {
-            None
-        } else {
-            chain_check::revocation::fetched::default_dir()
-        })),
+        issuers: chain_check::IssuerCache::default(),
+        // OCSP responses and CRLs: fetched once for every file of the batch, in memory
+        // only; what ltv embeds is what this run was told (a cached "good" could hide a
+        // revocation since it was fetched).
+        fetched: std::sync::Arc::new(chain_check::FetchCache::memory_only()),
         vi,
     };
     let bar = if std::io::stderr().is_terminal() && jobs.len() > 1 && !args.quiet {

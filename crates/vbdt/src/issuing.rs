@@ -302,10 +302,10 @@ pub fn check_options(args: &KeyArgs) -> anyhow::Result<VerifyOptions> {
     }
     let extra_certs = crate::trust_args::certificates("certs", &args.certs, vi).map_err(|e| anyhow::anyhow!("{e}"))?;
     let crls = crate::trust_args::crls(&args.crl, vi).map_err(|e| anyhow::anyhow!("{e}"))?;
-    // OCSP responses and CRLs fetched once for every file of a batch, and kept on disk
-    // until their nextUpdate for the next run (unless --no-cache), as in verify.
-    let dir = if args.no_cache { None } else { chain_check::revocation::fetched::default_dir() };
-    let fetched = Some(std::sync::Arc::new(chain_check::FetchCache::new(dir)));
+    // OCSP responses and CRLs fetched once for every file of a batch, in memory only: the
+    // check before signing asks the responders afresh at each run (a revocation since the
+    // last run must not be hidden by a cached "good").
+    let fetched = Some(std::sync::Arc::new(chain_check::FetchCache::memory_only()));
     Ok(VerifyOptions { trust, extra_certs, crls, online: !args.offline, fetched, ..VerifyOptions::default() })
 }
 

@@ -130,10 +130,6 @@ pub struct KeyArgs {
     /// Do not ask the CA's OCSP responder or CRL distribution point before signing.
     #[arg(long, help_heading = "Certificate checks (Điều 29)")]
     pub offline: bool,
-    /// Do not read or write the disk cache of OCSP responses and CRLs in the clerk's check
-    /// (S12); they are still fetched once per run.
-    #[arg(long, help_heading = "Certificate checks (Điều 29)")]
-    pub no_cache: bool,
     /// Files signed in parallel (default: twice the number of cores, since each output is
     /// fsynced and a worker spends much of its time waiting for the disk).
     #[arg(short = 'j', long, value_name = "N")]
