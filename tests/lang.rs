@@ -259,6 +259,9 @@ struct Files {
     khong_co: PathBuf,
     hong: PathBuf,
     anh_hong: PathBuf,
+    png_cut: PathBuf,
+    jpeg_cut: PathBuf,
+    font_hong: PathBuf,
     anh: PathBuf,
     sai: PathBuf,
     ra: PathBuf,
@@ -272,6 +275,9 @@ impl Files {
             khong_co: d.join("khong-co.pdf"),
             hong: d.join("hong.pdf"),
             anh_hong: d.join("anh-hong.png"),
+            png_cut: d.join("anh-cut.png"),
+            jpeg_cut: d.join("anh-cut.jpg"),
+            font_hong: d.join("font-hong.ttf"),
             anh: repo_root().join("fixtures/images/chu-ky-ca-nhan.png"),
             sai: d.join("sai.txt"),
             ra: d.join("ra.pdf"),
@@ -279,6 +285,12 @@ impl Files {
         };
         std::fs::write(&f.hong, b"hello, this is not a PDF\n").unwrap();
         std::fs::write(&f.anh_hong, b"hello, this is not an image\n").unwrap();
+        // A real PNG cut short, a JPEG whose first segment runs past the end, a font
+        // file that is text: each a typed image or font problem, said in Vietnamese.
+        let png = std::fs::read(&f.anh).unwrap();
+        std::fs::write(&f.png_cut, &png[..png.len().min(120)]).unwrap();
+        std::fs::write(&f.jpeg_cut, [0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x40, b'J', b'F']).unwrap();
+        std::fs::write(&f.font_hong, b"this is not a font\n").unwrap();
         std::fs::write(&f.sai, "0000-sai\n").unwrap();
         // The PKI's CRLs are dated the allowed clock skew before it was made: a signature
         // whole seconds later comes after them (see certs.rs), for the "CRL before the
@@ -366,6 +378,8 @@ fn sign_cases(c: &mut Checker, pki: &TestPki, hsm: &SoftHsm, f: &Files, lang: La
     // sign --image: a bad image, and a non-PDF or missing input with a good image.
     for (what, input, image) in [
         ("sign --image bad image", &f.doc, &f.anh_hong),
+        ("sign --image PNG cut short", &f.doc, &f.png_cut),
+        ("sign --image JPEG cut short", &f.doc, &f.jpeg_cut),
         ("sign --image non-PDF", &f.hong, &f.anh),
         ("sign --image missing file", &f.khong_co, &f.anh),
     ] {
@@ -388,6 +402,10 @@ fn other_cases(c: &mut Checker, pki: &TestPki, f: &Files, lang: Lang) {
             c.code(&out, 4);
         }
     }
+    let mut cmd = with_key("copy", pki, "organization", &f.signed, &f.ra);
+    cmd.args(["--kind", "sao-y", "--org", "Ủy ban nhân dân tỉnh Điện Biên", "--offline", "--font"]).arg(&f.font_hong);
+    let out = c.run("copy --font not a font", lang, cmd);
+    c.code(&out, 4);
     for sub in ["verify", "chain"] {
         for (what, input) in [("missing file", &f.khong_co), ("non-PDF", &f.hong)] {
             let mut cmd = vbdt([sub]);
@@ -565,7 +583,7 @@ fn every_error_and_warning_is_in_the_chosen_language_and_zone() {
         let out = c.run("ltv revocation not checkable", lang, cmd);
         c.code(&out, 5);
     }
-    assert_eq!(c.runs, 126, "every case ran, in both languages");
+    assert_eq!(c.runs, 132, "every case ran, in both languages");
     assert!(c.problems.is_empty(), "{} of {} runs:\n\n{}", c.problems.len(), c.runs, c.problems.join("\n\n"));
 }
 

@@ -90,12 +90,62 @@ pub enum CscProblem {
     #[error("the PIN or OTP was refused: {0}")]
     WrongSecret(String),
     #[error("unexpected answer: {0}")]
-    BadAnswer(String),
-    /// The credential cannot be used: disabled, revoked, expired, not found, ambiguous…
+    BadAnswer(AnswerProblem),
+    /// The service or the credential cannot be used: disabled, revoked, expired, a key
+    /// or an authorization mode vbdt does not support…
     #[error("{0}")]
-    Unusable(String),
+    Unusable(UnusableCredential),
+    /// A lock of the signing group was poisoned by a panic elsewhere.
+    #[error("internal error: the signatures' lock is poisoned")]
+    LockPoisoned,
     #[error("the signature returned for document {index} of the group does not verify against the certificate")]
     BadSignature { index: usize },
+}
+
+/// What is missing or wrong in a service's answer.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum AnswerProblem {
+    #[error("not JSON")]
+    NotJson,
+    #[error("no access_token")]
+    NoAccessToken,
+    #[error("no credentialIDs")]
+    NoCredentialIds,
+    #[error("no cert.certificates")]
+    NoCertificates,
+    #[error("a certificate is not base64 DER")]
+    CertificateNotDer,
+    #[error("no certificate")]
+    EmptyChain,
+    #[error("no SAD")]
+    NoSad,
+    #[error("no signatures, or not base64")]
+    NoSignatures,
+    #[error("{got} signatures for {sent} hashes")]
+    SignatureCount { got: usize, sent: usize },
+}
+
+/// Why the service or a credential cannot be used (`id`: the credential's ID).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum UnusableCredential {
+    #[error("API version {0} at /csc/v1 is not supported")]
+    ApiVersion(String),
+    #[error("credential {id:?}: the key is {status}")]
+    KeyStatus { id: String, status: String },
+    #[error("credential {id:?}: the service reports the certificate {status}")]
+    CertificateStatus { id: String, status: String },
+    #[error("credential {id:?}: unsupported key (RSA or ECDSA P-256/P-384 expected)")]
+    UnsupportedKey { id: String },
+    #[error("credential {id:?}: authMode oauth2code (a browser authorization) is not supported")]
+    BrowserAuthorization { id: String },
+    /// The key cannot sign with the digest and padding asked for.
+    #[error("{0}")]
+    Algorithm(#[source] Box<crate::SignError>),
+    /// A signing group mixes digests or paddings (one authorization covers one of each).
+    #[error("one group, one digest and padding")]
+    MixedGroup,
 }
 
 /// A failed step of the CSC protocol: which service, which step, what happened.
@@ -187,7 +237,7 @@ impl CscClient {
             }
             return Err(self.err(step, CscProblem::Refused { status: answer.status, error, description }));
         }
-        parsed.ok_or_else(|| self.err(step, CscProblem::BadAnswer("not JSON".into())))
+        parsed.ok_or_else(|| self.err(step, CscProblem::BadAnswer(AnswerProblem::NotJson)))
     }
 
     /// "v1" or "v2": the API version in use (decided by [`CscClient::info`]).
@@ -222,7 +272,7 @@ impl CscClient {
         }
         let specs = v.get("specs").and_then(Value::as_str).unwrap_or("").to_string();
         if !self.v2 && !specs.is_empty() && !specs.starts_with('1') {
-            return Err(self.err(CscStep::Info, CscProblem::Unusable(format!("API version {specs} at /csc/v1 is not supported"))));
+            return Err(self.err(CscStep::Info, CscProblem::Unusable(UnusableCredential::ApiVersion(specs))));
         }
         let oauth2 = v.get("oauth2").and_then(Value::as_str).map(str::to_string);
         Ok(ServiceInfo { name, specs, oauth2 })
@@ -248,7 +298,7 @@ impl CscClient {
                 let token = v
                     .get("access_token")
                     .and_then(Value::as_str)
-                    .ok_or_else(|| self.err(CscStep::Token, CscProblem::BadAnswer("no access_token".into())))?;
+                    .ok_or_else(|| self.err(CscStep::Token, CscProblem::BadAnswer(AnswerProblem::NoAccessToken)))?;
                 self.token = Some(Zeroizing::new(token.to_string()));
             }
         }
@@ -261,7 +311,7 @@ impl CscClient {
         let ids = v
             .get("credentialIDs")
             .and_then(Value::as_array)
-            .ok_or_else(|| self.err(CscStep::ListCredentials, CscProblem::BadAnswer("no credentialIDs".into())))?;
+            .ok_or_else(|| self.err(CscStep::ListCredentials, CscProblem::BadAnswer(AnswerProblem::NoCredentialIds)))?;
         Ok(ids.iter().filter_map(Value::as_str).map(str::to_string).collect())
     }
 
@@ -270,28 +320,27 @@ impl CscClient {
     pub fn credential(&self, id: &str) -> Result<Credential, CscError> {
         let step = CscStep::CredentialInfo;
         let v = self.call(step, json!({"credentialID": id, "certificates": "chain", "certInfo": false, "authInfo": true}))?;
-        let bad = |why: &str| self.err(step, CscProblem::BadAnswer(why.into()));
-        let unusable = |why: String| self.err(step, CscProblem::Unusable(why));
+        let bad = |why: AnswerProblem| self.err(step, CscProblem::BadAnswer(why));
+        let unusable = |why: UnusableCredential| self.err(step, CscProblem::Unusable(why));
         let key_status = v.pointer("/key/status").and_then(Value::as_str).unwrap_or("enabled");
         if key_status != "enabled" {
-            return Err(unusable(format!("credential {id:?}: the key is {key_status}")));
+            return Err(unusable(UnusableCredential::KeyStatus { id: id.into(), status: key_status.into() }));
         }
         if let Some(status) = v.pointer("/cert/status").and_then(Value::as_str) {
             if status != "valid" {
-                return Err(unusable(format!("credential {id:?}: the service reports the certificate {status}")));
+                return Err(unusable(UnusableCredential::CertificateStatus { id: id.into(), status: status.into() }));
             }
         }
         let chain = v
             .pointer("/cert/certificates")
             .and_then(Value::as_array)
-            .ok_or_else(|| bad("no cert.certificates"))?
+            .ok_or_else(|| bad(AnswerProblem::NoCertificates))?
             .iter()
             .map(|c| c.as_str().and_then(unb64).and_then(|d| Certificate::from_der(&d).ok()))
             .collect::<Option<Vec<_>>>()
-            .ok_or_else(|| bad("a certificate is not base64 DER"))?;
-        let leaf = chain.first().ok_or_else(|| bad("no certificate"))?;
-        let kind =
-            key_kind(leaf).ok_or_else(|| unusable(format!("credential {id:?}: unsupported key (RSA or ECDSA P-256/P-384 expected)")))?;
+            .ok_or_else(|| bad(AnswerProblem::CertificateNotDer))?;
+        let leaf = chain.first().ok_or_else(|| bad(AnswerProblem::EmptyChain))?;
+        let kind = key_kind(leaf).ok_or_else(|| unusable(UnusableCredential::UnsupportedKey { id: id.into() }))?;
         let algos = v
             .pointer("/key/algo")
             .and_then(Value::as_array)
@@ -312,7 +361,7 @@ impl CscClient {
             |kind: &str, default: &str| v2_object(kind).and_then(|o| o.get("id")).and_then(Value::as_str).unwrap_or(default).to_string();
         let auth_mode = v.get("authMode").or_else(|| v.pointer("/auth/mode")).and_then(Value::as_str).unwrap_or("implicit").to_string();
         if auth_mode == "oauth2code" {
-            return Err(unusable(format!("credential {id:?}: authMode oauth2code (a browser authorization) is not supported")));
+            return Err(unusable(UnusableCredential::BrowserAuthorization { id: id.into() }));
         }
         let explicit = auth_mode == "explicit";
         let multisign = match v.get("multisign") {
@@ -379,7 +428,7 @@ impl CscClient {
         v.get("SAD")
             .and_then(Value::as_str)
             .map(|s| Zeroizing::new(s.to_string()))
-            .ok_or_else(|| self.err(CscStep::Authorize, CscProblem::BadAnswer("no SAD".into())))
+            .ok_or_else(|| self.err(CscStep::Authorize, CscProblem::BadAnswer(AnswerProblem::NoSad)))
     }
 
     /// `signatures/signHash`: one signature per hash, in order.
@@ -393,7 +442,7 @@ impl CscClient {
     ) -> Result<Vec<Vec<u8>>, CscError> {
         let step = CscStep::SignHash;
         let alg = crate::cms_build::signature_algorithm(cred.kind, digest, padding)
-            .map_err(|e| self.err(step, CscProblem::Unusable(e.to_string())))?;
+            .map_err(|e| self.err(step, CscProblem::Unusable(UnusableCredential::Algorithm(Box::new(e)))))?;
         let (hash_field, hash_alg_field) = if self.v2 { ("hashes", "hashAlgorithmOID") } else { ("hash", "hashAlgo") };
         let mut body = json!({
             "credentialID": cred.id,
@@ -411,9 +460,9 @@ impl CscClient {
             .get("signatures")
             .and_then(Value::as_array)
             .and_then(|a| a.iter().map(|s| s.as_str().and_then(unb64)).collect::<Option<Vec<_>>>())
-            .ok_or_else(|| self.err(step, CscProblem::BadAnswer("no signatures, or not base64".into())))?;
+            .ok_or_else(|| self.err(step, CscProblem::BadAnswer(AnswerProblem::NoSignatures)))?;
         if sigs.len() != hashes.len() {
-            return Err(self.err(step, CscProblem::BadAnswer(format!("{} signatures for {} hashes", sigs.len(), hashes.len()))));
+            return Err(self.err(step, CscProblem::BadAnswer(AnswerProblem::SignatureCount { got: sigs.len(), sent: hashes.len() })));
         }
         Ok(sigs)
     }
@@ -558,7 +607,7 @@ impl CscKey {
         let Some(first) = group.first() else { return Ok(()) };
         let hashes: Vec<Vec<u8>> = group.iter().map(|t| t.digest.digest(&t.message)).collect();
         if group.iter().any(|t| t.digest != first.digest || t.padding != first.padding) {
-            return Err(self.client.err(CscStep::Authorize, CscProblem::Unusable("one group, one digest and padding".into())));
+            return Err(self.client.err(CscStep::Authorize, CscProblem::Unusable(UnusableCredential::MixedGroup)));
         }
         let sad = self.client.authorize(&self.credential, &hashes, first.digest, pin, otp)?;
         let sigs = self.client.sign_hashes(&self.credential, &sad, &hashes, first.digest, first.padding)?;
@@ -571,7 +620,7 @@ impl CscKey {
             }
             checked.push((t.message.clone(), (t.digest, t.padding, s)));
         }
-        let mut made = self.made.lock().map_err(|_| self.client.err(CscStep::SignHash, CscProblem::BadAnswer("lock poisoned".into())))?;
+        let mut made = self.made.lock().map_err(|_| self.client.err(CscStep::SignHash, CscProblem::LockPoisoned))?;
         made.extend(checked);
         Ok(())
     }

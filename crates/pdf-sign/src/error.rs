@@ -117,12 +117,77 @@ pub enum InputProblem {
     /// Not a PDF, or its cross-reference structure cannot be read.
     #[error("not a readable PDF ({0})")]
     NotPdf(#[from] pdf_raw::RawError),
-    /// The structure is read but an object vbdt needs is broken (the detail, in English).
-    #[error("{0}")]
-    Structure(String),
+    /// The structure is read but an object vbdt needs is broken or missing.
+    #[error(transparent)]
+    Structure(#[from] StructureProblem),
     /// 10 GB or more.
     #[error("files of 10 GB or more are not supported")]
     TooLarge,
+}
+
+/// What in a readable PDF stops vbdt from updating it.
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum StructureProblem {
+    /// lopdf cannot load the objects (the cross-reference structure itself was read).
+    #[error("cannot read the PDF objects ({0})")]
+    Objects(#[source] lopdf::Error),
+    #[error("the trailer has no /Root reference")]
+    NoRoot,
+    /// An object vbdt has to read or extend is not the dictionary or array it must be.
+    #[error("{part} cannot be read")]
+    Unreadable {
+        part: PdfPart,
+        #[source]
+        source: lopdf::Error,
+    },
+    #[error("the document has no pages")]
+    NoPages,
+    /// The appearance asks for a page the document does not have (`page` counts from 1).
+    #[error("the appearance is on page {page}, the document has {pages} page(s)")]
+    NoSuchPage { page: usize, pages: usize },
+    /// A blank to reserve (S11) lies on a page the document does not have (from 1).
+    #[error("the blank is on page {0}, which does not exist")]
+    NoSuchBlankPage(usize),
+    /// The new signature field's name is taken.
+    #[error("a field named {0:?} exists already")]
+    FieldExists(String),
+    /// A blank's field name is taken: the blanks were reserved by an earlier signature.
+    #[error("a field named {0:?} exists already; the blanks were reserved before")]
+    BlankReservedBefore(String),
+    /// The number or date to fill (S11) has no text field of that name.
+    #[error("the document has no text field {0:?} to fill")]
+    NoTextField(String),
+    #[error("the field {0:?} is not a text field")]
+    NotTextField(String),
+    #[error("the form field tree is too deep or too large")]
+    FieldTreeTooLarge,
+    #[error("the form field tree has a cycle")]
+    FieldTreeCycle,
+}
+
+/// A part of the document named by [`StructureProblem::Unreadable`].
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum PdfPart {
+    #[error("the document catalog")]
+    Catalog,
+    #[error("the DSS")]
+    Dss,
+    #[error("the first page")]
+    FirstPage,
+    #[error("the page to sign on")]
+    PageToSign,
+    #[error("a page to add a field to")]
+    PageForField,
+    #[error("the page's /Annots array")]
+    PageAnnots,
+    #[error("the AcroForm")]
+    AcroForm,
+    #[error("the AcroForm /Fields array")]
+    AcroFormFields,
+    #[error("the field {0:?}")]
+    Field(String),
 }
 
 /// A wrong PIN or password: never retried.

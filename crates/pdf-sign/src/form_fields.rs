@@ -15,8 +15,9 @@ use lopdf::{Dictionary, Document, Object, ObjectId};
 use stamp_layout::blanks::{Align, Blank};
 use stamp_layout::FormXObject;
 
-use crate::update::{bad, serialize};
+use crate::update::{bad, serialize, unreadable};
 use crate::SignError;
+use crate::{PdfPart, StructureProblem};
 
 /// Field flags: ReadOnly (bit 1), DoNotSpellCheck (bit 23), DoNotScroll (bit 24).
 const RESERVED_FF: i64 = 1 | (1 << 22) | (1 << 23);
@@ -67,9 +68,9 @@ pub(crate) fn reserve(
     for b in blanks {
         let field_name = b.kind.field_name();
         if existing.contains(field_name) {
-            return Err(bad(format!("a field named {field_name:?} exists already; the blanks were reserved before")));
+            return Err(bad(StructureProblem::BlankReservedBefore(field_name.to_string())));
         }
-        let page = *pages.get(b.page).ok_or_else(|| bad(format!("the blank is on page {}, which does not exist", b.page + 1)))?;
+        let page = *pages.get(b.page).ok_or_else(|| bad(StructureProblem::NoSuchBlankPage(b.page + 1)))?;
         let field = alloc();
         let ap = alloc();
         let mut info = Dictionary::new();
@@ -178,10 +179,10 @@ pub(crate) fn fill(
             .iter()
             .find(|(n, _)| *n == f.name)
             .map(|(_, id)| *id)
-            .ok_or_else(|| bad(format!("the document has no text field {:?} to fill", f.name)))?;
-        let mut d = doc.get_dictionary(id).map_err(|_| bad(format!("the field {:?} cannot be read", f.name)))?.clone();
+            .ok_or_else(|| bad(StructureProblem::NoTextField(f.name.clone())))?;
+        let mut d = doc.get_dictionary(id).map_err(unreadable(PdfPart::Field(f.name.clone())))?.clone();
         if d.get(b"FT").and_then(Object::as_name).ok() != Some(b"Tx".as_slice()) {
-            return Err(bad(format!("the field {:?} is not a text field", f.name)));
+            return Err(bad(StructureProblem::NotTextField(f.name.clone())));
         }
         let first = alloc();
         let objs = f.appearance.to_objects(first).map_err(|e| SignError::Internal(crate::InternalError::Appearance(e)))?;

@@ -17,7 +17,10 @@ mod xref_out;
 use std::path::Path;
 
 pub use chain_check::digest::DigestAlg;
-pub use error::{CertRefusal, InputProblem, InternalError, KeyProblem, KeyUnusable, PrecheckWarning, SecretProblem, SignError, TsaProblem};
+pub use error::{
+    CertRefusal, InputProblem, InternalError, KeyProblem, KeyUnusable, PdfPart, PrecheckWarning, SecretProblem, SignError,
+    StructureProblem, TsaProblem,
+};
 pub use form_fields::FieldFill;
 pub use keys::{KeySource, P12Key, Pkcs11Key, Pkcs11Options};
 pub use output::{sync_dir, write_atomically, write_input_and_update, Durability};

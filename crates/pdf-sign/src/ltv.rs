@@ -15,9 +15,10 @@ use chain_check::http::HttpLimits;
 use lopdf::{Dictionary, Document, Object, ObjectId, Stream};
 use pdf_raw::{Obj, RawPdf};
 
-use crate::update::{bad, serialize};
+use crate::update::{bad, serialize, unreadable};
 use crate::xref_out::XrefTail;
 use crate::SignError;
+use crate::{PdfPart, StructureProblem};
 
 /// Validation data for one signature or timestamp: its `/VRI` entry.
 #[derive(Debug, Clone, Default)]
@@ -59,12 +60,12 @@ impl<'a> Input<'a> {
         if raw.is_encrypted() {
             return Err(SignError::Encrypted);
         }
-        let doc = Document::load_mem(bytes).map_err(|e| bad(format!("cannot read the PDF objects ({e})")))?;
+        let doc = Document::load_mem(bytes).map_err(|e| bad(StructureProblem::Objects(e)))?;
         let root_id = match raw.trailer().get(b"Root") {
             Some(Obj::Ref(n, g)) => (*n, *g),
-            _ => return Err(bad("the trailer has no /Root reference")),
+            _ => return Err(bad(StructureProblem::NoRoot)),
         };
-        let catalog = doc.get_dictionary(root_id).map_err(|_| bad("the document catalog cannot be read"))?.clone();
+        let catalog = doc.get_dictionary(root_id).map_err(unreadable(PdfPart::Catalog))?.clone();
         let next = raw.next_object_number().max(doc.max_id.saturating_add(1));
         Ok(Input { bytes, raw, doc, root_id, catalog, next })
     }
@@ -146,7 +147,7 @@ pub fn dss_update(input: &[u8], add: &DssAddition) -> Result<Option<Vec<u8>>, Si
 pub fn dss_update_counted(input: &[u8], add: &DssAddition) -> Result<Option<(Vec<u8>, usize)>, SignError> {
     let mut inp = Input::read(input)?;
     let (dss_id, dss): (Option<ObjectId>, Dictionary) = match inp.catalog.get(b"DSS") {
-        Ok(Object::Reference(id)) => (Some(*id), inp.doc.get_dictionary(*id).map_err(|_| bad("the DSS cannot be read"))?.clone()),
+        Ok(Object::Reference(id)) => (Some(*id), inp.doc.get_dictionary(*id).map_err(unreadable(PdfPart::Dss))?.clone()),
         Ok(Object::Dictionary(d)) => (None, d.clone()),
         _ => (None, Dictionary::new()),
     };
@@ -256,8 +257,8 @@ fn top_field_names(doc: &Document, fields: &[Object]) -> BTreeSet<String> {
 pub fn doc_timestamp_update(input: &[u8], tsa_url: &str, http: &HttpLimits) -> Result<(Vec<u8>, String), SignError> {
     let mut inp = Input::read(input)?;
     let pages = inp.doc.get_pages();
-    let page_id = *pages.values().next().ok_or_else(|| bad("the document has no pages"))?;
-    let page = inp.doc.get_dictionary(page_id).map_err(|_| bad("the first page cannot be read"))?.clone();
+    let page_id = *pages.values().next().ok_or_else(|| bad(StructureProblem::NoPages))?;
+    let page = inp.doc.get_dictionary(page_id).map_err(unreadable(PdfPart::FirstPage))?.clone();
     let sig_object = inp.alloc();
     let widget_object = inp.alloc();
     let widget_ref = Object::Reference((widget_object, 0));
@@ -265,7 +266,7 @@ pub fn doc_timestamp_update(input: &[u8], tsa_url: &str, http: &HttpLimits) -> R
 
     let acroform_entry = inp.catalog.get(b"AcroForm").ok().cloned();
     let (acroform, acroform_id): (Dictionary, Option<ObjectId>) = match &acroform_entry {
-        Some(Object::Reference(id)) => (inp.doc.get_dictionary(*id).map_err(|_| bad("the AcroForm cannot be read"))?.clone(), Some(*id)),
+        Some(Object::Reference(id)) => (inp.doc.get_dictionary(*id).map_err(unreadable(PdfPart::AcroForm))?.clone(), Some(*id)),
         Some(Object::Dictionary(d)) => (d.clone(), None),
         _ => (Dictionary::new(), None),
     };

@@ -10,7 +10,7 @@ use time::{OffsetDateTime, UtcOffset};
 
 use crate::keys::KeySource;
 use crate::xref_out::XrefTail;
-use crate::{SignError, SignOptions};
+use crate::{PdfPart, SignError, SignOptions, StructureProblem};
 
 /// Vietnam time (UTC+07:00, no daylight saving): every time vbdt writes or shows.
 pub(crate) const VIETNAM: UtcOffset = match UtcOffset::from_hms(7, 0, 0) {
@@ -45,8 +45,13 @@ pub(crate) struct Placeholder {
     pub byte_range: [usize; 4],
 }
 
-pub(crate) fn bad(why: impl std::fmt::Display) -> SignError {
-    SignError::BadInput(crate::error::InputProblem::Structure(why.to_string()))
+pub(crate) fn bad(why: StructureProblem) -> SignError {
+    SignError::BadInput(crate::error::InputProblem::Structure(why))
+}
+
+/// The error for `part`, which lopdf cannot read as what it must be.
+pub(crate) fn unreadable(part: PdfPart) -> impl FnOnce(lopdf::Error) -> SignError {
+    move |source| bad(StructureProblem::Unreadable { part, source })
 }
 
 pub(crate) fn serialize(obj: &Object) -> Result<Vec<u8>, SignError> {
@@ -94,9 +99,9 @@ pub(crate) fn prepare(input: &[u8], key: &dyn KeySource, opts: &SignOptions) -> 
     let (raw, doc) = read_input(input)?;
     let root_id = match raw.trailer().get(b"Root") {
         Some(Obj::Ref(n, g)) => (*n, *g),
-        _ => return Err(bad("the trailer has no /Root reference")),
+        _ => return Err(bad(StructureProblem::NoRoot)),
     };
-    let catalog = doc.get_dictionary(root_id).map_err(|_| bad("the document catalog cannot be read"))?.clone();
+    let catalog = doc.get_dictionary(root_id).map_err(unreadable(PdfPart::Catalog))?.clone();
     refuse_if_certified_no_changes(&doc, &catalog)?;
 
     let pages = doc.get_pages();
@@ -165,7 +170,7 @@ fn read_input(input: &[u8]) -> Result<(RawPdf, Document), SignError> {
     // in the file; lopdf's loader (which repairs broken xref data) is the fallback.
     let doc = match pdf_raw::RevisionLoader::new(input, &raw, &pdf_raw::Limits::default()).load(raw.revisions.len() - 1) {
         Ok(d) => d,
-        Err(_) => Document::load_mem(input).map_err(|e| bad(format!("cannot read the PDF objects ({e})")))?,
+        Err(_) => Document::load_mem(input).map_err(|e| bad(StructureProblem::Objects(e)))?,
     };
     if doc.is_encrypted() {
         return Err(SignError::Encrypted);
@@ -176,13 +181,12 @@ fn read_input(input: &[u8]) -> Result<(RawPdf, Document), SignError> {
 /// The page the widget goes on: the appearance's page, or the first for an invisible one.
 fn signing_page(doc: &Document, pages: &BTreeMap<u32, ObjectId>, opts: &SignOptions) -> Result<ObjectId, SignError> {
     let page_id = match &opts.appearance {
-        stamp_layout::Appearance::Invisible => *pages.values().next().ok_or_else(|| bad("the document has no pages"))?,
-        stamp_layout::Appearance::Visible(v) => *pages
-            .values()
-            .nth(v.page)
-            .ok_or_else(|| bad(format!("the appearance is on page {}, the document has {} page(s)", v.page + 1, pages.len())))?,
+        stamp_layout::Appearance::Invisible => *pages.values().next().ok_or_else(|| bad(StructureProblem::NoPages))?,
+        stamp_layout::Appearance::Visible(v) => {
+            *pages.values().nth(v.page).ok_or_else(|| bad(StructureProblem::NoSuchPage { page: v.page + 1, pages: pages.len() }))?
+        }
     };
-    doc.get_dictionary(page_id).map_err(|_| bad("the page to sign on cannot be read"))?;
+    doc.get_dictionary(page_id).map_err(unreadable(PdfPart::PageToSign))?;
     Ok(page_id)
 }
 
@@ -204,7 +208,7 @@ fn appearance_objects(opts: &SignOptions, numbers: &mut Numbers) -> Result<Vec<(
 fn found_form(doc: &Document, catalog: &Dictionary) -> Result<FoundForm, SignError> {
     let entry = catalog.get(b"AcroForm").ok();
     let (dict, id) = match entry {
-        Some(Object::Reference(id)) => (doc.get_dictionary(*id).map_err(|_| bad("the AcroForm cannot be read"))?.clone(), Some(*id)),
+        Some(Object::Reference(id)) => (doc.get_dictionary(*id).map_err(unreadable(PdfPart::AcroForm))?.clone(), Some(*id)),
         Some(Object::Dictionary(d)) => (d.clone(), None),
         _ => (Dictionary::new(), None),
     };
@@ -214,7 +218,7 @@ fn found_form(doc: &Document, catalog: &Dictionary) -> Result<FoundForm, SignErr
 /// The name asked for (refused when taken), else `Sig_<role>`, `Sig_<role>_2`, … the first free.
 fn choose_field_name(opts: &SignOptions, existing: &BTreeSet<String>) -> Result<String, SignError> {
     Ok(match &opts.field_name {
-        Some(n) if existing.contains(n) => return Err(bad(format!("a field named {n:?} exists already"))),
+        Some(n) if existing.contains(n) => return Err(bad(StructureProblem::FieldExists(n.clone()))),
         Some(n) => n.clone(),
         None => {
             let base = format!("Sig_{}", opts.role.pdf_name());
@@ -241,11 +245,7 @@ fn add_fields(
     }
     match form.dict.get(b"Fields") {
         Ok(Object::Reference(fields_id)) => {
-            let mut arr = doc
-                .get_object(*fields_id)
-                .and_then(Object::as_array)
-                .map_err(|_| bad("the AcroForm /Fields array cannot be read"))?
-                .clone();
+            let mut arr = doc.get_object(*fields_id).and_then(Object::as_array).map_err(unreadable(PdfPart::AcroFormFields))?.clone();
             arr.extend(new_fields.iter().cloned());
             updated.push((*fields_id, Object::Array(arr)));
         }
@@ -428,12 +428,12 @@ fn field_names(doc: &Document, acroform: &Dictionary) -> Result<BTreeSet<String>
     };
     while let Some((obj, parent, depth)) = stack.pop() {
         if depth > 32 || names.len() > 100_000 {
-            return Err(bad("the form field tree is too deep or too large"));
+            return Err(bad(StructureProblem::FieldTreeTooLarge));
         }
         let dict = match &obj {
             Object::Reference(id) => {
                 if !seen.insert(*id) {
-                    return Err(bad("the form field tree has a cycle"));
+                    return Err(bad(StructureProblem::FieldTreeCycle));
                 }
                 match doc.get_dictionary(*id) {
                     Ok(d) => d,
@@ -544,15 +544,11 @@ pub(crate) fn add_annotations(
     pages.sort();
     pages.dedup();
     for page_id in pages {
-        let page = doc.get_dictionary(page_id).map_err(|_| bad("a page to add a field to cannot be read"))?;
+        let page = doc.get_dictionary(page_id).map_err(unreadable(PdfPart::PageForField))?;
         let mine: Vec<Object> = annots.iter().filter(|(p, _)| *p == page_id).map(|(_, a)| a.clone()).collect();
         match page.get(b"Annots") {
             Ok(Object::Reference(annots_id)) => {
-                let mut arr = doc
-                    .get_object(*annots_id)
-                    .and_then(Object::as_array)
-                    .map_err(|_| bad("the page's /Annots array cannot be read"))?
-                    .clone();
+                let mut arr = doc.get_object(*annots_id).and_then(Object::as_array).map_err(unreadable(PdfPart::PageAnnots))?.clone();
                 arr.extend(mine);
                 updated.push((*annots_id, Object::Array(arr)));
             }
@@ -582,8 +578,7 @@ pub(crate) fn add_annotation(
 ) -> Result<(), SignError> {
     match page.get(b"Annots") {
         Ok(Object::Reference(annots_id)) => {
-            let mut arr =
-                doc.get_object(*annots_id).and_then(Object::as_array).map_err(|_| bad("the page's /Annots array cannot be read"))?.clone();
+            let mut arr = doc.get_object(*annots_id).and_then(Object::as_array).map_err(unreadable(PdfPart::PageAnnots))?.clone();
             arr.push(annot);
             updated.push((*annots_id, Object::Array(arr)));
         }

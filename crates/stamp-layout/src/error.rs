@@ -27,7 +27,7 @@ pub enum LayoutError {
     NotAnImage,
     /// The image cannot be used.
     #[error("image: {0}")]
-    Image(String),
+    Image(#[from] ImageProblem),
     /// The font file given cannot be read.
     #[error("font: cannot read {}: {source}", path.display())]
     FontUnreadable {
@@ -37,7 +37,10 @@ pub enum LayoutError {
     },
     /// The font cannot be used.
     #[error("font: {0}")]
-    Font(String),
+    Font(#[from] FontProblem),
+    /// Compressing a stream failed (writing into memory: not expected to happen).
+    #[error("cannot compress: {0}")]
+    Compress(#[source] std::io::Error),
     /// A character the font cannot show (never drawn as a blank box).
     #[error("the font {font:?} has no glyph for {ch:?} (U+{code:04X}); give --font PATH with a font that has it")]
     MissingGlyph { font: String, ch: char, code: u32 },
@@ -59,6 +62,86 @@ pub enum LayoutError {
     /// Content too large or too deeply nested to read safely.
     #[error("the page content is beyond the limits vbdt reads ({0})")]
     Limit(#[source] LimitProblem),
+}
+
+/// Why an image (a signature image, a seal, a scanned page) cannot be used.
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum ImageProblem {
+    #[error("cannot decode the PNG: {0}")]
+    Png(#[source] png::DecodingError),
+    /// Empty, or larger than any stamp (the sides vbdt accepts are bounded).
+    #[error("a {width}×{height} image is not a stamp")]
+    Size { width: u32, height: u32 },
+    #[error("indexed PNG was not expanded")]
+    IndexedPng,
+    #[error("short PNG data")]
+    ShortPng,
+    #[error("the image is fully transparent")]
+    Transparent,
+    #[error("not a usable JPEG: {0}")]
+    Jpeg(JpegProblem),
+    /// A seal's size comes from its resolution when --seal-size is not given.
+    #[error("the seal image does not say its resolution (PNG pHYs); give --seal-size 36mm")]
+    NoResolution,
+    #[error("no scans given")]
+    NoScans,
+    /// The `index`th scanned page (from 1) cannot be used.
+    #[error("scan {index}: {problem}")]
+    Scan { index: usize, problem: Box<ImageProblem> },
+}
+
+/// What is wrong in a JPEG's markers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum JpegProblem {
+    #[error("no SOI marker")]
+    NoSoi,
+    #[error("marker expected")]
+    MarkerExpected,
+    #[error("truncated segment")]
+    TruncatedSegment,
+    #[error("short frame header")]
+    ShortFrameHeader,
+    #[error("unsupported frame")]
+    UnsupportedFrame,
+    #[error("no frame header")]
+    NoFrameHeader,
+}
+
+/// Why a font cannot be used (`font`: the file or the bundled font's name).
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum FontProblem {
+    /// Refused when chosen: a table layout needs is missing or broken.
+    #[error("{font} is not a usable TrueType/OpenType font: {defect}")]
+    Unusable { font: String, defect: FontDefect },
+    /// The face cannot be read again (after it was accepted).
+    #[error("{font}: {error}")]
+    Face {
+        font: String,
+        #[source]
+        error: skrifa::raw::ReadError,
+    },
+    #[error("cannot subset {font}: {error}")]
+    Subset {
+        font: String,
+        #[source]
+        error: subsetter::Error,
+    },
+}
+
+/// What is wrong in a font file.
+#[derive(Debug, Clone, PartialEq, Error)]
+#[non_exhaustive]
+pub enum FontDefect {
+    /// Not a font file at all (the reader's words).
+    #[error("{0}")]
+    NotAFont(skrifa::raw::ReadError),
+    #[error("{table} table: {error}")]
+    Table { table: &'static str, error: skrifa::raw::ReadError },
+    #[error("{0} units per em (the head table allows 16 to 16384)")]
+    UnitsPerEm(u16),
 }
 
 /// Why the PDF cannot be read well enough to place a stamp.

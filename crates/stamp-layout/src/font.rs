@@ -18,7 +18,7 @@ use skrifa::{FontRef, MetadataProvider};
 use unicode_normalization::UnicodeNormalization;
 
 use crate::form::FontObjects;
-use crate::LayoutError;
+use crate::{FontDefect, FontProblem, LayoutError};
 
 /// Liberation Serif Regular 2.1.5 (SIL Open Font License 1.1, see NOTICE).
 static LIBERATION_SERIF: &[u8] = include_bytes!("../fonts/LiberationSerif-Regular.ttf");
@@ -82,19 +82,20 @@ impl TextFont {
     }
 
     pub fn from_bytes(data: Vec<u8>, source: String) -> Result<TextFont, LayoutError> {
-        let unusable = |why: String| LayoutError::Font(format!("{source} is not a usable TrueType/OpenType font: {why}"));
-        let face = FontRef::from_index(&data, 0).map_err(|e| unusable(e.to_string()))?;
+        let unusable = |defect: FontDefect| LayoutError::Font(FontProblem::Unusable { font: source.clone(), defect });
+        let table = |table: &'static str| move |error| unusable(FontDefect::Table { table, error });
+        let face = FontRef::from_index(&data, 0).map_err(|e| unusable(FontDefect::NotAFont(e)))?;
         // skrifa reads tables lazily; the ones layout needs are checked here, so that a
         // broken font is refused when it is chosen, not halfway through a stamp.
-        let head = face.head().map_err(|e| unusable(format!("head table: {e}")))?;
+        let head = face.head().map_err(table("head"))?;
         let units_per_em = head.units_per_em();
         if !(16..=16384).contains(&units_per_em) {
-            return Err(unusable(format!("{units_per_em} units per em (the head table allows 16 to 16384)")));
+            return Err(unusable(FontDefect::UnitsPerEm(units_per_em)));
         }
-        face.hhea().map_err(|e| unusable(format!("hhea table: {e}")))?;
-        face.maxp().map_err(|e| unusable(format!("maxp table: {e}")))?;
-        face.hmtx().map_err(|e| unusable(format!("hmtx table: {e}")))?;
-        face.cmap().map_err(|e| unusable(format!("cmap table: {e}")))?;
+        face.hhea().map_err(table("hhea"))?;
+        face.maxp().map_err(table("maxp"))?;
+        face.hmtx().map_err(table("hmtx"))?;
+        face.cmap().map_err(table("cmap"))?;
         let name =
             face.localized_strings(StringId::POSTSCRIPT_NAME).english_or_first().map(|n| n.to_string()).unwrap_or_else(|| "Font".into());
         let name: String = name.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').collect();
@@ -103,7 +104,7 @@ impl TextFont {
     }
 
     fn face(&self) -> Result<FontRef<'_>, LayoutError> {
-        FontRef::from_index(&self.data, 0).map_err(|e| LayoutError::Font(format!("{}: {e}", self.source)))
+        FontRef::from_index(&self.data, 0).map_err(|error| LayoutError::Font(FontProblem::Face { font: self.source.clone(), error }))
     }
 
     /// The face's metrics in font units: unscaled, at the default instance.
@@ -153,8 +154,8 @@ impl TextFont {
             map.insert(*gid, new);
             chars.entry(new).or_insert((*ch, *adv));
         }
-        let subset =
-            subsetter::subset(&self.data, 0, &remapper).map_err(|e| LayoutError::Font(format!("cannot subset {}: {e}", self.name)))?;
+        let subset = subsetter::subset(&self.data, 0, &remapper)
+            .map_err(|error| LayoutError::Font(FontProblem::Subset { font: self.name.clone(), error }))?;
         let mut cmap = UnicodeCmap::new(Name(b"Custom"), SystemInfo { registry: Str(b"Adobe"), ordering: Str(b"UCS"), supplement: 0 });
         for (cid, (ch, _)) in &chars {
             cmap.pair(*cid, *ch);
@@ -249,7 +250,8 @@ mod tests {
         {
             let err = TextFont::from_bytes(bytes, "/tmp/x.ttf".into()).unwrap_err();
             assert!(
-                matches!(&err, LayoutError::Font(m) if m.starts_with("/tmp/x.ttf is not a usable TrueType/OpenType font")),
+                matches!(&err, LayoutError::Font(FontProblem::Unusable { font, .. }) if font == "/tmp/x.ttf")
+                    && err.to_string().starts_with("font: /tmp/x.ttf is not a usable TrueType/OpenType font"),
                 "{what}: {err}"
             );
         }

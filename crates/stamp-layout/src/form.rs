@@ -197,10 +197,10 @@ fn font_objects(font: &FontObjects, next: &mut u32, out: &mut Vec<(u32, Object)>
     } else {
         f.set("Length1", Object::Integer(font.font_file.len() as i64));
     }
-    out.push((file, stream(f, deflate(&font.font_file).map_err(|e| LayoutError::Font(e.to_string()))?)));
+    out.push((file, stream(f, deflate(&font.font_file)?)));
 
     let mut m = Dictionary::new();
     m.set("Filter", name("FlateDecode"));
-    out.push((cmap, stream(m, deflate(&font.to_unicode).map_err(|e| LayoutError::Font(e.to_string()))?)));
+    out.push((cmap, stream(m, deflate(&font.to_unicode)?)));
     Ok(type0)
 }

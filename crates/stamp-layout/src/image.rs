@@ -4,7 +4,7 @@
 use std::io::Write;
 
 use crate::form::{ImageFilter, ImageXObject};
-use crate::LayoutError;
+use crate::{ImageProblem, JpegProblem, LayoutError};
 
 /// Images wider or taller than this are refused (a stamp is a few hundred pixels).
 pub const MAX_IMAGE_SIDE: u32 = 20_000;
@@ -52,13 +52,13 @@ impl StampImage {
     /// Decodes a PNG, keeping colours and alpha, then crops away fully transparent
     /// borders so that the stamp's rectangle is the visible ink.
     pub fn from_png(bytes: &[u8]) -> Result<StampImage, LayoutError> {
-        let bad = |e: png::DecodingError| LayoutError::Image(format!("cannot decode the PNG: {e}"));
+        let bad = |e: png::DecodingError| LayoutError::Image(ImageProblem::Png(e));
         let mut decoder = png::Decoder::new_with_limits(std::io::Cursor::new(bytes), png::Limits { bytes: MAX_IMAGE_BYTES });
         decoder.set_transformations(png::Transformations::normalize_to_color8());
         let mut reader = decoder.read_info().map_err(bad)?;
         let (w, h) = (reader.info().width, reader.info().height);
         if w == 0 || h == 0 || w > MAX_IMAGE_SIDE || h > MAX_IMAGE_SIDE {
-            return Err(LayoutError::Image(format!("a {w}×{h} image is not a stamp")));
+            return Err(LayoutError::Image(ImageProblem::Size { width: w, height: h }));
         }
         let dpi = reader.info().pixel_dims.and_then(|d| match d.unit {
             png::Unit::Meter if d.xppu > 0 && d.yppu > 0 => Some((d.xppu as f32 * 0.0254, d.yppu as f32 * 0.0254)),
@@ -71,7 +71,7 @@ impl StampImage {
             png::ColorType::GrayscaleAlpha => (1, true),
             png::ColorType::Rgb => (3, false),
             png::ColorType::Rgba => (3, true),
-            png::ColorType::Indexed => return Err(LayoutError::Image("indexed PNG was not expanded".into())),
+            png::ColorType::Indexed => return Err(LayoutError::Image(ImageProblem::IndexedPng)),
         };
         let stride = frame.line_size;
         let per_pixel = channels as usize + usize::from(has_alpha);
@@ -79,7 +79,7 @@ impl StampImage {
         let mut pixels = Vec::with_capacity(w * h * channels as usize);
         let mut alpha = has_alpha.then(|| Vec::with_capacity(w * h));
         for y in 0..h {
-            let row = buf.get(y * stride..y * stride + w * per_pixel).ok_or_else(|| LayoutError::Image("short PNG data".into()))?;
+            let row = buf.get(y * stride..y * stride + w * per_pixel).ok_or(LayoutError::Image(ImageProblem::ShortPng))?;
             for px in row.chunks_exact(per_pixel) {
                 pixels.extend_from_slice(&px[..channels as usize]);
                 if let Some(a) = alpha.as_mut() {
@@ -133,7 +133,7 @@ impl StampImage {
             }
         }
         if x1 <= x0 || y1 <= y0 {
-            return Err(LayoutError::Image("the image is fully transparent".into()));
+            return Err(LayoutError::Image(ImageProblem::Transparent));
         }
         if (x0, y0, x1, y1) == (0, 0, w, h) {
             return Ok(());
@@ -245,8 +245,8 @@ impl ColorCheck {
 
 pub(crate) fn deflate(data: &[u8]) -> Result<Vec<u8>, LayoutError> {
     let mut enc = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
-    enc.write_all(data).map_err(|e| LayoutError::Image(format!("cannot compress: {e}")))?;
-    enc.finish().map_err(|e| LayoutError::Image(format!("cannot compress: {e}")))
+    enc.write_all(data).map_err(LayoutError::Compress)?;
+    enc.finish().map_err(LayoutError::Compress)
 }
 
 /// What a JPEG's markers say.
@@ -262,17 +262,17 @@ pub struct JpegInfo {
 }
 
 /// Reads the frame header and the JFIF density of a JPEG without decoding it.
-pub fn jpeg_info(bytes: &[u8]) -> Result<JpegInfo, LayoutError> {
-    let bad = |why: &str| LayoutError::Image(format!("not a usable JPEG: {why}"));
+pub fn jpeg_info(bytes: &[u8]) -> Result<JpegInfo, ImageProblem> {
+    let bad = ImageProblem::Jpeg;
     if !bytes.starts_with(&[0xFF, 0xD8]) {
-        return Err(bad("no SOI marker"));
+        return Err(bad(JpegProblem::NoSoi));
     }
     let mut i = 2;
     let mut dpi = None;
     let mut adobe = false;
     while i + 4 <= bytes.len() {
         if bytes[i] != 0xFF {
-            return Err(bad("marker expected"));
+            return Err(bad(JpegProblem::MarkerExpected));
         }
         let marker = bytes[i + 1];
         if marker == 0xFF {
@@ -284,7 +284,7 @@ pub fn jpeg_info(bytes: &[u8]) -> Result<JpegInfo, LayoutError> {
             continue;
         }
         let len = usize::from(u16::from_be_bytes([bytes[i + 2], bytes[i + 3]]));
-        let seg = bytes.get(i + 4..i + 2 + len).ok_or_else(|| bad("truncated segment"))?;
+        let seg = bytes.get(i + 4..i + 2 + len).ok_or_else(|| bad(JpegProblem::TruncatedSegment))?;
         match marker {
             0xE0 if seg.starts_with(b"JFIF\0") && seg.len() >= 12 => {
                 let unit = seg[7];
@@ -298,13 +298,13 @@ pub fn jpeg_info(bytes: &[u8]) -> Result<JpegInfo, LayoutError> {
             0xEE if seg.starts_with(b"Adobe") => adobe = true,
             0xC0..=0xCF if !matches!(marker, 0xC4 | 0xC8 | 0xCC) => {
                 if seg.len() < 6 {
-                    return Err(bad("short frame header"));
+                    return Err(bad(JpegProblem::ShortFrameHeader));
                 }
                 let height = u32::from(u16::from_be_bytes([seg[1], seg[2]]));
                 let width = u32::from(u16::from_be_bytes([seg[3], seg[4]]));
                 let components = seg[5];
                 if width == 0 || height == 0 || !matches!(components, 1 | 3 | 4) {
-                    return Err(bad("unsupported frame"));
+                    return Err(bad(JpegProblem::UnsupportedFrame));
                 }
                 return Ok(JpegInfo { width, height, components, dpi, adobe });
             }
@@ -313,7 +313,7 @@ pub fn jpeg_info(bytes: &[u8]) -> Result<JpegInfo, LayoutError> {
         }
         i += 2 + len;
     }
-    Err(bad("no frame header"))
+    Err(bad(JpegProblem::NoFrameHeader))
 }
 
 #[cfg(test)]

@@ -24,7 +24,9 @@ mod place;
 pub mod scan;
 pub mod text;
 
-pub use error::{LayoutError, LayoutWarning, LimitProblem, PdfProblem, PlaceProblem, PlaceSyntax};
+pub use error::{
+    FontDefect, FontProblem, ImageProblem, JpegProblem, LayoutError, LayoutWarning, LimitProblem, PdfProblem, PlaceProblem, PlaceSyntax,
+};
 pub use font::TextFont;
 pub use form::{FontObjects, FormXObject, ImageXObject};
 pub use image::{ColorCheck, StampImage};

@@ -299,9 +299,7 @@ fn seal_size(seal: &StampImage, size_mm: Option<f32>) -> Result<(f32, f32), Layo
             }
         }
         Some(s) => Err(LayoutError::SealSize(s)),
-        None => seal
-            .natural_size_pt()
-            .ok_or_else(|| LayoutError::Image("the seal image does not say its resolution (PNG pHYs); give --seal-size 36mm".into())),
+        None => seal.natural_size_pt().ok_or(LayoutError::Image(crate::ImageProblem::NoResolution)),
     }
 }
 

@@ -5,7 +5,7 @@
 use pdf_writer::{Content, Filter, Finish, Name, Pdf, Rect as PdfRect, Ref};
 
 use crate::image::jpeg_info;
-use crate::LayoutError;
+use crate::{ImageProblem, LayoutError};
 
 /// A4 in points.
 const A4: (f32, f32) = (595.276, 841.89);
@@ -13,7 +13,7 @@ const A4: (f32, f32) = (595.276, 841.89);
 /// Builds a PDF (version 1.7) with one page per JPEG, each image filling its page.
 pub fn jpegs_to_pdf(jpegs: &[Vec<u8>]) -> Result<Vec<u8>, LayoutError> {
     if jpegs.is_empty() {
-        return Err(LayoutError::Image("no scans given".into()));
+        return Err(LayoutError::Image(ImageProblem::NoScans));
     }
     let mut pdf = Pdf::new();
     let catalog = Ref::new(1);
@@ -27,7 +27,7 @@ pub fn jpegs_to_pdf(jpegs: &[Vec<u8>]) -> Result<Vec<u8>, LayoutError> {
     let mut page_ids = Vec::new();
     let mut pages = Vec::new();
     for (i, jpeg) in jpegs.iter().enumerate() {
-        let info = jpeg_info(jpeg).map_err(|e| LayoutError::Image(format!("scan {}: {e}", i + 1)))?;
+        let info = jpeg_info(jpeg).map_err(|e| ImageProblem::Scan { index: i + 1, problem: Box::new(e) })?;
         let (w, h) = match info.dpi {
             Some((dx, dy)) => (info.width as f32 / dx * 72.0, info.height as f32 / dy * 72.0),
             None => {

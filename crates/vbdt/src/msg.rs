@@ -67,9 +67,57 @@ pub fn crl_unreadable(path: &std::path::Path, e: &std::io::Error, vi: bool) -> S
 fn input_problem(p: &InputProblem, vi: bool) -> String {
     match (p, vi) {
         (InputProblem::NotPdf(raw_err), _) => raw(raw_err, vi),
-        (InputProblem::Structure(why), true) => format!("cấu trúc tệp PDF không dùng được ({why})"),
+        (InputProblem::Structure(why), true) => format!("không ký được: {}", structure_problem(why)),
         (InputProblem::TooLarge, true) => "không hỗ trợ tệp từ 10 GB trở lên".into(),
         (other, _) => format!("cannot be signed: {other}"),
+    }
+}
+
+/// What in a readable PDF stops the update, in Vietnamese.
+fn structure_problem(p: &pdf_sign::StructureProblem) -> String {
+    use pdf_sign::StructureProblem as S;
+    match p {
+        S::Objects(e) => format!("không đọc được các đối tượng của tệp PDF ({e})"),
+        S::NoRoot => "phần trailer không trỏ tới /Root".into(),
+        S::Unreadable { part, .. } => format!("không đọc được {}", pdf_part(part)),
+        S::NoPages => "văn bản không có trang nào".into(),
+        S::NoSuchPage { page, pages } => format!("hình hiển thị đặt ở trang {page}, văn bản chỉ có {pages} trang"),
+        S::NoSuchBlankPage(page) => format!("chỗ trống ở trang {page}, trang này không có trong văn bản"),
+        S::FieldExists(name) => format!("đã có trường tên {name:?}"),
+        S::BlankReservedBefore(name) => format!("đã có trường tên {name:?}: các chỗ trống đã được dành sẵn từ trước"),
+        S::NoTextField(name) => format!("văn bản không có trường văn bản {name:?} để điền"),
+        S::NotTextField(name) => format!("trường {name:?} không phải trường văn bản"),
+        S::FieldTreeTooLarge => "cây trường biểu mẫu quá sâu hoặc quá lớn".into(),
+        S::FieldTreeCycle => "cây trường biểu mẫu có vòng lặp".into(),
+        other => other.to_string(),
+    }
+}
+
+fn pdf_part(p: &pdf_sign::PdfPart) -> String {
+    use pdf_sign::PdfPart as P;
+    match p {
+        P::Catalog => "danh mục (catalog) của văn bản".into(),
+        P::Dss => "DSS".into(),
+        P::FirstPage => "trang đầu".into(),
+        P::PageToSign => "trang đặt chữ ký".into(),
+        P::PageForField => "trang cần thêm trường".into(),
+        P::PageAnnots => "mảng /Annots của trang".into(),
+        P::AcroForm => "AcroForm".into(),
+        P::AcroFormFields => "mảng /Fields của AcroForm".into(),
+        P::Field(name) => format!("trường {name:?}"),
+        other => other.to_string(),
+    }
+}
+
+/// Why a service (TSA, CSC) could not be asked, in Vietnamese.
+pub fn http_vi(e: &chain_check::HttpError) -> String {
+    use chain_check::HttpError;
+    match e {
+        HttpError::Timeout { timeout, .. } => format!("không có trả lời trong {} giây", timeout.as_secs().max(1)),
+        HttpError::Status { status, .. } => format!("máy chủ trả mã HTTP {status}"),
+        HttpError::Transport { .. } => "không kết nối được".into(),
+        HttpError::TooLarge { limit, .. } => format!("câu trả lời lớn hơn {limit} byte"),
+        other => format!("không hỏi được dịch vụ ({other})"),
     }
 }
 
@@ -87,16 +135,9 @@ fn secret_problem(p: &SecretProblem, vi: bool) -> String {
 
 /// Why the timestamp service gave no usable token, in Vietnamese.
 fn tsa_problem(p: &pdf_sign::TsaProblem) -> String {
-    use chain_check::HttpError;
     use pdf_sign::TsaProblem;
     match p {
-        TsaProblem::Unreachable(HttpError::Timeout { timeout, .. }) => {
-            format!("không có trả lời trong {} giây", timeout.as_secs().max(1))
-        }
-        TsaProblem::Unreachable(HttpError::Status { status, .. }) => format!("máy chủ trả mã HTTP {status}"),
-        TsaProblem::Unreachable(HttpError::Transport { .. }) => "không kết nối được".into(),
-        TsaProblem::Unreachable(HttpError::TooLarge { limit, .. }) => format!("câu trả lời lớn hơn {limit} byte"),
-        TsaProblem::Unreachable(other) => format!("không hỏi được dịch vụ ({other})"),
+        TsaProblem::Unreachable(h) => http_vi(h),
         TsaProblem::Refused(status) => format!("dịch vụ từ chối yêu cầu (PKIStatus {status})"),
         TsaProblem::BadAnswer(detail) => format!("câu trả lời không phải dấu thời gian dùng được ({detail})"),
         TsaProblem::TooLarge { size, capacity } => format!("dấu thời gian ({size} byte) lớn hơn {capacity} byte được dành sẵn"),
@@ -217,8 +258,9 @@ pub fn layout(e: &LayoutError, vi: bool) -> String {
         ),
         LayoutError::NoPersonalSignature => "văn bản không có chữ ký cá nhân hiện hình để con dấu trùm lên (hãy ký cá nhân trước, hoặc cho --place TRANG,X,Y,R,C)".into(),
         LayoutError::NotAnImage => "ảnh chữ ký: không phải tệp PNG hay JPEG".into(),
-        LayoutError::Image(why) => format!("ảnh chữ ký không dùng được ({why})"),
-        LayoutError::Font(why) => format!("phông chữ không dùng được ({why})"),
+        LayoutError::Image(why) => format!("ảnh không dùng được: {}", image_problem(why)),
+        LayoutError::Font(why) => font_problem(why),
+        LayoutError::Compress(e) => format!("không nén được dữ liệu ({e})"),
         LayoutError::MissingGlyph { font, ch, code } => format!(
             "phông chữ \"{font}\" không có ký tự {ch:?} (U+{code:04X}); hãy cho --font ĐƯỜNG_DẪN tới phông chữ có ký tự đó"
         ),
@@ -241,6 +283,64 @@ pub fn layout(e: &LayoutError, vi: bool) -> String {
 }
 
 /// A placement warning in the chosen language.
+/// Why an image (signature, seal, scan) cannot be used, in Vietnamese.
+fn image_problem(p: &stamp_layout::ImageProblem) -> String {
+    use stamp_layout::{ImageProblem as I, JpegProblem as J};
+    match p {
+        I::Png(e) => format!("không giải mã được ảnh PNG: {}", png_vi(e)),
+        I::Size { width, height } => format!("ảnh {width}×{height} điểm ảnh không phải hình chữ ký hay con dấu"),
+        I::IndexedPng => "ảnh PNG dùng bảng màu chưa được chuyển đổi".into(),
+        I::ShortPng => "dữ liệu ảnh PNG bị thiếu".into(),
+        I::Transparent => "ảnh trong suốt hoàn toàn".into(),
+        I::Jpeg(j) => {
+            let why = match j {
+                J::NoSoi => "thiếu dấu hiệu SOI ở đầu tệp",
+                J::MarkerExpected => "thiếu dấu hiệu (marker) ở chỗ cần có",
+                J::TruncatedSegment => "một đoạn dữ liệu bị cắt cụt",
+                J::ShortFrameHeader => "phần đầu khung ảnh quá ngắn",
+                J::UnsupportedFrame => "kiểu khung ảnh không được hỗ trợ",
+                J::NoFrameHeader => "không có phần đầu khung ảnh",
+                _ => "cấu trúc không đúng",
+            };
+            format!("tệp JPEG hỏng: {why}")
+        }
+        I::NoResolution => "ảnh con dấu không ghi độ phân giải (PNG pHYs); hãy cho --seal-size 36mm".into(),
+        I::NoScans => "không có bản quét nào".into(),
+        I::Scan { index, problem } => format!("bản quét thứ {index}: {}", image_problem(problem)),
+        other => other.to_string(),
+    }
+}
+
+/// What the PNG decoder found, in Vietnamese (its own words are English only).
+fn png_vi(e: &png::DecodingError) -> &'static str {
+    match e {
+        png::DecodingError::IoError(io) if io.kind() == std::io::ErrorKind::UnexpectedEof => "tệp bị cắt cụt",
+        png::DecodingError::IoError(_) => "lỗi khi đọc dữ liệu",
+        png::DecodingError::Format(_) => "dữ liệu sai định dạng PNG",
+        png::DecodingError::LimitsExceeded => "ảnh vượt giới hạn kích thước vbdt đọc",
+        _ => "dữ liệu không dùng được",
+    }
+}
+
+/// Why a font cannot be used, in Vietnamese (the font reader's words stay as they are).
+fn font_problem(p: &stamp_layout::FontProblem) -> String {
+    use stamp_layout::{FontDefect as D, FontProblem as F};
+    match p {
+        F::Unusable { font, defect } => {
+            let why = match defect {
+                D::NotAFont(_) => "không đọc được cấu trúc tệp phông chữ".into(),
+                D::Table { table, .. } => format!("bảng {table} hỏng"),
+                D::UnitsPerEm(n) => format!("{n} đơn vị mỗi em (bảng head chỉ cho phép từ 16 đến 16384)"),
+                other => other.to_string(),
+            };
+            format!("phông chữ: {font} không phải phông TrueType/OpenType dùng được: {why}")
+        }
+        F::Face { font, .. } => format!("phông chữ: không đọc được {font}"),
+        F::Subset { font, .. } => format!("phông chữ: không tạo được tập con của {font}"),
+        other => other.to_string(),
+    }
+}
+
 pub fn layout_warning(w: &stamp_layout::LayoutWarning, vi: bool) -> String {
     use stamp_layout::{ColorCheck, LayoutWarning};
     if !vi {

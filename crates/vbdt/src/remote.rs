@@ -24,9 +24,50 @@ pub fn describe(e: &CscError, vi: bool) -> String {
         csc::CscProblem::BadSignature { index } => {
             format!("chữ ký dịch vụ trả về cho văn bản thứ {index} của nhóm không khớp với chứng thư chữ ký số; không ghi tệp nào")
         }
+        csc::CscProblem::Http(h) => crate::msg::http_vi(h),
+        csc::CscProblem::Refused { .. } => format!("dịch vụ từ chối yêu cầu ({})", e.problem),
+        csc::CscProblem::BadAnswer(a) => format!("câu trả lời không dùng được: {}", answer_vi(a)),
+        csc::CscProblem::Unusable(u) => unusable_vi(u),
+        csc::CscProblem::LockPoisoned => "lỗi nội bộ của vbdt (khóa của nhóm chữ ký bị hỏng)".into(),
         other => other.to_string(),
     };
     format!("dịch vụ ký số từ xa {}: {}: {problem}", e.service, e.step.name_vi())
+}
+
+/// What is missing or wrong in the service's answer, in Vietnamese (the JSON names stay).
+fn answer_vi(a: &csc::AnswerProblem) -> String {
+    use csc::AnswerProblem as A;
+    match a {
+        A::NotJson => "không phải JSON".into(),
+        A::NoAccessToken => "thiếu access_token".into(),
+        A::NoCredentialIds => "thiếu credentialIDs".into(),
+        A::NoCertificates => "thiếu cert.certificates".into(),
+        A::CertificateNotDer => "có chứng thư chữ ký số không ở dạng DER mã hóa base64".into(),
+        A::EmptyChain => "không có chứng thư chữ ký số nào".into(),
+        A::NoSad => "thiếu SAD".into(),
+        A::NoSignatures => "không có chữ ký, hoặc chữ ký không ở dạng base64".into(),
+        A::SignatureCount { got, sent } => format!("{got} chữ ký cho {sent} giá trị băm"),
+        other => other.to_string(),
+    }
+}
+
+/// Why the service or the credential cannot be used, in Vietnamese.
+fn unusable_vi(u: &csc::UnusableCredential) -> String {
+    use csc::UnusableCredential as U;
+    match u {
+        U::ApiVersion(v) => format!("phiên bản API {v} tại /csc/v1 không được hỗ trợ"),
+        U::KeyStatus { id, status } => format!("khóa ký {id:?}: khóa đang ở trạng thái {status}"),
+        U::CertificateStatus { id, status } => {
+            format!("khóa ký {id:?}: dịch vụ báo chứng thư chữ ký số ở trạng thái {status}")
+        }
+        U::UnsupportedKey { id } => format!("khóa ký {id:?}: loại khóa không được hỗ trợ (cần RSA hoặc ECDSA P-256/P-384)"),
+        U::BrowserAuthorization { id } => {
+            format!("khóa ký {id:?}: authMode oauth2code (cấp quyền qua trình duyệt) chưa được hỗ trợ")
+        }
+        U::Algorithm(e) => crate::msg::sign_error(e, true),
+        U::MixedGroup => "một nhóm chỉ được dùng một thuật toán băm và một kiểu đệm".into(),
+        other => other.to_string(),
+    }
 }
 
 /// Every CSC failure (service, network, credential, PIN/OTP) is the key's.
