@@ -6,12 +6,15 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use chain_check::revocation::{self, ocsp, RevocationSources, RevocationStatus, Source};
+use chain_check::revocation::{
+    self, ocsp, EvidenceProblem, FetchProblem, MalformedEvidence, RevocationSources, RevocationStatus, Source, Unchecked,
+};
+use chain_check::sigalg::SignatureError;
 use chain_check::{cert, Certificate, HttpLimits};
 use common::*;
 use rcgen::{
-    CertificateRevocationListParams, ExtendedKeyUsagePurpose, KeyIdMethod, KeyUsagePurpose, RevocationReason, RevokedCertParams,
-    SerialNumber, PKCS_ECDSA_P256_SHA256, PKCS_RSA_SHA256,
+    CertificateRevocationListParams, CrlDistributionPoint, CrlIssuingDistributionPoint, CrlScope, ExtendedKeyUsagePurpose, KeyIdMethod,
+    KeyUsagePurpose, RevocationReason, RevokedCertParams, SerialNumber, PKCS_ECDSA_P256_SHA256, PKCS_RSA_SHA256,
 };
 use time::{Duration, OffsetDateTime};
 
@@ -40,6 +43,20 @@ fn crl(issuer: &Node, this_update: OffsetDateTime, next_update: OffsetDateTime, 
 
 fn offline(ocsp: Vec<Vec<u8>>, crls: Vec<Vec<u8>>) -> RevocationSources {
     RevocationSources { ocsp_responses: ocsp, crls, online: false, limits: HttpLimits::default(), cache: None }
+}
+
+/// Why each OCSP response or CRL of an Unknown status was not used.
+fn unusable(status: RevocationStatus) -> Vec<EvidenceProblem> {
+    match status {
+        RevocationStatus::Unknown { reasons } => reasons
+            .into_iter()
+            .filter_map(|r| match r {
+                Unchecked::Unusable { why, .. } => Some(why),
+                _ => None,
+            })
+            .collect(),
+        s => panic!("expected Unknown, got {s:?}"),
+    }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -117,15 +134,92 @@ fn crl_signed_by_the_wrong_key_is_not_accepted() {
     // Same issuer name, different key.
     let impostor = self_signed(ca_params("Test Issuing CA", t - Duration::days(1), t + Duration::days(1)), key(&PKCS_ECDSA_P256_SHA256));
     let der = crl(&impostor, t - Duration::hours(1), t + Duration::days(7), &[]);
-    match revocation::check(&p.leaf.cert(), &p.ca.cert(), t, &offline(vec![], vec![der])) {
-        RevocationStatus::Unknown { reasons } => {
-            assert!(reasons.iter().any(|r| r.to_string().contains("not signed by the issuer")), "{reasons:?}");
-        }
-        s => panic!("expected Unknown, got {s:?}"),
-    }
+    let why = unusable(revocation::check(&p.leaf.cert(), &p.ca.cert(), t, &offline(vec![], vec![der])));
+    assert!(matches!(why[..], [EvidenceProblem::BadSignature(SignatureError::Invalid)]), "{why:?}");
+    assert!(why[0].to_string().starts_with("not signed by the issuer's key"), "{}", why[0]);
     // A CRL of another CA entirely.
     let der = crl(&p.root, t - Duration::hours(1), t + Duration::days(7), &[]);
     assert!(matches!(revocation::check(&p.leaf.cert(), &p.ca.cert(), t, &offline(vec![], vec![der])), RevocationStatus::Unknown { .. }));
+}
+
+/// A CRL of `issuer` (valid a week from an hour ago, nothing revoked) with an
+/// issuingDistributionPoint naming `uri` and limited to `scope`.
+fn crl_with_idp(issuer: &Node, uri: &str, scope: Option<CrlScope>) -> Vec<u8> {
+    let t = now();
+    CertificateRevocationListParams {
+        this_update: t - Duration::hours(1),
+        next_update: t + Duration::days(7),
+        crl_number: SerialNumber::from_slice(&[2]),
+        issuing_distribution_point: Some(CrlIssuingDistributionPoint {
+            distribution_point: CrlDistributionPoint { uris: vec![uri.to_string()] },
+            scope,
+        }),
+        revoked_certs: Vec::new(),
+        key_identifier_method: KeyIdMethod::Sha256,
+    }
+    .signed_by(&issuer.issuer())
+    .unwrap()
+    .der()
+    .to_vec()
+}
+
+#[test]
+fn crl_scope_rules() {
+    const CDP: &str = "http://crl.example.invalid/ca.crl";
+    let p = pki_with(&PKCS_ECDSA_P256_SHA256, |lp| {
+        lp.serial_number = Some(SerialNumber::from_slice(&LEAF_SERIAL));
+        cdp(lp, CDP);
+    });
+    let t = now();
+    let (root, ca, leaf) = (p.root.cert(), p.ca.cert(), p.leaf.cert());
+    // onlyContainsCACerts: not for the signer's certificate.
+    let ca_only = crl_with_idp(&p.ca, CDP, Some(CrlScope::CaCertsOnly));
+    assert_eq!(unusable(revocation::check(&leaf, &ca, t, &offline(vec![], vec![ca_only]))), [EvidenceProblem::OnlyCaCerts]);
+    // onlyContainsUserCerts: not for a CA certificate, but for the signer's.
+    let user_only = crl_with_idp(&p.root, CDP, Some(CrlScope::UserCertsOnly));
+    assert_eq!(unusable(revocation::check(&ca, &root, t, &offline(vec![], vec![user_only]))), [EvidenceProblem::OnlyUserCerts]);
+    let user_only = crl_with_idp(&p.ca, CDP, Some(CrlScope::UserCertsOnly));
+    assert!(revocation::check(&leaf, &ca, t, &offline(vec![], vec![user_only])).is_good());
+    // A CRL for another distribution point than the certificate names.
+    let elsewhere = crl_with_idp(&p.ca, "http://crl.example.invalid/other.crl", None);
+    let why = unusable(revocation::check(&leaf, &ca, t, &offline(vec![], vec![elsewhere])));
+    assert_eq!(why, [EvidenceProblem::OtherDistributionPoint]);
+    assert_eq!(why[0].to_string(), "CRL is for another distribution point");
+}
+
+#[test]
+fn crl_issuer_rules() {
+    let p = test_pki();
+    let t = now();
+    let (root, ca, leaf) = (p.root.cert(), p.ca.cert(), p.leaf.cert());
+    // The issuer certificate given is not the one named by the certificate.
+    let der = crl(&p.ca, t - Duration::hours(1), t + Duration::days(7), &[]);
+    assert_eq!(revocation::crl::evaluate(&der, &leaf, &root, t, t), Err(EvidenceProblem::WrongIssuerCert));
+    assert!(revocation::crl::evaluate(&der, &leaf, &ca, t, t).is_ok());
+    // An issuing CA whose keyUsage lacks cRLSign: its CRLs are not evidence.
+    let mut cp = ca_params("No CRL Signing CA", t - Duration::days(30), t + Duration::days(30));
+    cp.key_usages = vec![KeyUsagePurpose::KeyCertSign];
+    let no_crl_sign = signed_by(cp, key(&PKCS_ECDSA_P256_SHA256), &p.root);
+    let leaf2 =
+        signed_by(leaf_params("Trần Thị Bình", t - Duration::days(1), t + Duration::days(1)), key(&PKCS_ECDSA_P256_SHA256), &no_crl_sign);
+    // rcgen refuses to sign with it: sign with the same name and key, told cRLSign.
+    let mut signing = no_crl_sign.params.clone();
+    signing.key_usages.push(KeyUsagePurpose::CrlSign);
+    let der = CertificateRevocationListParams {
+        this_update: t - Duration::hours(1),
+        next_update: t + Duration::days(7),
+        crl_number: SerialNumber::from_slice(&[3]),
+        issuing_distribution_point: None,
+        revoked_certs: Vec::new(),
+        key_identifier_method: KeyIdMethod::Sha256,
+    }
+    .signed_by(&rcgen::Issuer::from_params(&signing, &no_crl_sign.key))
+    .unwrap()
+    .der()
+    .to_vec();
+    let why = unusable(revocation::check(&leaf2.cert(), &no_crl_sign.cert(), t, &offline(vec![], vec![der])));
+    assert_eq!(why, [EvidenceProblem::IssuerMayNotSignCrls]);
+    assert_eq!(why[0].to_string(), "the issuer's key usage does not allow signing CRLs");
 }
 
 #[test]
@@ -276,12 +370,8 @@ fn ocsp_good_and_revoked() {
     assert!(revocation::check(&leaf, &ca, t - Duration::days(100), &offline(vec![resp.clone()], vec![])).is_good());
     // A good response about another certificate of the same CA is not evidence.
     let other = signed_by(leaf_params("Someone Else", t - Duration::days(1), t + Duration::days(1)), key(&PKCS_ECDSA_P256_SHA256), &p.ca);
-    match revocation::check(&other.cert(), &ca, t, &offline(vec![resp.clone()], vec![])) {
-        RevocationStatus::Unknown { reasons } => {
-            assert!(reasons[0].to_string().contains("CertID"), "{reasons:?}")
-        }
-        s => panic!("{s:?}"),
-    }
+    let why = unusable(revocation::check(&other.cert(), &ca, t, &offline(vec![resp.clone()], vec![])));
+    assert_eq!(why, [EvidenceProblem::CertIdMismatch]);
 
     let when = (t - Duration::days(3)).replace_nanosecond(0).unwrap();
     lab.index(&[(&leaf, Some((when, "keyCompromise")))]);
@@ -564,6 +654,40 @@ fn online_crl_from_cdp() {
         s => panic!("expected Revoked, got {s:?}"),
     }
     assert_eq!(revocation::fetch_crl(&url, &HttpLimits::default()).unwrap(), revoked_crl);
+}
+
+#[test]
+fn online_fetch_problems_are_typed() {
+    let p = test_pki();
+    let t = now();
+    let base = serve(1, |_| Reply::Full(200, vec![], b"not a CRL".to_vec()));
+    let garbage = format!("{base}/ca.crl");
+    let leaf = signed_by(
+        {
+            let mut lp = leaf_params("CDP Leaf", t - Duration::days(1), t + Duration::days(5));
+            cdp(&mut lp, "ftp://crl.example.invalid/ca.crl");
+            cdp(&mut lp, &garbage);
+            lp
+        },
+        key(&PKCS_ECDSA_P256_SHA256),
+        &p.ca,
+    );
+    let sources = RevocationSources { online: true, ..RevocationSources::default() };
+    let reasons = match revocation::check(&leaf.cert(), &p.ca.cert(), t, &sources) {
+        RevocationStatus::Unknown { reasons } => reasons,
+        s => panic!("expected Unknown, got {s:?}"),
+    };
+    let errors: Vec<&FetchProblem> = reasons
+        .iter()
+        .filter_map(|r| match r {
+            Unchecked::Fetch { ocsp: false, error, .. } => Some(error),
+            _ => None,
+        })
+        .collect();
+    assert!(errors.iter().any(|e| matches!(e, FetchProblem::UnsupportedScheme { .. })), "{reasons:?}");
+    assert!(errors.iter().any(|e| matches!(e, FetchProblem::Malformed { what: "CRL", reason: MalformedEvidence::Crl(_) })), "{reasons:?}");
+    let text = reasons.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ");
+    assert!(text.contains("only http:// and https:// URLs are supported"), "{text}");
 }
 
 #[test]
