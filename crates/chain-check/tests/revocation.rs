@@ -12,9 +12,9 @@ use chain_check::revocation::{
 use chain_check::sigalg::SignatureError;
 use chain_check::{cert, Certificate, HttpLimits};
 use common::*;
-use rcgen::{
-    CertificateRevocationListParams, CrlDistributionPoint, CrlIssuingDistributionPoint, CrlScope, ExtendedKeyUsagePurpose, KeyIdMethod,
-    KeyUsagePurpose, RevocationReason, RevokedCertParams, SerialNumber, PKCS_ECDSA_P256_SHA256, PKCS_RSA_SHA256,
+use test_pki::rcgen::{
+    CrlDistributionPoint, CrlIssuingDistributionPoint, CrlScope, ExtendedKeyUsagePurpose, KeyUsagePurpose, RevocationReason,
+    RevokedCertParams, SerialNumber, PKCS_ECDSA_P256_SHA256, PKCS_RSA_SHA256,
 };
 use time::{Duration, OffsetDateTime};
 
@@ -24,21 +24,6 @@ fn test_pki() -> Pki {
     pki_with(&PKCS_ECDSA_P256_SHA256, |lp| {
         lp.serial_number = Some(SerialNumber::from_slice(&LEAF_SERIAL));
     })
-}
-
-fn crl(issuer: &Node, this_update: OffsetDateTime, next_update: OffsetDateTime, revoked: &[(&[u8], OffsetDateTime)]) -> Vec<u8> {
-    CertificateRevocationListParams {
-        this_update,
-        next_update,
-        crl_number: SerialNumber::from_slice(&[1]),
-        issuing_distribution_point: None,
-        revoked_certs: test_pki::revoked_entries(revoked.iter().copied()),
-        key_identifier_method: KeyIdMethod::Sha256,
-    }
-    .signed_by(&issuer.issuer())
-    .unwrap()
-    .der()
-    .to_vec()
 }
 
 fn offline(ocsp: Vec<Vec<u8>>, crls: Vec<Vec<u8>>) -> RevocationSources {
@@ -146,21 +131,10 @@ fn crl_signed_by_the_wrong_key_is_not_accepted() {
 /// issuingDistributionPoint naming `uri` and limited to `scope`.
 fn crl_with_idp(issuer: &Node, uri: &str, scope: Option<CrlScope>) -> Vec<u8> {
     let t = now();
-    CertificateRevocationListParams {
-        this_update: t - Duration::hours(1),
-        next_update: t + Duration::days(7),
-        crl_number: SerialNumber::from_slice(&[2]),
-        issuing_distribution_point: Some(CrlIssuingDistributionPoint {
-            distribution_point: CrlDistributionPoint { uris: vec![uri.to_string()] },
-            scope,
-        }),
-        revoked_certs: Vec::new(),
-        key_identifier_method: KeyIdMethod::Sha256,
-    }
-    .signed_by(&issuer.issuer())
-    .unwrap()
-    .der()
-    .to_vec()
+    let mut params = crl_params(t - Duration::hours(1), t + Duration::days(7), &[]);
+    params.issuing_distribution_point =
+        Some(CrlIssuingDistributionPoint { distribution_point: CrlDistributionPoint { uris: vec![uri.to_string()] }, scope });
+    params.signed_by(&issuer.issuer()).unwrap().der().to_vec()
 }
 
 #[test]
@@ -205,18 +179,11 @@ fn crl_issuer_rules() {
     // rcgen refuses to sign with it: sign with the same name and key, told cRLSign.
     let mut signing = no_crl_sign.params.clone();
     signing.key_usages.push(KeyUsagePurpose::CrlSign);
-    let der = CertificateRevocationListParams {
-        this_update: t - Duration::hours(1),
-        next_update: t + Duration::days(7),
-        crl_number: SerialNumber::from_slice(&[3]),
-        issuing_distribution_point: None,
-        revoked_certs: Vec::new(),
-        key_identifier_method: KeyIdMethod::Sha256,
-    }
-    .signed_by(&rcgen::Issuer::from_params(&signing, &no_crl_sign.key))
-    .unwrap()
-    .der()
-    .to_vec();
+    let der = crl_params(t - Duration::hours(1), t + Duration::days(7), &[])
+        .signed_by(&rcgen::Issuer::from_params(&signing, &no_crl_sign.key))
+        .unwrap()
+        .der()
+        .to_vec();
     let why = unusable(revocation::check(&leaf2.cert(), &no_crl_sign.cert(), t, &offline(vec![], vec![der])));
     assert_eq!(why, [EvidenceProblem::IssuerMayNotSignCrls]);
     assert_eq!(why[0].to_string(), "the issuer's key usage does not allow signing CRLs");
@@ -549,23 +516,15 @@ fn a_lifted_hold_counts_only_when_it_covers_the_time() {
     let (leaf, ca) = (p.leaf.cert(), p.ca.cert());
     let t = now();
     let hold_at = t - Duration::days(4);
-    let hold = CertificateRevocationListParams {
-        this_update: t - Duration::days(3),
-        next_update: t + Duration::days(30),
-        crl_number: SerialNumber::from_slice(&[2]),
-        issuing_distribution_point: None,
-        revoked_certs: vec![RevokedCertParams {
-            serial_number: SerialNumber::from_slice(&LEAF_SERIAL),
-            revocation_time: hold_at,
-            reason_code: Some(RevocationReason::CertificateHold),
-            invalidity_date: None,
-        }],
-        key_identifier_method: KeyIdMethod::Sha256,
-    }
-    .signed_by(&p.ca.issuer())
-    .unwrap()
-    .der()
-    .to_vec();
+    let mut hold = crl_params(t - Duration::days(3), t + Duration::days(30), &[]);
+    hold.crl_number = SerialNumber::from_slice(&[2]);
+    hold.revoked_certs = vec![RevokedCertParams {
+        serial_number: SerialNumber::from_slice(&LEAF_SERIAL),
+        revocation_time: hold_at,
+        reason_code: Some(RevocationReason::CertificateHold),
+        invalidity_date: None,
+    }];
+    let hold = hold.signed_by(&p.ca.issuer()).unwrap().der().to_vec();
     let lifted = crl(&p.ca, t - Duration::days(1), t + Duration::days(30), &[]);
     let sources = offline(vec![], vec![hold.clone(), lifted.clone()]);
     assert!(revocation::check(&leaf, &ca, t - Duration::days(6), &sources).is_good());
