@@ -187,6 +187,80 @@ fn crl_issuer_rules() {
     let why = unusable(revocation::check(&leaf2.cert(), &no_crl_sign.cert(), t, &offline(vec![], vec![der])));
     assert_eq!(why, [EvidenceProblem::IssuerMayNotSignCrls]);
     assert_eq!(why[0].to_string(), "the issuer's key usage does not allow signing CRLs");
+    // An issuing CA whose keyUsage cannot be read (an OCTET STRING, not a BIT STRING).
+    let mut cp = ca_params("Broken Key Usage CA", t - Duration::days(30), t + Duration::days(30));
+    cp.key_usages = Vec::new();
+    cp.custom_extensions.push(rcgen::CustomExtension::from_oid_content(&[2, 5, 29, 15], vec![0x04, 0x00]));
+    let broken = signed_by(cp, key(&PKCS_ECDSA_P256_SHA256), &p.root);
+    let leaf3 = signed_by(leaf_params("Lê Văn Cường", t - Duration::days(1), t + Duration::days(1)), key(&PKCS_ECDSA_P256_SHA256), &broken);
+    let der = crl(&broken, t - Duration::hours(1), t + Duration::days(7), &[]);
+    let why = unusable(revocation::check(&leaf3.cert(), &broken.cert(), t, &offline(vec![], vec![der])));
+    assert!(matches!(why[..], [EvidenceProblem::IssuerKeyUsage(_)]), "{why:?}");
+    assert!(why[0].to_string().starts_with("issuer certificate: malformed keyUsage extension: "), "{}", why[0]);
+}
+
+/// What RFC 5280 allows in a CRL that this crate does not use: each CRL lists the leaf as
+/// revoked, so that a CRL wrongly used would say "revoked".
+#[test]
+fn crl_kinds_not_used() {
+    use der::asn1::OctetString;
+    use der::Encode;
+    use x509_cert::crl::TbsCertList;
+    use x509_cert::ext::pkix::crl::dp::IssuingDistributionPoint;
+    use x509_cert::ext::Extension;
+
+    let p = test_pki();
+    let t = now();
+    let (leaf, ca) = (p.leaf.cert(), p.ca.cert());
+    let odd = const_oid::ObjectIdentifier::new_unwrap("1.3.6.1.4.1.32473.99");
+    let ext = |extn_id, critical, value: Vec<u8>| Extension { extn_id, critical, extn_value: OctetString::new(value).unwrap() };
+    let idp = |edit: fn(&mut IssuingDistributionPoint)| {
+        let mut idp = IssuingDistributionPoint {
+            distribution_point: None,
+            only_contains_user_certs: false,
+            only_contains_ca_certs: false,
+            only_some_reasons: None,
+            indirect_crl: false,
+            only_contains_attribute_certs: false,
+        };
+        edit(&mut idp);
+        ext(chain_check::oids::EXT_ISSUING_DISTRIBUTION_POINT, true, idp.to_der().unwrap())
+    };
+    let crl_ext = |e: Extension| move |tbs: &mut TbsCertList| tbs.crl_extensions.get_or_insert_with(Vec::new).push(e.clone());
+    let entry_ext = |e: Extension| {
+        move |tbs: &mut TbsCertList| {
+            let entry = &mut tbs.revoked_certificates.as_mut().unwrap()[0];
+            entry.crl_entry_extensions.get_or_insert_with(Vec::new).push(e.clone())
+        }
+    };
+    let problem = |edit: &dyn Fn(&mut TbsCertList)| {
+        let der =
+            edited_crl(&p.ca, crl_params(t - Duration::hours(1), t + Duration::days(7), &[(&LEAF_SERIAL, t - Duration::days(1))]), edit);
+        let status = revocation::check(&leaf, &ca, t, &offline(vec![], vec![der]));
+        if matches!(status, RevocationStatus::Revoked { .. }) {
+            return None;
+        }
+        Some(unusable(status).remove(0))
+    };
+    // The edit re-signs properly: an unedited CRL is used.
+    assert_eq!(problem(&|_| {}), None);
+    assert_eq!(problem(&crl_ext(ext(chain_check::oids::EXT_DELTA_CRL_INDICATOR, true, vec![2, 1, 1]))), Some(EvidenceProblem::DeltaCrl));
+    assert_eq!(problem(&crl_ext(ext(odd, true, vec![5, 0]))), Some(EvidenceProblem::UnsupportedCriticalExtension(odd)));
+    assert_eq!(problem(&crl_ext(ext(odd, false, vec![5, 0]))), None);
+    assert_eq!(problem(&crl_ext(idp(|i| i.indirect_crl = true))), Some(EvidenceProblem::IndirectCrl));
+    assert_eq!(problem(&crl_ext(idp(|i| i.only_contains_attribute_certs = true))), Some(EvidenceProblem::PartialCrl));
+    let bad_idp = ext(chain_check::oids::EXT_ISSUING_DISTRIBUTION_POINT, true, vec![0x30, 0x03, 0xff]);
+    assert!(
+        matches!(problem(&crl_ext(bad_idp)), Some(EvidenceProblem::Malformed(MalformedEvidence::IssuingDistributionPoint(_)))),
+        "a malformed issuingDistributionPoint"
+    );
+    let certificate_issuer = ext(chain_check::oids::EXT_CERTIFICATE_ISSUER, true, vec![0x30, 0x00]);
+    assert_eq!(problem(&entry_ext(certificate_issuer)), Some(EvidenceProblem::IndirectCrlEntry));
+    assert_eq!(problem(&entry_ext(ext(odd, true, vec![5, 0]))), Some(EvidenceProblem::UnsupportedCriticalEntryExtension(odd)));
+    // Signed with one algorithm, saying another inside.
+    let other_alg = |tbs: &mut TbsCertList| tbs.signature.oid = chain_check::oids::ECDSA_WITH_SHA384;
+    assert_eq!(problem(&other_alg), Some(EvidenceProblem::AlgorithmMismatch));
+    assert_eq!(EvidenceProblem::AlgorithmMismatch.to_string(), "signature algorithm inside and outside the CRL differ");
 }
 
 #[test]

@@ -6,11 +6,15 @@
 //! test reads as what it builds. [`crate::generate`] is the one that reports errors.
 
 use const_oid::ObjectIdentifier;
+use der::asn1::BitString;
+use der::{Decode, Encode};
+use rcgen::SigningKey;
 use rcgen::{
     BasicConstraints, CertificateParams, CertificateRevocationListParams, CrlDistributionPoint, CustomExtension, DistinguishedName, DnType,
     DnValue, ExtendedKeyUsagePurpose, IsCa, Issuer, KeyIdMethod, KeyPair, KeyUsagePurpose, SerialNumber, SignatureAlgorithm,
 };
 use time::{Duration, OffsetDateTime};
+use x509_cert::crl::{CertificateList, TbsCertList};
 
 use crate::error::{Context, Result};
 use crate::Shape;
@@ -171,6 +175,19 @@ pub fn crl_params(
 /// [`crl_params`] signed by `issuer`, DER.
 pub fn crl(issuer: &Node, this_update: OffsetDateTime, next_update: OffsetDateTime, revoked: &[(&[u8], OffsetDateTime)]) -> Vec<u8> {
     crl_params(this_update, next_update, revoked).signed_by(&issuer.issuer()).expect("signing the CRL").der().to_vec()
+}
+
+/// [`crl_params`]-made `params` signed by `issuer`, then changed by `edit` where rcgen has
+/// no parameter (extensions of the CRL or of its entries, the inner signature algorithm)
+/// and signed again with the issuer's key: DER.
+pub fn edited_crl(issuer: &Node, params: CertificateRevocationListParams, edit: impl FnOnce(&mut TbsCertList)) -> Vec<u8> {
+    let der = params.signed_by(&issuer.issuer()).expect("signing the CRL").der().to_vec();
+    let mut crl = CertificateList::from_der(&der).expect("rcgen's CRL decodes");
+    edit(&mut crl.tbs_cert_list);
+    let tbs = crl.tbs_cert_list.to_der().expect("the edited tbsCertList encodes");
+    let signature = issuer.key.sign(&tbs).expect("signing the edited CRL");
+    crl.signature = BitString::from_bytes(&signature).expect("a signature fits a BIT STRING");
+    crl.to_der().expect("the edited CRL encodes")
 }
 
 /// Flip a bit in the last byte of the DER (inside the signature value).
