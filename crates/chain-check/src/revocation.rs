@@ -215,9 +215,57 @@ pub enum EvidenceProblem {
     /// No key the response may be signed with verifies it.
     #[error(transparent)]
     OcspSigner(#[from] OcspSignerProblem),
-    /// Anything else: malformed, wrongly signed, unsupported (the detail, in English).
-    #[error("{0}")]
-    Other(String),
+    /// The issuer certificate given to check the evidence with is not the certificate's
+    /// issuer (its subject is not the certificate's issuer name).
+    #[error("the given issuer certificate is not the certificate's issuer")]
+    WrongIssuerCert,
+    /// The CRL's signature algorithm inside tbsCertList differs from the outer one
+    /// (RFC 5280 §5.1.1.2).
+    #[error("signature algorithm inside and outside the CRL differ")]
+    AlgorithmMismatch,
+    /// The CRL's signature does not verify with the issuer's key.
+    #[error("not signed by the issuer's key: {0}")]
+    BadSignature(#[source] crate::sigalg::SignatureError),
+    /// The issuer's keyUsage lacks cRLSign (RFC 5280 §4.2.1.3).
+    #[error("the issuer's key usage does not allow signing CRLs")]
+    IssuerMayNotSignCrls,
+    /// The issuer's keyUsage extension cannot be decoded.
+    #[error("issuer certificate: malformed keyUsage extension: {0}")]
+    IssuerKeyUsage(#[source] der::Error),
+    /// A delta CRL (deltaCRLIndicator): only complete CRLs are used.
+    #[error("delta CRLs are not used")]
+    DeltaCrl,
+    /// A critical CRL extension this crate does not process (RFC 5280 §5.2).
+    #[error("unsupported critical CRL extension {0}")]
+    UnsupportedCriticalExtension(const_oid::ObjectIdentifier),
+    /// A critical CRL entry extension this crate does not process (RFC 5280 §5.3).
+    #[error("unsupported critical CRL entry extension {0}")]
+    UnsupportedCriticalEntryExtension(const_oid::ObjectIdentifier),
+    /// issuingDistributionPoint says indirectCRL: entries of other issuers may be listed.
+    #[error("indirect CRLs are not used")]
+    IndirectCrl,
+    /// A CRL entry names another certificate issuer (certificateIssuer).
+    #[error("indirect CRL entry (certificateIssuer) is not used")]
+    IndirectCrlEntry,
+    /// issuingDistributionPoint limits the CRL to some reasons or to attribute certificates.
+    #[error("partial CRL (some reasons or attribute certificates only)")]
+    PartialCrl,
+    /// issuingDistributionPoint onlyContainsUserCerts, for a CA certificate.
+    #[error("CRL covers end-entity certificates only")]
+    OnlyUserCerts,
+    /// issuingDistributionPoint onlyContainsCACerts, for an end-entity certificate.
+    #[error("CRL covers CA certificates only")]
+    OnlyCaCerts,
+    /// issuingDistributionPoint names URIs none of which is among the certificate's CRL
+    /// distribution points.
+    #[error("CRL is for another distribution point")]
+    OtherDistributionPoint,
+    /// The BasicOCSPResponse's version is not v1.
+    #[error("unsupported OCSP response version")]
+    UnsupportedOcspVersion,
+    /// No SingleResponse of the OCSP response has this certificate's CertID.
+    #[error("the response is about another certificate (CertID does not match)")]
+    CertIdMismatch,
 }
 
 /// Why the bytes of an OCSP response or a CRL cannot be read.
@@ -238,6 +286,12 @@ pub enum MalformedEvidence {
     BasicResponse(#[source] der::Error),
     #[error("cannot locate tbsResponseData")]
     NoTbs,
+    #[error("cannot locate the signed part of the CRL")]
+    NoTbsCertList,
+    #[error("CRL signature has unused bits")]
+    CrlUnusedBits,
+    #[error("malformed issuingDistributionPoint: {0}")]
+    IssuingDistributionPoint(#[source] der::Error),
 }
 
 /// Why no authorised key verifies an OCSP response's signature.
@@ -267,18 +321,6 @@ pub enum SignerRefused {
     Validity(#[source] crate::article31::CertProblem),
 }
 
-impl From<String> for EvidenceProblem {
-    fn from(s: String) -> Self {
-        EvidenceProblem::Other(s)
-    }
-}
-
-impl From<&str> for EvidenceProblem {
-    fn from(s: &str) -> Self {
-        EvidenceProblem::Other(s.to_string())
-    }
-}
-
 /// Why a responder or distribution point gave nothing (the URL is in [`Unchecked::Fetch`]).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
@@ -292,9 +334,27 @@ pub enum FetchProblem {
     Unreachable(String),
     #[error("response larger than {0} bytes")]
     TooLarge(u64),
-    /// Anything else (an unusable URL, too many redirects, a request that cannot be encoded).
-    #[error("{0}")]
-    Other(String),
+    /// Not an http:// or https:// URL.
+    #[error("{url}: only http:// and https:// URLs are supported")]
+    UnsupportedScheme { url: String },
+    /// A URL that cannot be requested (`reason`: ours or the HTTP library's words).
+    #[error("{url}: invalid URL: {reason}")]
+    BadUrl { url: String, reason: String },
+    #[error("{url}: too many redirects")]
+    TooManyRedirects { url: String },
+    /// No OCSP responder to ask.
+    #[error("certificate \"{subject}\" names no OCSP responder")]
+    NoOcspUrl { subject: String },
+    /// The OCSP request cannot be encoded.
+    #[error("cannot encode the OCSP request: {0}")]
+    Encode(#[source] der::Error),
+    /// The answer is not an OCSP response or a CRL (`what`).
+    #[error("{what} is malformed: {reason}")]
+    Malformed {
+        what: &'static str,
+        #[source]
+        reason: MalformedEvidence,
+    },
 }
 
 pub(crate) fn fetch_detail(e: &RevocationError) -> FetchProblem {
@@ -303,7 +363,12 @@ pub(crate) fn fetch_detail(e: &RevocationError) -> FetchProblem {
         RevocationError::Http(HttpError::Status { status, .. }) => FetchProblem::Status(*status),
         RevocationError::Http(HttpError::Transport { message, .. }) => FetchProblem::Unreachable(message.clone()),
         RevocationError::Http(HttpError::TooLarge { limit, .. }) => FetchProblem::TooLarge(*limit),
-        other => FetchProblem::Other(other.to_string()),
+        RevocationError::Http(HttpError::UnsupportedScheme { url }) => FetchProblem::UnsupportedScheme { url: url.clone() },
+        RevocationError::Http(HttpError::InvalidUrl { url, reason }) => FetchProblem::BadUrl { url: url.clone(), reason: reason.clone() },
+        RevocationError::Http(HttpError::TooManyRedirects { url }) => FetchProblem::TooManyRedirects { url: url.clone() },
+        RevocationError::NoOcspUrl { subject } => FetchProblem::NoOcspUrl { subject: subject.clone() },
+        RevocationError::Encode(e) => FetchProblem::Encode(*e),
+        RevocationError::Malformed { what, reason } => FetchProblem::Malformed { what, reason: reason.clone() },
     }
 }
 

@@ -6,7 +6,7 @@ use chain_check::article31::{self, CertProblem, Purpose};
 use chain_check::article32::{Budget, PathBuilder, PathError};
 use chain_check::{cert, TrustStore};
 use common::*;
-use rcgen::{
+use test_pki::rcgen::{
     BasicConstraints, ExtendedKeyUsagePurpose, IsCa, KeyUsagePurpose, PKCS_ECDSA_P256_SHA256, PKCS_ECDSA_P384_SHA384, PKCS_RSA_SHA256,
 };
 use time::Duration;

@@ -6,12 +6,15 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use chain_check::revocation::{self, ocsp, RevocationSources, RevocationStatus, Source};
+use chain_check::revocation::{
+    self, ocsp, EvidenceProblem, FetchProblem, MalformedEvidence, RevocationSources, RevocationStatus, Source, Unchecked,
+};
+use chain_check::sigalg::SignatureError;
 use chain_check::{cert, Certificate, HttpLimits};
 use common::*;
-use rcgen::{
-    CertificateRevocationListParams, ExtendedKeyUsagePurpose, KeyIdMethod, KeyUsagePurpose, RevocationReason, RevokedCertParams,
-    SerialNumber, PKCS_ECDSA_P256_SHA256, PKCS_RSA_SHA256,
+use test_pki::rcgen::{
+    CrlDistributionPoint, CrlIssuingDistributionPoint, CrlScope, ExtendedKeyUsagePurpose, KeyUsagePurpose, RevocationReason,
+    RevokedCertParams, SerialNumber, PKCS_ECDSA_P256_SHA256, PKCS_RSA_SHA256,
 };
 use time::{Duration, OffsetDateTime};
 
@@ -23,23 +26,22 @@ fn test_pki() -> Pki {
     })
 }
 
-fn crl(issuer: &Node, this_update: OffsetDateTime, next_update: OffsetDateTime, revoked: &[(&[u8], OffsetDateTime)]) -> Vec<u8> {
-    CertificateRevocationListParams {
-        this_update,
-        next_update,
-        crl_number: SerialNumber::from_slice(&[1]),
-        issuing_distribution_point: None,
-        revoked_certs: test_pki::revoked_entries(revoked.iter().copied()),
-        key_identifier_method: KeyIdMethod::Sha256,
-    }
-    .signed_by(&issuer.issuer())
-    .unwrap()
-    .der()
-    .to_vec()
-}
-
 fn offline(ocsp: Vec<Vec<u8>>, crls: Vec<Vec<u8>>) -> RevocationSources {
     RevocationSources { ocsp_responses: ocsp, crls, online: false, limits: HttpLimits::default(), cache: None }
+}
+
+/// Why each OCSP response or CRL of an Unknown status was not used.
+fn unusable(status: RevocationStatus) -> Vec<EvidenceProblem> {
+    match status {
+        RevocationStatus::Unknown { reasons } => reasons
+            .into_iter()
+            .filter_map(|r| match r {
+                Unchecked::Unusable { why, .. } => Some(why),
+                _ => None,
+            })
+            .collect(),
+        s => panic!("expected Unknown, got {s:?}"),
+    }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -117,15 +119,148 @@ fn crl_signed_by_the_wrong_key_is_not_accepted() {
     // Same issuer name, different key.
     let impostor = self_signed(ca_params("Test Issuing CA", t - Duration::days(1), t + Duration::days(1)), key(&PKCS_ECDSA_P256_SHA256));
     let der = crl(&impostor, t - Duration::hours(1), t + Duration::days(7), &[]);
-    match revocation::check(&p.leaf.cert(), &p.ca.cert(), t, &offline(vec![], vec![der])) {
-        RevocationStatus::Unknown { reasons } => {
-            assert!(reasons.iter().any(|r| r.to_string().contains("not signed by the issuer")), "{reasons:?}");
-        }
-        s => panic!("expected Unknown, got {s:?}"),
-    }
+    let why = unusable(revocation::check(&p.leaf.cert(), &p.ca.cert(), t, &offline(vec![], vec![der])));
+    assert!(matches!(why[..], [EvidenceProblem::BadSignature(SignatureError::Invalid)]), "{why:?}");
+    assert!(why[0].to_string().starts_with("not signed by the issuer's key"), "{}", why[0]);
     // A CRL of another CA entirely.
     let der = crl(&p.root, t - Duration::hours(1), t + Duration::days(7), &[]);
     assert!(matches!(revocation::check(&p.leaf.cert(), &p.ca.cert(), t, &offline(vec![], vec![der])), RevocationStatus::Unknown { .. }));
+}
+
+/// A CRL of `issuer` (valid a week from an hour ago, nothing revoked) with an
+/// issuingDistributionPoint naming `uri` and limited to `scope`.
+fn crl_with_idp(issuer: &Node, uri: &str, scope: Option<CrlScope>) -> Vec<u8> {
+    let t = now();
+    let mut params = crl_params(t - Duration::hours(1), t + Duration::days(7), &[]);
+    params.issuing_distribution_point =
+        Some(CrlIssuingDistributionPoint { distribution_point: CrlDistributionPoint { uris: vec![uri.to_string()] }, scope });
+    params.signed_by(&issuer.issuer()).unwrap().der().to_vec()
+}
+
+#[test]
+fn crl_scope_rules() {
+    const CDP: &str = "http://crl.example.invalid/ca.crl";
+    let p = pki_with(&PKCS_ECDSA_P256_SHA256, |lp| {
+        lp.serial_number = Some(SerialNumber::from_slice(&LEAF_SERIAL));
+        cdp(lp, CDP);
+    });
+    let t = now();
+    let (root, ca, leaf) = (p.root.cert(), p.ca.cert(), p.leaf.cert());
+    // onlyContainsCACerts: not for the signer's certificate.
+    let ca_only = crl_with_idp(&p.ca, CDP, Some(CrlScope::CaCertsOnly));
+    assert_eq!(unusable(revocation::check(&leaf, &ca, t, &offline(vec![], vec![ca_only]))), [EvidenceProblem::OnlyCaCerts]);
+    // onlyContainsUserCerts: not for a CA certificate, but for the signer's.
+    let user_only = crl_with_idp(&p.root, CDP, Some(CrlScope::UserCertsOnly));
+    assert_eq!(unusable(revocation::check(&ca, &root, t, &offline(vec![], vec![user_only]))), [EvidenceProblem::OnlyUserCerts]);
+    let user_only = crl_with_idp(&p.ca, CDP, Some(CrlScope::UserCertsOnly));
+    assert!(revocation::check(&leaf, &ca, t, &offline(vec![], vec![user_only])).is_good());
+    // A CRL for another distribution point than the certificate names.
+    let elsewhere = crl_with_idp(&p.ca, "http://crl.example.invalid/other.crl", None);
+    let why = unusable(revocation::check(&leaf, &ca, t, &offline(vec![], vec![elsewhere])));
+    assert_eq!(why, [EvidenceProblem::OtherDistributionPoint]);
+    assert_eq!(why[0].to_string(), "CRL is for another distribution point");
+}
+
+#[test]
+fn crl_issuer_rules() {
+    let p = test_pki();
+    let t = now();
+    let (root, ca, leaf) = (p.root.cert(), p.ca.cert(), p.leaf.cert());
+    // The issuer certificate given is not the one named by the certificate.
+    let der = crl(&p.ca, t - Duration::hours(1), t + Duration::days(7), &[]);
+    assert_eq!(revocation::crl::evaluate(&der, &leaf, &root, t, t), Err(EvidenceProblem::WrongIssuerCert));
+    assert!(revocation::crl::evaluate(&der, &leaf, &ca, t, t).is_ok());
+    // An issuing CA whose keyUsage lacks cRLSign: its CRLs are not evidence.
+    let mut cp = ca_params("No CRL Signing CA", t - Duration::days(30), t + Duration::days(30));
+    cp.key_usages = vec![KeyUsagePurpose::KeyCertSign];
+    let no_crl_sign = signed_by(cp, key(&PKCS_ECDSA_P256_SHA256), &p.root);
+    let leaf2 =
+        signed_by(leaf_params("Trần Thị Bình", t - Duration::days(1), t + Duration::days(1)), key(&PKCS_ECDSA_P256_SHA256), &no_crl_sign);
+    // rcgen refuses to sign with it: sign with the same name and key, told cRLSign.
+    let mut signing = no_crl_sign.params.clone();
+    signing.key_usages.push(KeyUsagePurpose::CrlSign);
+    let der = crl_params(t - Duration::hours(1), t + Duration::days(7), &[])
+        .signed_by(&rcgen::Issuer::from_params(&signing, &no_crl_sign.key))
+        .unwrap()
+        .der()
+        .to_vec();
+    let why = unusable(revocation::check(&leaf2.cert(), &no_crl_sign.cert(), t, &offline(vec![], vec![der])));
+    assert_eq!(why, [EvidenceProblem::IssuerMayNotSignCrls]);
+    assert_eq!(why[0].to_string(), "the issuer's key usage does not allow signing CRLs");
+    // An issuing CA whose keyUsage cannot be read (an OCTET STRING, not a BIT STRING).
+    let mut cp = ca_params("Broken Key Usage CA", t - Duration::days(30), t + Duration::days(30));
+    cp.key_usages = Vec::new();
+    cp.custom_extensions.push(rcgen::CustomExtension::from_oid_content(&[2, 5, 29, 15], vec![0x04, 0x00]));
+    let broken = signed_by(cp, key(&PKCS_ECDSA_P256_SHA256), &p.root);
+    let leaf3 = signed_by(leaf_params("Lê Văn Cường", t - Duration::days(1), t + Duration::days(1)), key(&PKCS_ECDSA_P256_SHA256), &broken);
+    let der = crl(&broken, t - Duration::hours(1), t + Duration::days(7), &[]);
+    let why = unusable(revocation::check(&leaf3.cert(), &broken.cert(), t, &offline(vec![], vec![der])));
+    assert!(matches!(why[..], [EvidenceProblem::IssuerKeyUsage(_)]), "{why:?}");
+    assert!(why[0].to_string().starts_with("issuer certificate: malformed keyUsage extension: "), "{}", why[0]);
+}
+
+/// What RFC 5280 allows in a CRL that this crate does not use: each CRL lists the leaf as
+/// revoked, so that a CRL wrongly used would say "revoked".
+#[test]
+fn crl_kinds_not_used() {
+    use der::asn1::OctetString;
+    use der::Encode;
+    use x509_cert::crl::TbsCertList;
+    use x509_cert::ext::pkix::crl::dp::IssuingDistributionPoint;
+    use x509_cert::ext::Extension;
+
+    let p = test_pki();
+    let t = now();
+    let (leaf, ca) = (p.leaf.cert(), p.ca.cert());
+    let odd = const_oid::ObjectIdentifier::new_unwrap("1.3.6.1.4.1.32473.99");
+    let ext = |extn_id, critical, value: Vec<u8>| Extension { extn_id, critical, extn_value: OctetString::new(value).unwrap() };
+    let idp = |edit: fn(&mut IssuingDistributionPoint)| {
+        let mut idp = IssuingDistributionPoint {
+            distribution_point: None,
+            only_contains_user_certs: false,
+            only_contains_ca_certs: false,
+            only_some_reasons: None,
+            indirect_crl: false,
+            only_contains_attribute_certs: false,
+        };
+        edit(&mut idp);
+        ext(chain_check::oids::EXT_ISSUING_DISTRIBUTION_POINT, true, idp.to_der().unwrap())
+    };
+    let crl_ext = |e: Extension| move |tbs: &mut TbsCertList| tbs.crl_extensions.get_or_insert_with(Vec::new).push(e.clone());
+    let entry_ext = |e: Extension| {
+        move |tbs: &mut TbsCertList| {
+            let entry = &mut tbs.revoked_certificates.as_mut().unwrap()[0];
+            entry.crl_entry_extensions.get_or_insert_with(Vec::new).push(e.clone())
+        }
+    };
+    let problem = |edit: &dyn Fn(&mut TbsCertList)| {
+        let der =
+            edited_crl(&p.ca, crl_params(t - Duration::hours(1), t + Duration::days(7), &[(&LEAF_SERIAL, t - Duration::days(1))]), edit);
+        let status = revocation::check(&leaf, &ca, t, &offline(vec![], vec![der]));
+        if matches!(status, RevocationStatus::Revoked { .. }) {
+            return None;
+        }
+        Some(unusable(status).remove(0))
+    };
+    // The edit re-signs properly: an unedited CRL is used.
+    assert_eq!(problem(&|_| {}), None);
+    assert_eq!(problem(&crl_ext(ext(chain_check::oids::EXT_DELTA_CRL_INDICATOR, true, vec![2, 1, 1]))), Some(EvidenceProblem::DeltaCrl));
+    assert_eq!(problem(&crl_ext(ext(odd, true, vec![5, 0]))), Some(EvidenceProblem::UnsupportedCriticalExtension(odd)));
+    assert_eq!(problem(&crl_ext(ext(odd, false, vec![5, 0]))), None);
+    assert_eq!(problem(&crl_ext(idp(|i| i.indirect_crl = true))), Some(EvidenceProblem::IndirectCrl));
+    assert_eq!(problem(&crl_ext(idp(|i| i.only_contains_attribute_certs = true))), Some(EvidenceProblem::PartialCrl));
+    let bad_idp = ext(chain_check::oids::EXT_ISSUING_DISTRIBUTION_POINT, true, vec![0x30, 0x03, 0xff]);
+    assert!(
+        matches!(problem(&crl_ext(bad_idp)), Some(EvidenceProblem::Malformed(MalformedEvidence::IssuingDistributionPoint(_)))),
+        "a malformed issuingDistributionPoint"
+    );
+    let certificate_issuer = ext(chain_check::oids::EXT_CERTIFICATE_ISSUER, true, vec![0x30, 0x00]);
+    assert_eq!(problem(&entry_ext(certificate_issuer)), Some(EvidenceProblem::IndirectCrlEntry));
+    assert_eq!(problem(&entry_ext(ext(odd, true, vec![5, 0]))), Some(EvidenceProblem::UnsupportedCriticalEntryExtension(odd)));
+    // Signed with one algorithm, saying another inside.
+    let other_alg = |tbs: &mut TbsCertList| tbs.signature.oid = chain_check::oids::ECDSA_WITH_SHA384;
+    assert_eq!(problem(&other_alg), Some(EvidenceProblem::AlgorithmMismatch));
+    assert_eq!(EvidenceProblem::AlgorithmMismatch.to_string(), "signature algorithm inside and outside the CRL differ");
 }
 
 #[test]
@@ -276,12 +411,8 @@ fn ocsp_good_and_revoked() {
     assert!(revocation::check(&leaf, &ca, t - Duration::days(100), &offline(vec![resp.clone()], vec![])).is_good());
     // A good response about another certificate of the same CA is not evidence.
     let other = signed_by(leaf_params("Someone Else", t - Duration::days(1), t + Duration::days(1)), key(&PKCS_ECDSA_P256_SHA256), &p.ca);
-    match revocation::check(&other.cert(), &ca, t, &offline(vec![resp.clone()], vec![])) {
-        RevocationStatus::Unknown { reasons } => {
-            assert!(reasons[0].to_string().contains("CertID"), "{reasons:?}")
-        }
-        s => panic!("{s:?}"),
-    }
+    let why = unusable(revocation::check(&other.cert(), &ca, t, &offline(vec![resp.clone()], vec![])));
+    assert_eq!(why, [EvidenceProblem::CertIdMismatch]);
 
     let when = (t - Duration::days(3)).replace_nanosecond(0).unwrap();
     lab.index(&[(&leaf, Some((when, "keyCompromise")))]);
@@ -459,23 +590,15 @@ fn a_lifted_hold_counts_only_when_it_covers_the_time() {
     let (leaf, ca) = (p.leaf.cert(), p.ca.cert());
     let t = now();
     let hold_at = t - Duration::days(4);
-    let hold = CertificateRevocationListParams {
-        this_update: t - Duration::days(3),
-        next_update: t + Duration::days(30),
-        crl_number: SerialNumber::from_slice(&[2]),
-        issuing_distribution_point: None,
-        revoked_certs: vec![RevokedCertParams {
-            serial_number: SerialNumber::from_slice(&LEAF_SERIAL),
-            revocation_time: hold_at,
-            reason_code: Some(RevocationReason::CertificateHold),
-            invalidity_date: None,
-        }],
-        key_identifier_method: KeyIdMethod::Sha256,
-    }
-    .signed_by(&p.ca.issuer())
-    .unwrap()
-    .der()
-    .to_vec();
+    let mut hold = crl_params(t - Duration::days(3), t + Duration::days(30), &[]);
+    hold.crl_number = SerialNumber::from_slice(&[2]);
+    hold.revoked_certs = vec![RevokedCertParams {
+        serial_number: SerialNumber::from_slice(&LEAF_SERIAL),
+        revocation_time: hold_at,
+        reason_code: Some(RevocationReason::CertificateHold),
+        invalidity_date: None,
+    }];
+    let hold = hold.signed_by(&p.ca.issuer()).unwrap().der().to_vec();
     let lifted = crl(&p.ca, t - Duration::days(1), t + Duration::days(30), &[]);
     let sources = offline(vec![], vec![hold.clone(), lifted.clone()]);
     assert!(revocation::check(&leaf, &ca, t - Duration::days(6), &sources).is_good());
@@ -564,6 +687,40 @@ fn online_crl_from_cdp() {
         s => panic!("expected Revoked, got {s:?}"),
     }
     assert_eq!(revocation::fetch_crl(&url, &HttpLimits::default()).unwrap(), revoked_crl);
+}
+
+#[test]
+fn online_fetch_problems_are_typed() {
+    let p = test_pki();
+    let t = now();
+    let base = serve(1, |_| Reply::Full(200, vec![], b"not a CRL".to_vec()));
+    let garbage = format!("{base}/ca.crl");
+    let leaf = signed_by(
+        {
+            let mut lp = leaf_params("CDP Leaf", t - Duration::days(1), t + Duration::days(5));
+            cdp(&mut lp, "ftp://crl.example.invalid/ca.crl");
+            cdp(&mut lp, &garbage);
+            lp
+        },
+        key(&PKCS_ECDSA_P256_SHA256),
+        &p.ca,
+    );
+    let sources = RevocationSources { online: true, ..RevocationSources::default() };
+    let reasons = match revocation::check(&leaf.cert(), &p.ca.cert(), t, &sources) {
+        RevocationStatus::Unknown { reasons } => reasons,
+        s => panic!("expected Unknown, got {s:?}"),
+    };
+    let errors: Vec<&FetchProblem> = reasons
+        .iter()
+        .filter_map(|r| match r {
+            Unchecked::Fetch { ocsp: false, error, .. } => Some(error),
+            _ => None,
+        })
+        .collect();
+    assert!(errors.iter().any(|e| matches!(e, FetchProblem::UnsupportedScheme { .. })), "{reasons:?}");
+    assert!(errors.iter().any(|e| matches!(e, FetchProblem::Malformed { what: "CRL", reason: MalformedEvidence::Crl(_) })), "{reasons:?}");
+    let text = reasons.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ");
+    assert!(text.contains("only http:// and https:// URLs are supported"), "{text}");
 }
 
 #[test]

@@ -302,8 +302,8 @@ fn conclusion(mut tally: Tally, mode: RevocationMode, t: &str) -> (Check, Vec<Ms
     )
 }
 
-/// Why an OCSP response or CRL does not prove the status, in Vietnamese. Malformed or
-/// unsupported evidence keeps chain-check's English detail in parentheses.
+/// Why an OCSP response or CRL does not prove the status, in Vietnamese. A foreign
+/// library's detail (a decoder's or a signature check's) stays in English in parentheses.
 pub fn vi_evidence(p: &revocation::EvidenceProblem) -> String {
     use revocation::EvidenceProblem as E;
     match p {
@@ -331,15 +331,53 @@ pub fn vi_evidence(p: &revocation::EvidenceProblem) -> String {
         E::Future { what, time } => format!("{what} {} ở tương lai", fmt_time(*time)),
         E::ResponderUnknown => "dịch vụ OCSP không biết chứng thư chữ ký số này".into(),
         E::IssuerNotAvailable => "không có chứng thư chữ ký số của tổ chức cấp trong tệp".into(),
-        E::Other(detail) => format!("không dùng được ({detail})"),
-        E::Malformed(detail) => format!("không dùng được ({detail})"),
-        E::OcspSigner(detail) => format!("không dùng được ({detail})"),
-        other => other.to_string(),
+        E::Malformed(m) => vi_malformed(m),
+        E::OcspSigner(detail) => format!("không có chữ ký của bên được phép ký phản hồi OCSP ({detail})"),
+        E::WrongIssuerCert => {
+            "chứng thư chữ ký số được đưa vào để kiểm tra không phải của tổ chức đã cấp chứng thư chữ ký số này".into()
+        }
+        E::AlgorithmMismatch => "thuật toán ký ghi bên trong và bên ngoài CRL khác nhau".into(),
+        E::BadSignature(e) => format!("không được ký bằng khóa của tổ chức cấp chứng thư chữ ký số ({e})"),
+        E::IssuerMayNotSignCrls => "mục đích sử dụng khóa (keyUsage) của tổ chức cấp không cho phép ký CRL".into(),
+        E::IssuerKeyUsage(e) => format!("chứng thư chữ ký số của tổ chức cấp có phần mở rộng keyUsage sai định dạng ({e})"),
+        E::DeltaCrl => "là CRL bổ sung (delta CRL), loại này không được dùng".into(),
+        E::UnsupportedCriticalExtension(oid) => format!("CRL có phần mở rộng bắt buộc xử lý (critical) {oid} không được hỗ trợ"),
+        E::UnsupportedCriticalEntryExtension(oid) => {
+            format!("một mục của CRL có phần mở rộng bắt buộc xử lý (critical) {oid} không được hỗ trợ")
+        }
+        E::IndirectCrl => "là CRL gián tiếp (indirect CRL), loại này không được dùng".into(),
+        E::IndirectCrlEntry => "mục của CRL ghi một tổ chức cấp khác (certificateIssuer), không được dùng".into(),
+        E::PartialCrl => "là CRL từng phần (chỉ cho một số lý do thu hồi hoặc chỉ cho chứng thư thuộc tính)".into(),
+        E::OnlyUserCerts => "CRL chỉ áp dụng cho chứng thư chữ ký số của thuê bao, không cho chứng thư chữ ký số của tổ chức cấp".into(),
+        E::OnlyCaCerts => "CRL chỉ áp dụng cho chứng thư chữ ký số của tổ chức cấp, không cho chứng thư chữ ký số của thuê bao".into(),
+        E::OtherDistributionPoint => "CRL thuộc một điểm phân phối CRL khác".into(),
+        E::UnsupportedOcspVersion => "phiên bản phản hồi OCSP không được hỗ trợ".into(),
+        E::CertIdMismatch => "phản hồi nói về một chứng thư chữ ký số khác (CertID không khớp)".into(),
+        other => format!("không dùng được ({other})"),
     }
 }
 
-/// Why a revocation status could not be established, in Vietnamese. The detail of an
-/// unusable response or CRL (`why`) is chain-check's English.
+/// Why the bytes of an OCSP response or CRL cannot be read, in Vietnamese (the decoder's
+/// English detail in parentheses).
+fn vi_malformed(m: &revocation::MalformedEvidence) -> String {
+    use revocation::MalformedEvidence as M;
+    match m {
+        M::Crl(e) => format!("CRL sai định dạng ({e})"),
+        M::OcspResponse(e) => format!("phản hồi OCSP sai định dạng ({e})"),
+        M::NotSuccessful(status) => format!("dịch vụ OCSP trả lời {status:?} thay vì tình trạng của chứng thư chữ ký số"),
+        M::NoResponseBytes => "phản hồi OCSP báo thành công nhưng không có nội dung (responseBytes)".into(),
+        M::UnsupportedType(oid) => format!("loại phản hồi OCSP {oid} không được hỗ trợ"),
+        M::BasicResponse(e) => format!("phản hồi OCSP (BasicOCSPResponse) sai định dạng ({e})"),
+        M::NoTbs => "không tìm thấy phần được ký (tbsResponseData) của phản hồi OCSP".into(),
+        M::NoTbsCertList => "không tìm thấy phần được ký (tbsCertList) của CRL".into(),
+        M::CrlUnusedBits => "chữ ký của CRL có bit thừa (unused bits)".into(),
+        M::IssuingDistributionPoint(e) => format!("phần mở rộng issuingDistributionPoint của CRL sai định dạng ({e})"),
+        other => format!("không đọc được ({other})"),
+    }
+}
+
+/// Why a revocation status could not be established, in Vietnamese (a foreign library's
+/// detail, such as the transport's words, stays in English in parentheses).
 pub fn vi_unchecked(u: &revocation::Unchecked) -> String {
     use revocation::{FetchProblem, Unchecked};
     match u {
@@ -359,8 +397,13 @@ pub fn vi_unchecked(u: &revocation::Unchecked) -> String {
                 FetchProblem::Status(code) => format!("máy chủ trả mã HTTP {code}"),
                 FetchProblem::Unreachable(_) => "không kết nối được".into(),
                 FetchProblem::TooLarge(limit) => format!("phản hồi lớn hơn {limit} byte"),
-                FetchProblem::Other(detail) => format!("lỗi ({detail})"),
-                _ => "lỗi".into(),
+                FetchProblem::UnsupportedScheme { .. } => "chỉ hỗ trợ địa chỉ http:// và https://".into(),
+                FetchProblem::BadUrl { reason, .. } => format!("địa chỉ không hợp lệ ({reason})"),
+                FetchProblem::TooManyRedirects { .. } => "bị chuyển hướng quá nhiều lần".into(),
+                FetchProblem::NoOcspUrl { .. } => "chứng thư chữ ký số không ghi địa chỉ dịch vụ OCSP".into(),
+                FetchProblem::Encode(e) => format!("không tạo được yêu cầu gửi dịch vụ OCSP ({e})"),
+                FetchProblem::Malformed { reason, .. } => format!("dữ liệu nhận được không dùng được: {}", vi_malformed(reason)),
+                other => format!("lỗi ({other})"),
             };
             format!("{what} {url}: {why}")
         }
@@ -405,6 +448,60 @@ fn vi_source(s: &revocation::Source) -> String {
         }
         revocation::Source::CachedCrl { url, fetched_at } => {
             format!("CRL từ {url}, lưu trong bộ nhớ đệm (tải lúc {})", fmt_time(*fetched_at))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chain_check::revocation::{EvidenceProblem as E, FetchProblem as F, MalformedEvidence as M, Unchecked};
+
+    /// Every typed reason reads as Vietnamese of its own, not as the English detail.
+    #[test]
+    fn evidence_problems_have_vietnamese_of_their_own() {
+        let oid = der::asn1::ObjectIdentifier::new_unwrap("1.2.3.4");
+        let der_error = der::Error::from(der::ErrorKind::Failed);
+        let problems = [
+            E::WrongIssuerCert,
+            E::AlgorithmMismatch,
+            E::BadSignature(chain_check::sigalg::SignatureError::Invalid),
+            E::IssuerMayNotSignCrls,
+            E::IssuerKeyUsage(der_error),
+            E::DeltaCrl,
+            E::UnsupportedCriticalExtension(oid),
+            E::UnsupportedCriticalEntryExtension(oid),
+            E::IndirectCrl,
+            E::IndirectCrlEntry,
+            E::PartialCrl,
+            E::OnlyUserCerts,
+            E::OnlyCaCerts,
+            E::OtherDistributionPoint,
+            E::UnsupportedOcspVersion,
+            E::CertIdMismatch,
+            E::Malformed(M::NoTbsCertList),
+            E::Malformed(M::CrlUnusedBits),
+            E::Malformed(M::IssuingDistributionPoint(der_error)),
+        ];
+        for p in &problems {
+            let vi = vi_evidence(p);
+            assert_ne!(vi, p.to_string());
+            assert!(!vi.starts_with("không dùng được ("), "{vi}");
+            assert!(vi.chars().any(|c| "ạảấầẩậắằẳặẽếềểệịỉọỏốồổộớờởợụủứừửựỳỷỹđơư".contains(c)), "{vi}");
+        }
+        let fetches = [
+            F::UnsupportedScheme { url: "ftp://x/".into() },
+            F::BadUrl { url: "http://x /".into(), reason: "spaces".into() },
+            F::TooManyRedirects { url: "http://x/".into() },
+            F::NoOcspUrl { subject: "CN=A".into() },
+            F::Encode(der_error),
+            F::Malformed { what: "CRL", reason: M::Crl(der_error) },
+        ];
+        for error in fetches {
+            let u = Unchecked::Fetch { ocsp: false, url: "http://x/".into(), error };
+            let vi = vi_unchecked(&u);
+            assert!(!vi.contains("lỗi ("), "{vi}");
+            assert_ne!(vi, u.to_string());
         }
     }
 }

@@ -2,7 +2,8 @@
 //! personal / organization certificates), plus the broken certificates, OCSP responder and
 //! TSA certificates, CRLs, an OpenSSL CA database for `openssl ocsp -index` and an
 //! `openssl ts` configuration. `vbdt testpki` and `vbdt demo` write it; the test suites
-//! use it and its building blocks ([`ext`]).
+//! use it and its building blocks ([`ext`], and [`build`] for PKIs made certificate by
+//! certificate).
 //!
 //! Everything here is for tests and demos only: the keys are written unencrypted
 //! and the PKCS#12 password is published in `password.txt`.
@@ -14,11 +15,12 @@ use std::path::PathBuf;
 use const_oid::db::rfc5280;
 use const_oid::ObjectIdentifier;
 use rcgen::{
-    BasicConstraints, CertificateParams, CrlDistributionPoint, DistinguishedName, DnType, DnValue, ExtendedKeyUsagePurpose, IsCa, Issuer,
+    BasicConstraints, CertificateParams, CrlDistributionPoint, DistinguishedName, DnType, ExtendedKeyUsagePurpose, IsCa, Issuer,
     KeyIdMethod, KeyPair, KeyUsagePurpose, SerialNumber,
 };
 use time::{Duration, OffsetDateTime};
 
+pub mod build;
 mod crl;
 mod error;
 pub mod ext;
@@ -28,6 +30,8 @@ mod openssl;
 
 pub use crl::{reissue_crls, revoked_entries};
 pub use error::{Error, Result};
+/// The rcgen the builders speak, for test suites to name its types without a dependency of their own.
+pub use rcgen;
 
 use error::Context;
 use files::{write_file, write_secret};
@@ -143,12 +147,12 @@ impl Shape {
 
     pub(crate) fn root_dn(self) -> Result<DistinguishedName> {
         let (org, root, _) = self.names();
-        dn(&[(DnType::CountryName, "VN"), (DnType::OrganizationName, org), (DnType::CommonName, root)])
+        build::name(&[(DnType::CountryName, "VN"), (DnType::OrganizationName, org), (DnType::CommonName, root)])
     }
 
     pub(crate) fn ca_dn(self) -> Result<DistinguishedName> {
         let (org, _, ca) = self.names();
-        dn(&[(DnType::CountryName, "VN"), (DnType::OrganizationName, org), (DnType::CommonName, ca)])
+        build::name(&[(DnType::CountryName, "VN"), (DnType::OrganizationName, org), (DnType::CommonName, ca)])
     }
 }
 
@@ -446,7 +450,7 @@ fn end_entity(
     let mut p = CertificateParams::default();
     let extras = end_entity_profile(name, &mut p, now)?;
     let subject = end_entity_subject(name, opts.shape);
-    p.distinguished_name = dn(&subject)?;
+    p.distinguished_name = build::name(&subject)?;
     p.serial_number = Some(new_serial(serials, name)?);
     if extras.revocation_info {
         if let Some(ext) = ext::aia(opts.ocsp_url.as_deref(), opts.ca_issuers_url.as_deref())? {
@@ -482,21 +486,6 @@ fn pkcs12(name: &str, made: &EndEntity, key: &KeyPair, authorities: &Authorities
         .mac_algorithm(p12_keystore::MacAlgorithm::HmacSha256)
         .write()
         .map_err(|e| Error::msg(format!("writing {name}.p12: {e}")))
-}
-
-/// A distinguished name in the given order; countryName as PrintableString (RFC 5280),
-/// everything else UTF8String.
-fn dn(entries: &[(DnType, &str)]) -> Result<DistinguishedName> {
-    let mut name = DistinguishedName::new();
-    for (ty, value) in entries {
-        if *ty == DnType::CountryName {
-            let printable = rcgen::string::PrintableString::try_from(*value).with_context(|| format!("country name {value:?}"))?;
-            name.push(ty.clone(), DnValue::PrintableString(printable));
-        } else {
-            name.push(ty.clone(), DnValue::Utf8String((*value).to_owned()));
-        }
-    }
-    Ok(name)
 }
 
 /// A fresh random positive 16-byte serial, recorded under `name`.

@@ -6,7 +6,7 @@ use time::OffsetDateTime;
 use x509_cert::crl::CertificateList;
 use x509_cert::ext::pkix::crl::dp::IssuingDistributionPoint;
 use x509_cert::ext::pkix::name::{DistributionPointName, GeneralName};
-use x509_cert::ext::pkix::CrlReason;
+use x509_cert::ext::pkix::{CrlReason, KeyUsage};
 use x509_cert::Certificate;
 
 use super::{good_covers, EvidenceProblem, Finding, MalformedEvidence, SKEW};
@@ -86,29 +86,29 @@ pub fn evaluate(
         return Err(EvidenceProblem::OtherIssuer { crl_issuer: cert::name_to_string(&tbs.issuer), cert_issuer: cert::issuer(cert) });
     }
     if !cert::names_match(&issuer.tbs_certificate.subject, &cert.tbs_certificate.issuer) {
-        return Err("the given issuer certificate is not the certificate's issuer".into());
+        return Err(EvidenceProblem::WrongIssuerCert);
     }
     // Signature by the issuer's key.
     if tbs.signature != crl.signature_algorithm {
-        return Err("signature algorithm inside and outside the CRL differ".into());
+        return Err(EvidenceProblem::AlgorithmMismatch);
     }
-    let signed = der_util::signed_part(der).ok_or("cannot locate the signed part of the CRL")?;
-    let sig = crl.signature.as_bytes().ok_or("CRL signature has unused bits")?;
+    let signed = der_util::signed_part(der).ok_or(MalformedEvidence::NoTbsCertList)?;
+    let sig = crl.signature.as_bytes().ok_or(MalformedEvidence::CrlUnusedBits)?;
     sigalg::verify_signature(&issuer.tbs_certificate.subject_public_key_info, &crl.signature_algorithm, None, signed, sig)
-        .map_err(|e| format!("not signed by the issuer's key: {e}"))?;
-    match cert::key_usage(issuer) {
-        Ok(Some(ku)) if !ku.crl_sign() => return Err("the issuer's key usage does not allow signing CRLs".into()),
-        Err(e) => return Err(EvidenceProblem::from(format!("issuer certificate: {e}"))),
+        .map_err(EvidenceProblem::BadSignature)?;
+    match issuer.tbs_certificate.get::<KeyUsage>() {
+        Ok(Some((_, ku))) if !ku.crl_sign() => return Err(EvidenceProblem::IssuerMayNotSignCrls),
+        Err(e) => return Err(EvidenceProblem::IssuerKeyUsage(e)),
         _ => {}
     }
     // Scope.
     let mut expired_kept_since = None;
     for ext in tbs.crl_extensions.as_deref().unwrap_or(&[]) {
         if ext.extn_id == oids::EXT_DELTA_CRL_INDICATOR {
-            return Err("delta CRLs are not used".into());
+            return Err(EvidenceProblem::DeltaCrl);
         }
         if ext.critical && !KNOWN_CRL_EXTS.contains(&ext.extn_id) {
-            return Err(EvidenceProblem::from(format!("unsupported critical CRL extension {}", ext.extn_id)));
+            return Err(EvidenceProblem::UnsupportedCriticalExtension(ext.extn_id));
         }
         if ext.extn_id == oids::EXT_EXPIRED_CERTS_ON_CRL {
             if let Ok(t) = der::asn1::GeneralizedTime::from_der(ext.extn_value.as_bytes()) {
@@ -116,25 +116,24 @@ pub fn evaluate(
             }
         }
         if ext.extn_id == oids::EXT_ISSUING_DISTRIBUTION_POINT {
-            let idp = IssuingDistributionPoint::from_der(ext.extn_value.as_bytes())
-                .map_err(|e| format!("malformed issuingDistributionPoint: {e}"))?;
+            let idp = IssuingDistributionPoint::from_der(ext.extn_value.as_bytes()).map_err(MalformedEvidence::IssuingDistributionPoint)?;
             if idp.indirect_crl {
-                return Err("indirect CRLs are not used".into());
+                return Err(EvidenceProblem::IndirectCrl);
             }
             if idp.only_some_reasons.is_some() || idp.only_contains_attribute_certs {
-                return Err("partial CRL (some reasons or attribute certificates only)".into());
+                return Err(EvidenceProblem::PartialCrl);
             }
             let is_ca = cert::is_ca(cert);
             if idp.only_contains_user_certs && is_ca {
-                return Err("CRL covers end-entity certificates only".into());
+                return Err(EvidenceProblem::OnlyUserCerts);
             }
             if idp.only_contains_ca_certs && !is_ca {
-                return Err("CRL covers CA certificates only".into());
+                return Err(EvidenceProblem::OnlyCaCerts);
             }
             let dp = idp_uris(&idp);
             let cdp = cert::crl_urls(cert);
             if !dp.is_empty() && !cdp.is_empty() && !dp.iter().any(|u| cdp.contains(u)) {
-                return Err("CRL is for another distribution point".into());
+                return Err(EvidenceProblem::OtherDistributionPoint);
             }
         }
     }
@@ -153,10 +152,10 @@ pub fn evaluate(
         let mut reason = None;
         for ext in entry.crl_entry_extensions.as_deref().unwrap_or(&[]) {
             if ext.extn_id == oids::EXT_CERTIFICATE_ISSUER {
-                return Err("indirect CRL entry (certificateIssuer) is not used".into());
+                return Err(EvidenceProblem::IndirectCrlEntry);
             }
             if ext.critical && !KNOWN_ENTRY_EXTS.contains(&ext.extn_id) {
-                return Err(EvidenceProblem::from(format!("unsupported critical CRL entry extension {}", ext.extn_id)));
+                return Err(EvidenceProblem::UnsupportedCriticalEntryExtension(ext.extn_id));
             }
             if ext.extn_id == oids::EXT_CRL_REASON {
                 if let Ok(r) = CrlReason::from_der(ext.extn_value.as_bytes()) {

@@ -107,7 +107,7 @@ impl FetchCache {
     ) -> Fetched {
         let id = match ocsp::build_request(cert, issuer, None) {
             Ok(req) => hex(&DigestAlg::Sha256.digest(&req)),
-            Err(e) => return Fetched { body: Err(FetchProblem::Other(e.to_string())), cached_at: None },
+            Err(e) => return Fetched { body: Err(super::fetch_detail(&e)), cached_at: None },
         };
         let key = format!("ocsp {} {id} {}", url.trim(), cert_hash(issuer));
         self.get(&key, url, fresh, now, ocsp_validity, || {
@@ -259,7 +259,7 @@ mod tests {
         });
         assert_eq!(calls.load(Ordering::SeqCst), 1);
         assert_eq!(cache.requests(), 1);
-        let e = cache.get("e", "http://x/", false, now, entry_validity, || Err(FetchProblem::Other("down".into())));
+        let e = cache.get("e", "http://x/", false, now, entry_validity, || Err(FetchProblem::Unreachable("down".into())));
         let again = cache.get("e", "http://x/", false, now, entry_validity, || Ok(b"up".to_vec()));
         assert!(e.body.is_err() && again.body.is_err());
         // A fresh request is one more, once.
@@ -277,16 +277,17 @@ mod tests {
         let writer = FetchCache::new(Some(dir.path().to_path_buf()));
         writer.get("k", "http://x/", false, now, entry_validity, || Ok(b"der".to_vec()));
         let reader = FetchCache::new(Some(dir.path().to_path_buf()));
-        let f = reader.get("k", "http://x/", false, now, entry_validity, || Err(FetchProblem::Other("no network".into())));
+        let f = reader.get("k", "http://x/", false, now, entry_validity, || Err(FetchProblem::Unreachable("no network".into())));
         assert_eq!(f.body.as_deref().ok(), Some(&b"der"[..]));
         assert!(f.cached_at.is_some());
         assert_eq!((reader.requests(), reader.disk_hits()), (0, 1));
         // Another URL under the same key: a miss.
         let other = FetchCache::new(Some(dir.path().to_path_buf()));
-        assert!(other.get("k", "http://y/", false, now, entry_validity, || Err(FetchProblem::Other("no".into()))).body.is_err());
+        assert!(other.get("k", "http://y/", false, now, entry_validity, || Err(FetchProblem::Unreachable("no".into()))).body.is_err());
         // Past nextUpdate: a miss.
         let late = FetchCache::new(Some(dir.path().to_path_buf()));
-        let f = late.get("k", "http://x/", false, now + time::Duration::hours(2), entry_validity, || Err(FetchProblem::Other("no".into())));
+        let f = late
+            .get("k", "http://x/", false, now + time::Duration::hours(2), entry_validity, || Err(FetchProblem::Unreachable("no".into())));
         assert!(f.body.is_err());
         // Corrupt: a miss, then replaced by the fresh answer.
         let path = writer.path_for("k").unwrap();
@@ -295,7 +296,7 @@ mod tests {
         let f = c.get("k", "http://x/", false, now, entry_validity, || Ok(b"der2".to_vec()));
         assert!(f.cached_at.is_none());
         let d = FetchCache::new(Some(dir.path().to_path_buf()));
-        let f = d.get("k", "http://x/", false, now, entry_validity, || Err(FetchProblem::Other("no".into())));
+        let f = d.get("k", "http://x/", false, now, entry_validity, || Err(FetchProblem::Unreachable("no".into())));
         assert_eq!(f.body.as_deref().ok(), Some(&b"der2"[..]));
         // Without nextUpdate (validity None): never written.
         let none = |_: &[u8]| None;

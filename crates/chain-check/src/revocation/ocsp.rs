@@ -174,14 +174,14 @@ pub fn evaluate(
 ) -> Result<Finding, EvidenceProblem> {
     let (basic, tbs) = parse_response(der)?;
     if basic.tbs_response_data.version != x509_ocsp::Version::V1 {
-        return Err("unsupported OCSP response version".into());
+        return Err(EvidenceProblem::UnsupportedOcspVersion);
     }
     let single = basic
         .tbs_response_data
         .responses
         .iter()
         .find(|s| cert_id_matches(&s.cert_id, cert, issuer))
-        .ok_or("the response is about another certificate (CertID does not match)")?;
+        .ok_or(EvidenceProblem::CertIdMismatch)?;
     let produced_at = der_util::generalized_time(&basic.tbs_response_data.produced_at.0);
     if produced_at > now + SKEW {
         return Err(EvidenceProblem::Future { what: "producedAt", time: produced_at });

@@ -1,4 +1,5 @@
-//! Test PKIs built with rcgen, and a tiny HTTP server on 127.0.0.1.
+//! The test PKI's builders (`test_pki::build`) with chain-check's view of their
+//! certificates, and a tiny HTTP server on 127.0.0.1.
 #![allow(dead_code)]
 
 use std::io::{Read, Write};
@@ -7,125 +8,18 @@ use std::time::Duration as StdDuration;
 
 use chain_check::Certificate;
 use der::Decode;
-use rcgen::{
-    BasicConstraints, CertificateParams, CrlDistributionPoint, CustomExtension, DistinguishedName, DnType, ExtendedKeyUsagePurpose, IsCa,
-    Issuer, KeyPair, KeyUsagePurpose, SignatureAlgorithm,
-};
-use time::{Duration, OffsetDateTime};
+pub use test_pki::build::*;
+pub use test_pki::rcgen;
 
-pub fn now() -> OffsetDateTime {
-    // Whole seconds: certificate times have no fractions.
-    let t = OffsetDateTime::now_utc();
-    t.replace_nanosecond(0).unwrap()
+/// A built certificate as chain-check reads it.
+pub trait NodeCert {
+    fn cert(&self) -> Certificate;
 }
 
-pub struct Node {
-    pub params: CertificateParams,
-    pub key: KeyPair,
-    pub der: Vec<u8>,
-}
-
-impl Node {
-    pub fn cert(&self) -> Certificate {
+impl NodeCert for Node {
+    fn cert(&self) -> Certificate {
         Certificate::from_der(&self.der).unwrap()
     }
-    pub fn issuer(&self) -> Issuer<'_, &KeyPair> {
-        Issuer::from_params(&self.params, &self.key)
-    }
-    pub fn pem(&self) -> String {
-        pem("CERTIFICATE", &self.der)
-    }
-    pub fn key_pem(&self) -> String {
-        self.key.serialize_pem()
-    }
-}
-
-/// `der` as PEM with `label`, 64-column lines.
-pub fn pem(label: &str, der: &[u8]) -> String {
-    der::pem::encode_string(label, der::pem::LineEnding::LF, der).unwrap()
-}
-
-pub fn key(alg: &'static SignatureAlgorithm) -> KeyPair {
-    KeyPair::generate_for(alg).unwrap()
-}
-
-pub fn dn(cn: &str) -> DistinguishedName {
-    let mut d = DistinguishedName::new();
-    d.push(DnType::CountryName, "VN");
-    d.push(DnType::OrganizationName, "Ban Cơ yếu Chính phủ (thử nghiệm)");
-    d.push(DnType::CommonName, cn);
-    d
-}
-
-pub fn ca_params(cn: &str, nb: OffsetDateTime, na: OffsetDateTime) -> CertificateParams {
-    let mut p = CertificateParams::default();
-    p.distinguished_name = dn(cn);
-    p.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    p.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
-    p.not_before = nb;
-    p.not_after = na;
-    p.use_authority_key_identifier_extension = true;
-    p
-}
-
-pub fn leaf_params(cn: &str, nb: OffsetDateTime, na: OffsetDateTime) -> CertificateParams {
-    let mut p = CertificateParams::default();
-    p.distinguished_name = dn(cn);
-    p.is_ca = IsCa::ExplicitNoCa;
-    p.key_usages = vec![KeyUsagePurpose::DigitalSignature, KeyUsagePurpose::ContentCommitment];
-    p.extended_key_usages = vec![ExtendedKeyUsagePurpose::ClientAuth, ExtendedKeyUsagePurpose::EmailProtection];
-    p.not_before = nb;
-    p.not_after = na;
-    p.use_authority_key_identifier_extension = true;
-    p
-}
-
-/// authorityInfoAccess with one OCSP URL.
-pub fn aia_ocsp(params: &mut CertificateParams, url: &str) {
-    params.custom_extensions.push(test_pki::ext::aia(Some(url), None).unwrap().unwrap());
-}
-
-pub fn cdp(params: &mut CertificateParams, url: &str) {
-    params.crl_distribution_points.push(CrlDistributionPoint { uris: vec![url.to_string()] });
-}
-
-pub fn self_signed(params: CertificateParams, key: KeyPair) -> Node {
-    let der = params.self_signed(&key).unwrap().der().to_vec();
-    Node { params, key, der }
-}
-
-pub fn signed_by(params: CertificateParams, key: KeyPair, issuer: &Node) -> Node {
-    let der = params.signed_by(&key, &issuer.issuer()).unwrap().der().to_vec();
-    Node { params, key, der }
-}
-
-/// root → issuing CA → leaf, all with `alg`, valid from a year ago to a year ahead.
-pub struct Pki {
-    pub root: Node,
-    pub ca: Node,
-    pub leaf: Node,
-}
-
-pub fn pki(alg: &'static SignatureAlgorithm) -> Pki {
-    pki_with(alg, |_| {})
-}
-
-pub fn pki_with(alg: &'static SignatureAlgorithm, leaf_tweak: impl FnOnce(&mut CertificateParams)) -> Pki {
-    let t = now();
-    let root = self_signed(ca_params("Test RootCA", t - Duration::days(3650), t + Duration::days(3650)), key(alg));
-    let ca = signed_by(ca_params("Test Issuing CA", t - Duration::days(730), t + Duration::days(1825)), key(alg), &root);
-    let mut lp = leaf_params("Nguyễn Văn An", t - Duration::days(365), t + Duration::days(365));
-    leaf_tweak(&mut lp);
-    let leaf = signed_by(lp, key(alg), &ca);
-    Pki { root, ca, leaf }
-}
-
-/// Flip a bit in the last byte of the DER (inside the signature value).
-pub fn corrupt_signature(der: &[u8]) -> Vec<u8> {
-    let mut d = der.to_vec();
-    let n = d.len();
-    d[n - 1] ^= 0x01;
-    d
 }
 
 // ---------------------------------------------------------------------------------------
@@ -223,13 +117,4 @@ pub fn run(cmd: &mut std::process::Command) -> std::process::Output {
     let out = cmd.output().expect("spawn");
     assert!(out.status.success(), "{cmd:?} failed: {}", String::from_utf8_lossy(&out.stderr));
     out
-}
-
-/// A certificatePolicies extension naming `oids` (no qualifiers).
-pub fn policies_extension(oids: &[Vec<u64>]) -> CustomExtension {
-    let oids: Vec<const_oid::ObjectIdentifier> = oids
-        .iter()
-        .map(|arcs| const_oid::ObjectIdentifier::new_unwrap(&arcs.iter().map(u64::to_string).collect::<Vec<_>>().join(".")))
-        .collect();
-    test_pki::ext::cert_policies(&oids).unwrap()
 }
