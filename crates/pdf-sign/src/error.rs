@@ -250,8 +250,12 @@ pub enum KeyProblem {
         #[source]
         source: std::io::Error,
     },
-    #[error("{}: not a usable PKCS#12 file: {detail}", path.display())]
-    P12Unusable { path: PathBuf, detail: String },
+    #[error("{}: not a usable PKCS#12 file: {problem}", path.display())]
+    P12Unusable {
+        path: PathBuf,
+        #[source]
+        problem: P12Problem,
+    },
     #[error("{}: no private key with a certificate inside", path.display())]
     P12NoKey { path: PathBuf },
     #[error("{}: the private key does not match its certificate, or is not one vbdt signs with ({problem})", path.display())]
@@ -269,11 +273,11 @@ pub enum KeyProblem {
     #[error("{digest} is not allowed for new signatures")]
     DigestNotAllowed { digest: &'static str },
     /// The signing operation itself failed.
-    #[error("signing failed: {detail}")]
-    SigningFailed { detail: String },
+    #[error("signing failed: {0}")]
+    SigningFailed(#[source] SigningFailure),
     /// A PKCS#11 call failed (`step`: what vbdt was doing).
-    #[error("PKCS#11 {}: {step}: {detail}", module.display())]
-    Pkcs11 { module: PathBuf, step: &'static str, detail: String },
+    #[error("PKCS#11 {}: {step}: {source}", module.display())]
+    Pkcs11 { module: PathBuf, step: Pkcs11Step, source: cryptoki::error::Error },
     #[error("PKCS#11 {}: no token labelled {label:?} (tokens present: {})", module.display(), if .present.is_empty() { "none".to_string() } else { .present.iter().map(|l| format!("{l:?}")).collect::<Vec<_>>().join(", ") })]
     NoTokenLabelled { module: PathBuf, label: String, present: Vec<String> },
     #[error("PKCS#11 {}: no token present in any slot", module.display())]
@@ -294,12 +298,63 @@ pub enum KeyProblem {
     CheckedCertificateNotTheKeys,
     #[error("unsupported key type on the token (RSA 2048–4096 or ECDSA P-256/P-384 expected)")]
     UnsupportedKey,
-    /// The PIN could not be had (the caller says why, in the user's language).
-    #[error("{0}")]
-    PinUnavailable(String),
+    /// The PIN could not be had: the caller's `pin` function failed (and knows why).
+    #[error("the PIN could not be read")]
+    PinUnavailable,
     /// A remote signing (CSC) service was asked to sign signed attributes it never received.
     #[error("CSC service {service}: these signed attributes were not signed by the service (nothing was sent for them)")]
     CscNotSigned { service: String },
+}
+
+/// What vbdt was doing when a PKCS#11 call failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum Pkcs11Step {
+    #[error("cannot load the module")]
+    LoadModule,
+    #[error("cannot initialize")]
+    Initialize,
+    #[error("cannot list tokens")]
+    ListTokens,
+    #[error("cannot read token info")]
+    TokenInfo,
+    #[error("cannot open a session")]
+    OpenSession,
+    #[error("cannot search keys")]
+    FindKeys,
+    #[error("cannot read key attributes")]
+    KeyAttributes,
+}
+
+/// Why a PKCS#12 file cannot be read (a wrong password is [`SecretProblem`]).
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum P12Problem {
+    /// p12-keystore refused the file's structure or its algorithms.
+    #[error("{0}")]
+    Store(#[source] p12_keystore::error::Error),
+    #[error("bad certificate inside: {0}")]
+    Certificate(#[source] der::Error),
+}
+
+/// Why the signing operation failed with a key that was opened.
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum SigningFailure {
+    #[error("cannot load the EC key: {0}")]
+    EcKey(#[source] aws_lc_rs::error::KeyRejected),
+    #[error("RSA")]
+    Rsa,
+    #[error("ECDSA")]
+    Ecdsa,
+    /// The token refused or failed the operation.
+    #[error("{0}")]
+    Token(#[source] cryptoki::error::Error),
+    #[error("the token returned a malformed ECDSA signature")]
+    MalformedEcdsa,
+    /// Logging in failed for another reason than the PIN (which is [`SecretProblem`]).
+    #[error("PKCS#11 login failed: {0}")]
+    Login(#[source] cryptoki::error::Error),
 }
 
 /// Why the private key of a PKCS#12 file cannot be used.
@@ -321,13 +376,36 @@ pub enum TsaProblem {
     /// The service could not be asked.
     #[error("{}", http_reason(.0))]
     Unreachable(#[source] chain_check::HttpError),
+    /// PKIStatus other than granted (0) or grantedWithMods (1).
     #[error("request refused (PKIStatus {0})")]
-    Refused(String),
-    /// An answer that is not a usable token (the detail, in English).
+    Refused(u32),
+    /// An answer that is not a usable token.
     #[error("{0}")]
-    BadAnswer(String),
+    BadAnswer(TsaAnswerProblem),
     #[error("the token ({size} bytes) is larger than the {capacity} bytes reserved")]
     TooLarge { size: usize, capacity: usize },
+}
+
+/// What is wrong in a timestamp service's answer.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum TsaAnswerProblem {
+    #[error("not a timestamp response ({0})")]
+    NotResponse(#[source] der::Error),
+    #[error("granted but no token in the answer")]
+    NoToken,
+    #[error("token is not SignedData ({0})")]
+    NotSignedData(#[source] der::Error),
+    #[error("token has no TSTInfo")]
+    NoTstInfo,
+    #[error("bad TSTInfo wrapper ({0})")]
+    TstInfoWrapper(#[source] der::Error),
+    #[error("bad TSTInfo ({0})")]
+    TstInfo(#[source] der::Error),
+    #[error("the token is for another message imprint")]
+    OtherImprint,
+    #[error("the token's nonce does not match the request")]
+    OtherNonce,
 }
 
 /// An HTTP failure without its URL (said once, by the caller).

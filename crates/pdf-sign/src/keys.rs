@@ -17,6 +17,7 @@ use der::{Decode, Encode};
 use x509_cert::Certificate;
 use zeroize::Zeroizing;
 
+use crate::error::{P12Problem, Pkcs11Step, SigningFailure};
 use crate::{InternalError, KeyProblem, KeyUnusable, RsaPadding, SignError};
 
 /// The kind of key, which decides the CMS signature algorithm.
@@ -96,6 +97,18 @@ enum LoadedKey {
     Ec { pkcs8: Zeroizing<Vec<u8>>, kind: KeyKind },
 }
 
+/// Whether p12-keystore's refusal means a wrong password: the MAC does not verify, or
+/// (a file without a MAC) the decrypted key's padding is wrong. "Unsupported MAC
+/// algorithm" is a file vbdt cannot read, not a wrong password.
+fn p12_wrong_password(e: &p12_keystore::error::Error) -> bool {
+    use p12_keystore::error::Error as E;
+    match e {
+        E::MacError(_) | E::UnpadError => true,
+        E::Pkcs5Error(why) => why.to_lowercase().contains("password"),
+        _ => false,
+    }
+}
+
 impl P12Key {
     /// Opens `path` with `password`. A wrong password is `SignError::BadSecret`.
     pub fn open(path: &Path, password: &str) -> Result<Self, SignError> {
@@ -103,11 +116,10 @@ impl P12Key {
             read_secret_file(path, MAX_P12_BYTES).map_err(|source| KeyProblem::P12Unreadable { path: path.to_path_buf(), source })?;
         let (chain, pkcs8) = {
             let store = p12_keystore::KeyStore::from_pkcs12(&data, password, p12_keystore::Pkcs12ImportPolicy::Relaxed).map_err(|e| {
-                let text = e.to_string();
-                if text.to_lowercase().contains("mac") || text.to_lowercase().contains("password") {
+                if p12_wrong_password(&e) {
                     SignError::BadSecret(crate::SecretProblem::WrongP12Password(path.to_path_buf()))
                 } else {
-                    KeyProblem::P12Unusable { path: path.to_path_buf(), detail: text }.into()
+                    KeyProblem::P12Unusable { path: path.to_path_buf(), problem: P12Problem::Store(e) }.into()
                 }
             })?;
             let (_, key_chain) = store.private_key_chain().ok_or_else(|| KeyProblem::P12NoKey { path: path.to_path_buf() })?;
@@ -116,7 +128,7 @@ impl P12Key {
                 .iter()
                 .map(|c| Certificate::from_der(c.as_der()))
                 .collect::<Result<Vec<_>, _>>()
-                .map_err(|e| KeyProblem::P12Unusable { path: path.to_path_buf(), detail: format!("bad certificate inside: {e}") })?;
+                .map_err(|e| KeyProblem::P12Unusable { path: path.to_path_buf(), problem: P12Problem::Certificate(e) })?;
             (chain, Zeroizing::new(key_chain.key().as_der().to_vec()))
             // `store` ends here. p12-keystore keeps the decrypted key in a plain Vec that
             // no API lets us clear: keep its life as short as this block.
@@ -172,7 +184,7 @@ fn ec_pair(pkcs8: &[u8], kind: KeyKind, digest: DigestAlg) -> Result<EcdsaKeyPai
         (KeyKind::EcP384, DigestAlg::Sha384) => &sig::ECDSA_P384_SHA384_ASN1_SIGNING,
         _ => return Err(KeyProblem::DigestNotOffered { digest: digest.name() }.into()),
     };
-    EcdsaKeyPair::from_pkcs8(alg, pkcs8).map_err(|e| KeyProblem::SigningFailed { detail: format!("cannot load the EC key: {e}") }.into())
+    EcdsaKeyPair::from_pkcs8(alg, pkcs8).map_err(|e| KeyProblem::SigningFailed(SigningFailure::EcKey(e)).into())
 }
 
 impl KeySource for P12Key {
@@ -201,12 +213,12 @@ impl KeySource for P12Key {
                     (_, other) => return Err(KeyProblem::DigestNotAllowed { digest: other.name() }.into()),
                 };
                 let mut out = vec![0u8; k.public_modulus_len()];
-                k.sign(alg, &rng, message, &mut out).map_err(|_| KeyProblem::SigningFailed { detail: "RSA".into() })?;
+                k.sign(alg, &rng, message, &mut out).map_err(|_| KeyProblem::SigningFailed(SigningFailure::Rsa))?;
                 Ok(out)
             }
             LoadedKey::Ec { pkcs8, kind } => {
                 let pair = ec_pair(pkcs8, *kind, digest)?;
-                let s = pair.sign(&rng, message).map_err(|_| KeyProblem::SigningFailed { detail: "ECDSA".into() })?;
+                let s = pair.sign(&rng, message).map_err(|_| KeyProblem::SigningFailed(SigningFailure::Ecdsa))?;
                 Ok(s.as_ref().to_vec())
             }
         }
@@ -259,15 +271,14 @@ impl Pkcs11Key {
         check: impl FnOnce(&[Certificate]) -> Result<(), SignError>,
         pin: impl FnOnce() -> Result<Zeroizing<String>, SignError>,
     ) -> Result<Self, SignError> {
-        let key_err =
-            |step: &'static str, e: cryptoki::error::Error| KeyProblem::Pkcs11 { module: opts.module.clone(), step, detail: e.to_string() };
-        let ctx = Pkcs11::new(&opts.module).map_err(|e| key_err("cannot load the module", e))?;
-        ctx.initialize(CInitializeArgs::new(CInitializeFlags::OS_LOCKING_OK)).map_err(|e| key_err("cannot initialize", e))?;
-        let slots = ctx.get_slots_with_token().map_err(|e| key_err("cannot list tokens", e))?;
+        let key_err = |step: Pkcs11Step, e: cryptoki::error::Error| KeyProblem::Pkcs11 { module: opts.module.clone(), step, source: e };
+        let ctx = Pkcs11::new(&opts.module).map_err(|e| key_err(Pkcs11Step::LoadModule, e))?;
+        ctx.initialize(CInitializeArgs::new(CInitializeFlags::OS_LOCKING_OK)).map_err(|e| key_err(Pkcs11Step::Initialize, e))?;
+        let slots = ctx.get_slots_with_token().map_err(|e| key_err(Pkcs11Step::ListTokens, e))?;
         let mut chosen = None;
         let mut labels = Vec::new();
         for slot in slots {
-            let info = ctx.get_token_info(slot).map_err(|e| key_err("cannot read token info", e))?;
+            let info = ctx.get_token_info(slot).map_err(|e| key_err(Pkcs11Step::TokenInfo, e))?;
             let label = info.label().trim().to_string();
             if opts.token_label.as_deref().is_none_or(|want| want == label) {
                 chosen = Some(slot);
@@ -279,7 +290,7 @@ impl Pkcs11Key {
             Some(l) => KeyProblem::NoTokenLabelled { module: opts.module.clone(), label: l.clone(), present: labels.clone() },
             None => KeyProblem::NoToken { module: opts.module.clone() },
         })?;
-        let session = ctx.open_ro_session(slot).map_err(|e| key_err("cannot open a session", e))?;
+        let session = ctx.open_ro_session(slot).map_err(|e| key_err(Pkcs11Step::OpenSession, e))?;
 
         // Certificates are public objects on the tokens in use: read and check them
         // before the PIN is asked for and the key touched.
@@ -295,7 +306,7 @@ impl Pkcs11Key {
         if let Some(l) = &opts.key_label {
             template.push(Attribute::Label(l.as_bytes().to_vec()));
         }
-        let keys = session.find_objects(&template).map_err(|e| key_err("cannot search keys", e))?;
+        let keys = session.find_objects(&template).map_err(|e| key_err(Pkcs11Step::FindKeys, e))?;
         let key = match (keys.len(), &opts.key_label) {
             (0, Some(l)) => return Err(KeyProblem::NoKeyLabelled(l.clone()).into()),
             (0, None) => return Err(KeyProblem::NoKey.into()),
@@ -305,7 +316,7 @@ impl Pkcs11Key {
         };
         let attrs = session
             .get_attributes(key, &[AttributeType::Id, AttributeType::KeyType, AttributeType::Label])
-            .map_err(|e| key_err("cannot read key attributes", e))?;
+            .map_err(|e| key_err(Pkcs11Step::KeyAttributes, e))?;
         let mut id = None;
         let mut key_type = None;
         for a in attrs {
@@ -361,7 +372,7 @@ fn login(session: &Session, pin: impl FnOnce() -> Result<Zeroizing<String>, Sign
             Err(SignError::BadSecret(crate::SecretProblem::PinRejected))
         }
         Err(Error::Pkcs11(RvError::PinLocked, _)) => Err(SignError::BadSecret(crate::SecretProblem::PinLocked)),
-        Err(e) => Err(KeyProblem::SigningFailed { detail: format!("PKCS#11 login failed: {e}") }.into()),
+        Err(e) => Err(KeyProblem::SigningFailed(SigningFailure::Login(e)).into()),
     }
 }
 
@@ -454,7 +465,7 @@ impl KeySource for Pkcs11Key {
         }
         let hash = digest.digest(message);
         let session = self.session.lock().map_err(|_| InternalError::SessionPoisoned)?;
-        let token_err = |e: cryptoki::error::Error| SignError::from(KeyProblem::SigningFailed { detail: e.to_string() });
+        let token_err = |e: cryptoki::error::Error| SignError::from(KeyProblem::SigningFailed(SigningFailure::Token(e)));
         match (self.kind, padding) {
             (KeyKind::Rsa { .. }, RsaPadding::Pkcs1v15) => {
                 session.sign(&Mechanism::RsaPkcs, self.key, &digest_info(digest, &hash)?).map_err(token_err)
@@ -475,7 +486,7 @@ impl KeySource for Pkcs11Key {
 /// PKCS#11 returns ECDSA signatures as r‖s; CMS wants ECDSA-Sig-Value (DER).
 pub(crate) fn ecdsa_raw_to_der(raw: &[u8]) -> Result<Vec<u8>, SignError> {
     if raw.is_empty() || !raw.len().is_multiple_of(2) {
-        return Err(KeyProblem::SigningFailed { detail: "the token returned a malformed ECDSA signature".into() }.into());
+        return Err(KeyProblem::SigningFailed(SigningFailure::MalformedEcdsa).into());
     }
     let (r, s) = raw.split_at(raw.len() / 2);
     #[derive(der::Sequence)]

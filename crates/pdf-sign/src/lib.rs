@@ -18,8 +18,8 @@ use std::path::Path;
 
 pub use chain_check::digest::DigestAlg;
 pub use error::{
-    CertRefusal, InputProblem, InternalError, KeyProblem, KeyUnusable, PdfPart, PrecheckWarning, SecretProblem, SignError,
-    StructureProblem, TsaProblem,
+    CertRefusal, InputProblem, InternalError, KeyProblem, KeyUnusable, P12Problem, PdfPart, Pkcs11Step, PrecheckWarning, SecretProblem,
+    SignError, SigningFailure, StructureProblem, TsaAnswerProblem, TsaProblem,
 };
 pub use form_fields::FieldFill;
 pub use keys::{KeySource, P12Key, Pkcs11Key, Pkcs11Options};

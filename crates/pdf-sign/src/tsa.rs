@@ -8,10 +8,11 @@ use der::{Decode, Encode};
 use spki::AlgorithmIdentifier;
 use x509_tsp::{MessageImprint, TimeStampReq, TimeStampResp, TspVersion, TstInfo};
 
+use crate::error::TsaAnswerProblem;
 use crate::SignError;
 
-fn tsa_err(url: &str, why: impl std::fmt::Display) -> SignError {
-    SignError::Timestamp { url: url.to_string(), problem: crate::error::TsaProblem::BadAnswer(why.to_string()) }
+fn tsa_err(url: &str, why: TsaAnswerProblem) -> SignError {
+    SignError::Timestamp { url: url.to_string(), problem: crate::error::TsaProblem::BadAnswer(why) }
 }
 
 /// Returns the DER TimeStampToken (a ContentInfo) for `imprint`, after checking that the
@@ -36,22 +37,22 @@ pub(crate) fn request_token(url: &str, imprint: &[u8], digest: DigestAlg, http: 
     let body = request.to_der().map_err(internal)?;
     let answer = chain_check::http::post(url, "application/timestamp-query", &body, http)
         .map_err(|e| SignError::Timestamp { url: url.to_string(), problem: crate::error::TsaProblem::Unreachable(e) })?;
-    let response = TimeStampResp::from_der(&answer).map_err(|e| tsa_err(url, format!("not a timestamp response ({e})")))?;
+    let response = TimeStampResp::from_der(&answer).map_err(|e| tsa_err(url, TsaAnswerProblem::NotResponse(e)))?;
     // PKIStatus granted(0) or grantedWithMods(1).
     let status = response.status.status as u32;
     if status > 1 {
-        return Err(SignError::Timestamp { url: url.to_string(), problem: crate::error::TsaProblem::Refused(format!("{status}")) });
+        return Err(SignError::Timestamp { url: url.to_string(), problem: crate::error::TsaProblem::Refused(status) });
     }
-    let token = response.time_stamp_token.ok_or_else(|| tsa_err(url, "granted but no token in the answer"))?;
-    let signed: SignedData = token.content.decode_as().map_err(|e| tsa_err(url, format!("token is not SignedData ({e})")))?;
-    let econtent = signed.encap_content_info.econtent.ok_or_else(|| tsa_err(url, "token has no TSTInfo"))?;
-    let tst_der = econtent.decode_as::<OctetString>().map_err(|e| tsa_err(url, format!("bad TSTInfo wrapper ({e})")))?;
-    let tst = TstInfo::from_der(tst_der.as_bytes()).map_err(|e| tsa_err(url, format!("bad TSTInfo ({e})")))?;
+    let token = response.time_stamp_token.ok_or_else(|| tsa_err(url, TsaAnswerProblem::NoToken))?;
+    let signed: SignedData = token.content.decode_as().map_err(|e| tsa_err(url, TsaAnswerProblem::NotSignedData(e)))?;
+    let econtent = signed.encap_content_info.econtent.ok_or_else(|| tsa_err(url, TsaAnswerProblem::NoTstInfo))?;
+    let tst_der = econtent.decode_as::<OctetString>().map_err(|e| tsa_err(url, TsaAnswerProblem::TstInfoWrapper(e)))?;
+    let tst = TstInfo::from_der(tst_der.as_bytes()).map_err(|e| tsa_err(url, TsaAnswerProblem::TstInfo(e)))?;
     if tst.message_imprint.hashed_message.as_bytes() != imprint || tst.message_imprint.hash_algorithm.oid != digest.oid() {
-        return Err(tsa_err(url, "the token is for another message imprint"));
+        return Err(tsa_err(url, TsaAnswerProblem::OtherImprint));
     }
     if tst.nonce.as_ref() != Some(&nonce) {
-        return Err(tsa_err(url, "the token's nonce does not match the request"));
+        return Err(tsa_err(url, TsaAnswerProblem::OtherNonce));
     }
     token.to_der().map_err(internal)
 }

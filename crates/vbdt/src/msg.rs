@@ -139,9 +139,52 @@ fn tsa_problem(p: &pdf_sign::TsaProblem) -> String {
     match p {
         TsaProblem::Unreachable(h) => http_vi(h),
         TsaProblem::Refused(status) => format!("dịch vụ từ chối yêu cầu (PKIStatus {status})"),
-        TsaProblem::BadAnswer(detail) => format!("câu trả lời không phải dấu thời gian dùng được ({detail})"),
+        TsaProblem::BadAnswer(why) => format!("câu trả lời không phải dấu thời gian dùng được: {}", tsa_answer(why)),
         TsaProblem::TooLarge { size, capacity } => format!("dấu thời gian ({size} byte) lớn hơn {capacity} byte được dành sẵn"),
         other => other.to_string(),
+    }
+}
+
+/// What is wrong in a timestamp service's answer, in Vietnamese.
+fn tsa_answer(p: &pdf_sign::TsaAnswerProblem) -> String {
+    use pdf_sign::TsaAnswerProblem as T;
+    match p {
+        T::NotResponse(_) => "không phải phản hồi dấu thời gian".into(),
+        T::NoToken => "được chấp nhận nhưng không kèm dấu thời gian".into(),
+        T::NotSignedData(_) => "dấu thời gian không phải SignedData".into(),
+        T::NoTstInfo => "dấu thời gian không có TSTInfo".into(),
+        T::TstInfoWrapper(_) | T::TstInfo(_) => "TSTInfo sai cấu trúc".into(),
+        T::OtherImprint => "dấu thời gian cấp cho một giá trị băm khác".into(),
+        T::OtherNonce => "nonce của dấu thời gian không khớp với yêu cầu".into(),
+        other => other.to_string(),
+    }
+}
+
+/// Why signing with an opened key failed, in Vietnamese (the token's own code stays).
+fn signing_failure(p: &pdf_sign::SigningFailure) -> String {
+    use pdf_sign::SigningFailure as F;
+    match p {
+        F::EcKey(_) => "không nạp được khóa EC".into(),
+        F::Rsa => "lỗi khi ký RSA".into(),
+        F::Ecdsa => "lỗi khi ký ECDSA".into(),
+        F::Token(e) => format!("thiết bị ký số báo lỗi ({e})"),
+        F::MalformedEcdsa => "thiết bị ký số trả về chữ ký ECDSA sai cấu trúc".into(),
+        F::Login(e) => format!("đăng nhập PKCS#11 không thành công ({e})"),
+        other => other.to_string(),
+    }
+}
+
+fn pkcs11_step(step: pdf_sign::Pkcs11Step) -> &'static str {
+    use pdf_sign::Pkcs11Step as S;
+    match step {
+        S::LoadModule => "không nạp được thư viện",
+        S::Initialize => "không khởi tạo được",
+        S::ListTokens => "không liệt kê được thiết bị ký số",
+        S::TokenInfo => "không đọc được thông tin thiết bị ký số",
+        S::OpenSession => "không mở được phiên làm việc",
+        S::FindKeys => "không tìm được khóa",
+        S::KeyAttributes => "không đọc được thuộc tính của khóa",
+        _ => "lỗi",
     }
 }
 
@@ -149,7 +192,12 @@ fn tsa_problem(p: &pdf_sign::TsaProblem) -> String {
 fn key_problem(p: &KeyProblem) -> String {
     match p {
         KeyProblem::P12Unreadable { path, source } => format!("{}: không đọc được tệp khóa: {}", path.display(), io(source, true)),
-        KeyProblem::P12Unusable { path, detail } => format!("{}: không phải tệp PKCS#12 dùng được ({detail})", path.display()),
+        KeyProblem::P12Unusable { path, problem: pdf_sign::P12Problem::Certificate(_) } => {
+            format!("{}: tệp PKCS#12 chứa chứng thư chữ ký số sai cấu trúc", path.display())
+        }
+        KeyProblem::P12Unusable { path, .. } => {
+            format!("{}: không phải tệp PKCS#12 dùng được (cấu trúc hoặc thuật toán vbdt không đọc được)", path.display())
+        }
         KeyProblem::P12NoKey { path } => format!("{}: trong tệp không có khóa bí mật kèm chứng thư chữ ký số", path.display()),
         KeyProblem::P12KeyUnusable { path, problem } => {
             format!("{}: khóa bí mật không khớp với chứng thư chữ ký số, hoặc không phải loại vbdt ký được ({problem})", path.display())
@@ -157,9 +205,9 @@ fn key_problem(p: &KeyProblem) -> String {
         KeyProblem::NoCertificate => "không có chứng thư chữ ký số của người ký".into(),
         KeyProblem::DigestNotOffered { digest } => format!("khóa này không ký được với {digest}"),
         KeyProblem::DigestNotAllowed { digest } => format!("{digest} không được dùng cho chữ ký mới"),
-        KeyProblem::SigningFailed { detail } => format!("ký không thành công ({detail})"),
-        KeyProblem::Pkcs11 { module, step, detail } => {
-            format!("PKCS#11 {}: lỗi của thiết bị ký số hoặc thư viện ({step}: {detail})", module.display())
+        KeyProblem::SigningFailed(why) => format!("ký không thành công: {}", signing_failure(why)),
+        KeyProblem::Pkcs11 { module, step, source } => {
+            format!("PKCS#11 {}: lỗi của thiết bị ký số hoặc thư viện: {} ({source})", module.display(), pkcs11_step(*step))
         }
         KeyProblem::NoTokenLabelled { module, label, present } => format!(
             "PKCS#11 {}: không có thiết bị ký số mang nhãn \"{label}\" (các thiết bị đang có: {})",
@@ -184,7 +232,7 @@ fn key_problem(p: &KeyProblem) -> String {
             "chứng thư chữ ký số đã kiểm tra trước khi đăng nhập không thuộc khóa được chọn; hãy chọn bằng --key NHÃN".into()
         }
         KeyProblem::UnsupportedKey => "loại khóa trên thiết bị ký số không được hỗ trợ (cần RSA 2048–4096 hoặc ECDSA P-256/P-384)".into(),
-        KeyProblem::PinUnavailable(why) => why.clone(),
+        KeyProblem::PinUnavailable => "không đọc được mã PIN".into(),
         KeyProblem::CscNotSigned { service } => {
             format!("dịch vụ ký số từ xa (CSC) {service}: dịch vụ chưa ký các thuộc tính này (chưa gửi đi)")
         }

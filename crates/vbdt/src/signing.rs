@@ -489,7 +489,7 @@ pub fn open_key(args: &KeyArgs, pre: &PrecheckOptions, warnings: &mut Vec<String
             SecretSource::choose(args.pin_env.as_deref(), args.pin_file.as_deref(), Secret::TokenPin, vi).read().map_err(|e| {
                 let why = e.describe(vi);
                 *unreadable_pin.borrow_mut() = Some(why.clone());
-                SignError::Key(pdf_sign::KeyProblem::PinUnavailable(why))
+                SignError::Key(pdf_sign::KeyProblem::PinUnavailable)
             })
         },
     )
