@@ -38,15 +38,6 @@ pub enum SignError {
     /// The visible appearance cannot be placed or drawn (name not found, bad image, …).
     #[error("appearance: {0}")]
     Appearance(#[from] stamp_layout::LayoutError),
-    /// The number and issue date cannot be filled (rules.md S11): no blank, a value that
-    /// does not fit, a number missing for reserved blanks, … The message says what was
-    /// looked for, in the language the caller chose.
-    #[error("number and issue date (S11): {0}")]
-    Issue(String),
-    /// The clerk's check before the organization signature (rules.md S12) found the
-    /// document not valid; the message carries the verifier's reasons.
-    #[error("the clerk's check (S12) refuses the document: {0}")]
-    ClerkCheck(String),
     #[error("internal error: {0}")]
     Internal(#[from] InternalError),
     /// A CSC batch's first pass: the signed attributes were taken and the signing stopped
@@ -100,8 +91,6 @@ impl SignError {
             self,
             SignError::BadInput(_)
                 | SignError::Appearance(_)
-                | SignError::Issue(_)
-                | SignError::ClerkCheck(_)
                 | SignError::Encrypted
                 | SignError::CertifiedNoChanges
                 | SignError::Io { .. }

@@ -322,12 +322,12 @@ impl<'a> Prep<'a> {
         check: &pdf_verify::VerifyOptions,
         opts: &mut pdf_sign::SignOptions,
         warnings: &mut Vec<String>,
-    ) -> Result<(), SignError> {
+    ) -> Result<(), crate::signing::JobError> {
         let vi = self.vi;
         let name = job.input.display().to_string();
         let checked = match (crate::issuing::clerk_check(input, &name, check, self.image.is_some(), vi), &self.args.override_check) {
             (Ok(c), _) => c,
-            (Err(SignError::ClerkCheck(why)), Some(reason)) => {
+            (Err(crate::signing::JobError::ClerkCheck(why)), Some(reason)) => {
                 // Signed all the same, as the clerk decided: said here and in the file.
                 warnings.push(if vi {
                     format!("văn thư kiểm tra (S12) từ chối văn bản nhưng được bỏ qua theo --override-check ({reason}): {why}")

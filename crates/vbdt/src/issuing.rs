@@ -10,7 +10,9 @@ use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use anyhow::bail;
-use pdf_sign::{FieldFill, SignError};
+use pdf_sign::FieldFill;
+
+use crate::signing::JobError;
 use pdf_verify::signatures::{Role, SignatureKind};
 use pdf_verify::verdict::{CheckStatus, Verdict};
 use pdf_verify::{Lang, VerifyOptions};
@@ -190,12 +192,12 @@ pub fn fills(
     when: OffsetDateTime,
     font: &TextFont,
     vi: bool,
-) -> Result<Vec<FieldFill>, SignError> {
-    let issue = |en: String, v: String| SignError::Issue(say(vi, en, v));
-    let reserved = blanks::reserved_blanks(input).map_err(SignError::Appearance)?;
+) -> Result<Vec<FieldFill>, JobError> {
+    let issue = |en: String, v: String| JobError::Issue(say(vi, en, v));
+    let reserved = blanks::reserved_blanks(input).map_err(JobError::from)?;
     if !reserved.is_empty() {
         let signed = signed_len.and_then(|l| input.get(..l)).map(blanks::reserved_blanks).transpose();
-        let signed = signed.map_err(SignError::Appearance)?.unwrap_or_default();
+        let signed = signed.map_err(JobError::from)?.unwrap_or_default();
         for r in &reserved {
             if !signed.iter().any(|s| s.name == r.name && s.blank == r.blank && s.value.is_none()) {
                 return Err(issue(
@@ -314,9 +316,9 @@ pub fn check_options(args: &KeyArgs) -> anyhow::Result<VerifyOptions> {
 /// signature yet, S8; with a visible seal also the S2 image). A document that is not valid
 /// is refused with the verifier's reasons; what could not be established (an unanchored
 /// path, revocation unreachable) is returned as warnings.
-pub fn clerk_check(input: &[u8], name: &str, opts: &VerifyOptions, seal_visible: bool, vi: bool) -> Result<Checked, SignError> {
+pub fn clerk_check(input: &[u8], name: &str, opts: &VerifyOptions, seal_visible: bool, vi: bool) -> Result<Checked, JobError> {
     let lang = if vi { Lang::Vi } else { Lang::En };
-    let refuse = |en: String, v: String| SignError::ClerkCheck(say(vi, en, v));
+    let refuse = |en: String, v: String| JobError::ClerkCheck(say(vi, en, v));
     let report = pdf_verify::verify_bytes(input, name, opts).map_err(|e| refuse(e.to_string(), e.to_string()))?;
     let sigs: Vec<_> = report.signatures.iter().filter(|s| s.kind == SignatureKind::Signature).collect();
     if sigs.is_empty() {
@@ -363,7 +365,7 @@ pub fn clerk_check(input: &[u8], name: &str, opts: &VerifyOptions, seal_visible:
         }
     }
     if !reasons.is_empty() {
-        return Err(SignError::ClerkCheck(reasons.join("; ")));
+        return Err(JobError::ClerkCheck(reasons.join("; ")));
     }
     let personal_signed = personal.and_then(|s| s.byte_range.as_ref()).and_then(|br| {
         let (start, len) = (*br.get(2)?, *br.get(3)?);

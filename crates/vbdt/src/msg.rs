@@ -437,8 +437,6 @@ pub fn sign_error(err: &SignError, vi: bool) -> String {
         SignError::OutputExists(p) => format!("{} đã tồn tại (dùng --force để ghi đè)", p.display()),
         SignError::Key(p) => key_problem(p),
         SignError::Timestamp { url, problem } => format!("dịch vụ cấp dấu thời gian {url}: {}", tsa_problem(problem)),
-        SignError::Issue(why) => format!("số và ngày ban hành (S11): {why}"),
-        SignError::ClerkCheck(why) => format!("văn thư kiểm tra trước khi ký (S12): văn bản không hợp lệ: {why}"),
         SignError::Internal(why) => format!("lỗi nội bộ ({why})"),
         SignError::AttributesCollected => "lỗi nội bộ (việc ký dừng lại sau khi đã lấy các thuộc tính được ký)".into(),
         other => other.to_string(),

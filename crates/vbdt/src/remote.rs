@@ -12,7 +12,7 @@ use rayon::prelude::*;
 
 use crate::exit;
 use crate::secrets::{Secret, SecretSource};
-use crate::signing::{self, Job, KeyArgs, Prepared};
+use crate::signing::{self, Job, JobError, KeyArgs, Prepared};
 
 /// A CSC error on one line, in the chosen language.
 pub fn describe(e: &CscError, vi: bool) -> String {
@@ -159,7 +159,7 @@ pub fn open(cmd: &str, args: &KeyArgs) -> Result<CscKey, exit::Outcome> {
 }
 
 /// What phase one made of a job.
-type Staged = Result<(SignOptions, Vec<String>, ToBeSigned), SignError>;
+type Staged = Result<(SignOptions, Vec<String>, ToBeSigned), JobError>;
 
 /// Signs `jobs` through the CSC credential: every document is prepared and its signed
 /// attributes hashed; the hashes go to the service in groups of at most `multisign`, one
@@ -183,7 +183,7 @@ pub fn run_batch(
                     None => pdf_sign::Input::open(&job.input).map_err(|e| SignError::Io { path: job.input.clone(), source: e })?,
                 };
                 if !force && job.output.exists() {
-                    return Err(SignError::OutputExists(job.output.clone()));
+                    return Err(SignError::OutputExists(job.output.clone()).into());
                 }
                 let (opts, warnings) = prepare(job, input.bytes())?;
                 let tbs = csc::to_be_signed(&input, key, &opts)?;
@@ -258,7 +258,7 @@ pub fn run_batch(
         match taken {
             Some(Ok((opts, warnings, _))) => Ok((opts, warnings)),
             Some(Err(e)) => Err(e),
-            None => Err(SignError::Internal(pdf_sign::InternalError::PreparedTwice)),
+            None => Err(SignError::Internal(pdf_sign::InternalError::PreparedTwice).into()),
         }
     };
     signing::run_batch(cmd, jobs, force, key, args, &cached)

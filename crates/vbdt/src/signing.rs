@@ -171,19 +171,54 @@ pub enum DigestArg {
     Sha512,
 }
 
+/// Why one file of a batch was not signed: the signing library's reason, or the
+/// clerk's issuing step's (rules.md S11, S12), which this binary decides and words (in
+/// the chosen language) from the verifier's and the layout's findings.
+#[derive(Debug, thiserror::Error)]
+pub enum JobError {
+    #[error(transparent)]
+    Sign(#[from] SignError),
+    /// The number and issue date cannot be filled (S11): no blank, a value that does not
+    /// fit, a number missing for reserved blanks, …
+    #[error("number and issue date (S11): {0}")]
+    Issue(String),
+    /// The clerk's check before the organization signature (S12) found the document not
+    /// valid; the verifier's reasons.
+    #[error("the clerk's check (S12) refuses the document: {0}")]
+    ClerkCheck(String),
+}
+
+impl From<stamp_layout::LayoutError> for JobError {
+    fn from(e: stamp_layout::LayoutError) -> Self {
+        JobError::Sign(SignError::Appearance(e))
+    }
+}
+
 /// The message for a failed signature in the chosen language (see [`crate::msg`]).
 pub fn describe(err: &SignError, vi: bool) -> String {
     crate::msg::sign_error(err, vi)
 }
 
+/// The message for a file of a batch that was not signed, in the chosen language.
+pub fn describe_job(err: &JobError, vi: bool) -> String {
+    match err {
+        JobError::Sign(e) => describe(e, vi),
+        JobError::Issue(why) if vi => format!("số và ngày ban hành (S11): {why}"),
+        JobError::ClerkCheck(why) if vi => format!("văn thư kiểm tra trước khi ký (S12): văn bản không hợp lệ: {why}"),
+        other => other.to_string(),
+    }
+}
+
 /// A failure to place the appearance on bytes that are no PDF is the input's problem:
 /// said as `sign` says it of any file that is no PDF.
-fn unreadable_first(e: SignError, bytes: &[u8]) -> SignError {
+fn unreadable_first(e: JobError, bytes: &[u8]) -> JobError {
     match e {
-        SignError::Appearance(stamp_layout::LayoutError::Pdf(_)) | SignError::Issue(_) => match pdf_raw::RawPdf::parse(bytes) {
-            Err(raw) => SignError::BadInput(pdf_sign::InputProblem::NotPdf(raw)),
-            Ok(_) => e,
-        },
+        JobError::Sign(SignError::Appearance(stamp_layout::LayoutError::Pdf(_))) | JobError::Issue(_) => {
+            match pdf_raw::RawPdf::parse(bytes) {
+                Err(raw) => JobError::Sign(SignError::BadInput(pdf_sign::InputProblem::NotPdf(raw))),
+                Ok(_) => e,
+            }
+        }
         other => other,
     }
 }
@@ -194,6 +229,14 @@ pub fn exit_code_for(err: &SignError) -> exit::Outcome {
         exit::BAD_INPUT
     } else {
         exit::KEY_OR_NETWORK
+    }
+}
+
+/// The same for a file of a batch: the issuing step's refusals are the input's.
+pub fn job_exit_code(err: &JobError) -> exit::Outcome {
+    match err {
+        JobError::Sign(e) => exit_code_for(e),
+        JobError::Issue(_) | JobError::ClerkCheck(_) => exit::BAD_INPUT,
     }
 }
 
@@ -371,13 +414,13 @@ fn report_batch(cmd: &str, jobs: &[Job], results: &[(usize, FileOutcome)], inter
             }
             Err(e) => {
                 failed += 1;
-                code = exit::worst([code, exit_code_for(e)]);
+                code = exit::worst([code, job_exit_code(e)]);
                 match e {
                     // The input that cannot be opened: the words every subcommand uses.
-                    SignError::Io { path, source } if *path == job.input => {
+                    JobError::Sign(SignError::Io { path, source }) if *path == job.input => {
                         eprintln!("vbdt {cmd}: {}", crate::msg::unreadable_file(path, source, vi))
                     }
-                    _ => eprintln!("vbdt {cmd}: {}: {}", job.input.display(), describe(e, vi)),
+                    _ => eprintln!("vbdt {cmd}: {}: {}", job.input.display(), describe_job(e, vi)),
                 }
             }
         }
@@ -541,10 +584,10 @@ pub fn open_key_or_report(cmd: &str, args: &KeyArgs) -> Result<Box<dyn KeySource
 
 /// What a command decides for each file before it is signed: the options (with the
 /// appearance placed on this file) and warnings to show once.
-pub type Prepared = Result<(SignOptions, Vec<String>), SignError>;
+pub type Prepared = Result<(SignOptions, Vec<String>), JobError>;
 
 /// How one file of a batch ended: signed (with the warnings to show once), or why not.
-type FileOutcome = Result<(pdf_sign::SignedUpdate, Vec<String>), SignError>;
+type FileOutcome = Result<(pdf_sign::SignedUpdate, Vec<String>), JobError>;
 
 /// Signs every job in parallel with one key, a progress bar on a terminal, and a summary
 /// naming each failure; returns the exit code (the worst of all files).
@@ -589,7 +632,7 @@ pub fn run_batch(
             }
         };
         if !force && job.output.exists() {
-            return Err(SignError::OutputExists(job.output.clone()));
+            return Err(SignError::OutputExists(job.output.clone()).into());
         }
         if let Some(version) = older_than_1_4(input.bytes()) {
             // Said before signing: vbdt verify will fail rule S8 on the output.
