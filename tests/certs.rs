@@ -374,3 +374,86 @@ fn a_forged_issuer_from_aia_is_neither_trusted_nor_kept() {
     assert_eq!(check_status(sig(&report, 1), "path"), "pass", "{}", output_text(&out));
     assert!(check_message(sig(&report, 1), "path").contains("fetched from"), "{report:#}");
 }
+
+/// A CA's certificate is no signer's, even where its keyUsage also lists
+/// digitalSignature and nonRepudiation (basicConstraints cA=TRUE): `vbdt sign` refuses it
+/// before touching the key, and a document another tool signed with it is invalid.
+#[test]
+fn a_ca_certificate_that_may_also_sign_is_no_signers() {
+    let pki = TestPki::shared();
+    let dir = tmp();
+    let d = dir.path();
+    let (key, csr, cert, p12) = (d.join("ca.key.pem"), d.join("ca.csr"), d.join("ca.pem"), d.join("ca.p12"));
+    let ext = d.join("ext.cnf");
+    std::fs::write(
+        &ext,
+        "basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign,digitalSignature,nonRepudiation\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n",
+    )
+    .unwrap();
+    let openssl = require_tool("openssl");
+    run_ok(std::process::Command::new(&openssl).args(["ecparam", "-genkey", "-name", "prime256v1", "-noout", "-out"]).arg(&key));
+    run_ok(
+        std::process::Command::new(&openssl)
+            .args(["req", "-new", "-subj", "/C=VN/O=Thu nghiem/CN=CA ky van ban", "-key"])
+            .arg(&key)
+            .arg("-out")
+            .arg(&csr),
+    );
+    run_ok(
+        std::process::Command::new(&openssl)
+            .args(["x509", "-req", "-days", "30", "-in"])
+            .arg(&csr)
+            .arg("-CA")
+            .arg(pki.root())
+            .arg("-CAkey")
+            .arg(pki.key("root"))
+            .arg("-CAcreateserial")
+            .arg("-extfile")
+            .arg(&ext)
+            .arg("-out")
+            .arg(&cert),
+    );
+    run_ok(
+        std::process::Command::new(&openssl)
+            .args(["pkcs12", "-export", "-inkey"])
+            .arg(&key)
+            .arg("-in")
+            .arg(&cert)
+            .arg("-passout")
+            .arg(format!("file:{}", pki.password_file().display()))
+            .arg("-out")
+            .arg(&p12),
+    );
+
+    let out_pdf = d.join("signed.pdf");
+    let mut cmd = vbdt(["sign"]);
+    cmd.arg(fixture_document("quyet-dinh.pdf"))
+        .arg("-o")
+        .arg(&out_pdf)
+        .arg("--p12")
+        .arg(&p12)
+        .arg("--pass-file")
+        .arg(pki.password_file())
+        .args(["--role", "personal", "--lang", "en", "--invisible", "--offline"]);
+    let out = run(&mut cmd);
+    let text = output_text(&out);
+    assert!(!out.status.success(), "vbdt sign must refuse a CA certificate:\n{text}");
+    assert!(text.contains("is a CA certificate"), "{text}");
+    assert!(!out_pdf.exists(), "no output file on refusal");
+
+    // Signed by pyHanko with the CA's key: the signature is intact, the signer is no signer.
+    let mut cmd = std::process::Command::new(require_tool("pyhanko"));
+    cmd.args(["sign", "addsig", "--field", "Sig1", "--use-pades", "pemder", "--key"])
+        .arg(&key)
+        .arg("--cert")
+        .arg(&cert)
+        .arg("--no-pass")
+        .arg(fixture_document("quyet-dinh.pdf"))
+        .arg(&out_pdf);
+    run_ok(&mut cmd);
+    let (_, report, out) = verify_json(&offline_args(pki), &[&out_pdf]);
+    let s = sig(&report, 1);
+    assert_eq!(s["verdict"], "invalid", "{}", output_text(&out));
+    assert_eq!(check_status(s, "usage"), "fail", "{s:#}");
+    assert!(check_message(s, "usage").contains("CA"), "{s:#}");
+}

@@ -68,10 +68,11 @@ pub enum CertProblem {
     /// keyUsage is present and lacks what the purpose needs.
     #[error("certificate \"{subject}\" key usage ({key_usage}) does not allow {purpose}")]
     KeyUsageNotAllowed { subject: String, purpose: Purpose, key_usage: String },
-    /// A CA-only certificate (keyUsage only keyCertSign/cRLSign, or cA=TRUE without a
-    /// signing key usage) presented as a document-signing certificate.
+    /// A CA's certificate presented as a document-signing certificate: basicConstraints
+    /// cA=TRUE (whatever its keyUsage: a CA key that may also sign is still the provider's,
+    /// not a subscriber's, RFC 5280 §4.2.1.9), or keyUsage only keyCertSign/cRLSign.
     #[error("certificate \"{subject}\" is a CA certificate, not a document-signing certificate")]
-    CaOnlyCertificate { subject: String },
+    CaCertificate { subject: String },
     /// extendedKeyUsage is present and contains no purpose acceptable for document signing.
     #[error("certificate \"{subject}\" extended key usage ({ekus}) does not allow {purpose}")]
     ExtendedKeyUsageNotAllowed { subject: String, purpose: Purpose, ekus: String },
@@ -95,7 +96,7 @@ impl CertProblem {
             | CertProblem::MalformedExtension { subject, .. }
             | CertProblem::UnsupportedCriticalExtension { subject, .. }
             | CertProblem::KeyUsageNotAllowed { subject, .. }
-            | CertProblem::CaOnlyCertificate { subject }
+            | CertProblem::CaCertificate { subject }
             | CertProblem::ExtendedKeyUsageNotAllowed { subject, .. }
             | CertProblem::ExtendedKeyUsageMissing { subject, .. }
             | CertProblem::NotACa { subject }
@@ -196,8 +197,8 @@ pub const DOCUMENT_SIGNING_EKUS: &[ObjectIdentifier] = &[
 /// - every critical extension is one this crate understands;
 /// - DocumentSigning: keyUsage (if present) has digitalSignature or nonRepudiation
 ///   (contentCommitment); extendedKeyUsage (if present) contains one of
-///   [`DOCUMENT_SIGNING_EKUS`]; not a CA-only certificate (keyUsage with only
-///   keyCertSign/cRLSign, or cA=TRUE and no keyUsage);
+///   [`DOCUMENT_SIGNING_EKUS`]; not a CA's certificate (basicConstraints cA=TRUE, or
+///   keyUsage with only keyCertSign/cRLSign);
 /// - CertificateAuthority: basicConstraints cA=TRUE; keyUsage (if present) has keyCertSign;
 /// - OcspSigning / Timestamping: extendedKeyUsage contains id-kp-OCSPSigning /
 ///   id-kp-timeStamping; keyUsage (if present) has digitalSignature or nonRepudiation.
@@ -218,16 +219,19 @@ pub fn check_usage(c: &Certificate, purpose: Purpose) -> Result<(), CertProblem>
     let signs = |ku: &x509_cert::ext::pkix::KeyUsage| ku.digital_signature() || ku.non_repudiation();
     match purpose {
         Purpose::DocumentSigning => {
-            let is_ca = bc.as_ref().is_some_and(|b| b.ca);
-            match &ku {
-                Some(ku) if !signs(ku) => {
+            // A CA's key signs certificates, CRLs and OCSP answers for the provider; a
+            // document it signs is signed by no subscriber (thuê bao), even where its
+            // keyUsage also lists digitalSignature.
+            if bc.as_ref().is_some_and(|b| b.ca) {
+                return Err(CertProblem::CaCertificate { subject: subject() });
+            }
+            if let Some(ku) = &ku {
+                if !signs(ku) {
                     if ku.key_cert_sign() || ku.crl_sign() {
-                        return Err(CertProblem::CaOnlyCertificate { subject: subject() });
+                        return Err(CertProblem::CaCertificate { subject: subject() });
                     }
                     return Err(CertProblem::KeyUsageNotAllowed { subject: subject(), purpose, key_usage: ku_text(ku) });
                 }
-                None if is_ca => return Err(CertProblem::CaOnlyCertificate { subject: subject() }),
-                _ => {}
             }
             if let Some(ekus) = &eku {
                 if !ekus.iter().any(|e| DOCUMENT_SIGNING_EKUS.contains(e)) {

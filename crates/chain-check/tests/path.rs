@@ -304,7 +304,18 @@ fn usage_for_document_signing() {
 
     // A CA certificate presented as a signer.
     let e = article31::check_usage(&p.ca.cert(), Purpose::DocumentSigning).unwrap_err();
-    assert!(matches!(e, CertProblem::CaOnlyCertificate { .. }), "{e:?}");
+    assert!(matches!(e, CertProblem::CaCertificate { .. }), "{e:?}");
+
+    // A CA certificate whose keyUsage also lists digitalSignature and nonRepudiation is
+    // still a CA's: its key does not sign documents for a subscriber.
+    let signing_ca = pki_with(&PKCS_ECDSA_P256_SHA256, |_| {});
+    let mut params = signing_ca.ca.params.clone();
+    params.key_usages =
+        vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign, KeyUsagePurpose::DigitalSignature, KeyUsagePurpose::ContentCommitment];
+    let der = params.self_signed(&signing_ca.ca.key).unwrap().der().to_vec();
+    let cert = <x509_cert::Certificate as der::Decode>::from_der(&der).unwrap();
+    let e = article31::check_usage(&cert, Purpose::DocumentSigning).unwrap_err();
+    assert!(matches!(e, CertProblem::CaCertificate { .. }), "{e:?}");
 
     // EKU present without any document-signing purpose.
     let tls = pki_with(&PKCS_ECDSA_P256_SHA256, |lp| {

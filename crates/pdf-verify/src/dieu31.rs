@@ -26,7 +26,7 @@ pub fn vi_problem(p: &CertProblem) -> String {
         CertProblem::KeyUsageNotAllowed { subject, key_usage, .. } => {
             format!("mục đích sử dụng khóa của chứng thư chữ ký số \"{subject}\" ({key_usage}) không cho phép dùng vào việc này")
         }
-        CertProblem::CaOnlyCertificate { subject } => {
+        CertProblem::CaCertificate { subject } => {
             format!("chứng thư chữ ký số \"{subject}\" là chứng thư chữ ký số của tổ chức cung cấp dịch vụ (CA), không phải chứng thư chữ ký số dùng để ký văn bản")
         }
         CertProblem::ExtendedKeyUsageNotAllowed { subject, ekus, .. } => {
