@@ -51,7 +51,10 @@ if [ "$advisories_mode" != "0" ]; then
             status=1
         fi
         rm -rf "$db_path"
-    elif timeout 120 cargo deny --locked fetch db; then
+    elif VBDT_ADVISORY_DB_PATH="${VBDT_ADVISORY_DB_PATH:-${CARGO_HOME:-$HOME/.cargo}/advisory-dbs}" && export VBDT_ADVISORY_DB_PATH &&
+        timeout 120 cargo deny --locked fetch db; then
+        # (The path is set here: deny.toml's fallback names $CARGO_HOME, which an unset
+        # CARGO_HOME leaves as a literal folder "$CARGO_HOME" in the working tree.)
         # Fetched: from here a failure is a finding, never "not run".
         if cargo fetch --locked -q && cargo deny --offline --locked check advisories; then
             echo "test.sh: cargo deny check advisories: ok against the RustSec database fetched now" >&2
