@@ -86,6 +86,9 @@ fn clean_env(cmd: &mut Command) {
     cmd.env("LANG", "C.UTF-8").env("TZ", "UTC").env("RUST_BACKTRACE", "1");
     // The issuer cache (AIA caIssuers) of this test process, never the user's.
     cmd.env("VBDT_CACHE_DIR", target_tmp().join(format!("vbdt-cache-{}", std::process::id())));
+    // HOME stays (tools under it), but the tester's own ~/.config/vbdt/vbdt.toml must not
+    // change results: profiles come from the test's working directory only.
+    cmd.env("XDG_CONFIG_HOME", target_tmp().join("vbdt-no-user-config"));
 }
 
 /// Runs a command, panicking with its output if it cannot be started.
