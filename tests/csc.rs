@@ -251,6 +251,11 @@ fn expired_revoked_or_unauthorized_credentials_are_refused_before_any_hash_is_se
     let (out, text) = sign(&csc, "revoked", &input, &common);
     assert_eq!(out.status.code(), Some(5), "{text}");
     assert!(text.contains("credentials/info") && text.contains("revoked"), "{text}");
+    // The account's root CA credential: a CA's certificate is no signer's (Điều 31.1.b),
+    // whatever its key usage allows.
+    let (out, text) = sign(&csc, "root", &input, &common);
+    assert_eq!(out.status.code(), Some(5), "{text}");
+    assert!(text.contains("is a CA certificate"), "{text}");
     // A wrong token: the service refuses, the message names it and the step.
     let bad = csc.secret_file("bad-token", "wrong-token-5150");
     let (out, text) = sign(&csc, "signer", &input, &["-o", out_path.to_str().unwrap(), "--csc-token-file", bad.to_str().unwrap()]);
