@@ -258,6 +258,10 @@ struct Files {
     doc: PathBuf,
     khong_co: PathBuf,
     hong: PathBuf,
+    /// PDFs whose cross-reference section cannot be read: an xref stream without /W, and
+    /// a startxref that points at neither a table nor an object.
+    xref_hong: PathBuf,
+    xref_lac: PathBuf,
     anh_hong: PathBuf,
     png_cut: PathBuf,
     jpeg_cut: PathBuf,
@@ -274,6 +278,8 @@ impl Files {
             doc: fixture_document("quyet-dinh.pdf"),
             khong_co: d.join("khong-co.pdf"),
             hong: d.join("hong.pdf"),
+            xref_hong: d.join("xref-hong.pdf"),
+            xref_lac: d.join("xref-lac.pdf"),
             anh_hong: d.join("anh-hong.png"),
             png_cut: d.join("anh-cut.png"),
             jpeg_cut: d.join("anh-cut.jpg"),
@@ -284,6 +290,10 @@ impl Files {
             signed: d.join("da-ky.pdf"),
         };
         std::fs::write(&f.hong, b"hello, this is not a PDF\n").unwrap();
+        let no_w = b"%PDF-1.7\n1 0 obj\n<< /Type /XRef /Size 2 /Length 0 >>\nstream\n\nendstream\nendobj\nstartxref\n9\n%%EOF\n";
+        std::fs::write(&f.xref_hong, no_w).unwrap();
+        let astray = b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\nstartxref\n40\n%%EOF\n";
+        std::fs::write(&f.xref_lac, astray).unwrap();
         std::fs::write(&f.anh_hong, b"hello, this is not an image\n").unwrap();
         // A real PNG cut short, a JPEG whose first segment runs past the end, a font
         // file that is text: each a typed image or font problem, said in Vietnamese.
@@ -413,6 +423,18 @@ fn other_cases(c: &mut Checker, pki: &TestPki, f: &Files, lang: Lang) {
             let out = c.run(&format!("{sub} {what}"), lang, cmd);
             c.code(&out, 4);
         }
+    }
+    // The reason a cross-reference section cannot be read, in the chosen language.
+    for (what, input, vi, en) in [
+        ("verify xref stream without /W", &f.xref_hong, "thiếu /W", "xref stream without /W"),
+        ("verify startxref astray", &f.xref_lac, "không có từ khóa xref", "no 'xref' keyword"),
+    ] {
+        let mut cmd = vbdt(["verify"]);
+        cmd.arg(input);
+        let out = c.run(what, lang, cmd);
+        c.code(&out, 4);
+        let want = if lang == Lang::Vi { vi } else { en };
+        assert!(output_text(&out).contains(want), "{what}: no {want:?} in {}", output_text(&out));
     }
     for sub in ["verify", "chain", "ltv"] {
         let mut cmd = vbdt([sub, "--trust"]);
@@ -583,7 +605,7 @@ fn every_error_and_warning_is_in_the_chosen_language_and_zone() {
         let out = c.run("ltv revocation not checkable", lang, cmd);
         c.code(&out, 5);
     }
-    assert_eq!(c.runs, 132, "every case ran, in both languages");
+    assert_eq!(c.runs, 136, "every case ran, in both languages");
     assert!(c.problems.is_empty(), "{} of {} runs:\n\n{}", c.problems.len(), c.runs, c.problems.join("\n\n"));
 }
 

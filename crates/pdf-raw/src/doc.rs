@@ -85,7 +85,7 @@ impl<'a> RevisionLoader<'a> {
     /// what each of them holds. On an error `doc` is unusable; load the revision instead.
     pub fn advance(&mut self, doc: &mut Document, from: usize, to: usize) -> Result<(), RawError> {
         if to <= from {
-            return Err(RawError::Syntax { offset: 0, why: format!("cannot advance revision {} to {}", from + 1, to + 1) });
+            return Err(RawError::CannotAdvance { from, to });
         }
         let rev = self.revision(to)?;
         let raw = self.raw;
@@ -112,10 +112,10 @@ impl<'a> RevisionLoader<'a> {
     fn revision(&self, i: usize) -> Result<&'a crate::Revision, RawError> {
         let raw = self.raw;
         let Some(rev) = raw.revisions.get(i) else {
-            return Err(RawError::Syntax { offset: 0, why: format!("no revision {}", i + 1) });
+            return Err(RawError::NoRevision(i));
         };
         if rev.trailer.get(b"Encrypt").is_some_and(|o| !matches!(o, Obj::Null)) {
-            return Err(RawError::Syntax { offset: 0, why: "the file is encrypted".into() });
+            return Err(RawError::Encrypted);
         }
         Ok(rev)
     }
@@ -134,7 +134,6 @@ impl<'a> RevisionLoader<'a> {
         entry: XrefEntry,
         entries: Option<&BTreeMap<u32, XrefEntry>>,
     ) -> Result<Option<(lopdf::ObjectId, Object)>, RawError> {
-        let bad = |offset: usize, why: String| RawError::Syntax { offset, why };
         let rev = self.revision(upto)?;
         let bytes = &self.bytes[..rev.end.min(self.bytes.len())];
         Ok(Some(match entry {
@@ -151,7 +150,7 @@ impl<'a> RevisionLoader<'a> {
                 }
                 let Some((found, _, object)) = self.by_offset.get(&offset) else { return Ok(None) };
                 if *found != num {
-                    return Err(bad(offset, format!("the xref entry for object {num} points at object {found}")));
+                    return Err(RawError::WrongObject { offset, num, found: *found });
                 }
                 ((num, gen), object.clone())
             }
@@ -161,7 +160,7 @@ impl<'a> RevisionLoader<'a> {
                     None => self.entry_as_of(upto, holder),
                 };
                 let Some(XrefEntry::InFile { offset: holder_at, .. }) = holder_entry else {
-                    return Err(bad(0, format!("object stream {holder} is not in the file")));
+                    return Err(RawError::ObjectStreamNotInFile(holder));
                 };
                 if !self.object_streams.contains_key(&holder_at) {
                     let parsed = object_stream(bytes, holder, holder_at, &self.limits, &mut self.inflated_total)?;
@@ -188,17 +187,18 @@ fn trailer(rev: &crate::Revision) -> Dictionary {
 }
 
 fn object_stream(bytes: &[u8], holder: u32, offset: usize, limits: &Limits, inflated_total: &mut u64) -> Result<Vec<(u32, Obj)>, RawError> {
-    let bad = |why: String| RawError::Syntax { offset, why };
     let io = indirect_object_at(bytes, offset, limits.max_depth)?;
     let (Obj::Dict(d), Some(span)) = (io.obj, io.stream) else {
-        return Err(bad(format!("object {holder} is not an object stream")));
+        return Err(RawError::NotObjectStream { offset, num: holder });
     };
     let lstream = Stream { dict: dictionary(&d), content: bytes[span].to_vec(), allows_compression: true, start_position: None };
     let left = limits.max_object_streams_bytes.saturating_sub(*inflated_total);
     let data = if lstream.dict.has(b"Filter") {
-        lstream
-            .decompressed_content_with_limit(usize::try_from(left).unwrap_or(usize::MAX))
-            .map_err(|e| bad(format!("object stream {holder}: {e}")))?
+        lstream.decompressed_content_with_limit(usize::try_from(left).unwrap_or(usize::MAX)).map_err(|e| RawError::ObjectStream {
+            offset,
+            num: holder,
+            source: crate::DecodeError::new(e),
+        })?
     } else {
         lstream.content
     };

@@ -15,7 +15,7 @@ pub mod scan;
 mod xref;
 
 pub use doc::{ElidedStream, RevisionLoader};
-pub use error::{RawError, XrefStreamError};
+pub use error::{DecodeError, RawError, SyntaxProblem, XrefProblem, XrefStreamError};
 pub use input::Input;
 pub use lexer::{Dict, Obj, PdfString};
 pub use revisions::{RawPdf, Revision, XrefKind};

@@ -287,6 +287,39 @@ mod tests {
         assert_eq!(RawPdf::parse(b"hello world").unwrap_err(), RawError::NotPdf);
     }
 
+    /// Each reason is told by its variant, with what it names.
+    #[test]
+    fn broken_tables_and_objects_say_why() {
+        use crate::{RevisionLoader, SyntaxProblem, XrefProblem};
+        let pdf = simple_pdf();
+        let x = RawPdf::parse(&pdf).unwrap().last().xref_offset;
+        let text = String::from_utf8(pdf.clone()).unwrap();
+        let neither = text.replacen(" 00000 n \n", " 00000 x \n", 1);
+        let err = RawPdf::parse(neither.as_bytes()).unwrap_err();
+        assert_eq!(err, RawError::BadXref { offset: x, why: XrefProblem::EntryNeitherNorF { num: 1 } });
+        // Their sum passes u64::MAX (it used to overflow).
+        let huge = text.replace("xref\n0 3\n", "xref\n9999999999999999999 9999999999999999999\n");
+        let err = RawPdf::parse(huge.as_bytes()).unwrap_err();
+        assert_eq!(err, RawError::BadXref { offset: x, why: XrefProblem::ObjectNumbersBeyondLimit { up_to: u64::MAX } });
+        let nothing = text.replace("xref\n0 3", "junk\n0 3");
+        let err = RawPdf::parse(nothing.as_bytes()).unwrap_err();
+        let inner = RawError::Syntax { offset: x, why: SyntaxProblem::ExpectedObjectNumber };
+        assert_eq!(err, RawError::BadXref { offset: x, why: XrefProblem::NoXrefKeywordNorStream(Box::new(inner)) });
+
+        // Object 2's entry points at object 1.
+        let o1 = text.find("1 0 obj").unwrap();
+        let o2 = text.find("2 0 obj").unwrap();
+        let swapped = text.replace(&format!("{o2:010} 00000 n"), &format!("{o1:010} 00000 n"));
+        let raw = RawPdf::parse(swapped.as_bytes()).unwrap();
+        let err = RevisionLoader::new(swapped.as_bytes(), &raw, &Limits::default()).load(0).unwrap_err();
+        assert_eq!(err, RawError::WrongObject { offset: o1, num: 2, found: 1 });
+        let raw = RawPdf::parse(&pdf).unwrap();
+        assert_eq!(RevisionLoader::new(&pdf, &raw, &Limits::default()).load(1).unwrap_err(), RawError::NoRevision(1));
+        let encrypted = text.replace("/Root 1 0 R >>", "/Root 1 0 R /Encrypt 1 0 R >>");
+        let raw = RawPdf::parse(encrypted.as_bytes()).unwrap();
+        assert_eq!(RevisionLoader::new(encrypted.as_bytes(), &raw, &Limits::default()).load(0).unwrap_err(), RawError::Encrypted);
+    }
+
     /// Found by fuzzing (fuzz target pdf_raw): a startxref or /Prev offset past the end
     /// of the file made the lexer slice out of range (a panic, exit 101 in vbdt).
     #[test]

@@ -2,7 +2,7 @@
 
 use std::io::Read;
 
-use crate::error::XrefStreamError;
+use crate::error::{XrefProblem as P, XrefStreamError};
 use crate::lexer::{indirect_object_at, Dict, Lexer, Obj};
 use crate::{Limits, RawError};
 
@@ -33,7 +33,7 @@ pub(crate) struct XrefSection {
 }
 
 pub(crate) fn read_section(bytes: &[u8], offset: usize, limits: &Limits) -> Result<XrefSection, RawError> {
-    let bad = |why: String| RawError::BadXref { offset, why };
+    let bad = |why: P| RawError::BadXref { offset, why };
     let mut lx = Lexer::new(bytes, offset, limits.max_depth);
     if lx.eat_keyword(b"xref") {
         let mut entries = Vec::new();
@@ -43,70 +43,69 @@ pub(crate) fn read_section(bytes: &[u8], offset: usize, limits: &Limits) -> Resu
                 break;
             }
             lx.pos = save;
-            let first = lx.read_uint().ok_or_else(|| bad("expected a subsection header or 'trailer'".into()))?;
-            let count = lx.read_uint().ok_or_else(|| bad("expected a subsection count".into()))?;
+            let first = lx.read_uint().ok_or_else(|| bad(P::ExpectedSubsectionHeader))?;
+            let count = lx.read_uint().ok_or_else(|| bad(P::ExpectedSubsectionCount))?;
             if first.saturating_add(count) > u64::from(limits.max_object_number) {
-                return Err(bad(format!("object numbers up to {} exceed the limit", first + count)));
+                return Err(bad(P::ObjectNumbersBeyondLimit { up_to: first.saturating_add(count) }));
             }
             for i in 0..count {
-                let off = lx.read_uint().ok_or_else(|| bad("bad entry offset".into()))?;
-                let gen = lx.read_uint().ok_or_else(|| bad("bad entry generation".into()))?;
+                let off = lx.read_uint().ok_or_else(|| bad(P::BadEntryOffset))?;
+                let gen = lx.read_uint().ok_or_else(|| bad(P::BadEntryGeneration))?;
                 let kind = lx.token();
                 let num = (first + i) as u32;
                 let entry = match kind {
                     b"n" => XrefEntry::InFile {
-                        offset: usize::try_from(off).map_err(|_| bad("offset too large".into()))?,
-                        gen: u16::try_from(gen).map_err(|_| bad("generation too large".into()))?,
+                        offset: usize::try_from(off).map_err(|_| bad(P::OffsetTooLarge))?,
+                        gen: u16::try_from(gen).map_err(|_| bad(P::GenerationTooLarge))?,
                     },
                     b"f" => XrefEntry::Free,
-                    _ => return Err(bad(format!("entry for object {num} is neither 'n' nor 'f'"))),
+                    _ => return Err(bad(P::EntryNeitherNorF { num })),
                 };
                 entries.push((num, entry));
             }
         }
         let trailer = match lx.object()? {
             Obj::Dict(d) => d,
-            _ => return Err(bad("trailer is not a dictionary".into())),
+            _ => return Err(bad(P::TrailerNotDictionary)),
         };
         return Ok(XrefSection { offset, is_stream: false, entries, end: lx.pos, trailer });
     }
 
-    let obj =
-        indirect_object_at(bytes, offset, limits.max_depth).map_err(|e| bad(format!("no 'xref' keyword and no xref stream ({e})")))?;
+    let obj = indirect_object_at(bytes, offset, limits.max_depth).map_err(|e| bad(P::NoXrefKeywordNorStream(Box::new(e))))?;
     let Obj::Dict(dict) = obj.obj else {
-        return Err(bad("the object here is not an xref stream".into()));
+        return Err(bad(P::NotXrefStream));
     };
     if dict.get_name(b"Type") != Some(b"XRef") {
-        return Err(bad("the object here is not an xref stream (/Type is not /XRef)".into()));
+        return Err(bad(P::NotTypeXref));
     }
-    let data_span = obj.stream.ok_or_else(|| bad("xref stream without data".into()))?;
+    let data_span = obj.stream.ok_or_else(|| bad(P::NoStreamData))?;
     let data = decode_xref_stream(&bytes[data_span], &dict, limits).map_err(|source| RawError::BadXrefStream { offset, source })?;
     let widths: Vec<usize> = dict
         .get(b"W")
         .and_then(Obj::as_array)
-        .ok_or_else(|| bad("xref stream without /W".into()))?
+        .ok_or_else(|| bad(P::NoW))?
         .iter()
         .map(|o| o.as_int().and_then(|i| usize::try_from(i).ok()).filter(|&w| w <= 8))
         .collect::<Option<_>>()
-        .ok_or_else(|| bad("bad /W".into()))?;
+        .ok_or_else(|| bad(P::BadW))?;
     if widths.len() != 3 {
-        return Err(bad("/W must have three widths".into()));
+        return Err(bad(P::WNotThreeWidths));
     }
-    let size = dict.get_int(b"Size").ok_or_else(|| bad("xref stream without /Size".into()))?;
+    let size = dict.get_int(b"Size").ok_or_else(|| bad(P::NoSize))?;
     let index: Vec<i64> = match dict.get(b"Index").and_then(Obj::as_array) {
-        Some(a) => a.iter().map(Obj::as_int).collect::<Option<_>>().ok_or_else(|| bad("bad /Index".into()))?,
+        Some(a) => a.iter().map(Obj::as_int).collect::<Option<_>>().ok_or_else(|| bad(P::BadIndex))?,
         None => vec![0, size],
     };
     let row = widths.iter().sum::<usize>();
     if row == 0 {
-        return Err(bad("/W widths are all zero".into()));
+        return Err(bad(P::ZeroWidths));
     }
     let mut entries = Vec::new();
     let mut rows = data.chunks_exact(row);
     for pair in index.chunks(2) {
-        let [first, count] = pair else { return Err(bad("odd /Index".into())) };
+        let [first, count] = pair else { return Err(bad(P::OddIndex)) };
         if *first < 0 || *count < 0 || first.saturating_add(*count) > i64::from(limits.max_object_number) {
-            return Err(bad("/Index out of range".into()));
+            return Err(bad(P::IndexOutOfRange));
         }
         for i in 0..*count {
             let Some(r) = rows.next() else { break };
@@ -120,12 +119,12 @@ pub(crate) fn read_section(bytes: &[u8], offset: usize, limits: &Limits) -> Resu
             let entry = match kind {
                 0 => XrefEntry::Free,
                 1 => XrefEntry::InFile {
-                    offset: usize::try_from(field(1)).map_err(|_| bad("offset too large".into()))?,
+                    offset: usize::try_from(field(1)).map_err(|_| bad(P::OffsetTooLarge))?,
                     gen: u16::try_from(field(2)).unwrap_or(u16::MAX),
                 },
                 2 => XrefEntry::InStream {
-                    stream: u32::try_from(field(1)).map_err(|_| bad("object stream number too large".into()))?,
-                    index: u32::try_from(field(2)).map_err(|_| bad("object stream index too large".into()))?,
+                    stream: u32::try_from(field(1)).map_err(|_| bad(P::ObjectStreamNumberTooLarge))?,
+                    index: u32::try_from(field(2)).map_err(|_| bad(P::ObjectStreamIndexTooLarge))?,
                 },
                 // Unknown types are to be treated as null references.
                 _ => XrefEntry::Free,

@@ -7,7 +7,7 @@ mod skip;
 
 use std::path::PathBuf;
 
-use pdf_raw::{Limits, RawPdf, RevisionLoader};
+use pdf_raw::{Limits, RawError, RawPdf, RevisionLoader};
 
 /// The PDFs of `../shared/corpus`, or `None` (the skip recorded) when it is absent.
 fn corpus_pdfs(test: &str) -> Option<Vec<PathBuf>> {
@@ -81,6 +81,6 @@ fn advancing_backwards_is_refused() {
     let raw = RawPdf::parse(&bytes).unwrap();
     let mut loader = RevisionLoader::new(&bytes, &raw, &Limits::default());
     let mut doc = loader.load(1).unwrap();
-    assert!(loader.advance(&mut doc, 1, 0).is_err());
-    assert!(loader.advance(&mut doc, 1, 1).is_err());
+    assert_eq!(loader.advance(&mut doc, 1, 0), Err(RawError::CannotAdvance { from: 1, to: 0 }));
+    assert_eq!(loader.advance(&mut doc, 1, 1), Err(RawError::CannotAdvance { from: 1, to: 1 }));
 }
