@@ -436,6 +436,19 @@ fn other_cases(c: &mut Checker, pki: &TestPki, f: &Files, lang: Lang) {
         let want = if lang == Lang::Vi { vi } else { en };
         assert!(output_text(&out).contains(want), "{what}: no {want:?} in {}", output_text(&out));
     }
+    // A signature whose /Contents is no usable CMS object: the report says why in the
+    // chosen language (the checks of Điều 30 and 31, not the ASN.1 reader's English).
+    let not_cms = f.ra.with_file_name("khong-phai-cms.pdf");
+    let mut bytes = std::fs::read(&f.signed).unwrap();
+    let at = bytes.windows(11).position(|w| w == b"/Contents <").expect("a /Contents hex string") + 11;
+    bytes[at..at + 8].copy_from_slice(b"00000000");
+    std::fs::write(&not_cms, &bytes).unwrap();
+    let mut cmd = vbdt(["verify", "--offline", "--format", "json", "--trust"]);
+    cmd.arg(pki.root()).arg(&not_cms);
+    let out = c.run("verify /Contents not CMS", lang, cmd);
+    c.code(&out, 1);
+    let want = if lang == Lang::Vi { "đối tượng CMS SignedData sai cấu trúc" } else { "malformed CMS SignedData" };
+    assert!(output_text(&out).contains(want), "no {want:?} in {}", output_text(&out));
     for sub in ["verify", "chain", "ltv"] {
         let mut cmd = vbdt([sub, "--trust"]);
         cmd.arg(&f.khong_co).arg(&f.signed);
@@ -605,7 +618,7 @@ fn every_error_and_warning_is_in_the_chosen_language_and_zone() {
         let out = c.run("ltv revocation not checkable", lang, cmd);
         c.code(&out, 5);
     }
-    assert_eq!(c.runs, 136, "every case ran, in both languages");
+    assert_eq!(c.runs, 138, "every case ran, in both languages");
     assert!(c.problems.is_empty(), "{} of {} runs:\n\n{}", c.problems.len(), c.runs, c.problems.join("\n\n"));
 }
 

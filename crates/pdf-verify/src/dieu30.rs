@@ -473,6 +473,19 @@ pub enum CmsProblem {
     Malformed(#[source] crate::asn1::Asn1Error),
 }
 
+impl CmsProblem {
+    /// The problem in both languages (the ASN.1 reader's detail in the English only).
+    pub fn message(&self) -> Msg {
+        let vi = match self {
+            CmsProblem::SigDict(p) => p.vi(),
+            CmsProblem::Empty => "giá trị chữ ký (/Contents) rỗng (toàn số 0): trường chưa bao giờ được ký".into(),
+            CmsProblem::NotCms(_) => "/Contents không phải đối tượng CMS".into(),
+            CmsProblem::Malformed(_) => "đối tượng CMS SignedData sai cấu trúc".into(),
+        };
+        Msg::new(self.to_string(), vi)
+    }
+}
+
 fn verify_pdf_signer(
     sd: &SignedData,
     sub_filter: Option<&str>,

@@ -1016,10 +1016,13 @@ fn signature_part(p: &Prepared, ctx: &Ctx<'_>, doc_poe: Option<&DocTimestampPoe>
                 part.checked_at = Some(when);
             }
         }
-        (None, Err(e)) => part.checks.extend(missing_cert_checks(&Msg::new(
-            format!("no signer certificate: {e}"),
-            format!("không có chứng thư chữ ký số của người ký: {e}"),
-        ))),
+        (None, Err(e)) => {
+            let why = e.message();
+            part.checks.extend(missing_cert_checks(&Msg::new(
+                format!("no signer certificate: {}", why.en),
+                format!("không có chứng thư chữ ký số của người ký: {}", why.vi),
+            )))
+        }
         (None, Ok(_)) => part
             .checks
             .extend(missing_cert_checks(&Msg::new("the signer certificate is not available", "không có chứng thư chữ ký số của người ký"))),
@@ -1046,7 +1049,7 @@ fn dieu30_checks(p: &Prepared, o: Option<&dieu30::SignerOutcome>, si: Option<&cm
             }
         }
         (None, Err(e)) => {
-            let m = Msg::new(e.to_string(), e.to_string());
+            let m = e.message();
             part.checks.push(Check::new("digest", dieu30::ARTICLE, CheckStatus::Fail, m.clone()));
             part.checks.push(Check::new("signed_attributes", dieu30::ARTICLE, CheckStatus::Fail, m.clone()));
             part.checks.push(Check::new("signature", dieu30::ARTICLE, CheckStatus::Fail, m));
@@ -1105,11 +1108,11 @@ fn timestamp_part(p: &mut Prepared) -> Part {
             part.checks.extend(missing_cert_checks(&Msg::new("the timestamp token cannot be read", "không đọc được dấu thời gian")));
             part.checks.push(p.byte_range_check.clone());
             let why = match &p.cms {
-                Err(e) => e.to_string(),
-                Ok(_) => "not checked: the byte range is unusable".to_string(),
+                Err(e) => e.message(),
+                Ok(_) => Msg::new("not checked: the byte range is unusable", "không kiểm tra: đoạn được ký không dùng được"),
             };
             for id in ["digest", "signed_attributes", "signature"] {
-                part.checks.push(Check::new(id, dieu30::ARTICLE, CheckStatus::Fail, Msg::new(why.clone(), why.clone())));
+                part.checks.push(Check::new(id, dieu30::ARTICLE, CheckStatus::Fail, why.clone()));
             }
         }
     }

@@ -312,6 +312,32 @@ pub enum SigDictProblem {
     NoContents,
 }
 
+impl SigDictProblem {
+    /// The problem in Vietnamese (the English is its `Display`).
+    pub fn vi(&self) -> String {
+        match self {
+            SigDictProblem::NotInXref { num, gen } => format!("đối tượng {num} {gen} không có trong bảng tham chiếu chéo nào"),
+            SigDictProblem::WrongObject { num, found } => {
+                format!("mục tham chiếu chéo của đối tượng {num} trỏ tới đối tượng {found}")
+            }
+            SigDictProblem::Unreadable { num, gen, source } => {
+                format!("không đọc được đối tượng {num} {gen}: {}", crate::verdict::raw_vi(source))
+            }
+            SigDictProblem::InObjectStream { num, stream } => format!(
+                "từ điển chữ ký (đối tượng {num}) nằm nén trong luồng đối tượng {stream}; không thể loại /Contents của nó ra khỏi đoạn được ký"
+            ),
+            SigDictProblem::Free { num, gen } => format!("đối tượng {num} {gen} được đánh dấu là đã xóa"),
+            SigDictProblem::FieldValueNotDict => "giá trị /V của trường không phải từ điển trong tệp".into(),
+            SigDictProblem::FieldNotDict => "đối tượng trường không phải từ điển".into(),
+            SigDictProblem::DirectField => "trường chữ ký là đối tượng trực tiếp; không xác định được vị trí các byte của nó".into(),
+            SigDictProblem::NotDict => "giá trị chữ ký không phải từ điển".into(),
+            SigDictProblem::ContentsIndirect => "/Contents là tham chiếu gián tiếp, không phải chuỗi trong từ điển chữ ký".into(),
+            SigDictProblem::ContentsNotString => "/Contents không phải chuỗi".into(),
+            SigDictProblem::NoContents => "từ điển chữ ký không có /Contents".into(),
+        }
+    }
+}
+
 /// The definition of signature dictionary `id` that was signed: the newest one whose
 /// `/ByteRange` leaves out exactly its own `/Contents`. A later revision that rewrites the
 /// dictionary (its copy's `/Contents` then lies elsewhere) does not replace what was

@@ -52,8 +52,9 @@ pub fn raw_msg(e: &pdf_raw::RawError) -> Msg {
     Msg::new(format!("not a readable PDF: {e}"), format!("tệp PDF không đọc được: {}", raw_vi(e)))
 }
 
-/// [`raw_msg`]'s Vietnamese after "tệp PDF không đọc được: ".
-fn raw_vi(e: &pdf_raw::RawError) -> String {
+/// [`raw_msg`]'s Vietnamese after "tệp PDF không đọc được: ": the reason alone (as
+/// `RawError`'s Display is in English).
+pub fn raw_vi(e: &pdf_raw::RawError) -> String {
     use pdf_raw::RawError;
     match e {
         RawError::NotPdf => "không phải tệp PDF (không có phần đầu %PDF-)".to_string(),

@@ -241,7 +241,7 @@ impl<'a> Revisions<'a> {
                         // Unreadable; its cross-reference contradictions are still named.
                         let findings = xref_checks::without_documents(&self.raw.revisions[r], self.bytes, &HashSet::new());
                         if findings.is_empty() {
-                            Err(Msg::new(format!("it cannot be read: {e}"), format!("không đọc được: {e}")))
+                            Err(Msg::new(format!("it cannot be read: {e}"), format!("không đọc được: {}", e.vi())))
                         } else {
                             Ok(Step { findings, ..Step::default() })
                         }
@@ -311,6 +311,18 @@ enum RevisionError {
     Missing(usize),
     #[error(transparent)]
     Load(#[from] LoadError),
+}
+
+impl Unavailable<'_> {
+    /// Why, in Vietnamese (lopdf's own words stay, in parentheses).
+    fn vi(&self) -> String {
+        match self {
+            Unavailable::NotLoaded(i) => format!("phiên bản {} chưa được nạp", i + 1),
+            Unavailable::Failed(RevisionError::Missing(i)) => format!("không có phiên bản {}", i + 1),
+            Unavailable::Failed(RevisionError::Load(LoadError::TooLarge(e))) => crate::verdict::raw_vi(e),
+            Unavailable::Failed(RevisionError::Load(LoadError::Lopdf(_))) => "các đối tượng của phiên bản không đọc được".into(),
+        }
+    }
 }
 
 /// Why [`Revisions::get`] has no document for a revision.
