@@ -40,8 +40,8 @@ pub enum RawError {
     ObjectStreamsTooLarge(u64),
     #[error("an array or dictionary at byte {offset} has more than {max} entries: too large to read")]
     TooManyEntries { offset: usize, max: usize },
-    // The reader of one revision's document ([`crate::RevisionLoader`]). Their English
-    // text is the one they had as syntax errors (reports and scripts compare it).
+    // The reader of one revision's document ([`crate::RevisionLoader`]). Those tied to a
+    // byte offset read as syntax errors there, as they did when they were strings.
     /// [`crate::RevisionLoader::advance`] asked to go back or stay (0-based revisions).
     #[error("cannot advance revision {} to {}", .from + 1, .to + 1)]
     CannotAdvance { from: usize, to: usize },
