@@ -203,7 +203,7 @@ fn a_portfolio_collection_with_embedded_files_is_invalid_and_named() {
     let (root, cat) = catalog_with(
         &bytes,
         &[
-            ("Collection", format!("<< /Type /Collection /D (quyet-dinh.pdf) /View /H >>")),
+            ("Collection", "<< /Type /Collection /D (quyet-dinh.pdf) /View /H >>".to_string()),
             ("Names", format!("<< /EmbeddedFiles << /Names [(quyet-dinh.pdf) {} 0 R] >> >>", n + 1)),
         ],
     );
@@ -404,6 +404,28 @@ fn a_language_change_is_refused_and_named() {
     let (root, cat) = catalog_with(&bytes, &[("Lang", "(vi-VN)".into())]);
     let attack_bytes = append_update(&bytes, &[(root, cat)], "");
     attack(dir.path(), "lang.pdf", &attack_bytes, &args, &["/Lang"]);
+}
+
+#[test]
+fn a_mark_info_or_version_change_is_never_a_silent_valid() {
+    // /MarkInfo and /Version carry no content (allowed catalog entries): the signatures
+    // may stay valid, but the report must say that the catalog changed (before the catalog
+    // rule named them, the report said "1 later revision(s) change nothing that was
+    // signed" and `modifications_after` was "none").
+    let (dir, bytes, args) = base();
+    for (key, value) in [("MarkInfo", "<< /Marked true /Suspects true >>"), ("Version", "/2.0")] {
+        let (root, cat) = catalog_with(&bytes, &[(key, value.into())]);
+        let attack_bytes = append_update(&bytes, &[(root, cat)], "");
+        let path = dir.path().join(format!("{key}.pdf"));
+        std::fs::write(&path, &attack_bytes).unwrap();
+        let (_, report, _) = verify_json(&args, &[&path]);
+        let sigs = report["files"][0]["signatures"].as_array().unwrap();
+        assert_eq!(sigs.len(), 2, "{report:#}");
+        for s in sigs {
+            assert_ne!(s["modifications_after"], "none", "/{key}: a catalog change was not seen:\n{s:#}");
+            assert!(s.to_string().contains(&format!("/{key}")), "/{key} is not named:\n{s:#}");
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------------------

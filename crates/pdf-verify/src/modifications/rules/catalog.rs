@@ -3,7 +3,8 @@
 //! The catalog may change only in entries that carry no content: `/AcroForm` and `/DSS`
 //! (judged by their own rules), `/Extensions`, `/MarkInfo`, `/Metadata`, `/Version`.
 //! `/Extensions` and `/MarkInfo` objects are plain data: they may be rewritten as long as
-//! the signed revision used them nowhere else. The trailer's `/Info` dictionary and the
+//! the signed revision used them nowhere else. A change to `/Extensions`, `/MarkInfo` or
+//! `/Version` is listed as an allowed change (never "nothing changed"). The trailer's `/Info` dictionary and the
 //! catalog's XMP `/Metadata` stream may be rewritten likewise, into an XMP packet only
 //! (removing it, or writing anything else, is disallowed); the signed revision is
 //! walked without entering them ([`super::super::refs`]), so an update that points
@@ -42,6 +43,7 @@ pub(super) fn catalog(j: &mut Judge<'_>) {
             format!("các mục của danh mục tài liệu bị thay đổi: {list}{what_vi}"),
         );
     }
+    name_quiet_changes(j, old_root, new_root, &changed);
     if changed.iter().any(|k| k.as_slice() == b"Metadata") && new_root.get(b"Metadata").map_or(true, |m| !is_xmp(j, m)) {
         j.disallow(
             Rule::Metadata,
@@ -65,6 +67,32 @@ pub(super) fn catalog(j: &mut Judge<'_>) {
             }
         }
     }
+}
+
+/// Catalog entries that carry no content and are not named by a rule of their own
+/// (`/AcroForm`, `/DSS` and `/Metadata` are): allowed, but listed in the report, so that
+/// a changed catalog never leaves a signature valid with "no change" said of it.
+const QUIET: &[&[u8]] = &[b"Extensions", b"MarkInfo", b"Version"];
+
+fn name_quiet_changes(j: &mut Judge<'_>, old_root: &lopdf::Dictionary, new_root: &lopdf::Dictionary, changed: &[Vec<u8>]) {
+    let list: Vec<String> = QUIET
+        .iter()
+        .filter(|k| {
+            changed.iter().any(|c| c.as_slice() == **k)
+                || [pdfobj::ref_of(old_root, k), pdfobj::ref_of(new_root, k)].iter().flatten().any(|id| j.pending.contains_key(id))
+        })
+        .map(|k| format!("/{}", String::from_utf8_lossy(k)))
+        .collect();
+    if list.is_empty() {
+        return;
+    }
+    let list = list.join(", ");
+    j.allow(
+        Rule::Catalog,
+        Level::ValidationData,
+        format!("document catalog entries that carry no content changed: {list}"),
+        format!("các mục không mang nội dung của danh mục tài liệu thay đổi: {list}"),
+    );
 }
 
 /// The catalog's object number in the revision before and in this one.
