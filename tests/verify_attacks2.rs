@@ -503,3 +503,23 @@ fn an_xfa_form_added_after_signing_is_invalid_and_named() {
     let attack_bytes = append_update(&bytes, &[(af_num, af_body), (n, xfa)], "");
     attack(dir.path(), "xfa.pdf", &attack_bytes, &args, &["/XFA"]);
 }
+
+// ---------------------------------------------------------------------------------------
+// 9. The trailer of the update turns encryption on for the whole (signed) file.
+
+#[test]
+fn an_encrypt_entry_added_to_a_later_trailer_is_never_valid() {
+    let (dir, bytes, args) = base();
+    let n = next_num(&bytes);
+    let hex32 = "00".repeat(32);
+    let enc = format!("<< /Filter /Standard /V 1 /R 2 /Length 40 /O <{hex32}> /U <{hex32}> /P -4 >>").into_bytes();
+    let attack_bytes = append_update(&bytes, &[(n, enc)], &format!("/Encrypt {n} 0 R /ID [<{hex32}> <{hex32}>]"));
+    let path = dir.path().join("encrypt.pdf");
+    std::fs::write(&path, &attack_bytes).unwrap();
+    let (code, report, out) = verify_json(&args, &[&path]);
+    eprintln!("encrypt: code {code}\n{}", output_text(&out));
+    for s in report["files"][0]["signatures"].as_array().into_iter().flatten() {
+        assert_ne!(s["verdict"], "valid", "a signature is still valid:\n{s:#}");
+    }
+    assert_ne!(code, 0, "{report:#}");
+}
