@@ -523,3 +523,40 @@ fn an_encrypt_entry_added_to_a_later_trailer_is_never_valid() {
     }
     assert_ne!(code, 0, "{report:#}");
 }
+
+// ---------------------------------------------------------------------------------------
+// 10. A new title: allowed (pyHanko too), but viewers show it in their title bar, so it
+// is never "nothing changed".
+
+/// Verifies `bytes`: both signatures see an allowed change that names each of `needles`.
+fn named_allowed(dir: &Path, name: &str, bytes: &[u8], args: &[String], needles: &[&str]) {
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).unwrap();
+    let (_, report, _) = verify_json(args, &[&path]);
+    let sigs = report["files"][0]["signatures"].as_array().unwrap();
+    assert_eq!(sigs.len(), 2, "{name}:\n{report:#}");
+    for s in sigs {
+        assert_ne!(s["modifications_after"], "none", "{name}: the change was not seen:\n{s:#}");
+        for n in needles {
+            assert!(s.to_string().contains(n), "{name}: {n:?} is not named:\n{s:#}");
+        }
+    }
+}
+
+#[test]
+#[ignore = "silent allowed change (not a false VALID: pyHanko allows it too): an /Info or XMP rewrite is allowed and not listed; \
+            the first signature lists only the second one, the second says '1 later revision(s) change nothing that was signed'"]
+fn a_rewritten_info_title_or_xmp_packet_is_never_a_silent_valid() {
+    // Naming it in the metadata rule (an allowed `metadata` finding with the /Info keys
+    // that changed) also lists pyHanko's /ModDate rewrite in every pyHanko-made update,
+    // which other tests' lists of changes do not expect yet.
+    let (dir, bytes, args) = base();
+    let n = next_num(&bytes);
+    let info = append_update(&bytes, &[(n, b"<< /Title (QUYET DINH THU HOI) >>".to_vec())], &format!("/Info {n} 0 R"));
+    named_allowed(dir.path(), "info.pdf", &info, &args, &["(/Info) was rewritten", "/Title"]);
+    let xmp = "<?xpacket begin=\"\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?><x:xmpmeta xmlns:x=\"adobe:ns:meta/\"><rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\"><rdf:Description rdf:about=\"\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\"><dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">QUYET DINH THU HOI</rdf:li></rdf:Alt></dc:title></rdf:Description></rdf:RDF></x:xmpmeta><?xpacket end=\"w\"?>";
+    let stream = format!("<< /Type /Metadata /Subtype /XML /Length {} >>\nstream\n{xmp}\nendstream", xmp.len()).into_bytes();
+    let (root, cat) = catalog_with(&bytes, &[("Metadata", format!("{n} 0 R"))]);
+    let with_xmp = append_update(&bytes, &[(root, cat), (n, stream)], "");
+    named_allowed(dir.path(), "xmp.pdf", &with_xmp, &args, &["XMP metadata stream"]);
+}
