@@ -523,3 +523,34 @@ fn an_encrypt_entry_added_to_a_later_trailer_is_never_valid() {
     }
     assert_ne!(code, 0, "{report:#}");
 }
+
+// ---------------------------------------------------------------------------------------
+// A document rule turned by an allowed change.
+
+/// S8 (PDF 1.4 or later) judges the document as signed. A catalog `/Version` is an allowed
+/// change after signing (it carries no content), but it must not lift a PDF 1.3 document
+/// that was signed as 1.3 into compliance: before, S8 read the newest catalog and passed.
+#[test]
+fn a_catalog_version_raised_after_signing_does_not_satisfy_s8() {
+    let pki = TestPki::shared();
+    let dir = tmp();
+    let (personal, both) = (dir.path().join("p.pdf"), dir.path().join("b.pdf"));
+    sign_vbdt(pki, "personal", "personal", &fixture_document("pdf-1.3.pdf"), &personal, &["--offline"]);
+    let trust = pki.root().display().to_string();
+    sign_vbdt(pki, "organization", "organization", &personal, &both, &["--offline", "--trust", &trust, "--override-check", "thử S8"]);
+    let s8 = |report: &serde_json::Value| {
+        report["files"][0]["rules"].as_array().unwrap().iter().find(|r| r["id"] == "S8").unwrap()["status"].clone()
+    };
+    let args = offline_args(pki);
+    let (_, report, out) = verify_json(&args, &[&both]);
+    assert_eq!(s8(&report), "fail", "signed as PDF 1.3:\n{}", output_text(&out));
+
+    let bytes = std::fs::read(&both).unwrap();
+    let (root, cat) = catalog_with(&bytes, &[("Version", "/1.7".into())]);
+    let raised = dir.path().join("raised.pdf");
+    std::fs::write(&raised, append_update(&bytes, &[(root, cat)], "")).unwrap();
+    let (code, report, out) = verify_json(&args, &[&raised]);
+    assert_eq!(s8(&report), "fail", "a later /Version may not satisfy S8:\n{}", output_text(&out));
+    assert_ne!(report["files"][0]["verdict"], "valid", "{}", output_text(&out));
+    assert_ne!(code, 0);
+}

@@ -353,7 +353,17 @@ pub fn verify_input(input: &pdf_raw::Input, name: &str, opts: &VerifyOptions) ->
         reports.push(signature_report(i + 1, p, &ctx, &mut revs, &poes, widgets));
     }
 
-    let (rule_list, kind) = document_rules(&reports, &doc, &raw, opts);
+    // The document rules judge the document as signed: a later unsigned update, even an
+    // allowed one, may not raise the catalog's /Version into compliance (S8) or fill in
+    // the issue date they compare the signature with (S7).
+    // (The issue date is looked for only where S7 needs it: reading the page's text costs.)
+    let wants_date = opts.issued_on.is_none() && reports.iter().any(|s| s.role == signatures::Role::Organization);
+    let of = |d: &Document| SignedFacts::of(d, wants_date);
+    let as_signed = match reports.iter().filter_map(|s| s.revision).max() {
+        Some(r) if r >= 1 && r < raw.revisions.len() => revs.with_document(r - 1, of).unwrap_or_default(),
+        _ => of(&doc),
+    };
+    let (rule_list, kind) = document_rules(&reports, &as_signed, &raw, opts);
     let verdicts: Vec<Verdict> = reports.iter().map(|s| s.verdict).collect();
     let statuses: Vec<_> = rule_list.iter().map(|r| r.status).collect();
     let verdict = verdict::file_verdict(&verdicts, &statuses, false);
@@ -364,7 +374,11 @@ pub fn verify_input(input: &pdf_raw::Input, name: &str, opts: &VerifyOptions) ->
         revisions: raw.revisions.len(),
         verdict,
         signatures: reports,
-        rules: if verdict == Verdict::Unsigned { vec![rules::s8(&raw.header_version, Some(&doc))] } else { rule_list },
+        rules: if verdict == Verdict::Unsigned {
+            vec![rules::s8(&raw.header_version, rules::catalog_version(&doc).as_deref())]
+        } else {
+            rule_list
+        },
         document_kind: kind.kind,
         document_kind_source: kind.source,
         changes: revs.changes(),
@@ -463,9 +477,29 @@ fn evidence(prepared: &[Prepared], dss: &Dss, opts: &VerifyOptions) -> (Vec<Cert
 }
 
 /// The document rules (S1, S4, S5, S7, S8, V7) and the document's kind.
+/// What the document rules read from the document, taken from the newest revision a
+/// signature covers.
+#[derive(Default)]
+struct SignedFacts {
+    catalog_version: Option<String>,
+    issue_from_fields: Option<time::Date>,
+    issue_from_document: Option<time::Date>,
+}
+
+impl SignedFacts {
+    fn of(doc: &Document, wants_date: bool) -> SignedFacts {
+        let issue_from_fields = if wants_date { rules::issue_date_from_fields(doc) } else { None };
+        SignedFacts {
+            catalog_version: rules::catalog_version(doc),
+            issue_from_fields,
+            issue_from_document: if wants_date && issue_from_fields.is_none() { rules::issue_date_from_document(doc) } else { None },
+        }
+    }
+}
+
 fn document_rules(
     reports: &[SignatureReport],
-    doc: &Document,
+    as_signed: &SignedFacts,
     raw: &RawPdf,
     opts: &VerifyOptions,
 ) -> (Vec<rules::RuleOutcome>, rules::KindDecision) {
@@ -486,9 +520,10 @@ fn document_rules(
     let has_org = facts.iter().any(|f| f.role == signatures::Role::Organization);
     let issue = match opts.issued_on {
         Some(d) => Some((d, IssueDateSource::Option)),
-        None if has_org => rules::issue_date_from_fields(doc)
+        None if has_org => as_signed
+            .issue_from_fields
             .map(|d| (d, IssueDateSource::Filled))
-            .or_else(|| rules::issue_date_from_document(doc).map(|d| (d, IssueDateSource::Document))),
+            .or_else(|| as_signed.issue_from_document.map(|d| (d, IssueDateSource::Document))),
         None => None,
     };
     let rule_list = if opts.signatures_only {
@@ -501,7 +536,7 @@ fn document_rules(
             rules::s4(&facts, &kind),
             rules::s5(&facts, &kind, opts.reference.as_deref()),
             rules::s7(&facts, issue, &kind),
-            rules::s8(&raw.header_version, Some(doc)),
+            rules::s8(&raw.header_version, as_signed.catalog_version.as_deref()),
             service::v7(&service_facts, opts.expect == Some((DocumentKind::Issued, KindSource::Expect))),
         ]
     };

@@ -235,13 +235,9 @@ fn parse_version(v: &str) -> Option<(u32, u32)> {
     Some((a.parse().ok()?, b.parse().ok()?))
 }
 
-pub fn s8(header_version: &str, doc: Option<&Document>) -> RuleOutcome {
-    let catalog = doc.and_then(|d| {
-        let root = d.trailer.get(b"Root").ok().and_then(|r| pdfobj::as_dict(d, r))?;
-        pdfobj::dict_get_name(d, root, b"Version").map(|n| String::from_utf8_lossy(n).into_owned())
-    });
+pub fn s8(header_version: &str, catalog: Option<&str>) -> RuleOutcome {
     let header = parse_version(header_version);
-    let cat = catalog.as_deref().and_then(parse_version);
+    let cat = catalog.and_then(parse_version);
     let effective = match (header, cat) {
         (Some(h), Some(c)) => Some(h.max(c)),
         (h, c) => h.or(c),
@@ -266,6 +262,12 @@ pub fn s8(header_version: &str, doc: Option<&Document>) -> RuleOutcome {
             format!("không đọc được phiên bản PDF \"{header_version}\""),
         ),
     }
+}
+
+/// The catalog's `/Version` of `doc` (which may raise the header's version).
+pub fn catalog_version(doc: &Document) -> Option<String> {
+    let root = doc.trailer.get(b"Root").ok().and_then(|r| pdfobj::as_dict(doc, r))?;
+    pdfobj::dict_get_name(doc, root, b"Version").map(|n| String::from_utf8_lossy(n).into_owned())
 }
 
 /// Where the file's kind was learnt.

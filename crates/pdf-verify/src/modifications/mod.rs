@@ -290,6 +290,12 @@ impl<'a> Revisions<'a> {
         Ok(load_doc_lopdf(self.bytes, self.password)?)
     }
 
+    /// `f` of revision `i`'s document (0-based), if that revision can be read.
+    pub fn with_document<T>(&mut self, i: usize, f: impl FnOnce(&Document) -> T) -> Option<T> {
+        self.load(i);
+        self.get(i).ok().map(|s| f(&s.doc))
+    }
+
     /// How many revisions the file has.
     pub fn revision_count(&self) -> usize {
         self.raw.revisions.len()
