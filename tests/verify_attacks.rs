@@ -9,19 +9,6 @@ use std::path::Path;
 use common::*;
 use verify_util::*;
 
-/// The signed base and a directory; the base must verify as valid first.
-fn base() -> (tempfile::TempDir, Vec<u8>, Vec<String>) {
-    let pki = TestPki::shared();
-    let dir = tmp();
-    let signed = signed_decision(pki, dir.path());
-    let args = offline_args(pki);
-    let (code, report, out) = verify_json(&args, &[&signed]);
-    assert_eq!(code, 0, "the untouched base must be valid:\n{}", output_text(&out));
-    assert_eq!(report["files"][0]["verdict"], "valid");
-    let bytes = std::fs::read(&signed).unwrap();
-    (dir, bytes, args)
-}
-
 /// Writes `bytes`, verifies them, and checks that nothing is valid; returns the report.
 fn verify_attack(dir: &Path, name: &str, bytes: &[u8], args: &[String]) -> serde_json::Value {
     let path = dir.join(name);
@@ -42,7 +29,7 @@ fn all_text(report: &serde_json::Value) -> String {
 
 #[test]
 fn update_changing_page_content_is_invalid_and_named() {
-    let (dir, bytes, args) = base();
+    let (dir, bytes, args) = valid_signed_decision();
     let (_, contents, _) = page_one(&bytes);
     let attack = append_update(&bytes, &[(contents, stream_body("BT /F1 24 Tf 100 700 Td (KHONG CO HIEU LUC) Tj ET"))], "");
     let report = verify_attack(dir.path(), "content.pdf", &attack, &args);
@@ -52,7 +39,7 @@ fn update_changing_page_content_is_invalid_and_named() {
 
 #[test]
 fn update_adding_a_page_is_invalid_and_named() {
-    let (dir, bytes, args) = base();
+    let (dir, bytes, args) = valid_signed_decision();
     let (_, _, tree) = page_one(&bytes);
     let raw = pdf_verify::pdf_raw::RawPdf::parse(&bytes).unwrap();
     let n = raw.next_object_number();
@@ -87,7 +74,7 @@ fn update_adding_a_page_is_invalid_and_named() {
 
 #[test]
 fn overlay_annotation_is_invalid_and_named() {
-    let (dir, bytes, args) = base();
+    let (dir, bytes, args) = valid_signed_decision();
     let (page, _, _) = page_one(&bytes);
     let raw = pdf_verify::pdf_raw::RawPdf::parse(&bytes).unwrap();
     let n = raw.next_object_number();
@@ -114,7 +101,7 @@ fn overlay_annotation_is_invalid_and_named() {
 fn shadow_update_switching_hidden_content_is_invalid_and_named() {
     // Hide-and-replace: a later update turns optional content on or off in the catalog,
     // changing what is shown without touching the page.
-    let (dir, bytes, args) = base();
+    let (dir, bytes, args) = valid_signed_decision();
     let raw = pdf_verify::pdf_raw::RawPdf::parse(&bytes).unwrap();
     let root = raw.trailer().get_ref(b"Root").unwrap().0;
     let n = raw.next_object_number();
@@ -128,7 +115,7 @@ fn shadow_update_switching_hidden_content_is_invalid_and_named() {
 
 #[test]
 fn redefining_a_font_is_invalid_and_named() {
-    let (dir, bytes, args) = base();
+    let (dir, bytes, args) = valid_signed_decision();
     let doc = pdf_verify::modifications::load_doc(&bytes, None).unwrap();
     let page = pdf_verify::pdfobj::pages(&doc)[0];
     let fonts = doc.get_page_fonts(page).unwrap();
@@ -144,7 +131,7 @@ fn redefining_a_font_is_invalid_and_named() {
 
 #[test]
 fn a_byte_flipped_inside_the_signed_range_is_invalid_dieu30() {
-    let (dir, mut bytes, args) = base();
+    let (dir, mut bytes, args) = valid_signed_decision();
     // A byte of the original document's first object, well inside the first range.
     let pos = bytes.windows(6).position(|w| w == b"stream").unwrap() + 20;
     bytes[pos] ^= 0x01;
@@ -163,7 +150,7 @@ fn a_byte_flipped_inside_the_signed_range_is_invalid_dieu30() {
 
 #[test]
 fn zeroed_byte_range_is_invalid_and_named() {
-    let (dir, bytes, args) = base();
+    let (dir, bytes, args) = valid_signed_decision();
     let text = bytes.clone();
     // The last signature's /ByteRange: keep its length, write zeros.
     let at = text.windows(10).rposition(|w| w == b"/ByteRange").unwrap();
@@ -190,7 +177,7 @@ fn zeroed_byte_range_is_invalid_and_named() {
 
 #[test]
 fn missing_contents_is_invalid_and_named() {
-    let (dir, bytes, args) = base();
+    let (dir, bytes, args) = valid_signed_decision();
     let at = bytes.windows(11).rposition(|w| w == b"/Contents <").expect("/Contents <");
     let mut attack = bytes.clone();
     attack[at + 1..at + 9].copy_from_slice(b"Xontents");
@@ -205,7 +192,7 @@ fn missing_contents_is_invalid_and_named() {
 
 #[test]
 fn bytes_appended_after_the_last_revision_are_invalid_and_named() {
-    let (dir, mut bytes, args) = base();
+    let (dir, mut bytes, args) = valid_signed_decision();
     bytes.extend_from_slice(b"\n5 0 obj\n<< /Length 9 >>\nstream\nBT ET q Q\nendstream\nendobj\n");
     let report = verify_attack(dir.path(), "tail.pdf", &bytes, &args);
     assert!(all_text(&report).contains("follow the last revision"), "{report:#}");
@@ -214,7 +201,7 @@ fn bytes_appended_after_the_last_revision_are_invalid_and_named() {
 #[test]
 fn byte_range_not_reaching_the_revision_end_is_invalid() {
     // Same length, smaller last range: the tail of the signed revision is uncovered.
-    let (dir, bytes, args) = base();
+    let (dir, bytes, args) = valid_signed_decision();
     let at = bytes.windows(10).rposition(|w| w == b"/ByteRange").unwrap();
     let open = at + bytes[at..].iter().position(|b| *b == b'[').unwrap();
     let close = open + bytes[open..].iter().position(|b| *b == b']').unwrap();

@@ -17,19 +17,6 @@ use verify_util::*;
 // ---------------------------------------------------------------------------------------
 // The base, the check, and rewriting objects.
 
-/// The signed decision, its bytes and the offline verify arguments; valid before any attack.
-fn base() -> (tempfile::TempDir, Vec<u8>, Vec<String>) {
-    let pki = TestPki::shared();
-    let dir = tmp();
-    let signed = signed_decision(pki, dir.path());
-    let args = offline_args(pki);
-    let (code, report, out) = verify_json(&args, &[&signed]);
-    assert_eq!(code, 0, "the untouched base must be valid:\n{}", output_text(&out));
-    assert_eq!(report["files"][0]["verdict"], "valid");
-    let bytes = std::fs::read(&signed).unwrap();
-    (dir, bytes, args)
-}
-
 /// Writes `bytes`, verifies them: invalid, every signature's later changes disallowed and
 /// its `modifications` check failed, and the report names each of `needles`.
 fn attack(dir: &Path, name: &str, bytes: &[u8], args: &[String], needles: &[&str]) -> serde_json::Value {
@@ -134,7 +121,7 @@ fn page_tree(bytes: &[u8]) -> u32 {
 
 #[test]
 fn an_inherited_rotate_on_the_page_tree_is_invalid_and_named() {
-    let (dir, bytes, args) = base();
+    let (dir, bytes, args) = valid_signed_decision();
     let tree = page_tree(&bytes);
     let body = rewritten(&bytes, (tree, 0), |d| d.set("Rotate", 90));
     let attack_bytes = append_update(&bytes, &[(tree, body)], "");
@@ -143,7 +130,7 @@ fn an_inherited_rotate_on_the_page_tree_is_invalid_and_named() {
 
 #[test]
 fn an_inherited_media_box_or_crop_box_on_the_page_tree_is_invalid_and_named() {
-    let (dir, bytes, args) = base();
+    let (dir, bytes, args) = valid_signed_decision();
     let tree = page_tree(&bytes);
     // Only the top of the page shows: the body of the decision is cut away.
     for (key, name) in [("MediaBox", "tree-mediabox.pdf"), ("CropBox", "tree-cropbox.pdf")] {
@@ -155,7 +142,7 @@ fn an_inherited_media_box_or_crop_box_on_the_page_tree_is_invalid_and_named() {
 
 #[test]
 fn inherited_resources_on_the_page_tree_are_invalid_and_named() {
-    let (dir, bytes, args) = base();
+    let (dir, bytes, args) = valid_signed_decision();
     let tree = page_tree(&bytes);
     let n = next_num(&bytes);
     let font = "<< /Type /Font /Subtype /Type1 /BaseFont /ZapfDingbats >>".as_bytes().to_vec();
@@ -169,7 +156,7 @@ fn inherited_resources_on_the_page_tree_are_invalid_and_named() {
 
 #[test]
 fn reordered_kids_of_the_page_tree_are_invalid_and_named() {
-    let (dir, bytes, args) = base();
+    let (dir, bytes, args) = valid_signed_decision();
     let tree = page_tree(&bytes);
     let body = rewritten(&bytes, (tree, 0), |d| {
         let Ok(Object::Array(kids)) = d.get_mut(b"Kids") else { panic!("/Kids") };
@@ -182,7 +169,7 @@ fn reordered_kids_of_the_page_tree_are_invalid_and_named() {
 
 #[test]
 fn a_changed_count_of_the_page_tree_is_invalid_and_named() {
-    let (dir, bytes, args) = base();
+    let (dir, bytes, args) = valid_signed_decision();
     let tree = page_tree(&bytes);
     // Viewers that trust /Count show one page: the second page of the decision is gone.
     let body = rewritten(&bytes, (tree, 0), |d| d.set("Count", 1));
@@ -195,7 +182,7 @@ fn a_changed_count_of_the_page_tree_is_invalid_and_named() {
 
 #[test]
 fn a_portfolio_collection_with_embedded_files_is_invalid_and_named() {
-    let (dir, bytes, args) = base();
+    let (dir, bytes, args) = valid_signed_decision();
     let n = next_num(&bytes);
     let fake = "%PDF-1.4 fake decision";
     let file = format!("<< /Type /EmbeddedFile /Length {} >>\nstream\n{fake}\nendstream", fake.len()).into_bytes();
@@ -216,7 +203,7 @@ fn a_portfolio_collection_with_embedded_files_is_invalid_and_named() {
 
 #[test]
 fn a_javascript_open_action_is_invalid_and_named() {
-    let (dir, bytes, args) = base();
+    let (dir, bytes, args) = valid_signed_decision();
     let n = next_num(&bytes);
     let js = "<< /Type /Action /S /JavaScript /JS (app.alert\\('Van ban da duoc sua'\\);) >>".as_bytes().to_vec();
     let (root, cat) = catalog_with(&bytes, &[("OpenAction", format!("{n} 0 R"))]);
@@ -226,7 +213,7 @@ fn a_javascript_open_action_is_invalid_and_named() {
 
 #[test]
 fn a_javascript_document_additional_action_is_invalid_and_named() {
-    let (dir, bytes, args) = base();
+    let (dir, bytes, args) = valid_signed_decision();
     let (root, cat) = catalog_with(&bytes, &[("AA", "<< /WC << /S /JavaScript /JS (this.print\\(\\);) >> >>".into())]);
     let attack_bytes = append_update(&bytes, &[(root, cat)], "");
     attack(dir.path(), "catalog-aa.pdf", &attack_bytes, &args, &["/AA"]);
@@ -234,7 +221,7 @@ fn a_javascript_document_additional_action_is_invalid_and_named() {
 
 #[test]
 fn a_document_level_javascript_name_tree_is_invalid_and_named() {
-    let (dir, bytes, args) = base();
+    let (dir, bytes, args) = valid_signed_decision();
     let n = next_num(&bytes);
     let js = "<< /S /JavaScript /JS (app.alert\\('x'\\);) >>".as_bytes().to_vec();
     let (root, cat) = catalog_with(&bytes, &[("Names", format!("<< /JavaScript << /Names [(init) {n} 0 R] >> >>"))]);
@@ -248,7 +235,7 @@ fn a_document_level_javascript_name_tree_is_invalid_and_named() {
 #[test]
 fn page_labels_added_after_signing_are_invalid_and_named() {
     // The viewer numbers the pages otherwise ("Phụ lục" instead of 1, 2).
-    let (dir, bytes, args) = base();
+    let (dir, bytes, args) = valid_signed_decision();
     let (root, cat) = catalog_with(&bytes, &[("PageLabels", "<< /Nums [0 << /S /D /St 5 /P (Phu luc ) >>] >>".into())]);
     let attack_bytes = append_update(&bytes, &[(root, cat)], "");
     attack(dir.path(), "page-labels.pdf", &attack_bytes, &args, &["/PageLabels"]);
@@ -256,7 +243,7 @@ fn page_labels_added_after_signing_are_invalid_and_named() {
 
 #[test]
 fn outlines_added_after_signing_are_invalid_and_named() {
-    let (dir, bytes, args) = base();
+    let (dir, bytes, args) = valid_signed_decision();
     let n = next_num(&bytes);
     let (page, _, _) = page_one(&bytes);
     let outlines = format!("<< /Type /Outlines /First {} 0 R /Last {} 0 R /Count 1 >>", n + 1, n + 1).into_bytes();
@@ -271,7 +258,7 @@ fn outlines_added_after_signing_are_invalid_and_named() {
 
 #[test]
 fn viewer_preferences_added_after_signing_are_invalid_and_named() {
-    let (dir, bytes, args) = base();
+    let (dir, bytes, args) = valid_signed_decision();
     let (root, cat) = catalog_with(
         &bytes,
         &[("ViewerPreferences", "<< /HideToolbar true /HideMenubar true /HideWindowUI true /NonFullScreenPageMode /UseNone >>".into())],
@@ -283,7 +270,7 @@ fn viewer_preferences_added_after_signing_are_invalid_and_named() {
 #[test]
 fn full_screen_page_mode_after_signing_is_invalid_and_named() {
     // Full screen hides the viewer's signature panel.
-    let (dir, bytes, args) = base();
+    let (dir, bytes, args) = valid_signed_decision();
     let (root, cat) = catalog_with(&bytes, &[("PageMode", "/FullScreen".into())]);
     let attack_bytes = append_update(&bytes, &[(root, cat)], "");
     attack(dir.path(), "full-screen.pdf", &attack_bytes, &args, &["/PageMode"]);
@@ -292,7 +279,7 @@ fn full_screen_page_mode_after_signing_is_invalid_and_named() {
 #[test]
 fn a_page_layout_change_is_refused_and_named() {
     // Harmless to what a page shows, but pyHanko refuses it too; never a silent VALID.
-    let (dir, bytes, args) = base();
+    let (dir, bytes, args) = valid_signed_decision();
     let (root, cat) = catalog_with(&bytes, &[("PageLayout", "/TwoColumnLeft".into())]);
     let attack_bytes = append_update(&bytes, &[(root, cat)], "");
     attack(dir.path(), "page-layout.pdf", &attack_bytes, &args, &["/PageLayout"]);
@@ -303,7 +290,7 @@ fn a_page_layout_change_is_refused_and_named() {
 
 #[test]
 fn a_page_open_action_is_invalid_and_named() {
-    let (dir, bytes, args) = base();
+    let (dir, bytes, args) = valid_signed_decision();
     let (page, _, _) = page_one(&bytes);
     let body = rewritten(&bytes, (page, 0), |d| {
         d.set("AA", obj("<< /O << /S /JavaScript /JS (app.alert\\('x'\\);) >> >>"));
@@ -335,7 +322,7 @@ fn page_with_new_annots(bytes: &[u8], annots: &[(u32, Vec<u8>)], others: &[(u32,
 #[test]
 fn a_link_annotation_over_the_page_is_invalid_and_named() {
     // A link over the whole page: any click opens the attacker's site.
-    let (dir, bytes, args) = base();
+    let (dir, bytes, args) = valid_signed_decision();
     let n = next_num(&bytes);
     let link = "<< /Type /Annot /Subtype /Link /Rect [0 0 595 842] /Border [0 0 0] /A << /S /URI /URI (https://example.invalid/) >> >>";
     let attack_bytes = page_with_new_annots(&bytes, &[(n, link.as_bytes().to_vec())], &[]);
@@ -344,7 +331,7 @@ fn a_link_annotation_over_the_page_is_invalid_and_named() {
 
 #[test]
 fn a_stamp_with_a_popup_is_invalid_and_named() {
-    let (dir, bytes, args) = base();
+    let (dir, bytes, args) = valid_signed_decision();
     let n = next_num(&bytes);
     let paint = "1 0 0 rg 0 0 200 60 re f";
     let ap = format!("<< /Type /XObject /Subtype /Form /BBox [0 0 200 60] /Length {} >>\nstream\n{paint}\nendstream", paint.len());
@@ -369,7 +356,7 @@ fn signature_fields(bytes: &[u8]) -> Vec<ObjectId> {
 
 #[test]
 fn the_signature_widgets_colours_or_text_appearance_changed_is_invalid_and_named() {
-    let (dir, bytes, args) = base();
+    let (dir, bytes, args) = valid_signed_decision();
     let fields = signature_fields(&bytes);
     assert_eq!(fields.len(), 2, "two signature fields");
     for (i, (key, value)) in
@@ -388,7 +375,7 @@ fn the_signature_widgets_colours_or_text_appearance_changed_is_invalid_and_named
 #[test]
 fn a_structure_tree_added_after_signing_is_invalid_and_named() {
     // Screen readers read the structure (and its /ActualText, /Alt) instead of the page.
-    let (dir, bytes, args) = base();
+    let (dir, bytes, args) = valid_signed_decision();
     let n = next_num(&bytes);
     let (page, _, _) = page_one(&bytes);
     let tree = format!("<< /Type /StructTreeRoot /K {} 0 R >>", n + 1).into_bytes();
@@ -400,7 +387,7 @@ fn a_structure_tree_added_after_signing_is_invalid_and_named() {
 
 #[test]
 fn a_language_change_is_refused_and_named() {
-    let (dir, bytes, args) = base();
+    let (dir, bytes, args) = valid_signed_decision();
     let (root, cat) = catalog_with(&bytes, &[("Lang", "(vi-VN)".into())]);
     let attack_bytes = append_update(&bytes, &[(root, cat)], "");
     attack(dir.path(), "lang.pdf", &attack_bytes, &args, &["/Lang"]);
@@ -412,7 +399,7 @@ fn a_mark_info_or_version_change_is_never_a_silent_valid() {
     // may stay valid, but the report must say that the catalog changed (before the catalog
     // rule named them, the report said "1 later revision(s) change nothing that was
     // signed" and `modifications_after` was "none").
-    let (dir, bytes, args) = base();
+    let (dir, bytes, args) = valid_signed_decision();
     for (key, value) in [("MarkInfo", "<< /Marked true /Suspects true >>"), ("Version", "/2.0")] {
         let (root, cat) = catalog_with(&bytes, &[(key, value.into())]);
         let attack_bytes = append_update(&bytes, &[(root, cat)], "");
@@ -434,7 +421,7 @@ fn a_mark_info_or_version_change_is_never_a_silent_valid() {
 
 #[test]
 fn a_page_redefined_in_an_object_stream_only_the_xref_stream_lists_is_invalid_and_named() {
-    let (dir, bytes, args) = base();
+    let (dir, bytes, args) = valid_signed_decision();
     let raw = pdf_verify::pdf_raw::RawPdf::parse(&bytes).unwrap();
     let (prev, root) = (raw.last().xref_offset, root_num(&bytes));
     let (page, _, _) = page_one(&bytes);
@@ -485,7 +472,7 @@ fn a_page_redefined_in_an_object_stream_only_the_xref_stream_lists_is_invalid_an
 
 #[test]
 fn an_xfa_form_added_after_signing_is_invalid_and_named() {
-    let (dir, bytes, args) = base();
+    let (dir, bytes, args) = valid_signed_decision();
     let n = next_num(&bytes);
     let xdp = "<xdp:xdp xmlns:xdp=\"http://ns.adobe.com/xdp/\"><template xmlns=\"http://www.xfa.org/schema/xfa-template/3.3/\"/></xdp:xdp>";
     let xfa = format!("<< /Length {} >>\nstream\n{xdp}\nendstream", xdp.len()).into_bytes();
@@ -509,7 +496,7 @@ fn an_xfa_form_added_after_signing_is_invalid_and_named() {
 
 #[test]
 fn an_encrypt_entry_added_to_a_later_trailer_is_never_valid() {
-    let (dir, bytes, args) = base();
+    let (dir, bytes, args) = valid_signed_decision();
     let n = next_num(&bytes);
     let hex32 = "00".repeat(32);
     let enc = format!("<< /Filter /Standard /V 1 /R 2 /Length 40 /O <{hex32}> /U <{hex32}> /P -4 >>").into_bytes();

@@ -19,19 +19,6 @@ use verify_util::*;
 // ---------------------------------------------------------------------------------------
 // The base and the checks.
 
-/// The signed decision, its bytes and the offline verify arguments; valid before any attack.
-fn base() -> (tempfile::TempDir, Vec<u8>, Vec<String>) {
-    let pki = TestPki::shared();
-    let dir = tmp();
-    let signed = signed_decision(pki, dir.path());
-    let args = offline_args(pki);
-    let (code, report, out) = verify_json(&args, &[&signed]);
-    assert_eq!(code, 0, "the untouched base must be valid:\n{}", output_text(&out));
-    assert_eq!(report["files"][0]["verdict"], "valid");
-    let bytes = std::fs::read(&signed).unwrap();
-    (dir, bytes, args)
-}
-
 /// Writes `bytes`, verifies them: never valid, every signature's later changes
 /// disallowed, and the report names each of `needles`. Returns the report's text.
 fn attack(dir: &Path, name: &str, bytes: &[u8], args: &[String], needles: &[&str]) -> String {
@@ -346,7 +333,7 @@ const NEW_TEXT: &str = "BT /F1 24 Tf 100 700 Td (So: 25/2025/QD-UBND) Tj ET";
 
 #[test]
 fn info_pointed_at_page_content_and_rewritten_is_invalid() {
-    let (dir, bytes, args) = base();
+    let (dir, bytes, args) = valid_signed_decision();
     let (_, contents, _) = page_one(&bytes);
     let mut u = Update::new(&bytes);
     u.object(contents, &stream_body(NEW_TEXT), true);
@@ -356,7 +343,7 @@ fn info_pointed_at_page_content_and_rewritten_is_invalid() {
 
 #[test]
 fn info_pointed_at_a_font_and_rewritten_is_invalid() {
-    let (dir, bytes, args) = base();
+    let (dir, bytes, args) = valid_signed_decision();
     let font = page_font(&bytes);
     let mut u = Update::new(&bytes);
     u.object(font, b"<< /Type /Font /Subtype /Type1 /BaseFont /Courier >>", true);
@@ -397,7 +384,7 @@ fn info_pointed_at_a_signature_appearance_and_rewritten_is_invalid() {
 
 #[test]
 fn xmp_metadata_pointed_at_page_content_and_rewritten_is_invalid() {
-    let (dir, bytes, args) = base();
+    let (dir, bytes, args) = valid_signed_decision();
     let (_, contents, _) = page_one(&bytes);
     let root = root_num(&bytes);
     let root_text = raw_object_text(&bytes, root);
@@ -419,7 +406,7 @@ fn xmp_metadata_pointed_at_page_content_and_rewritten_is_invalid() {
 
 #[test]
 fn info_rewritten_alone_stays_allowed() {
-    let (dir, bytes, args) = base();
+    let (dir, bytes, args) = valid_signed_decision();
     let mut u = Update::new(&bytes);
     let n = u.next();
     u.object(n, b"<< /Title (Quyet dinh) /Producer (other software) >>", true);
@@ -433,7 +420,7 @@ fn info_rewritten_alone_stays_allowed() {
 
 #[test]
 fn xref_stream_taking_the_number_of_page_content_is_invalid() {
-    let (dir, bytes, args) = base();
+    let (dir, bytes, args) = valid_signed_decision();
     let (_, contents, _) = page_one(&bytes);
     let u = Update::new(&bytes);
     let out = u.finish_stream(contents, "");
@@ -448,7 +435,7 @@ fn xref_stream_taking_the_number_of_page_content_is_invalid() {
 
 #[test]
 fn an_object_said_to_be_inside_itself_is_invalid() {
-    let (dir, bytes, args) = base();
+    let (dir, bytes, args) = valid_signed_decision();
     let (_, contents, _) = page_one(&bytes);
     let mut u = Update::new(&bytes);
     u.entry(contents, Entry::InStream(contents, 0));
@@ -459,7 +446,7 @@ fn an_object_said_to_be_inside_itself_is_invalid() {
 
 #[test]
 fn an_xref_only_update_pointing_content_at_another_object_is_invalid() {
-    let (dir, bytes, args) = base();
+    let (dir, bytes, args) = valid_signed_decision();
     let (_, contents, _) = page_one(&bytes);
     let font = page_font(&bytes);
     let raw = pdf_verify::pdf_raw::RawPdf::parse(&bytes).unwrap();
@@ -476,7 +463,7 @@ fn an_xref_only_update_pointing_content_at_another_object_is_invalid() {
 fn an_object_defined_twice_in_one_update_is_invalid() {
     // The listed definition is the signed one, byte for byte; a second, unlisted one
     // later in the same update is what a reader that rebuilds the table shows.
-    let (dir, bytes, args) = base();
+    let (dir, bytes, args) = valid_signed_decision();
     let (_, contents, _) = page_one(&bytes);
     let signed_text = raw_object_text(&bytes, contents);
     let mut u = Update::new(&bytes);
@@ -488,7 +475,7 @@ fn an_object_defined_twice_in_one_update_is_invalid() {
 
 #[test]
 fn an_unlisted_redefinition_is_invalid() {
-    let (dir, bytes, args) = base();
+    let (dir, bytes, args) = valid_signed_decision();
     let (_, contents, _) = page_one(&bytes);
     let mut u = Update::new(&bytes);
     u.object(contents, &stream_body(NEW_TEXT), false);
@@ -500,7 +487,7 @@ fn an_unlisted_redefinition_is_invalid() {
 
 #[test]
 fn a_hybrid_table_and_stream_that_disagree_are_invalid() {
-    let (dir, bytes, args) = base();
+    let (dir, bytes, args) = valid_signed_decision();
     let (_, contents, _) = page_one(&bytes);
     let raw = pdf_verify::pdf_raw::RawPdf::parse(&bytes).unwrap();
     let Some((_, pdf_verify::pdf_raw::XrefEntry::InFile { offset: signed_at, .. })) = raw.lookup(contents, raw.revisions.len() - 1) else {
@@ -528,7 +515,7 @@ fn a_hybrid_table_and_stream_that_disagree_are_invalid() {
 
 #[test]
 fn a_ghost_signature_field_taking_an_existing_signature_is_invalid() {
-    let (dir, bytes, args) = base();
+    let (dir, bytes, args) = valid_signed_decision();
     let (page, _, _) = page_one(&bytes);
     let (v, _) = first_signature(&bytes);
     for (name, rect) in [("invisible", "[0 0 0 0]"), ("visible", "[300 100 500 160]")] {
@@ -547,7 +534,7 @@ fn a_ghost_signature_field_taking_an_existing_signature_is_invalid() {
 
 #[test]
 fn an_unsigned_signature_field_painting_on_the_page_is_invalid() {
-    let (dir, bytes, args) = base();
+    let (dir, bytes, args) = valid_signed_decision();
     let (page, _, _) = page_one(&bytes);
     let mut u = Update::new(&bytes);
     let n = u.next();
@@ -570,7 +557,7 @@ fn an_unsigned_signature_field_painting_on_the_page_is_invalid() {
 
 #[test]
 fn an_unsigned_signature_field_with_an_empty_appearance_stays_allowed() {
-    let (dir, bytes, args) = base();
+    let (dir, bytes, args) = valid_signed_decision();
     let (page, _, _) = page_one(&bytes);
     let mut u = Update::new(&bytes);
     let n = u.next();
@@ -589,7 +576,7 @@ fn an_unsigned_signature_field_with_an_empty_appearance_stays_allowed() {
 
 #[test]
 fn need_appearances_added_to_the_form_is_invalid() {
-    let (dir, bytes, args) = base();
+    let (dir, bytes, args) = valid_signed_decision();
     let mut u = Update::new(&bytes);
     let (af_num, af_text) = acroform_with(&bytes, None, "/NeedAppearances true /DA (/Helv 0 Tf 0 g) /Q 1");
     u.object(af_num, af_text.as_bytes(), true);
@@ -602,7 +589,7 @@ fn need_appearances_added_to_the_form_is_invalid() {
 
 #[test]
 fn an_update_with_hundreds_of_thousands_of_objects_is_never_valid_and_bounded() {
-    let (dir, bytes, args) = base();
+    let (dir, bytes, args) = valid_signed_decision();
     let mut u = Update::new(&bytes);
     for _ in 0..200_000 {
         let n = u.next();
@@ -619,7 +606,7 @@ fn an_update_with_hundreds_of_thousands_of_objects_is_never_valid_and_bounded() 
 
 #[test]
 fn info_pointed_at_page_resources_and_rewritten_is_invalid() {
-    let (dir, bytes, args) = base();
+    let (dir, bytes, args) = valid_signed_decision();
     let d = doc(&bytes);
     let page = pdf_verify::pdfobj::pages(&d)[0];
     let res = dict(&d, page).get(b"Resources").unwrap().as_reference().expect("indirect resources in the fixture").0;
@@ -845,7 +832,7 @@ fn a_prev_into_a_section_planted_before_signing_is_never_valid() {
 
 #[test]
 fn an_annotation_list_grown_by_tens_of_thousands_is_never_valid() {
-    let (dir, bytes, args) = base();
+    let (dir, bytes, args) = valid_signed_decision();
     let (page, _, _) = page_one(&bytes);
     let text = raw_object_text(&bytes, page);
     let refs: String = (0..50_000).map(|i| format!("{} 0 R ", 100_000 + i)).collect();
@@ -1003,7 +990,7 @@ fn ltv_after_a_p1_certification_stays_valid() {
 #[test]
 fn a_later_ltv_update_rewriting_a_dss_stream_stays_valid() {
     let pki = TestPki::shared();
-    let (dir, bytes, args) = base();
+    let (dir, bytes, args) = valid_signed_decision();
     let signed = dir.path().join("b.pdf");
     std::fs::write(&signed, &bytes).unwrap();
     let ltv = dir.path().join("ltv.pdf");
@@ -1104,7 +1091,7 @@ fn annotations_are_allowed_after_a_p3_certification_only() {
         }
     }
     // After approval signatures (no certification), an annotation is beyond form filling.
-    let (dir, bytes, args) = base();
+    let (dir, bytes, args) = valid_signed_decision();
     attack(dir.path(), "note-approval.pdf", &with_note(&bytes), &args, &["permission", "/Text annotation"]);
 }
 
@@ -1154,7 +1141,7 @@ fn signing_a_prepared_empty_field_with_an_indirect_appearance_stays_valid() {
 
 #[test]
 fn dss_pointed_at_page_content_and_rewritten_is_invalid() {
-    let (dir, bytes, args) = base();
+    let (dir, bytes, args) = valid_signed_decision();
     let (_, contents, _) = page_one(&bytes);
     let root = root_num(&bytes);
     let root_text = raw_object_text(&bytes, root);
@@ -1169,7 +1156,7 @@ fn dss_pointed_at_page_content_and_rewritten_is_invalid() {
 
 #[test]
 fn catalog_extensions_pointed_at_page_content_and_rewritten_is_invalid() {
-    let (dir, bytes, args) = base();
+    let (dir, bytes, args) = valid_signed_decision();
     let (_, contents, _) = page_one(&bytes);
     let root = root_num(&bytes);
     let root_text = raw_object_text(&bytes, root);
@@ -1271,7 +1258,7 @@ fn a_field_replaced_by_a_new_object_of_the_same_name_is_invalid() {
 
 #[test]
 fn new_signature_fields_with_colours_or_actions_are_invalid() {
-    let (dir, bytes, args) = base();
+    let (dir, bytes, args) = valid_signed_decision();
     let (page, _, _) = page_one(&bytes);
     for (name, extra, needle) in [
         ("mk", "/MK << /BG [1 1 1] >>", "draws on the page"),
@@ -1294,7 +1281,7 @@ fn an_array_of_millions_of_entries_is_refused_as_too_large_to_read() {
     // Every entry would cost about 100 bytes in each copy of the document: the reader
     // stops at a million and says so (exit 4, unreadable), without retrying with an
     // unbounded parser.
-    let (dir, bytes, args) = base();
+    let (dir, bytes, args) = valid_signed_decision();
     let (page, _, _) = page_one(&bytes);
     let text = raw_object_text(&bytes, page);
     let refs: String = (0..1_000_001u32).map(|i| format!("{} 0 R ", 100_000 + i)).collect();

@@ -51,6 +51,20 @@ pub fn sign_pyhanko(pki: &TestPki, name: &str, input: &Path, output: &Path, chai
     assert!(out.status.success(), "pyhanko addsig failed:\n{}", output_text(&out));
 }
 
+/// The signed decision in a new directory, its bytes and the offline verify arguments:
+/// the base of the attack tests, checked valid before any attack.
+pub fn valid_signed_decision() -> (tempfile::TempDir, Vec<u8>, Vec<String>) {
+    let pki = TestPki::shared();
+    let dir = tmp();
+    let signed = signed_decision(pki, dir.path());
+    let args = offline_args(pki);
+    let (code, report, out) = verify_json(&args, &[&signed]);
+    assert_eq!(code, 0, "the untouched base must be valid:\n{}", output_text(&out));
+    assert_eq!(report["files"][0]["verdict"], "valid");
+    let bytes = std::fs::read(&signed).unwrap();
+    (dir, bytes, args)
+}
+
 /// The signed decision (personal then organization) used as the base of many tests.
 pub fn signed_decision(pki: &TestPki, dir: &Path) -> PathBuf {
     let personal = dir.join("personal.pdf");
