@@ -3,7 +3,9 @@
 //! Everything is rcgen's ([`crate::rcgen`]), with the test PKI's names.
 //!
 //! These helpers are for tests: they panic (with a message) where rcgen refuses, so that a
-//! test reads as what it builds. [`crate::generate`] is the one that reports errors.
+//! test reads as what it builds. [`crate::generate`] is the one that reports errors. The
+//! module is compiled only with the `build` feature, which only test suites turn on (as a
+//! dev-dependency): none of these panics is in the shipped binary.
 
 use const_oid::ObjectIdentifier;
 use der::asn1::BitString;
@@ -11,12 +13,12 @@ use der::{Decode, Encode};
 use rcgen::SigningKey;
 use rcgen::{
     BasicConstraints, CertificateParams, CertificateRevocationListParams, CrlDistributionPoint, CustomExtension, DistinguishedName, DnType,
-    DnValue, ExtendedKeyUsagePurpose, IsCa, Issuer, KeyIdMethod, KeyPair, KeyUsagePurpose, SerialNumber, SignatureAlgorithm,
+    ExtendedKeyUsagePurpose, IsCa, Issuer, KeyIdMethod, KeyPair, KeyUsagePurpose, SerialNumber, SignatureAlgorithm,
 };
 use time::{Duration, OffsetDateTime};
 use x509_cert::crl::{CertificateList, TbsCertList};
 
-use crate::error::{Context, Result};
+pub use crate::names::name;
 use crate::Shape;
 
 /// The current time in whole seconds (certificate times have no fractions).
@@ -55,21 +57,6 @@ pub fn pem(label: &str, der: &[u8]) -> String {
 /// A fresh key for `alg`.
 pub fn key(alg: &'static SignatureAlgorithm) -> KeyPair {
     KeyPair::generate_for(alg).expect("key generation")
-}
-
-/// A distinguished name of `entries` in order: countryName as a PrintableString (RFC 5280
-/// §4.1.2.4 profile), the others as UTF8String.
-pub fn name(entries: &[(DnType, &str)]) -> Result<DistinguishedName> {
-    let mut name = DistinguishedName::new();
-    for (ty, value) in entries {
-        if *ty == DnType::CountryName {
-            let printable = rcgen::string::PrintableString::try_from(*value).with_context(|| format!("country name {value:?}"))?;
-            name.push(ty.clone(), DnValue::PrintableString(printable));
-        } else {
-            name.push(ty.clone(), DnValue::Utf8String((*value).to_owned()));
-        }
-    }
-    Ok(name)
 }
 
 /// C=VN, O=the government test CA's organization, CN=`cn`.

@@ -2,8 +2,8 @@
 //! personal / organization certificates), plus the broken certificates, OCSP responder and
 //! TSA certificates, CRLs, an OpenSSL CA database for `openssl ocsp -index` and an
 //! `openssl ts` configuration. `vbdt testpki` and `vbdt demo` write it; the test suites
-//! use it and its building blocks ([`ext`], and [`build`] for PKIs made certificate by
-//! certificate).
+//! use it and its building blocks ([`ext`], and, with the `build` feature that only test
+//! suites turn on, `build` for PKIs made certificate by certificate).
 //!
 //! Everything here is for tests and demos only: the keys are written unencrypted
 //! and the PKCS#12 password is published in `password.txt`.
@@ -20,16 +20,19 @@ use rcgen::{
 };
 use time::{Duration, OffsetDateTime};
 
+#[cfg(feature = "build")]
 pub mod build;
 mod crl;
 mod error;
 pub mod ext;
 mod files;
 mod keys;
+mod names;
 mod openssl;
 
 pub use crl::{reissue_crls, revoked_entries};
 pub use error::{Error, Result};
+pub use names::name;
 /// The rcgen the builders speak, for test suites to name its types without a dependency of their own.
 pub use rcgen;
 
@@ -147,12 +150,12 @@ impl Shape {
 
     pub(crate) fn root_dn(self) -> Result<DistinguishedName> {
         let (org, root, _) = self.names();
-        build::name(&[(DnType::CountryName, "VN"), (DnType::OrganizationName, org), (DnType::CommonName, root)])
+        names::name(&[(DnType::CountryName, "VN"), (DnType::OrganizationName, org), (DnType::CommonName, root)])
     }
 
     pub(crate) fn ca_dn(self) -> Result<DistinguishedName> {
         let (org, _, ca) = self.names();
-        build::name(&[(DnType::CountryName, "VN"), (DnType::OrganizationName, org), (DnType::CommonName, ca)])
+        names::name(&[(DnType::CountryName, "VN"), (DnType::OrganizationName, org), (DnType::CommonName, ca)])
     }
 }
 
@@ -450,7 +453,7 @@ fn end_entity(
     let mut p = CertificateParams::default();
     let extras = end_entity_profile(name, &mut p, now)?;
     let subject = end_entity_subject(name, opts.shape);
-    p.distinguished_name = build::name(&subject)?;
+    p.distinguished_name = names::name(&subject)?;
     p.serial_number = Some(new_serial(serials, name)?);
     if extras.revocation_info {
         if let Some(ext) = ext::aia(opts.ocsp_url.as_deref(), opts.ca_issuers_url.as_deref())? {
