@@ -4,8 +4,10 @@
 //! (judged by their own rules), `/Extensions`, `/MarkInfo`, `/Metadata`, `/Version`.
 //! `/Extensions` and `/MarkInfo` objects are plain data: they may be rewritten as long as
 //! the signed revision used them nowhere else. A change to `/Extensions`, `/MarkInfo` or
-//! `/Version` is listed as an allowed change (never "nothing changed"). The trailer's `/Info` dictionary and the
-//! catalog's XMP `/Metadata` stream may be rewritten likewise, into an XMP packet only
+//! `/Version` is listed as an allowed change (never "nothing changed"); a `/Version` raised
+//! after signing does not count for rule S8, which reads the revision a signature covers.
+//! The trailer's `/Info` dictionary and the catalog's XMP `/Metadata` stream may be
+//! rewritten likewise, the latter into an XMP packet only
 //! (removing it, or writing anything else, is disallowed); the signed revision is
 //! walked without entering them ([`super::super::refs`]), so an update that points
 //! `/Info` at a page's content stream and rewrites it is a change to that content.
